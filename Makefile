@@ -1,0 +1,92 @@
+# cohsim: the one build entry point. `make` builds build/libcohsim.a and ./cohsim;
+# `make test` sets up, builds and runs every test; `make demo` runs the built-in example.
+
+# ---- knobs -----------------------------------------------------------------------------------
+CC       ?= cc
+OPT      ?= -O2
+DEBUG    ?= -g
+BUILD    ?= build
+PROG     ?= cohsim
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+PKGS     := inih libcjson libzstd liblzma zlib
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wvla -Wundef -Wwrite-strings -Wold-style-definition \
+            -Wimplicit-fallthrough -Wno-unused-parameter
+# ----------------------------------------------------------------------------------------------
+
+CSTD     := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CPPFLAGS += -I. -MMD -MP
+CFLAGS   := $(CSTD) $(OPT) $(DEBUG) $(WARNINGS) $(EXTRA_CFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(sort $(wildcard model/*.c model/*/*.c isa/*.c traces/*.c))
+SIM_SRC  := $(sort $(wildcard sim/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SIM_OBJ  := $(SIM_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libcohsim.a
+# The program's objects minus main, so unit tests can exercise sim/ code too.
+SIMLIB   := $(BUILD)/libcohsim-sim.a
+
+.PHONY: all setup demo test unit cli check-model sanitize regen bench clean
+all: $(PROG)
+
+setup:
+	@sh scripts/setup.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SIMLIB): $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PROG): $(BUILD)/sim/main.o $(SIMLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(SIMLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+
+demo: setup
+	@$(MAKE) --no-print-directory $(PROG)
+	./cohsim run --preset x86-2 traces/examples/demo.trace
+
+# Unit tests (Criterion) and command-line golden tests; the last line is `N passed, N failed`.
+test: setup
+	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests
+	@sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests
+
+unit: cohsim $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+cli: cohsim
+	@sh tests/cli/run.sh ./cohsim
+
+# The model's invariant checker over randomised multicore traces (also part of `make test`).
+check-model: cohsim
+	@sh tests/cli/check_model.sh ./cohsim
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+sanitize: setup
+	@$(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
+	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" build/san/cohsim build/san/unit-tests
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    sh tests/run_all.sh build/san/cohsim build/san/unit-tests
+
+# Rewrite the golden outputs of the command-line tests from the current build.
+regen: cohsim
+	@sh tests/cli/run.sh ./cohsim --regen
+
+clean:
+	rm -rf build cohsim
+
+-include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,187 @@
+/* cache.c: a set-associative array of tags and state bytes with pluggable replacement.
+ *
+ * Representation: for slot = set * assoc + way, tag[slot] is the line number (addr >> line_shift)
+ * and state[slot] its LINE_* byte; repl[set * words_per_set ..] is the policy's state for the set.
+ * Invariants: a line number is in at most one slot; a slot's tag is meaningful only while its
+ * state is not LINE_I; the line of address a lives only in set (a >> line_shift) & set_mask.
+ */
+#include "cache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cache {
+    cache_config_t cfg;
+    uint32_t sets;
+    uint32_t set_mask;
+    uint32_t line_shift;
+    uint32_t words_per_set;
+    uint64_t *tag;
+    uint8_t *state;
+    uint32_t *repl;
+    uint8_t *data;
+    rng_t *rng;
+    cache_stats_t stats;
+};
+
+static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+
+static uint32_t log2_u64(uint64_t x)
+{
+    uint32_t n = 0;
+    while (x > 1) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+}
+
+int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen)
+{
+    if (!is_pow2(cfg->line) || cfg->line < 4 || cfg->line > 4096) {
+        snprintf(err, errlen, "line size %u is not a power of two from 4 to 4096", cfg->line);
+        return -1;
+    }
+    if (cfg->assoc == 0 || cfg->assoc > 4096) {
+        snprintf(err, errlen, "associativity %u is not from 1 to 4096", cfg->assoc);
+        return -1;
+    }
+    uint64_t set_bytes = (uint64_t)cfg->assoc * cfg->line;
+    if (cfg->size == 0 || cfg->size % set_bytes != 0) {
+        snprintf(err, errlen, "size %llu is not a nonzero multiple of assoc x line (%llu bytes)",
+                 (unsigned long long)cfg->size, (unsigned long long)set_bytes);
+        return -1;
+    }
+    uint64_t sets = cfg->size / set_bytes;
+    if (!is_pow2(sets) || sets > (1u << 26)) {
+        snprintf(err, errlen, "size / (assoc x line) = %llu sets is not a power of two (at most 2^26)",
+                 (unsigned long long)sets);
+        return -1;
+    }
+    if (!cfg->repl) {
+        snprintf(err, errlen, "no replacement policy");
+        return -1;
+    }
+    if (cfg->repl->needs_pow2_assoc && !is_pow2(cfg->assoc)) {
+        snprintf(err, errlen, "replacement %s needs a power-of-two associativity, not %u",
+                 cfg->repl->name, cfg->assoc);
+        return -1;
+    }
+    return 0;
+}
+
+cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
+{
+    char err[160];
+    if (cache_config_check(cfg, err, sizeof err) != 0)
+        return NULL;
+    cache_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->cfg = *cfg;
+    c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->assoc * cfg->line));
+    c->set_mask = c->sets - 1;
+    c->line_shift = log2_u64(cfg->line);
+    c->words_per_set = cfg->assoc + cfg->repl->extra_words;
+    c->rng = rng;
+    size_t slots = (size_t)c->sets * cfg->assoc;
+    c->tag = calloc(slots, sizeof *c->tag);
+    c->state = calloc(slots, 1);
+    c->repl = calloc((size_t)c->sets * c->words_per_set, sizeof *c->repl);
+    if (cfg->keeps_data)
+        c->data = calloc(slots, cfg->line);
+    if (!c->tag || !c->state || !c->repl || (cfg->keeps_data && !c->data)) {
+        cache_destroy(c);
+        return NULL;
+    }
+    for (uint32_t s = 0; s < c->sets; s++)
+        cfg->repl->init(c->repl + (size_t)s * c->words_per_set, cfg->assoc);
+    return c;
+}
+
+void cache_destroy(cache_t *c)
+{
+    if (!c)
+        return;
+    free(c->tag);
+    free(c->state);
+    free(c->repl);
+    free(c->data);
+    free(c);
+}
+
+const cache_config_t *cache_config(const cache_t *c) { return &c->cfg; }
+uint32_t cache_sets(const cache_t *c) { return c->sets; }
+uint32_t cache_slots(const cache_t *c) { return c->sets * c->cfg.assoc; }
+
+uint64_t cache_line_base(const cache_t *c, uint64_t addr)
+{
+    return addr & ~(uint64_t)(c->cfg.line - 1);
+}
+
+int32_t cache_find(const cache_t *c, uint64_t addr)
+{
+    uint64_t lineno = addr >> c->line_shift;
+    uint32_t base = ((uint32_t)lineno & c->set_mask) * c->cfg.assoc;
+    for (uint32_t w = 0; w < c->cfg.assoc; w++) {
+        uint32_t slot = base + w;
+        if (c->tag[slot] == lineno && (c->state[slot] & LINE_STATE_MASK) != LINE_I)
+            return (int32_t)slot;
+    }
+    return -1;
+}
+
+static uint32_t *set_repl(cache_t *c, uint32_t set) { return c->repl + (size_t)set * c->words_per_set; }
+
+void cache_touch(cache_t *c, int32_t slot)
+{
+    uint32_t set = (uint32_t)slot / c->cfg.assoc, way = (uint32_t)slot % c->cfg.assoc;
+    c->cfg.repl->on_hit(set_repl(c, set), c->cfg.assoc, way);
+}
+
+int32_t cache_victim(cache_t *c, uint64_t addr)
+{
+    uint32_t set = (uint32_t)(addr >> c->line_shift) & c->set_mask;
+    uint32_t base = set * c->cfg.assoc;
+    for (uint32_t w = 0; w < c->cfg.assoc; w++)
+        if ((c->state[base + w] & LINE_STATE_MASK) == LINE_I)
+            return (int32_t)(base + w);
+    return (int32_t)(base + c->cfg.repl->victim(set_repl(c, set), c->cfg.assoc, c->rng));
+}
+
+void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state)
+{
+    uint32_t set = (uint32_t)slot / c->cfg.assoc, way = (uint32_t)slot % c->cfg.assoc;
+    c->tag[slot] = addr >> c->line_shift;
+    c->state[slot] = state;
+    c->cfg.repl->on_fill(set_repl(c, set), c->cfg.assoc, way);
+}
+
+uint8_t cache_state(const cache_t *c, int32_t slot) { return c->state[slot]; }
+void cache_set_state(cache_t *c, int32_t slot, uint8_t state) { c->state[slot] = state; }
+uint64_t cache_slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
+
+uint8_t *cache_data(cache_t *c, int32_t slot)
+{
+    return c->data ? c->data + (size_t)slot * c->cfg.line : NULL;
+}
+
+uint64_t cache_valid_lines(const cache_t *c)
+{
+    uint64_t n = 0;
+    for (uint32_t s = 0; s < cache_slots(c); s++)
+        n += (c->state[s] & LINE_STATE_MASK) != LINE_I;
+    return n;
+}
+
+uint64_t cache_dirty_lines(const cache_t *c)
+{
+    uint64_t n = 0;
+    for (uint32_t s = 0; s < cache_slots(c); s++)
+        n += (c->state[s] & LINE_STATE_MASK) != LINE_I && (c->state[s] & LINE_DIRTY);
+    return n;
+}
+
+cache_stats_t *cache_stats(cache_t *c) { return &c->stats; }
+const cache_stats_t *cache_stats_const(const cache_t *c) { return &c->stats; }

@@ -1,0 +1,202 @@
+/* cli.c: option-table parsing with getopt_long, --help from the same table, shared machine
+ * options, and whole-or-nothing output files. */
+#include "sim/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cohsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_help(const cli_spec_t *spec)
+{
+    printf("usage: cohsim %s %s\n\n%s\n\noptions:\n", spec->command, spec->usage, spec->summary);
+    for (const cli_opt_t *o = spec->opts; o->name; o++) {
+        char left[96];
+        int n = 0;
+        if (o->short_name)
+            n = snprintf(left, sizeof left, "-%c, ", o->short_name);
+        snprintf(left + n, sizeof left - (size_t)n, "--%s%s%s", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        printf("  %-32s %s\n", left, o->help);
+    }
+    printf("  %-32s %s\n", "-h, --help", "show this help");
+}
+
+int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, void *ctx,
+              int *first)
+{
+    size_t nopts = 0;
+    while (spec->opts[nopts].name)
+        nopts++;
+    struct option *longs = calloc(nopts + 2, sizeof *longs);
+    char shorts[128] = "+h";
+    size_t sl = 2;
+    if (!longs) {
+        cli_error("out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < nopts; i++) {
+        longs[i].name = spec->opts[i].name;
+        longs[i].has_arg = spec->opts[i].arg ? required_argument : no_argument;
+        longs[i].val = 256 + (int)i;
+        if (spec->opts[i].short_name && sl + 3 < sizeof shorts) {
+            shorts[sl++] = spec->opts[i].short_name;
+            if (spec->opts[i].arg)
+                shorts[sl++] = ':';
+        }
+    }
+    longs[nopts] = (struct option){"help", no_argument, NULL, 'h'};
+    shorts[sl] = '\0';
+    optind = 1;
+    opterr = 0;
+    int rc = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, shorts, longs, NULL);
+        if (c == -1)
+            break;
+        if (c == 'h') {
+            cli_help(spec);
+            rc = 1;
+            break;
+        }
+        const cli_opt_t *o = NULL;
+        if (c >= 256)
+            o = &spec->opts[c - 256];
+        else
+            for (size_t i = 0; i < nopts; i++)
+                if (spec->opts[i].short_name == c)
+                    o = &spec->opts[i];
+        if (!o) {
+            const char *bad = argv[optind - 1];
+            if (optopt && optopt < 256)
+                cli_error("%s: option -%c %s (see cohsim %s --help)", spec->command, optopt,
+                          strchr(shorts, optopt) ? "needs an argument" : "is unknown",
+                          spec->command);
+            else
+                cli_error("%s: option '%s' is unknown or needs an argument (see cohsim %s --help)",
+                          spec->command, bad, spec->command);
+            rc = -1;
+            break;
+        }
+        if (fn(ctx, o, optarg) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    free(longs);
+    *first = optind;
+    return rc;
+}
+
+int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
+                        const char *default_preset)
+{
+    char err[1024];
+    if (!mo->config && !(mo->config = config_new())) {
+        cli_error("out of memory");
+        return -1;
+    }
+    if (strcmp(opt->name, "preset") == 0) {
+        if (mo->have_base) {
+            cli_error("--preset must come first, before --config and -c");
+            return -1;
+        }
+        if (config_load_preset(mo->config, arg, err, sizeof err) != 0) {
+            cli_error("%s", err);
+            return -1;
+        }
+        mo->preset = arg;
+        mo->have_base = 1;
+        return 1;
+    }
+    if (strcmp(opt->name, "config") == 0 || strcmp(opt->name, "set") == 0 ||
+        strcmp(opt->name, "seed") == 0) {
+        if (!mo->have_base) {
+            if (config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
+                cli_error("%s", err);
+                return -1;
+            }
+            mo->have_base = 1;
+        }
+        int rc;
+        if (strcmp(opt->name, "config") == 0)
+            rc = config_load_file(mo->config, arg, err, sizeof err);
+        else if (strcmp(opt->name, "set") == 0)
+            rc = config_set_assignment(mo->config, arg, err, sizeof err);
+        else
+            rc = config_set(mo->config, "sim", "seed", arg, "--seed", err, sizeof err);
+        if (rc != 0) {
+            cli_error("%s", err);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out)
+{
+    char err[1024];
+    if (!mo->config && !(mo->config = config_new())) {
+        cli_error("out of memory");
+        return -1;
+    }
+    if (!mo->have_base) {
+        if (config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
+            cli_error("%s", err);
+            return -1;
+        }
+        mo->preset = default_preset;
+        mo->have_base = 1;
+    }
+    if (config_to_machine(mo->config, out, err, sizeof err) != 0) {
+        cli_error("configuration: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+void machine_opts_free(machine_opts_t *mo)
+{
+    config_free(mo->config);
+    mo->config = NULL;
+}
+
+int cli_write_file_atomic(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 32);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int ok = fwrite(data, 1, len, f) == len;
+    ok &= fflush(f) == 0;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}

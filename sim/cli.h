@@ -1,0 +1,64 @@
+/* cli.h: one option table per subcommand drives argument parsing and its --help text.
+ *
+ * Exit statuses of the program: 0 done, 1 a check failed, 2 bad usage or input.
+ */
+#ifndef COHSIM_CLI_H
+#define COHSIM_CLI_H
+
+#include <stddef.h>
+
+#include "sim/config.h"
+
+enum { EXIT_DONE = 0, EXIT_CHECK = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_opt {
+    const char *name;  /* long name, without dashes */
+    char short_name;   /* 0: none */
+    const char *arg;   /* argument placeholder, NULL for a flag */
+    const char *help;
+} cli_opt_t;
+
+typedef struct cli_spec {
+    const char *command;  /* "run" */
+    const char *usage;    /* "[options] TRACE..." */
+    const char *summary;  /* one paragraph */
+    const cli_opt_t *opts; /* terminated by a zeroed row */
+} cli_spec_t;
+
+/* Called for each option given: opt is the table row, arg its argument or NULL. 0 or -1 (the
+ * handler has printed the message). */
+typedef int (*cli_option_fn)(void *ctx, const cli_opt_t *opt, const char *arg);
+
+/* Parse argv (argv[0] is the subcommand). Positional arguments are left in argv[*first..argc).
+ * Returns 0, 1 when --help was printed (exit 0), or -1 after printing a usage error (exit 2). */
+int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, void *ctx,
+              int *first);
+void cli_help(const cli_spec_t *spec);
+
+/* Print "cohsim: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The options every subcommand that builds a machine shares: --preset, --config, -c, --seed. */
+#define CLI_MACHINE_OPTS                                                                     \
+    {"preset", 'p', "NAME", "machine preset (cohsim presets lists them)"},                   \
+    {"config", 0, "FILE", "machine configuration INI (read after the preset)"},              \
+    {"set", 'c', "SECTION.KEY=VALUE", "override one configuration key (repeatable)"},        \
+    {"seed", 0, "N", "seed of the random generator (sim.seed)"}
+
+typedef struct machine_opts {
+    config_t *config;
+    const char *preset;
+    int have_base; /* a preset or --config was given */
+} machine_opts_t;
+
+/* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
+int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
+                        const char *default_preset);
+/* Finish: load the default preset when none was given, validate, build. 0 or -1 (printed). */
+int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out);
+void machine_opts_free(machine_opts_t *mo);
+
+/* Write data to path whole or not at all (a temporary file renamed into place). 0 or -1. */
+int cli_write_file_atomic(const char *path, const char *data, size_t len);
+
+#endif

@@ -1,0 +1,1 @@
+cohsim presets

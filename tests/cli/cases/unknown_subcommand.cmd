@@ -1,0 +1,1 @@
+cohsim frobnicate

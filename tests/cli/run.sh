@@ -1,0 +1,52 @@
+#!/bin/sh
+# Command-line tests. Two kinds:
+#  - golden cases: tests/cli/cases/NAME.cmd is a shell command line in which `cohsim` is the
+#    program under test; its stdout and stderr, then a line `[exit N]`, must equal NAME.expected.
+#    `--regen` rewrites the .expected files from the current build (make regen).
+#  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes.
+# Every test runs from the repository root in a fresh temporary directory $TMP.
+# The last line is `cli: N passed, N failed`.
+set -u
+cohsim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+regen=${2:-}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+pass=0
+fail=0
+
+for cmd in tests/cli/cases/*.cmd; do
+    [ -e "$cmd" ] || continue
+    name=${cmd%.cmd}
+    tmp=$(mktemp -d)
+    out=$(TMP=$tmp COHSIM=$cohsim sh -c "cohsim() { \"\$COHSIM\" \"\$@\"; }; . \"./$cmd\"" 2>&1; echo "[exit $?]")
+    out=$(printf '%s\n' "$out" | sed "s#$tmp#\$TMP#g")
+    rm -rf "$tmp"
+    if [ "$regen" = "--regen" ]; then
+        printf '%s\n' "$out" >"$name.expected"
+        echo "regen $name"
+        pass=$((pass + 1))
+    elif [ -f "$name.expected" ] && [ "$out" = "$(cat "$name.expected")" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name"
+        printf '%s\n' "$out" | diff -u "$name.expected" - | head -40
+    fi
+done
+
+for script in tests/cli/scripts/*.sh; do
+    [ -e "$script" ] || continue
+    [ "$regen" = "--regen" ] && continue
+    tmp=$(mktemp -d)
+    if log=$(TMP=$tmp COHSIM=$cohsim ROOT=$root sh "$script" 2>&1); then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $script"
+        printf '%s\n' "$log" | tail -30
+    fi
+    rm -rf "$tmp"
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,159 @@
+/* stream.c: buffered reading of a trace file, with line splitting that does not copy.
+ *
+ * Representation: buf[pos..end) holds decompressed bytes not yet consumed; the buffer is refilled
+ * by moving the unconsumed tail to the front. Invariants: pos <= end <= cap; a line handed out
+ * lies wholly inside buf and stays there until the next call. Lines longer than the buffer are an
+ * error, not silently split.
+ */
+#include "traces/stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "traces/stream_priv.h"
+
+#define STREAM_BUFSIZE (1u << 20)
+
+stream_t *stream_open(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    stream_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        close(fd);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    s->fd = fd;
+    s->path = path;
+    s->cap = STREAM_BUFSIZE;
+    s->buf = malloc(s->cap + 1);
+    if (!s->buf) {
+        stream_close(s);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    if (stream_decoder_select(s, err, errlen) != 0) {
+        stream_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void stream_close(stream_t *s)
+{
+    if (!s)
+        return;
+    if (s->decoder && s->decoder->fini)
+        s->decoder->fini(s);
+    if (s->fd >= 0)
+        close(s->fd);
+    free(s->buf);
+    free(s);
+}
+
+/* Refill: keep buf[pos..end), append decoded bytes. Returns bytes added, 0 at end, -1 on error. */
+static ssize_t stream_fill(stream_t *s)
+{
+    if (s->eof || s->error[0])
+        return s->error[0] ? -1 : 0;
+    if (s->pos > 0) {
+        memmove(s->buf, s->buf + s->pos, s->end - s->pos);
+        s->end -= s->pos;
+        s->consumed_before += s->pos;
+        s->pos = 0;
+    }
+    if (s->end == s->cap)
+        return 0;
+    ssize_t n = s->decoder->read(s, s->buf + s->end, s->cap - s->end);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        s->eof = 1;
+    s->end += (size_t)n;
+    return n;
+}
+
+size_t stream_peek(stream_t *s, const uint8_t **data, size_t len)
+{
+    while (s->end - s->pos < len && stream_fill(s) > 0)
+        ;
+    *data = (const uint8_t *)s->buf + s->pos;
+    size_t have = s->end - s->pos;
+    return have < len ? have : len;
+}
+
+ssize_t stream_read(stream_t *s, void *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        if (s->pos == s->end && stream_fill(s) <= 0)
+            break;
+        size_t take = s->end - s->pos;
+        if (take > len - got)
+            take = len - got;
+        memcpy((char *)buf + got, s->buf + s->pos, take);
+        s->pos += take;
+        got += take;
+    }
+    if (s->error[0])
+        return -1;
+    if (got == len)
+        return (ssize_t)len;
+    if (got == 0)
+        return 0;
+    snprintf(s->error, sizeof s->error, "truncated: %zu of %zu bytes of a record", got, len);
+    return -1;
+}
+
+const char *stream_line(stream_t *s, size_t *len)
+{
+    for (;;) {
+        char *start = s->buf + s->pos;
+        char *nl = memchr(start, '\n', s->end - s->pos);
+        if (nl) {
+            size_t n = (size_t)(nl - start);
+            s->pos += n + 1;
+            if (n > 0 && start[n - 1] == '\r')
+                n--;
+            start[n] = '\0';
+            s->lineno++;
+            *len = n;
+            return start;
+        }
+        ssize_t added = stream_fill(s);
+        if (added < 0)
+            return NULL;
+        if (added > 0)
+            continue;
+        size_t n = s->end - s->pos;
+        if (n == 0)
+            return NULL;
+        if (n == s->cap) {
+            snprintf(s->error, sizeof s->error, "line %llu is longer than %u bytes",
+                     (unsigned long long)s->lineno + 1, STREAM_BUFSIZE);
+            return NULL;
+        }
+        /* The last line has no newline: hand it out as it is. */
+        start = s->buf + s->pos;
+        s->pos = s->end;
+        start[n] = '\0';
+        if (n > 0 && start[n - 1] == '\r')
+            start[--n] = '\0';
+        s->lineno++;
+        *len = n;
+        return start;
+    }
+}
+
+uint64_t stream_offset(const stream_t *s) { return s->consumed_before + s->pos; }
+uint64_t stream_lineno(const stream_t *s) { return s->lineno; }
+const char *stream_error(const stream_t *s) { return s->error[0] ? s->error : NULL; }
+const char *stream_compression(const stream_t *s) { return s->decoder->name; }

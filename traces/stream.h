@@ -1,0 +1,33 @@
+/* stream.h: a buffered byte stream over a trace file, with lines handed out without copying.
+ *
+ * Compressed files are recognised by their magic bytes, never their name. A line returned by
+ * stream_line stays valid until the next call on the stream; its newline is stripped.
+ */
+#ifndef COHSIM_STREAM_H
+#define COHSIM_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct stream stream_t;
+
+/* NULL on failure with the reason in err. */
+stream_t *stream_open(const char *path, char *err, size_t errlen);
+void stream_close(stream_t *s);
+
+/* Up to len bytes of the (decompressed) content that are next, without consuming them. */
+size_t stream_peek(stream_t *s, const uint8_t **data, size_t len);
+/* Read exactly len bytes: len, 0 at a clean end, or -1 (error or truncation: see stream_error). */
+ssize_t stream_read(stream_t *s, void *buf, size_t len);
+/* The next line without its newline, or NULL at the end or on error (see stream_error). */
+const char *stream_line(stream_t *s, size_t *len);
+/* Bytes consumed so far, and the number of the line stream_line last returned (from 1). */
+uint64_t stream_offset(const stream_t *s);
+uint64_t stream_lineno(const stream_t *s);
+/* NULL when no error happened, else what went wrong (a read error, corrupt compressed data). */
+const char *stream_error(const stream_t *s);
+/* The compression detected: "none", "gzip", "xz", "zstd". */
+const char *stream_compression(const stream_t *s);
+
+#endif

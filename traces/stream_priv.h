@@ -1,0 +1,38 @@
+/* stream_priv.h: the stream's representation, shared by stream.c and the decoders (decode.c). */
+#ifndef COHSIM_STREAM_PRIV_H
+#define COHSIM_STREAM_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "traces/stream.h"
+
+/* A decoder turns the file's bytes into content: plain, gzip, xz, zstd. */
+typedef struct stream_decoder {
+    const char *name;
+    /* Whether the file's first bytes are this decoder's magic. */
+    int (*match)(const uint8_t *magic, size_t len);
+    int (*init)(stream_t *s);
+    /* Up to len decoded bytes into dst: count, 0 at the end, -1 with s->error set. */
+    ssize_t (*read)(stream_t *s, char *dst, size_t len);
+    void (*fini)(stream_t *s);
+} stream_decoder_t;
+
+struct stream {
+    int fd;
+    const char *path;
+    char *buf;
+    size_t cap, pos, end;
+    uint64_t consumed_before;
+    uint64_t lineno;
+    int eof;
+    char error[256];
+    const stream_decoder_t *decoder;
+    void *decoder_state;
+};
+
+/* Choose the decoder from the file's magic bytes and initialise it. */
+int stream_decoder_select(stream_t *s, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,21 @@
+/* text_syntax.h: pieces of the text format shared by its reader (text.c) and the parsers of
+ * primitive arguments and directives (text_os.c). */
+#ifndef COHSIM_TEXT_SYNTAX_H
+#define COHSIM_TEXT_SYNTAX_H
+
+#include <stdint.h>
+
+#include "traces/trace.h"
+
+int text_parse_u64(const char *s, uint64_t *out);
+int text_parse_value(const char *s, uint64_t *out);
+int text_valid_size(uint64_t size);
+
+/* Arguments of a primitive (tok are the fields after its name); 1 parsed, -1 error. */
+int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);
+/* A line that starts with a word, not a CPU number (process, file, map, expect, ...). */
+int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);
+/* Whether word (len bytes) starts a directive line. */
+int text_directive_known(const char *word, unsigned len);
+
+#endif

@@ -1,0 +1,154 @@
+/* trace.c: opening a trace, choosing its format by content, and the error channel of readers.
+ *
+ * A trace owns its stream and its reader's state; the reader writes errors through trace_fail,
+ * which formats "path:line: message" once, so every format reports alike.
+ */
+#include "traces/trace.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct trace {
+    const trace_format_t *format;
+    stream_t *stream;
+    char *path;
+    void *state;
+    char error[512];
+};
+
+extern const trace_format_t trace_format_text;
+
+/* Detection order matters only for ties: the highest probe score wins, the first on a tie. */
+static const trace_format_t *const formats[] = {
+    &trace_format_text,
+    NULL,
+};
+
+const trace_format_t *const *trace_formats(void) { return formats; }
+
+const trace_format_t *trace_format_lookup(const char *name)
+{
+    for (unsigned i = 0; formats[i]; i++)
+        if (strcmp(formats[i]->name, name) == 0)
+            return formats[i];
+    return NULL;
+}
+
+trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen)
+{
+    const trace_format_t *fmt = NULL;
+    if (format) {
+        fmt = trace_format_lookup(format);
+        if (!fmt) {
+            int n = snprintf(err, errlen, "unknown trace format '%s'; expected one of:", format);
+            for (unsigned i = 0; formats[i] && n > 0 && (size_t)n < errlen; i++)
+                n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", formats[i]->name);
+            return NULL;
+        }
+    }
+    stream_t *s = stream_open(path, err, errlen);
+    if (!s)
+        return NULL;
+    if (!fmt) {
+        const uint8_t *head;
+        size_t len = stream_peek(s, &head, 4096);
+        if (stream_error(s)) {
+            snprintf(err, errlen, "%s: %s", path, stream_error(s));
+            stream_close(s);
+            return NULL;
+        }
+        if (len == 0) {
+            snprintf(err, errlen, "%s: empty file: expected a trace", path);
+            stream_close(s);
+            return NULL;
+        }
+        int best = 0;
+        for (unsigned i = 0; formats[i]; i++) {
+            int score = formats[i]->probe(head, len);
+            if (score > best) {
+                best = score;
+                fmt = formats[i];
+            }
+        }
+        if (!fmt) {
+            snprintf(err, errlen, "%s: not a trace format cohsim knows (see --format)", path);
+            stream_close(s);
+            return NULL;
+        }
+    }
+    trace_t *t = calloc(1, sizeof *t);
+    if (t) {
+        t->path = strdup(path);
+        t->state = calloc(1, fmt->state_size ? fmt->state_size : 1);
+    }
+    if (!t || !t->path || !t->state) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        stream_close(s);
+        if (t) {
+            free(t->path);
+            free(t->state);
+        }
+        free(t);
+        return NULL;
+    }
+    t->format = fmt;
+    t->stream = s;
+    if (fmt->init && fmt->init(t, t->state) != 0) {
+        snprintf(err, errlen, "%s", t->error);
+        trace_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+int trace_next(trace_t *t, mem_req_t *out)
+{
+    if (t->error[0])
+        return -1;
+    int r = t->format->next(t, t->state, out);
+    if (r < 0 && !t->error[0])
+        snprintf(t->error, sizeof t->error, "%s: read error", t->path);
+    return r;
+}
+
+const char *trace_error(const trace_t *t) { return t->error; }
+const char *trace_path(const trace_t *t) { return t->path; }
+const trace_format_t *trace_format(const trace_t *t) { return t->format; }
+stream_t *trace_stream(trace_t *t) { return t->stream; }
+
+void trace_close(trace_t *t)
+{
+    if (!t)
+        return;
+    if (t->format->fini)
+        t->format->fini(t->state);
+    stream_close(t->stream);
+    free(t->state);
+    free(t->path);
+    free(t);
+}
+
+int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
+{
+    int n = snprintf(t->error, sizeof t->error, "%s:%llu: ", t->path, (unsigned long long)line);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof t->error)
+        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...)
+{
+    int n = snprintf(t->error, sizeof t->error, "%s: byte %llu: ", t->path,
+                     (unsigned long long)offset);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof t->error)
+        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}

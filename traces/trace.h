@@ -1,0 +1,51 @@
+/* trace.h: the one trace-reader interface; every format is one file behind it.
+ *
+ * trace_next yields one mem_req_t at a time (1 record, 0 end, -1 error), streaming: memory does not
+ * grow with the trace. After -1, trace_error() says "file:line: what was expected" (or a byte offset
+ * for binary formats). Readers never touch stdin and keep no static state; a reader's record (and
+ * its name field) is valid until the next trace_next on the same trace.
+ */
+#ifndef COHSIM_TRACE_H
+#define COHSIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/op.h"
+#include "traces/stream.h"
+
+typedef struct trace trace_t;
+
+/* A format: one file in traces/ exports one of these. */
+typedef struct trace_format {
+    const char *name;
+    const char *doc;
+    /* Whether the first bytes of a (decompressed) file look like this format; 0 no, higher is
+     * more certain. */
+    int (*probe)(const uint8_t *head, size_t len);
+    /* Per-trace reader state: size to allocate, and init/next/fini. */
+    size_t state_size;
+    int (*init)(trace_t *t, void *state);
+    int (*next)(trace_t *t, void *state, mem_req_t *out);
+    void (*fini)(void *state);
+} trace_format_t;
+
+/* Open path as format (NULL: detect from content). NULL on failure, with the reason in err. */
+trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen);
+int trace_next(trace_t *t, mem_req_t *out);
+const char *trace_error(const trace_t *t);
+const char *trace_path(const trace_t *t);
+const trace_format_t *trace_format(const trace_t *t);
+void trace_close(trace_t *t);
+
+/* The known formats in detection order, NULL-terminated; and lookup by name. */
+const trace_format_t *const *trace_formats(void);
+const trace_format_t *trace_format_lookup(const char *name);
+
+/* For readers: the trace's byte stream, and error reporting ("path:line: message"). */
+stream_t *trace_stream(trace_t *t);
+int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* For readers of binary formats: "path: byte N: message". */
+int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
