@@ -192,5 +192,5 @@ Test(litmus, errors_name_line_and_column)
                  "bad.litmus:5:20: expected an atom");
     expect_error("X86 A\n{\n P0 ;\n", "bad.litmus:3:5: expected '=' after the location");
     expect_error("X86 A\n{}\n P0 ;\n MOV EAX,[x] ;\n",
-                 "bad.litmus:5:1: unexpected end of file: expected the final condition");
+                 "bad.litmus:4:16: unexpected end of file: expected the final condition");
 }
