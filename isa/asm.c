@@ -505,8 +505,7 @@ static int directive(assembler_t *a, size_t s, size_t e)
         if (v >= ASM_MAX_CPUS)
             return fail(a, pos, ".cpu %llu: expected 0 to %d", (unsigned long long)v,
                         ASM_MAX_CPUS - 1);
-        a->cpu = (unsigned)v;
-        start_cpu_code(a);
+        a->cpu = (unsigned)v; /* its entry is its first instruction (after any .org) */
     } else if (IS(".org")) {
         if (parse_const(a, &v))
             return -1;

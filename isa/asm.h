@@ -6,7 +6,8 @@
  *   MNEMONIC operands         a row of isa/opcodes.def, operands as isa.h's formats say:
  *                             registers r0..r15, memory [rN], [rN+expr], [rN-expr] or [expr]
  *                             (base r0), immediates and branch targets as expressions
- *   .cpu N                    what follows is core N's code; its entry is the first .cpu N
+ *   .cpu N                    what follows is core N's code; its entry is the first
+ *                             instruction after the first .cpu N
  *   .org EXPR                 continue at address EXPR
  *   .align N                  pad with zeros to a multiple of N (a power of two)
  *   .byte/.half/.word/.quad E, ...   data of 1/2/4/8 bytes, little-endian

@@ -93,8 +93,8 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
             out->flags = REQ_HAS_VALUE;
         }
         if (info->mem_op == OP_RMW)
-            out->arg[0] = (in->op == ISA_XCHG4 || in->op == ISA_XCHG8) ? ISA_RMW_XCHG
-                                                                       : ISA_RMW_ADD;
+            out->arg[0] = (in->op == ISA_XCHG4 || in->op == ISA_XCHG8) ? RMW_XCHG
+                                                                   : RMW_ADD;
         return 0;
     }
     case OP_FENCE:
@@ -190,17 +190,17 @@ int isa_core_next(void *opaque, mem_req_t *out)
     }
 }
 
-void isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
+int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
 {
     isa_core_t *c = opaque;
     if (c->phase != ISA_WAIT)
-        return;
+        return 0;
     if (res->status != 0) {
         c->failed = true;
         c->phase = ISA_HALTED;
         snprintf(c->err, sizeof c->err, "%s at pc 0x%llx: machine error %d",
                  op_name((op_t)req->op), (unsigned long long)c->pc, res->status);
-        return;
+        return 1;
     }
     if (req->op == OP_IFETCH) {
         if (isa_decode(res->value, &c->cur) != 0) {
@@ -209,13 +209,14 @@ void isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
             snprintf(c->err, sizeof c->err,
                      "undecodable instruction 0x%016llx at pc 0x%llx",
                      (unsigned long long)res->value, (unsigned long long)c->pc);
-            return;
+            return 1;
         }
         c->phase = ISA_EXEC;
-        return;
+        return 0;
     }
     isa_complete(&c->cur, c->reg, res->value);
     c->retired++;
     c->pc += ISA_INSN_SIZE;
     c->phase = ISA_FETCH;
+    return 0;
 }

@@ -9,8 +9,8 @@
  * Lowering (the requests carry values as model/op.h says):
  * - ldN: load addr=rs1+imm size N; the result value (little-endian) is zero-extended into rd;
  * - stN: store with REQ_HAS_VALUE, value = rs2 truncated to N bytes;
- * - xchgN / xaddN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] = ISA_RMW_XCHG (1) or
- *   ISA_RMW_ADD (0); rd gets the old value the machine returns;
+ * - xchgN / xaddN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] = RMW_XCHG (1) or
+ *   RMW_ADD (0) (model/op.h); rd gets the old value the machine returns;
  * - fence: fence;
  * - primitives: arg[0..2] = (rs1, rs2, rs3) = (process or file, base or offset, size or length),
  *   addr = rs2, arg[3] = imm (flags of CcCoherencyFlushAndPurgeCache); register r0 as rs2 sets
@@ -28,8 +28,6 @@
 
 #include "isa/isa.h"
 #include "model/machine.h"
-
-enum { ISA_RMW_ADD = 0, ISA_RMW_XCHG = 1 };
 
 typedef enum isa_phase {
     ISA_FETCH,  /* next: emit the ifetch at pc */
@@ -55,7 +53,9 @@ typedef struct isa_core {
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);
 /* The core_source_t functions (opaque is the isa_core_t). */
 int isa_core_next(void *opaque, mem_req_t *out);
-void isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res);
+/* Returns nonzero (stop the run) when the core stopped on an error: the others may wait for it
+ * forever. A failed assert does not stop the run. */
+int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res);
 core_source_t isa_core_source(isa_core_t *c);
 
 /* Pure parts, used by the above and by tests. */

@@ -97,6 +97,12 @@ int litmus_lower(const litmus_test_t *t, char *buf, size_t len)
     for (unsigned th = 0; th < t->nthreads; th++) {
         put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
             (unsigned long long)(LITMUS_CODE_BASE + (uint64_t)th * LITMUS_CODE_STRIDE));
+        /* preload: read location i into the cache first when bit i of r14 is set, so that a
+         * run's accesses mix hits and misses (litmus7's random preload) */
+        for (unsigned i = 0; i < t->nlocs; i++)
+            put(buf, len, &off, "    andi r9, r14, %u\n    beq r9, r0, p%u_np%u\n"
+                                "    ld4 r10, [0x%llx]\np%u_np%u:\n",
+                1u << i, th, i, (unsigned long long)litmus_loc_addr(i), th, i);
         /* the start skew: r15 iterations of an idle loop */
         put(buf, len, &off, "    beq r15, r0, p%u_go\np%u_skew:\n    addi r15, r15, -1\n"
                             "    bne r15, r0, p%u_skew\np%u_go:\n",
@@ -125,7 +131,8 @@ int litmus_build(const litmus_test_t *t, litmus_prog_t *out, char *err, size_t e
 void litmus_prog_free(litmus_prog_t *p) { asm_free(&p->prog); }
 
 int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machine_config_t *cfg,
-                    const unsigned *skew, litmus_state_t *out, char *err, size_t errlen)
+                    const unsigned *skew, const uint32_t *preload, litmus_state_t *out,
+                    char *err, size_t errlen)
 {
     if (cfg->cores < t->nthreads) {
         snprintf(err, errlen, "%s needs %u cores; the machine has %u (choose a preset with more "
@@ -162,6 +169,7 @@ int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machin
         for (unsigned r = 0; r < LITMUS_NREGS; r++)
             cores[th].reg[isa_reg((litmus_reg_t)r)] = (uint64_t)t->reg_init[th][r];
         cores[th].reg[15] = skew ? skew[th] : 0;
+        cores[th].reg[14] = preload ? preload[th] : 0;
         src[th] = isa_core_source(&cores[th]);
     }
     rc = machine_run(m, src, t->nthreads, true);

@@ -5,8 +5,9 @@
  * holds the start skew. Location i is 4 bytes at LITMUS_LOC_BASE + i * LITMUS_LOC_STRIDE, each on
  * its own cache line. MOV loads and stores are ld4/st4; MFENCE is fence; XCHG is xchg4; LOCK
  * ADD/INC are xadd4 (locked, draining); an unlocked ADD/INC to memory is ld4, add, st4 (not
- * atomic, as on x86). Each thread first spins r15 times around a two-instruction loop: the
- * start skew, in iterations, that varies from run to run.
+ * atomic, as on x86). Each thread first reads the locations whose bits are set in r14 into
+ * scratch r10 (a preload that warms its caches), then spins r15 times around a two-instruction
+ * loop (the start skew); both vary from run to run and leave the test's registers alone.
  *
  * A run owns its machine: it is created from the configuration, the code and the init values
  * are written into its memory, every core runs to its halt, and the final state is read: the
@@ -41,9 +42,12 @@ void litmus_prog_free(litmus_prog_t *p);
 /* The address of location i. */
 uint64_t litmus_loc_addr(unsigned i);
 
-/* One run on a machine built from cfg (cfg->cores >= t->nthreads), with skew[i] idle loop
- * iterations at the start of thread i. 0 with the final state in *out, or -1 with a message. */
+/* One run on a machine built from cfg (cfg->cores >= t->nthreads): thread i first reads every
+ * location whose bit is set in preload[i] (warming its caches), then idles skew[i] loop
+ * iterations, then runs its code. skew and preload may be NULL (none). 0 with the final state
+ * in *out, or -1 with a message. */
 int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machine_config_t *cfg,
-                    const unsigned *skew, litmus_state_t *out, char *err, size_t errlen);
+                    const unsigned *skew, const uint32_t *preload, litmus_state_t *out,
+                    char *err, size_t errlen);
 
 #endif
