@@ -533,7 +533,7 @@ static event_t next_event(machine_t *m)
         }
         if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
             uint64_t at = max_u64(c->clock, c->not_before);
-            if (needs_empty_sb(&c->pending) || c->pending.op == OP_STORE)
+            if (needs_empty_sb(&c->pending))
                 at = max_u64(at, c->sb.busy_until);
             e = (event_t){EV_ISSUE, at, i};
             if (earlier(&e, &best))
