@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "isa/asm.h"
 #include "isa/interp.h"
 
 /* Instructions each thread may execute: the skew loop plus a few per litmus instruction. */
@@ -85,7 +86,7 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
     }
 }
 
-int litmus_lower(const litmus_test_t *t, char *buf, size_t len)
+int litmus_lower(const litmus_test_t *t, const litmus_variation_t *var, char *buf, size_t len)
 {
     size_t off = 0;
     if (len)
@@ -95,44 +96,36 @@ int litmus_lower(const litmus_test_t *t, char *buf, size_t len)
         put(buf, len, &off, "# [%s] at 0x%llx\n", t->locs[i],
             (unsigned long long)litmus_loc_addr(i));
     for (unsigned th = 0; th < t->nthreads; th++) {
+        const litmus_variation_t none = {0, 0, 0, 0, 0};
+        const litmus_variation_t *v = var ? &var[th] : &none;
         put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
             (unsigned long long)(LITMUS_CODE_BASE + (uint64_t)th * LITMUS_CODE_STRIDE));
-        /* preload: read location i into the cache first when bit i of r14 is set, so that a
-         * run's accesses mix hits and misses (litmus7's random preload) */
         for (unsigned i = 0; i < t->nlocs; i++)
-            put(buf, len, &off, "    andi r9, r14, %u\n    beq r9, r0, p%u_np%u\n"
-                                "    ld4 r10, [0x%llx]\np%u_np%u:\n",
-                1u << i, th, i, (unsigned long long)litmus_loc_addr(i), th, i);
-        /* the start skew: r15 iterations of an idle loop */
-        put(buf, len, &off, "    beq r15, r0, p%u_go\np%u_skew:\n    addi r15, r15, -1\n"
-                            "    bne r15, r0, p%u_skew\np%u_go:\n",
-            th, th, th, th);
-        for (unsigned k = 0; k < t->ninsns[th]; k++)
+            if (v->preload >> i & 1)
+                put(buf, len, &off, "    ld4 r10, [0x%llx]    # preload [%s]\n",
+                    (unsigned long long)litmus_loc_addr(i), t->locs[i]);
+        for (unsigned k = 0; k < v->prestores; k++)
+            put(buf, len, &off, "    st8 [0x%llx], r0    # scratch store\n",
+                (unsigned long long)(LITMUS_SCRATCH_BASE + (uint64_t)th * LITMUS_CODE_STRIDE +
+                                     (uint64_t)k * LITMUS_LOC_STRIDE));
+        if (v->skew)
+            put(buf, len, &off, "    li r9, %u    # start skew\np%u_skew:\n    addi r9, r9, -1\n"
+                                "    bne r9, r0, p%u_skew\n",
+                v->skew, th, th);
+        for (unsigned k = 0; k < t->ninsns[th]; k++) {
+            if (v->pause && k > 0 && k == v->pause_before)
+                put(buf, len, &off, "    li r9, %u    # pause\np%u_pause:\n    addi r9, r9, -1\n"
+                                    "    bne r9, r0, p%u_pause\n",
+                    v->pause, th, th);
             lower_insn(t, &t->insns[th][k], buf, len, &off);
+        }
         put(buf, len, &off, "    halt\n");
     }
     return (int)off;
 }
 
-int litmus_build(const litmus_test_t *t, litmus_prog_t *out, char *err, size_t errlen)
-{
-    memset(out, 0, sizeof *out);
-    char text[16384];
-    int n = litmus_lower(t, text, sizeof text);
-    if (n < 0 || (size_t)n >= sizeof text) {
-        snprintf(err, errlen, "%s: the lowered code is too long", t->name);
-        return -1;
-    }
-    char name[LITMUS_MAX_NAME + 16];
-    snprintf(name, sizeof name, "<%s lowered>", t->name);
-    return asm_assemble(name, text, (size_t)n, LITMUS_CODE_BASE, 0, &out->prog, err, errlen);
-}
-
-void litmus_prog_free(litmus_prog_t *p) { asm_free(&p->prog); }
-
-int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machine_config_t *cfg,
-                    const unsigned *skew, const uint32_t *preload, litmus_state_t *out,
-                    char *err, size_t errlen)
+int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
+                    const litmus_variation_t *var, litmus_state_t *out, char *err, size_t errlen)
 {
     if (cfg->cores < t->nthreads) {
         snprintf(err, errlen, "%s needs %u cores; the machine has %u (choose a preset with more "
@@ -140,13 +133,32 @@ int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machin
                  t->name, t->nthreads, cfg->cores, t->nthreads);
         return -1;
     }
-    machine_t *m = machine_create(cfg, err, errlen);
-    if (!m)
+    for (unsigned th = 0; var && th < t->nthreads; th++)
+        if (var[th].prestores > LITMUS_MAX_PRESTORES || var[th].skew > LITMUS_MAX_SKEW ||
+            var[th].pause > LITMUS_MAX_SKEW) {
+            snprintf(err, errlen, "%s: P%u: variation out of range", t->name, th);
+            return -1;
+        }
+    char text[32768];
+    int n = litmus_lower(t, var, text, sizeof text);
+    if (n < 0 || (size_t)n >= sizeof text) {
+        snprintf(err, errlen, "%s: the lowered code is too long", t->name);
         return -1;
+    }
+    char name[LITMUS_MAX_NAME + 16];
+    snprintf(name, sizeof name, "<%s lowered>", t->name);
+    asm_program_t prog;
+    if (asm_assemble(name, text, (size_t)n, LITMUS_CODE_BASE, 0, &prog, err, errlen) != 0)
+        return -1;
+    const asm_program_t *p = &prog;
+    machine_t *m = machine_create(cfg, err, errlen);
+    if (!m) {
+        asm_free(&prog);
+        return -1;
+    }
     int rc = 0;
-    for (size_t k = 0; k < p->prog.nchunks && rc == 0; k++)
-        if (machine_mem_write(m, p->prog.chunks[k].addr, p->prog.chunks[k].bytes,
-                              p->prog.chunks[k].len) != 0)
+    for (size_t k = 0; k < p->nchunks && rc == 0; k++)
+        if (machine_mem_write(m, p->chunks[k].addr, p->chunks[k].bytes, p->chunks[k].len) != 0)
             rc = -1;
     for (unsigned i = 0; i < t->nlocs && rc == 0; i++) {
         uint8_t b[4];
@@ -160,16 +172,15 @@ int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machin
         snprintf(err, errlen, "%s: cannot write the program into memory: %s", t->name,
                  machine_error(m));
         machine_destroy(m);
+        asm_free(&prog);
         return -1;
     }
     isa_core_t cores[LITMUS_MAX_THREADS];
     core_source_t src[LITMUS_MAX_THREADS];
     for (unsigned th = 0; th < t->nthreads; th++) {
-        isa_core_init(&cores[th], th, p->prog.entry[th], LITMUS_MAX_RETIRED);
+        isa_core_init(&cores[th], th, p->entry[th], LITMUS_MAX_RETIRED);
         for (unsigned r = 0; r < LITMUS_NREGS; r++)
             cores[th].reg[isa_reg((litmus_reg_t)r)] = (uint64_t)t->reg_init[th][r];
-        cores[th].reg[15] = skew ? skew[th] : 0;
-        cores[th].reg[14] = preload ? preload[th] : 0;
         src[th] = isa_core_source(&cores[th]);
     }
     rc = machine_run(m, src, t->nthreads, true);
@@ -184,6 +195,7 @@ int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machin
             snprintf(err, errlen, "%s: the machine stopped (status %d): %s", t->name, rc,
                      why && *why ? why : "no reason given");
         machine_destroy(m);
+        asm_free(&prog);
         return -1;
     }
     memset(out, 0, sizeof *out);
@@ -198,5 +210,6 @@ int litmus_run_once(const litmus_test_t *t, const litmus_prog_t *p, const machin
         out->loc[i] = (int64_t)(int32_t)v;
     }
     machine_destroy(m);
+    asm_free(&prog);
     return 0;
 }

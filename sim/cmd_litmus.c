@@ -19,22 +19,23 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 
-#define LITMUS_DEFAULT_RUNS 200
+#define LITMUS_DEFAULT_RUNS 300
 #define LITMUS_DEFAULT_JITTER 24
 #define LITMUS_DEFAULT_SKEW 24
 #define LITMUS_STATE_TEXT 512
 
 static const cli_opt_t litmus_opts[] = {
     CLI_MACHINE_OPTS,
-    {"runs", 'n', "N", "runs per test (default 200)"},
+    {"runs", 'n', "N", "runs per test (default 300)"},
     {"model", 'm', "tso|sc", "tso: store buffers as the preset says (default); sc: no store "
                              "buffer, every store performs before the next instruction"},
     {"jitter", 'j', "CYCLES", "largest latency jitter: each run draws sim.jitter from 0..CYCLES "
                               "(default 24)"},
-    {"skew", 0, "N", "largest start skew, in idle-loop iterations; half the runs start all "
-                     "threads together (default 24)"},
+    {"skew", 0, "N", "largest start skew, and pause between two instructions, in idle-loop "
+                     "iterations; half the runs start all threads together (default 24)"},
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
-    {"no-preload", 0, NULL, "do not warm a random subset of each thread's locations first"},
+    {"no-preload", 0, NULL, "do not warm a random subset of each thread's locations, nor fill "
+                            "its store buffer with 0-2 scratch stores, before the test"},
     {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
     {0},
 };
@@ -166,16 +167,10 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
     }
     if (lc->show_asm) {
         char text[16384];
-        litmus_lower(t, text, sizeof text);
+        litmus_lower(t, NULL, text, sizeof text);
         fputs(text, stdout);
         free(t);
         return EXIT_DONE;
-    }
-    litmus_prog_t prog;
-    if (litmus_build(t, &prog, err, errlen) != 0) {
-        cli_error("%s: %s", path, err);
-        free(t);
-        return EXIT_USAGE;
     }
     machine_config_t cfg = *base;
     if (lc->sc)
@@ -189,17 +184,27 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
         /* Half the runs start every thread together (outcomes that need the threads within a
          * store buffer's drain time of each other), half with random skews; the jitter bound
          * is drawn per run too, so some runs are exactly aligned and others spread. */
-        unsigned skew[LITMUS_MAX_THREADS] = {0};
-        uint32_t preload[LITMUS_MAX_THREADS] = {0};
+        litmus_variation_t var[LITMUS_MAX_THREADS];
+        memset(var, 0, sizeof var);
         bool spread = rng_below(&skews, 2) == 1;
         for (unsigned th = 0; th < t->nthreads; th++) {
-            skew[th] = spread && lc->skew ? rng_below(&skews, (uint32_t)lc->skew + 1) : 0;
-            preload[th] = lc->preload ? rng_next(&skews) & ((1u << t->nlocs) - 1) : 0;
+            litmus_variation_t *v = &var[th];
+            if (lc->preload) {
+                v->preload = rng_next(&skews) & ((1u << t->nlocs) - 1);
+                v->prestores = rng_below(&skews, 5);
+            }
+            if (spread && lc->skew) {
+                v->skew = rng_below(&skews, (uint32_t)lc->skew + 1);
+                if (t->ninsns[th] > 1 && rng_below(&skews, 2)) {
+                    v->pause_before = 1 + rng_below(&skews, t->ninsns[th] - 1);
+                    v->pause = rng_below(&skews, (uint32_t)lc->skew + 1);
+                }
+            }
         }
         cfg.jitter = lc->jitter ? rng_below(&skews, (uint32_t)lc->jitter + 1) : 0;
         cfg.seed = base->seed + r;
         litmus_state_t s;
-        if (litmus_run_once(t, &prog, &cfg, skew, preload, &s, err, errlen) != 0) {
+        if (litmus_run_once(t, &cfg, var, &s, err, errlen) != 0) {
             cli_error("%s: run %lu: %s", path, r, err);
             status = EXIT_USAGE;
             break;
@@ -260,7 +265,6 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
         }
     }
     free(h.e);
-    litmus_prog_free(&prog);
     free(t);
     return status;
 }
