@@ -150,7 +150,8 @@ int os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset
            uint64_t length, char *err, size_t errlen);
 size_t os_view_count(const os_t *os);
 const os_view_t *os_view_at_index(const os_t *os, size_t i);
-/* The view whose address range holds addr, or NULL. */
+/* The view whose address range holds addr, or NULL. View pointers stay valid until the next
+ * os_map. */
 const os_view_t *os_view_at(const os_t *os, uint64_t addr);
 /* How addr relates to views: returns the view holding addr (or NULL) and sets *run to the bytes
  * from addr that stay in the same page of that view (or, outside views, to the next view's base;
