@@ -5,10 +5,9 @@
 
 #include "model/os.h"
 
-static char err[256];
-
 static os_t *make(uint32_t cores)
 {
+    char err[256];
     os_config_t cfg = {.cores = cores, .page_size = 64, .disk_latency = 100, .disk_bandwidth = 4};
     os_t *os = os_create(&cfg, err, sizeof err);
     cr_assert_not_null(os, "%s", err);
@@ -17,6 +16,7 @@ static os_t *make(uint32_t cores)
 
 Test(os, create_rejects_bad_config)
 {
+    char err[256];
     os_config_t cfg = {.cores = 2, .page_size = 96, .disk_latency = 1, .disk_bandwidth = 1};
     cr_assert_null(os_create(&cfg, err, sizeof err));
     cfg.page_size = 64, cfg.disk_bandwidth = 0;
@@ -27,6 +27,7 @@ Test(os, create_rejects_bad_config)
 
 Test(os, disk_cycles_round_up)
 {
+    char err[256];
     os_t *os = make(2);
     cr_assert_eq(os_disk_cycles(os, 0), 100);
     cr_assert_eq(os_disk_cycles(os, 1), 101);
@@ -37,6 +38,7 @@ Test(os, disk_cycles_round_up)
 
 Test(os, implicit_process_runs_on_every_core_until_replaced)
 {
+    char err[256];
     os_t *os = make(4);
     const os_process_t *p = os_process_find(os, 1);
     cr_assert_not_null(p);
@@ -60,6 +62,7 @@ Test(os, implicit_process_runs_on_every_core_until_replaced)
 
 Test(os, implicit_process_cannot_be_replaced_once_used)
 {
+    char err[256];
     os_t *os = make(2);
     cr_assert_eq(os_file_create(os, "f", 256, err, sizeof err), OS_OK);
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 256, err, sizeof err), OS_OK);
@@ -70,6 +73,7 @@ Test(os, implicit_process_cannot_be_replaced_once_used)
 
 Test(os, handles_resolve_current_declared_and_plain)
 {
+    char err[256];
     os_t *os = make(4);
     cr_assert_eq(os_process_create(os, 1, 0x3, err, sizeof err), OS_OK);
     cr_assert_eq(os_process_create(os, 2, 0xc, err, sizeof err), OS_OK);
@@ -94,6 +98,7 @@ Test(os, handles_resolve_current_declared_and_plain)
 
 Test(os, files_are_zero_on_disk_and_sized_in_pages)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "a", 100, err, sizeof err), OS_OK);
     cr_assert_eq(os_file_create(os, "a", 100, err, sizeof err), OS_EEXIST);
@@ -118,6 +123,7 @@ Test(os, files_are_zero_on_disk_and_sized_in_pages)
 
 Test(os, map_checks_alignment_bounds_and_overlap)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 200, err, sizeof err), OS_OK);
     cr_assert_eq(os_map(os, 2, 0, 0x1000, 0, 64, err, sizeof err), OS_ENOENT);
@@ -155,6 +161,7 @@ Test(os, map_checks_alignment_bounds_and_overlap)
 
 Test(os, views_of_one_page_share_bytes_and_stores_dirty)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 128, err, sizeof err), OS_OK);
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 128, err, sizeof err), OS_OK);
@@ -174,6 +181,7 @@ Test(os, views_of_one_page_share_bytes_and_stores_dirty)
 
 Test(os, fault_flush_purge_move_real_bytes)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 100, err, sizeof err), OS_OK); /* last page: 36 bytes */
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 100, err, sizeof err), OS_OK);
@@ -208,6 +216,7 @@ Test(os, fault_flush_purge_move_real_bytes)
 
 Test(os, purge_of_dirty_page_with_loss_is_counted)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 64, err, sizeof err), OS_OK);
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 64, err, sizeof err), OS_OK);
@@ -220,6 +229,7 @@ Test(os, purge_of_dirty_page_with_loss_is_counted)
 
 Test(os, locked_pages_are_resident_and_never_purged)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 256, err, sizeof err), OS_OK);
     uint64_t cycles = 0;
@@ -240,6 +250,7 @@ Test(os, locked_pages_are_resident_and_never_purged)
 
 Test(os, acquire_and_release_are_exclusive)
 {
+    char err[256];
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 64, err, sizeof err), OS_OK);
     cr_assert_eq(os_file_release(os, 0, err, sizeof err), OS_EBUSY);
@@ -253,6 +264,7 @@ Test(os, acquire_and_release_are_exclusive)
 
 Test(os, status_names_and_values)
 {
+    char err[256];
     cr_assert_str_eq(os_status_name(OS_STATUS_SUCCESS), "STATUS_SUCCESS");
     cr_assert_eq(os_status_value(OS_STATUS_SUCCESS), 0);
     cr_assert_str_eq(os_status_name(OS_STATUS_NOT_MAPPED_VIEW), "STATUS_NOT_MAPPED_VIEW");
@@ -264,6 +276,7 @@ Test(os, status_names_and_values)
 /* A process 1 on cores 0-1 with a 4-page view of f at 0x1000, and process 2 on core 2. */
 static os_t *zw_fixture(void)
 {
+    char err[256];
     os_t *os = make(3);
     cr_assert_eq(os_process_create(os, 1, 0x3, err, sizeof err), OS_OK);
     cr_assert_eq(os_process_create(os, 2, 0x4, err, sizeof err), OS_OK);
@@ -274,6 +287,7 @@ static os_t *zw_fixture(void)
 
 Test(os, zw_flush_rounds_out_to_pages)
 {
+    char err[256];
     os_t *os = zw_fixture();
     const os_view_t *v;
     uint64_t b, s;
@@ -300,6 +314,7 @@ Test(os, zw_flush_rounds_out_to_pages)
 
 Test(os, zw_flush_statuses_in_order)
 {
+    char err[256];
     os_t *os = zw_fixture();
     const os_view_t *v;
     uint64_t b, s;
@@ -336,6 +351,7 @@ Test(os, zw_flush_statuses_in_order)
 
 Test(os, cc_range_null_zero_and_rounding)
 {
+    char err[256];
     os_t *os = zw_fixture();
     uint64_t first, count;
     cr_assert_eq(os_cc_range(os, 0, true, 999, 999, &first, &count, err, sizeof err), OS_OK);
