@@ -27,7 +27,6 @@ Test(os, create_rejects_bad_config)
 
 Test(os, disk_cycles_round_up)
 {
-    char err[256];
     os_t *os = make(2);
     cr_assert_eq(os_disk_cycles(os, 0), 100);
     cr_assert_eq(os_disk_cycles(os, 1), 101);
@@ -264,7 +263,6 @@ Test(os, acquire_and_release_are_exclusive)
 
 Test(os, status_names_and_values)
 {
-    char err[256];
     cr_assert_str_eq(os_status_name(OS_STATUS_SUCCESS), "STATUS_SUCCESS");
     cr_assert_eq(os_status_value(OS_STATUS_SUCCESS), 0);
     cr_assert_str_eq(os_status_name(OS_STATUS_NOT_MAPPED_VIEW), "STATUS_NOT_MAPPED_VIEW");
@@ -287,7 +285,6 @@ static os_t *zw_fixture(void)
 
 Test(os, zw_flush_rounds_out_to_pages)
 {
-    char err[256];
     os_t *os = zw_fixture();
     const os_view_t *v;
     uint64_t b, s;
