@@ -2,9 +2,12 @@
  *
  * Representation: processes, handles and files are small growable arrays (a trace declares a
  * handful); views are kept sorted by base so an address finds its view by binary search. Each file
- * has one os_page_t per page: the page cache's bytes (NULL: not resident), the disk's bytes (NULL:
- * never written, reads as zeros) and the dirty and locked bits. Invariants: dirty or locked
- * implies resident; the views' address ranges are disjoint; a view lies within its file.
+ * has one os_page_t per page: its frame (0: not resident), the disk's bytes (NULL: never written,
+ * reads as zeros) and the dirty and locked bits. Frames are numbered from OS_FRAME_BASE; frame k
+ * belongs to owner[k] (file and page, or file -1 when free, then listed in freeframes). Frame bytes
+ * live in the physical memory given at creation. Invariants: dirty or locked implies resident; a
+ * resident page's frame is owned by it; the views' address ranges are disjoint; a view lies within
+ * its file.
  */
 #include "model/os.h"
 
@@ -14,7 +17,7 @@
 #include <string.h>
 
 typedef struct os_page {
-    uint8_t *cache; /* page-cache bytes, page_size of them; NULL: not resident */
+    uint64_t frame; /* physical address of its frame; 0: not resident */
     uint8_t *disk;  /* disk bytes; NULL: zeros */
     bool dirty, locked;
 } os_page_t;
@@ -33,8 +36,18 @@ typedef struct os_handle {
     bool access;
 } os_handle_t;
 
+typedef struct os_frame_owner {
+    int32_t file; /* -1: free */
+    uint64_t page;
+} os_frame_owner_t;
+
 struct os {
     os_config_t cfg;
+    os_phys_t phys;
+    os_frame_owner_t *owner; /* per frame */
+    size_t nframes, capframes;
+    uint64_t *freeframes;    /* frame numbers free for reuse */
+    size_t nfree, capfree;
     os_process_t *procs;
     size_t nprocs, capprocs;
     os_handle_t *handles;
@@ -73,7 +86,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
-os_t *os_create(const os_config_t *cfg, char *err, size_t errlen)
+os_t *os_create(const os_config_t *cfg, const os_phys_t *phys, char *err, size_t errlen)
 {
     if (cfg->cores < 1 || cfg->cores > 64) {
         fail(err, errlen, OS_EINVAL, "cores = %u: expected 1 to 64", cfg->cores);
@@ -95,6 +108,7 @@ os_t *os_create(const os_config_t *cfg, char *err, size_t errlen)
         return NULL;
     }
     os->cfg = *cfg;
+    os->phys = *phys;
     uint64_t all = cfg->cores == 64 ? UINT64_MAX : (1ull << cfg->cores) - 1;
     os->procs[0] = (os_process_t){.id = 1, .cpus = all, .implicit = true};
     os->nprocs = 1;
@@ -108,13 +122,14 @@ void os_destroy(os_t *os)
     for (size_t i = 0; i < os->nfiles; i++) {
         os_file_t *f = &os->files[i];
         for (uint64_t p = 0; p < f->npages; p++) {
-            free(f->pages[p].cache);
             free(f->pages[p].disk);
         }
         free(f->pages);
         free(f->name);
     }
     free(os->files);
+    free(os->owner);
+    free(os->freeframes);
     free(os->procs);
     free(os->handles);
     free(os->views);
@@ -296,7 +311,7 @@ unsigned os_page_state(const os_t *os, unsigned file, uint64_t page)
     if (page >= f->npages)
         return 0;
     const os_page_t *p = &f->pages[page];
-    return (p->cache ? OS_PAGE_RESIDENT : 0) | (p->dirty ? OS_PAGE_DIRTY : 0) |
+    return (p->frame ? OS_PAGE_RESIDENT : 0) | (p->dirty ? OS_PAGE_DIRTY : 0) |
            (p->locked ? OS_PAGE_LOCKED : 0);
 }
 
@@ -304,7 +319,7 @@ uint64_t os_file_resident_pages(const os_t *os, unsigned file)
 {
     uint64_t n = 0;
     for (uint64_t p = 0; p < os->files[file].npages; p++)
-        n += os->files[file].pages[p].cache != NULL;
+        n += os->files[file].pages[p].frame != 0;
     return n;
 }
 
@@ -345,17 +360,56 @@ static uint64_t page_bytes(const os_t *os, const os_file_t *f, uint64_t page)
     return left < os->cfg.page_size ? left : os->cfg.page_size;
 }
 
+/* A free frame for (file, page): reused or new; 0 when out of memory. */
+static uint64_t frame_alloc(os_t *os, unsigned file, uint64_t page)
+{
+    uint64_t k;
+    if (os->nfree) {
+        k = os->freeframes[--os->nfree];
+    } else {
+        if (grow((void **)&os->owner, &os->capframes, os->nframes, sizeof *os->owner) != 0)
+            return 0;
+        k = os->nframes++;
+    }
+    os->owner[k] = (os_frame_owner_t){.file = (int32_t)file, .page = page};
+    return OS_FRAME_BASE + k * os->cfg.page_size;
+}
+
+static void frame_free(os_t *os, uint64_t frame)
+{
+    uint64_t k = (frame - OS_FRAME_BASE) / os->cfg.page_size;
+    os->owner[k].file = -1;
+    /* Should the list not grow, the frame is merely never reused. */
+    if (grow((void **)&os->freeframes, &os->capfree, os->nfree, sizeof *os->freeframes) == 0)
+        os->freeframes[os->nfree++] = k;
+}
+
 int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
 {
     os_file_t *f = &os->files[file];
     os_page_t *p = &f->pages[page];
-    if (p->cache)
+    if (p->frame)
         return 0;
-    p->cache = calloc(1, os->cfg.page_size);
-    if (!p->cache)
+    uint64_t frame = frame_alloc(os, file, page);
+    if (!frame)
         return OS_ENOMEM;
-    if (p->disk)
-        memcpy(p->cache, p->disk, os->cfg.page_size);
+    int rc;
+    if (p->disk) {
+        rc = os->phys.write(os->phys.opaque, frame, p->disk, os->cfg.page_size);
+    } else {
+        uint8_t zero[512] = {0};
+        rc = 0;
+        for (uint32_t off = 0; off < os->cfg.page_size && rc == 0; off += sizeof zero) {
+            uint32_t n = os->cfg.page_size - off < sizeof zero ? os->cfg.page_size - off
+                                                                : (uint32_t)sizeof zero;
+            rc = os->phys.write(os->phys.opaque, frame + off, zero, n);
+        }
+    }
+    if (rc != 0) {
+        frame_free(os, frame);
+        return OS_ENOMEM;
+    }
+    p->frame = frame;
     f->stats.pages_read++;
     *cycles += os_disk_cycles(os, page_bytes(os, f, page));
     return 1;
@@ -374,7 +428,7 @@ int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
     }
     /* Bytes past the end of the file never reach the disk. */
     uint64_t n = page_bytes(os, f, page);
-    memcpy(p->disk, p->cache, n);
+    os->phys.read(os->phys.opaque, p->frame, p->disk, n);
     p->dirty = false;
     f->stats.pages_written++;
     *cycles += os_disk_cycles(os, n);
@@ -385,7 +439,7 @@ int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
 {
     os_file_t *f = &os->files[file];
     os_page_t *p = &f->pages[page];
-    if (!p->cache)
+    if (!p->frame)
         return 0;
     if (p->locked)
         return OS_EBUSY;
@@ -394,11 +448,16 @@ int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
             return OS_EINVAL;
         f->stats.pages_lost++;
     }
-    free(p->cache);
-    p->cache = NULL;
+    frame_free(os, p->frame);
+    p->frame = 0;
     p->dirty = false;
     f->stats.pages_purged++;
     return 1;
+}
+
+uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page)
+{
+    return page < os->files[file].npages ? os->files[file].pages[page].frame : 0;
 }
 
 int os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
@@ -570,40 +629,62 @@ int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles)
     return faults;
 }
 
-/* The page-cache bytes behind [addr, addr+len), which must lie in one page of one view: 0 with
- * *bytes and *page set, OS_EINVAL, OS_ENOMEM. */
-static int view_bytes(os_t *os, uint64_t addr, size_t len, uint8_t **bytes, os_page_t **page)
+int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles)
 {
-    uint64_t run;
-    const os_view_t *v = os_view_span(os, addr, &run);
-    if (!v || len > run)
+    const os_view_t *v = os_view_at(os, vaddr);
+    if (!v) {
+        *paddr = vaddr;
+        return 0;
+    }
+    uint64_t pg = os_view_page(os, v, vaddr);
+    int r = os_page_fault_in(os, v->file, pg, cycles);
+    if (r < 0)
+        return r;
+    *paddr = os->files[v->file].pages[pg].frame +
+             (v->offset + (vaddr - v->base)) % os->cfg.page_size;
+    return r;
+}
+
+void os_store_performed(os_t *os, uint64_t paddr, uint64_t len)
+{
+    uint64_t ps = os->cfg.page_size;
+    while (len && paddr >= OS_FRAME_BASE) {
+        uint64_t k = (paddr - OS_FRAME_BASE) / ps;
+        if (k < os->nframes && os->owner[k].file >= 0)
+            os->files[os->owner[k].file].pages[os->owner[k].page].dirty = true;
+        uint64_t n = ps - (paddr - OS_FRAME_BASE) % ps;
+        if (n >= len)
+            break;
+        paddr += n, len -= n;
+    }
+}
+
+/* The physical address behind [addr, addr+len), which must lie in one page of one view. */
+static int view_phys(os_t *os, uint64_t addr, size_t len, uint64_t *paddr)
+{
+    uint64_t run, cycles = 0;
+    if (!os_view_span(os, addr, &run) || len > run)
         return OS_EINVAL;
-    uint64_t pg = os_view_page(os, v, addr), cycles = 0;
-    if (os_page_fault_in(os, v->file, pg, &cycles) < 0)
-        return OS_ENOMEM;
-    *page = &os->files[v->file].pages[pg];
-    *bytes = (*page)->cache + (v->offset + (addr - v->base)) % os->cfg.page_size;
-    return OS_OK;
+    return os_translate(os, addr, paddr, &cycles) < 0 ? OS_ENOMEM : OS_OK;
 }
 
 int os_view_read(os_t *os, uint64_t addr, void *buf, size_t len)
 {
-    os_page_t *p;
-    uint8_t *b;
-    int r = view_bytes(os, addr, len, &b, &p);
+    uint64_t pa;
+    int r = view_phys(os, addr, len, &pa);
     if (r == OS_OK)
-        memcpy(buf, b, len);
+        os->phys.read(os->phys.opaque, pa, buf, len);
     return r;
 }
 
 int os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len)
 {
-    os_page_t *p;
-    uint8_t *b;
-    int r = view_bytes(os, addr, len, &b, &p);
+    uint64_t pa;
+    int r = view_phys(os, addr, len, &pa);
     if (r == OS_OK) {
-        memcpy(b, buf, len);
-        p->dirty = true;
+        if (os->phys.write(os->phys.opaque, pa, buf, len) != 0)
+            return OS_ENOMEM;
+        os_store_performed(os, pa, len);
     }
     return r;
 }

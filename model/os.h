@@ -13,9 +13,11 @@
  *   contents are sparse: a page never written reads as zeros. A page is resident when the page
  *   cache holds its bytes; dirty implies resident; locked implies resident (locking faults the
  *   page in) and a locked page is never purged.
- * - Views are page-aligned, never overlap (the address space is shared by every process: the
- *   machine's caches see one physical address per view byte), and the bytes of a view are the
- *   bytes of its file's page-cache pages: two views of one file page read and write the same bytes.
+ * - Views are page-aligned and never overlap (one virtual address space shared by every process;
+ *   addresses outside views are identity-mapped). A resident page lives in a physical frame at
+ *   OS_FRAME_BASE + k * page, whose bytes are held by the physical memory the OS is given
+ *   (os_phys_t, the machine's memory): a view address translates to its page's frame, so two views
+ *   of one file page share the same physical lines, bytes and cache copies.
  * - Every operation returns an error (OS_E*) with a message in the caller's buffer; nothing here
  *   prints, exits or keeps global state. Costs are returned in cycles for the caller to charge.
  */
@@ -32,6 +34,15 @@
 /* At most this many pages per file (keeps the per-page table small). */
 #define OS_MAX_FILE_PAGES (1u << 22)
 #define OS_MAX_NAME 128
+/* Physical frames of the page cache start here (far above the user address space). */
+#define OS_FRAME_BASE 0xF000000000000000ull
+
+/* The physical memory that holds frame bytes: read never fails; write 0 or -1 (out of memory). */
+typedef struct os_phys {
+    void *opaque;
+    void (*read)(void *opaque, uint64_t paddr, void *buf, size_t len);
+    int (*write)(void *opaque, uint64_t paddr, const void *buf, size_t len);
+} os_phys_t;
 
 enum {
     OS_OK = 0,
@@ -78,7 +89,7 @@ typedef struct os_file_stats {
 /* Page state bits (os_page_state). */
 enum { OS_PAGE_RESIDENT = 1, OS_PAGE_DIRTY = 2, OS_PAGE_LOCKED = 4 };
 
-os_t *os_create(const os_config_t *cfg, char *err, size_t errlen);
+os_t *os_create(const os_config_t *cfg, const os_phys_t *phys, char *err, size_t errlen);
 void os_destroy(os_t *os);
 const os_config_t *os_config(const os_t *os);
 
@@ -163,9 +174,16 @@ uint64_t os_view_page(const os_t *os, const os_view_t *v, uint64_t addr);
 /* Fault in every view page that [addr, addr+len) touches; returns pages faulted (>= 0) and adds
  * disk cycles to *cycles, or OS_ENOMEM. Addresses outside views are ignored. */
 int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles);
-/* Read or write len bytes at addr, which must lie in one page of one view: the page is faulted in
- * (counted; timing is the caller's, see os_fault_range) and a write dirties it. 0, or OS_EINVAL
- * when the range is not inside one view page, OS_ENOMEM. */
+/* Translate a virtual address: a view address goes to its page's frame (faulting the page in: 1
+ * when it faulted, *cycles gains the disk read), any other address to itself (0). OS_ENOMEM. */
+int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles);
+/* A store performed at paddr: when it lies in a frame of the page cache, that page is dirty. */
+void os_store_performed(os_t *os, uint64_t paddr, uint64_t len);
+/* The frame of a resident page (0 when not resident). */
+uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page);
+/* Read or write len bytes at a view address through the page cache (as a core's access would,
+ * without caches): the range must lie in one page of one view, the page is faulted in, and a
+ * write dirties it. 0, OS_EINVAL (not inside one view page), OS_ENOMEM. */
 int os_view_read(os_t *os, uint64_t addr, void *buf, size_t len);
 int os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len);
 

@@ -5,11 +5,37 @@
 
 #include "model/os.h"
 
-static os_t *make(uint32_t cores)
+/* Physical memory for the tests: the first 64 frames of 64 bytes, one buffer per test. */
+typedef struct fake_phys {
+    uint8_t bytes[64 * 64];
+} fake_phys_t;
+
+static uint8_t *fake_at(void *opaque, uint64_t pa, size_t len)
+{
+    cr_assert(pa >= OS_FRAME_BASE && pa - OS_FRAME_BASE + len <= 64 * 64, "paddr 0x%llx",
+              (unsigned long long)pa);
+    return ((fake_phys_t *)opaque)->bytes + (pa - OS_FRAME_BASE);
+}
+
+static void fake_read(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+    memcpy(buf, fake_at(opaque, pa, len), len);
+}
+
+static int fake_write(void *opaque, uint64_t pa, const void *buf, size_t len)
+{
+    memcpy(fake_at(opaque, pa, len), buf, len);
+    return 0;
+}
+
+#define make(cores) make_with(cores, &(fake_phys_t){{0}})
+
+static os_t *make_with(uint32_t cores, fake_phys_t *phys)
 {
     char err[256];
     os_config_t cfg = {.cores = cores, .page_size = 64, .disk_latency = 100, .disk_bandwidth = 4};
-    os_t *os = os_create(&cfg, err, sizeof err);
+    os_phys_t ph = {.opaque = phys, .read = fake_read, .write = fake_write};
+    os_t *os = os_create(&cfg, &ph, err, sizeof err);
     cr_assert_not_null(os, "%s", err);
     return os;
 }
@@ -18,11 +44,12 @@ Test(os, create_rejects_bad_config)
 {
     char err[256];
     os_config_t cfg = {.cores = 2, .page_size = 96, .disk_latency = 1, .disk_bandwidth = 1};
-    cr_assert_null(os_create(&cfg, err, sizeof err));
+    os_phys_t ph = {.read = fake_read, .write = fake_write};
+    cr_assert_null(os_create(&cfg, &ph, err, sizeof err));
     cfg.page_size = 64, cfg.disk_bandwidth = 0;
-    cr_assert_null(os_create(&cfg, err, sizeof err));
+    cr_assert_null(os_create(&cfg, &ph, err, sizeof err));
     cfg.disk_bandwidth = 1, cfg.cores = 0;
-    cr_assert_null(os_create(&cfg, err, sizeof err));
+    cr_assert_null(os_create(&cfg, &ph, err, sizeof err));
 }
 
 Test(os, disk_cycles_round_up)
@@ -272,10 +299,10 @@ Test(os, status_names_and_values)
 }
 
 /* A process 1 on cores 0-1 with a 4-page view of f at 0x1000, and process 2 on core 2. */
-static os_t *zw_fixture(void)
+static os_t *zw_fixture(fake_phys_t *phys)
 {
     char err[256];
-    os_t *os = make(3);
+    os_t *os = make_with(3, phys);
     cr_assert_eq(os_process_create(os, 1, 0x3, err, sizeof err), OS_OK);
     cr_assert_eq(os_process_create(os, 2, 0x4, err, sizeof err), OS_OK);
     cr_assert_eq(os_file_create(os, "f", 250, err, sizeof err), OS_OK);
@@ -285,7 +312,8 @@ static os_t *zw_fixture(void)
 
 Test(os, zw_flush_rounds_out_to_pages)
 {
-    os_t *os = zw_fixture();
+    fake_phys_t phys = {{0}};
+    os_t *os = zw_fixture(&phys);
     const os_view_t *v;
     uint64_t b, s;
     cr_assert_eq(os_zw_flush_check(os, 1, 0, 0x1010, 8, &v, &b, &s), OS_STATUS_SUCCESS);
@@ -312,7 +340,8 @@ Test(os, zw_flush_rounds_out_to_pages)
 Test(os, zw_flush_statuses_in_order)
 {
     char err[256];
-    os_t *os = zw_fixture();
+    fake_phys_t phys = {{0}};
+    os_t *os = zw_fixture(&phys);
     const os_view_t *v;
     uint64_t b, s;
     cr_assert_eq(os_handle_create(os, 7, 1, false, err, sizeof err), OS_OK);
@@ -349,7 +378,8 @@ Test(os, zw_flush_statuses_in_order)
 Test(os, cc_range_null_zero_and_rounding)
 {
     char err[256];
-    os_t *os = zw_fixture();
+    fake_phys_t phys = {{0}};
+    os_t *os = zw_fixture(&phys);
     uint64_t first, count;
     cr_assert_eq(os_cc_range(os, 0, true, 999, 999, &first, &count, err, sizeof err), OS_OK);
     cr_assert_eq(first, 0);
@@ -364,5 +394,35 @@ Test(os, cc_range_null_zero_and_rounding)
     cr_assert_eq(os_cc_range(os, 0, false, 0, 251, &first, &count, err, sizeof err), OS_EINVAL);
     cr_assert(strstr(err, "past the end"));
     cr_assert_eq(os_cc_range(os, 0, false, 251, 0, &first, &count, err, sizeof err), OS_EINVAL);
+    os_destroy(os);
+}
+
+Test(os, translate_maps_views_to_frames_and_stores_dirty)
+{
+    os_t *os = make(1);
+    char err[256];
+    cr_assert_eq(os_file_create(os, "f", 128, err, sizeof err), OS_OK);
+    cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 128, err, sizeof err), OS_OK);
+    cr_assert_eq(os_map(os, 1, 0, 0x2000, 64, 64, err, sizeof err), OS_OK);
+    uint64_t pa, pa2, cycles = 0;
+    cr_assert_eq(os_translate(os, 0x3000, &pa, &cycles), 0);
+    cr_assert_eq(pa, 0x3000); /* outside views: identity */
+    cr_assert_eq(os_translate(os, 0x1048, &pa, &cycles), 1);
+    cr_assert_eq(cycles, 116);
+    cr_assert_eq(pa, OS_FRAME_BASE + 8);
+    cr_assert_eq(os_page_frame(os, 0, 1), OS_FRAME_BASE);
+    cr_assert_eq(os_translate(os, 0x2008, &pa2, &cycles), 0); /* the same page, resident */
+    cr_assert_eq(pa2, pa);
+    cr_assert_eq(os_page_state(os, 0, 1), OS_PAGE_RESIDENT);
+    os_store_performed(os, 0x3000, 8); /* not a frame */
+    os_store_performed(os, pa, 8);
+    cr_assert_eq(os_page_state(os, 0, 1), OS_PAGE_RESIDENT | OS_PAGE_DIRTY);
+    /* a purged frame is reused, and the new page reads its own disk bytes (zeros) */
+    cycles = 0;
+    cr_assert_eq(os_page_write(os, 0, 1, &cycles), 1);
+    cr_assert_eq(os_page_purge(os, 0, 1, false), 1);
+    cr_assert_eq(os_translate(os, 0x1000, &pa, &cycles), 1);
+    cr_assert_eq(pa, OS_FRAME_BASE);
+    cr_assert_eq(os_page_frame(os, 0, 0), OS_FRAME_BASE);
     os_destroy(os);
 }
