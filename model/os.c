@@ -4,8 +4,9 @@
  * handful); views are kept sorted by base so an address finds its view by binary search. Each file
  * has one os_page_t per page: its frame (0: not resident), the disk's bytes (NULL: never written,
  * reads as zeros) and the dirty and locked bits. Frames are numbered from OS_FRAME_BASE; frame k
- * belongs to owner[k] (file and page, or file -1 when free, then listed in freeframes). Frame bytes
- * live in the physical memory given at creation. Invariants: dirty or locked implies resident; a
+ * belongs to owner[k] (file and page; purged once the page left the cache: frames are not reused,
+ * so a late store to one is seen and counted). Frame bytes live in the physical memory given at
+ * creation. Invariants: dirty or locked implies resident; a
  * resident page's frame is owned by it; the views' address ranges are disjoint; a view lies within
  * its file.
  */
@@ -37,7 +38,8 @@ typedef struct os_handle {
 } os_handle_t;
 
 typedef struct os_frame_owner {
-    int32_t file; /* -1: free */
+    int32_t file;
+    bool purged; /* its page was purged (or its fault failed): no longer the page's bytes */
     uint64_t page;
 } os_frame_owner_t;
 
@@ -46,8 +48,6 @@ struct os {
     os_phys_t phys;
     os_frame_owner_t *owner; /* per frame */
     size_t nframes, capframes;
-    uint64_t *freeframes;    /* frame numbers free for reuse */
-    size_t nfree, capfree;
     os_process_t *procs;
     size_t nprocs, capprocs;
     os_handle_t *handles;
@@ -129,7 +129,6 @@ void os_destroy(os_t *os)
     }
     free(os->files);
     free(os->owner);
-    free(os->freeframes);
     free(os->procs);
     free(os->handles);
     free(os->views);
@@ -360,28 +359,20 @@ static uint64_t page_bytes(const os_t *os, const os_file_t *f, uint64_t page)
     return left < os->cfg.page_size ? left : os->cfg.page_size;
 }
 
-/* A free frame for (file, page): reused or new; 0 when out of memory. */
+/* A new frame for (file, page); 0 when out of memory. Frames are never reused: a store still on
+ * its way to a purged page's frame (in a store buffer) lands there and is counted as lost. */
 static uint64_t frame_alloc(os_t *os, unsigned file, uint64_t page)
 {
-    uint64_t k;
-    if (os->nfree) {
-        k = os->freeframes[--os->nfree];
-    } else {
-        if (grow((void **)&os->owner, &os->capframes, os->nframes, sizeof *os->owner) != 0)
-            return 0;
-        k = os->nframes++;
-    }
+    if (grow((void **)&os->owner, &os->capframes, os->nframes, sizeof *os->owner) != 0)
+        return 0;
+    uint64_t k = os->nframes++;
     os->owner[k] = (os_frame_owner_t){.file = (int32_t)file, .page = page};
     return OS_FRAME_BASE + k * os->cfg.page_size;
 }
 
 static void frame_free(os_t *os, uint64_t frame)
 {
-    uint64_t k = (frame - OS_FRAME_BASE) / os->cfg.page_size;
-    os->owner[k].file = -1;
-    /* Should the list not grow, the frame is merely never reused. */
-    if (grow((void **)&os->freeframes, &os->capfree, os->nfree, sizeof *os->freeframes) == 0)
-        os->freeframes[os->nfree++] = k;
+    os->owner[(frame - OS_FRAME_BASE) / os->cfg.page_size].purged = true;
 }
 
 int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
@@ -650,7 +641,9 @@ void os_store_performed(os_t *os, uint64_t paddr, uint64_t len)
     uint64_t ps = os->cfg.page_size;
     while (len && paddr >= OS_FRAME_BASE) {
         uint64_t k = (paddr - OS_FRAME_BASE) / ps;
-        if (k < os->nframes && os->owner[k].file >= 0)
+        if (k < os->nframes && os->owner[k].purged)
+            os->files[os->owner[k].file].stats.stores_lost++;
+        else if (k < os->nframes)
             os->files[os->owner[k].file].pages[os->owner[k].page].dirty = true;
         uint64_t n = ps - (paddr - OS_FRAME_BASE) % ps;
         if (n >= len)

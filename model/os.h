@@ -84,6 +84,7 @@ typedef struct os_file_stats {
     uint64_t pages_written; /* pages written to disk by a flush */
     uint64_t pages_purged;  /* resident pages dropped by a purge */
     uint64_t pages_lost;    /* dirty pages dropped without being written: data lost (reported) */
+    uint64_t stores_lost;   /* stores that reached a page's frame after the page was purged */
 } os_file_stats_t;
 
 /* Page state bits (os_page_state). */
@@ -177,7 +178,8 @@ int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles);
 /* Translate a virtual address: a view address goes to its page's frame (faulting the page in: 1
  * when it faulted, *cycles gains the disk read), any other address to itself (0). OS_ENOMEM. */
 int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles);
-/* A store performed at paddr: when it lies in a frame of the page cache, that page is dirty. */
+/* A store performed at paddr: when it lies in a frame of the page cache, that page is dirty; in
+ * the frame of a purged page, it is counted in stores_lost (reported, never silent). */
 void os_store_performed(os_t *os, uint64_t paddr, uint64_t len);
 /* The frame of a resident page (0 when not resident). */
 uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page);
