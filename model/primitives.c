@@ -8,6 +8,7 @@
  */
 #include "primitives.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
