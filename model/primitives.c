@@ -355,15 +355,34 @@ static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *r
                                 (unsigned long long)want, (unsigned long long)want);
         return 0;
     }
-    /* expect mem: what a load by CPU 0 would read now (its store buffer forwards). */
+    /* expect mem: what a load by CPU 0 would read now (its store buffer forwards); expect fetch:
+     * what the I-side of a CPU would fetch. */
     uint64_t run, paddr, cycles = 0;
     const os_view_t *v = os_view_span(p->os, r->addr, &run);
     if (r->size > run)
         return machine_fail(m, MACHINE_EUNSUPPORTED,
-                            "expect mem %#llx %u: %s", (unsigned long long)r->addr, r->size,
+                            "%s %#llx %u: %s", op_name(r->op), (unsigned long long)r->addr, r->size,
                             v ? "crosses a page of a view" : "runs into a view");
     if (os_translate(p->os, r->addr, &paddr, &cycles) < 0)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
+    if (r->op == OP_EXPECT_FETCH) {
+        if (r->arg[0] >= m->cfg.cores)
+            return machine_fail(m, MACHINE_EBADCPU, "expect fetch: CPU %llu does not exist",
+                                (unsigned long long)r->arg[0]);
+        uint8_t bytes[8] = {0};
+        hier_ifetch_bytes(m, &m->core[r->arg[0]], paddr, r->size, bytes);
+        for (unsigned i = 0; i < r->size; i++)
+            got |= (uint64_t)bytes[i] << (8 * i);
+        res->value = got;
+        if (got != want)
+            return machine_fail(m, 1, "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
+                                "(%#llx), expected %llu (%#llx)",
+                                (unsigned long long)r->addr, r->size,
+                                (unsigned long long)r->arg[0], (unsigned long long)got,
+                                (unsigned long long)got, (unsigned long long)want,
+                                (unsigned long long)want);
+        return 0;
+    }
     got = machine_peek(m, 0, paddr, r->size);
     res->value = got;
     if (got != want)

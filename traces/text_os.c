@@ -12,6 +12,7 @@
  *   limit io_pages=4                    at most 4 dirty pages per flush request
  *   expect disk log.dat 0x10 8 =7       the disk holds 7 in bytes 0x10..0x17 of log.dat
  *   expect mem 0x40000010 8 =7          a load by CPU 0 would read 7 now
+ *   expect fetch 0x400000 4 =0x90 cpu=1 an instruction fetch by CPU 1 (default 0) would fetch 0x90
  *
  *   0 FlushInstructionCache 1 NULL 0    process handle (a number, or self / -1 for the calling
  *                                       core's process), base or NULL, size
@@ -342,7 +343,20 @@ int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
                 return trace_fail(t, line, "address %s wraps past the top", tok[2]);
             return rc;
         }
-        return trace_fail(t, line, "expected 'expect disk ...' or 'expect mem ...'");
+        if (ntok >= 2 && word_is(tok[1], "fetch")) {
+            const char *usage = "expect fetch ADDR SIZE =VALUE [cpu=N]";
+            r->op = OP_EXPECT_FETCH;
+            if (ntok != 5 && ntok != 6)
+                return trace_fail(t, line, "expected '%s'", usage);
+            if (text_parse_u64(tok[2], &r->addr) != 0)
+                return trace_fail(t, line, "bad address '%s' in '%s'", tok[2], usage);
+            if (ntok == 6 && (!keyval(tok[5], "cpu") ||
+                              text_parse_u64(keyval(tok[5], "cpu"), &r->arg[0]) != 0 ||
+                              r->arg[0] > 63))
+                return trace_fail(t, line, "bad '%s': expected cpu=N (0 to 63)", tok[5]);
+            return parse_check_value(t, line, tok[3], tok[4], r, usage);
+        }
+        return trace_fail(t, line, "expected 'expect disk ...', 'expect mem ...' or 'expect fetch ...'");
     }
     return trace_fail(t, line,
                       "bad line starting '%s': expected 'CPU OP ARGS' or a directive (process, "
