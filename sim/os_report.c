@@ -26,11 +26,11 @@ int sim_os_json(cJSON *doc, const machine_t *m, const prim_t *p)
         return -1;
     cJSON_AddNumberToObject(ipi, "sent", (double)sent);
     cJSON_AddNumberToObject(ipi, "delivered", (double)delivered);
+    /* Per core, indexed by CPU number. */
     cJSON *per = cJSON_AddArrayToObject(ipi, "per_core");
     for (unsigned i = 0; per && i < cfg->cores; i++) {
         cJSON *c = cJSON_CreateObject();
         cJSON_AddItemToArray(per, c);
-        cJSON_AddNumberToObject(c, "cpu", i);
         cJSON_AddNumberToObject(c, "sent", (double)machine_ipi_stats(m, i)->sent);
         cJSON_AddNumberToObject(c, "delivered", (double)machine_ipi_stats(m, i)->delivered);
     }
