@@ -2,9 +2,7 @@
  * dirtying, OS set-up and checks, and the five flush primitives with their costs and work.
  *
  * Representation: the OS (os.c) plus per-primitive statistics, the log of calls (one entry per
- * call, grown as calls are made), and per core the store-buffer drain count seen at its previous
- * operation (the drains between that and a primitive are the system call's own drain) and the
- * call now waiting for IPI acknowledgements. Invariant: a core has at most one call waiting.
+ * call, grown as calls are made), and per core the call now waiting for IPI acknowledgements. Invariant: a core has at most one call waiting.
  */
 #include "primitives.h"
 
@@ -20,7 +18,6 @@ struct prim {
     prim_stats_t stats[PRIM_COUNT];
     prim_call_t *calls;
     size_t ncalls, capcalls;
-    uint64_t drained_seen[MACHINE_MAX_CORES];
     size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
 };
@@ -56,17 +53,11 @@ static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
 
 /* ---- the machine's signals ---- */
 
-static void note_drains(prim_t *p, unsigned cpu)
-{
-    p->drained_seen[cpu] = machine_sb_stats(p->m, cpu)->drained;
-}
-
 static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
                          uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
     (void)write, (void)now;
     prim_t *p = opaque;
-    note_drains(p, cpu);
     uint64_t run;
     const os_view_t *v = os_view_span(p->os, vaddr, &run);
     if (size > run)
@@ -205,8 +196,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
     if (!call)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the call log");
     prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
-    uint64_t own = machine_sb_stats(m, cpu)->drained - p->drained_seen[cpu];
-    note_drains(p, cpu);
+    uint64_t own = machine_syscall_drained(m, cpu);
     maint_counts_t mc = {0, 0};
     uint64_t cost = 1; /* entering and leaving the kernel */
     unsigned ipis = 0;
@@ -490,7 +480,6 @@ static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const 
     if (p->ipis_pending[cpu])
         st->sb_drained += machine_ipi_round_drained(p->m, cpu);
     p->ipis_pending[cpu] = 0;
-    note_drains(p, cpu);
 }
 
 /* ---- life cycle and accessors ---- */
