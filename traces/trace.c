@@ -19,10 +19,20 @@ struct trace {
 };
 
 extern const trace_format_t trace_format_text;
+extern const trace_format_t trace_format_binary;
+extern const trace_format_t trace_format_din;
+extern const trace_format_t trace_format_xdin;
+extern const trace_format_t trace_format_lackey;
+extern const trace_format_t trace_format_champsim;
 
 /* Detection order matters only for ties: the highest probe score wins, the first on a tie. */
 static const trace_format_t *const formats[] = {
     &trace_format_text,
+    &trace_format_binary,
+    &trace_format_din,
+    &trace_format_xdin,
+    &trace_format_lackey,
+    &trace_format_champsim,
     NULL,
 };
 
