@@ -144,7 +144,7 @@ static double num(const cJSON *o, const char *a, const char *b)
     return x->valuedouble;
 }
 
-Test(compat, dinero_every_reference_configuration, .init = cr_redirect_stdout, .timeout = 120)
+Test(compat, dinero_every_reference_configuration, .init = cr_redirect_stdout)
 {
     char *csv = slurp(FIX "dinero_summary.csv");
     char *save = NULL;

@@ -35,7 +35,7 @@ static long growth(const char *path, uint64_t *records)
     return max_rss_kb() - early;
 }
 
-Test(trace_stream, memory_does_not_grow_with_length, .timeout = 60)
+Test(trace_stream, memory_does_not_grow_with_length)
 {
     enum { N = 3000000 };
     char plain[] = "/tmp/cohsim-stream-XXXXXX", gz[] = "/tmp/cohsim-streamgz-XXXXXX";
