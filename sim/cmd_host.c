@@ -14,6 +14,7 @@
 #include "sim/commands.h"
 #include "sim/host.h"
 #include "sim/host_cmd.h"
+#include "sim/host_litmus.h"
 
 static const cli_opt_t host_opts[] = {
     HOST_MEASURE_OPTS,
@@ -21,10 +22,12 @@ static const cli_opt_t host_opts[] = {
 };
 
 static const cli_spec_t host_spec = {
-    "host", "[options] [primitives|staircase]...",
+    "host", "[options] [primitives|staircase]... | [options] litmus FILE...",
     "Measures on this machine what the model simulates: the five primitives' Linux equivalents\n"
     "(clear_cache, membarrier, CLFLUSHOPT, msync, sync_file_range + fadvise) with the work each\n"
     "did (IPIs, pages), and the pointer-chasing latency staircase. With no argument, both.\n"
+    "`host litmus FILE...` runs x86 litmus tests natively (threads pinned to distinct CPUs,\n"
+    "litmus7's methods) and prints herd's layout; exit 1 if a forbidden outcome shows.\n"
     "Files go to a temporary directory on a disk filesystem and are removed whatever happens.",
     host_opts,
 };
@@ -80,6 +83,18 @@ int host_opts_option(void *ctx, const cli_opt_t *opt, const char *arg)
         if (host_parse_uint(opt->name, arg, 64, (uint64_t)1 << 32, 1, &v))
             return -1;
         h->flush_bytes = v;
+    } else if (strcmp(opt->name, "iterations") == 0) {
+        if (host_parse_uint(opt->name, arg, 1, (uint64_t)1 << 40, 0, &v))
+            return -1;
+        h->iterations = v;
+    } else if (strcmp(opt->name, "size") == 0) {
+        if (host_parse_uint(opt->name, arg, 1, 1000000, 0, &v))
+            return -1;
+        h->size = (unsigned)v;
+    } else if (strcmp(opt->name, "seed") == 0) {
+        if (host_parse_uint(opt->name, arg, 0, UINT64_MAX - 1, 0, &v))
+            return -1;
+        h->seed = v + 1;
     } else if (strcmp(opt->name, "pages") == 0) {
         if (host_parse_uint(opt->name, arg, 1, 65536, 0, &v))
             return -1;
@@ -103,6 +118,12 @@ void host_opts_finish(host_run_opts_t *h)
         h->flush_bytes = h->quick ? 256 << 10 : 4 << 20;
     if (!h->pages)
         h->pages = h->quick ? 16 : 4096;
+    if (!h->iterations)
+        h->iterations = h->quick ? 20000 : 1000000;
+    if (!h->size)
+        h->size = h->iterations < 5000 ? (unsigned)h->iterations : 5000;
+    if (!h->seed)
+        h->seed = 2;
     /* A full disk under a file-size limit raises SIGXFSZ; the write's error is the report. */
     signal(SIGXFSZ, SIG_IGN);
 }
@@ -200,6 +221,56 @@ void host_run_prims(const host_run_opts_t *h, host_prim_t prims[HOST_NPRIMS])
     host_primitives(&po, prims);
 }
 
+int host_run_litmus_file(const host_run_opts_t *h, const char *path, litmus_test_t *t,
+                         host_litmus_result_t *r)
+{
+    char err[512];
+    if (litmus_load(path, t, err, sizeof err) != 0) {
+        cli_error("host litmus: %s", err);
+        return -1;
+    }
+    host_litmus_opts_t lo = {h->iterations, h->size, h->seed};
+    if (host_litmus_run(t, &lo, r) != 0) {
+        cli_error("host litmus: %s: %s", path, r->note);
+        return -1;
+    }
+    return 0;
+}
+
+static int host_litmus_cmd(host_run_opts_t *h, int argc, char **argv)
+{
+    if (argc == 0) {
+        cli_error("host litmus: expected one or more litmus files");
+        return EXIT_USAGE;
+    }
+    host_litmus_result_t *r = malloc(sizeof *r);
+    litmus_test_t *t = malloc(sizeof *t);
+    int status = EXIT_DONE;
+    if (!r || !t) {
+        cli_error("out of memory");
+        status = EXIT_USAGE;
+    }
+    for (int i = 0; i < argc && r && t; i++) {
+        if (host_run_litmus_file(h, argv[i], t, r) != 0) {
+            status = EXIT_USAGE;
+            continue;
+        }
+        host_litmus_print(stdout, t, r);
+        /* A forbidden outcome seen, or a required one missed, is a runner (or CPU) bug. */
+        if (r->status == HOST_OK && t->quant != LITMUS_EXISTS &&
+            !litmus_validated(t, r->pos, r->neg)) {
+            cli_error("host litmus: %s: the condition of a %s test failed on the host", t->name,
+                      litmus_kind_name(t));
+            if (status == EXIT_DONE)
+                status = EXIT_CHECK;
+        }
+    }
+    fflush(stdout);
+    free(r);
+    free(t);
+    return status;
+}
+
 int cmd_host(int argc, char **argv)
 {
     host_run_opts_t h = {0};
@@ -211,6 +282,10 @@ int cmd_host(int argc, char **argv)
         cli_error("host: --min-bytes must not exceed --max-bytes");
         return EXIT_USAGE;
     }
+    if (first < argc && strcmp(argv[first], "litmus") == 0) {
+        host_opts_finish(&h);
+        return host_litmus_cmd(&h, argc - first - 1, argv + first + 1);
+    }
     int want_prims = first == argc, want_stair = first == argc;
     for (int i = first; i < argc; i++) {
         if (strcmp(argv[i], "primitives") == 0)
@@ -218,7 +293,7 @@ int cmd_host(int argc, char **argv)
         else if (strcmp(argv[i], "staircase") == 0)
             want_stair = 1;
         else {
-            cli_error("host: unknown measurement '%s': expected primitives or staircase",
+            cli_error("host: unknown measurement '%s': expected primitives, staircase or litmus",
                       argv[i]);
             return EXIT_USAGE;
         }

@@ -5,6 +5,7 @@
 
 #include "sim/cli.h"
 #include "sim/host.h"
+#include "sim/host_litmus.h"
 
 typedef struct host_run_opts {
     int quick;
@@ -12,6 +13,8 @@ typedef struct host_run_opts {
     const char *dir;
     uint64_t min_bytes, max_bytes, flush_bytes;
     unsigned pages;
+    uint64_t iterations, seed; /* litmus */
+    unsigned size;
 } host_run_opts_t;
 
 /* The option rows host_opts_option handles, for other commands' tables. */
@@ -22,7 +25,10 @@ typedef struct host_run_opts {
     {"min-bytes", 0, "SIZE", "smallest staircase working set, a power of two (default 4K)"},      \
     {"max-bytes", 0, "SIZE", "largest staircase working set, a power of two (default 256M; quick 1M)"}, \
     {"flush-bytes", 0, "SIZE", "KeInvalidateAllCaches working set (default 4M; quick 256K)"},    \
-    {"pages", 0, "N", "largest ZwFlushVirtualMemory case in dirty pages (default 4096; quick 16)"}
+    {"pages", 0, "N", "largest ZwFlushVirtualMemory case in dirty pages (default 4096; quick 16)"}, \
+    {"iterations", 'n', "N", "litmus iterations per test (default 1000000; quick 20000)"},       \
+    {"size", 0, "N", "litmus iterations per run: locations are arrays of N slots (default 5000)"}, \
+    {"seed", 0, "N", "seed of the litmus placement, stride and launch order (default 1)"}
 
 /* cli_option_fn for HOST_MEASURE_OPTS (ctx is a host_run_opts_t); -1 after a message. */
 int host_opts_option(void *ctx, const cli_opt_t *opt, const char *arg);
@@ -31,5 +37,8 @@ void host_opts_finish(host_run_opts_t *h);
 /* The staircase with these options: the number of points, or -1 (printed). */
 int host_run_staircase(const host_run_opts_t *h, host_stair_point_t *pts, unsigned max);
 void host_run_prims(const host_run_opts_t *h, host_prim_t prims[HOST_NPRIMS]);
+/* Load and run one litmus file: 0, or -1 after printing a message naming the file. */
+int host_run_litmus_file(const host_run_opts_t *h, const char *path, litmus_test_t *t,
+                         host_litmus_result_t *r);
 
 #endif
