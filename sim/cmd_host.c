@@ -283,8 +283,13 @@ int cmd_host(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (first < argc && strcmp(argv[first], "litmus") == 0) {
+        /* Options may also follow the word litmus: parse the rest as its own command line. */
+        int lfirst;
+        rc = cli_parse(&host_spec, argc - first, argv + first, host_opts_option, &h, &lfirst);
+        if (rc != 0)
+            return rc > 0 ? EXIT_DONE : EXIT_USAGE;
         host_opts_finish(&h);
-        return host_litmus_cmd(&h, argc - first - 1, argv + first + 1);
+        return host_litmus_cmd(&h, argc - first - lfirst, argv + first + lfirst);
     }
     int want_prims = first == argc, want_stair = first == argc;
     for (int i = first; i < argc; i++) {
