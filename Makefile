@@ -1,12 +1,13 @@
 # cohsim: the one build entry point. `make` builds build/libcohsim.a and ./cohsim;
 # `make test` sets up, builds and runs every test; `make demo` runs the built-in example.
 
-# ---- knobs -----------------------------------------------------------------------------------
+# ---- knobs (V=1 shows every command) -----------------------------------------------------------------------------------
 CC       ?= cc
 OPT      ?= -O2
 DEBUG    ?= -g
 BUILD    ?= build
 PROG     ?= cohsim
+V        ?= 0
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 PKGS     := inih libcjson libzstd liblzma zlib
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -38,23 +39,30 @@ all: $(PROG)
 setup:
 	@sh scripts/setup.sh
 
+ifeq ($(V),0)
+Q := @
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(SIMLIB): $(filter-out $(BUILD)/sim/main.o,$(SIM_OBJ))
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(PROG): $(BUILD)/sim/main.o $(SIMLIB) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/unit-tests: $(TEST_OBJ) $(SIMLIB) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
 demo: setup
 	@$(MAKE) --no-print-directory $(PROG)

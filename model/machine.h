@@ -95,9 +95,69 @@ const machine_config_t *machine_config(const machine_t *m);
  * next: 1 a request, 0 no more, -1 error (the source keeps its own message). */
 typedef struct core_source {
     int (*next)(void *opaque, mem_req_t *out);
-    void (*done)(void *opaque, const mem_req_t *req, const req_result_t *res);
+    /* 0 go on; nonzero stops the run (machine_run returns 1), e.g. a failed expectation. */
+    int (*done)(void *opaque, const mem_req_t *req, const req_result_t *res);
     void *opaque;
 } core_source_t;
+
+/* The OS layer, wired in as signals so that the machine never includes it.
+ * translate: map [vaddr, vaddr+size) of cpu to a contiguous physical range before it reaches the
+ *   caches; extra_cycles is charged to the access (a page fault reading from disk). 0 or a
+ *   negative MACHINE_E* status (with the message in machine_error via machine_fail).
+ * store_performed: a store left a store buffer (or an rmw wrote) at paddr: dirty the page.
+ * execute: run an OPC_PRIMITIVE, OPC_OS or OPC_CHECK request on cpu at cycle now (the machine has
+ *   drained cpu's store buffer first for primitives). It may send IPIs (machine_ipi_send); the
+ *   request then completes when every IPI has been acknowledged. Returns 0, 1 for a failed check
+ *   (the run stops, machine_run returns 1), or a negative MACHINE_E* status.
+ * completed: the request executed by execute is complete, with its final timing. */
+typedef struct machine_os {
+    void *opaque;
+    int (*translate)(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
+                     uint64_t now, uint64_t *paddr, uint64_t *extra_cycles);
+    void (*store_performed)(void *opaque, uint64_t paddr, unsigned size);
+    int (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req, uint64_t now,
+                   req_result_t *res);
+    void (*completed)(void *opaque, unsigned cpu, const mem_req_t *req, const req_result_t *res);
+} machine_os_t;
+
+/* Attach the OS layer (copied); before machine_run. */
+void machine_attach_os(machine_t *m, const machine_os_t *os);
+/* Record a failure message for machine_error (for the OS layer); returns status. */
+int machine_fail(machine_t *m, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* IPIs: schedule delivery to core `to` at now + ipi latency; its handler waits for the core's store
+ * buffer to drain, runs for the handler cost and acknowledges. The sender's current request
+ * completes when all its IPIs are acknowledged. */
+int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now);
+/* Store-buffer entries the handlers of from's current IPI round found and drained. */
+uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
+typedef struct ipi_stats {
+    uint64_t sent, delivered;
+} ipi_stats_t;
+const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu);
+
+/* Cache maintenance for the primitives. Each returns the cycles it costs and adds its work to
+ * counts. A line costs one cycle to examine or invalidate; a write-back costs the bus occupancy
+ * (at least one cycle), and any write-back adds one memory latency for the last to land. */
+typedef struct maint_counts {
+    uint64_t lines_invalidated, lines_written_back;
+} maint_counts_t;
+/* Invalidate I-cache lines of [addr, addr+len) (all lines when all) on the cores in core_mask. */
+uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
+                                   bool all, maint_counts_t *counts);
+/* Write dirty D-side lines of [addr, addr+len) in cpu's private caches back to the shared level
+ * (the point of unification), keeping them valid. */
+uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
+                              maint_counts_t *counts);
+/* Snoop dirty copies of [addr, addr+len) out of every cache to memory; invalidate them too when
+ * invalidate. */
+uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool invalidate,
+                           maint_counts_t *counts);
+/* Write back and invalidate every line of every cache: cpu's own caches when cpu_only, else every
+ * core's and the shared level. */
+uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts);
+/* Store-buffer entries now held by cpu. */
+unsigned machine_sb_count(const machine_t *m, unsigned cpu);
 
 /* Run to completion. per_core: sources[i] feeds core i (independent streams; a request's cpu
  * field is overwritten with i). !per_core: sources[0] alone feeds every core in global issue

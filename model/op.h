@@ -32,13 +32,17 @@ enum {
     REQ_NULL_BASE = 1u << 1, /* primitives: the base (or file offset) argument was NULL */
 };
 
+/* rmw: arg[0] says what it writes. */
+enum { RMW_ADD = 0, RMW_XCHG = 1 };
+
 /* The largest access one request may make (one cache line of the widest supported size). */
 #define REQ_MAX_SIZE 64u
 
 typedef struct mem_req {
     uint64_t addr;     /* byte address; for primitives, the base argument */
     uint64_t value;    /* value stored, or value a load must read (REQ_HAS_VALUE) */
-    uint64_t arg[4];   /* operation-specific arguments, documented at each OS/primitive op */
+    uint64_t arg[4];   /* operation-specific: rmw arg[0] is RMW_ADD (value is the addend) or
+                        * RMW_XCHG; primitives and OS operations document theirs in ops.def */
     const char *name;  /* a file name for file operations; owned by the producer */
     uint32_t size;     /* bytes accessed, 1..REQ_MAX_SIZE for memory operations */
     uint16_t cpu;      /* issuing core */

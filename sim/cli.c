@@ -42,8 +42,8 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
     while (spec->opts[nopts].name)
         nopts++;
     struct option *longs = calloc(nopts + 2, sizeof *longs);
-    char shorts[128] = "+h";
-    size_t sl = 2;
+    char shorts[128] = "h";
+    size_t sl = 1;
     if (!longs) {
         cli_error("out of memory");
         return -1;

@@ -14,7 +14,7 @@
     "[l2]\nsize = 1M\nassoc = 8\nline = 64\nrepl = lru\nwrite = back\nalloc = yes\nlatency = 14\n\n" \
     "[llc]\nsize = 32M\nassoc = 16\nline = 64\nrepl = lru\nwrite = back\nalloc = yes\nlatency = 50\n" \
     "inclusive = no\n\n"                                                                           \
-    "[storebuf]\nentries = 64\ndrain_latency = 1\n\n"                                              \
+    "[storebuf]\nentries = 64\ndrain_latency = 12\n\n"                                              \
     "[bus]\nlatency = 60\noccupancy = 4\n\n"                                                       \
     "[memory]\nlatency = 300\n\n"                                                                  \
     "[ipi]\nlatency = 3700\nhandler = 1500\n\n"                                                    \
@@ -41,7 +41,7 @@ static const struct preset {
      "[l2]\nsize = 1M\nassoc = 8\nline = 64\nrepl = lru\nwrite = back\nalloc = yes\nlatency = 11\n\n"
      "[llc]\nsize = 32M\nassoc = 16\nline = 64\nrepl = lru\nwrite = back\nalloc = yes\nlatency = 40\n"
      "inclusive = no\n\n"
-     "[storebuf]\nentries = 64\ndrain_latency = 1\n\n"
+     "[storebuf]\nentries = 64\ndrain_latency = 12\n\n"
      "[bus]\nlatency = 50\noccupancy = 4\n\n"
      "[memory]\nlatency = 250\n\n"
      "[ipi]\nlatency = 3000\nhandler = 1500\n\n"

@@ -1,0 +1,711 @@
+/* hierarchy.c: a core's private caches, the snooping bus, the shared last level, and the cache
+ * maintenance the primitives need.
+ *
+ * Representation: coherence state lives in the private caches' line states (machine_priv.h).
+ * A core's agent state for a line is its L2's state when it has an L2 (inclusive of the L1D and of
+ * a snooping L1I); without one, its L1D's state, or S when only its snooping L1I holds the line.
+ * Memory always holds the latest performed bytes, so a transfer moves state and timing, not data;
+ * LINE_DIRTY marks a private copy newer than the level below, which is what write-backs count.
+ * Non-snooping I-caches are outside coherence: they keep the bytes they were filled with.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "machine_priv.h"
+
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint32_t latency(const cache_t *c) { return cache_config(c)->latency; }
+static uint8_t state_of(const cache_t *c, int32_t slot) { return cache_state(c, slot) & LINE_STATE_MASK; }
+static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
+static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
+
+static bool snooping_l1i(const machine_t *m, const core_t *c)
+{
+    return c->l1i && m->cfg.icache_snoop;
+}
+
+uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
+{
+    int32_t s;
+    if (c->l2) {
+        s = cache_find(c->l2, line);
+        return s >= 0 ? state_of(c->l2, s) : LINE_I;
+    }
+    s = cache_find(c->l1d, line);
+    if (s >= 0)
+        return state_of(c->l1d, s);
+    if (snooping_l1i(m, c) && cache_find(c->l1i, line) >= 0)
+        return LINE_S;
+    return LINE_I;
+}
+
+/* Give line state st in every private D-side cache of c that holds it. A dirty mark survives
+ * only in the states that own dirty data. */
+static void agent_set_state(core_t *c, uint64_t line, uint8_t st)
+{
+    cache_t *levels[2] = {c->l1d, c->l2};
+    for (int i = 0; i < 2; i++) {
+        if (!levels[i])
+            continue;
+        int32_t s = cache_find(levels[i], line);
+        if (s < 0)
+            continue;
+        uint8_t dirty = owned_dirty(st) ? (cache_state(levels[i], s) & LINE_DIRTY) : 0;
+        cache_set_state(levels[i], s, st | dirty);
+    }
+}
+
+/* Remove line from c's private caches (its snooping I-cache too). */
+static void agent_invalidate(machine_t *m, core_t *c, uint64_t line)
+{
+    cache_t *levels[3] = {c->l1d, c->l2, snooping_l1i(m, c) ? c->l1i : NULL};
+    for (int i = 0; i < 3; i++) {
+        if (!levels[i])
+            continue;
+        int32_t s = cache_find(levels[i], line);
+        if (s >= 0)
+            cache_set_state(levels[i], s, LINE_I);
+    }
+}
+
+/* The outermost private cache of c: where its write-backs to the shared level are counted. */
+static cache_t *outer_private(core_t *c) { return c->l2 ? c->l2 : c->l1d; }
+
+/* A write-back uses the bus but not the requester's time (write-back buffers hide it). */
+static void bus_occupy(machine_t *m, uint64_t now)
+{
+    m->bus_free = max_u64(m->bus_free, now) + m->cfg.bus_occupancy;
+    m->coh.bus_transactions++;
+}
+
+static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now);
+
+/* A write into the shared level (a write-back from a core, or a write that bypasses a core's
+ * caches). Allocates in the LLC; without one, memory takes it. */
+static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
+{
+    if (!m->llc)
+        return m->cfg.mem_latency;
+    cache_stats_t *st = cache_stats(m->llc);
+    st->accesses[ACCESS_WRITE]++;
+    int32_t s = cache_find(m->llc, line);
+    if (s >= 0) {
+        cache_touch(m->llc, s);
+        cache_set_state(m->llc, s, LINE_S | LINE_DIRTY);
+        return latency(m->llc);
+    }
+    st->misses[ACCESS_WRITE]++;
+    if (!cache_config(m->llc)->write_allocate)
+        return latency(m->llc) + m->cfg.mem_latency;
+    s = cache_victim(m->llc, line);
+    llc_evict_slot(m, s, now);
+    cache_fill(m->llc, s, line, LINE_S | LINE_DIRTY);
+    return latency(m->llc);
+}
+
+static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now)
+{
+    cache_stats(outer_private(from))->writebacks++;
+    m->coh.writebacks++;
+    bus_occupy(m, now);
+    llc_write(m, line, now);
+}
+
+/* Make room in the LLC: a dirty victim goes to memory; an inclusive LLC takes the line out of
+ * every core first (a core's dirty copy goes to memory with it). */
+static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
+{
+    uint8_t vst = cache_state(m->llc, slot);
+    if ((vst & LINE_STATE_MASK) == LINE_I)
+        return;
+    uint64_t vline = cache_slot_addr(m->llc, slot);
+    if (m->cfg.llc_inclusive) {
+        for (unsigned i = 0; i < m->cfg.cores; i++) {
+            core_t *o = &m->core[i];
+            uint8_t st = hier_agent_state(m, o, vline);
+            if (st == LINE_I && !(o->l1i && cache_find(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
+                continue;
+            if (owned_dirty(st)) {
+                cache_stats(outer_private(o))->writebacks++;
+                m->coh.writebacks++;
+                vst |= LINE_DIRTY;
+            }
+            agent_invalidate(m, o, vline);
+            m->coh.invalidations++;
+        }
+    }
+    if (vst & LINE_DIRTY) {
+        cache_stats(m->llc)->writebacks++;
+        bus_occupy(m, now);
+    }
+    cache_set_state(m->llc, slot, LINE_I);
+}
+
+/* A read that no cache supplied: the LLC, else memory. */
+static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64_t now)
+{
+    if (!m->llc)
+        return m->cfg.mem_latency;
+    cache_stats_t *st = cache_stats(m->llc);
+    st->accesses[kind]++;
+    int32_t s = cache_find(m->llc, line);
+    if (s >= 0) {
+        cache_touch(m->llc, s);
+        return latency(m->llc);
+    }
+    st->misses[kind]++;
+    s = cache_victim(m->llc, line);
+    llc_evict_slot(m, s, now);
+    cache_fill(m->llc, s, line, LINE_S);
+    return latency(m->llc) + m->cfg.mem_latency;
+}
+
+/* One transaction by core c: every other agent applies its snoop rule; data comes from a peer
+ * that supplies it, else from the LLC or memory (when fetch). *shared says whether another
+ * agent keeps a copy. */
+static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_event_t ev,
+                                access_kind_t kind, bool fetch, uint64_t now, bool *shared)
+{
+    uint64_t start = max_u64(now, m->bus_free);
+    m->bus_free = start + m->cfg.bus_occupancy;
+    m->coh.bus_transactions++;
+    if (ev == BUS_UPGR)
+        m->coh.upgrades++;
+    uint64_t lat = (start - now) + m->cfg.bus_latency;
+    bool supplied = false;
+    *shared = false;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *o = &m->core[i];
+        if (o == c)
+            continue;
+        uint8_t st = hier_agent_state(m, o, line);
+        if (st == LINE_I)
+            continue;
+        const snoop_rule_t *r = coherence_snoop(m->cfg.protocol, st, ev);
+        if (r->supplies) {
+            supplied = true;
+            m->coh.interventions++;
+        }
+        if (r->writes_back)
+            writeback_to_shared(m, o, line, start);
+        if (r->next == LINE_I) {
+            agent_invalidate(m, o, line);
+            m->coh.invalidations++;
+        } else {
+            agent_set_state(o, line, r->next);
+            *shared = true;
+        }
+    }
+    if (fetch && ev != BUS_UPGR && !supplied)
+        lat += llc_read(m, line, kind, start);
+    return lat;
+}
+
+/* x86 keeps instruction fetch coherent with the core's own stores too. */
+static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
+{
+    if (!snooping_l1i(m, c))
+        return;
+    int32_t s = cache_find(c->l1i, line);
+    if (s >= 0)
+        cache_set_state(c->l1i, s, LINE_I);
+}
+
+/* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
+static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now)
+{
+    int32_t s = cache_victim(c->l2, line);
+    uint8_t vst = cache_state(c->l2, s);
+    if ((vst & LINE_STATE_MASK) != LINE_I) {
+        uint64_t vline = cache_slot_addr(c->l2, s);
+        if (owned_dirty(vst & LINE_STATE_MASK))
+            writeback_to_shared(m, c, vline, now);
+        int32_t s1 = cache_find(c->l1d, vline);
+        if (s1 >= 0)
+            cache_set_state(c->l1d, s1, LINE_I);
+        if (snooping_l1i(m, c) && (s1 = cache_find(c->l1i, vline)) >= 0)
+            cache_set_state(c->l1i, s1, LINE_I);
+    }
+    cache_fill(c->l2, s, line, st);
+}
+
+/* Install line in c's L1D (dirty when dirty), writing a dirty victim back to the L2 or the
+ * shared level. */
+static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool dirty, uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    int32_t s = cache_victim(l1, line);
+    uint8_t vst = cache_state(l1, s);
+    if ((vst & LINE_STATE_MASK) != LINE_I) {
+        uint64_t vline = cache_slot_addr(l1, s);
+        if (c->l2) {
+            if (vst & LINE_DIRTY) {
+                cache_stats(l1)->writebacks++;
+                cache_stats_t *s2 = cache_stats(c->l2);
+                s2->accesses[ACCESS_WRITE]++;
+                int32_t v2 = cache_find(c->l2, vline);
+                if (v2 >= 0) {
+                    cache_touch(c->l2, v2);
+                    cache_set_state(c->l2, v2, cache_state(c->l2, v2) | LINE_DIRTY);
+                }
+            }
+        } else if (owned_dirty(vst & LINE_STATE_MASK)) {
+            writeback_to_shared(m, c, vline, now);
+        }
+        cache_set_state(l1, s, LINE_I);
+    }
+    cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
+}
+
+/* Bring line into c's agent for a read or a write below the L1: the L2, else the bus.
+ * Returns cycles; *state is the agent's state afterwards. */
+static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
+                                bool write, uint64_t now, uint8_t *state)
+{
+    uint64_t lat = 0;
+    uint8_t st;
+    int32_t s2 = -1;
+    if (c->l2) {
+        cache_stats_t *stats = cache_stats(c->l2);
+        stats->accesses[kind]++;
+        lat += latency(c->l2);
+        s2 = cache_find(c->l2, line);
+        if (s2 >= 0) {
+            cache_touch(c->l2, s2);
+            st = state_of(c->l2, s2);
+        } else {
+            stats->misses[kind]++;
+            st = LINE_I;
+        }
+    } else {
+        st = hier_agent_state(m, c, line);
+    }
+    const proc_rule_t *r = coherence_proc(m->cfg.protocol, st, write ? PR_WR : PR_RD);
+    if (r->bus != BUS_NONE) {
+        bool shared;
+        lat += bus_transaction(m, c, line, r->bus, kind, true, now + lat, &shared);
+        st = shared ? r->next_if_shared : r->next;
+    } else {
+        st = r->next;
+    }
+    if (write)
+        drop_own_icache_copy(m, c, line);
+    if (c->l2) {
+        if (s2 >= 0)
+            agent_set_state(c, line, st);
+        else
+            l2_install(m, c, line, st, now + lat);
+    }
+    *state = st;
+    return lat;
+}
+
+uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    cache_stats_t *stats = cache_stats(l1);
+    stats->accesses[kind]++;
+    uint64_t lat = latency(l1);
+    int32_t s = cache_find(l1, line);
+    if (s >= 0) {
+        cache_touch(l1, s);
+        return lat;
+    }
+    stats->misses[kind]++;
+    uint8_t st;
+    lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
+    l1d_install(m, c, line, st, false, now + lat);
+    return lat;
+}
+
+/* A write-through L1 passes every write to the level below. */
+static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    if (c->l2) {
+        cache_stats(c->l2)->accesses[ACCESS_WRITE]++;
+        int32_t s = cache_find(c->l2, line);
+        if (s >= 0) {
+            cache_touch(c->l2, s);
+            cache_set_state(c->l2, s, cache_state(c->l2, s) | LINE_DIRTY);
+        }
+        return latency(c->l2);
+    }
+    /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
+    agent_set_state(c, line, LINE_E);
+    return llc_write(m, line, now);
+}
+
+uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    const cache_config_t *cfg = cache_config(l1);
+    cache_stats_t *stats = cache_stats(l1);
+    stats->accesses[ACCESS_WRITE]++;
+    uint64_t lat = latency(l1);
+    int32_t s = cache_find(l1, line);
+    if (s >= 0) {
+        cache_touch(l1, s);
+        const proc_rule_t *r = coherence_proc(m->cfg.protocol, state_of(l1, s), PR_WR);
+        if (r->bus != BUS_NONE) {
+            bool shared;
+            lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
+        }
+        drop_own_icache_copy(m, c, line);
+        agent_set_state(c, line, LINE_M);
+        if (cfg->write_back)
+            cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
+        else
+            lat += write_through(m, c, line, now + lat);
+        return lat;
+    }
+    stats->misses[ACCESS_WRITE]++;
+    uint8_t st;
+    if (!cfg->write_allocate) {
+        if (c->l2) {
+            lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
+            int32_t s2 = cache_find(c->l2, line);
+            if (s2 >= 0)
+                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+            return lat;
+        }
+        /* Write around: take the line from everyone, write it below, keep no copy. */
+        bool shared;
+        if (hier_agent_state(m, c, line) != LINE_I)
+            agent_invalidate(m, c, line);
+        lat += bus_transaction(m, c, line, BUS_RDX, ACCESS_WRITE, false, now + lat, &shared);
+        return lat + llc_write(m, line, now + lat);
+    }
+    lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
+    l1d_install(m, c, line, LINE_M, cfg->write_back, now + lat);
+    if (!cfg->write_back)
+        lat += write_through(m, c, line, now + lat);
+    return lat;
+}
+
+uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    if (!c->l1i) {
+        if (!m->cfg.l1.size) {
+            /* A split first level without an I-cache: fetch from below, keep nothing. */
+            uint8_t st;
+            return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
+        }
+        return hier_read(m, c, line, ACCESS_IFETCH, now);
+    }
+    cache_stats_t *stats = cache_stats(c->l1i);
+    stats->accesses[ACCESS_IFETCH]++;
+    uint64_t lat = latency(c->l1i);
+    int32_t s = cache_find(c->l1i, line);
+    if (s >= 0) {
+        cache_touch(c->l1i, s);
+        return lat;
+    }
+    stats->misses[ACCESS_IFETCH]++;
+    uint8_t st;
+    lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
+    s = cache_victim(c->l1i, line);
+    cache_fill(c->l1i, s, line, LINE_S);
+    memory_read(m->mem, line, cache_data(c->l1i, s), m->line);
+    return lat;
+}
+
+void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out)
+{
+    for (unsigned i = 0; i < size;) {
+        uint64_t a = addr + i;
+        uint64_t line = a & ~(uint64_t)(m->line - 1);
+        unsigned n = (unsigned)(line + m->line - a);
+        if (n > size - i)
+            n = size - i;
+        int32_t s = c->l1i ? cache_find(c->l1i, line) : -1;
+        if (s >= 0)
+            memcpy(out + i, cache_data(c->l1i, s) + (a - line), n);
+        else
+            memory_read(m->mem, a, out + i, n);
+        i += n;
+    }
+}
+
+/* ---- invariants ------------------------------------------------------------------------------ */
+
+int hier_check_line(machine_t *m, uint64_t line)
+{
+    int writer = -1;
+    unsigned holders = 0;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *c = &m->core[i];
+        uint8_t st = hier_agent_state(m, c, line);
+        if (st == LINE_I)
+            continue;
+        holders++;
+        if (writable(st)) {
+            if (writer >= 0)
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "line %#llx is writable in cores %d and %u at once",
+                                    (unsigned long long)line, writer, i);
+            writer = (int)i;
+        }
+        int32_t s1 = cache_find(c->l1d, line);
+        if (s1 >= 0 && (cache_state(c->l1d, s1) & LINE_DIRTY) &&
+            !owned_dirty(state_of(c->l1d, s1)))
+            return machine_fail(m, MACHINE_ECHECK, "core %u: line %#llx is dirty in state %s", i,
+                                (unsigned long long)line,
+                                coherence_state_name(state_of(c->l1d, s1)));
+        if (c->l2) {
+            int32_t s2 = cache_find(c->l2, line);
+            if (s1 >= 0 && (s2 < 0 || state_of(c->l2, s2) != state_of(c->l1d, s1)))
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "core %u: line %#llx is in the L1D (%s) but the L2 has %s", i,
+                                    (unsigned long long)line,
+                                    coherence_state_name(state_of(c->l1d, s1)),
+                                    s2 < 0 ? "no copy" : coherence_state_name(state_of(c->l2, s2)));
+            if (snooping_l1i(m, c) && cache_find(c->l1i, line) >= 0 && s2 < 0)
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "core %u: line %#llx is in the L1I but not in the L2", i,
+                                    (unsigned long long)line);
+        }
+        if (m->llc && m->cfg.llc_inclusive && cache_find(m->llc, line) < 0)
+            return machine_fail(m, MACHINE_ECHECK,
+                                "core %u holds line %#llx that the inclusive LLC does not", i,
+                                (unsigned long long)line);
+    }
+    if (writer >= 0 && holders > 1)
+        return machine_fail(m, MACHINE_ECHECK,
+                            "line %#llx is writable in core %d but valid in another core too",
+                            (unsigned long long)line, writer);
+    /* A snooping I-cache holds exactly the latest bytes. */
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *c = &m->core[i];
+        if (!snooping_l1i(m, c))
+            continue;
+        int32_t s = cache_find(c->l1i, line);
+        if (s < 0)
+            continue;
+        uint8_t now[4096];
+        memory_read(m->mem, line, now, m->line);
+        if (memcmp(now, cache_data(c->l1i, s), m->line) != 0)
+            return machine_fail(m, MACHINE_ECHECK,
+                                "core %u: the snooping I-cache holds stale bytes of line %#llx", i,
+                                (unsigned long long)line);
+    }
+    return 0;
+}
+
+static int check_cache_lines(machine_t *m, const cache_t *c)
+{
+    if (!c)
+        return 0;
+    for (uint32_t s = 0; s < cache_slots(c); s++)
+        if (state_of(c, (int32_t)s) != LINE_I) {
+            int rc = hier_check_line(m, cache_slot_addr(c, (int32_t)s));
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
+int hier_check_all(machine_t *m)
+{
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *c = &m->core[i];
+        int rc = check_cache_lines(m, c->l1d);
+        if (!rc)
+            rc = check_cache_lines(m, c->l2);
+        if (!rc)
+            rc = check_cache_lines(m, c->l1i);
+        if (rc)
+            return rc;
+    }
+    return check_cache_lines(m, m->llc);
+}
+
+/* ---- maintenance ----------------------------------------------------------------------------- */
+
+static uint64_t maint_cost(const machine_t *m, uint64_t examined, uint64_t written_back)
+{
+    uint64_t per_wb = m->cfg.bus_occupancy ? m->cfg.bus_occupancy : 1;
+    return examined + written_back * per_wb + (written_back ? m->cfg.mem_latency : 0);
+}
+
+uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
+                                   bool all, maint_counts_t *counts)
+{
+    uint64_t slowest = 0;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *c = &m->core[i];
+        if (!(core_mask >> i & 1) || !c->l1i)
+            continue;
+        uint64_t examined = 0;
+        if (all) {
+            for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
+                examined++;
+                if (state_of(c->l1i, (int32_t)s) != LINE_I) {
+                    cache_set_state(c->l1i, (int32_t)s, LINE_I);
+                    counts->lines_invalidated++;
+                }
+            }
+        } else if (len) {
+            uint64_t first = addr & ~(uint64_t)(m->line - 1);
+            for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+                examined++;
+                int32_t s = cache_find(c->l1i, line);
+                if (s >= 0) {
+                    cache_set_state(c->l1i, s, LINE_I);
+                    counts->lines_invalidated++;
+                }
+            }
+        }
+        uint64_t cost = maint_cost(m, examined, 0);
+        slowest = cost > slowest ? cost : slowest;
+    }
+    return slowest;
+}
+
+/* Write back the dirty data of line held by core c, keeping (clean) or dropping the copies. */
+static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool invalidate,
+                                maint_counts_t *counts)
+{
+    uint8_t st = hier_agent_state(m, c, line);
+    if (st == LINE_I)
+        return 0;
+    uint64_t wb = 0;
+    if (owned_dirty(st)) {
+        writeback_to_shared(m, c, line, m->bus_free);
+        counts->lines_written_back++;
+        wb = 1;
+    }
+    if (invalidate) {
+        agent_invalidate(m, c, line);
+        counts->lines_invalidated++;
+    } else if (owned_dirty(st)) {
+        agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+    }
+    return wb;
+}
+
+uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
+                              maint_counts_t *counts)
+{
+    core_t *c = &m->core[cpu];
+    uint64_t examined = 0, wb = 0;
+    uint64_t first = addr & ~(uint64_t)(m->line - 1);
+    for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+        examined++;
+        int32_t s = cache_find(c->l1d, line);
+        if (s < 0 || !(cache_state(c->l1d, s) & LINE_DIRTY))
+            continue;
+        /* The point of unification is the L2 when there is one, else the shared level. */
+        cache_stats(c->l1d)->writebacks++;
+        counts->lines_written_back++;
+        wb++;
+        if (c->l2) {
+            cache_set_state(c->l1d, s, cache_state(c->l1d, s) & ~LINE_DIRTY);
+            int32_t s2 = cache_find(c->l2, line);
+            if (s2 >= 0)
+                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+        } else {
+            uint8_t st = state_of(c->l1d, s);
+            m->coh.writebacks++;
+            bus_occupy(m, m->bus_free);
+            llc_write(m, line, m->bus_free);
+            cache_set_state(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
+        }
+    }
+    return maint_cost(m, examined, wb);
+}
+
+uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool invalidate,
+                           maint_counts_t *counts)
+{
+    uint64_t examined = 0, wb = 0;
+    uint64_t first = addr & ~(uint64_t)(m->line - 1);
+    for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+        for (unsigned i = 0; i < m->cfg.cores; i++) {
+            examined++;
+            wb += agent_writeback(m, &m->core[i], line, invalidate, counts);
+        }
+        if (m->llc) {
+            int32_t s = cache_find(m->llc, line);
+            if (s >= 0) {
+                if (cache_state(m->llc, s) & LINE_DIRTY) {
+                    cache_stats(m->llc)->writebacks++;
+                    counts->lines_written_back++;
+                    wb++;
+                    cache_set_state(m->llc, s, LINE_S);
+                }
+                if (invalidate) {
+                    cache_set_state(m->llc, s, LINE_I);
+                    counts->lines_invalidated++;
+                }
+            }
+        }
+    }
+    return maint_cost(m, examined, wb);
+}
+
+/* Every valid line of cache c, written back and (when invalidate) dropped, as core `owner`'s. */
+static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts_t *counts,
+                          uint64_t *examined, uint64_t *wb)
+{
+    cache_t *levels[3] = {c->l1d, c->l2, c->l1i};
+    for (int i = 0; i < 3; i++) {
+        cache_t *k = levels[i];
+        if (!k)
+            continue;
+        for (uint32_t s = 0; s < cache_slots(k); s++) {
+            uint8_t full = cache_state(k, (int32_t)s), st = full & LINE_STATE_MASK;
+            if (st == LINE_I)
+                continue;
+            (*examined)++;
+            bool is_outer = k == outer_private(c);
+            if (k == c->l1d && c->l2 && (full & LINE_DIRTY)) {
+                cache_stats(k)->writebacks++; /* into the L2, which goes out next */
+                cache_set_state(k, (int32_t)s, full & ~LINE_DIRTY);
+            } else if (is_outer && owned_dirty(st)) {
+                uint64_t line = cache_slot_addr(k, (int32_t)s);
+                writeback_to_shared(m, c, line, m->bus_free);
+                counts->lines_written_back++;
+                (*wb)++;
+                if (!invalidate)
+                    agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+            }
+            if (invalidate) {
+                cache_set_state(k, (int32_t)s, LINE_I);
+                counts->lines_invalidated++;
+            }
+        }
+    }
+}
+
+uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts)
+{
+    uint64_t slowest = 0;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        if (cpu_only >= 0 && (unsigned)cpu_only != i)
+            continue;
+        uint64_t examined = 0, wb = 0;
+        flush_private(m, &m->core[i], invalidate, counts, &examined, &wb);
+        uint64_t cost = maint_cost(m, examined, wb);
+        slowest = cost > slowest ? cost : slowest;
+    }
+    if (cpu_only >= 0 || !m->llc)
+        return slowest;
+    uint64_t examined = 0, wb = 0;
+    for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
+        uint8_t full = cache_state(m->llc, (int32_t)s);
+        if ((full & LINE_STATE_MASK) == LINE_I)
+            continue;
+        examined++;
+        if (full & LINE_DIRTY) {
+            cache_stats(m->llc)->writebacks++;
+            counts->lines_written_back++;
+            wb++;
+            cache_set_state(m->llc, (int32_t)s, LINE_S);
+        }
+        if (invalidate) {
+            cache_set_state(m->llc, (int32_t)s, LINE_I);
+            counts->lines_invalidated++;
+        }
+    }
+    return slowest + maint_cost(m, examined, wb);
+}

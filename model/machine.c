@@ -1,0 +1,673 @@
+/* machine.c: building the machine, executing requests on cores, store buffers, IPIs, and the
+ * event loop that keeps every interaction in simulated-time order.
+ *
+ * The loop repeatedly takes the earliest event: a store-buffer drain, an IPI handler finishing,
+ * an IPI delivery, or a core issuing its next request; ties go in that order of kinds, then to
+ * the lower core id. A drain performs its store on the coherent hierarchy at the cycle it starts,
+ * and that is when other cores can see it: together with in-order issue, forwarding from a
+ * core's own buffer and fences that wait for an empty buffer, this is x86-TSO.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_priv.h"
+
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+int machine_fail(machine_t *m, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->error, sizeof m->error, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *machine_error(const machine_t *m) { return m->error; }
+const machine_config_t *machine_config(const machine_t *m) { return &m->cfg; }
+
+uint64_t machine_jitter(machine_t *m)
+{
+    return m->cfg.jitter ? rng_below(&m->rng, m->cfg.jitter + 1) : 0;
+}
+
+static cache_t *make_cache(const cache_config_t *cfg, bool keeps_data, rng_t *rng)
+{
+    cache_config_t c = *cfg;
+    c.keeps_data = keeps_data;
+    return cache_create(&c, rng);
+}
+
+machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
+{
+    if (machine_config_check(cfg, err, errlen) != 0)
+        return NULL;
+    machine_t *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->cfg = *cfg;
+    rng_seed(&m->rng, cfg->seed);
+    m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
+    m->mem = memory_create();
+    bool ok = m->mem != NULL;
+    for (unsigned i = 0; ok && i < cfg->cores; i++) {
+        core_t *c = &m->core[i];
+        c->id = i;
+        if (cfg->l1.size) {
+            c->l1d = make_cache(&cfg->l1, false, &m->rng);
+        } else {
+            c->l1d = make_cache(&cfg->l1d, false, &m->rng);
+            if (cfg->l1i.size)
+                ok = (c->l1i = make_cache(&cfg->l1i, true, &m->rng)) != NULL;
+        }
+        ok = ok && c->l1d;
+        if (ok && cfg->l2.size)
+            ok = (c->l2 = make_cache(&cfg->l2, false, &m->rng)) != NULL;
+        if (ok && cfg->sb_entries) {
+            c->sb.cap = cfg->sb_entries;
+            ok = (c->sb.ring = calloc(cfg->sb_entries, sizeof *c->sb.ring)) != NULL;
+        }
+    }
+    if (ok && cfg->llc.size)
+        ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
+    if (!ok) {
+        machine_destroy(m);
+        snprintf(err, errlen, "out of memory building the machine");
+        return NULL;
+    }
+    return m;
+}
+
+void machine_destroy(machine_t *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < MACHINE_MAX_CORES; i++) {
+        cache_destroy(m->core[i].l1i);
+        cache_destroy(m->core[i].l1d);
+        cache_destroy(m->core[i].l2);
+        free(m->core[i].sb.ring);
+    }
+    cache_destroy(m->llc);
+    memory_destroy(m->mem);
+    free(m);
+}
+
+void machine_attach_os(machine_t *m, const machine_os_t *os)
+{
+    m->os = *os;
+    m->has_os = true;
+}
+
+/* ---- values ----------------------------------------------------------------------------------- */
+
+static void value_to_bytes(uint64_t v, unsigned size, uint8_t *out)
+{
+    memset(out, 0, size);
+    for (unsigned i = 0; i < size && i < 8; i++)
+        out[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
+{
+    uint64_t v = 0;
+    for (int i = (int)(size < 8 ? size : 8) - 1; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+/* The bytes a load by c at paddr sees: memory with c's buffered stores applied oldest first.
+ * Returns how many of the bytes came from the buffer. */
+static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t paddr,
+                                unsigned size, uint8_t *out)
+{
+    memory_read(m->mem, paddr, out, size);
+    bool from_sb[REQ_MAX_SIZE] = {false};
+    for (uint32_t k = 0; k < c->sb.count; k++) {
+        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        uint8_t bytes[REQ_MAX_SIZE];
+        value_to_bytes(e->value, e->size, bytes);
+        for (unsigned i = 0; i < e->size; i++) {
+            uint64_t a = e->addr + i;
+            if (a >= paddr && a < paddr + size) {
+                out[a - paddr] = bytes[i];
+                from_sb[a - paddr] = true;
+            }
+        }
+    }
+    unsigned n = 0;
+    for (unsigned i = 0; i < size; i++)
+        n += from_sb[i];
+    return n;
+}
+
+uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size)
+{
+    uint8_t b[REQ_MAX_SIZE];
+    if (size > REQ_MAX_SIZE)
+        size = REQ_MAX_SIZE;
+    read_through_sb(m, &m->core[cpu < m->cfg.cores ? cpu : 0], addr, size, b);
+    return bytes_to_value(b, size);
+}
+
+void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
+{
+    memory_read(m->mem, addr, buf, len);
+}
+
+int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
+{
+    return memory_write(m->mem, addr, buf, len) == 0 ? 0 : MACHINE_ENOMEM;
+}
+
+/* ---- accesses ------------------------------------------------------------------------------- */
+
+typedef enum { DO_READ, DO_WRITE, DO_IFETCH } line_op_t;
+
+/* Run op over every line [paddr, paddr+size) touches; returns the cycles, checking each line in
+ * check mode. */
+static int each_line(machine_t *m, core_t *c, line_op_t op, access_kind_t kind, uint64_t paddr,
+                     unsigned size, uint64_t now, uint64_t *lat)
+{
+    uint64_t first = paddr & ~(uint64_t)(m->line - 1);
+    uint64_t last = (paddr + (size ? size : 1) - 1) & ~(uint64_t)(m->line - 1);
+    *lat = 0;
+    for (uint64_t line = first;; line += m->line) {
+        uint64_t t = now + *lat;
+        switch (op) {
+        case DO_READ:
+            *lat += hier_read(m, c, line, kind, t);
+            break;
+        case DO_WRITE:
+            *lat += hier_write(m, c, line, t);
+            break;
+        case DO_IFETCH:
+            *lat += hier_ifetch(m, c, line, t);
+            break;
+        }
+        if (m->cfg.check) {
+            int rc = hier_check_line(m, line);
+            if (rc)
+                return rc;
+        }
+        if (line == last)
+            break;
+    }
+    return 0;
+}
+
+static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, bool write,
+                     uint64_t now, uint64_t *paddr, uint64_t *extra)
+{
+    *paddr = vaddr;
+    *extra = 0;
+    if (!m->has_os || !m->os.translate)
+        return 0;
+    return m->os.translate(m->os.opaque, c->id, vaddr, size, write, now, paddr, extra);
+}
+
+/* Perform one store on the coherent hierarchy and in memory (a drain, or a store with no buffer). */
+static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size, uint64_t value,
+                         uint64_t now, uint64_t *lat)
+{
+    int rc = each_line(m, c, DO_WRITE, ACCESS_WRITE, paddr, size, now, lat);
+    if (rc)
+        return rc;
+    if (memory_store_le(m->mem, paddr, size, value) != 0)
+        return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+    if (m->has_os && m->os.store_performed)
+        m->os.store_performed(m->os.opaque, paddr, size);
+    if (m->cfg.check) {
+        /* Snooping I-caches must not keep what this store replaced. */
+        uint64_t first = paddr & ~(uint64_t)(m->line - 1);
+        for (uint64_t line = first; line < paddr + size; line += m->line)
+            if ((rc = hier_check_line(m, line)) != 0)
+                return rc;
+    }
+    return 0;
+}
+
+/* ---- store buffers ---------------------------------------------------------------------------- */
+
+static uint64_t sb_drain_time(const machine_t *m, const core_t *c)
+{
+    const sb_entry_t *e = &c->sb.ring[c->sb.head];
+    return max_u64(e->retired + m->cfg.sb_drain_latency, c->sb.busy_until);
+}
+
+static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
+{
+    sb_entry_t e = c->sb.ring[c->sb.head];
+    uint64_t lat;
+    int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
+    if (rc)
+        return rc;
+    c->sb.head = (c->sb.head + 1) % c->sb.cap;
+    c->sb.count--;
+    c->sb.stats.drained++;
+    c->sb.busy_until = now + lat + machine_jitter(m);
+    return 0;
+}
+
+unsigned machine_sb_count(const machine_t *m, unsigned cpu) { return m->core[cpu].sb.count; }
+
+/* ---- IPIs ------------------------------------------------------------------------------------ */
+
+int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
+{
+    if (from >= m->cfg.cores || to >= m->cfg.cores)
+        return MACHINE_EBADCPU;
+    core_t *t = &m->core[to], *s = &m->core[from];
+    if (t->nirqs == MACHINE_MAX_CORES)
+        return machine_fail(m, MACHINE_EUNSUPPORTED, "core %u has too many IPIs pending", to);
+    if (s->acks_waiting == 0) {
+        s->round_drained = 0;
+        s->last_ack = now;
+    }
+    t->irqs[t->nirqs++] = (irq_t){now + m->cfg.ipi_latency + machine_jitter(m), from};
+    s->acks_waiting++;
+    s->ipi.sent++;
+    return 0;
+}
+
+uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from)
+{
+    return m->core[from].round_drained;
+}
+
+const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].ipi; }
+
+/* ---- executing one request ------------------------------------------------------------------- */
+
+static bool needs_empty_sb(const mem_req_t *r)
+{
+    return r->op == OP_FENCE || r->op == OP_RMW || op_class(r->op) == OPC_PRIMITIVE ||
+           op_class(r->op) == OPC_CACHE;
+}
+
+/* Whether c's pending request must wait for its store buffer (to empty, or for a free slot). */
+static bool blocked_on_sb(const machine_t *m, const core_t *c)
+{
+    if (!c->has_pending || c->sb.count == 0)
+        return false;
+    if (needs_empty_sb(&c->pending))
+        return true;
+    return c->pending.op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
+}
+
+static void note_full_buffer(const machine_t *m, core_t *c)
+{
+    if (c->has_pending && c->pending.op == OP_STORE && m->cfg.sb_entries &&
+        c->sb.count == c->sb.cap)
+        c->waited_full = true;
+}
+
+static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
+{
+    const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
+    return src->done ? src->done(src->opaque, r, res) : 0;
+}
+
+static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, req_result_t *res)
+{
+    uint64_t lat = 0, extra = 0, paddr = r->addr;
+    int rc = 0;
+    res->issued = now;
+    res->value = 0;
+    res->status = 0;
+    c->stats.ops[r->op]++;
+    switch (op_class(r->op)) {
+    case OPC_MEM:
+        if (r->size == 0 || r->size > REQ_MAX_SIZE)
+            return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,
+                                REQ_MAX_SIZE);
+        rc = translate(m, c, r->addr, r->size,
+                       r->op == OP_STORE || r->op == OP_RMW, now, &paddr, &extra);
+        if (rc)
+            return rc;
+        break;
+    default:
+        break;
+    }
+    uint8_t bytes[REQ_MAX_SIZE];
+    switch (r->op) {
+    case OP_LOAD:
+    case OP_MISC: {
+        unsigned forwarded = read_through_sb(m, c, paddr, r->size, bytes);
+        res->value = bytes_to_value(bytes, r->size);
+        if (forwarded == r->size) {
+            c->sb.stats.forwarded++;
+            lat = c->l1d ? cache_config(c->l1d)->latency : 1;
+        } else {
+            rc = each_line(m, c, DO_READ, r->op == OP_MISC ? ACCESS_MISC : ACCESS_READ, paddr,
+                           r->size, now + extra, &lat);
+        }
+        break;
+    }
+    case OP_IFETCH:
+        rc = each_line(m, c, DO_IFETCH, ACCESS_IFETCH, paddr, r->size, now + extra, &lat);
+        hier_ifetch_bytes(m, c, paddr, r->size, bytes);
+        res->value = bytes_to_value(bytes, r->size);
+        break;
+    case OP_STORE: {
+        uint64_t v = r->flags & REQ_HAS_VALUE ? r->value : 0;
+        if (m->cfg.sb_entries == 0) {
+            rc = perform_store(m, c, paddr, r->size, v, now + extra, &lat);
+            break;
+        }
+        store_buffer_t *sb = &c->sb;
+        sb->ring[(sb->head + sb->count) % sb->cap] =
+            (sb_entry_t){paddr, v, now + extra, r->size};
+        sb->count++;
+        sb->stats.stores++;
+        if (sb->count > sb->stats.max_occupancy)
+            sb->stats.max_occupancy = sb->count;
+        lat = 1;
+        break;
+    }
+    case OP_RMW: {
+        /* Locked: the line is taken for writing, read and written with nothing in between. */
+        rc = each_line(m, c, DO_WRITE, ACCESS_WRITE, paddr, r->size, now + extra, &lat);
+        if (rc)
+            break;
+        cache_stats(c->l1d)->accesses[ACCESS_READ]++;
+        memory_read(m->mem, paddr, bytes, r->size);
+        uint64_t old = bytes_to_value(bytes, r->size);
+        uint64_t operand = r->flags & REQ_HAS_VALUE ? r->value : 1;
+        uint64_t nv = r->arg[0] == RMW_XCHG ? operand : old + operand;
+        if (memory_store_le(m->mem, paddr, r->size, nv) != 0)
+            return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+        if (m->has_os && m->os.store_performed)
+            m->os.store_performed(m->os.opaque, paddr, r->size);
+        res->value = old;
+        break;
+    }
+    case OP_FENCE:
+        lat = 1;
+        break;
+    case OP_COPYBACK:
+    case OP_INVALIDATE: {
+        maint_counts_t counts = {0, 0};
+        lat = machine_flush_caches(m, -1, r->op == OP_INVALIDATE, &counts);
+        break;
+    }
+    default:
+        if (!m->has_os || !m->os.execute)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "%s needs the OS layer, which this run does not have",
+                                op_name(r->op));
+        res->done = now;
+        rc = m->os.execute(m->os.opaque, m, c->id, r, now, res);
+        if (rc < 0)
+            return rc;
+        c->clock = max_u64(res->done, now);
+        if (c->acks_waiting) {
+            c->has_waiting_req = true;
+            c->waiting_req = *r;
+            c->waiting_res = *res;
+            c->waiting_res.status = rc;
+            return 0;
+        }
+        res->done = c->clock;
+        if (m->os.completed)
+            m->os.completed(m->os.opaque, c->id, r, res);
+        if (rc == 1)
+            return 1;
+        return finish(m, c, r, res);
+    }
+    if (rc)
+        return rc;
+    c->clock = now + extra + lat + machine_jitter(m);
+    res->done = c->clock;
+    return finish(m, c, r, res);
+}
+
+/* ---- the event loop -------------------------------------------------------------------------- */
+
+typedef enum event_kind { EV_DRAIN, EV_HANDLER_DONE, EV_IRQ, EV_ISSUE, EV_NONE } event_kind_t;
+
+typedef struct event {
+    event_kind_t kind;
+    uint64_t at;
+    unsigned cpu;
+} event_t;
+
+static bool earlier(const event_t *a, const event_t *b)
+{
+    if (b->kind == EV_NONE)
+        return true;
+    if (a->at != b->at)
+        return a->at < b->at;
+    if (a->kind != b->kind)
+        return a->kind < b->kind;
+    return a->cpu < b->cpu;
+}
+
+/* Take the next request for c from its source (per-core streams only). 1 got, 0 none, -1 error. */
+static int refill(machine_t *m, core_t *c)
+{
+    if (c->has_pending || c->source_done)
+        return c->has_pending;
+    const core_source_t *src = &m->sources[c->id];
+    int r = src->next(src->opaque, &c->pending);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        c->source_done = true;
+        return 0;
+    }
+    c->pending.cpu = (uint16_t)c->id;
+    c->has_pending = true;
+    c->not_before = 0;
+    return 1;
+}
+
+/* Global issue order: hand the stream's next record to its core. 1 handed, 0 end, -1 error,
+ * MACHINE_EBADCPU for a core the machine does not have. */
+static int refill_global(machine_t *m, bool *stream_done)
+{
+    for (unsigned i = 0; i < m->cfg.cores; i++)
+        if (m->core[i].has_pending)
+            return 1;
+    if (*stream_done)
+        return 0;
+    mem_req_t r;
+    int rc = m->sources[0].next(m->sources[0].opaque, &r);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        *stream_done = true;
+        return 0;
+    }
+    if (r.cpu >= m->cfg.cores)
+        return machine_fail(m, MACHINE_EBADCPU, "CPU %u does not exist: this machine has %u cores",
+                            r.cpu, m->cfg.cores);
+    core_t *c = &m->core[r.cpu];
+    c->pending = r;
+    c->has_pending = true;
+    c->not_before = m->last_issue;
+    return 1;
+}
+
+static void dump_state(machine_t *m, const char *why)
+{
+    int n = snprintf(m->error, sizeof m->error, "%s; ", why);
+    for (unsigned i = 0; i < m->cfg.cores && n > 0 && (size_t)n < sizeof m->error; i++) {
+        const core_t *c = &m->core[i];
+        n += snprintf(m->error + n, sizeof m->error - (size_t)n,
+                      "core %u: clock %llu, pending %s, sb %u, irqs %u, handler %d, acks %u; ", i,
+                      (unsigned long long)c->clock, c->has_pending ? op_name(c->pending.op) : "-",
+                      c->sb.count, c->nirqs, c->in_handler, c->acks_waiting);
+    }
+}
+
+static event_t next_event(machine_t *m)
+{
+    event_t best = {EV_NONE, 0, 0};
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        core_t *c = &m->core[i];
+        event_t e;
+        note_full_buffer(m, c);
+        if (c->sb.count) {
+            e = (event_t){EV_DRAIN, sb_drain_time(m, c), i};
+            if (earlier(&e, &best))
+                best = e;
+        }
+        if (c->in_handler && c->sb.count == 0) {
+            e = (event_t){EV_HANDLER_DONE, max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler, i};
+            if (earlier(&e, &best))
+                best = e;
+        }
+        if (!c->in_handler && c->nirqs) {
+            unsigned k = 0;
+            for (unsigned j = 1; j < c->nirqs; j++)
+                if (c->irqs[j].at < c->irqs[k].at)
+                    k = j;
+            e = (event_t){EV_IRQ, c->irqs[k].at, i};
+            if (earlier(&e, &best))
+                best = e;
+        }
+        if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
+            uint64_t at = max_u64(c->clock, c->not_before);
+            if (needs_empty_sb(&c->pending) || c->pending.op == OP_STORE)
+                at = max_u64(at, c->sb.busy_until);
+            e = (event_t){EV_ISSUE, at, i};
+            if (earlier(&e, &best))
+                best = e;
+        }
+    }
+    return best;
+}
+
+static int complete_ipi_wait(machine_t *m, core_t *s)
+{
+    s->has_waiting_req = false;
+    s->clock = max_u64(s->clock, s->last_ack);
+    req_result_t res = s->waiting_res;
+    res.done = s->clock;
+    int status = res.status;
+    res.status = 0;
+    if (m->os.completed)
+        m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);
+    if (status == 1)
+        return 1;
+    return finish(m, s, &s->waiting_req, &res);
+}
+
+static int handle_event(machine_t *m, const event_t *e)
+{
+    core_t *c = &m->core[e->cpu];
+    switch (e->kind) {
+    case EV_DRAIN:
+        return sb_drain_one(m, c, e->at);
+    case EV_IRQ: {
+        unsigned k = 0;
+        for (unsigned j = 1; j < c->nirqs; j++)
+            if (c->irqs[j].at < c->irqs[k].at)
+                k = j;
+        c->handling = c->irqs[k];
+        c->irqs[k] = c->irqs[--c->nirqs];
+        c->in_handler = true;
+        c->ipi.delivered++;
+        m->core[c->handling.from].round_drained += c->sb.count;
+        return 0;
+    }
+    case EV_HANDLER_DONE: {
+        uint64_t done = e->at + machine_jitter(m);
+        c->in_handler = false;
+        c->clock = max_u64(c->clock, done);
+        core_t *s = &m->core[c->handling.from];
+        s->last_ack = max_u64(s->last_ack, done);
+        if (--s->acks_waiting == 0 && s->has_waiting_req)
+            return complete_ipi_wait(m, s);
+        return 0;
+    }
+    case EV_ISSUE: {
+        mem_req_t r = c->pending;
+        c->has_pending = false;
+        if (c->waited_full) {
+            c->sb.stats.full_stalls++;
+            c->waited_full = false;
+        }
+        if (e->at > c->clock)
+            c->stats.stall_cycles += e->at - max_u64(c->clock, c->not_before);
+        m->last_issue = e->at;
+        req_result_t res;
+        return execute(m, c, &r, e->at, &res);
+    }
+    case EV_NONE:
+        break;
+    }
+    return 0;
+}
+
+int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
+{
+    if (per_core && nsources > m->cfg.cores)
+        return machine_fail(m, MACHINE_EBADCPU, "%u traces for %u cores", nsources, m->cfg.cores);
+    m->sources = sources;
+    m->nsources = nsources;
+    m->per_core = per_core;
+    bool stream_done = false;
+    if (per_core)
+        for (unsigned i = nsources; i < m->cfg.cores; i++)
+            m->core[i].source_done = true;
+    for (;;) {
+        if (per_core) {
+            for (unsigned i = 0; i < nsources; i++)
+                if (refill(m, &m->core[i]) < 0)
+                    return -100;
+        } else {
+            int rc = refill_global(m, &stream_done);
+            if (rc == -1)
+                return -100;
+            if (rc < 0)
+                return rc;
+        }
+        event_t e = next_event(m);
+        if (e.kind == EV_NONE) {
+            for (unsigned i = 0; i < m->cfg.cores; i++) {
+                const core_t *c = &m->core[i];
+                if (c->has_pending || c->acks_waiting || c->in_handler || c->nirqs) {
+                    dump_state(m, "deadlock: no core can move");
+                    return MACHINE_EDEADLOCK;
+                }
+            }
+            break;
+        }
+        int rc = handle_event(m, &e);
+        if (rc)
+            return rc;
+    }
+    for (unsigned i = 0; i < m->cfg.cores; i++)
+        m->core[i].clock = max_u64(m->core[i].clock, m->core[i].sb.busy_until);
+    if (m->cfg.check) {
+        int rc = hier_check_all(m);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- statistics ------------------------------------------------------------------------------ */
+
+uint64_t machine_cycles(const machine_t *m)
+{
+    uint64_t t = 0;
+    for (unsigned i = 0; i < m->cfg.cores; i++)
+        t = max_u64(t, m->core[i].clock);
+    return t;
+}
+
+uint64_t machine_core_cycles(const machine_t *m, unsigned cpu) { return m->core[cpu].clock; }
+const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].stats; }
+const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].sb.stats; }
+const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cpu].l1i; }
+const cache_t *machine_l1d(const machine_t *m, unsigned cpu) { return m->core[cpu].l1d; }
+const cache_t *machine_l2(const machine_t *m, unsigned cpu) { return m->core[cpu].l2; }
+const cache_t *machine_llc(const machine_t *m) { return m->llc; }
+const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->coh; }

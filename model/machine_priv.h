@@ -1,0 +1,106 @@
+/* machine_priv.h: the machine's representation, shared by the files of model/ that implement it
+ * (machine.c: creation and the event loop; hierarchy.c: caches and coherence; and the OS layer's
+ * primitives). Nothing outside model/ and tests may include it.
+ *
+ * Invariants, besides those of machine.h:
+ * - a private L2, when present, holds every line of its core's L1D (and of its L1I when I-caches
+ *   snoop), in the same coherence state; an inclusive LLC holds every line of every private cache;
+ * - a store buffer holds at most cfg.sb_entries entries, oldest at ring[head];
+ * - a core is in at most one wait (store buffer, acknowledgements) and handles one IPI at a time.
+ */
+#ifndef COHSIM_MACHINE_PRIV_H
+#define COHSIM_MACHINE_PRIV_H
+
+#include "coherence.h"
+#include "machine.h"
+#include "memory.h"
+#include "rng.h"
+
+typedef struct sb_entry {
+    uint64_t addr;    /* physical */
+    uint64_t value;
+    uint64_t retired; /* the cycle the store entered the buffer */
+    uint32_t size;
+} sb_entry_t;
+
+typedef struct store_buffer {
+    sb_entry_t *ring;
+    uint32_t cap, head, count;
+    uint64_t busy_until; /* when the last drain completes; the next may not start before */
+    sb_stats_t stats;
+} store_buffer_t;
+
+typedef struct irq {
+    uint64_t at;   /* delivery cycle */
+    unsigned from; /* the sender, to acknowledge */
+} irq_t;
+
+typedef struct core {
+    unsigned id;
+    cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
+    cache_t *l1d;  /* the unified L1 when the first level is unified */
+    cache_t *l2;   /* NULL: none */
+    store_buffer_t sb;
+    uint64_t clock;        /* the cycle the core may issue its next request */
+
+    /* The request taken from the source and not yet executed. */
+    mem_req_t pending;
+    bool has_pending;
+    uint64_t not_before;   /* global issue order: the previous record's issue cycle */
+    bool source_done;
+    bool waited_full;      /* the pending store found the buffer full */
+
+    /* IPIs queued for this core, and the handler now running (if any). */
+    irq_t irqs[MACHINE_MAX_CORES];
+    unsigned nirqs;
+    bool in_handler;
+    irq_t handling;
+
+    /* A request waiting for IPI acknowledgements. */
+    unsigned acks_waiting;
+    uint64_t last_ack;
+    bool has_waiting_req;
+    mem_req_t waiting_req;
+    req_result_t waiting_res;
+    uint64_t round_drained;
+
+    core_stats_t stats;
+    ipi_stats_t ipi;
+} core_t;
+
+struct machine {
+    machine_config_t cfg;
+    rng_t rng;
+    core_t core[MACHINE_MAX_CORES];
+    cache_t *llc;
+    memory_t *mem;
+    uint32_t line;         /* line size, the same at every level */
+    uint64_t bus_free;     /* the bus is busy until this cycle */
+    coherence_stats_t coh;
+    machine_os_t os;
+    bool has_os;
+    const core_source_t *sources;
+    unsigned nsources;
+    bool per_core;
+    uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
+    char error[1024];
+};
+
+/* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. */
+uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
+uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+/* The fetched bytes of [addr, addr+size) as core c's I-side sees them (its I-cache's bytes when
+ * it holds the line, else memory). */
+void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out);
+/* The coherence state of line in core c's private caches (LINE_I when none holds it). */
+uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line);
+/* Check the invariants for line; 0, or MACHINE_ECHECK with the message in m->error. */
+int hier_check_line(machine_t *m, uint64_t line);
+/* Check every line any cache holds. */
+int hier_check_all(machine_t *m);
+
+/* machine.c */
+uint64_t machine_jitter(machine_t *m);
+
+#endif

@@ -1,0 +1,144 @@
+/* memory.c: sparse memory as a hash of 4 KiB pages.
+ *
+ * Representation: slots[0..cap) hold (page number + 1, page pointer); key 0 marks an empty slot.
+ * Invariants: cap is a power of two; used <= cap / 2; a page number appears in at most one slot.
+ */
+#include "memory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_BYTES (1u << PAGE_SHIFT)
+
+typedef struct slot {
+    uint64_t key; /* page number + 1; 0: empty */
+    uint8_t *page;
+} slot_t;
+
+struct memory {
+    slot_t *slots;
+    uint64_t cap, used;
+};
+
+memory_t *memory_create(void)
+{
+    memory_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = 64;
+    m->slots = calloc(m->cap, sizeof *m->slots);
+    if (!m->slots) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void memory_destroy(memory_t *m)
+{
+    if (!m)
+        return;
+    for (uint64_t i = 0; i < m->cap; i++)
+        free(m->slots[i].page);
+    free(m->slots);
+    free(m);
+}
+
+static uint64_t hash(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
+
+static slot_t *find_slot(const memory_t *m, uint64_t key)
+{
+    uint64_t mask = m->cap - 1;
+    for (uint64_t i = hash(key) & mask;; i = (i + 1) & mask)
+        if (m->slots[i].key == key || m->slots[i].key == 0)
+            return &m->slots[i];
+}
+
+static uint8_t *page_of(const memory_t *m, uint64_t pageno)
+{
+    slot_t *s = find_slot(m, pageno + 1);
+    return s->key ? s->page : NULL;
+}
+
+static int grow(memory_t *m)
+{
+    memory_t bigger = {calloc(m->cap * 2, sizeof(slot_t)), m->cap * 2, m->used};
+    if (!bigger.slots)
+        return -1;
+    for (uint64_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key)
+            *find_slot(&bigger, m->slots[i].key) = m->slots[i];
+    free(m->slots);
+    *m = bigger;
+    return 0;
+}
+
+static uint8_t *page_for_write(memory_t *m, uint64_t pageno)
+{
+    slot_t *s = find_slot(m, pageno + 1);
+    if (s->key)
+        return s->page;
+    if ((m->used + 1) * 2 > m->cap) {
+        if (grow(m) != 0)
+            return NULL;
+        s = find_slot(m, pageno + 1);
+    }
+    uint8_t *page = calloc(1, PAGE_BYTES);
+    if (!page)
+        return NULL;
+    s->key = pageno + 1;
+    s->page = page;
+    m->used++;
+    return page;
+}
+
+void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    while (len) {
+        uint64_t off = addr & (PAGE_BYTES - 1);
+        size_t n = PAGE_BYTES - off < len ? PAGE_BYTES - off : len;
+        const uint8_t *page = page_of(m, addr >> PAGE_SHIFT);
+        if (page)
+            memcpy(out, page + off, n);
+        else
+            memset(out, 0, n);
+        out += n, addr += n, len -= n;
+    }
+}
+
+int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
+{
+    const uint8_t *in = buf;
+    while (len) {
+        uint64_t off = addr & (PAGE_BYTES - 1);
+        size_t n = PAGE_BYTES - off < len ? PAGE_BYTES - off : len;
+        uint8_t *page = page_for_write(m, addr >> PAGE_SHIFT);
+        if (!page)
+            return -1;
+        memcpy(page + off, in, n);
+        in += n, addr += n, len -= n;
+    }
+    return 0;
+}
+
+uint64_t memory_pages(const memory_t *m) { return m->used; }
+
+uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size)
+{
+    uint8_t b[8] = {0};
+    memory_read(m, addr, b, size > 8 ? 8 : size);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
+{
+    uint8_t b[64] = {0};
+    for (unsigned i = 0; i < 8 && i < size; i++)
+        b[i] = (uint8_t)(value >> (8 * i));
+    return memory_write(m, addr, b, size > 64 ? 64 : size);
+}

@@ -1,0 +1,26 @@
+/* memory.h: sparse physical memory holding real bytes; unwritten bytes read as zero.
+ *
+ * Pages are allocated on first write only, so reads never grow memory; the page table is an open
+ * addressing hash from page number to page, kept at most half full.
+ */
+#ifndef COHSIM_MEMORY_H
+#define COHSIM_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct memory memory_t;
+
+memory_t *memory_create(void);
+void memory_destroy(memory_t *m);
+void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len);
+/* 0, or -1 when memory for a new page could not be allocated. */
+int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len);
+/* Pages allocated so far (4 KiB each). */
+uint64_t memory_pages(const memory_t *m);
+
+/* Little-endian helpers for values of 1..8 bytes. */
+uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size);
+int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value);
+
+#endif

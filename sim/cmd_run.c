@@ -1,0 +1,207 @@
+/* cmd_run.c: `cohsim run`: traces through a configured machine; statistics as a table and JSON.
+ *
+ * One trace is a global issue order (its records carry CPUs); several traces are one per core,
+ * independent streams. A load that states its value is checked: a mismatch stops the run with
+ * exit status 1, naming the trace line, the expected and the actual value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli.h"
+#include "sim/commands.h"
+#include "sim/report.h"
+#include "traces/trace.h"
+
+static const cli_opt_t run_opts[] = {
+    CLI_MACHINE_OPTS,
+    {"format", 0, "NAME", "trace format instead of detecting it from the content"},
+    {"json", 0, "FILE", "write the statistics as JSON to FILE"},
+    {"check", 0, NULL, "verify the coherence invariants after every transaction"},
+    {"quiet", 'q', NULL, "print no statistics table"},
+    {0},
+};
+
+static const cli_spec_t run_spec = {
+    "run", "[options] TRACE...",
+    "Runs memory traces through a configured machine and prints hit/miss, coherence and\n"
+    "store-buffer statistics. One trace whose records carry CPUs is a global issue order; several\n"
+    "traces run one per core. A load written `=VALUE` must read VALUE, or the run fails (exit 1).\n"
+    "The machine is --preset x86-2 unless --preset or --config says otherwise.",
+    run_opts,
+};
+
+typedef struct run_args {
+    machine_opts_t mo;
+    const char *format, *json;
+    int check, quiet;
+} run_args_t;
+
+static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
+{
+    run_args_t *a = ctx;
+    int h = machine_opts_handle(&a->mo, opt, arg, "x86-2");
+    if (h)
+        return h < 0 ? -1 : 0;
+    if (strcmp(opt->name, "format") == 0)
+        a->format = arg;
+    else if (strcmp(opt->name, "json") == 0)
+        a->json = arg;
+    else if (strcmp(opt->name, "check") == 0)
+        a->check = 1;
+    else if (strcmp(opt->name, "quiet") == 0)
+        a->quiet = 1;
+    return 0;
+}
+
+/* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure. */
+typedef struct trace_source {
+    trace_t *trace;
+    unsigned cores;
+    uint64_t records;
+    char failure[1024];
+    int failed_check;
+} trace_source_t;
+
+static uint64_t where(trace_source_t *s)
+{
+    uint64_t line = stream_lineno(trace_stream(s->trace));
+    return line ? line : s->records;
+}
+
+static int source_next(void *opaque, mem_req_t *out)
+{
+    trace_source_t *s = opaque;
+    int r = trace_next(s->trace, out);
+    if (r < 0) {
+        snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
+        return -1;
+    }
+    if (r == 0)
+        return 0;
+    s->records++;
+    if (out->cpu >= s->cores) {
+        snprintf(s->failure, sizeof s->failure,
+                 "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
+                 "cores)",
+                 trace_path(s->trace), (unsigned long long)where(s), out->cpu, s->cores - 1,
+                 s->cores);
+        return -1;
+    }
+    return 1;
+}
+
+static uint64_t mask_to_size(uint64_t v, unsigned size)
+{
+    return size >= 8 ? v : v & ((1ull << (8 * size)) - 1);
+}
+
+static int source_done(void *opaque, const mem_req_t *req, const req_result_t *res)
+{
+    trace_source_t *s = opaque;
+    if (req->op != OP_LOAD || !(req->flags & REQ_HAS_VALUE))
+        return 0;
+    uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
+    if (want == got)
+        return 0;
+    snprintf(s->failure, sizeof s->failure,
+             "%s:%llu: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
+             trace_path(s->trace), (unsigned long long)where(s), req->cpu,
+             (unsigned long long)req->addr, (unsigned long long)got, (unsigned long long)got,
+             (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
+    s->failed_check = 1;
+    return 1;
+}
+
+static int run_traces(run_args_t *a, char **paths, int npaths)
+{
+    machine_config_t mcfg;
+    if (machine_opts_build(&a->mo, "x86-2", &mcfg) != 0)
+        return EXIT_USAGE;
+    mcfg.check = a->check;
+    if (npaths > (int)mcfg.cores) {
+        cli_error("run: %d traces but the machine has %u cores (one trace per core, or one trace "
+                  "whose records carry CPUs)",
+                  npaths, mcfg.cores);
+        return EXIT_USAGE;
+    }
+    char err[1024];
+    machine_t *m = machine_create(&mcfg, err, sizeof err);
+    if (!m) {
+        cli_error("run: %s", err);
+        return EXIT_USAGE;
+    }
+    trace_source_t *srcs = calloc((size_t)npaths, sizeof *srcs);
+    core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
+    int status = EXIT_DONE;
+    if (!srcs || !cs) {
+        cli_error("out of memory");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    for (int i = 0; i < npaths; i++) {
+        srcs[i].trace = trace_open(paths[i], a->format, err, sizeof err);
+        if (!srcs[i].trace) {
+            cli_error("%s", err);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        srcs[i].cores = npaths > 1 ? (unsigned)i + 1 : mcfg.cores;
+        cs[i] = (core_source_t){source_next, source_done, &srcs[i]};
+    }
+    if (npaths > 1)
+        for (int i = 0; i < npaths; i++)
+            srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
+    if (rc != 0) {
+        for (int i = 0; i < npaths; i++)
+            if (srcs[i].failure[0]) {
+                cli_error("%s", srcs[i].failure);
+                status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
+                goto out;
+            }
+        cli_error("run: %s", machine_error(m));
+        status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
+        goto out;
+    }
+    if (!a->quiet) {
+        printf("cohsim run: %s, %u core%s, %s, %d trace%s%s\n",
+               a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
+               mcfg.cores == 1 ? "" : "s", mcfg.protocol == PROTOCOL_MOESI ? "MOESI" : "MESI",
+               npaths, npaths == 1 ? "" : "s",
+               npaths == 1 ? " (global issue order)" : " (one per core)");
+        report_print(stdout, m);
+    }
+    if (a->json) {
+        cJSON *doc = report_json(m);
+        if (!doc || report_write_json(a->json, doc) != 0)
+            status = EXIT_USAGE;
+        cJSON_Delete(doc);
+    }
+out:
+    for (int i = 0; srcs && i < npaths; i++)
+        trace_close(srcs[i].trace);
+    free(srcs);
+    free(cs);
+    machine_destroy(m);
+    return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args_t a = {0};
+    int first;
+    int rc = cli_parse(&run_spec, argc, argv, run_option, &a, &first);
+    if (rc != 0) {
+        machine_opts_free(&a.mo);
+        return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+    }
+    if (first >= argc) {
+        cli_error("run: no trace given (see cohsim run --help)");
+        machine_opts_free(&a.mo);
+        return EXIT_USAGE;
+    }
+    int status = run_traces(&a, argv + first, argc - first);
+    machine_opts_free(&a.mo);
+    return status;
+}

@@ -1,0 +1,154 @@
+/* report.c: statistics of a machine, printed as tables and built as JSON (cJSON). */
+#include "sim/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli.h"
+
+static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
+
+static uint64_t total(const uint64_t *v)
+{
+    uint64_t t = 0;
+    for (int k = 0; k < ACCESS_KINDS; k++)
+        t += v[k];
+    return t;
+}
+
+static void print_cache(FILE *out, const char *name, const cache_t *c)
+{
+    if (!c)
+        return;
+    const cache_stats_t *s = cache_stats_const(c);
+    uint64_t acc = total(s->accesses), miss = total(s->misses);
+    fprintf(out, "  %-9s %10llu %10llu %10llu %10llu  %9llu %9llu %9llu  %6.2f%%  %9llu\n", name,
+            (unsigned long long)s->accesses[ACCESS_READ], (unsigned long long)s->accesses[ACCESS_WRITE],
+            (unsigned long long)s->accesses[ACCESS_IFETCH], (unsigned long long)acc,
+            (unsigned long long)s->misses[ACCESS_READ], (unsigned long long)s->misses[ACCESS_WRITE],
+            (unsigned long long)s->misses[ACCESS_IFETCH], acc ? 100.0 * (double)miss / (double)acc : 0.0,
+            (unsigned long long)s->writebacks);
+}
+
+void report_print(FILE *out, const machine_t *m)
+{
+    const machine_config_t *cfg = machine_config(m);
+    fprintf(out, "cycles %llu\n\n", (unsigned long long)machine_cycles(m));
+    fprintf(out, "  %-5s %12s %10s %10s %8s %8s %8s %10s | %8s %9s %8s %6s %4s\n", "core",
+            "cycles", "load", "store", "ifetch", "rmw", "fence", "stall", "sb.store", "forwarded",
+            "drained", "full", "max");
+    for (unsigned i = 0; i < cfg->cores; i++) {
+        const core_stats_t *cs = machine_core_stats(m, i);
+        const sb_stats_t *sb = machine_sb_stats(m, i);
+        fprintf(out, "  %-5u %12llu %10llu %10llu %8llu %8llu %8llu %10llu | %8llu %9llu %8llu %6llu %4llu\n",
+                i, (unsigned long long)machine_core_cycles(m, i),
+                (unsigned long long)cs->ops[OP_LOAD], (unsigned long long)cs->ops[OP_STORE],
+                (unsigned long long)cs->ops[OP_IFETCH], (unsigned long long)cs->ops[OP_RMW],
+                (unsigned long long)cs->ops[OP_FENCE], (unsigned long long)cs->stall_cycles,
+                (unsigned long long)sb->stores, (unsigned long long)sb->forwarded,
+                (unsigned long long)sb->drained, (unsigned long long)sb->full_stalls,
+                (unsigned long long)sb->max_occupancy);
+    }
+    fprintf(out, "\n  %-9s %10s %10s %10s %10s  %9s %9s %9s  %7s  %9s\n", "cache", "reads",
+            "writes", "ifetches", "accesses", "rd.miss", "wr.miss", "if.miss", "miss", "writebacks");
+    for (unsigned i = 0; i < cfg->cores; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%u.%s", i, cfg->l1.size ? "l1" : "l1d");
+        print_cache(out, name, machine_l1d(m, i));
+        snprintf(name, sizeof name, "%u.l1i", i);
+        print_cache(out, name, machine_l1i(m, i));
+        snprintf(name, sizeof name, "%u.l2", i);
+        print_cache(out, name, machine_l2(m, i));
+    }
+    print_cache(out, "llc", machine_llc(m));
+    const coherence_stats_t *co = machine_coherence_stats(m);
+    fprintf(out, "\n  coherence: %llu bus transactions, %llu invalidations, %llu interventions, "
+                 "%llu upgrades, %llu write-backs\n",
+            (unsigned long long)co->bus_transactions, (unsigned long long)co->invalidations,
+            (unsigned long long)co->interventions, (unsigned long long)co->upgrades,
+            (unsigned long long)co->writebacks);
+}
+
+static cJSON *kinds_json(const uint64_t *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; k < ACCESS_KINDS; k++)
+        cJSON_AddNumberToObject(o, kind_names[k], (double)v[k]);
+    cJSON_AddNumberToObject(o, "total", (double)total(v));
+    return o;
+}
+
+static void add_cache(cJSON *parent, const char *name, const cache_t *c)
+{
+    if (!c)
+        return;
+    const cache_stats_t *s = cache_stats_const(c);
+    cJSON *o = cJSON_AddObjectToObject(parent, name);
+    cJSON_AddItemToObject(o, "accesses", kinds_json(s->accesses));
+    cJSON_AddItemToObject(o, "misses", kinds_json(s->misses));
+    cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
+}
+
+cJSON *report_json(const machine_t *m)
+{
+    const machine_config_t *cfg = machine_config(m);
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc)
+        return NULL;
+    cJSON_AddNumberToObject(doc, "cycles", (double)machine_cycles(m));
+    cJSON *cores = cJSON_AddArrayToObject(doc, "cores");
+    for (unsigned i = 0; i < cfg->cores; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddItemToArray(cores, c);
+        cJSON_AddNumberToObject(c, "cpu", i);
+        cJSON_AddNumberToObject(c, "cycles", (double)machine_core_cycles(m, i));
+        const core_stats_t *cs = machine_core_stats(m, i);
+        cJSON *ops = cJSON_AddObjectToObject(c, "ops");
+        for (int op = 0; op < OP_COUNT; op++)
+            if (op_class((op_t)op) == OPC_MEM || op_class((op_t)op) == OPC_SYNC || cs->ops[op])
+                cJSON_AddNumberToObject(ops, op_name((op_t)op), (double)cs->ops[op]);
+        cJSON_AddNumberToObject(c, "stall_cycles", (double)cs->stall_cycles);
+        cJSON *caches = cJSON_AddObjectToObject(c, "caches");
+        add_cache(caches, cfg->l1.size ? "l1" : "l1d", machine_l1d(m, i));
+        add_cache(caches, "l1i", machine_l1i(m, i));
+        add_cache(caches, "l2", machine_l2(m, i));
+        const sb_stats_t *sb = machine_sb_stats(m, i);
+        cJSON *o = cJSON_AddObjectToObject(c, "storebuf");
+        cJSON_AddNumberToObject(o, "stores", (double)sb->stores);
+        cJSON_AddNumberToObject(o, "forwarded", (double)sb->forwarded);
+        cJSON_AddNumberToObject(o, "drained", (double)sb->drained);
+        cJSON_AddNumberToObject(o, "full_stalls", (double)sb->full_stalls);
+        cJSON_AddNumberToObject(o, "max_occupancy", (double)sb->max_occupancy);
+    }
+    cJSON *shared = cJSON_AddObjectToObject(doc, "shared");
+    add_cache(shared, "llc", machine_llc(m));
+    const coherence_stats_t *co = machine_coherence_stats(m);
+    cJSON *coh = cJSON_AddObjectToObject(doc, "coherence");
+    cJSON_AddNumberToObject(coh, "bus_transactions", (double)co->bus_transactions);
+    cJSON_AddNumberToObject(coh, "invalidations", (double)co->invalidations);
+    cJSON_AddNumberToObject(coh, "interventions", (double)co->interventions);
+    cJSON_AddNumberToObject(coh, "upgrades", (double)co->upgrades);
+    cJSON_AddNumberToObject(coh, "writebacks", (double)co->writebacks);
+    return doc;
+}
+
+int report_write_json(const char *path, cJSON *doc)
+{
+    char *text = cJSON_Print(doc);
+    if (!text) {
+        cli_error("%s: out of memory serialising JSON", path);
+        return -1;
+    }
+    size_t len = strlen(text);
+    char *withnl = realloc(text, len + 2);
+    if (!withnl) {
+        free(text);
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    withnl[len] = '\n';
+    withnl[len + 1] = '\0';
+    int rc = cli_write_file_atomic(path, withnl, len + 1);
+    free(withnl);
+    return rc;
+}
