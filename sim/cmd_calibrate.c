@@ -5,10 +5,11 @@
  * - geometry (size, assoc, line) per level from sysfs; a level's size is cut to the largest
  *   working set whose latency is still nearer that level's than the next one's, when the
  *   staircase shows the step earlier than sysfs says (a VM's share of a shared L3);
- * - latencies are load-to-use totals, as the built-in presets give them: level 1 is the median
- *   of the sets that fit in half of it; each further level is the set twice the previous
- *   level's size (where the previous level misses on every load of the cyclic chase); memory is
- *   the median of the sets at least 4 times the last level;
+ * - measured load-to-use times: level 1 is the median of the sets that fit in half of it; each
+ *   further level is the set twice the previous level's size (where the previous level misses
+ *   on every load of the cyclic chase); memory is the median of the sets at least 4 times the
+ *   last level. The model adds latencies down the hierarchy (an L2 hit costs l1d + l2, a
+ *   memory access l1d + l2 + bus + llc + memory), so each key gets its level's increment;
  * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
  *   machine.clock_mhz, so that compare converts back with the same clock);
  * - ipi: the extra cost of membarrier with a second running thread is one IPI round trip; a
@@ -185,7 +186,8 @@ int cmd_calibrate(int argc, char **argv)
     gethostname(host, sizeof host - 1);
     EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (time-stamp counter)\n",
          host, host_cpus(), mhz);
-    EMIT("# Latencies are load-to-use totals in cycles = ns * clock_mhz / 1000.\n");
+    EMIT("# cycles = ns * clock_mhz / 1000; each level's latency is its increment over the level "
+         "above (the model adds them)\n");
     for (unsigned k = 0; k < nd; k++) {
         EMIT("# level %u (%s): sysfs %llu KiB %u-way %u B lines, shared by %u CPUs; "
              "%.2f ns measured",
@@ -232,6 +234,13 @@ int cmd_calibrate(int argc, char **argv)
     SET("machine", "icache_snoop", "yes");
 #endif
     SET("machine", "clock_mhz", "%u", (unsigned)(mhz + 0.5));
+    /* Increments: the model charges every level it passes through. */
+    unsigned total[4], inc[4];
+    for (unsigned k = 0; k < nd; k++)
+        total[k] = to_cycles(lv[k].ns, mhz);
+    total[nd] = to_cycles(mem_ns, mhz);
+    for (unsigned k = 0; k <= nd; k++)
+        inc[k] = k == 0 ? total[0] : total[k] > total[k - 1] ? total[k] - total[k - 1] : 1;
     const char *names[3];
     unsigned nn = 0;
     if (l1d) {
@@ -259,7 +268,7 @@ int cmd_calibrate(int argc, char **argv)
         SET(sec, "repl", "lru");
         SET(sec, "write", "back");
         SET(sec, "alloc", "yes");
-        SET(sec, "latency", "%u", to_cycles(lv[k].ns, mhz));
+        SET(sec, "latency", "%u", inc[k]);
         if (strcmp(sec, "llc") == 0)
             SET(sec, "inclusive", "no");
     }
@@ -268,7 +277,7 @@ int cmd_calibrate(int argc, char **argv)
     SET("storebuf", "drain_latency", "1");
     SET("bus", "latency", "0");
     SET("bus", "occupancy", "0");
-    SET("memory", "latency", "%u", to_cycles(mem_ns, mhz));
+    SET("memory", "latency", "%u", inc[nd]);
 
     const host_prim_t *fpwb = &prims[1], *zw = &prims[3];
     unsigned ipi_lat = 3700, ipi_handler = 1500;
