@@ -202,10 +202,11 @@ int cmd_calibrate(int argc, char **argv)
     if (pts[np - 1].bytes < dl[nd - 1]->size * 4)
         EMIT("# the staircase stopped at %llu KiB, short of 4 times the last level: the memory "
              "and last-level latencies are rough\n", (unsigned long long)(pts[np - 1].bytes >> 10));
-    EMIT("# staircase (ns per load):");
+    /* Six points a line: the INI reader takes lines of at most 200 characters. */
     for (int i = 0; i < np; i++)
-        EMIT(" %lluK=%.2f", (unsigned long long)(pts[i].bytes >> 10), pts[i].ns.median);
-    EMIT("\n");
+        EMIT("%s %lluK=%.2f%s", i % 6 ? "" : "# staircase (ns per load):",
+             (unsigned long long)(pts[i].bytes >> 10), pts[i].ns.median,
+             i % 6 == 5 || i == np - 1 ? "\n" : "");
 
     config_t *cfg = config_new();
     if (!cfg) {
