@@ -10,6 +10,7 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/os_report.h"
 #include "sim/report.h"
 #include "traces/trace.h"
 
@@ -134,6 +135,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     trace_source_t *srcs = calloc((size_t)npaths, sizeof *srcs);
     core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
     int status = EXIT_DONE;
+    prim_t *os = prim_attach(m, err, sizeof err);
+    if (!os) {
+        cli_error("run: %s", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (!srcs || !cs) {
         cli_error("out of memory");
         status = EXIT_USAGE;
@@ -160,7 +167,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                 status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
                 goto out;
             }
-        cli_error("run: %s", machine_error(m));
+        if (npaths == 1) /* the failing record is the last one read */
+            cli_error("%s:%llu: %s", trace_path(srcs[0].trace),
+                      (unsigned long long)where(&srcs[0]), machine_error(m));
+        else
+            cli_error("run: %s", machine_error(m));
         status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
         goto out;
     }
@@ -171,10 +182,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)" : " (one per core)");
         report_print(stdout, m);
+        sim_os_print(stdout, m, os);
     }
     if (a->json) {
         cJSON *doc = report_json(m);
-        if (!doc || report_write_json(a->json, doc) != 0)
+        if (!doc || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -183,6 +195,7 @@ out:
         trace_close(srcs[i].trace);
     free(srcs);
     free(cs);
+    prim_destroy(os);
     machine_destroy(m);
     return status;
 }

@@ -148,9 +148,11 @@ static int check_value(const key_def_t *d, const char *section, const char *valu
             bad = -1;
         parse_range(d->allowed, &lo, &hi);
         if (bad || v < lo || v > hi) {
-            snprintf(err, errlen, "%s: %s.%s = '%s': expected %s from %s%s", origin, section,
-                     d->key, value, d->kind == KIND_SIZE ? "a size" : "a whole number",
-                     d->allowed, d->kind == KIND_SIZE ? " (K, M, G suffixes allowed)" : "");
+            const char *dots = strstr(d->allowed, "..");
+            snprintf(err, errlen, "%s: %s.%s = '%s': expected %s from %.*s to %s%s", origin,
+                     section, d->key, value, d->kind == KIND_SIZE ? "a size" : "a whole number",
+                     (int)(dots - d->allowed), d->allowed, dots + 2,
+                     d->kind == KIND_SIZE ? " (K, M, G suffixes allowed)" : "");
             return -1;
         }
         return 0;
@@ -428,7 +430,8 @@ static int build_cache(const config_t *c, const char *section, cache_config_t *c
     cc->latency = (uint32_t)get_num(c, section, "latency", 1);
     char why[200];
     if (cache_config_check(cc, why, sizeof why) != 0) {
-        snprintf(err, errlen, "[%s]: %s", section, why);
+        snprintf(err, errlen, "[%s] size = %s, assoc = %u, line = %u: %s", section,
+                 get_str(c, section, "size", "?"), cc->assoc, cc->line, why);
         return -1;
     }
     return 0;
