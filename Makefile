@@ -68,10 +68,16 @@ demo: setup
 	@$(MAKE) --no-print-directory $(PROG)
 	./cohsim run --preset x86-2 traces/examples/demo.trace
 
-# Unit tests (Criterion) and command-line golden tests; the last line is `N passed, N failed`.
+# Unit tests (Criterion) and command-line tests, on the release build and again under
+# AddressSanitizer and UndefinedBehaviorSanitizer; the last line is `N passed, N failed`.
+SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
+	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
+SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
 test: setup
 	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests
-	@sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests
+	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
 unit: cohsim $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -85,10 +91,8 @@ check-model: cohsim
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: setup
-	@$(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
-	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)" build/san/cohsim build/san/unit-tests
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    sh tests/run_all.sh build/san/cohsim build/san/unit-tests
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests
+	@$(SAN_ENV) sh tests/run_all.sh build/san/cohsim build/san/unit-tests
 
 # Rewrite the golden outputs of the command-line tests from the current build.
 regen: cohsim

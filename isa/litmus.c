@@ -503,7 +503,7 @@ static int parse_table(parser_t *p)
     if (n < 0)
         return -1;
     for (int i = 0; i < n; i++) {
-        char want[8];
+        char want[16];
         snprintf(want, sizeof want, "P%d", i);
         if (en[i] - st[i] != strlen(want) || memcmp(p->text + st[i], want, en[i] - st[i]) != 0)
             return fail_at(p, st[i], "expected the thread name '%s'", want);

@@ -239,9 +239,14 @@ static uint64_t sb_drain_time(const machine_t *m, const core_t *c)
     return max_u64(e->retired + m->cfg.sb_drain_latency, c->sb.busy_until);
 }
 
+static bool needs_empty_sb(const mem_req_t *r);
+
 static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
+    /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
+    if (c->has_pending && needs_empty_sb(&c->pending) && now >= max_u64(c->clock, c->not_before))
+        c->syscall_drained++;
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
@@ -254,6 +259,11 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
 }
 
 unsigned machine_sb_count(const machine_t *m, unsigned cpu) { return m->core[cpu].sb.count; }
+
+uint64_t machine_syscall_drained(const machine_t *m, unsigned cpu)
+{
+    return m->core[cpu].syscall_drained;
+}
 
 /* ---- IPIs ------------------------------------------------------------------------------------ */
 
@@ -463,6 +473,7 @@ static int refill(machine_t *m, core_t *c)
     c->pending.cpu = (uint16_t)c->id;
     c->has_pending = true;
     c->not_before = 0;
+    c->syscall_drained = 0;
     return 1;
 }
 
@@ -490,6 +501,7 @@ static int refill_global(machine_t *m, bool *stream_done)
     c->pending = r;
     c->has_pending = true;
     c->not_before = m->last_issue;
+    c->syscall_drained = 0;
     return 1;
 }
 

@@ -156,6 +156,9 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
 /* Write back and invalidate every line of every cache: cpu's own caches when cpu_only, else every
  * core's and the shared level. */
 uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts);
+/* Store-buffer entries cpu drained for the request it is executing (a fence, an rmw or a primitive
+ * waits for its own store buffer to empty: the entries it found there). */
+uint64_t machine_syscall_drained(const machine_t *m, unsigned cpu);
 /* Store-buffer entries now held by cpu. */
 unsigned machine_sb_count(const machine_t *m, unsigned cpu);
 

@@ -49,6 +49,7 @@ typedef struct core {
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */
+    uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
     /* IPIs queued for this core, and the handler now running (if any). */
     irq_t irqs[MACHINE_MAX_CORES];

@@ -108,12 +108,26 @@ void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len)
     }
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
 int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
 {
     const uint8_t *in = buf;
     while (len) {
         uint64_t off = addr & (PAGE_BYTES - 1);
         size_t n = PAGE_BYTES - off < len ? PAGE_BYTES - off : len;
+        /* Zeros written to a page never written before change nothing: traces without values
+         * (Dinero, Lackey, ChampSim) then keep memory use independent of their footprint. */
+        if (!page_of(m, addr >> PAGE_SHIFT) && all_zero(in, n)) {
+            in += n, addr += n, len -= n;
+            continue;
+        }
         uint8_t *page = page_for_write(m, addr >> PAGE_SHIFT);
         if (!page)
             return -1;

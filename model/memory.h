@@ -1,7 +1,7 @@
 /* memory.h: sparse physical memory holding real bytes; unwritten bytes read as zero.
  *
- * Pages are allocated on first write only, so reads never grow memory; the page table is an open
- * addressing hash from page number to page, kept at most half full.
+ * Pages are allocated on the first write of a nonzero byte, so reads (and zeros) never grow memory;
+ * the page table is an open addressing hash from page number to page, kept at most half full.
  */
 #ifndef COHSIM_MEMORY_H
 #define COHSIM_MEMORY_H

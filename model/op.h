@@ -30,6 +30,9 @@ typedef enum op {
 enum {
     REQ_HAS_VALUE = 1u << 0, /* store: value is what is written; load: value is what it must read */
     REQ_NULL_BASE = 1u << 1, /* primitives: the base (or file offset) argument was NULL */
+    REQ_MODIFY = 1u << 2,    /* one half of a read-modify-write instruction that is not locked
+                              * (Lackey's M): a load so flagged is followed by its store, also
+                              * flagged; Cachegrind counts the pair as one read */
 };
 
 /* rmw: arg[0] says what it writes. */

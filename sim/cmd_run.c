@@ -10,6 +10,8 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/compat.h"
+#include "sim/os_report.h"
 #include "sim/report.h"
 #include "traces/trace.h"
 
@@ -19,6 +21,8 @@ static const cli_opt_t run_opts[] = {
     {"json", 0, "FILE", "write the statistics as JSON to FILE"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},
+    {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
+                          "preset cachegrind): that simulator's exact rules and counts"},
     {0},
 };
 
@@ -35,12 +39,14 @@ typedef struct run_args {
     machine_opts_t mo;
     const char *format, *json;
     int check, quiet;
+    const char *compat; /* --compat MODE */
+    const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
 } run_args_t;
 
 static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
 {
     run_args_t *a = ctx;
-    int h = machine_opts_handle(&a->mo, opt, arg, "x86-2");
+    int h = machine_opts_handle(&a->mo, opt, arg, a->dflt);
     if (h)
         return h < 0 ? -1 : 0;
     if (strcmp(opt->name, "format") == 0)
@@ -51,6 +57,8 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->check = 1;
     else if (strcmp(opt->name, "quiet") == 0)
         a->quiet = 1;
+    else if (strcmp(opt->name, "compat") == 0)
+        a->compat = arg;
     return 0;
 }
 
@@ -134,6 +142,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     trace_source_t *srcs = calloc((size_t)npaths, sizeof *srcs);
     core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
     int status = EXIT_DONE;
+    prim_t *os = prim_attach(m, err, sizeof err);
+    if (!os) {
+        cli_error("run: %s", err);
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (!srcs || !cs) {
         cli_error("out of memory");
         status = EXIT_USAGE;
@@ -160,7 +174,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                 status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
                 goto out;
             }
-        cli_error("run: %s", machine_error(m));
+        if (npaths == 1) /* the failing record is the last one read */
+            cli_error("%s:%llu: %s", trace_path(srcs[0].trace),
+                      (unsigned long long)where(&srcs[0]), machine_error(m));
+        else
+            cli_error("run: %s", machine_error(m));
         status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
         goto out;
     }
@@ -171,10 +189,16 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)" : " (one per core)");
         report_print(stdout, m);
+        sim_os_print(stdout, m, os);
     }
     if (a->json) {
         cJSON *doc = report_json(m);
-        if (!doc || report_write_json(a->json, doc) != 0)
+        cJSON *config = config_to_json(a->mo.config);
+        if (doc && config)
+            cJSON_AddItemToObject(doc, "config", config);
+        else
+            cJSON_Delete(config);
+        if (!doc || !config || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -183,13 +207,22 @@ out:
         trace_close(srcs[i].trace);
     free(srcs);
     free(cs);
+    prim_destroy(os);
     machine_destroy(m);
     return status;
 }
 
 int cmd_run(int argc, char **argv)
 {
-    run_args_t a = {0};
+    run_args_t a = {.dflt = "x86-2"};
+    /* --compat picks the default preset, and -c may come before it: look ahead. */
+    for (int i = 1; i < argc; i++) {
+        const char *m = strcmp(argv[i], "--compat") == 0 && i + 1 < argc ? argv[i + 1]
+                        : strncmp(argv[i], "--compat=", 9) == 0   ? argv[i] + 9
+                                                                   : NULL;
+        if (m && (strcmp(m, "dinero") == 0 || strcmp(m, "cachegrind") == 0))
+            a.dflt = m;
+    }
     int first;
     int rc = cli_parse(&run_spec, argc, argv, run_option, &a, &first);
     if (rc != 0) {
@@ -201,7 +234,16 @@ int cmd_run(int argc, char **argv)
         machine_opts_free(&a.mo);
         return EXIT_USAGE;
     }
-    int status = run_traces(&a, argv + first, argc - first);
+    int status;
+    if (a.compat) {
+        machine_config_t unused;
+        status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
+                     ? EXIT_USAGE
+                     : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
+                                  a.json);
+    } else {
+        status = run_traces(&a, argv + first, argc - first);
+    }
     machine_opts_free(&a.mo);
     return status;
 }

@@ -6,6 +6,7 @@
  */
 #include "sim/config.h"
 
+#include <cjson/cJSON.h>
 #include <ini.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -148,9 +149,11 @@ static int check_value(const key_def_t *d, const char *section, const char *valu
             bad = -1;
         parse_range(d->allowed, &lo, &hi);
         if (bad || v < lo || v > hi) {
-            snprintf(err, errlen, "%s: %s.%s = '%s': expected %s from %s%s", origin, section,
-                     d->key, value, d->kind == KIND_SIZE ? "a size" : "a whole number",
-                     d->allowed, d->kind == KIND_SIZE ? " (K, M, G suffixes allowed)" : "");
+            const char *dots = strstr(d->allowed, "..");
+            snprintf(err, errlen, "%s: %s.%s = '%s': expected %s from %.*s to %s%s", origin,
+                     section, d->key, value, d->kind == KIND_SIZE ? "a size" : "a whole number",
+                     (int)(dots - d->allowed), d->allowed, dots + 2,
+                     d->kind == KIND_SIZE ? " (K, M, G suffixes allowed)" : "");
             return -1;
         }
         return 0;
@@ -389,6 +392,22 @@ void config_write_ini(const config_t *c, FILE *out)
     }
 }
 
+void *config_to_json(const config_t *c)
+{
+    cJSON *doc = cJSON_CreateObject();
+    for (size_t i = 0; doc && i < c->n; i++) {
+        const entry_t *e = &c->entries[i];
+        cJSON *sec = cJSON_GetObjectItemCaseSensitive(doc, e->section);
+        if (!sec)
+            sec = cJSON_AddObjectToObject(doc, e->section);
+        if (!sec || !cJSON_AddStringToObject(sec, e->key, e->value)) {
+            cJSON_Delete(doc);
+            return NULL;
+        }
+    }
+    return doc;
+}
+
 /* ---- building the machine configuration --------------------------------------------------- */
 
 static uint64_t get_num(const config_t *c, const char *section, const char *key, uint64_t dflt)
@@ -428,7 +447,8 @@ static int build_cache(const config_t *c, const char *section, cache_config_t *c
     cc->latency = (uint32_t)get_num(c, section, "latency", 1);
     char why[200];
     if (cache_config_check(cc, why, sizeof why) != 0) {
-        snprintf(err, errlen, "[%s]: %s", section, why);
+        snprintf(err, errlen, "[%s] size = %s, assoc = %u, line = %u: %s", section,
+                 get_str(c, section, "size", "?"), cc->assoc, cc->line, why);
         return -1;
     }
     return 0;

@@ -1,15 +1,26 @@
-/* decode.c: the decoders a stream may use, chosen by magic bytes: plain files only so far. */
+/* decode.c: the decoders a stream may use, chosen by the file's magic bytes: plain, gzip (zlib),
+ * xz (liblzma), zstd (libzstd).
+ *
+ * Representation: a compressed stream keeps one fixed input buffer (DECODE_INBUF bytes of the file)
+ * and its library's state; nothing grows with the file. in_offset counts the file bytes handed to
+ * the library, so corrupt or truncated data is reported at a compressed byte offset. Concatenated
+ * members (gzip), streams (xz) and frames (zstd) are decoded one after another, as their tools do.
+ */
 #include <errno.h>
+#include <lzma.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "traces/stream_priv.h"
 
-static int plain_match(const uint8_t *magic, size_t len) { return (void)magic, (void)len, 1; }
-static int plain_init(stream_t *s) { return (void)s, 0; }
+#define DECODE_INBUF (64u * 1024u)
 
-static ssize_t plain_read(stream_t *s, char *dst, size_t len)
+/* Read up to len file bytes; 0 at end of file, -1 with s->error set. */
+static ssize_t file_read(stream_t *s, void *dst, size_t len)
 {
     for (;;) {
         ssize_t n = read(s->fd, dst, len);
@@ -22,9 +33,280 @@ static ssize_t plain_read(stream_t *s, char *dst, size_t len)
     }
 }
 
-static const stream_decoder_t decoder_plain = {"none", plain_match, plain_init, plain_read, NULL};
+/* ---- plain ---------------------------------------------------------------------------------- */
 
-static const stream_decoder_t *const decoders[] = {&decoder_plain};
+static int plain_match(const uint8_t *magic, size_t len) { return (void)magic, (void)len, 1; }
+static int plain_init(stream_t *s) { return (void)s, 0; }
+static ssize_t plain_read(stream_t *s, char *dst, size_t len) { return file_read(s, dst, len); }
+
+/* ---- shared input buffer for the compressed decoders ---------------------------------------- */
+
+typedef struct decode_in {
+    uint8_t buf[DECODE_INBUF];
+    size_t pos, end;
+    uint64_t file_offset; /* file offset of buf[0] */
+    int eof;
+} decode_in_t;
+
+/* Make sure some input is available unless the file has ended. 0, or -1 on a read error. */
+static int in_refill(stream_t *s, decode_in_t *in)
+{
+    if (in->pos < in->end || in->eof)
+        return 0;
+    in->file_offset += in->end;
+    in->pos = in->end = 0;
+    ssize_t n = file_read(s, in->buf, sizeof in->buf);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        in->eof = 1;
+    in->end = (size_t)n;
+    return 0;
+}
+
+static uint64_t in_offset(const decode_in_t *in) { return in->file_offset + in->pos; }
+
+/* ---- gzip ----------------------------------------------------------------------------------- */
+
+typedef struct gz_state {
+    decode_in_t in;
+    z_stream z;
+    int member_done; /* the last member ended: more input starts a new member */
+} gz_state_t;
+
+static int gz_match(const uint8_t *m, size_t len) { return len >= 2 && m[0] == 0x1f && m[1] == 0x8b; }
+
+static int gz_init(stream_t *s)
+{
+    gz_state_t *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        return -1;
+    }
+    s->decoder_state = g;
+    if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
+        snprintf(s->error, sizeof s->error, "cannot start the gzip decoder");
+        return -1;
+    }
+    return 0;
+}
+
+static ssize_t gz_read(stream_t *s, char *dst, size_t len)
+{
+    gz_state_t *g = s->decoder_state;
+    for (;;) {
+        if (in_refill(s, &g->in) < 0)
+            return -1;
+        if (g->member_done) {
+            if (g->in.pos == g->in.end)
+                return 0;
+            inflateReset(&g->z);
+            g->member_done = 0;
+        }
+        g->z.next_in = g->in.buf + g->in.pos;
+        g->z.avail_in = (uInt)(g->in.end - g->in.pos);
+        g->z.next_out = (Bytef *)dst;
+        g->z.avail_out = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+        int rc = inflate(&g->z, Z_NO_FLUSH);
+        size_t used = (size_t)(g->z.next_in - (g->in.buf + g->in.pos));
+        size_t produced = (size_t)((char *)g->z.next_out - dst);
+        if (rc == Z_STREAM_END) {
+            g->in.pos += used;
+            g->member_done = 1;
+        } else if (rc == Z_OK || (rc == Z_BUF_ERROR && g->z.avail_in == 0 && !g->in.eof)) {
+            g->in.pos += used;
+        } else if (rc == Z_BUF_ERROR && g->in.eof) {
+            snprintf(s->error, sizeof s->error,
+                     "truncated gzip data: the file ends inside a member at compressed byte %llu",
+                     (unsigned long long)in_offset(&g->in) + used);
+            return -1;
+        } else {
+            snprintf(s->error, sizeof s->error, "corrupt gzip data near compressed byte %llu: %s",
+                     (unsigned long long)in_offset(&g->in) + used,
+                     g->z.msg ? g->z.msg : "inflate failed");
+            return -1;
+        }
+        if (produced > 0)
+            return (ssize_t)produced;
+        if (g->in.eof && g->in.pos == g->in.end && !g->member_done) {
+            snprintf(s->error, sizeof s->error,
+                     "truncated gzip data: the file ends inside a member at compressed byte %llu",
+                     (unsigned long long)in_offset(&g->in));
+            return -1;
+        }
+    }
+}
+
+static void gz_fini(stream_t *s)
+{
+    gz_state_t *g = s->decoder_state;
+    if (g)
+        inflateEnd(&g->z);
+    free(g);
+    s->decoder_state = NULL;
+}
+
+/* ---- xz ------------------------------------------------------------------------------------- */
+
+typedef struct xz_state {
+    decode_in_t in;
+    lzma_stream z;
+    int ended;
+} xz_state_t;
+
+static int xz_match(const uint8_t *m, size_t len)
+{
+    static const uint8_t magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+    return len >= 6 && memcmp(m, magic, 6) == 0;
+}
+
+static int xz_init(stream_t *s)
+{
+    xz_state_t *x = calloc(1, sizeof *x);
+    if (!x) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        return -1;
+    }
+    s->decoder_state = x;
+    lzma_stream init = LZMA_STREAM_INIT;
+    x->z = init;
+    if (lzma_stream_decoder(&x->z, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+        snprintf(s->error, sizeof s->error, "cannot start the xz decoder");
+        return -1;
+    }
+    return 0;
+}
+
+static const char *xz_reason(lzma_ret rc)
+{
+    switch (rc) {
+    case LZMA_FORMAT_ERROR: return "not xz data";
+    case LZMA_OPTIONS_ERROR: return "unsupported xz options";
+    case LZMA_DATA_ERROR: return "corrupt compressed data";
+    case LZMA_BUF_ERROR: return "the file ends inside the compressed data";
+    case LZMA_MEM_ERROR: return "out of memory";
+    default: return "decoder error";
+    }
+}
+
+static ssize_t xz_read(stream_t *s, char *dst, size_t len)
+{
+    xz_state_t *x = s->decoder_state;
+    if (x->ended)
+        return 0;
+    for (;;) {
+        if (in_refill(s, &x->in) < 0)
+            return -1;
+        x->z.next_in = x->in.buf + x->in.pos;
+        x->z.avail_in = x->in.end - x->in.pos;
+        x->z.next_out = (uint8_t *)dst;
+        x->z.avail_out = len;
+        lzma_ret rc = lzma_code(&x->z, x->in.eof ? LZMA_FINISH : LZMA_RUN);
+        size_t used = (size_t)(x->z.next_in - (x->in.buf + x->in.pos));
+        size_t produced = len - x->z.avail_out;
+        x->in.pos += used;
+        if (rc == LZMA_STREAM_END) {
+            x->ended = 1;
+            return (ssize_t)produced;
+        }
+        if (rc != LZMA_OK) {
+            snprintf(s->error, sizeof s->error, "%s xz data at compressed byte %llu: %s",
+                     rc == LZMA_BUF_ERROR ? "truncated" : "corrupt",
+                     (unsigned long long)in_offset(&x->in), xz_reason(rc));
+            return -1;
+        }
+        if (produced > 0)
+            return (ssize_t)produced;
+    }
+}
+
+static void xz_fini(stream_t *s)
+{
+    xz_state_t *x = s->decoder_state;
+    if (x)
+        lzma_end(&x->z);
+    free(x);
+    s->decoder_state = NULL;
+}
+
+/* ---- zstd ----------------------------------------------------------------------------------- */
+
+typedef struct zstd_state {
+    decode_in_t in;
+    ZSTD_DStream *z;
+    size_t hint; /* ZSTD_decompressStream's last return: 0 when a frame has just ended */
+} zstd_state_t;
+
+static int zstd_match(const uint8_t *m, size_t len)
+{
+    return len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd;
+}
+
+static int zstd_init(stream_t *s)
+{
+    zstd_state_t *z = calloc(1, sizeof *z);
+    if (!z) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        return -1;
+    }
+    s->decoder_state = z;
+    z->z = ZSTD_createDStream();
+    if (!z->z || ZSTD_isError(ZSTD_initDStream(z->z))) {
+        snprintf(s->error, sizeof s->error, "cannot start the zstd decoder");
+        return -1;
+    }
+    return 0;
+}
+
+static ssize_t zstd_read(stream_t *s, char *dst, size_t len)
+{
+    zstd_state_t *z = s->decoder_state;
+    for (;;) {
+        if (in_refill(s, &z->in) < 0)
+            return -1;
+        if (z->in.pos == z->in.end && z->in.eof) {
+            if (z->hint != 0) {
+                snprintf(s->error, sizeof s->error,
+                         "truncated zstd data: the file ends inside a frame at compressed byte %llu",
+                         (unsigned long long)in_offset(&z->in));
+                return -1;
+            }
+            return 0;
+        }
+        ZSTD_inBuffer ib = {z->in.buf, z->in.end, z->in.pos};
+        ZSTD_outBuffer ob = {dst, len, 0};
+        size_t rc = ZSTD_decompressStream(z->z, &ob, &ib);
+        if (ZSTD_isError(rc)) {
+            snprintf(s->error, sizeof s->error, "corrupt zstd data near compressed byte %llu: %s",
+                     (unsigned long long)in_offset(&z->in), ZSTD_getErrorName(rc));
+            return -1;
+        }
+        z->in.pos = ib.pos;
+        z->hint = rc;
+        if (ob.pos > 0)
+            return (ssize_t)ob.pos;
+    }
+}
+
+static void zstd_fini(stream_t *s)
+{
+    zstd_state_t *z = s->decoder_state;
+    if (z)
+        ZSTD_freeDStream(z->z);
+    free(z);
+    s->decoder_state = NULL;
+}
+
+/* ---- selection ------------------------------------------------------------------------------ */
+
+static const stream_decoder_t decoder_plain = {"none", plain_match, plain_init, plain_read, NULL};
+static const stream_decoder_t decoder_gzip = {"gzip", gz_match, gz_init, gz_read, gz_fini};
+static const stream_decoder_t decoder_xz = {"xz", xz_match, xz_init, xz_read, xz_fini};
+static const stream_decoder_t decoder_zstd = {"zstd", zstd_match, zstd_init, zstd_read, zstd_fini};
+
+/* The plain decoder matches anything, so it comes last. */
+static const stream_decoder_t *const decoders[] = {&decoder_gzip, &decoder_xz, &decoder_zstd,
+                                                   &decoder_plain};
 
 int stream_decoder_select(stream_t *s, char *err, size_t errlen)
 {

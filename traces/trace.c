@@ -19,10 +19,20 @@ struct trace {
 };
 
 extern const trace_format_t trace_format_text;
+extern const trace_format_t trace_format_binary;
+extern const trace_format_t trace_format_din;
+extern const trace_format_t trace_format_xdin;
+extern const trace_format_t trace_format_lackey;
+extern const trace_format_t trace_format_champsim;
 
 /* Detection order matters only for ties: the highest probe score wins, the first on a tie. */
 static const trace_format_t *const formats[] = {
     &trace_format_text,
+    &trace_format_binary,
+    &trace_format_din,
+    &trace_format_xdin,
+    &trace_format_lackey,
+    &trace_format_champsim,
     NULL,
 };
 
@@ -51,6 +61,16 @@ trace_t *trace_open(const char *path, const char *format, char *err, size_t errl
     stream_t *s = stream_open(path, err, errlen);
     if (!s)
         return NULL;
+    {
+        /* An empty trace is a mistake whatever its format (and detection needs content). */
+        const uint8_t *head;
+        size_t len = stream_peek(s, &head, 1);
+        if (!stream_error(s) && len == 0) {
+            snprintf(err, errlen, "%s: empty file: expected a trace", path);
+            stream_close(s);
+            return NULL;
+        }
+    }
     if (!fmt) {
         const uint8_t *head;
         size_t len = stream_peek(s, &head, 4096);

@@ -1,0 +1,291 @@
+/* compat_dinero.c: Dinero IV's cache rules over cohsim's cache arrays (rules in compat_dinero.h).
+ *
+ * Representation: lvl[0..n) are the caches, first level first; lvl[i].below is the index of the
+ * next level or -1 for memory. A line's state is LINE_S (clean) or LINE_S|LINE_DIRTY. Invariant:
+ * no line is dirty in a write-through cache. The flush phase flag routes write-back counts to
+ * writebacks_at_end.
+ */
+#include "compat_dinero.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dinero_level {
+    const char *name;
+    cache_t *cache;
+    int below;
+    dinero_stats_t stats;
+} dinero_level_t;
+
+struct dinero {
+    dinero_level_t lvl[DINERO_MAX_CACHES];
+    unsigned n;
+    int l1i, l1d;  /* where ifetches and data references enter (-1: memory) */
+    int flushing;  /* inside dinero_finish */
+};
+
+static int add_level(dinero_t *d, const char *name, const cache_config_t *cfg, rng_t *rng,
+                     char *err, size_t errlen)
+{
+    char why[200];
+    if (cache_config_check(cfg, why, sizeof why) != 0) {
+        snprintf(err, errlen, "[%s]: %s", name, why);
+        return -1;
+    }
+    cache_t *c = cache_create(cfg, rng);
+    if (!c) {
+        snprintf(err, errlen, "[%s]: out of memory", name);
+        return -1;
+    }
+    d->lvl[d->n].name = name;
+    d->lvl[d->n].cache = c;
+    d->lvl[d->n].below = -1;
+    return (int)d->n++;
+}
+
+dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size_t errlen)
+{
+    if (cfg->cores != 1) {
+        snprintf(err, errlen, "machine.cores = %u: Dinero IV simulates one core", cfg->cores);
+        return NULL;
+    }
+    if (cfg->l1.size && (cfg->l1i.size || cfg->l1d.size)) {
+        snprintf(err, errlen, "[l1] is a unified first level: it cannot be combined with [l1i] or "
+                              "[l1d]");
+        return NULL;
+    }
+    if (!cfg->l1.size && !cfg->l1d.size) {
+        snprintf(err, errlen, "no first-level cache: set l1.size (unified) or l1d.size (split)");
+        return NULL;
+    }
+    dinero_t *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int first[2] = {-1, -1}, nfirst = 0;
+    d->l1i = d->l1d = -1;
+    if (cfg->l1.size) {
+        if ((first[nfirst++] = add_level(d, "l1", &cfg->l1, rng, err, errlen)) < 0)
+            goto fail;
+        d->l1i = d->l1d = first[0];
+    } else {
+        if (cfg->l1i.size) {
+            if ((first[nfirst++] = add_level(d, "l1i", &cfg->l1i, rng, err, errlen)) < 0)
+                goto fail;
+            d->l1i = first[0];
+        }
+        if ((first[nfirst] = add_level(d, "l1d", &cfg->l1d, rng, err, errlen)) < 0)
+            goto fail;
+        d->l1d = first[nfirst++];
+    }
+    int prev[2] = {first[0], first[1]}, nprev = nfirst;
+    const struct {
+        const char *name;
+        const cache_config_t *c;
+    } lower[] = {{"l2", &cfg->l2}, {"llc", &cfg->llc}};
+    for (unsigned i = 0; i < 2; i++) {
+        if (!lower[i].c->size)
+            continue;
+        int idx = add_level(d, lower[i].name, lower[i].c, rng, err, errlen);
+        if (idx < 0)
+            goto fail;
+        for (int p = 0; p < nprev; p++)
+            d->lvl[prev[p]].below = idx;
+        if (d->l1i < 0)
+            d->l1i = idx; /* no I-cache: instruction fetches enter one level down */
+        prev[0] = idx;
+        nprev = 1;
+    }
+    return d;
+fail:
+    dinero_destroy(d);
+    return NULL;
+}
+
+void dinero_destroy(dinero_t *d)
+{
+    if (!d)
+        return;
+    for (unsigned i = 0; i < d->n; i++)
+        cache_destroy(d->lvl[i].cache);
+    free(d);
+}
+
+static void ref(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uint64_t size);
+
+/* Write back one dirty line of level li to the level below. */
+static void write_back(dinero_t *d, int li, uint64_t line_addr)
+{
+    dinero_level_t *l = &d->lvl[li];
+    uint32_t line = cache_config(l->cache)->line;
+    if (d->flushing)
+        l->stats.writebacks_at_end++;
+    else
+        l->stats.writebacks++;
+    l->stats.bytes_to_below += line;
+    if (l->below >= 0)
+        ref(d, l->below, ACCESS_WRITE, line_addr, line);
+}
+
+/* One reference that lies within one line of level li. */
+static void ref_line(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uint64_t size)
+{
+    dinero_level_t *l = &d->lvl[li];
+    cache_t *c = l->cache;
+    const cache_config_t *cfg = cache_config(c);
+    uint64_t base = cache_line_base(c, addr);
+    int write = kind == ACCESS_WRITE;
+    int32_t slot = cache_find(c, addr);
+    int miss = slot < 0;
+    int wback = 0, have_victim = 0;
+    uint64_t victim_addr = 0;
+
+    if (!write || !miss || cfg->write_allocate) {
+        if (!miss) {
+            cache_touch(c, slot);
+        } else {
+            slot = cache_victim(c, addr);
+            uint8_t st = cache_state(c, slot);
+            if ((st & LINE_STATE_MASK) != LINE_I && (st & LINE_DIRTY)) {
+                have_victim = 1;
+                victim_addr = cache_slot_addr(c, slot);
+            }
+            cache_fill(c, slot, addr, LINE_S);
+        }
+        wback = write && cfg->write_back;
+        if (wback)
+            cache_set_state(c, slot, LINE_S | LINE_DIRTY);
+    }
+    l->stats.fetch[kind]++;
+    if (miss)
+        l->stats.miss[kind]++;
+
+    /* Traffic below, in Dinero's order: fetch, write-through, victim write-back. */
+    if (miss && (!write || (cfg->write_allocate && size != cfg->line))) {
+        l->stats.bytes_from_below += cfg->line;
+        if (l->below >= 0)
+            ref(d, l->below, write ? ACCESS_READ : kind, base, cfg->line);
+    }
+    if (write && !wback) {
+        l->stats.bytes_to_below += size;
+        if (l->below >= 0)
+            ref(d, l->below, ACCESS_WRITE, addr, size);
+    }
+    if (have_victim)
+        write_back(d, li, victim_addr);
+}
+
+/* A reference to level li: split at line boundaries, the first part's traffic first. */
+static void ref(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uint64_t size)
+{
+    uint32_t line = cache_config(d->lvl[li].cache)->line;
+    for (;;) {
+        uint64_t room = line - (addr & (line - 1));
+        if (size <= room) {
+            ref_line(d, li, kind, addr, size);
+            return;
+        }
+        d->lvl[li].stats.multiblock++;
+        ref_line(d, li, kind, addr, room);
+        addr += room;
+        size -= room;
+    }
+}
+
+/* Write back the dirty lines of level li (all of them, or only addr's when one is true), then
+ * propagate to the levels below when prop is set. Dinero queues the write-backs and runs them
+ * last-queued first: sets from the highest down. */
+static void copyback(dinero_t *d, int li, int one, uint64_t addr, int prop)
+{
+    cache_t *c = d->lvl[li].cache;
+    if (one) {
+        int32_t slot = cache_find(c, addr);
+        if (slot >= 0 && (cache_state(c, slot) & LINE_DIRTY)) {
+            cache_set_state(c, slot, LINE_S);
+            write_back(d, li, cache_slot_addr(c, slot));
+        }
+    } else {
+        for (uint32_t s = cache_slots(c); s-- > 0;) {
+            uint8_t st = cache_state(c, (int32_t)s);
+            if ((st & LINE_STATE_MASK) != LINE_I && (st & LINE_DIRTY)) {
+                cache_set_state(c, (int32_t)s, LINE_S);
+                write_back(d, li, cache_slot_addr(c, (int32_t)s));
+            }
+        }
+    }
+    if (prop && d->lvl[li].below >= 0)
+        copyback(d, d->lvl[li].below, one, addr, prop);
+}
+
+/* Dinero's invalidate drops lines without writing them back (its copy-back is separate). */
+static void invalidate(dinero_t *d, int li, int one, uint64_t addr)
+{
+    cache_t *c = d->lvl[li].cache;
+    if (one) {
+        int32_t slot = cache_find(c, addr);
+        if (slot >= 0)
+            cache_set_state(c, slot, LINE_I);
+    } else {
+        for (uint32_t s = 0; s < cache_slots(c); s++)
+            cache_set_state(c, (int32_t)s, LINE_I);
+    }
+    if (d->lvl[li].below >= 0)
+        invalidate(d, d->lvl[li].below, one, addr);
+}
+
+int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
+{
+    switch ((op_t)r->op) {
+    case OP_LOAD:
+        ref(d, d->l1d, ACCESS_READ, r->addr, r->size);
+        return 0;
+    case OP_STORE:
+        ref(d, d->l1d, ACCESS_WRITE, r->addr, r->size);
+        return 0;
+    case OP_MISC:
+        ref(d, d->l1d, ACCESS_MISC, r->addr, r->size);
+        return 0;
+    case OP_IFETCH:
+        if (d->l1i >= 0)
+            ref(d, d->l1i, ACCESS_IFETCH, r->addr, r->size);
+        return 0;
+    case OP_COPYBACK:
+    case OP_INVALIDATE: {
+        /* Each first-level cache takes the operation and propagates it down once; a shared
+         * lower level is reached again, which finds nothing more to do. */
+        int firsts[2] = {d->l1i, d->l1d};
+        for (int i = 0; i < 2; i++) {
+            if (firsts[i] < 0 || (i == 1 && firsts[1] == firsts[0]))
+                continue;
+            if (r->op == OP_COPYBACK)
+                copyback(d, firsts[i], r->size != 0, r->addr, 1);
+            else
+                invalidate(d, firsts[i], r->size != 0, r->addr);
+        }
+        return 0;
+    }
+    default:
+        snprintf(err, errlen, "operation '%s' has no meaning in Dinero IV (expected load, store, "
+                              "ifetch, misc, copyback or invalidate)",
+                 op_name((op_t)r->op));
+        return -1;
+    }
+}
+
+void dinero_finish(dinero_t *d)
+{
+    d->flushing = 1;
+    for (unsigned i = 0; i < d->n; i++)
+        copyback(d, (int)i, 0, 0, 0);
+    d->flushing = 0;
+}
+
+unsigned dinero_ncaches(const dinero_t *d) { return d->n; }
+const char *dinero_cache_name(const dinero_t *d, unsigned i) { return d->lvl[i].name; }
+const cache_config_t *dinero_cache_config(const dinero_t *d, unsigned i)
+{
+    return cache_config(d->lvl[i].cache);
+}
+const dinero_stats_t *dinero_cache_stats(const dinero_t *d, unsigned i) { return &d->lvl[i].stats; }

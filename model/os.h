@@ -1,0 +1,245 @@
+/* os.h: the simulated operating system: processes, handles, files on a simulated disk, the page
+ * cache, and views that map file ranges into the (single, shared) simulated address space.
+ *
+ * Representation and invariants:
+ * - A process has an id (>= 1), an affinity set of cores running its threads (a 64-bit mask, never
+ *   empty) and a terminating flag. Until the first process is created explicitly, the OS holds an
+ *   implicit process 1 with a thread on every core; creating any process replaces it (only while
+ *   nothing refers to it yet).
+ * - A handle value names a process: OS_HANDLE_CURRENT ((HANDLE)-1, NtCurrentProcess) is the
+ *   calling core's process; a declared handle (os_handle_create) names a process with or without
+ *   access; any other value equal to a process id is a full-access handle to that process.
+ * - A file has a name, a size and one page record per page (ceil(size / page)). Its disk
+ *   contents are sparse: a page never written reads as zeros. A page is resident when the page
+ *   cache holds its bytes; dirty implies resident; locked implies resident (locking faults the
+ *   page in) and a locked page is never purged.
+ * - Views are page-aligned and never overlap (one virtual address space shared by every process;
+ *   addresses outside views are identity-mapped). A resident page lives in a physical frame at
+ *   OS_FRAME_BASE + k * page, whose bytes are held by the physical memory the OS is given
+ *   (os_phys_t, the machine's memory): a view address translates to its page's frame, so two views
+ *   of one file page share the same physical lines, bytes and cache copies.
+ * - Every operation returns an error (OS_E*) with a message in the caller's buffer; nothing here
+ *   prints, exits or keeps global state. Costs are returned in cycles for the caller to charge.
+ */
+#ifndef COHSIM_OS_H
+#define COHSIM_OS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OS_HANDLE_CURRENT UINT64_MAX
+/* The top of the user address space (x64): a base above it is not a valid user address. */
+#define OS_USER_LIMIT 0x00007fffffffffffull
+/* At most this many pages per file (keeps the per-page table small). */
+#define OS_MAX_FILE_PAGES (1u << 22)
+#define OS_MAX_NAME 128
+/* Physical frames of the page cache start here (far above the user address space). */
+#define OS_FRAME_BASE 0xF000000000000000ull
+
+/* The physical memory that holds frame bytes: read never fails; write 0 or -1 (out of memory). */
+typedef struct os_phys {
+    void *opaque;
+    void (*read)(void *opaque, uint64_t paddr, void *buf, size_t len);
+    int (*write)(void *opaque, uint64_t paddr, const void *buf, size_t len);
+} os_phys_t;
+
+enum {
+    OS_OK = 0,
+    OS_EINVAL = -1,    /* a bad argument (message says which) */
+    OS_ENOMEM = -2,
+    OS_EEXIST = -3,    /* a process, handle, file or overlapping view already exists */
+    OS_ENOENT = -4,    /* unknown process, file or page */
+    OS_EBUSY = -5,     /* acquire of a held file, release of a free one, purge of a locked page */
+};
+
+typedef struct os os_t;
+
+typedef struct os_config {
+    uint32_t cores;          /* cores of the machine (affinity sets must fit) */
+    uint32_t page_size;      /* a power of two */
+    uint32_t disk_latency;   /* cycles per disk request */
+    uint32_t disk_bandwidth; /* bytes per cycle, >= 1 */
+} os_config_t;
+
+typedef struct os_process {
+    uint32_t id;
+    uint64_t cpus;    /* affinity: bit i = a thread of the process runs on core i */
+    bool terminating;
+    bool implicit;    /* the default process 1 of a trace without process lines */
+} os_process_t;
+
+typedef struct os_view {
+    uint32_t pid;
+    uint32_t file;    /* index into the file table */
+    uint64_t base;    /* page-aligned */
+    uint64_t offset;  /* file offset of base, page-aligned */
+    uint64_t length;  /* bytes mapped (not rounded) */
+    uint64_t span;    /* length rounded up to pages: the address range [base, base+span) */
+} os_view_t;
+
+/* Counters per file, as the run's statistics report them. */
+typedef struct os_file_stats {
+    uint64_t pages_read;    /* faults that read a page from disk */
+    uint64_t pages_written; /* pages written to disk by a flush */
+    uint64_t pages_purged;  /* resident pages dropped by a purge */
+    uint64_t pages_lost;    /* dirty pages dropped without being written: data lost (reported) */
+    uint64_t stores_lost;   /* stores that reached a page's frame after the page was purged */
+} os_file_stats_t;
+
+/* Page state bits (os_page_state). */
+enum { OS_PAGE_RESIDENT = 1, OS_PAGE_DIRTY = 2, OS_PAGE_LOCKED = 4 };
+
+os_t *os_create(const os_config_t *cfg, const os_phys_t *phys, char *err, size_t errlen);
+void os_destroy(os_t *os);
+const os_config_t *os_config(const os_t *os);
+
+/* Cycles the disk takes for one request of bytes: latency + ceil(bytes / bandwidth). */
+uint64_t os_disk_cycles(const os_t *os, uint64_t bytes);
+
+/* ---- processes and handles ---- */
+int os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t errlen);
+int os_process_terminate(os_t *os, uint32_t pid, char *err, size_t errlen);
+const os_process_t *os_process_find(const os_t *os, uint32_t pid);
+/* The process a core runs: the lowest-numbered one whose affinity contains cpu, or NULL. */
+const os_process_t *os_process_of_cpu(const os_t *os, unsigned cpu);
+size_t os_process_count(const os_t *os);
+const os_process_t *os_process_at(const os_t *os, size_t i);
+/* Declare handle value h naming process pid; access false: a handle without VM access. */
+int os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err, size_t errlen);
+
+typedef enum os_handle_result {
+    OS_HANDLE_OK,
+    OS_HANDLE_INVALID,  /* names no process */
+    OS_HANDLE_DENIED,   /* a declared handle without access */
+} os_handle_result_t;
+/* Resolve handle h used by a thread on cpu; *proc is set when OS_HANDLE_OK or _DENIED. */
+os_handle_result_t os_handle_resolve(const os_t *os, uint64_t h, unsigned cpu,
+                                     const os_process_t **proc);
+
+/* ---- files, disk and page cache ---- */
+int os_file_create(os_t *os, const char *name, uint64_t size, char *err, size_t errlen);
+/* The file's index, or -1. */
+int os_file_find(const os_t *os, const char *name);
+size_t os_file_count(const os_t *os);
+const char *os_file_name(const os_t *os, unsigned file);
+uint64_t os_file_size(const os_t *os, unsigned file);
+uint64_t os_file_pages(const os_t *os, unsigned file);
+const os_file_stats_t *os_file_stats(const os_t *os, unsigned file);
+unsigned os_page_state(const os_t *os, unsigned file, uint64_t page);
+uint64_t os_file_resident_pages(const os_t *os, unsigned file);
+uint64_t os_file_dirty_pages(const os_t *os, unsigned file);
+
+/* Exclusive acquisition (as CcCoherencyFlushAndPurgeCache requires). */
+int os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen);
+int os_file_release(os_t *os, unsigned file, char *err, size_t errlen);
+bool os_file_acquired(const os_t *os, unsigned file);
+
+/* Pin a page in the page cache (faulting it in: *cycles gains the disk read) or unpin it. */
+int os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
+                 size_t errlen);
+int os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t errlen);
+
+/* Make a page resident, reading it from disk when it is not: returns 1 when it faulted (and adds
+ * the disk read to *cycles), 0 when it was resident, OS_ENOMEM. */
+int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles);
+/* Write a dirty page to disk (the bytes up to the end of the file), clearing dirty: 1 written,
+ * 0 not dirty. *cycles gains the disk write. */
+int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles);
+/* Drop a resident page from the page cache. A locked page is refused (OS_EBUSY). A dirty page is
+ * dropped only when allow_loss (its data counted in pages_lost: reported, never silent), else
+ * refused with OS_EINVAL. Returns 1 purged, 0 not resident. */
+int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss);
+
+/* Read bytes of the file as the disk holds them (what `expect disk` checks). The range must lie
+ * within the file. */
+int os_disk_read(const os_t *os, unsigned file, uint64_t offset, void *buf, size_t len);
+
+/* ---- views and memory through them ---- */
+/* Map [offset, offset+length) of file at base for pid. base and offset page-aligned, length > 0,
+ * offset+length within the file, [base, base+span) free and below OS_USER_LIMIT. */
+int os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset,
+           uint64_t length, char *err, size_t errlen);
+size_t os_view_count(const os_t *os);
+const os_view_t *os_view_at_index(const os_t *os, size_t i);
+/* The view whose address range holds addr, or NULL. View pointers stay valid until the next
+ * os_map. */
+const os_view_t *os_view_at(const os_t *os, uint64_t addr);
+/* How addr relates to views: returns the view holding addr (or NULL) and sets *run to the bytes
+ * from addr that stay in the same page of that view (or, outside views, to the next view's base;
+ * UINT64_MAX when none follows). */
+const os_view_t *os_view_span(const os_t *os, uint64_t addr, uint64_t *run);
+/* The file page behind a view address (addr must lie in v). */
+uint64_t os_view_page(const os_t *os, const os_view_t *v, uint64_t addr);
+
+/* Fault in every view page that [addr, addr+len) touches; returns pages faulted (>= 0) and adds
+ * disk cycles to *cycles, or OS_ENOMEM. Addresses outside views are ignored. */
+int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles);
+/* Translate a virtual address: a view address goes to its page's frame (faulting the page in: 1
+ * when it faulted, *cycles gains the disk read), any other address to itself (0). OS_ENOMEM. */
+int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles);
+/* A store performed at paddr: when it lies in a frame of the page cache, that page is dirty; in
+ * the frame of a purged page, it is counted in stores_lost (reported, never silent). */
+void os_store_performed(os_t *os, uint64_t paddr, uint64_t len);
+/* The frame of a resident page (0 when not resident). */
+uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page);
+/* Read or write len bytes at a view address through the page cache (as a core's access would,
+ * without caches): the range must lie in one page of one view, the page is faulted in, and a
+ * write dirties it. 0, OS_EINVAL (not inside one view page), OS_ENOMEM. */
+int os_view_read(os_t *os, uint64_t addr, void *buf, size_t len);
+int os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len);
+
+/* ---- limits (make STATUS_INSUFFICIENT_RESOURCES reachable) ---- */
+/* At most n dirty pages per flush request; 0: unlimited (the default). */
+void os_set_io_limit(os_t *os, uint64_t n);
+uint64_t os_io_limit(const os_t *os);
+
+/* ---- the primitives' OS side (the machine side, caches and timing, is model/primitives.c) ---- */
+
+/* NTSTATUS values the primitives return: X(NAME, value). */
+#define OS_STATUS_TABLE(X)                          \
+    X(STATUS_SUCCESS, 0x00000000u)                  \
+    X(STATUS_ACCESS_DENIED, 0xC0000022u)            \
+    X(STATUS_INSUFFICIENT_RESOURCES, 0xC000009Au)   \
+    X(STATUS_INVALID_PARAMETER_2, 0xC00000F0u)      \
+    X(STATUS_INVALID_HANDLE, 0xC0000008u)           \
+    X(STATUS_NOT_MAPPED_VIEW, 0xC0000019u)          \
+    X(STATUS_PROCESS_IS_TERMINATING, 0xC000010Au)   \
+    X(STATUS_FILE_LOCK_CONFLICT, 0xC0000054u)       \
+    X(STATUS_CACHE_PAGE_LOCKED, 0x00000115u)        \
+    X(STATUS_NOT_SUPPORTED, 0xC00000BBu)
+
+typedef enum os_status {
+#define OS_STATUS_ENUM(name, value) OS_##name,
+    OS_STATUS_TABLE(OS_STATUS_ENUM)
+#undef OS_STATUS_ENUM
+    OS_STATUS_COUNT
+} os_status_t;
+
+const char *os_status_name(os_status_t s);
+uint32_t os_status_value(os_status_t s);
+
+/* ZwFlushVirtualMemory's checks and rounding, in the order the status codes are tested:
+ * STATUS_INVALID_HANDLE (handle names no process), STATUS_ACCESS_DENIED (a handle without
+ * access), STATUS_PROCESS_IS_TERMINATING, STATUS_INVALID_PARAMETER_2 (base above the user
+ * address space), STATUS_NOT_MAPPED_VIEW (no view of that process holds base),
+ * STATUS_INVALID_PARAMETER_2 (the rounded region runs past the end of the view),
+ * STATUS_FILE_LOCK_CONFLICT (the file is held exclusively, see os_file_acquire),
+ * STATUS_INSUFFICIENT_RESOURCES (more dirty pages than os_set_io_limit allows in one request).
+ * On success *view, *rbase (base rounded down to a page) and *rsize (base+size rounded up to a
+ * page, minus *rbase; size 0: to the end of the view) are set. Writes nothing. */
+os_status_t os_zw_flush_check(const os_t *os, uint64_t handle, unsigned cpu, uint64_t base,
+                              uint64_t size, const os_view_t **view, uint64_t *rbase,
+                              uint64_t *rsize);
+
+/* CcCoherencyFlushAndPurgeCache's range: whole file when null_offset, else [offset,
+ * offset+length) rounded out to pages (length 0: no page). 0 with *first and *count pages set,
+ * or OS_EINVAL (past the end of the file, message in err). */
+int os_cc_range(const os_t *os, unsigned file, bool null_offset, uint64_t offset,
+                uint64_t length, uint64_t *first, uint64_t *count, char *err, size_t errlen);
+/* Whether any page of [first, first+count) is locked. */
+bool os_pages_locked(const os_t *os, unsigned file, uint64_t first, uint64_t count);
+/* Dirty pages among [first, first+count). */
+uint64_t os_pages_dirty(const os_t *os, unsigned file, uint64_t first, uint64_t count);
+
+#endif

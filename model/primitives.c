@@ -1,0 +1,548 @@
+/* primitives.c: the OS layer wired into a machine (see primitives.h): view translation, page
+ * dirtying, OS set-up and checks, and the five flush primitives with their costs and work.
+ *
+ * Representation: the OS (os.c) plus per-primitive statistics, the log of calls (one entry per
+ * call, grown as calls are made), and per core the call now waiting for IPI acknowledgements. Invariant: a core has at most one call waiting.
+ */
+#include "primitives.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_priv.h"
+
+struct prim {
+    machine_t *m;
+    os_t *os;
+    prim_stats_t stats[PRIM_COUNT];
+    prim_call_t *calls;
+    size_t ncalls, capcalls;
+    size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
+    unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
+};
+
+#define CC_NO_PURGE 1u
+
+static const op_t prim_ops[PRIM_COUNT] = {
+    OP_FLUSH_INSTRUCTION_CACHE, OP_FLUSH_PROCESS_WRITE_BUFFERS, OP_KE_INVALIDATE_ALL_CACHES,
+    OP_ZW_FLUSH_VIRTUAL_MEMORY, OP_CC_COHERENCY_FLUSH_AND_PURGE,
+};
+
+op_t prim_op(unsigned i) { return i < PRIM_COUNT ? prim_ops[i] : OP_COUNT; }
+
+static unsigned prim_index(op_t op)
+{
+    for (unsigned i = 0; i < PRIM_COUNT; i++)
+        if (prim_ops[i] == op)
+            return i;
+    return 0;
+}
+
+/* ---- physical memory for the page cache: the machine's ---- */
+
+static void phys_read(void *opaque, uint64_t paddr, void *buf, size_t len)
+{
+    machine_mem_read(opaque, paddr, buf, len);
+}
+
+static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
+{
+    return machine_mem_write(opaque, paddr, buf, len) == 0 ? 0 : -1;
+}
+
+/* ---- the machine's signals ---- */
+
+static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
+                         uint64_t now, uint64_t *paddr, uint64_t *extra)
+{
+    (void)write, (void)now;
+    prim_t *p = opaque;
+    uint64_t run;
+    const os_view_t *v = os_view_span(p->os, vaddr, &run);
+    if (size > run)
+        return machine_fail(p->m, MACHINE_EUNSUPPORTED,
+                            v ? "access at %#llx (%u bytes) crosses a page of a mapped view"
+                              : "access at %#llx (%u bytes) runs into a mapped view",
+                            (unsigned long long)vaddr, size);
+    uint64_t cycles = 0;
+    if (os_translate(p->os, vaddr, paddr, &cycles) < 0)
+        return machine_fail(p->m, MACHINE_ENOMEM, "out of memory for the page cache");
+    *extra = cycles;
+    return 0;
+}
+
+static void sig_store_performed(void *opaque, uint64_t paddr, unsigned size)
+{
+    prim_t *p = opaque;
+    os_store_performed(p->os, paddr, size);
+}
+
+/* ---- helpers ---- */
+
+/* A file named by a request, or -1 after machine_fail. */
+static int need_file(prim_t *p, const mem_req_t *r)
+{
+    int f = r->name ? os_file_find(p->os, r->name) : -1;
+    if (f < 0)
+        machine_fail(p->m, MACHINE_EUNSUPPORTED, "%s: unknown file '%s' (declare it with 'file'"
+                     " first)", op_name(r->op), r->name ? r->name : "");
+    return f;
+}
+
+static int os_error(prim_t *p, const mem_req_t *r, const char *msg)
+{
+    return machine_fail(p->m, MACHINE_EUNSUPPORTED, "%s: %s", op_name(r->op), msg);
+}
+
+/* Apply fn to each physical line range behind the virtual [addr, addr+len): view pages that are
+ * resident go to their frames (non-resident ones cannot be cached), other addresses to themselves. */
+typedef uint64_t (*phys_fn)(prim_t *p, uint64_t paddr, uint64_t len, void *ctx);
+static uint64_t each_phys(prim_t *p, uint64_t addr, uint64_t len, phys_fn fn, void *ctx)
+{
+    uint64_t cycles = 0;
+    while (len) {
+        uint64_t run;
+        const os_view_t *v = os_view_span(p->os, addr, &run);
+        if (run > len)
+            run = len;
+        if (v) {
+            uint64_t frame = os_page_frame(p->os, v->file, os_view_page(p->os, v, addr));
+            if (frame)
+                cycles += fn(p, frame + (v->offset + (addr - v->base)) %
+                                            os_config(p->os)->page_size,
+                             run, ctx);
+        } else {
+            cycles += fn(p, addr, run, ctx);
+        }
+        addr += run, len -= run;
+    }
+    return cycles;
+}
+
+typedef struct fic_ctx {
+    uint64_t mask;
+    unsigned cpu;
+    maint_counts_t *counts;
+} fic_ctx_t;
+
+static uint64_t fic_clean(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
+{
+    fic_ctx_t *c = ctx;
+    uint64_t cycles = 0;
+    for (unsigned i = 0; i < p->m->cfg.cores; i++)
+        if (c->mask >> i & 1)
+            cycles += machine_dcache_clean(p->m, i, pa, len, c->counts);
+    return cycles;
+}
+
+static uint64_t fic_inval(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
+{
+    fic_ctx_t *c = ctx;
+    return machine_icache_invalidate(p->m, c->mask, pa, len, false, c->counts);
+}
+
+static prim_call_t *new_call(prim_t *p, unsigned cpu, const mem_req_t *r, uint64_t now)
+{
+    if (p->ncalls == p->capcalls) {
+        size_t ncap = p->capcalls ? p->capcalls * 2 : 16;
+        prim_call_t *c = realloc(p->calls, ncap * sizeof *c);
+        if (!c)
+            return NULL;
+        p->calls = c;
+        p->capcalls = ncap;
+    }
+    prim_call_t *c = &p->calls[p->ncalls];
+    *c = (prim_call_t){.seq = p->ncalls, .cpu = cpu, .op = (op_t)r->op,
+                       .status = OS_STATUS_SUCCESS, .win32_ok = true, .base = r->addr,
+                       .size = r->arg[1], .issued = now};
+    p->ncalls++;
+    return c;
+}
+
+/* Flush the dirty pages of [first, first+count) of file: snoop their dirty lines out of every
+ * cache, then write them to disk, one request per run of consecutive dirty pages. */
+static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t count,
+                            prim_stats_t *st, maint_counts_t *mc, uint64_t *bytes)
+{
+    uint64_t cycles = 0, ps = os_config(p->os)->page_size, run = 0;
+    for (uint64_t pg = first; pg <= first + count; pg++) {
+        bool dirty = pg < first + count && (os_page_state(p->os, file, pg) & OS_PAGE_DIRTY);
+        uint64_t frame = pg < first + count ? os_page_frame(p->os, file, pg) : 0;
+        if (frame)
+            cycles += machine_snoop_out(p->m, frame, ps, false, mc);
+        if (dirty) {
+            uint64_t ignored = 0;
+            if (os_page_write(p->os, file, pg, &ignored) == 1) {
+                st->pages_written++;
+                uint64_t end = (pg + 1) * ps, size = os_file_size(p->os, file);
+                run += (end > size ? size : end) - pg * ps;
+            }
+        } else if (run) {
+            cycles += os_disk_cycles(p->os, run);
+            *bytes += run;
+            run = 0;
+        }
+    }
+    return cycles;
+}
+
+/* ---- the primitives ---- */
+
+static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint64_t now,
+                        req_result_t *res)
+{
+    prim_call_t *call = new_call(p, cpu, r, now);
+    if (!call)
+        return machine_fail(m, MACHINE_ENOMEM, "out of memory for the call log");
+    prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
+    uint64_t own = machine_syscall_drained(m, cpu);
+    maint_counts_t mc = {0, 0};
+    uint64_t cost = 1; /* entering and leaving the kernel */
+    unsigned ipis = 0;
+    const os_process_t *proc = NULL;
+
+    switch (r->op) {
+    case OP_FLUSH_INSTRUCTION_CACHE: {
+        os_handle_result_t h = os_handle_resolve(p->os, r->arg[0], cpu, &proc);
+        if (h != OS_HANDLE_OK) {
+            call->win32_ok = false;
+            call->last_error =
+                h == OS_HANDLE_DENIED ? PRIM_ERROR_ACCESS_DENIED : PRIM_ERROR_INVALID_HANDLE;
+            break;
+        }
+        bool all = r->flags & REQ_NULL_BASE;
+        fic_ctx_t ctx = {.mask = proc->cpus, .cpu = cpu, .counts = &mc};
+        if (!m->cfg.icache_snoop) {
+            /* Clean to the point of unification first, or the I-side refills stale bytes. */
+            if (all) {
+                for (unsigned i = 0; i < m->cfg.cores; i++)
+                    if (proc->cpus >> i & 1)
+                        cost += machine_flush_caches(m, (int)i, false, &mc);
+            } else {
+                cost += each_phys(p, r->addr, r->arg[1], fic_clean, &ctx);
+            }
+        }
+        if (all)
+            cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
+        else
+            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &ctx);
+        cost += m->cfg.bus_latency; /* the maintenance is broadcast to the other cores */
+        if (all)
+            call->base = 0, call->size = 0;
+        break;
+    }
+    case OP_FLUSH_PROCESS_WRITE_BUFFERS:
+        proc = os_process_of_cpu(p->os, cpu);
+        for (unsigned i = 0; proc && i < m->cfg.cores; i++)
+            if ((proc->cpus >> i & 1) && i != cpu) {
+                int rc = machine_ipi_send(m, cpu, i, now);
+                if (rc < 0)
+                    return rc;
+                ipis++;
+            }
+        call->base = call->size = 0;
+        break;
+    case OP_KE_INVALIDATE_ALL_CACHES:
+        call->base = call->size = 0;
+        if (m->cfg.arch == ARCH_ARM) {
+            /* Not available on Arm: no architecturally reliable way to flush the whole cache. */
+            call->status = OS_STATUS_NOT_SUPPORTED;
+            break;
+        }
+        /* Every processor runs the write-back-and-invalidate in an IPI handler. */
+        for (unsigned i = 0; i < m->cfg.cores; i++)
+            if (i != cpu) {
+                int rc = machine_ipi_send(m, cpu, i, now);
+                if (rc < 0)
+                    return rc;
+                ipis++;
+            }
+        cost += machine_flush_caches(m, -1, true, &mc);
+        break;
+    case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
+        const os_view_t *v;
+        uint64_t rbase, rsize;
+        call->status = os_zw_flush_check(p->os, r->arg[0], cpu, r->addr, r->arg[1], &v, &rbase,
+                                         &rsize);
+        if (call->status != OS_STATUS_SUCCESS)
+            break;
+        uint64_t ps = os_config(p->os)->page_size;
+        call->base = rbase;
+        call->size = rsize;
+        cost += flush_pages(p, v->file, os_view_page(p->os, v, rbase), rsize / ps, st, &mc,
+                            &call->information);
+        break;
+    }
+    case OP_CC_COHERENCY_FLUSH_AND_PURGE: {
+        int f = need_file(p, r);
+        if (f < 0)
+            return MACHINE_EUNSUPPORTED;
+        if (!os_file_acquired(p->os, (unsigned)f))
+            return os_error(p, r, "the file must be acquired exclusively first ('acquire FILE')");
+        uint64_t first, count;
+        char err[256];
+        if (os_cc_range(p->os, (unsigned)f, r->flags & REQ_NULL_BASE, r->addr, r->arg[1], &first,
+                        &count, err, sizeof err) != 0)
+            return os_error(p, r, err);
+        uint64_t ps = os_config(p->os)->page_size;
+        call->base = first * ps;
+        call->size = count * ps;
+        cost += flush_pages(p, (unsigned)f, first, count, st, &mc, &call->information);
+        if (os_pages_locked(p->os, (unsigned)f, first, count)) {
+            call->status = OS_STATUS_CACHE_PAGE_LOCKED;
+            break;
+        }
+        if (r->arg[2] & CC_NO_PURGE)
+            break;
+        for (uint64_t pg = first; pg < first + count; pg++) {
+            uint64_t frame = os_page_frame(p->os, (unsigned)f, pg);
+            if (!frame)
+                continue;
+            /* View invalidation: no cache may keep a line of a page that leaves memory. */
+            cost += machine_snoop_out(m, frame, ps, true, &mc);
+            if (os_page_purge(p->os, (unsigned)f, pg, false) == 1)
+                st->pages_purged++;
+        }
+        cost += m->cfg.bus_latency;
+        break;
+    }
+    default:
+        return machine_fail(m, MACHINE_EUNSUPPORTED, "%s is not a primitive", op_name(r->op));
+    }
+    st->calls++;
+    st->lines_invalidated += mc.lines_invalidated;
+    st->lines_written_back += mc.lines_written_back;
+    st->ipis += ipis;
+    st->sb_drained += own;
+    res->done = now + cost;
+    res->value = call->win32_ok && call->status == OS_STATUS_SUCCESS;
+    p->ipis_pending[cpu] = ipis;
+    p->waiting_call[cpu] = p->ncalls - 1;
+    return 0;
+}
+
+static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *res)
+{
+    uint64_t got = 0, want = r->value;
+    if (r->size < 8)
+        want &= (1ull << (8 * r->size)) - 1;
+    if (r->op == OP_EXPECT_DISK) {
+        int f = need_file(p, r);
+        if (f < 0)
+            return MACHINE_EUNSUPPORTED;
+        if (os_disk_read(p->os, (unsigned)f, r->arg[0], &got, r->size) != 0)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "expect disk %s %#llx %u: past the end of the file (%llu bytes)",
+                                r->name, (unsigned long long)r->arg[0], r->size,
+                                (unsigned long long)os_file_size(p->os, (unsigned)f));
+        res->value = got;
+        if (got != want)
+            return machine_fail(m, 1, "expect disk %s %#llx %u failed: the disk holds %llu "
+                                "(%#llx), expected %llu (%#llx)",
+                                r->name, (unsigned long long)r->arg[0], r->size,
+                                (unsigned long long)got, (unsigned long long)got,
+                                (unsigned long long)want, (unsigned long long)want);
+        return 0;
+    }
+    /* expect mem: what a load by CPU 0 would read now (its store buffer forwards); expect fetch:
+     * what the I-side of a CPU would fetch. */
+    uint64_t run, paddr, cycles = 0;
+    const os_view_t *v = os_view_span(p->os, r->addr, &run);
+    if (r->size > run)
+        return machine_fail(m, MACHINE_EUNSUPPORTED,
+                            "%s %#llx %u: %s", op_name(r->op), (unsigned long long)r->addr, r->size,
+                            v ? "crosses a page of a view" : "runs into a view");
+    if (os_translate(p->os, r->addr, &paddr, &cycles) < 0)
+        return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
+    if (r->op == OP_EXPECT_FETCH) {
+        if (r->arg[0] >= m->cfg.cores)
+            return machine_fail(m, MACHINE_EBADCPU, "expect fetch: CPU %llu does not exist",
+                                (unsigned long long)r->arg[0]);
+        uint8_t bytes[8] = {0};
+        hier_ifetch_bytes(m, &m->core[r->arg[0]], paddr, r->size, bytes);
+        for (unsigned i = 0; i < r->size; i++)
+            got |= (uint64_t)bytes[i] << (8 * i);
+        res->value = got;
+        if (got != want)
+            return machine_fail(m, 1, "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
+                                "(%#llx), expected %llu (%#llx)",
+                                (unsigned long long)r->addr, r->size,
+                                (unsigned long long)r->arg[0], (unsigned long long)got,
+                                (unsigned long long)got, (unsigned long long)want,
+                                (unsigned long long)want);
+        return 0;
+    }
+    got = machine_peek(m, 0, paddr, r->size);
+    res->value = got;
+    if (got != want)
+        return machine_fail(m, 1, "expect mem %#llx %u failed: CPU 0 would read %llu (%#llx), "
+                            "expected %llu (%#llx)",
+                            (unsigned long long)r->addr, r->size, (unsigned long long)got,
+                            (unsigned long long)got, (unsigned long long)want,
+                            (unsigned long long)want);
+    return 0;
+}
+
+static int do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint64_t now,
+                 req_result_t *res)
+{
+    (void)cpu;
+    char err[256];
+    int rc = OS_OK;
+    uint64_t cycles = 0;
+    switch (r->op) {
+    case OP_OS_PROCESS:
+        rc = os_process_create(p->os, (uint32_t)r->arg[0], r->arg[1], err, sizeof err);
+        break;
+    case OP_OS_TERMINATE:
+        rc = os_process_terminate(p->os, (uint32_t)r->arg[0], err, sizeof err);
+        break;
+    case OP_OS_HANDLE:
+        rc = os_handle_create(p->os, r->arg[0], (uint32_t)r->arg[1], r->arg[2] != 0, err,
+                              sizeof err);
+        break;
+    case OP_OS_FILE:
+        rc = os_file_create(p->os, r->name ? r->name : "", r->arg[0], err, sizeof err);
+        break;
+    case OP_OS_LIMIT:
+        os_set_io_limit(p->os, r->arg[0]);
+        break;
+    default: {
+        int f = need_file(p, r);
+        if (f < 0)
+            return MACHINE_EUNSUPPORTED;
+        switch (r->op) {
+        case OP_OS_MAP: {
+            uint64_t len = r->arg[2];
+            if (len == 0) { /* to the end of the file */
+                uint64_t size = os_file_size(p->os, (unsigned)f);
+                len = r->arg[1] < size ? size - r->arg[1] : 0;
+            }
+            rc = os_map(p->os, (uint32_t)r->arg[0], (unsigned)f, r->addr, r->arg[1], len, err,
+                        sizeof err);
+            break;
+        }
+        case OP_OS_LOCK:
+            rc = os_page_lock(p->os, (unsigned)f, r->arg[0], &cycles, err, sizeof err);
+            break;
+        case OP_OS_UNLOCK:
+            rc = os_page_unlock(p->os, (unsigned)f, r->arg[0], err, sizeof err);
+            break;
+        case OP_OS_ACQUIRE:
+            rc = os_file_acquire(p->os, (unsigned)f, err, sizeof err);
+            break;
+        case OP_OS_RELEASE:
+            rc = os_file_release(p->os, (unsigned)f, err, sizeof err);
+            break;
+        default:
+            return machine_fail(m, MACHINE_EUNSUPPORTED, "%s is not an OS operation",
+                                op_name(r->op));
+        }
+    }
+    }
+    if (rc != OS_OK)
+        return rc == OS_ENOMEM ? machine_fail(m, MACHINE_ENOMEM, "out of memory")
+                               : os_error(p, r, err);
+    /* Set-up happens outside simulated time, except a lock's disk read. */
+    res->done = now + cycles;
+    return 0;
+}
+
+static int sig_execute(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *r,
+                       uint64_t now, req_result_t *res)
+{
+    prim_t *p = opaque;
+    switch (op_class((op_t)r->op)) {
+    case OPC_PRIMITIVE:
+        return do_primitive(p, m, cpu, r, now, res);
+    case OPC_CHECK:
+        return do_check(p, m, r, res);
+    case OPC_OS:
+        return do_os(p, m, cpu, r, now, res);
+    default:
+        return machine_fail(m, MACHINE_EUNSUPPORTED, "%s is not for the OS layer",
+                            op_name(r->op));
+    }
+}
+
+static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const req_result_t *res)
+{
+    prim_t *p = opaque;
+    if (op_class((op_t)r->op) != OPC_PRIMITIVE || p->waiting_call[cpu] == SIZE_MAX)
+        return;
+    prim_call_t *c = &p->calls[p->waiting_call[cpu]];
+    p->waiting_call[cpu] = SIZE_MAX;
+    c->cycles = res->done - c->issued;
+    prim_stats_t *st = &p->stats[prim_index(c->op)];
+    st->cycles += c->cycles;
+    /* The IPI handlers' drains (FlushProcessWriteBuffers, KeInvalidateAllCaches). */
+    if (p->ipis_pending[cpu])
+        st->sb_drained += machine_ipi_round_drained(p->m, cpu);
+    p->ipis_pending[cpu] = 0;
+}
+
+/* ---- life cycle and accessors ---- */
+
+prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
+{
+    prim_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    const machine_config_t *cfg = machine_config(m);
+    os_config_t oc = {.cores = cfg->cores, .page_size = cfg->page_size,
+                      .disk_latency = cfg->disk_latency, .disk_bandwidth = cfg->disk_bandwidth};
+    os_phys_t phys = {.opaque = m, .read = phys_read, .write = phys_write};
+    p->os = os_create(&oc, &phys, err, errlen);
+    if (!p->os) {
+        free(p);
+        return NULL;
+    }
+    p->m = m;
+    for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
+        p->waiting_call[i] = SIZE_MAX;
+    machine_os_t sig = {.opaque = p, .translate = sig_translate,
+                        .store_performed = sig_store_performed, .execute = sig_execute,
+                        .completed = sig_completed};
+    machine_attach_os(m, &sig);
+    return p;
+}
+
+void prim_destroy(prim_t *p)
+{
+    if (!p)
+        return;
+    os_destroy(p->os);
+    free(p->calls);
+    free(p);
+}
+
+os_t *prim_os(prim_t *p) { return p->os; }
+const os_t *prim_os_const(const prim_t *p) { return p->os; }
+const prim_stats_t *prim_stats(const prim_t *p, unsigned i) { return &p->stats[i]; }
+size_t prim_call_count(const prim_t *p) { return p->ncalls; }
+const prim_call_t *prim_call_at(const prim_t *p, size_t i)
+{
+    return i < p->ncalls ? &p->calls[i] : NULL;
+}
+
+const char *prim_call_status(const prim_call_t *c)
+{
+    if (c->op == OP_FLUSH_INSTRUCTION_CACHE)
+        return c->win32_ok ? "nonzero" : "zero";
+    return os_status_name(c->status);
+}
+
+const char *prim_call_last_error(const prim_call_t *c)
+{
+    switch (c->last_error) {
+    case PRIM_ERROR_ACCESS_DENIED:
+        return "ERROR_ACCESS_DENIED";
+    case PRIM_ERROR_INVALID_HANDLE:
+        return "ERROR_INVALID_HANDLE";
+    default:
+        return NULL;
+    }
+}

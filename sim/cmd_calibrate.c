@@ -1,0 +1,352 @@
+/* cmd_calibrate.c: `cohsim calibrate [-o FILE]`: a preset INI for this host, from the sysfs
+ * cache geometry and latencies measured here (staircase, membarrier, msync).
+ *
+ * How each number is derived (also written as comments into the file):
+ * - geometry (size, assoc, line) per level from sysfs; a level's size is cut to the largest
+ *   working set whose latency is still nearer that level's than the next one's, when the
+ *   staircase shows the step earlier than sysfs says (a VM's share of a shared L3);
+ * - measured load-to-use times: level 1 is the median of the sets that fit in half of it; each
+ *   further level is the set twice the previous level's size (where the previous level misses
+ *   on every load of the cyclic chase); memory is the median of the sets at least 4 times the
+ *   last level. The model adds latencies down the hierarchy (an L2 hit costs l1d + l2, a
+ *   memory access l1d + l2 + bus + llc + memory), so each key gets its level's increment;
+ * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
+ *   machine.clock_mhz, so that compare converts back with the same clock);
+ * - ipi: the extra cost of membarrier with a second running thread is one IPI round trip; a
+ *   quarter of it is the handler and the rest two one-way latencies;
+ * - disk: per page from the two largest msync cases, fixed cost from 1 page minus 0 pages.
+ * The file is validated by reading it back through the configuration code before it is
+ * written; it is written whole or not at all.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/cli.h"
+#include "sim/commands.h"
+#include "sim/host.h"
+#include "sim/host_cmd.h"
+
+static const cli_opt_t calibrate_opts[] = {
+    {"output", 'o', "FILE", "write the preset to FILE (default: standard output)"},
+    HOST_MEASURE_OPTS,
+    {0},
+};
+
+static const cli_spec_t calibrate_spec = {
+    "calibrate", "[-o FILE] [options]",
+    "Measures this host (cache geometry from sysfs, the latency staircase, membarrier and msync)\n"
+    "and writes a machine preset INI that --config reads back.",
+    calibrate_opts,
+};
+
+typedef struct calibrate_ctx {
+    host_run_opts_t h;
+    const char *output;
+} calibrate_ctx_t;
+
+static int calibrate_option(void *ctx, const cli_opt_t *opt, const char *arg)
+{
+    calibrate_ctx_t *c = ctx;
+    if (strcmp(opt->name, "output") == 0) {
+        c->output = arg;
+        return 0;
+    }
+    return host_opts_option(&c->h, opt, arg);
+}
+
+/* Median of the staircase points whose working set lies in [lo, hi]; -1 when none does. */
+static double stair_median(const host_stair_point_t *p, unsigned n, uint64_t lo, uint64_t hi)
+{
+    double v[64];
+    unsigned k = 0;
+    for (unsigned i = 0; i < n && k < 64; i++)
+        if (p[i].bytes >= lo && p[i].bytes <= hi)
+            v[k++] = p[i].ns.median;
+    if (!k)
+        return -1;
+    host_stat_t s;
+    host_stat_of(v, k, &s);
+    return s.median;
+}
+
+static unsigned to_cycles(double ns, double mhz)
+{
+    double c = ns * mhz / 1000.0 + 0.5;
+    return c < 1 ? 1 : (unsigned)c;
+}
+
+typedef struct level {
+    const host_cache_t *c;
+    uint64_t size; /* effective */
+    double ns;
+} level_t;
+
+/* Append text to a growing buffer (open_memstream). */
+#define EMIT(...) fprintf(ini, __VA_ARGS__)
+
+int cmd_calibrate(int argc, char **argv)
+{
+    calibrate_ctx_t cx = {0};
+    int first;
+    int rc = cli_parse(&calibrate_spec, argc, argv, calibrate_option, &cx, &first);
+    if (rc != 0)
+        return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+    if (first < argc) {
+        cli_error("calibrate: unexpected argument '%s'", argv[first]);
+        return EXIT_USAGE;
+    }
+    host_opts_finish(&cx.h);
+    char err[512];
+    host_cache_t caches[16];
+    int nc = host_caches(caches, 16, err, sizeof err);
+    if (nc < 0) {
+        cli_error("calibrate: %s", err);
+        return EXIT_USAGE;
+    }
+    const host_cache_t *l1i = NULL, *l1d = NULL, *l1u = NULL, *dl[8] = {0};
+    unsigned nd = 0;
+    for (int i = 0; i < nc; i++) {
+        const host_cache_t *c = &caches[i];
+        if (c->level == 1 && strcmp(c->type, "Instruction") == 0)
+            l1i = c;
+        else if (c->level == 1 && strcmp(c->type, "Data") == 0)
+            l1d = c;
+        else if (c->level == 1)
+            l1u = c;
+        if (strcmp(c->type, "Instruction") != 0 && nd < 8)
+            dl[nd++] = c;
+    }
+    if (nd == 0 || (!l1d && !l1u)) {
+        cli_error("calibrate: sysfs describes no first-level data cache");
+        return EXIT_USAGE;
+    }
+    if (nd > 3)
+        nd = 3; /* the model has L1, a private L2 and a shared LLC */
+    double mhz = host_tsc_mhz();
+    if (mhz <= 0) {
+        cli_error("calibrate: no time-stamp counter to measure the clock with (x86-64 only)");
+        return EXIT_USAGE;
+    }
+    /* The staircase must reach well past the last level for the memory latency. */
+    if (!cx.h.quick && cx.h.max_bytes < dl[nd - 1]->size * 4)
+        cx.h.max_bytes = dl[nd - 1]->size * 4;
+    host_stair_point_t pts[40];
+    int np = host_run_staircase(&cx.h, pts, 40);
+    if (np <= 0)
+        return EXIT_USAGE;
+    host_prim_t prims[HOST_NPRIMS];
+    host_run_prims(&cx.h, prims);
+
+    level_t lv[3];
+    double mem_ns;
+    for (unsigned k = 0; k < nd; k++) {
+        lv[k].c = dl[k];
+        lv[k].size = dl[k]->size;
+        lv[k].ns = k == 0 ? stair_median(pts, (unsigned)np, 0, dl[0]->size / 2)
+                          : stair_median(pts, (unsigned)np, dl[k - 1]->size * 2,
+                                         dl[k - 1]->size * 2);
+    }
+    mem_ns = stair_median(pts, (unsigned)np, dl[nd - 1]->size * 4, UINT64_MAX);
+    if (mem_ns < 0)
+        mem_ns = pts[np - 1].ns.median;
+    /* Cut a level to where the staircase steps, if that is before its sysfs size. */
+    for (unsigned k = 1; k < nd; k++) {
+        double next = k + 1 < nd ? lv[k + 1].ns : mem_ns;
+        if (lv[k].ns < 0 || next < 0)
+            continue;
+        uint64_t eff = 0;
+        for (int i = 0; i < np; i++)
+            if (pts[i].bytes > lv[k - 1].size && pts[i].bytes <= lv[k].size &&
+                pts[i].ns.median < (lv[k].ns + next) / 2)
+                eff = pts[i].bytes;
+        if (eff && eff < lv[k].size)
+            lv[k].size = eff;
+    }
+    if (mem_ns < 0 || lv[0].ns < 0) {
+        cli_error("calibrate: the staircase (%llu..%llu bytes) does not cover the caches",
+                  (unsigned long long)pts[0].bytes, (unsigned long long)pts[np - 1].bytes);
+        return EXIT_USAGE;
+    }
+    /* The latency a level is missing (a staircase too short for it) comes from its neighbours. */
+    for (unsigned k = 1; k < nd; k++)
+        if (lv[k].ns < 0)
+            lv[k].ns = (lv[k - 1].ns + mem_ns) / 2;
+
+    char *text = NULL;
+    size_t textlen = 0;
+    FILE *ini = open_memstream(&text, &textlen);
+    if (!ini) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    char host[256] = "this host";
+    gethostname(host, sizeof host - 1);
+    EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (time-stamp counter)\n",
+         host, host_cpus(), mhz);
+    EMIT("# cycles = ns * clock_mhz / 1000; each level's latency is its increment over the level "
+         "above (the model adds them)\n");
+    for (unsigned k = 0; k < nd; k++) {
+        EMIT("# level %u (%s): sysfs %llu KiB %u-way %u B lines, shared by %u CPUs; "
+             "%.2f ns measured",
+             lv[k].c->level, lv[k].c->type, (unsigned long long)(lv[k].c->size >> 10),
+             lv[k].c->assoc, lv[k].c->line, lv[k].c->shared_cpus, lv[k].ns);
+        if (lv[k].size != lv[k].c->size)
+            EMIT("; the staircase steps after %llu KiB, used as its size",
+                 (unsigned long long)(lv[k].size >> 10));
+        EMIT("\n");
+    }
+    EMIT("# memory: %.2f ns measured\n", mem_ns);
+    if (pts[np - 1].bytes < dl[nd - 1]->size * 4)
+        EMIT("# the staircase stopped at %llu KiB, short of 4 times the last level: the memory "
+             "and last-level latencies are rough\n", (unsigned long long)(pts[np - 1].bytes >> 10));
+    /* Six points a line: the INI reader takes lines of at most 200 characters. */
+    for (int i = 0; i < np; i++)
+        EMIT("%s %lluK=%.2f%s", i % 6 ? "" : "# staircase (ns per load):",
+             (unsigned long long)(pts[i].bytes >> 10), pts[i].ns.median,
+             i % 6 == 5 || i == np - 1 ? "\n" : "");
+
+    config_t *cfg = config_new();
+    if (!cfg) {
+        fclose(ini);
+        free(text);
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    int bad = 0;
+#define SET(sec, key, ...)                                                                        \
+    do {                                                                                          \
+        char v_[64];                                                                              \
+        snprintf(v_, sizeof v_, __VA_ARGS__);                                                     \
+        if (!bad && config_set(cfg, sec, key, v_, "calibrate", err, sizeof err) != 0)             \
+            bad = 1;                                                                              \
+    } while (0)
+#if defined(__aarch64__) || defined(__arm__)
+    SET("machine", "cores", "%u", host_cpus() < 64 ? host_cpus() : 64);
+    SET("machine", "protocol", "moesi");
+    SET("machine", "arch", "arm");
+    SET("machine", "icache_snoop", "no");
+#else
+    SET("machine", "cores", "%u", host_cpus() < 64 ? host_cpus() : 64);
+    SET("machine", "protocol", "mesi");
+    SET("machine", "arch", "x86");
+    SET("machine", "icache_snoop", "yes");
+#endif
+    SET("machine", "clock_mhz", "%u", (unsigned)(mhz + 0.5));
+    /* Increments: the model charges every level it passes through. */
+    unsigned total[4], inc[4];
+    for (unsigned k = 0; k < nd; k++)
+        total[k] = to_cycles(lv[k].ns, mhz);
+    total[nd] = to_cycles(mem_ns, mhz);
+    for (unsigned k = 0; k <= nd; k++)
+        inc[k] = k == 0 ? total[0] : total[k] > total[k - 1] ? total[k] - total[k - 1] : 1;
+    const char *names[3];
+    unsigned nn = 0;
+    if (l1d) {
+        names[nn++] = "l1d";
+        if (l1i) {
+            SET("l1i", "size", "%lluK", (unsigned long long)(l1i->size >> 10));
+            SET("l1i", "assoc", "%u", l1i->assoc ? l1i->assoc : 1);
+            SET("l1i", "line", "%u", l1i->line);
+            SET("l1i", "repl", "lru");
+            SET("l1i", "write", "back");
+            SET("l1i", "alloc", "yes");
+            SET("l1i", "latency", "%u", to_cycles(lv[0].ns, mhz));
+        }
+    } else {
+        names[nn++] = "l1";
+    }
+    if (nd >= 3)
+        names[nn++] = "l2";
+    names[nn++] = "llc";
+    for (unsigned k = 0; k < nd; k++) {
+        const char *sec = names[k == 0 ? 0 : nd == 2 ? nn - 1 : k];
+        SET(sec, "size", "%lluK", (unsigned long long)(lv[k].size >> 10));
+        SET(sec, "assoc", "%u", lv[k].c->assoc ? lv[k].c->assoc : 1);
+        SET(sec, "line", "%u", lv[k].c->line);
+        SET(sec, "repl", "lru");
+        SET(sec, "write", "back");
+        SET(sec, "alloc", "yes");
+        SET(sec, "latency", "%u", inc[k]);
+        if (strcmp(sec, "llc") == 0)
+            SET(sec, "inclusive", "no");
+    }
+    /* Not measurable from user space: the x86 presets' figures. */
+    SET("storebuf", "entries", "64");
+    SET("storebuf", "drain_latency", "1");
+    SET("bus", "latency", "0");
+    SET("bus", "occupancy", "0");
+    SET("memory", "latency", "%u", inc[nd]);
+
+    const host_prim_t *fpwb = &prims[1], *zw = &prims[3];
+    unsigned ipi_lat = 3700, ipi_handler = 1500;
+    if (fpwb->status == HOST_OK && fpwb->nm >= 2 && fpwb->m[1].ns.n) {
+        double rt = fpwb->m[1].ns.median - fpwb->m[0].ns.median;
+        if (rt > 0) {
+            ipi_handler = to_cycles(rt / 4, mhz);
+            ipi_lat = to_cycles(rt * 3 / 8, mhz);
+        }
+        EMIT("# ipi: membarrier %.0f ns with 2 running threads, %.0f ns with 1: round trip "
+             "%.0f ns\n", fpwb->m[1].ns.median, fpwb->m[0].ns.median, rt);
+    } else {
+        EMIT("# ipi: not measured (%s); the x86 presets' figures\n",
+             fpwb->note[0] ? fpwb->note : "membarrier unavailable");
+    }
+    SET("ipi", "latency", "%u", ipi_lat);
+    SET("ipi", "handler", "%u", ipi_handler);
+    SET("os", "page", "%ldK", sysconf(_SC_PAGESIZE) / 1024);
+    unsigned disk_lat = 37000, disk_bw = 1;
+    if (zw->status == HOST_OK && zw->nm >= 3) {
+        const host_measure_t *a = &zw->m[zw->nm - 2], *b = &zw->m[zw->nm - 1];
+        double pages = b->expected - a->expected;
+        double per_page = pages > 0 ? (b->ns.median - a->ns.median) / pages : 0;
+        double fixed = zw->m[1].ns.median - zw->m[0].ns.median - per_page;
+        if (per_page > 0) {
+            double bpc = (double)sysconf(_SC_PAGESIZE) / (per_page * mhz / 1000.0);
+            disk_bw = bpc < 1 ? 1 : (unsigned)(bpc + 0.5);
+            EMIT("# disk: %.0f ns per page (%.2f bytes per cycle%s)\n", per_page, bpc,
+                 bpc < 1 ? "; the key's least is 1" : "");
+        }
+        if (fixed > 0)
+            disk_lat = to_cycles(fixed, mhz);
+        EMIT("# disk: msync of 1 dirty page costs %.0f ns more than of none\n", fixed);
+    } else {
+        EMIT("# disk: not measured (%s); the x86 presets' figures\n", zw->note);
+    }
+    SET("os", "disk_latency", "%u", disk_lat);
+    SET("os", "disk_bandwidth", "%u", disk_bw);
+    SET("sim", "seed", "1");
+    SET("sim", "jitter", "0");
+#undef SET
+    machine_config_t mc;
+    if (!bad && config_to_machine(cfg, &mc, err, sizeof err) != 0)
+        bad = 1;
+    if (bad) {
+        cli_error("calibrate: the measured preset is not valid: %s", err);
+        config_free(cfg);
+        fclose(ini);
+        free(text);
+        return EXIT_USAGE;
+    }
+    EMIT("\n");
+    config_write_ini(cfg, ini);
+    config_free(cfg);
+    if (fclose(ini) != 0) {
+        free(text);
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    int status = EXIT_DONE;
+    if (cx.output) {
+        if (cli_write_file_atomic(cx.output, text, textlen) != 0)
+            status = EXIT_USAGE;
+        else
+            fprintf(stderr, "calibrate: wrote %s\n", cx.output);
+    } else {
+        fwrite(text, 1, textlen, stdout);
+    }
+    free(text);
+    return status;
+}

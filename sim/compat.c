@@ -1,0 +1,278 @@
+/* compat.c: the program side of the compatibility modes: open the trace, feed the Dinero IV or
+ * Cachegrind engine (model/compat_*.c), print a table and write the JSON report whole or not at
+ * all. The engines count; this file only reads and reports. */
+#include "sim/compat.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/compat_cachegrind.h"
+#include "model/compat_dinero.h"
+#include "sim/cli.h"
+#include "sim/progress.h"
+#include "traces/trace.h"
+
+static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
+
+static void print_size(char *buf, size_t len, uint64_t bytes)
+{
+    if (bytes % (1u << 20) == 0)
+        snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
+    else if (bytes % 1024 == 0)
+        snprintf(buf, len, "%lluK", (unsigned long long)(bytes >> 10));
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+static cJSON *json_geometry(cJSON *o, const cache_config_t *c, int policies)
+{
+    cJSON_AddNumberToObject(o, "size", (double)c->size);
+    cJSON_AddNumberToObject(o, "assoc", c->assoc);
+    cJSON_AddNumberToObject(o, "line", c->line);
+    cJSON_AddStringToObject(o, "repl", c->repl->name);
+    if (policies) {
+        cJSON_AddStringToObject(o, "write", c->write_back ? "back" : "through");
+        cJSON_AddBoolToObject(o, "alloc", c->write_allocate);
+    }
+    return o;
+}
+
+/* {read, write, ifetch, [misc,] total} */
+static cJSON *json_kinds(const uint64_t *v, int with_misc)
+{
+    cJSON *o = cJSON_CreateObject();
+    uint64_t total = 0;
+    for (int k = 0; k < ACCESS_KINDS; k++) {
+        if (k == ACCESS_MISC && !with_misc)
+            continue;
+        cJSON_AddNumberToObject(o, kind_names[k], (double)v[k]);
+        total += v[k];
+    }
+    cJSON_AddNumberToObject(o, "total", (double)total);
+    return o;
+}
+
+static void print_kinds_table(const char *name, const cache_config_t *c, const uint64_t *acc,
+                              const uint64_t *miss, int with_misc, int policies)
+{
+    char size[32];
+    print_size(size, sizeof size, c->size);
+    printf("%s: %s %u-way, %u-byte lines, %s", name, size, c->assoc, c->line, c->repl->name);
+    if (policies)
+        printf(", write-%s, %s", c->write_back ? "back" : "through",
+               c->write_allocate ? "write-allocate" : "no write-allocate");
+    printf("\n  %-10s %12s", "", "total");
+    int nk = with_misc ? ACCESS_KINDS : ACCESS_MISC;
+    for (int k = 0; k < nk; k++)
+        printf(" %12s", kind_names[k]);
+    uint64_t ta = 0, tm = 0;
+    for (int k = 0; k < nk; k++)
+        ta += acc[k], tm += miss[k];
+    printf("\n  %-10s %12llu", "accesses", (unsigned long long)ta);
+    for (int k = 0; k < nk; k++)
+        printf(" %12llu", (unsigned long long)acc[k]);
+    printf("\n  %-10s %12llu", "misses", (unsigned long long)tm);
+    for (int k = 0; k < nk; k++)
+        printf(" %12llu", (unsigned long long)miss[k]);
+    printf("\n  %-10s %12.4f", "miss rate", ta ? (double)tm / (double)ta : 0.0);
+    for (int k = 0; k < nk; k++) {
+        if (acc[k])
+            printf(" %12.4f", (double)miss[k] / (double)acc[k]);
+        else
+            printf(" %12s", "-");
+    }
+    printf("\n");
+}
+
+typedef struct compat_run_state {
+    const char *mode;
+    trace_t *trace;
+    dinero_t *dinero;
+    cachegrind_t *cg;
+    uint64_t records;
+} compat_state_t;
+
+static int replay(compat_state_t *st)
+{
+    progress_t pr;
+    progress_start(&pr, trace_path(st->trace));
+    mem_req_t r;
+    int rc;
+    char err[512];
+    while ((rc = trace_next(st->trace, &r)) > 0) {
+        st->records++;
+        int bad = st->dinero ? dinero_ref(st->dinero, &r, err, sizeof err)
+                             : cachegrind_ref(st->cg, &r, err, sizeof err);
+        if (bad) {
+            progress_done(&pr);
+            cli_error("%s: record %llu: %s", trace_path(st->trace),
+                      (unsigned long long)st->records, err);
+            return -1;
+        }
+        progress_update(&pr, st->records);
+    }
+    progress_done(&pr);
+    if (rc < 0) {
+        cli_error("%s", trace_error(st->trace));
+        return -1;
+    }
+    if (st->dinero)
+        dinero_finish(st->dinero);
+    return 0;
+}
+
+static void report_dinero(const compat_state_t *st, cJSON *caches)
+{
+    for (unsigned i = 0; i < dinero_ncaches(st->dinero); i++) {
+        const dinero_stats_t *s = dinero_cache_stats(st->dinero, i);
+        const cache_config_t *c = dinero_cache_config(st->dinero, i);
+        const char *name = dinero_cache_name(st->dinero, i);
+        print_kinds_table(name, c, s->fetch, s->miss, 1, 1);
+        printf("  multi-block refs %llu; write-backs %llu during the trace, %llu at the end\n\n",
+               (unsigned long long)s->multiblock, (unsigned long long)s->writebacks,
+               (unsigned long long)s->writebacks_at_end);
+        cJSON *o = json_geometry(cJSON_CreateObject(), c, 1);
+        cJSON_AddItemToObject(o, "accesses", json_kinds(s->fetch, 1));
+        cJSON_AddItemToObject(o, "misses", json_kinds(s->miss, 1));
+        cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
+        cJSON_AddNumberToObject(o, "writebacks_at_end", (double)s->writebacks_at_end);
+        cJSON_AddNumberToObject(o, "multiblock", (double)s->multiblock);
+        cJSON_AddNumberToObject(o, "bytes_from_below", (double)s->bytes_from_below);
+        cJSON_AddNumberToObject(o, "bytes_to_below", (double)s->bytes_to_below);
+        cJSON_AddItemToObject(caches, name, o);
+    }
+}
+
+static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *caches)
+{
+    const cachegrind_counts_t *n = cachegrind_counts(st->cg);
+    /* Per cache, by kind: I1 sees ifetches, D1 reads and writes, LL the L1 misses of each. */
+    uint64_t acc[3][ACCESS_KINDS] = {{0}}, miss[3][ACCESS_KINDS] = {{0}};
+    acc[0][ACCESS_IFETCH] = n->Ir, miss[0][ACCESS_IFETCH] = n->I1mr;
+    acc[1][ACCESS_READ] = n->Dr, miss[1][ACCESS_READ] = n->D1mr;
+    acc[1][ACCESS_WRITE] = n->Dw, miss[1][ACCESS_WRITE] = n->D1mw;
+    acc[2][ACCESS_IFETCH] = n->I1mr, miss[2][ACCESS_IFETCH] = n->ILmr;
+    acc[2][ACCESS_READ] = n->D1mr, miss[2][ACCESS_READ] = n->DLmr;
+    acc[2][ACCESS_WRITE] = n->D1mw, miss[2][ACCESS_WRITE] = n->DLmw;
+    static const char *const names[3] = {"l1i", "l1d", "llc"};
+    for (unsigned i = 0; i < 3; i++) {
+        const cache_config_t *c = cachegrind_cache_config(st->cg, i);
+        print_kinds_table(names[i], c, acc[i], miss[i], 0, 0);
+        printf("  accesses touching two lines %llu\n\n",
+               (unsigned long long)cachegrind_straddles(st->cg, i));
+        cJSON *o = json_geometry(cJSON_CreateObject(), c, 0);
+        cJSON_AddItemToObject(o, "accesses", json_kinds(acc[i], 0));
+        cJSON_AddItemToObject(o, "misses", json_kinds(miss[i], 0));
+        cJSON_AddNumberToObject(o, "writebacks", 0);
+        cJSON_AddNumberToObject(o, "writebacks_at_end", 0);
+        cJSON_AddNumberToObject(o, "multiblock", (double)cachegrind_straddles(st->cg, i));
+        cJSON_AddItemToObject(caches, names[i], o);
+    }
+    const struct {
+        const char *name;
+        uint64_t v;
+    } ctr[9] = {{"Ir", n->Ir},     {"I1mr", n->I1mr}, {"ILmr", n->ILmr},
+                {"Dr", n->Dr},     {"D1mr", n->D1mr}, {"DLmr", n->DLmr},
+                {"Dw", n->Dw},     {"D1mw", n->D1mw}, {"DLmw", n->DLmw}};
+    cJSON *cj = cJSON_CreateObject();
+    for (int i = 0; i < 9; i++) {
+        printf("%s%s %llu", i ? "  " : "", ctr[i].name, (unsigned long long)ctr[i].v);
+        cJSON_AddNumberToObject(cj, ctr[i].name, (double)ctr[i].v);
+    }
+    printf("\n");
+    cJSON_AddItemToObject(root, "cachegrind", cj);
+}
+
+int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
+               const char *json_path)
+{
+    int dinero = strcmp(mode, "dinero") == 0, cg = strcmp(mode, "cachegrind") == 0;
+    if (!dinero && !cg) {
+        cli_error("--compat %s: expected dinero or cachegrind", mode);
+        return EXIT_USAGE;
+    }
+    if (ntraces != 1) {
+        cli_error("--compat %s takes one trace (one core), not %d", mode, ntraces);
+        return EXIT_USAGE;
+    }
+    if (format && dinero && strcmp(format, "din") != 0 && strcmp(format, "xdin") != 0) {
+        cli_error("--compat dinero reads --format din or xdin, not %s", format);
+        return EXIT_USAGE;
+    }
+    if (format && cg && strcmp(format, "lackey") != 0) {
+        cli_error("--compat cachegrind reads --format lackey, not %s", format);
+        return EXIT_USAGE;
+    }
+    char err[1024];
+    machine_config_t mc;
+    if (config_to_machine(cfg, &mc, err, sizeof err) != 0) {
+        cli_error("configuration: %s", err);
+        return EXIT_USAGE;
+    }
+    compat_state_t st = {.mode = mode};
+    rng_t rng;
+    rng_seed(&rng, mc.seed);
+    int status = EXIT_USAGE;
+    cJSON *root = NULL;
+    st.trace = trace_open(traces[0], format, err, sizeof err);
+    if (!st.trace) {
+        cli_error("%s", err);
+        goto out;
+    }
+    const char *fmt = trace_format(st.trace)->name;
+    if (dinero && strcmp(fmt, "din") != 0 && strcmp(fmt, "xdin") != 0) {
+        cli_error("%s: detected format %s: --compat dinero reads din or xdin (see --format)",
+                  traces[0], fmt);
+        goto out;
+    }
+    if (cg && strcmp(fmt, "lackey") != 0) {
+        cli_error("%s: detected format %s: --compat cachegrind reads lackey (see --format)",
+                  traces[0], fmt);
+        goto out;
+    }
+    if (dinero)
+        st.dinero = dinero_create(&mc, &rng, err, sizeof err);
+    else
+        st.cg = cachegrind_create(&mc, err, sizeof err);
+    if (!st.dinero && !st.cg) {
+        cli_error("--compat %s: %s", mode, err);
+        goto out;
+    }
+    if (replay(&st) != 0)
+        goto out;
+
+    root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "compat", mode);
+    cJSON_AddStringToObject(root, "trace", traces[0]);
+    cJSON_AddStringToObject(root, "format", fmt);
+    cJSON_AddNumberToObject(root, "records", (double)st.records);
+    cJSON *caches = cJSON_AddObjectToObject(root, "caches");
+    printf("cohsim --compat %s: %s (%s, %llu records)\n\n", mode, traces[0], fmt,
+           (unsigned long long)st.records);
+    if (dinero)
+        report_dinero(&st, caches);
+    else
+        report_cachegrind(&st, root, caches);
+    status = EXIT_DONE;
+    if (json_path) {
+        char *text = cJSON_Print(root);
+        if (!text) {
+            cli_error("%s: out of memory", json_path);
+            status = EXIT_USAGE;
+        } else {
+            size_t len = strlen(text);
+            text[len] = '\n';
+            if (cli_write_file_atomic(json_path, text, len + 1) != 0)
+                status = EXIT_USAGE;
+            free(text);
+        }
+    }
+out:
+    cJSON_Delete(root);
+    dinero_destroy(st.dinero);
+    cachegrind_destroy(st.cg);
+    trace_close(st.trace);
+    return status;
+}

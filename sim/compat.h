@@ -1,0 +1,14 @@
+/* compat.h: `cohsim run --compat dinero|cachegrind`: replay a trace under Dinero IV's or Valgrind
+ * Cachegrind's exact rules, print a table and optionally write the JSON report. */
+#ifndef COHSIM_COMPAT_H
+#define COHSIM_COMPAT_H
+
+#include "sim/config.h"
+
+/* mode "dinero" (format din or xdin; NULL: detected, and it must be one of those) or "cachegrind"
+ * (format lackey). One trace (one core). json_path NULL: no JSON. Returns the exit status: 0, or 2
+ * after printing what was wrong (no JSON file is left behind then). */
+int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
+               const char *json_path);
+
+#endif

@@ -1,0 +1,120 @@
+/* host.h: measurements on the real machine: the five primitives' Linux equivalents, the
+ * pointer-chasing latency staircase, and the host's cache geometry.
+ *
+ * Representation: every measurement is a batch of repeated timings reduced to a host_stat_t
+ * (median and spread); results are plain structs the caller owns. A measurement that cannot run
+ * here (no permission, one CPU, wrong architecture, tmpfs) says why in a note and is marked
+ * unavailable; the others still run. Host code keeps no global state and leaves no file behind:
+ * every temporary file is unlinked on every path out.
+ */
+#ifndef COHSIM_HOST_H
+#define COHSIM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- timing and statistics ---------------------------------------------------------------- */
+
+typedef struct host_stat {
+    double median, min, max, q1, q3; /* of the samples */
+    unsigned n;                      /* samples; 0: nothing measured */
+} host_stat_t;
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+double host_now_ns(void);
+/* Reduce samples[0..n) (reordered in place) to their median, extremes and quartiles. */
+void host_stat_of(double *samples, unsigned n, host_stat_t *out);
+/* The time-stamp counter's rate in MHz, measured against CLOCK_MONOTONIC; 0 when there is no
+ * usable counter (not x86-64). */
+double host_tsc_mhz(void);
+/* The number of CPUs this process may run on (its affinity set). */
+unsigned host_cpus(void);
+
+/* ---- cache geometry (sysfs) --------------------------------------------------------------- */
+
+typedef struct host_cache {
+    unsigned level;      /* 1, 2, 3 ... */
+    char type[16];       /* "Data", "Instruction", "Unified" */
+    uint64_t size;       /* bytes */
+    unsigned assoc, line;
+    unsigned shared_cpus; /* CPUs sharing this cache */
+} host_cache_t;
+
+/* Read /sys/devices/system/cpu/cpu0/cache/index*. Returns the number found (up to max), or -1
+ * with the reason in err. */
+int host_caches(host_cache_t *out, unsigned max, char *err, size_t errlen);
+
+/* ---- the staircase -------------------------------------------------------------------------- */
+
+typedef struct host_stair_point {
+    uint64_t bytes;   /* working set */
+    host_stat_t ns;   /* nanoseconds per dependent load, over the repetitions */
+} host_stair_point_t;
+
+typedef struct host_stair_opts {
+    uint64_t min_bytes, max_bytes; /* powers of two; every power of two between them is a point */
+    unsigned reps;                 /* timed repetitions per point */
+    uint64_t min_loads;            /* loads per repetition at least (more for larger sets) */
+    uint64_t seed;
+} host_stair_opts_t;
+
+/* Measure each point; out must hold one entry per power of two in [min, max]. Returns the number
+ * of points, or -1 with the reason in err. */
+int host_staircase(const host_stair_opts_t *o, host_stair_point_t *out, unsigned max,
+                   char *err, size_t errlen);
+
+/* ---- the primitives -------------------------------------------------------------------------- */
+
+enum { HOST_OK, HOST_UNAVAILABLE, HOST_FAILED };
+#define HOST_MAX_MEASURES 16
+
+/* One measured case of a primitive. count is the work the case did, counted independently of
+ * the timing (IPIs from /proc/interrupts, pages from mincore or /proc/self/io); count < 0 means
+ * the count could not be read (count_note says why). */
+typedef struct host_measure {
+    char label[64];
+    host_stat_t ns;
+    char count_name[24];  /* "" when the case counts nothing */
+    double count;         /* median per operation */
+    double expected;      /* what the case should count; < 0 when nothing is expected */
+    char count_note[96];
+    double before, after; /* residency cases: resident pages before and after (else -1) */
+} host_measure_t;
+
+typedef struct host_prim {
+    const char *name;       /* the Windows primitive */
+    const char *equivalent; /* what runs on Linux */
+    int status;             /* HOST_OK, HOST_UNAVAILABLE (note says why), HOST_FAILED */
+    char note[256];
+    host_measure_t m[HOST_MAX_MEASURES];
+    unsigned nm;
+} host_prim_t;
+
+typedef struct host_prim_opts {
+    unsigned reps;       /* timed repetitions per case */
+    const char *dir;     /* temporary directory for files, NULL: choose one */
+    uint64_t flush_bytes; /* KeInvalidateAllCaches working set */
+    unsigned max_pages;  /* largest dirty-page case of ZwFlushVirtualMemory (4096 normally) */
+} host_prim_opts_t;
+
+enum { HOST_NPRIMS = 5 };
+
+/* Run all five; out[i] in the order of the ops table (FlushInstructionCache first). Each result
+ * carries its own status; the return value is the number that failed a check. */
+int host_primitives(const host_prim_opts_t *o, host_prim_t out[HOST_NPRIMS]);
+
+/* Choose a directory on a filesystem that can drop cached pages: dir when given, else $TMPDIR,
+ * /var/tmp, /tmp. Writes the chosen directory to out and a note (e.g. "tmpfs: pages are never
+ * dropped") to note. Returns 0, 1 when only tmpfs was found (out is still usable), -1 when none
+ * is writable (note says why). */
+int host_pick_dir(const char *dir, char *out, size_t outlen, char *note, size_t notelen);
+
+/* ---- reports (cmd_host.c) ------------------------------------------------------------------ */
+
+/* A duration with a unit chosen for it ("1.23 ns", "45.6 us", "7.89 ms"). */
+const char *host_fmt_ns(double ns, char *buf, size_t len);
+void host_print_prims(FILE *out, const host_prim_t prims[HOST_NPRIMS]);
+void host_print_staircase(FILE *out, const host_stair_point_t *pts, unsigned n);
+
+#endif

@@ -1,0 +1,691 @@
+/* host_primitives.c: the five primitives' Linux equivalents, timed and counted on this host.
+ *
+ *   FlushInstructionCache         __builtin___clear_cache after rewriting code that is then run
+ *   FlushProcessWriteBuffers      membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), 1 and 2 threads
+ *   KeInvalidateAllCaches         CLFLUSHOPT (or CLFLUSH) over a working set, then its reload
+ *   ZwFlushVirtualMemory          msync(MS_SYNC) over a MAP_SHARED file view, size 0 = whole view
+ *   CcCoherencyFlushAndPurgeCache sync_file_range, then posix_fadvise(POSIX_FADV_DONTNEED)
+ *
+ * Each case is repeated; its time is reduced to a median and spread, and the work it did is
+ * counted apart from the timing (IPIs from /proc/interrupts, pages from /proc/self/io and
+ * mincore) so that the model's counts can be compared exactly. Correctness is checked, not
+ * assumed: the rewritten code must return its new value, and flushed file content must read
+ * back. Invariants: every file is unlinked as soon as it is created (nothing can be left on disk
+ * whatever happens next), every mapping and thread is released on every path, and the caller's
+ * CPU affinity is restored.
+ */
+#define _GNU_SOURCE
+#include "sim/host.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+#define PRIM_MAX_SAMPLES 256
+
+static host_measure_t *prim_add(host_prim_t *p, const char *label)
+{
+    assert(p->nm < HOST_MAX_MEASURES);
+    host_measure_t *m = &p->m[p->nm++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->label, sizeof m->label, "%s", label);
+    m->expected = -1;
+    m->before = m->after = -1;
+    return m;
+}
+
+/* Mark p unavailable because of what (and detail, when not NULL: "what: detail"). */
+static void prim_unavailable(host_prim_t *p, const char *what, const char *detail)
+{
+    p->status = HOST_UNAVAILABLE;
+    snprintf(p->note, sizeof p->note, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+}
+
+static unsigned prim_reps(const host_prim_opts_t *o)
+{
+    unsigned r = o->reps ? o->reps : 1;
+    return r < PRIM_MAX_SAMPLES ? r : PRIM_MAX_SAMPLES;
+}
+
+/* ---- FlushInstructionCache ------------------------------------------------------------------ */
+
+typedef int (*prim_fn_t)(void);
+
+/* Write "return imm" at code. Returns the bytes written, 0 when this architecture is unknown. */
+static size_t prim_emit_return(uint8_t *code, uint32_t imm)
+{
+#if defined(__x86_64__)
+    code[0] = 0xb8; /* mov eax, imm32 */
+    memcpy(code + 1, &imm, 4);
+    code[5] = 0xc3; /* ret */
+    return 6;
+#elif defined(__aarch64__)
+    uint32_t insn[2] = {0x52800000u | ((imm & 0xffffu) << 5), 0xd65f03c0u}; /* movz w0; ret */
+    memcpy(code, insn, sizeof insn);
+    return sizeof insn;
+#else
+    (void)code, (void)imm;
+    return 0;
+#endif
+}
+
+static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
+{
+    p->name = "FlushInstructionCache";
+    p->equivalent = "__builtin___clear_cache after rewriting code";
+    uint8_t probe[16];
+    if (prim_emit_return(probe, 0) == 0) {
+        prim_unavailable(p, "no code generator for this architecture", NULL);
+        return;
+    }
+    /* Two views of one memfd page: written through rw, run through rx, as a W^X system needs. */
+    long page = sysconf(_SC_PAGESIZE);
+    int fd = memfd_create("cohsim-code", MFD_CLOEXEC);
+    if (fd < 0) {
+        prim_unavailable(p, "memfd_create", strerror(errno));
+        return;
+    }
+    uint8_t *rw = MAP_FAILED, *rx = MAP_FAILED;
+    if (ftruncate(fd, page) != 0 ||
+        (rw = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+        (rx = mmap(NULL, (size_t)page, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+        prim_unavailable(p, "cannot map code both writable and executable", strerror(errno));
+        goto out;
+    }
+    prim_fn_t fn;
+    void *rx_void = rx;
+    memcpy(&fn, &rx_void, sizeof fn); /* object to function pointer, without a cast warning */
+    unsigned reps = prim_reps(o);
+    enum { CALLS = 1000 };
+    double s[PRIM_MAX_SAMPLES];
+    unsigned wrong = 0;
+    size_t len = prim_emit_return(rw, 7);
+    __builtin___clear_cache((char *)rx, (char *)rx + len);
+    for (unsigned r = 0; r < reps; r++) {
+        double t0 = host_now_ns();
+        int sum = 0;
+        for (unsigned i = 0; i < CALLS; i++)
+            sum += fn();
+        s[r] = (host_now_ns() - t0) / CALLS;
+        wrong += sum != 7 * CALLS;
+    }
+    host_measure_t *m = prim_add(p, "call (code unchanged)");
+    host_stat_of(s, reps, &m->ns);
+    for (unsigned r = 0; r < reps; r++) {
+        double t0 = host_now_ns();
+        for (unsigned i = 0; i < CALLS; i++) {
+            uint32_t v = r * CALLS + i + 1000;
+            prim_emit_return(rw, v);
+            __builtin___clear_cache((char *)rx, (char *)rx + len);
+            wrong += (uint32_t)fn() != (v & (len == 6 ? 0xffffffffu : 0xffffu));
+        }
+        s[r] = (host_now_ns() - t0) / CALLS;
+    }
+    m = prim_add(p, "rewrite + clear_cache + call");
+    host_stat_of(s, reps, &m->ns);
+    snprintf(m->count_name, sizeof m->count_name, "stale runs");
+    m->count = wrong;
+    m->expected = 0;
+    if (wrong) {
+        p->status = HOST_FAILED;
+        snprintf(p->note, sizeof p->note, "%u calls ran the old code after clear_cache", wrong);
+    } else {
+        snprintf(p->note, sizeof p->note, "every call after a rewrite returned the new value");
+    }
+out:
+    if (rx != MAP_FAILED)
+        munmap(rx, (size_t)page);
+    if (rw != MAP_FAILED)
+        munmap(rw, (size_t)page);
+    close(fd);
+}
+
+/* ---- FlushProcessWriteBuffers --------------------------------------------------------------- */
+
+/* The sum over CPUs of the function-call IPI row of /proc/interrupts ("CAL:" on x86, "Function
+ * call interrupts" elsewhere), or -1 when it cannot be read. */
+static double prim_call_ipis(void)
+{
+    FILE *f = fopen("/proc/interrupts", "r");
+    if (!f)
+        return -1;
+    char line[4096];
+    double total = -1;
+    while (fgets(line, sizeof line, f)) {
+        char *s = line;
+        while (*s == ' ')
+            s++;
+        if (strncmp(s, "CAL:", 4) != 0 && !strstr(s, "Function call interrupts"))
+            continue;
+        s = strchr(s, ':') + 1;
+        total = 0;
+        for (;;) {
+            char *end;
+            unsigned long long v = strtoull(s, &end, 10);
+            if (end == s)
+                break;
+            total += (double)v;
+            s = end;
+        }
+        break;
+    }
+    fclose(f);
+    return total;
+}
+
+static long prim_membarrier(int cmd) { return syscall(SYS_membarrier, cmd, 0u, 0); }
+
+typedef struct prim_spinner {
+    atomic_int stop, running;
+    int cpu;
+} prim_spinner_t;
+
+static void *prim_spin(void *arg)
+{
+    prim_spinner_t *sp = arg;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(sp->cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    atomic_store(&sp->running, 1);
+    while (!atomic_load_explicit(&sp->stop, memory_order_relaxed))
+        ;
+    return NULL;
+}
+
+/* Time batches of membarrier calls and count the IPIs of each batch. */
+static void prim_membarrier_case(host_prim_t *p, const char *label, unsigned reps,
+                                 double expected)
+{
+    enum { CALLS = 200 };
+    double s[PRIM_MAX_SAMPLES], c[PRIM_MAX_SAMPLES];
+    int counted = 1;
+    for (unsigned r = 0; r < reps; r++) {
+        double i0 = prim_call_ipis();
+        double t0 = host_now_ns();
+        for (unsigned i = 0; i < CALLS; i++)
+            prim_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
+        s[r] = (host_now_ns() - t0) / CALLS;
+        double i1 = prim_call_ipis();
+        if (i0 < 0 || i1 < 0)
+            counted = 0;
+        c[r] = (i1 - i0) / CALLS;
+    }
+    host_measure_t *m = prim_add(p, label);
+    host_stat_of(s, reps, &m->ns);
+    snprintf(m->count_name, sizeof m->count_name, "IPIs");
+    m->expected = expected;
+    if (counted) {
+        host_stat_t cs;
+        host_stat_of(c, reps, &cs);
+        m->count = cs.median;
+    } else {
+        m->count = -1;
+        snprintf(m->count_note, sizeof m->count_note,
+                 "/proc/interrupts has no readable function-call (CAL) row");
+    }
+}
+
+static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
+{
+    p->name = "FlushProcessWriteBuffers";
+    p->equivalent = "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)";
+    long q = prim_membarrier(MEMBARRIER_CMD_QUERY);
+    if (q < 0) {
+        prim_unavailable(p, "membarrier", strerror(errno));
+        return;
+    }
+    if (!(q & MEMBARRIER_CMD_PRIVATE_EXPEDITED)) {
+        prim_unavailable(p, "membarrier: this kernel has no MEMBARRIER_CMD_PRIVATE_EXPEDITED", NULL);
+        return;
+    }
+    if (prim_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0) {
+        prim_unavailable(p, "membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) refused (no permission?)", strerror(errno));
+        return;
+    }
+    cpu_set_t saved, one;
+    if (sched_getaffinity(0, sizeof saved, &saved) != 0) {
+        prim_unavailable(p, "sched_getaffinity", strerror(errno));
+        return;
+    }
+    int cpus[2] = {-1, -1};
+    for (int i = 0, k = 0; i < CPU_SETSIZE && k < 2; i++)
+        if (CPU_ISSET(i, &saved))
+            cpus[k++] = i;
+    CPU_ZERO(&one);
+    CPU_SET(cpus[0], &one);
+    sched_setaffinity(0, sizeof one, &one);
+    unsigned reps = prim_reps(o);
+    /* Only this thread runs: the kernel has no other CPU to interrupt. */
+    prim_membarrier_case(p, "1 running thread", reps, 0);
+    if (cpus[1] < 0) {
+        host_measure_t *m = prim_add(p, "2 running threads");
+        snprintf(m->count_note, sizeof m->count_note, "one CPU only: no second thread can run");
+        snprintf(p->note, sizeof p->note, "one CPU only: the 2-thread case was skipped");
+    } else {
+        prim_spinner_t sp = {.cpu = cpus[1]};
+        pthread_t th;
+        if (pthread_create(&th, NULL, prim_spin, &sp) != 0) {
+            snprintf(p->note, sizeof p->note, "cannot start a second thread: 2-thread case skipped");
+        } else {
+            while (!atomic_load(&sp.running))
+                ;
+            /* The spinner runs on the other CPU: each call interrupts exactly that CPU. */
+            prim_membarrier_case(p, "2 running threads", reps, 1);
+            atomic_store(&sp.stop, 1);
+            pthread_join(th, NULL);
+        }
+    }
+    sched_setaffinity(0, sizeof saved, &saved);
+}
+
+/* ---- KeInvalidateAllCaches ------------------------------------------------------------------ */
+
+#if defined(__x86_64__)
+static int prim_has_clflushopt(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return 0;
+    return (b >> 23) & 1;
+}
+
+static void prim_clflush_range(uint8_t *buf, size_t len, int opt)
+{
+    if (opt)
+        for (size_t i = 0; i < len; i += 64)
+            __asm__ volatile("clflushopt %0" : "+m"(*(volatile uint8_t *)(buf + i)));
+    else
+        for (size_t i = 0; i < len; i += 64)
+            __asm__ volatile("clflush %0" : "+m"(*(volatile uint8_t *)(buf + i)));
+    __asm__ volatile("mfence" ::: "memory");
+}
+
+/* Read one word per line; the sum keeps the loads. */
+static uint64_t prim_reload(const uint8_t *buf, size_t len)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < len; i += 64)
+        sum += *(const volatile uint64_t *)(buf + i);
+    return sum;
+}
+#endif
+
+static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
+{
+    p->name = "KeInvalidateAllCaches";
+    p->equivalent = "CLFLUSHOPT over a working set (WBINVD is kernel-only)";
+#if defined(__x86_64__)
+    size_t len = o->flush_bytes ? (size_t)o->flush_bytes : (size_t)4 << 20;
+    len = (len + 63) & ~(size_t)63;
+    uint8_t *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) {
+        prim_unavailable(p, "cannot map the working set", strerror(errno));
+        return;
+    }
+    int opt = prim_has_clflushopt();
+    if (!opt)
+        p->equivalent = "CLFLUSH over a working set (no CLFLUSHOPT; WBINVD is kernel-only)";
+    unsigned reps = prim_reps(o);
+    double flush[PRIM_MAX_SAMPLES], cold[PRIM_MAX_SAMPLES], warm[PRIM_MAX_SAMPLES];
+    uint64_t sum = 0;
+    for (unsigned r = 0; r < reps; r++) {
+        /* Dirty every line, so the flush writes each one back as WBINVD would. */
+        for (size_t i = 0; i < len; i += 64)
+            *(volatile uint64_t *)(buf + i) = r + i;
+        double t0 = host_now_ns();
+        prim_clflush_range(buf, len, opt);
+        double t1 = host_now_ns();
+        sum += prim_reload(buf, len);
+        double t2 = host_now_ns();
+        sum += prim_reload(buf, len);
+        double t3 = host_now_ns();
+        flush[r] = t1 - t0;
+        cold[r] = t2 - t1;
+        warm[r] = t3 - t2;
+    }
+    char label[64];
+    snprintf(label, sizeof label, "%s %zu KiB dirty", opt ? "clflushopt" : "clflush", len >> 10);
+    host_measure_t *m = prim_add(p, label);
+    host_stat_of(flush, reps, &m->ns);
+    snprintf(m->count_name, sizeof m->count_name, "lines");
+    m->count = m->expected = (double)(len / 64);
+    m = prim_add(p, "reload after the flush");
+    host_stat_of(cold, reps, &m->ns);
+    m = prim_add(p, "reload, caches warm");
+    host_stat_of(warm, reps, &m->ns);
+    /* Every line holds r + offset from the last pass; the sum says the reloads read it. */
+    uint64_t want = 0;
+    for (size_t i = 0; i < len; i += 64)
+        want += (uint64_t)(reps - 1) + i;
+    snprintf(p->note, sizeof p->note, "%s", sum >= 2 * want ? "reloaded values correct"
+                                                            : "reloaded values wrong");
+    if (sum < 2 * want)
+        p->status = HOST_FAILED;
+    munmap(buf, len);
+#else
+    (void)o;
+    prim_unavailable(p, "unavailable on this architecture (x86 only: CLFLUSH)", NULL);
+#endif
+}
+
+/* ---- files: ZwFlushVirtualMemory and CcCoherencyFlushAndPurgeCache ------------------------- */
+
+/* A file of npages pages in dir, unlinked at once (it lives while fd is open), blocks reserved
+ * so that a full disk shows now, not halfway through. fd, or -1 with the reason in why. */
+static int prim_tmpfile(const char *dir, size_t bytes, char *why, size_t whylen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/cohsim-host-XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(why, whylen, "%s: cannot create a file: %s", dir, strerror(errno));
+        return -1;
+    }
+    unlink(path);
+    int e = posix_fallocate(fd, 0, (off_t)bytes);
+    if (e == EOPNOTSUPP || e == EINVAL)
+        e = ftruncate(fd, (off_t)bytes) == 0 ? 0 : errno;
+    if (e) {
+        snprintf(why, whylen, "%s: cannot reserve %zu KiB: %s", dir, bytes >> 10, strerror(e));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Bytes this process has caused to be written to storage (/proc/self/io), or -1. */
+static double prim_write_bytes(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    double v = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "write_bytes:", 12) == 0)
+            v = strtod(line + 12, NULL);
+    fclose(f);
+    return v;
+}
+
+/* Resident pages of a mapped range (mincore), or -1. */
+static double prim_resident(void *base, size_t len, long page)
+{
+    size_t n = (len + (size_t)page - 1) / (size_t)page;
+    unsigned char *vec = malloc(n);
+    if (!vec)
+        return -1;
+    double r = -1;
+    if (mincore(base, len, vec) == 0) {
+        r = 0;
+        for (size_t i = 0; i < n; i++)
+            r += vec[i] & 1;
+    }
+    free(vec);
+    return r;
+}
+
+/* The caller's half of ZwFlushVirtualMemory: size 0 means from base to the end of the view;
+ * the range is rounded out to pages. */
+static int prim_zw_flush(uint8_t *view, size_t view_len, uint8_t *base, size_t size, long page)
+{
+    if (size == 0)
+        size = (size_t)(view + view_len - base);
+    uintptr_t lo = (uintptr_t)base & ~(uintptr_t)(page - 1);
+    uintptr_t hi = ((uintptr_t)base + size + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
+    return msync((void *)lo, hi - lo, MS_SYNC);
+}
+
+static void prim_flush_view(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
+                            int tmpfs)
+{
+    p->name = "ZwFlushVirtualMemory";
+    p->equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned maxp = o->max_pages ? o->max_pages : 4096;
+    size_t len = (size_t)maxp * (size_t)page;
+    char why[256];
+    int fd = prim_tmpfile(dir, len, why, sizeof why);
+    if (fd < 0) {
+        prim_unavailable(p, why, NULL);
+        return;
+    }
+    uint8_t *view = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (view == MAP_FAILED) {
+        prim_unavailable(p, "mmap of the file", strerror(errno));
+        close(fd);
+        return;
+    }
+    /* Fill every page once and write it out, so that each case starts from clean pages. */
+    for (size_t i = 0; i < len; i += (size_t)page)
+        view[i] = 1;
+    if (msync(view, len, MS_SYNC) != 0) {
+        prim_unavailable(p, "msync", strerror(errno));
+        goto out;
+    }
+    static const unsigned cases[] = {0, 1, 16, 256, 4096};
+    unsigned reps = prim_reps(o);
+    unsigned bad = 0;
+    for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        unsigned n = cases[c];
+        if (n > maxp)
+            break;
+        double s[PRIM_MAX_SAMPLES], w[PRIM_MAX_SAMPLES];
+        int counted = 1;
+        for (unsigned r = 0; r < reps; r++) {
+            double w0 = prim_write_bytes();
+            uint64_t stamp = ((uint64_t)(c + 1) << 40) | ((uint64_t)r << 20);
+            for (unsigned i = 0; i < n; i++) {
+                uint64_t v = stamp | i;
+                memcpy(view + (size_t)i * (size_t)page + 8, &v, sizeof v);
+            }
+            double t0 = host_now_ns();
+            /* Base at the view, size 0: the whole view, as Windows defines it. */
+            int rc = prim_zw_flush(view, len, view, 0, page);
+            s[r] = host_now_ns() - t0;
+            double w1 = prim_write_bytes();
+            if (w0 < 0 || w1 < 0)
+                counted = 0;
+            w[r] = (w1 - w0) / (double)page;
+            if (rc != 0) {
+                prim_unavailable(p, "msync", strerror(errno));
+                goto out;
+            }
+            for (unsigned i = 0; i < n; i++) {
+                uint64_t v = 0;
+                if (pread(fd, &v, sizeof v, (off_t)i * page + 8) != (ssize_t)sizeof v ||
+                    v != (stamp | i))
+                    bad++;
+            }
+        }
+        char label[64];
+        snprintf(label, sizeof label, "%u dirty page%s, size 0 (whole view)", n, n == 1 ? "" : "s");
+        host_measure_t *m = prim_add(p, label);
+        host_stat_of(s, reps, &m->ns);
+        snprintf(m->count_name, sizeof m->count_name, "pages written");
+        m->expected = n;
+        if (counted && !tmpfs) {
+            host_stat_t ws;
+            host_stat_of(w, reps, &ws);
+            m->count = ws.median;
+        } else {
+            m->count = -1;
+            snprintf(m->count_note, sizeof m->count_note, "%s",
+                     tmpfs ? "tmpfs: nothing is written to a disk"
+                           : "/proc/self/io is not readable (no task I/O accounting)");
+        }
+    }
+    if (bad) {
+        p->status = HOST_FAILED;
+        snprintf(p->note, sizeof p->note, "%u pages read back wrong after msync", bad);
+    } else {
+        snprintf(p->note, sizeof p->note, "every flushed page read back right (pread)%s",
+                 tmpfs ? "; tmpfs: no disk behind the file" : "");
+    }
+out:
+    munmap(view, len);
+    close(fd);
+}
+
+/* One CcCoherencyFlushAndPurgeCache case: dirty npages through write(), then flush and/or
+ * purge, with residency before and after. Returns the number of pages read back wrong, or -1
+ * with the reason in why. */
+static int prim_cc_case(host_prim_t *p, int fd, uint8_t *view, size_t len, long page,
+                        unsigned reps, int flush, int purge, const char *label, double expected,
+                        char *why, size_t whylen)
+{
+    double s[PRIM_MAX_SAMPLES], before[PRIM_MAX_SAMPLES], after[PRIM_MAX_SAMPLES];
+    size_t npages = len / (size_t)page;
+    uint8_t *pagebuf = malloc((size_t)page);
+    if (!pagebuf) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    int bad = 0;
+    for (unsigned r = 0; r < reps; r++) {
+        for (size_t i = 0; i < npages; i++) {
+            memset(pagebuf, (int)((r + i + (unsigned)flush * 7 + (unsigned)purge * 13) & 0xff),
+                   (size_t)page);
+            if (pwrite(fd, pagebuf, (size_t)page, (off_t)(i * (size_t)page)) != page) {
+                snprintf(why, whylen, "write: %s", errno ? strerror(errno) : "short write");
+                free(pagebuf);
+                return -1;
+            }
+        }
+        before[r] = prim_resident(view, len, page);
+        double t0 = host_now_ns();
+        int rc = 0;
+        if (flush)
+            rc = sync_file_range(fd, 0, (off_t)len,
+                                 SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                     SYNC_FILE_RANGE_WAIT_AFTER);
+        if (rc == 0 && flush)
+            rc = fdatasync(fd); /* the metadata sync_file_range leaves out */
+        if (rc == 0 && purge)
+            rc = posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_DONTNEED);
+        s[r] = host_now_ns() - t0;
+        after[r] = prim_resident(view, len, page);
+        if (rc != 0) {
+            snprintf(why, whylen, "%s: %s", flush ? "sync_file_range/fdatasync" : "posix_fadvise",
+                     strerror(errno));
+            free(pagebuf);
+            return -1;
+        }
+        for (size_t i = 0; i < npages; i++) {
+            uint8_t b = 0;
+            if (pread(fd, &b, 1, (off_t)(i * (size_t)page + 100)) != 1 ||
+                b != (uint8_t)((r + i + (unsigned)flush * 7 + (unsigned)purge * 13) & 0xff))
+                bad++;
+        }
+        /* Leave the pages clean for the next case. */
+        fdatasync(fd);
+    }
+    free(pagebuf);
+    host_measure_t *m = prim_add(p, label);
+    host_stat_of(s, reps, &m->ns);
+    host_stat_t b, a;
+    host_stat_of(before, reps, &b);
+    host_stat_of(after, reps, &a);
+    m->before = b.median;
+    m->after = a.median;
+    snprintf(m->count_name, sizeof m->count_name, "resident after");
+    m->count = a.median;
+    m->expected = expected;
+    return bad;
+}
+
+static void prim_flush_purge(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
+                             int tmpfs)
+{
+    p->name = "CcCoherencyFlushAndPurgeCache";
+    p->equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned np = o->max_pages ? (o->max_pages < 256 ? o->max_pages : 256) : 256;
+    size_t len = (size_t)np * (size_t)page;
+    char why[256];
+    int fd = prim_tmpfile(dir, len, why, sizeof why);
+    if (fd < 0) {
+        prim_unavailable(p, why, NULL);
+        return;
+    }
+    /* A read-only view of the file: mincore on it reports the page cache's residency. */
+    uint8_t *view = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    if (view == MAP_FAILED) {
+        prim_unavailable(p, "mmap of the file", strerror(errno));
+        close(fd);
+        return;
+    }
+    unsigned reps = prim_reps(o);
+    int bad = 0, rc;
+    /* tmpfs keeps every page whatever is asked: expect them all to stay. */
+    double purged = tmpfs ? (double)np : 0;
+    rc = prim_cc_case(p, fd, view, len, page, reps, 1, 1, "flush and purge", purged, why,
+                      sizeof why);
+    if (rc >= 0) {
+        bad += rc;
+        rc = prim_cc_case(p, fd, view, len, page, reps, 1, 0,
+                          "flush, no purge (CC_FLUSH_AND_PURGE_NO_PURGE)", np, why, sizeof why);
+    }
+    if (rc >= 0) {
+        bad += rc;
+        /* Dirty pages cannot be dropped: DONTNEED without the flush leaves most of them. */
+        rc = prim_cc_case(p, fd, view, len, page, reps, 0, 1, "purge without a flush", -1, why,
+                          sizeof why);
+    }
+    if (rc < 0) {
+        p->status = HOST_UNAVAILABLE;
+        snprintf(p->note, sizeof p->note, "%s", why);
+    } else if (bad + rc) {
+        p->status = HOST_FAILED;
+        snprintf(p->note, sizeof p->note, "%d pages read back wrong", bad + rc);
+    } else {
+        snprintf(p->note, sizeof p->note, "%u-page file; content read back right%s", np,
+                 tmpfs ? "; tmpfs: pages are never dropped" : "");
+    }
+    munmap(view, len);
+    close(fd);
+}
+
+int host_primitives(const host_prim_opts_t *o, host_prim_t out[HOST_NPRIMS])
+{
+    memset(out, 0, HOST_NPRIMS * sizeof *out);
+    prim_flush_icache(o, &out[0]);
+    prim_flush_write_buffers(o, &out[1]);
+    prim_invalidate_all(o, &out[2]);
+    char dir[4096], note[200];
+    int kind = host_pick_dir(o->dir, dir, sizeof dir, note, sizeof note);
+    if (kind < 0) {
+        out[3].name = "ZwFlushVirtualMemory";
+        out[3].equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+        prim_unavailable(&out[3], note, NULL);
+        out[4].name = "CcCoherencyFlushAndPurgeCache";
+        out[4].equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+        prim_unavailable(&out[4], note, NULL);
+    } else {
+        prim_flush_view(o, &out[3], dir, kind == 1);
+        prim_flush_purge(o, &out[4], dir, kind == 1);
+        if (kind == 1)
+            for (unsigned i = 3; i < 5; i++) {
+                size_t n = strlen(out[i].note);
+                snprintf(out[i].note + n, sizeof out[i].note - n, " (%s)", note);
+            }
+    }
+    int failed = 0;
+    for (unsigned i = 0; i < HOST_NPRIMS; i++)
+        failed += out[i].status == HOST_FAILED;
+    return failed;
+}

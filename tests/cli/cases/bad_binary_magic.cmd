@@ -1,0 +1,1 @@
+cohsim trace stats --format binary tests/fixtures/bad/junk.bin

@@ -1,0 +1,1 @@
+cohsim trace stats --format champsim tests/fixtures/bad/junk.bin

@@ -1,0 +1,1 @@
+cohsim trace stats tests/fixtures/bad/junk.bin

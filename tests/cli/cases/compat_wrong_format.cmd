@@ -1,0 +1,1 @@
+cohsim run --compat dinero tests/fixtures/reference/sort.lackey.xz

@@ -1,0 +1,1 @@
+cohsim run --preset x86-2 traces/examples/demo.trace --check

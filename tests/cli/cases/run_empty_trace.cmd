@@ -1,0 +1,2 @@
+: > $TMP/t
+cohsim run $TMP/t

@@ -1,0 +1,1 @@
+cohsim run $TMP/nosuch.trace

@@ -1,0 +1,1 @@
+cohsim run --frobnicate traces/examples/demo.trace

@@ -1,0 +1,1 @@
+cohsim trace stats tests/fixtures/reference/sort.din.xz

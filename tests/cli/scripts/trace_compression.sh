@@ -1,0 +1,43 @@
+# The same trace plain, gzip, xz and zstd reads alike (detected by magic bytes, not names); a
+# truncated or corrupt compressed file is an error naming the file and a byte offset, exit 2, and
+# --json leaves no file behind; convert to binary and back reproduces the records.
+set -eu
+cd "$TMP"
+xz -dc "$ROOT/tests/fixtures/reference/sort.xdin.xz" | head -20000 >t.xdin
+gzip -c t.xdin >t.gz.data
+xz -c t.xdin >t.xz.data
+zstd -q -c t.xdin >t.zst.data
+"$COHSIM" trace stats t.xdin | sed 1,2d >plain.txt
+for f in t.gz.data t.xz.data t.zst.data; do
+    "$COHSIM" trace stats "$f" | sed 1,2d >got.txt
+    cmp plain.txt got.txt || { echo "$f reads differently"; exit 1; }
+done
+"$COHSIM" trace stats t.zst.data | grep -q 'compression: zstd'
+for f in t.gz.data t.xz.data t.zst.data; do
+    size=$(wc -c <"$f")
+    head -c $((size / 2)) "$f" >cut.data
+    status=0
+    "$COHSIM" run --compat dinero --format xdin cut.data --json out.json >/dev/null 2>err.txt ||
+        status=$?
+    [ "$status" -eq 2 ] || { echo "truncated $f: exit $status, expected 2"; exit 1; }
+    grep -q 'cut.data' err.txt && grep -q 'byte' err.txt || { echo "$f: bad message:"; cat err.txt; exit 1; }
+    [ ! -e out.json ] || { echo "partial JSON left behind"; exit 1; }
+    cat err.txt
+done
+# Corrupt the middle of an xz stream.
+cp t.xz.data bad.data
+printf 'XXXXXXXXXXXXXXXX' | dd of=bad.data bs=1 seek=2000 conv=notrunc 2>/dev/null
+if "$COHSIM" trace stats bad.data >/dev/null 2>err.txt; then echo "corrupt xz accepted"; exit 1; fi
+grep -q 'bad.data' err.txt && grep -q 'xz' err.txt
+cat err.txt
+# Round trip through the binary format.
+"$COHSIM" trace convert t.xdin t.bin --to binary
+"$COHSIM" trace convert t.bin back.xdin --to xdin
+cmp t.xdin back.xdin
+"$COHSIM" trace stats t.bin | grep -q 'format     binary'
+# A truncated binary record.
+size=$(wc -c <t.bin)
+head -c $((size - 5)) t.bin >cut.bin
+if "$COHSIM" trace stats cut.bin >/dev/null 2>err.txt; then echo "truncated binary accepted"; exit 1; fi
+grep -q "cut.bin: byte $((size - 5 - 19))" err.txt && grep -q 'truncated' err.txt
+cat err.txt

@@ -1,0 +1,222 @@
+/* test_text_os.c: the text trace's directives and primitive arguments (traces/text_os.c). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "traces/trace.h"
+
+/* Write text to a fresh file and open it as a text trace. */
+static trace_t *open_text(const char *text, char *path)
+{
+    strcpy(path, "/tmp/cohsim-textos-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    char err[256];
+    trace_t *t = trace_open(path, "text", err, sizeof err);
+    cr_assert_not_null(t, "%s", err);
+    return t;
+}
+
+static void close_text(trace_t *t, const char *path)
+{
+    trace_close(t);
+    unlink(path);
+}
+
+/* The one record of a one-line trace. */
+static mem_req_t one(const char *text, char *name)
+{
+    char path[64];
+    trace_t *t = open_text(text, path);
+    mem_req_t r;
+    int rc = trace_next(t, &r);
+    cr_assert_eq(rc, 1, "%s: %s", text, rc < 0 ? trace_error(t) : "end");
+    name[0] = '\0'; /* the record's name lives in the trace: copy it before closing */
+    if (r.name) {
+        snprintf(name, 64, "%s", r.name);
+        r.name = name;
+    }
+    close_text(t, path);
+    return r;
+}
+
+/* The error a one-line trace gives: must fail, message must contain want. */
+static void bad(const char *text, const char *want)
+{
+    char path[64];
+    trace_t *t = open_text(text, path);
+    mem_req_t r;
+    cr_assert_eq(trace_next(t, &r), -1, "accepted: %s", text);
+    cr_assert(strstr(trace_error(t), want), "'%s' gave '%s', expected it to say '%s'", text,
+              trace_error(t), want);
+    cr_assert(strstr(trace_error(t), ":1:"), "no line number in '%s'", trace_error(t));
+    close_text(t, path);
+}
+
+Test(text_os, process_and_cpu_lists)
+{
+    char name[64];
+    mem_req_t r = one("process 1 cpus=0-3\n", name);
+    cr_assert_eq(r.op, OP_OS_PROCESS);
+    cr_assert_eq(r.arg[0], 1);
+    cr_assert_eq(r.arg[1], 0xf);
+    r = one("process 7 cpus=1,3,5-6\n", name);
+    cr_assert_eq(r.arg[0], 7);
+    cr_assert_eq(r.arg[1], 0x6a);
+    bad("process 0 cpus=1\n", "process id");
+    bad("process 1 cpus=3-1\n", "core list");
+    bad("process 1 cpus=64\n", "core list");
+    bad("process 1 cpus=1,\n", "core list");
+    bad("process 1\n", "process ID cpus=LIST");
+}
+
+Test(text_os, terminate_and_handle)
+{
+    char name[64];
+    mem_req_t r = one("terminate 4\n", name);
+    cr_assert_eq(r.op, OP_OS_TERMINATE);
+    cr_assert_eq(r.arg[0], 4);
+    r = one("handle 9 process=2 access=none\n", name);
+    cr_assert_eq(r.op, OP_OS_HANDLE);
+    cr_assert_eq(r.arg[0], 9);
+    cr_assert_eq(r.arg[1], 2);
+    cr_assert_eq(r.arg[2], 0);
+    r = one("handle 9 process=2\n", name);
+    cr_assert_eq(r.arg[2], 1);
+    bad("handle 9 process=2 access=some\n", "access=none");
+    bad("handle 9\n", "handle VALUE");
+    bad("terminate\n", "terminate PROCESS");
+}
+
+Test(text_os, file_map_lock_acquire_limit)
+{
+    char name[64];
+    mem_req_t r = one("file log.dat size=1M\n", name);
+    cr_assert_eq(r.op, OP_OS_FILE);
+    cr_assert_str_eq(r.name, "log.dat");
+    cr_assert_eq(r.arg[0], 1 << 20);
+    r = one("map 1 log.dat base=0x40000000 offset=4K length=256K\n", name);
+    cr_assert_eq(r.op, OP_OS_MAP);
+    cr_assert_eq(r.arg[0], 1);
+    cr_assert_str_eq(r.name, "log.dat");
+    cr_assert_eq(r.addr, 0x40000000);
+    cr_assert_eq(r.arg[1], 4096);
+    cr_assert_eq(r.arg[2], 256 << 10);
+    r = one("map 1 f base=0x1000\n", name);
+    cr_assert_eq(r.arg[1], 0);
+    cr_assert_eq(r.arg[2], 0); /* to the end of the file */
+    bad("map 1 f offset=0\n", "base=ADDR");
+    bad("map 1 f base=0x1000 length=0\n", "length");
+    bad("map 1 f base=0x1000 color=red\n", "unexpected 'color=red'");
+    r = one("lock log.dat page=3\n", name);
+    cr_assert_eq(r.op, OP_OS_LOCK);
+    cr_assert_eq(r.arg[0], 3);
+    r = one("unlock log.dat page=3\n", name);
+    cr_assert_eq(r.op, OP_OS_UNLOCK);
+    bad("lock log.dat 3\n", "lock FILE page=N");
+    r = one("acquire log.dat\n", name);
+    cr_assert_eq(r.op, OP_OS_ACQUIRE);
+    r = one("release log.dat\n", name);
+    cr_assert_eq(r.op, OP_OS_RELEASE);
+    cr_assert_str_eq(r.name, "log.dat");
+    bad("acquire\n", "acquire FILE");
+    r = one("limit io_pages=2\n", name);
+    cr_assert_eq(r.op, OP_OS_LIMIT);
+    cr_assert_eq(r.arg[0], 2);
+    bad("limit pages=2\n", "limit io_pages=N");
+    bad("file x\n", "file NAME size=SIZE");
+    bad("file x size=1T\n", "bad size");
+    bad("frobnicate 3\n", "bad line starting 'frobnicate'");
+}
+
+Test(text_os, expect_lines)
+{
+    char name[64];
+    mem_req_t r = one("expect disk log.dat 0x10 8 =7\n", name);
+    cr_assert_eq(r.op, OP_EXPECT_DISK);
+    cr_assert_str_eq(r.name, "log.dat");
+    cr_assert_eq(r.arg[0], 0x10);
+    cr_assert_eq(r.size, 8);
+    cr_assert_eq(r.value, 7);
+    cr_assert(r.flags & REQ_HAS_VALUE);
+    r = one("expect mem 0x40000010 4 =-1\n", name);
+    cr_assert_eq(r.op, OP_EXPECT_MEM);
+    cr_assert_eq(r.addr, 0x40000010);
+    cr_assert_eq(r.size, 4);
+    cr_assert_eq(r.value, UINT64_MAX);
+    bad("expect mem 0x10 3 =1\n", "1, 2, 4 or 8");
+    bad("expect mem 0x10 8 7\n", "=NUMBER");
+    bad("expect disk f 0 8\n", "expect disk FILE");
+    bad("expect cache 0\n", "expect disk");
+}
+
+Test(text_os, primitive_arguments)
+{
+    char name[64];
+    mem_req_t r = one("0 FlushInstructionCache 1 NULL 0\n", name);
+    cr_assert_eq(r.op, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(r.arg[0], 1);
+    cr_assert(r.flags & REQ_NULL_BASE);
+    r = one("2 FlushInstructionCache self 0x400000 4K\n", name);
+    cr_assert_eq(r.cpu, 2);
+    cr_assert_eq(r.arg[0], UINT64_MAX);
+    cr_assert_eq(r.addr, 0x400000);
+    cr_assert_eq(r.arg[1], 4096);
+    cr_assert_not(r.flags & REQ_NULL_BASE);
+    r = one("0 ZwFlushVirtualMemory -1 0x40000010 0\n", name);
+    cr_assert_eq(r.op, OP_ZW_FLUSH_VIRTUAL_MEMORY);
+    cr_assert_eq(r.arg[0], UINT64_MAX);
+    cr_assert_eq(r.addr, 0x40000010);
+    cr_assert_eq(r.arg[1], 0);
+    r = one("0 CcCoherencyFlushAndPurgeCache log.dat 0 8192 NO_PURGE\n", name);
+    cr_assert_eq(r.op, OP_CC_COHERENCY_FLUSH_AND_PURGE);
+    cr_assert_str_eq(r.name, "log.dat");
+    cr_assert_eq(r.addr, 0);
+    cr_assert_eq(r.arg[1], 8192);
+    cr_assert_eq(r.arg[2], 1);
+    r = one("1 CcCoherencyFlushAndPurgeCache log.dat NULL 0\n", name);
+    cr_assert(r.flags & REQ_NULL_BASE);
+    cr_assert_eq(r.arg[2], 0);
+    r = one("1 CcCoherencyFlushAndPurgeCache log.dat 4K 4K CC_FLUSH_AND_PURGE_NO_PURGE\n", name);
+    cr_assert_eq(r.addr, 4096);
+    cr_assert_eq(r.arg[2], 1);
+    r = one("0 FlushProcessWriteBuffers\n", name);
+    cr_assert_eq(r.op, OP_FLUSH_PROCESS_WRITE_BUFFERS);
+    r = one("3 KeInvalidateAllCaches\n", name);
+    cr_assert_eq(r.op, OP_KE_INVALIDATE_ALL_CACHES);
+    bad("0 FlushProcessWriteBuffers 1\n", "takes no arguments");
+    bad("0 KeInvalidateAllCaches x\n", "takes no arguments");
+    bad("0 FlushInstructionCache 1 NULL\n", "needs 3 arguments");
+    bad("0 FlushInstructionCache me NULL 0\n", "bad process handle");
+    bad("0 ZwFlushVirtualMemory 1 0x10 0 9\n", "unexpected '9'");
+    bad("0 ZwFlushVirtualMemory 1 zz 0\n", "bad base");
+    bad("0 ZwFlushVirtualMemory 1 0xffffffffffffff00 0x200\n", "wraps");
+    bad("0 CcCoherencyFlushAndPurgeCache f 0 8 PURGE_ALL\n", "bad flags");
+    bad("0 CcCoherencyFlushAndPurgeCache f 0 8 2\n", "bad flags");
+    bad("0 CcCoherencyFlushAndPurgeCache f 0\n", "needs at least 3");
+    bad("0 process 1 cpus=0\n", "is a directive");
+}
+
+Test(text_os, directives_are_detected_as_text)
+{
+    char err[256], path[64];
+    strcpy(path, "/tmp/cohsim-textos-XXXXXX");
+    int fd = mkstemp(path);
+    const char *text = "# set-up\nfile a size=4K\n0 load 0x10\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    trace_t *t = trace_open(path, NULL, err, sizeof err);
+    cr_assert_not_null(t, "%s", err);
+    cr_assert_str_eq(trace_format(t)->name, "text");
+    mem_req_t r;
+    cr_assert_eq(trace_next(t, &r), 1);
+    cr_assert_eq(r.op, OP_OS_FILE);
+    cr_assert_eq(trace_next(t, &r), 1);
+    cr_assert_eq(r.op, OP_LOAD);
+    cr_assert_eq(trace_next(t, &r), 0);
+    close_text(t, path);
+}

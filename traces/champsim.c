@@ -1,0 +1,99 @@
+/* champsim.c: ChampSim's instruction traces (usually xz-compressed): 64-byte records
+ * (struct input_instr in ChampSim's inc/trace_instruction.h), all little-endian:
+ *
+ *   0  u64 ip                     16 u64 destination_memory[2]
+ *   8  u8  is_branch              32 u64 source_memory[4]
+ *   9  u8  branch_taken
+ *   10 u8  destination_registers[2]
+ *   12 u8  source_registers[4]
+ *
+ * Each record becomes an ifetch of its ip, then a load per nonzero source address, then a store
+ * per nonzero destination address, in array order. ChampSim records no access sizes and works
+ * on whole lines, so every access is 1 byte (it touches exactly the line ChampSim would).
+ * State: the current record and how many of its accesses have been returned.
+ */
+#include <string.h>
+
+#include "traces/binary.h"
+#include "traces/trace.h"
+
+#define CHAMPSIM_RECORD 64u
+
+typedef struct champsim_state {
+    mem_req_t pending[7]; /* ifetch, up to 4 loads, up to 2 stores */
+    unsigned npending, next;
+} champsim_state_t;
+
+/* No magic: a plausible start is whole records whose branch bytes are 0 or 1 (taken only for a
+ * branch) with user-space instruction pointers, in content that is not text. */
+static int champsim_probe(const uint8_t *head, size_t len)
+{
+    if (len < CHAMPSIM_RECORD)
+        return 0;
+    size_t n = len / CHAMPSIM_RECORD;
+    if (n > 16)
+        n = 16;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *r = head + i * CHAMPSIM_RECORD;
+        uint64_t ip = binary_get64(r);
+        if (ip == 0 || (ip >> 56) != 0 || r[8] > 1 || r[9] > 1 || (r[9] && !r[8]))
+            return 0;
+    }
+    return 20;
+}
+
+static int champsim_next(trace_t *t, void *state, mem_req_t *r)
+{
+    champsim_state_t *st = state;
+    if (st->next < st->npending) {
+        *r = st->pending[st->next++];
+        return 1;
+    }
+    stream_t *s = trace_stream(t);
+    uint64_t at = stream_offset(s);
+    uint8_t b[CHAMPSIM_RECORD];
+    ssize_t n = stream_read(s, b, sizeof b);
+    if (n == 0)
+        return 0;
+    if (n < 0)
+        return trace_fail_at(t, at, "%s (ChampSim records are %u bytes)", stream_error(s),
+                             CHAMPSIM_RECORD);
+    if (b[8] > 1 || b[9] > 1)
+        return trace_fail_at(t, at + 8, "is_branch %u, branch_taken %u: expected 0 or 1", b[8],
+                             b[9]);
+    memset(st->pending, 0, sizeof st->pending);
+    st->npending = st->next = 0;
+    mem_req_t *p = &st->pending[st->npending++];
+    p->op = OP_IFETCH;
+    p->addr = binary_get64(b);
+    p->size = 1;
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t a = binary_get64(b + 32 + 8 * i);
+        if (a) {
+            p = &st->pending[st->npending++];
+            p->op = OP_LOAD;
+            p->addr = a;
+            p->size = 1;
+        }
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t a = binary_get64(b + 16 + 8 * i);
+        if (a) {
+            p = &st->pending[st->npending++];
+            p->op = OP_STORE;
+            p->addr = a;
+            p->size = 1;
+        }
+    }
+    *r = st->pending[st->next++];
+    return 1;
+}
+
+const trace_format_t trace_format_champsim = {
+    .name = "champsim",
+    .doc = "ChampSim 64-byte instruction records: an ifetch each, a load per source and a store per "
+           "destination address",
+    .probe = champsim_probe,
+    .state_size = sizeof(champsim_state_t),
+    .next = champsim_next,
+};

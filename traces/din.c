@@ -1,0 +1,110 @@
+/* din.c: Dinero IV's traditional din format (-informat d): one reference per line, `LABEL ADDR`.
+ *
+ *   0 1fff000d98     read        3 misc (counted apart, treated as a read)
+ *   1 1fff000d98     write       4 copy-back: write back every dirty line of every cache
+ *   2 401ab70        ifetch      5 invalidate: write back and drop every line
+ *
+ * ADDR is hexadecimal (0x optional). As Dinero IV does, the address is rounded down to a multiple
+ * of 4 and the access is 4 bytes, so no reference crosses a line. Fields after the address are
+ * ignored (Dinero ignores them too). The reader keeps no state beyond the stream's position.
+ */
+#include <string.h>
+
+#include "traces/fields.h"
+#include "traces/trace.h"
+
+static const op_t din_ops[6] = {OP_LOAD, OP_STORE, OP_IFETCH, OP_MISC, OP_COPYBACK, OP_INVALIDATE};
+
+/* 0 when line is a din reference, else -1; label and address out. */
+static int din_parse(char *line, int *label, uint64_t *addr, const char **bad)
+{
+    char *f[3];
+    int n = fields_split(line, f, 2);
+    if (n < 2) {
+        *bad = n == 0 ? "" : f[0];
+        return n == 0 ? -3 : -1;
+    }
+    if (strlen(f[0]) != 1 || f[0][0] < '0' || f[0][0] > '5') {
+        *bad = f[0];
+        return -1;
+    }
+    *label = f[0][0] - '0';
+    if (fields_hex(f[1], strlen(f[1]), addr) != 0) {
+        *bad = f[1];
+        return -2;
+    }
+    return 0;
+}
+
+static int din_probe(const uint8_t *head, size_t len)
+{
+    char line[256];
+    size_t pos = 0;
+    int good = 0;
+    while (pos < len && good < 8) {
+        const uint8_t *nl = memchr(head + pos, '\n', len - pos);
+        if (!nl)
+            break; /* the last line may be cut short by the probe window */
+        size_t n = (size_t)(nl - (head + pos));
+        if (n >= sizeof line)
+            return 0;
+        memcpy(line, head + pos, n);
+        line[n] = '\0';
+        if (n && line[n - 1] == '\r')
+            line[n - 1] = '\0';
+        pos += n + 1;
+        int label;
+        uint64_t addr;
+        const char *bad;
+        int rc = din_parse(line, &label, &addr, &bad);
+        if (rc == -3)
+            continue;
+        if (rc != 0)
+            return 0;
+        good++;
+    }
+    return good > 0 ? 60 : 0;
+}
+
+static int din_next(trace_t *t, void *state, mem_req_t *r)
+{
+    (void)state;
+    stream_t *s = trace_stream(t);
+    for (;;) {
+        size_t len;
+        char *line = (char *)stream_line(s, &len);
+        if (!line) {
+            const char *e = stream_error(s);
+            return e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
+        }
+        uint64_t lineno = stream_lineno(s);
+        int label;
+        uint64_t addr;
+        const char *bad = "";
+        int rc = din_parse(line, &label, &addr, &bad);
+        if (rc == -3)
+            continue;
+        if (rc == -1)
+            return trace_fail(t, lineno, "bad label '%s': expected 'LABEL ADDR' with LABEL 0 (read), "
+                                         "1 (write), 2 (ifetch), 3 (misc), 4 (copy-back) or 5 "
+                                         "(invalidate)",
+                              bad);
+        if (rc == -2)
+            return trace_fail(t, lineno, "bad address '%s': expected a hexadecimal address", bad);
+        memset(r, 0, sizeof *r);
+        r->op = (uint8_t)din_ops[label];
+        if (label < 4) {
+            r->addr = addr & ~(uint64_t)3;
+            r->size = 4;
+        }
+        return 1;
+    }
+}
+
+const trace_format_t trace_format_din = {
+    .name = "din",
+    .doc = "Dinero IV traditional din: `LABEL HEXADDR`, 0 read 1 write 2 ifetch 3 misc 4 copy-back "
+           "5 invalidate",
+    .probe = din_probe,
+    .next = din_next,
+};

@@ -1,0 +1,95 @@
+/* fields.h: small parsers for the line formats (din, xdin, lackey): fields split on blanks, hex
+ * and decimal numbers without a sign. Pure functions over the caller's line; no state. */
+#ifndef COHSIM_FIELDS_H
+#define COHSIM_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Split line in place into at most max fields separated by blanks; the count, or max + 1 when
+ * there are more. */
+static inline int fields_split(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return n;
+        if (n == max)
+            return max + 1;
+        f[n++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (*p)
+            *p++ = '\0';
+    }
+}
+
+static inline int fields_hexdigit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A hexadecimal number (an optional 0x prefix) of len bytes at s that fits 64 bits: 0, else -1. */
+static inline int fields_hex(const char *s, size_t len, uint64_t *out)
+{
+    if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        s += 2;
+        len -= 2;
+    }
+    if (len == 0)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        int d = fields_hexdigit((unsigned char)s[i]);
+        if (d < 0 || (v >> 60) != 0)
+            return -1;
+        v = (v << 4) | (uint64_t)d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* A decimal number of len bytes that fits 32 bits: 0, else -1. */
+static inline int fields_dec(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || len > 10)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The first line of head that is not empty (for probes): its start and length, 0 when none. */
+static inline size_t fields_first_line(const uint8_t *head, size_t len, size_t *start)
+{
+    size_t i = 0;
+    while (i < len && (head[i] == '\n' || head[i] == '\r'))
+        i++;
+    size_t j = i;
+    while (j < len && head[j] != '\n' && head[j] != '\r')
+        j++;
+    *start = i;
+    return j - i;
+}
+
+/* The largest access size a line format accepts (accesses wider than a cache line are legal in
+ * traces; the consumer decides what it can execute). */
+#define FIELDS_MAX_SIZE 4096u
+
+#endif

@@ -1,0 +1,190 @@
+/* writer.c: trace writers (see writer.h). One small function per format; the binary layout is
+ * binary.h's, so reader and writer cannot drift apart.
+ *
+ * State: the format, the output, and (for din, whose records carry no CPU) the first CPU seen, so
+ * that records of a second CPU are refused rather than merged.
+ */
+#include "traces/writer.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/binary.h"
+
+typedef struct writer_format {
+    const char *name;
+    int (*header)(trace_writer_t *w);
+    int (*put)(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen);
+} writer_format_t;
+
+struct trace_writer {
+    const writer_format_t *fmt;
+    FILE *out;
+    int cpu; /* -1 until the first record */
+};
+
+static int plain_args(const mem_req_t *r)
+{
+    return !r->name && !r->arg[0] && !r->arg[1] && !r->arg[2] && !r->arg[3];
+}
+
+static int binary_header(trace_writer_t *w)
+{
+    uint8_t h[BINARY_HEADER_SIZE] = {0};
+    memcpy(h, BINARY_MAGIC, 8);
+    binary_put16(h + 8, BINARY_VERSION);
+    binary_put16(h + 10, BINARY_RECORD_SIZE);
+    return fwrite(h, 1, sizeof h, w->out) == sizeof h ? 0 : -1;
+}
+
+static int binary_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    if (!plain_args(r)) {
+        snprintf(err, errlen, "%s has arguments the binary format cannot carry (write text)",
+                 op_name((op_t)r->op));
+        return -1;
+    }
+    uint8_t b[BINARY_RECORD_SIZE];
+    b[0] = r->op;
+    b[1] = (uint8_t)(r->flags & BINARY_FLAGS_KNOWN);
+    binary_put16(b + 2, r->cpu);
+    binary_put32(b + 4, r->size);
+    binary_put64(b + 8, r->addr);
+    binary_put64(b + 16, r->value);
+    return fwrite(b, 1, sizeof b, w->out) == sizeof b ? 0 : -1;
+}
+
+static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    op_class_t cls = op_class((op_t)r->op);
+    if (cls == OPC_MEM) {
+        if (r->size > 64 || (r->size & (r->size - 1)) || r->size == 0) {
+            snprintf(err, errlen, "a %u-byte %s cannot be written as text (sizes 1, 2, 4, ... 64)",
+                     r->size, op_name((op_t)r->op));
+            return -1;
+        }
+        int n = fprintf(w->out, "%u %s 0x%" PRIx64 " %u", r->cpu, op_name((op_t)r->op), r->addr,
+                        r->size);
+        /* An rmw that adds is written +N; = means exchange for an rmw and the value otherwise. */
+        if (n > 0 && (r->flags & REQ_HAS_VALUE))
+            n = fprintf(w->out, " %c%" PRIu64,
+                        r->op == OP_RMW && r->arg[0] == RMW_ADD ? '+' : '=', r->value);
+        if (n > 0 && (r->flags & REQ_MODIFY))
+            n = fprintf(w->out, " # modify");
+        return n > 0 && fputc('\n', w->out) != EOF ? 0 : -1;
+    }
+    if ((cls == OPC_SYNC || cls == OPC_CACHE) && plain_args(r))
+        return fprintf(w->out, "%u %s\n", r->cpu, op_name((op_t)r->op)) > 0 ? 0 : -1;
+    snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
+                          "by hand)", op_name((op_t)r->op));
+    return -1;
+}
+
+/* din and xdin carry one core: refuse a second. */
+static int one_cpu(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    if (w->cpu < 0)
+        w->cpu = r->cpu;
+    if (r->cpu != w->cpu) {
+        snprintf(err, errlen, "%s records carry no CPU: the trace has CPUs %d and %u", w->fmt->name,
+                 w->cpu, r->cpu);
+        return -1;
+    }
+    return 0;
+}
+
+static int din_label(const mem_req_t *r)
+{
+    switch ((op_t)r->op) {
+    case OP_LOAD: return 0;
+    case OP_STORE: return 1;
+    case OP_IFETCH: return 2;
+    case OP_MISC: return 3;
+    case OP_COPYBACK: return 4;
+    case OP_INVALIDATE: return 5;
+    default: return -1;
+    }
+}
+
+static int din_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    int label = din_label(r);
+    if (label < 0) {
+        snprintf(err, errlen, "%s has no din label (0-5: read, write, ifetch, misc, copy-back, "
+                              "invalidate)",
+                 op_name((op_t)r->op));
+        return -1;
+    }
+    if (one_cpu(w, r, err, errlen) != 0)
+        return -1;
+    return fprintf(w->out, "%d %" PRIx64 "\n", label, label < 4 ? r->addr : 0) > 0 ? 0 : -1;
+}
+
+static int xdin_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    int label = din_label(r);
+    if (label < 0) {
+        snprintf(err, errlen, "%s has no xdin label (r, w, i, m, c, v)", op_name((op_t)r->op));
+        return -1;
+    }
+    if (one_cpu(w, r, err, errlen) != 0)
+        return -1;
+    return fprintf(w->out, "%c %" PRIx64 " %x\n", "rwimcv"[label], r->addr, r->size) > 0 ? 0 : -1;
+}
+
+static const writer_format_t writer_formats[] = {
+    {"binary", binary_header, binary_put},
+    {"text", NULL, text_put},
+    {"din", NULL, din_put},
+    {"xdin", NULL, xdin_put},
+};
+
+const char *trace_writer_formats(void) { return "binary, text, din, xdin"; }
+
+trace_writer_t *trace_writer_open(const char *format, FILE *out, char *err, size_t errlen)
+{
+    const writer_format_t *fmt = NULL;
+    for (unsigned i = 0; i < sizeof writer_formats / sizeof writer_formats[0]; i++)
+        if (strcmp(writer_formats[i].name, format) == 0)
+            fmt = &writer_formats[i];
+    if (!fmt) {
+        snprintf(err, errlen, "cannot write format '%s': expected one of %s", format,
+                 trace_writer_formats());
+        return NULL;
+    }
+    trace_writer_t *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    w->fmt = fmt;
+    w->out = out;
+    w->cpu = -1;
+    if (fmt->header && fmt->header(w) != 0) {
+        snprintf(err, errlen, "write error: %s", strerror(errno));
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+int trace_writer_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (w->fmt->put(w, r, err, errlen) == 0)
+        return 0;
+    if (!err[0])
+        snprintf(err, errlen, "write error: %s", strerror(errno));
+    return -1;
+}
+
+int trace_writer_close(trace_writer_t *w, char *err, size_t errlen)
+{
+    int rc = fflush(w->out) == 0 && !ferror(w->out) ? 0 : -1;
+    if (rc)
+        snprintf(err, errlen, "write error: %s", strerror(errno));
+    free(w);
+    return rc;
+}
