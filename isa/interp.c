@@ -99,16 +99,70 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
     }
     case OP_FENCE:
         return 0;
-    default: /* a primitive */
-        out->arg[0] = reg[in->rs1];
-        out->arg[1] = reg[in->rs2];
-        out->arg[2] = reg[in->rs3];
-        out->arg[3] = (uint64_t)(uint32_t)in->imm;
-        out->addr = reg[in->rs2];
+    case OP_FLUSH_INSTRUCTION_CACHE:
+    case OP_ZW_FLUSH_VIRTUAL_MEMORY:
+        out->arg[0] = reg[in->rs1]; /* process handle */
+        out->addr = reg[in->rs2];   /* base */
+        out->arg[1] = reg[in->rs3]; /* size */
         if (in->rs2 == 0)
             out->flags |= REQ_NULL_BASE;
         return 0;
+    case OP_FLUSH_PROCESS_WRITE_BUFFERS:
+    case OP_KE_INVALIDATE_ALL_CACHES:
+        return 0;
+    case OP_CC_COHERENCY_FLUSH_AND_PURGE:
+        out->addr = reg[in->rs2];   /* offset */
+        out->arg[1] = reg[in->rs3]; /* length */
+        out->arg[2] = (uint64_t)(uint32_t)in->imm; /* flags */
+        if (in->rs2 == 0)
+            out->flags |= REQ_NULL_BASE;
+        return 0;
+    case OP_OS_PROCESS:
+        out->arg[0] = reg[in->rs1];
+        out->arg[1] = reg[in->rs2];
+        return 0;
+    case OP_OS_FILE:
+        out->arg[0] = reg[in->rs2];
+        return 0;
+    case OP_OS_MAP:
+        out->arg[0] = (uint64_t)(uint32_t)in->imm; /* process id */
+        out->addr = reg[in->rs2];
+        out->arg[1] = reg[in->rs3];
+        out->arg[2] = 0; /* to the end of the file */
+        return 0;
+    case OP_OS_ACQUIRE:
+    case OP_OS_RELEASE:
+        return 0;
+    default:
+        snprintf(err, errlen, "%s: no lowering for %s", info->name, op_name(info->mem_op));
+        return -1;
     }
+}
+
+/* Whether op names a file by the string at rs1. */
+static bool takes_name(op_t op)
+{
+    return op == OP_CC_COHERENCY_FLUSH_AND_PURGE || op == OP_OS_FILE || op == OP_OS_MAP ||
+           op == OP_OS_ACQUIRE || op == OP_OS_RELEASE;
+}
+
+/* The NUL-terminated string at addr in the image, copied into buf. 0, or -1. */
+static int image_string(const asm_program_t *img, uint64_t addr, char *buf, size_t len)
+{
+    for (size_t k = 0; img && k < img->nchunks; k++) {
+        const asm_chunk_t *c = &img->chunks[k];
+        if (addr < c->addr || addr >= c->addr + c->len)
+            continue;
+        size_t off = (size_t)(addr - c->addr), n = 0;
+        while (off + n < c->len && c->bytes[off + n] && n + 1 < len)
+            n++;
+        if (off + n >= c->len || c->bytes[off + n])
+            return -1; /* not terminated within the chunk, or too long */
+        memcpy(buf, c->bytes + off, n);
+        buf[n] = 0;
+        return 0;
+    }
+    return -1;
 }
 
 void isa_complete(const isa_insn_t *in, uint64_t *reg, uint64_t value)
@@ -183,6 +237,15 @@ int isa_core_next(void *opaque, mem_req_t *out)
                 c->failed = true;
                 c->phase = ISA_HALTED;
                 return -1;
+            }
+            if (takes_name((op_t)out->op)) {
+                uint64_t at = c->reg[c->cur.rs1];
+                if (image_string(c->image, at, c->name, sizeof c->name) != 0)
+                    return stop(c, "%s at pc 0x%llx: no NUL-terminated file name at 0x%llx in "
+                                   "the program's image",
+                                isa_info(c->cur.op)->name, (unsigned long long)c->pc,
+                                (unsigned long long)at);
+                out->name = c->name;
             }
             c->phase = ISA_WAIT;
             return 1;

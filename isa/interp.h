@@ -12,9 +12,11 @@
  * - xchgN / xaddN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] = RMW_XCHG (1) or
  *   RMW_ADD (0) (model/op.h); rd gets the old value the machine returns;
  * - fence: fence;
- * - primitives: arg[0..2] = (rs1, rs2, rs3) = (process or file, base or offset, size or length),
- *   addr = rs2, arg[3] = imm (flags of CcCoherencyFlushAndPurgeCache); register r0 as rs2 sets
- *   REQ_NULL_BASE; rd gets the result value.
+ * - primitives and OS set-up: the layout model/ops.def documents (FlushInstructionCache and
+ *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;
+ *   CcCoherencyFlushAndPurgeCache: name = the string at rs1, addr = rs2 offset, arg[1] = rs3,
+ *   arg[2] = imm flags; r0 as rs2 sets REQ_NULL_BASE); a file name is read from image, the
+ *   assembled program; rd gets the result value (1 success, 0 failure).
  * Accesses must be naturally aligned and pc a multiple of ISA_INSN_SIZE; a violation, an
  * undecodable word or a machine error stops the core with a message (isa_core_error).
  *
@@ -26,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "isa/asm.h"
 #include "isa/isa.h"
 #include "model/machine.h"
 
@@ -48,6 +51,8 @@ typedef struct isa_core {
     char assert_msg[160];  /* the first failed assert */
     bool failed;           /* stopped by an error: err says why */
     char err[200];
+    const asm_program_t *image; /* where file names are read (NULL: none) */
+    char name[128];        /* the current request's file name */
 } isa_core_t;
 
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);

@@ -460,7 +460,9 @@ static bool earlier(const event_t *a, const event_t *b)
 /* Take the next request for c from its source (per-core streams only). 1 got, 0 none, -1 error. */
 static int refill(machine_t *m, core_t *c)
 {
-    if (c->has_pending || c->source_done)
+    /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
+     * needs results (an interpreter) cannot say what comes next before it has. */
+    if (c->has_pending || c->source_done || c->has_waiting_req)
         return c->has_pending;
     const core_source_t *src = &m->sources[c->id];
     int r = src->next(src->opaque, &c->pending);

@@ -12,6 +12,7 @@
 
 #include "isa/asm.h"
 #include "isa/interp.h"
+#include "model/primitives.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
 
@@ -141,6 +142,13 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
         cli_error("exec: %s", err);
         return EXIT_USAGE;
     }
+    /* the OS layer executes the primitives and the set-up instructions */
+    prim_t *os = prim_attach(m, err, sizeof err);
+    if (!os) {
+        cli_error("exec: %s", err);
+        machine_destroy(m);
+        return EXIT_USAGE;
+    }
     isa_core_t *cores = calloc(ncores, sizeof *cores);
     core_source_t *src = calloc(ncores, sizeof *src);
     int status = EXIT_DONE;
@@ -173,6 +181,8 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
                       ec->max_insns);
         if (owner < 0)
             cores[cpu].phase = ISA_HALTED; /* no code: idle from the start */
+        else
+            cores[cpu].image = &progs[owner];
         src[cpu] = isa_core_source(&cores[cpu]);
     }
     int rc = machine_run(m, src, ncores, true);
@@ -251,6 +261,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
 out:
     free(cores);
     free(src);
+    prim_destroy(os);
     machine_destroy(m);
     return status;
 }

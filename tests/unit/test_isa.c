@@ -140,7 +140,8 @@ Test(isa, assembler_sections_labels_and_data)
 typedef struct flat {
     uint8_t mem[0x10000];
     unsigned nfetch, nload, nstore, nrmw, nfence, nprim;
-    mem_req_t last_prim;
+    mem_req_t fic, cc;
+    char cc_name[16];
 } flat_t;
 
 static uint64_t flat_read(const flat_t *f, uint64_t a, unsigned n)
@@ -185,7 +186,14 @@ static void flat_run(flat_t *f, isa_core_t *cores, unsigned n)
                 flat_write(f, r.addr, r.size, r.arg[0] == RMW_XCHG ? r.value : res.value + r.value);
                 break;
             case OP_FENCE: f->nfence++; break;
-            default: f->nprim++; f->last_prim = r; res.value = 1; break;
+            case OP_FLUSH_INSTRUCTION_CACHE: f->nprim++; f->fic = r; res.value = 1; break;
+            case OP_CC_COHERENCY_FLUSH_AND_PURGE:
+                f->nprim++;
+                f->cc = r;
+                snprintf(f->cc_name, sizeof f->cc_name, "%s", r.name ? r.name : "");
+                res.value = 1;
+                break;
+            default: f->nprim++; res.value = 1; break;
             }
             isa_core_done(&cores[i], &r, &res);
         }
@@ -280,16 +288,26 @@ Test(isa, interpreter_lowers_primitives_and_reports_errors)
     const char *src = "        li r1, 7\n"
                       "        li r3, 4096\n"
                       "        FlushInstructionCache r4, r1, r0, r3\n"
-                      "        CcCoherencyFlushAndPurgeCache r5, r1, r3, r3, 2\n"
+                      "        li r2, fname\n"
+                      "        CcCoherencyFlushAndPurgeCache r5, r2, r3, r3, 1\n"
                       "        FlushProcessWriteBuffers\n"
                       "        ld4 r6, [0x8002]\n"
-                      "        halt\n";
+                      "        halt\n"
+                      "fname:  .byte 'd', 'b', 0\n";
     asm_program_t p;
     load(&f, src, &p);
     isa_core_t c;
     isa_core_init(&c, 0, p.entry[0], 1000);
+    c.image = &p;
     flat_run(&f, &c, 1);
     cr_assert_eq(f.nprim, 3);
+    cr_assert_eq(f.fic.op, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(f.fic.arg[0], 7);
+    cr_assert_eq(f.fic.arg[1], 4096);
+    cr_assert(f.fic.flags & REQ_NULL_BASE);
+    cr_assert_str_eq(f.cc_name, "db");
+    cr_assert_eq(f.cc.addr, 4096);
+    cr_assert_eq(f.cc.arg[2], 1);
     cr_assert_eq(c.reg[4], 1);
     cr_assert_eq(c.reg[5], 1);
     cr_assert(c.failed);
