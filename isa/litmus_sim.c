@@ -7,6 +7,7 @@
 
 #include "isa/asm.h"
 #include "isa/interp.h"
+#include "model/primitives.h"
 
 /* Instructions each thread may execute: the skew loop plus a few per litmus instruction. */
 #define LITMUS_MAX_RETIRED 1000000u
@@ -65,6 +66,9 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
         break;
     case LITMUS_MFENCE:
         put(buf, len, off, "    fence\n");
+        break;
+    case LITMUS_FPWB:
+        put(buf, len, off, "    FlushProcessWriteBuffers\n");
         break;
     case LITMUS_XCHG:
         put(buf, len, off, "    xchg4 r%u, %s, r%u\n", isa_reg(s->reg), m, isa_reg(s->reg));
@@ -156,6 +160,13 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
         asm_free(&prog);
         return -1;
     }
+    /* the OS layer runs FlushProcessWriteBuffers (its implicit process 1 spans every core) */
+    prim_t *os = prim_attach(m, err, errlen);
+    if (!os) {
+        machine_destroy(m);
+        asm_free(&prog);
+        return -1;
+    }
     int rc = 0;
     for (size_t k = 0; k < p->nchunks && rc == 0; k++)
         if (machine_mem_write(m, p->chunks[k].addr, p->chunks[k].bytes, p->chunks[k].len) != 0)
@@ -171,6 +182,7 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
     if (rc != 0) {
         snprintf(err, errlen, "%s: cannot write the program into memory: %s", t->name,
                  machine_error(m));
+        prim_destroy(os);
         machine_destroy(m);
         asm_free(&prog);
         return -1;
@@ -194,6 +206,7 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
         else
             snprintf(err, errlen, "%s: the machine stopped (status %d): %s", t->name, rc,
                      why && *why ? why : "no reason given");
+        prim_destroy(os);
         machine_destroy(m);
         asm_free(&prog);
         return -1;
@@ -209,6 +222,7 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
                      (uint32_t)b[3] << 24;
         out->loc[i] = (int64_t)(int32_t)v;
     }
+    prim_destroy(os);
     machine_destroy(m);
     asm_free(&prog);
     return 0;
