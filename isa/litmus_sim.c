@@ -100,32 +100,106 @@ int litmus_lower(const litmus_test_t *t, const litmus_variation_t *var, char *bu
         put(buf, len, &off, "# [%s] at 0x%llx\n", t->locs[i],
             (unsigned long long)litmus_loc_addr(i));
     for (unsigned th = 0; th < t->nthreads; th++) {
-        const litmus_variation_t none = {0, 0, 0, 0, 0};
+        const litmus_variation_t none = {0};
         const litmus_variation_t *v = var ? &var[th] : &none;
         put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
             (unsigned long long)(LITMUS_CODE_BASE + (uint64_t)th * LITMUS_CODE_STRIDE));
+        if (v->skew)
+            put(buf, len, &off, "    # starts %u cycles late\n", v->skew);
         for (unsigned i = 0; i < t->nlocs; i++)
             if (v->preload >> i & 1)
-                put(buf, len, &off, "    ld4 r10, [0x%llx]    # preload [%s]\n",
-                    (unsigned long long)litmus_loc_addr(i), t->locs[i]);
+                put(buf, len, &off, "    # [%s] preloaded into this core's caches before the start\n",
+                    t->locs[i]);
         for (unsigned k = 0; k < v->prestores; k++)
             put(buf, len, &off, "    st8 [0x%llx], r0    # scratch store\n",
                 (unsigned long long)(LITMUS_SCRATCH_BASE + (uint64_t)th * LITMUS_CODE_STRIDE +
                                      (uint64_t)k * LITMUS_LOC_STRIDE));
-        if (v->skew)
-            put(buf, len, &off, "    li r9, %u    # start skew\np%u_skew:\n    addi r9, r9, -1\n"
-                                "    bne r9, r0, p%u_skew\n",
-                v->skew, th, th);
         for (unsigned k = 0; k < t->ninsns[th]; k++) {
-            if (v->pause && k > 0 && k == v->pause_before)
-                put(buf, len, &off, "    li r9, %u    # pause\np%u_pause:\n    addi r9, r9, -1\n"
-                                    "    bne r9, r0, p%u_pause\n",
-                    v->pause, th, th);
+            if (k > 0 && v->pause[k])
+                put(buf, len, &off, "    li r9, %u    # pause\np%u_pause%u:\n    addi r9, r9, -1\n"
+                                    "    bne r9, r0, p%u_pause%u\n",
+                    v->pause[k], th, k, th, k);
             lower_insn(t, &t->insns[th][k], buf, len, &off);
         }
         put(buf, len, &off, "    halt\n");
     }
     return (int)off;
+}
+
+void litmus_machine_config(const machine_config_t *cfg, machine_config_t *out)
+{
+    *out = *cfg;
+    cache_config_t *levels[] = {&out->l1i, &out->l1d, &out->l1, &out->l2, &out->llc};
+    for (unsigned i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        cache_config_t *c = levels[i];
+        uint64_t most = (uint64_t)LITMUS_MAX_SETS * c->assoc * c->line;
+        if (c->size > most)
+            c->size = most;
+    }
+}
+
+uint64_t litmus_miss_cycles(const machine_config_t *cfg)
+{
+    uint64_t c = cfg->l1.size ? cfg->l1.latency : cfg->l1d.latency;
+    if (cfg->l2.size)
+        c += cfg->l2.latency;
+    c += cfg->bus_latency + cfg->mem_latency;
+    if (cfg->llc.size)
+        c += cfg->llc.latency;
+    return c;
+}
+
+uint64_t litmus_loop_cycles(const machine_config_t *cfg)
+{
+    uint32_t fetch = cfg->l1.size ? cfg->l1.latency : cfg->l1i.size ? cfg->l1i.latency
+                                                                     : cfg->l1d.latency;
+    return 2 * (uint64_t)(fetch ? fetch : 1);
+}
+
+/* The warm-up, in one global issue order: every code line fetched by the core whose code it is,
+ * then each thread's preloaded locations read by its core. */
+typedef struct warm_src {
+    const asm_program_t *p;
+    const litmus_variation_t *var;
+    unsigned nthreads, nlocs;
+    size_t chunk;
+    uint64_t off; /* within the chunk, line-aligned from its first line */
+    unsigned line;
+    unsigned th, loc; /* the next preload to consider */
+} warm_src_t;
+
+static int warm_next(void *opaque, mem_req_t *out)
+{
+    warm_src_t *w = opaque;
+    memset(out, 0, sizeof *out);
+    while (w->chunk < w->p->nchunks) {
+        const asm_chunk_t *c = &w->p->chunks[w->chunk];
+        uint64_t a = (c->addr & ~(uint64_t)(w->line - 1)) + w->off;
+        if (a >= c->addr + c->len || a < LITMUS_CODE_BASE ||
+            (a - LITMUS_CODE_BASE) / LITMUS_CODE_STRIDE >= w->nthreads) {
+            w->chunk++;
+            w->off = 0;
+            continue;
+        }
+        w->off += w->line;
+        out->op = OP_IFETCH;
+        out->addr = a;
+        out->size = ISA_INSN_SIZE;
+        out->cpu = (uint16_t)((a - LITMUS_CODE_BASE) / LITMUS_CODE_STRIDE);
+        return 1;
+    }
+    for (; w->var && w->th < w->nthreads; w->th++, w->loc = 0)
+        while (w->loc < w->nlocs) {
+            unsigned i = w->loc++;
+            if (w->var[w->th].preload >> i & 1) {
+                out->op = OP_LOAD;
+                out->addr = litmus_loc_addr(i);
+                out->size = 4;
+                out->cpu = (uint16_t)w->th;
+                return 1;
+            }
+        }
+    return 0;
 }
 
 int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
@@ -137,12 +211,15 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
                  t->name, t->nthreads, cfg->cores, t->nthreads);
         return -1;
     }
-    for (unsigned th = 0; var && th < t->nthreads; th++)
-        if (var[th].prestores > LITMUS_MAX_PRESTORES || var[th].skew > LITMUS_MAX_SKEW ||
-            var[th].pause > LITMUS_MAX_SKEW) {
+    for (unsigned th = 0; var && th < t->nthreads; th++) {
+        bool bad = var[th].prestores > LITMUS_MAX_PRESTORES || var[th].skew > LITMUS_MAX_SKEW;
+        for (unsigned k = 0; k < LITMUS_MAX_INSNS; k++)
+            bad = bad || var[th].pause[k] > LITMUS_MAX_PAUSE;
+        if (bad) {
             snprintf(err, errlen, "%s: P%u: variation out of range", t->name, th);
             return -1;
         }
+    }
     char text[32768];
     int n = litmus_lower(t, var, text, sizeof text);
     if (n < 0 || (size_t)n >= sizeof text) {
@@ -155,7 +232,9 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
     if (asm_assemble(name, text, (size_t)n, LITMUS_CODE_BASE, 0, &prog, err, errlen) != 0)
         return -1;
     const asm_program_t *p = &prog;
-    machine_t *m = machine_create(cfg, err, errlen);
+    machine_config_t mc;
+    litmus_machine_config(cfg, &mc);
+    machine_t *m = machine_create(&mc, err, errlen);
     if (!m) {
         asm_free(&prog);
         return -1;
@@ -186,6 +265,23 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
         machine_destroy(m);
         asm_free(&prog);
         return -1;
+    }
+    if (rc == 0) {
+        warm_src_t w = {p, var, t->nthreads, t->nlocs, 0, 0,
+                        cfg->l1.size ? cfg->l1.line : cfg->l1d.line, 0, 0};
+        core_source_t ws = {warm_next, NULL, &w};
+        rc = machine_run(m, &ws, 1, false);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: the warm-up stopped (status %d): %s", t->name, rc,
+                     machine_error(m));
+            prim_destroy(os);
+            machine_destroy(m);
+            asm_free(&prog);
+            return -1;
+        }
+        uint64_t zero = machine_cycles(m);
+        for (unsigned th = 0; th < t->nthreads; th++)
+            machine_set_core_clock(m, th, zero + (var ? var[th].skew : 0));
     }
     isa_core_t cores[LITMUS_MAX_THREADS];
     core_source_t src[LITMUS_MAX_THREADS];

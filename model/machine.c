@@ -685,3 +685,9 @@ const cache_t *machine_l1d(const machine_t *m, unsigned cpu) { return m->core[cp
 const cache_t *machine_l2(const machine_t *m, unsigned cpu) { return m->core[cpu].l2; }
 const cache_t *machine_llc(const machine_t *m) { return m->llc; }
 const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->coh; }
+
+void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle)
+{
+    if (cpu < m->cfg.cores)
+        m->core[cpu].clock = max_u64(m->core[cpu].clock, cycle);
+}

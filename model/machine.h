@@ -188,4 +188,8 @@ const cache_t *machine_l2(const machine_t *m, unsigned cpu);
 const cache_t *machine_llc(const machine_t *m);
 const coherence_stats_t *machine_coherence_stats(const machine_t *m);
 
+/* Set cpu's clock before machine_run: the core issues nothing before that cycle (a litmus run's
+ * start skew). Never moves a clock backwards. */
+void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle);
+
 #endif

@@ -1,12 +1,29 @@
 /* cmd_litmus.c: `cohsim litmus`: run x86 litmus tests (herd format) on the simulated machine
  * many times with seeded jitter and start skews, and print the final states in herd's layout.
  *
- * Each run builds a fresh machine from the configuration with sim.seed = seed + run index and
- * draws its jitter bound, each thread's start skew (idle loop iterations, isa/litmus_sim.h) and
- * preloaded locations from a generator seeded by the seed; a test's result is therefore a pure function of its file, the options and the seed.
- * The histogram keeps every distinct final state (projected on what the condition names) in
- * herd's order; a state's line is `COUNT *>STATE` when the proposition holds in it, `COUNT :>STATE`
- * when not (litmus7's marks), so that removing the prefix gives herd's state line.
+ * How the runs explore (isa/litmus_explore.h has the why):
+ * - each run builds a machine from the configuration (caches cut to the sets a test can use,
+ *   isa/litmus_sim.h), fetches every thread's code and its preloaded locations into its caches,
+ *   then starts each core at a skew of its own, in cycles: 0..--skew, by default four times
+ *   the machine's miss latency (litmus_miss_cycles: 428 cycles on x86-4, so 0..1712), drawn at
+ *   one of four scales per run (skew, /2, /4, /8); a thread may pause (an idle loop of up to the
+ *   same scale) before an instruction; half the threads are busy: up to 4 scratch stores ahead
+ *   of the test's stores (each keeps them buffered for one miss) and a location preloaded one
+ *   time in four; the jitter bound is 0 in half the runs, else 0..--jitter;
+ * - until the condition's outcome is reached, half the runs mutate a run from a pool holding one
+ *   run per final state seen, the closer to the condition the likelier (--no-guide: none);
+ * - the default number of runs grows with the threads: 500 for two, 2500 for three, 12500 for
+ *   four (each thread adds a dimension to the timing space). With these, every condition of the
+ *   x86 suite that herd observes Sometimes is reached at the default seed, n1 and n2 included,
+ *   and the whole suite takes about 6 s (tests/cli/scripts/litmus_conformance.sh runs it).
+ * None of this changes what the machine allows: a run is an ordinary run of a TSO machine, so a
+ * forbidden outcome stays unreachable whatever the seed, skew or jitter.
+ *
+ * A test's result is a pure function of its file, the options and the seed (run r's machine has
+ * sim.seed = seed + r). The histogram keeps every distinct final state (projected on what the
+ * condition names) in herd's order; a state's line is `COUNT *>STATE` when the proposition holds
+ * in it, `COUNT :>STATE` when not (litmus7's marks), so that removing the prefix gives herd's
+ * state line. Counts are not frequencies on any hardware: the search favours the condition.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -14,28 +31,29 @@
 #include <string.h>
 
 #include "isa/litmus.h"
+#include "isa/litmus_explore.h"
 #include "isa/litmus_sim.h"
-#include "model/rng.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
 
-#define LITMUS_DEFAULT_RUNS 300
 #define LITMUS_DEFAULT_JITTER 24
-#define LITMUS_DEFAULT_SKEW 24
 #define LITMUS_STATE_TEXT 512
 
 static const cli_opt_t litmus_opts[] = {
     CLI_MACHINE_OPTS,
-    {"runs", 'n', "N", "runs per test (default 300)"},
+    {"runs", 'n', "N", "runs per test (default 500 for two threads, 5 times as many for "
+                         "each thread more)"},
     {"model", 'm', "tso|sc", "tso: store buffers as the preset says (default); sc: no store "
                              "buffer, every store performs before the next instruction"},
     {"jitter", 'j', "CYCLES", "largest latency jitter: each run draws sim.jitter from 0..CYCLES "
                               "(default 24)"},
-    {"skew", 0, "N", "largest start skew, and pause between two instructions, in idle-loop "
-                     "iterations; half the runs start all threads together (default 24)"},
+    {"skew", 0, "CYCLES", "largest start skew, and pause between two instructions, in cycles "
+                          "(default: four times the machine's miss latency)"},
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
-    {"no-preload", 0, NULL, "do not warm a random subset of each thread's locations, nor fill "
-                            "its store buffer with 0-2 scratch stores, before the test"},
+    {"no-guide", 0, NULL, "draw every run's timing at random; by default, until the condition is "
+                          "reached, half the runs mutate the runs that came closest to it"},
+    {"no-preload", 0, NULL, "do not preload locations into a thread's caches, nor fill its "
+                            "store buffer with scratch stores, before the test"},
     {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
     {0},
 };
@@ -55,10 +73,11 @@ typedef struct litmus_cli {
     unsigned long runs;
     bool sc;
     long jitter;
-    unsigned long skew;
+    long skew; /* cycles; -1: litmus_default_skew */
     const char *json;
     bool show_asm;
     bool preload;
+    bool guided;
 } litmus_cli_t;
 
 static int parse_ulong(const char *opt, const char *arg, unsigned long max, unsigned long *out)
@@ -98,10 +117,13 @@ static int litmus_option(void *ctx, const cli_opt_t *opt, const char *arg)
             return -1;
         lc->jitter = (long)v;
     } else if (strcmp(opt->name, "skew") == 0) {
-        if (parse_ulong("skew", arg, 1000000ul, &lc->skew))
+        if (parse_ulong("skew", arg, LITMUS_MAX_SKEW, &v))
             return -1;
+        lc->skew = (long)v;
     } else if (strcmp(opt->name, "json") == 0) {
         lc->json = arg;
+    } else if (strcmp(opt->name, "no-guide") == 0) {
+        lc->guided = false;
     } else if (strcmp(opt->name, "no-preload") == 0) {
         lc->preload = false;
     } else if (strcmp(opt->name, "show-asm") == 0) {
@@ -148,6 +170,31 @@ static int hist_cmp(const void *a, const void *b)
     return strcmp(((const hist_entry_t *)a)->text, ((const hist_entry_t *)b)->text);
 }
 
+/* The histogram of one test's runs. */
+typedef struct tally {
+    const litmus_test_t *t;
+    hist_t h;
+    uint64_t pos, neg;
+    bool oom;
+} tally_t;
+
+static int tally_run(void *ctx, const litmus_state_t *s)
+{
+    tally_t *tl = ctx;
+    bool holds = litmus_prop_holds(tl->t, s);
+    char text[LITMUS_STATE_TEXT];
+    litmus_state_format(tl->t, s, text, sizeof text);
+    if (hist_add(&tl->h, text, holds) != 0) {
+        tl->oom = true;
+        return 1;
+    }
+    if (holds)
+        tl->pos++;
+    else
+        tl->neg++;
+    return 0;
+}
+
 /* Run one test and print its block; fills j (when not NULL) with the same. Returns the exit
  * status for this test (0, 1 or 2). */
 static int run_test(const litmus_cli_t *lc, const char *path, const machine_config_t *base,
@@ -175,53 +222,22 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
     machine_config_t cfg = *base;
     if (lc->sc)
         cfg.sb_entries = 0;
-    rng_t skews;
-    rng_seed(&skews, base->seed);
-    hist_t h = {0};
-    uint64_t pos = 0, neg = 0;
+    litmus_explore_opts_t eo = {
+        .runs = lc->runs ? lc->runs : litmus_default_runs(t->nthreads), .seed = base->seed, .jitter = (uint32_t)lc->jitter,
+        .skew = lc->skew >= 0 ? (uint32_t)lc->skew : litmus_default_skew(&cfg),
+        .vary_cache = lc->preload, .guided = lc->guided};
+    tally_t tl = {t, {0}, 0, 0, false};
     int status = EXIT_DONE;
-    for (unsigned long r = 0; r < lc->runs; r++) {
-        /* Half the runs start every thread together (outcomes that need the threads within a
-         * store buffer's drain time of each other), half with random skews; the jitter bound
-         * is drawn per run too, so some runs are exactly aligned and others spread. */
-        litmus_variation_t var[LITMUS_MAX_THREADS];
-        memset(var, 0, sizeof var);
-        bool spread = rng_below(&skews, 2) == 1;
-        for (unsigned th = 0; th < t->nthreads; th++) {
-            litmus_variation_t *v = &var[th];
-            if (lc->preload) {
-                v->preload = rng_next(&skews) & ((1u << t->nlocs) - 1);
-                v->prestores = rng_below(&skews, 5);
-            }
-            if (spread && lc->skew) {
-                v->skew = rng_below(&skews, (uint32_t)lc->skew + 1);
-                if (t->ninsns[th] > 1 && rng_below(&skews, 2)) {
-                    v->pause_before = 1 + rng_below(&skews, t->ninsns[th] - 1);
-                    v->pause = rng_below(&skews, (uint32_t)lc->skew + 1);
-                }
-            }
-        }
-        cfg.jitter = lc->jitter ? rng_below(&skews, (uint32_t)lc->jitter + 1) : 0;
-        cfg.seed = base->seed + r;
-        litmus_state_t s;
-        if (litmus_run_once(t, &cfg, var, &s, err, errlen) != 0) {
-            cli_error("%s: run %lu: %s", path, r, err);
-            status = EXIT_USAGE;
-            break;
-        }
-        bool holds = litmus_prop_holds(t, &s);
-        char text[LITMUS_STATE_TEXT];
-        litmus_state_format(t, &s, text, sizeof text);
-        if (hist_add(&h, text, holds) != 0) {
+    int rc = litmus_explore(t, &cfg, &eo, tally_run, &tl, err, errlen);
+    if (rc != 0) {
+        if (tl.oom)
             cli_error("out of memory");
-            status = EXIT_USAGE;
-            break;
-        }
-        if (holds)
-            pos++;
         else
-            neg++;
+            cli_error("%s: %s", path, err);
+        status = EXIT_USAGE;
     }
+    hist_t h = tl.h;
+    uint64_t pos = tl.pos, neg = tl.neg;
     if (status == EXIT_DONE) {
         qsort(h.e, h.n, sizeof h.e[0], hist_cmp);
         bool ok = litmus_validated(t, pos, neg);
@@ -246,6 +262,7 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
             cJSON_AddStringToObject(jt, "test", t->name);
             cJSON_AddStringToObject(jt, "file", path);
             cJSON_AddStringToObject(jt, "kind", litmus_kind_name(t));
+            cJSON_AddNumberToObject(jt, "runs", (double)eo.runs);
             cJSON *js = cJSON_AddArrayToObject(jt, "states");
             for (size_t i = 0; i < h.n; i++) {
                 cJSON *e = cJSON_CreateObject();
@@ -271,8 +288,8 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
 
 int cmd_litmus(int argc, char **argv)
 {
-    litmus_cli_t lc = {.runs = LITMUS_DEFAULT_RUNS, .jitter = LITMUS_DEFAULT_JITTER,
-                       .skew = LITMUS_DEFAULT_SKEW, .preload = true};
+    litmus_cli_t lc = {.runs = 0, .jitter = LITMUS_DEFAULT_JITTER,
+                       .skew = -1, .preload = true, .guided = true};
     int first;
     int rc = cli_parse(&litmus_spec, argc, argv, litmus_option, &lc, &first);
     if (rc != 0) {
@@ -293,10 +310,12 @@ int cmd_litmus(int argc, char **argv)
     if (lc.json) {
         root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "model", lc.sc ? "sc" : "tso");
-        cJSON_AddNumberToObject(root, "runs", (double)lc.runs);
+        if (lc.runs)
+            cJSON_AddNumberToObject(root, "runs", (double)lc.runs);
         cJSON_AddNumberToObject(root, "seed", (double)cfg.seed);
         cJSON_AddNumberToObject(root, "jitter", (double)lc.jitter);
-        cJSON_AddNumberToObject(root, "skew", (double)lc.skew);
+        cJSON_AddNumberToObject(root, "skew",
+                                (double)(lc.skew >= 0 ? (uint32_t)lc.skew : litmus_default_skew(&cfg)));
         jtests = cJSON_AddArrayToObject(root, "tests");
     }
     int status = EXIT_DONE;
