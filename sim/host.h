@@ -80,6 +80,7 @@ typedef struct host_measure {
     double expected;      /* what the case should count; < 0 when nothing is expected */
     char count_note[96];
     double before, after; /* residency cases: resident pages before and after (else -1) */
+    double bytes;         /* bytes the case rewrote or flushed per operation (else -1) */
 } host_measure_t;
 
 typedef struct host_prim {

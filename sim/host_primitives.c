@@ -43,7 +43,7 @@ static host_measure_t *prim_add(host_prim_t *p, const char *label)
     memset(m, 0, sizeof *m);
     snprintf(m->label, sizeof m->label, "%s", label);
     m->expected = -1;
-    m->before = m->after = -1;
+    m->before = m->after = m->bytes = -1;
     return m;
 }
 
@@ -136,6 +136,7 @@ static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
     }
     m = prim_add(p, "rewrite + clear_cache + call");
     host_stat_of(s, reps, &m->ns);
+    m->bytes = (double)len;
     snprintf(m->count_name, sizeof m->count_name, "stale runs");
     m->count = wrong;
     m->expected = 0;
@@ -363,6 +364,7 @@ static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
     host_stat_of(flush, reps, &m->ns);
     snprintf(m->count_name, sizeof m->count_name, "lines");
     m->count = m->expected = (double)(len / 64);
+    m->bytes = (double)len;
     m = prim_add(p, "reload after the flush");
     host_stat_of(cold, reps, &m->ns);
     m = prim_add(p, "reload, caches warm");
