@@ -5,11 +5,18 @@
  * - geometry (size, assoc, line) per level from sysfs; a level's size is cut to the largest
  *   working set whose latency is still nearer that level's than the next one's, when the
  *   staircase shows the step earlier than sysfs says (a VM's share of a shared L3);
- * - measured load-to-use times: level 1 is the median of the sets that fit in half of it; each
- *   further level is the set twice the previous level's size (where the previous level misses
- *   on every load of the cyclic chase); memory is the median of the sets at least 4 times the
- *   last level. The model adds latencies down the hierarchy (an L2 hit costs l1d + l2, a
- *   memory access l1d + l2 + bus + llc + memory), so each key gets its level's increment;
+ * - measured load-to-use times, each a plateau's median: level 1 over the sets that fit in a
+ *   quarter of it (half when none does), each further level over the sets from twice the level
+ *   above (where that one misses on every load of the cyclic chase) to a quarter of its own size,
+ *   memory over the sets at least 4 times the last level. The model adds latencies down the
+ *   hierarchy (an L2 hit costs l1d + l2, a memory access l1d + l2 + bus + llc + memory), so
+ *   each key gets its level's increment;
+ * - then each data level's ways (its sets kept) and replacement, LRU or random, are fitted to the
+ *   staircase by running the model's own chase (sim/stair_model.c, pages placed at random as the
+ *   host's are) over the sets around that level and keeping the choice closest to the host (sum
+ *   of |ln(model/host)|); the host steps earlier and more gradually than an LRU cache of the
+ *   sysfs size would (other data shares the L1, pages collide in the physically indexed levels,
+ *   the replacement is not LRU), and the fit is written as a comment beside the level;
  * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
  *   machine.clock_mhz, so that compare converts back with the same clock);
  * - ipi: the extra cost of membarrier with a second running thread is one IPI round trip; a
@@ -19,13 +26,17 @@
  * written; it is written whole or not at all.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "model/repl.h"
+
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/compare.h"
 #include "sim/host.h"
 #include "sim/host_cmd.h"
 
@@ -83,6 +94,99 @@ typedef struct level {
     uint64_t size; /* effective */
     double ns;
 } level_t;
+
+/* The cache config of section sec in mc. */
+static cache_config_t *level_config(machine_config_t *mc, const char *sec)
+{
+    return strcmp(sec, "l1d") == 0 ? &mc->l1d : strcmp(sec, "l1") == 0 ? &mc->l1
+           : strcmp(sec, "l2") == 0 ? &mc->l2 : &mc->llc;
+}
+
+/* How far the model's staircase is from the host's over the points in (lo, hi]: the sum of
+ * |ln(model / host)|; -1 with err when a model run failed. */
+static double fit_score(const machine_config_t *mc, const host_stair_point_t *pts, unsigned np,
+                        uint64_t lo, uint64_t hi, double mhz, uint64_t min_loads, char *err,
+                        size_t errlen)
+{
+    double score = 0;
+    for (unsigned i = 0; i < np; i++) {
+        if (pts[i].bytes <= lo || pts[i].bytes > hi || pts[i].ns.median <= 0)
+            continue;
+        double cyc = stair_model_chase(mc, pts[i].bytes, min_loads, err, errlen);
+        if (cyc < 0)
+            return -1;
+        score += fabs(log(cyc * 1000.0 / mhz / pts[i].ns.median));
+    }
+    return score;
+}
+
+/* Fit each level's ways (its sets kept: the capacity the chase sees) and replacement to the
+ * staircase around it: level k is scored on the working sets above the level before it and up
+ * to twice its size (beyond, it misses on nearly every load whatever it is), with the levels
+ * before it already fitted. Candidates: all ways down to
+ * half of them in eighths, LRU or random. The choice and its score go into ini as comments and
+ * into cfg. 0, or -1 with err. */
+static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *secs, unsigned nd,
+                      const host_stair_point_t *pts, unsigned np, int quick, FILE *ini, char *err,
+                      size_t errlen)
+{
+    static const char *const repls[2] = {"lru", "random"};
+    const char *clk = config_get(cfg, "machine", "clock_mhz");
+    double mhz = clk ? strtod(clk, NULL) : 0;
+    uint64_t min_loads = quick ? 20000 : 50000, lo = 0;
+    if (mhz <= 0)
+        return 0;
+    for (unsigned k = 0; k < nd; k++) {
+        cache_config_t *cc = level_config(mc, secs[k]);
+        uint32_t assoc = cc->assoc, sets = (uint32_t)(cc->size / ((uint64_t)assoc * cc->line));
+        uint64_t hi = cc->size * 2;
+        double base = fit_score(mc, pts, np, lo, hi, mhz, min_loads, err, errlen);
+        if (base < 0)
+            return -1;
+        cache_config_t best = *cc;
+        double best_score = base;
+        uint32_t tried = 0;
+        for (unsigned e = 8; e >= 4; e--) {
+            uint32_t ways = (assoc * e + 7) / 8;
+            if (ways < 1 || ways == tried)
+                continue;
+            tried = ways;
+            for (unsigned r = 0; r < 2; r++) {
+                cache_config_t cand = *cc;
+                cand.assoc = ways;
+                cand.size = (uint64_t)sets * ways * cc->line;
+                cand.repl = repl_lookup(repls[r]);
+                if (cache_config_check(&cand, err, errlen) != 0)
+                    continue;
+                *cc = cand;
+                double sc = fit_score(mc, pts, np, lo, hi, mhz, min_loads, err, errlen);
+                if (sc < 0)
+                    return -1;
+                /* a change must gain more than rounding noise to be kept */
+                if (sc < best_score - 0.01) {
+                    best = cand;
+                    best_score = sc;
+                }
+            }
+        }
+        *cc = best;
+        fprintf(ini, "# fit %s: %u of %u ways (%llu KiB), %s replacement: sum |ln(model/host)| "
+                     "%.2f over the sets of %llu..%llu KiB (%.2f as measured, LRU)\n",
+                secs[k], best.assoc, assoc, (unsigned long long)(best.size >> 10),
+                best.repl->name, best_score, (unsigned long long)(lo >> 10),
+                (unsigned long long)(hi >> 10), base);
+        char v[32];
+        snprintf(v, sizeof v, "%u", best.assoc);
+        if (config_set(cfg, secs[k], "assoc", v, "calibrate", err, errlen) != 0)
+            return -1;
+        snprintf(v, sizeof v, "%lluK", (unsigned long long)(best.size >> 10));
+        if (config_set(cfg, secs[k], "size", v, "calibrate", err, errlen) != 0 ||
+            config_set(cfg, secs[k], "repl", best.repl->name, "calibrate", err, errlen) != 0)
+            return -1;
+        lo = cc->size;
+    }
+    return 0;
+}
 
 /* Append text to a growing buffer (open_memstream). */
 #define EMIT(...) fprintf(ini, __VA_ARGS__)
@@ -170,6 +274,21 @@ int cmd_calibrate(int argc, char **argv)
                   (unsigned long long)pts[0].bytes, (unsigned long long)pts[np - 1].bytes);
         return EXIT_USAGE;
     }
+    /* Each level's latency is the median of its plateau: the sets that fit in a quarter of it
+     * (half when no point does) and exceed twice the level above, where the level above misses
+     * on every load of the chase and this one rarely does; memory's, of the sets at least four
+     * times the last level. */
+    for (unsigned k = 0; k < nd; k++) {
+        uint64_t lo = k ? lv[k - 1].size * 2 : 0;
+        double v = stair_median(pts, (unsigned)np, lo, lv[k].size / 4);
+        if (v < 0)
+            v = stair_median(pts, (unsigned)np, lo, lv[k].size / 2);
+        if (v > 0)
+            lv[k].ns = v;
+    }
+    double mem_plateau = stair_median(pts, (unsigned)np, lv[nd - 1].size * 4, UINT64_MAX);
+    if (mem_plateau > 0)
+        mem_ns = mem_plateau;
     /* The latency a level is missing (a staircase too short for it) comes from its neighbours. */
     for (unsigned k = 1; k < nd; k++)
         if (lv[k].ns < 0)
@@ -325,6 +444,16 @@ int cmd_calibrate(int argc, char **argv)
         bad = 1;
     if (bad) {
         cli_error("calibrate: the measured preset is not valid: %s", err);
+        config_free(cfg);
+        fclose(ini);
+        free(text);
+        return EXIT_USAGE;
+    }
+    const char *secs[3];
+    for (unsigned k = 0; k < nd; k++)
+        secs[k] = names[k == 0 ? 0 : nd == 2 ? nn - 1 : k];
+    if (fit_levels(&mc, cfg, secs, nd, pts, (unsigned)np, cx.h.quick, ini, err, sizeof err) != 0) {
+        cli_error("calibrate: %s", err);
         config_free(cfg);
         fclose(ini);
         free(text);

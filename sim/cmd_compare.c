@@ -1,10 +1,10 @@
 /* cmd_compare.c: `cohsim compare`: the model and this host on the same work, side by side.
  *
  * Staircase: the same random cyclic pointer chase (one pointer per 64-byte line, Sattolo order)
- * runs on the host and as dependent loads through the configured machine (a core source that
- * issues the next load only when the previous one is done); model ns = cycles * 1000 /
- * clock_mhz, clock_mhz from machine.clock_mhz (calibrate writes it) or else the host's
- * time-stamp counter. Error = (model - host) / host.
+ * runs on the host and as dependent loads through the configured machine, its pages placed at
+ * random as the host's are (sim/stair_model.c); model ns = cycles * 1000 / clock_mhz,
+ * clock_mhz from machine.clock_mhz (calibrate writes it) or else the host's time-stamp counter.
+ * Error = (model - host) / host.
  * Primitives: the host's cases (host_primitives.c) replayed on the model (compare_prims.c): cost
  * per operation side by side, and the counted work (stale fetches, refetched lines, IPIs, lines
  * to memory, pages written, resident pages) compared exactly; counts_agree is true when at
@@ -60,12 +60,15 @@ typedef struct compare_ctx {
     machine_opts_t mo;
     host_run_opts_t h;
     const char *json, *html, *litmus_dir;
+    const char *config_path; /* --config: calibrate's staircase is read from its comments */
     uint64_t litmus_runs;
 } compare_ctx_t;
 
 static int compare_option(void *ctx, const cli_opt_t *opt, const char *arg)
 {
     compare_ctx_t *c = ctx;
+    if (strcmp(opt->name, "config") == 0)
+        c->config_path = arg;
     int h = machine_opts_handle(&c->mo, opt, arg, "x86-2");
     if (h != 0)
         return h < 0 ? -1 : 0;
@@ -89,95 +92,12 @@ static int compare_option(void *ctx, const cli_opt_t *opt, const char *arg)
     return 0;
 }
 
-/* ---- the model's staircase ------------------------------------------------------------------ */
-
-typedef struct chase_src {
-    const uint32_t *next; /* next[line]: the line loaded after line */
-    uint64_t base;
-    uint32_t line;        /* the line of the next load */
-    uint64_t issued, warm, total;
-    uint64_t t_start, t_end; /* cycles: first measured load issued, last one done */
-} chase_src_t;
-
-static int chase_next(void *opaque, mem_req_t *out)
-{
-    chase_src_t *s = opaque;
-    if (s->issued == s->total)
-        return 0;
-    memset(out, 0, sizeof *out);
-    out->op = OP_LOAD;
-    out->size = 8;
-    out->addr = s->base + (uint64_t)s->line * 64;
-    s->line = s->next[s->line];
-    s->issued++;
-    return 1;
-}
-
-static int chase_done(void *opaque, const mem_req_t *req, const req_result_t *res)
-{
-    chase_src_t *s = opaque;
-    (void)req;
-    if (s->issued == s->warm + 1)
-        s->t_start = res->issued;
-    s->t_end = res->done;
-    return 0;
-}
-
-static uint64_t cmp_rand(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 2685821657736338717ull;
-}
-
-/* Cycles per dependent load over a working set of bytes, on a fresh machine; -1 on error. */
-static double model_chase(const machine_config_t *cfg, uint64_t bytes, uint64_t min_loads,
-                          char *err, size_t errlen)
-{
-    uint32_t lines = (uint32_t)(bytes / 64);
-    uint32_t *perm = malloc((size_t)lines * sizeof *perm), *next = malloc((size_t)lines * sizeof *next);
-    machine_t *m = NULL;
-    double r = -1;
-    if (!perm || !next) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    uint64_t rng = 0x9e3779b97f4a7c15ull;
-    for (uint32_t i = 0; i < lines; i++)
-        perm[i] = i;
-    for (uint32_t i = lines - 1; i > 0; i--) {
-        uint32_t j = (uint32_t)(cmp_rand(&rng) % i), t = perm[i];
-        perm[i] = perm[j], perm[j] = t;
-    }
-    /* Sattolo's permutation read as a cycle: line i is followed by perm[i]. */
-    for (uint32_t i = 0; i < lines; i++)
-        next[i] = perm[i];
-    m = machine_create(cfg, err, errlen);
-    if (!m)
-        goto out;
-    uint64_t loads = (uint64_t)lines * 2 > min_loads ? (uint64_t)lines * 2 : min_loads;
-    /* Two warm laps: a cache that holds the set then hits on every load. */
-    chase_src_t s = {next, 1ull << 32, 0, 0, (uint64_t)lines * 2, (uint64_t)lines * 2 + loads, 0, 0};
-    core_source_t src = {chase_next, chase_done, &s};
-    int rc = machine_run(m, &src, 1, true);
-    if (rc != 0) {
-        snprintf(err, errlen, "model run failed (%d): %s", rc, machine_error(m));
-        goto out;
-    }
-    r = (double)(s.t_end - s.t_start) / (double)loads;
-out:
-    machine_destroy(m);
-    free(perm);
-    free(next);
-    return r;
-}
-
 /* ---- output ------------------------------------------------------------------------------- */
 
 typedef struct stair_row {
     uint64_t bytes;
     double model_ns, host_ns, error;
+    double cal_ns, cal_error; /* the host as calibrate measured it (cal_ns < 0: not there) */
 } stair_row_t;
 
 /* Everything one comparison found, for the table, the JSON and the HTML. */
@@ -187,6 +107,9 @@ typedef struct report {
     unsigned n;
     double med_err, max_err;
     unsigned within; /* points within 15% */
+    unsigned ncal;   /* points calibrate measured too */
+    double cal_med_err, cal_max_err;
+    unsigned cal_within;
     host_prim_t prims[HOST_NPRIMS];
     cmp_prim_t model[HOST_NPRIMS];
     cmp_litmus_t *lit;
@@ -241,6 +164,10 @@ static char *compare_json(const report_t *r)
         cJSON_AddNumberToObject(o, "model_ns", r->rows[i].model_ns);
         cJSON_AddNumberToObject(o, "host_ns", r->rows[i].host_ns);
         cJSON_AddNumberToObject(o, "error", r->rows[i].error);
+        if (r->rows[i].cal_ns > 0) {
+            cJSON_AddNumberToObject(o, "calibrated_host_ns", r->rows[i].cal_ns);
+            cJSON_AddNumberToObject(o, "calibrated_error", r->rows[i].cal_error);
+        }
         cJSON_AddItemToArray(st, o);
     }
     cJSON *sum = cJSON_AddObjectToObject(root, "staircase_summary");
@@ -249,6 +176,13 @@ static char *compare_json(const report_t *r)
     cJSON_AddNumberToObject(sum, "points_within_15_percent", r->within);
     cJSON_AddNumberToObject(sum, "points", r->n);
     cJSON_AddBoolToObject(sum, "within_15_percent_median", r->med_err <= 0.15);
+    if (r->ncal) {
+        cJSON *cal = cJSON_AddObjectToObject(sum, "against_calibration");
+        cJSON_AddNumberToObject(cal, "points", r->ncal);
+        cJSON_AddNumberToObject(cal, "median_abs_error", r->cal_med_err);
+        cJSON_AddNumberToObject(cal, "max_abs_error", r->cal_max_err);
+        cJSON_AddNumberToObject(cal, "points_within_15_percent", r->cal_within);
+    }
     cJSON *pa = cJSON_AddArrayToObject(root, "primitives");
     for (unsigned i = 0; i < HOST_NPRIMS; i++) {
         const host_prim_t *p = &r->prims[i];
@@ -353,8 +287,8 @@ static void html_svg(FILE *f, const stair_row_t *rows, unsigned n)
     const double W = 720, H = 360, L = 60, R = 20, T = 20, B = 50;
     double lo = 1e300, hi = 0;
     for (unsigned i = 0; i < n; i++) {
-        double v[2] = {rows[i].model_ns, rows[i].host_ns};
-        for (int k = 0; k < 2; k++)
+        double v[3] = {rows[i].model_ns, rows[i].host_ns, rows[i].cal_ns};
+        for (int k = 0; k < 3; k++)
             if (v[k] > 0) {
                 lo = v[k] < lo ? v[k] : lo;
                 hi = v[k] > hi ? v[k] : hi;
@@ -387,11 +321,16 @@ static void html_svg(FILE *f, const stair_row_t *rows, unsigned n)
     }
     fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">working set</text>\n",
             (W + L) / 2, H - 10);
-    const char *names[2] = {"model", "host"}, *colors[2] = {"#d62728", "#1f77b4"};
-    for (int k = 0; k < 2; k++) {
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colors[k]);
+    const char *names[3] = {"model", "host", "host at calibration"};
+    const char *colors[3] = {"#d62728", "#1f77b4", "#7f7f7f"};
+    bool cal = false;
+    for (unsigned i = 0; i < n; i++)
+        cal = cal || rows[i].cal_ns > 0;
+    for (int k = 0; k < (cal ? 3 : 2); k++) {
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+                colors[k], k == 2 ? " stroke-dasharray=\"4 3\"" : "");
         for (unsigned i = 0; i < n; i++) {
-            double v = k ? rows[i].host_ns : rows[i].model_ns;
+            double v = k == 2 ? rows[i].cal_ns : k ? rows[i].host_ns : rows[i].model_ns;
             if (v > 0)
                 fprintf(f, "%.1f,%.1f ", PX(rows[i].bytes), PY(v));
         }
@@ -417,18 +356,27 @@ static char *compare_html(const report_t *r, size_t *len)
     if (r->n)
         html_svg(f, r->rows, r->n);
     fprintf(f, "<table><tr><th>working set</th><th>model ns</th><th>host ns</th>"
-               "<th>error</th></tr>\n");
+               "<th>error</th>%s</tr>\n", r->ncal ? "<th>host ns at calibration</th>"
+                                                   "<th>error</th>" : "");
     for (unsigned i = 0; i < r->n; i++) {
         char sz[32];
-        fprintf(f, "<tr><td>%s</td><td>%.2f</td><td>%.2f</td><td>%+.1f%%</td></tr>\n",
+        fprintf(f, "<tr><td>%s</td><td>%.2f</td><td>%.2f</td><td>%+.1f%%</td>",
                 size_name(r->rows[i].bytes, sz, sizeof sz), r->rows[i].model_ns,
                 r->rows[i].host_ns, r->rows[i].error * 100);
+        if (r->ncal && r->rows[i].cal_ns > 0)
+            fprintf(f, "<td>%.2f</td><td>%+.1f%%</td>", r->rows[i].cal_ns,
+                    r->rows[i].cal_error * 100);
+        fprintf(f, "</tr>\n");
     }
     fprintf(f, "</table>\n<p>Median |error| %.1f%%, largest %.1f%%; %u of %u points within "
-               "15%%.</p>\n<h2>Primitives</h2>\n<table><tr><th class=\"l\">primitive</th>"
+               "15%%.", r->med_err * 100, r->max_err * 100, r->within, r->n);
+    if (r->ncal)
+        fprintf(f, " Against the staircase calibrate measured: median |error| %.1f%%, largest "
+                   "%.1f%%; %u of %u points within 15%%.", r->cal_med_err * 100,
+                r->cal_max_err * 100, r->cal_within, r->ncal);
+    fprintf(f, "</p>\n<h2>Primitives</h2>\n<table><tr><th class=\"l\">primitive</th>"
                "<th class=\"l\">case</th><th>model</th><th>host median</th><th>error</th>"
-               "<th class=\"l\">counted (model / host)</th></tr>\n",
-            r->med_err * 100, r->max_err * 100, r->within, r->n);
+               "<th class=\"l\">counted (model / host)</th></tr>\n");
     for (unsigned i = 0; i < HOST_NPRIMS; i++) {
         const host_prim_t *p = &r->prims[i];
         for (unsigned j = 0; j < p->nm; j++) {
@@ -505,6 +453,40 @@ static int cmp_abs(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The staircase calibrate measured, from the comment lines it writes into the preset
+ * ("# staircase (ns per load): 4K=1.08 8K=1.10 ..."): the number of points read. */
+static unsigned calibrated_staircase(const char *path, uint64_t *bytes, double *ns, unsigned max)
+{
+    static const char tag[] = "# staircase (ns per load):";
+    FILE *f = path ? fopen(path, "r") : NULL;
+    unsigned n = 0;
+    char line[512];
+    while (f && n < max && fgets(line, sizeof line, f)) {
+        if (strncmp(line, tag, sizeof tag - 1) != 0)
+            continue;
+        for (char *p = line + sizeof tag - 1; n < max;) {
+            char *end;
+            unsigned long long k = strtoull(p, &end, 10);
+            if (end == p || strncmp(end, "K=", 2) != 0)
+                break;
+            double v = strtod(end + 2, &p);
+            if (p == end + 2)
+                break;
+            bytes[n] = (uint64_t)k << 10;
+            ns[n++] = v;
+        }
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static double median_of(double *v, unsigned n)
+{
+    qsort(v, n, sizeof *v, cmp_abs);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ---- litmus ---------------------------------------------------------------------------------- */
@@ -692,34 +674,55 @@ int cmd_compare(int argc, char **argv)
 
     host_stair_point_t pts[40];
     int np = host_run_staircase(&cx.h, pts, 40);
-    double errs[40];
+    uint64_t cal_bytes[40];
+    double cal_ns[40], errs[40], cal_errs[40];
+    unsigned ncal = calibrated_staircase(cx.config_path, cal_bytes, cal_ns, 40);
     char err[512];
-    printf("staircase: ns per dependent load\n  %12s %10s %10s %8s\n", "working set", "model",
+    printf("staircase: ns per dependent load%s\n  %12s %10s %10s %8s", ncal ? "; and the host as "
+           "calibrate measured it (read from the configuration)" : "", "working set", "model",
            "host", "error");
+    printf(ncal ? " %12s %8s\n" : "\n", "calibration", "error");
     for (int i = 0; i < np; i++) {
-        double cyc = model_chase(&mc, pts[i].bytes, cx.h.quick ? 20000 : 200000, err, sizeof err);
+        double cyc = stair_model_chase(&mc, pts[i].bytes, cx.h.quick ? 20000 : 200000, err, sizeof err);
         if (cyc < 0) {
             cli_error("compare: %s", err);
             status = EXIT_USAGE;
             goto out;
         }
         stair_row_t *row = &r->rows[r->n];
-        *row = (stair_row_t){pts[i].bytes, model_ns(r, cyc), pts[i].ns.median, 0};
+        *row = (stair_row_t){pts[i].bytes, model_ns(r, cyc), pts[i].ns.median, 0, -1, 0};
         row->error = (row->model_ns - row->host_ns) / row->host_ns;
         errs[r->n] = fabs(row->error);
         r->within += errs[r->n] <= 0.15;
+        for (unsigned k = 0; k < ncal; k++)
+            if (cal_bytes[k] == row->bytes && cal_ns[k] > 0) {
+                row->cal_ns = cal_ns[k];
+                row->cal_error = (row->model_ns - row->cal_ns) / row->cal_ns;
+                cal_errs[r->ncal++] = fabs(row->cal_error);
+                r->cal_within += fabs(row->cal_error) <= 0.15;
+            }
         char sz[32];
-        printf("  %12s %10.2f %10.2f %+7.1f%%\n", size_name(row->bytes, sz, sizeof sz),
+        printf("  %12s %10.2f %10.2f %+7.1f%%", size_name(row->bytes, sz, sizeof sz),
                row->model_ns, row->host_ns, row->error * 100);
+        if (row->cal_ns > 0)
+            printf(" %12.2f %+7.1f%%", row->cal_ns, row->cal_error * 100);
+        printf("\n");
         r->n++;
     }
     if (r->n) {
-        qsort(errs, r->n, sizeof *errs, cmp_abs);
-        r->med_err = r->n % 2 ? errs[r->n / 2] : (errs[r->n / 2 - 1] + errs[r->n / 2]) / 2;
+        r->med_err = median_of(errs, r->n);
         r->max_err = errs[r->n - 1];
         printf("  median |error| %.1f%% (target 15%%), largest %.1f%%, %u of %u points within "
-               "15%%\n\n", r->med_err * 100, r->max_err * 100, r->within, r->n);
+               "15%%\n", r->med_err * 100, r->max_err * 100, r->within, r->n);
     }
+    if (r->ncal) {
+        r->cal_med_err = median_of(cal_errs, r->ncal);
+        r->cal_max_err = cal_errs[r->ncal - 1];
+        printf("  against calibrate's measurement: median |error| %.1f%%, largest %.1f%%, %u of "
+               "%u points within 15%%\n", r->cal_med_err * 100, r->cal_max_err * 100,
+               r->cal_within, r->ncal);
+    }
+    printf("\n");
 
     host_run_prims(&cx.h, r->prims);
     if (cmp_model_prims(&mc, r->prims, r->model, err, sizeof err) != 0) {

@@ -39,6 +39,11 @@ typedef struct cmp_prim {
     bool counts_agree;   /* at least one count compared, and every compared count equal */
 } cmp_prim_t;
 
+/* The model's staircase point (sim/stair_model.c): cycles per dependent load of the random
+ * cyclic chase over a working set of bytes on a fresh machine built from cfg, or -1 with err. */
+double stair_model_chase(const machine_config_t *cfg, uint64_t bytes, uint64_t min_loads,
+                         char *err, size_t errlen);
+
 /* Replay the host's cases of every primitive on machines built from cfg; out[i] matches
  * host[i]. 0, or -1 with the reason in err (a model run failed: a bug or a bad configuration). */
 int cmp_model_prims(const machine_config_t *cfg, const host_prim_t host[HOST_NPRIMS],

@@ -191,6 +191,7 @@ static long prim_membarrier(int cmd) { return syscall(SYS_membarrier, cmd, 0u, 0
 
 typedef struct prim_spinner {
     atomic_int stop, running;
+    atomic_ulong beat; /* counts up while the spinner runs */
     int cpu;
 } prim_spinner_t;
 
@@ -203,41 +204,61 @@ static void *prim_spin(void *arg)
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     atomic_store(&sp->running, 1);
     while (!atomic_load_explicit(&sp->stop, memory_order_relaxed))
-        ;
+        atomic_fetch_add_explicit(&sp->beat, 1, memory_order_relaxed);
     return NULL;
 }
 
-/* Time batches of membarrier calls and count the IPIs of each batch. */
+/* Time membarrier calls and count the IPIs of every call apart (the function-call row read
+ * before and after it). With a spinner, only the calls during which it ran count (its beat
+ * moved): on a busy host it is sometimes descheduled, and then no thread of ours is on its CPU
+ * and no IPI is due. The count is the median over the counted calls, so that an interrupt other
+ * kernel work sent in between does not blur it; the time is the mean of the counted calls. */
 static void prim_membarrier_case(host_prim_t *p, const char *label, unsigned reps,
-                                 double expected)
+                                 double expected, prim_spinner_t *sp)
 {
     enum { CALLS = 200 };
-    double s[PRIM_MAX_SAMPLES], c[PRIM_MAX_SAMPLES];
-    int counted = 1;
+    double s[PRIM_MAX_SAMPLES];
+    double *c = malloc(sizeof *c * CALLS * reps);
+    int counted = c != NULL;
+    unsigned nc = 0, ns = 0;
     for (unsigned r = 0; r < reps; r++) {
-        double i0 = prim_call_ipis();
-        double t0 = host_now_ns();
-        for (unsigned i = 0; i < CALLS; i++)
+        double total = 0;
+        unsigned n = 0;
+        for (unsigned i = 0; i < CALLS; i++) {
+            double i0 = counted ? prim_call_ipis() : -1;
+            unsigned long b0 = sp ? atomic_load(&sp->beat) : 0;
+            double t0 = host_now_ns();
             prim_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
-        s[r] = (host_now_ns() - t0) / CALLS;
-        double i1 = prim_call_ipis();
-        if (i0 < 0 || i1 < 0)
-            counted = 0;
-        c[r] = (i1 - i0) / CALLS;
+            double dt = host_now_ns() - t0;
+            unsigned long b1 = sp ? atomic_load(&sp->beat) : 1;
+            double i1 = counted ? prim_call_ipis() : -1;
+            if (b1 == b0)
+                continue; /* the spinner was not running */
+            total += dt;
+            n++;
+            if (i0 < 0 || i1 < 0)
+                counted = 0;
+            else
+                c[nc++] = i1 - i0;
+        }
+        if (n)
+            s[ns++] = total / n;
     }
     host_measure_t *m = prim_add(p, label);
-    host_stat_of(s, reps, &m->ns);
+    host_stat_of(s, ns, &m->ns);
     snprintf(m->count_name, sizeof m->count_name, "IPIs");
     m->expected = expected;
-    if (counted) {
+    if (counted && nc) {
         host_stat_t cs;
-        host_stat_of(c, reps, &cs);
+        host_stat_of(c, nc, &cs);
         m->count = cs.median;
     } else {
         m->count = -1;
-        snprintf(m->count_note, sizeof m->count_note,
-                 "/proc/interrupts has no readable function-call (CAL) row");
+        snprintf(m->count_note, sizeof m->count_note, "%s",
+                 !nc ? "the spinning thread never ran during a call (a busy host)"
+                     : "/proc/interrupts has no readable function-call (CAL) row");
     }
+    free(c);
 }
 
 static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
@@ -271,7 +292,7 @@ static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
     sched_setaffinity(0, sizeof one, &one);
     unsigned reps = prim_reps(o);
     /* Only this thread runs: the kernel has no other CPU to interrupt. */
-    prim_membarrier_case(p, "1 running thread", reps, 0);
+    prim_membarrier_case(p, "1 running thread", reps, 0, NULL);
     if (cpus[1] < 0) {
         host_measure_t *m = prim_add(p, "2 running threads");
         snprintf(m->count_note, sizeof m->count_note, "one CPU only: no second thread can run");
@@ -285,7 +306,7 @@ static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
             while (!atomic_load(&sp.running))
                 ;
             /* The spinner runs on the other CPU: each call interrupts exactly that CPU. */
-            prim_membarrier_case(p, "2 running threads", reps, 1);
+            prim_membarrier_case(p, "2 running threads", reps, 1, &sp);
             atomic_store(&sp.stop, 1);
             pthread_join(th, NULL);
         }
