@@ -266,23 +266,22 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
         asm_free(&prog);
         return -1;
     }
-    if (rc == 0) {
-        warm_src_t w = {p, var, t->nthreads, t->nlocs, 0, 0,
-                        cfg->l1.size ? cfg->l1.line : cfg->l1d.line, 0, 0};
-        core_source_t ws = {warm_next, NULL, &w};
-        rc = machine_run(m, &ws, 1, false);
-        if (rc != 0) {
-            snprintf(err, errlen, "%s: the warm-up stopped (status %d): %s", t->name, rc,
-                     machine_error(m));
-            prim_destroy(os);
-            machine_destroy(m);
-            asm_free(&prog);
-            return -1;
-        }
-        uint64_t zero = machine_cycles(m);
-        for (unsigned th = 0; th < t->nthreads; th++)
-            machine_set_core_clock(m, th, zero + (var ? var[th].skew : 0));
+    /* the warm-up, then each core starts at its skew after the warm-up's last cycle */
+    warm_src_t w = {p, var, t->nthreads, t->nlocs, 0, 0,
+                    cfg->l1.size ? cfg->l1.line : cfg->l1d.line, 0, 0};
+    core_source_t ws = {warm_next, NULL, &w};
+    rc = machine_run(m, &ws, 1, false);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: the warm-up stopped (status %d): %s", t->name, rc,
+                 machine_error(m));
+        prim_destroy(os);
+        machine_destroy(m);
+        asm_free(&prog);
+        return -1;
     }
+    uint64_t zero = machine_cycles(m);
+    for (unsigned th = 0; th < t->nthreads; th++)
+        machine_set_core_clock(m, th, zero + (var ? var[th].skew : 0));
     isa_core_t cores[LITMUS_MAX_THREADS];
     core_source_t src[LITMUS_MAX_THREADS];
     for (unsigned th = 0; th < t->nthreads; th++) {

@@ -16,11 +16,13 @@
  * only changes the timing, and so which of them a run reaches.
  *
  * A run owns its machine: it is created from the configuration with every cache cut to at most
- * LITMUS_MAX_SETS sets (litmus_machine_config: a test touches a few dozen lines, so only the
- * cost of building the machine changes, not a latency nor a hit), the code and the init values
- * are written into its memory, each thread's code lines are fetched once into its caches (the
- * warm-up: on hardware litmus7's code is hot after the first iterations, so what separates the
- * threads is their data accesses and skews, not cold instruction misses), every core then starts
+ * LITMUS_MAX_SETS sets (litmus_machine_config: a test touches a few dozen lines, and on the
+ * presets' 8- and 16-way caches none of a test of up to four threads is evicted either way, so
+ * only the cost of building the machine changes, not a latency), the code and the init values
+ * are written into its memory, each thread's code lines are fetched once into its caches, and
+ * its preloaded locations read (the warm-up, a first machine_run in global issue order: on
+ * hardware litmus7's code is hot after the first iterations, so what separates the threads is
+ * their data accesses and skews, not cold instruction misses), every core then starts
  * at the warm-up's end plus its skew and runs to its halt, and the final state is read: the
  * registers from the interpreters, the locations from memory after every store buffer drained.
  */

@@ -2,16 +2,18 @@
  * cache geometry and latencies measured here (staircase, membarrier, msync).
  *
  * How each number is derived (also written as comments into the file):
- * - geometry (size, assoc, line) per level from sysfs; a level's size is cut to the largest
- *   working set whose latency is still nearer that level's than the next one's, when the
+ * - geometry (size, assoc, line) per level from sysfs; the last level's size is cut to the
+ *   largest working set whose latency is still nearer that level's than memory's, when the
  *   staircase shows the step earlier than sysfs says (a VM's share of a shared L3);
  * - measured load-to-use times, each a plateau's median: level 1 over the sets that fit in a
  *   quarter of it (half when none does), each further level over the sets from twice the level
- *   above (where that one misses on every load of the cyclic chase) to a quarter of its own size,
+ *   above's sysfs size (where that one misses on every load of the cyclic chase) to a quarter
+ *   (else half) of its own size,
  *   memory over the sets at least 4 times the last level. The model adds latencies down the
  *   hierarchy (an L2 hit costs l1d + l2, a memory access l1d + l2 + bus + llc + memory), so
  *   each key gets its level's increment;
- * - then each data level's ways (its sets kept) and replacement, LRU or random, are fitted to the
+ * - then each data level's ways (its sets kept, or doubled for a cut last level) and
+ *   replacement, LRU or random, are fitted to the
  *   staircase by running the model's own chase (sim/stair_model.c, pages placed at random as the
  *   host's are) over the sets around that level and keeping the choice closest to the host (sum
  *   of |ln(model/host)|); the host steps earlier and more gradually than an LRU cache of the
@@ -126,9 +128,9 @@ static double fit_score(const machine_config_t *mc, const host_stair_point_t *pt
  * before it already fitted. Candidates: all ways down to
  * half of them in eighths, LRU or random. The choice and its score go into ini as comments and
  * into cfg. 0, or -1 with err. */
-static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *secs, unsigned nd,
-                      const host_stair_point_t *pts, unsigned np, int quick, FILE *ini, char *err,
-                      size_t errlen)
+static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *secs,
+                      const uint64_t *sysfs_size, unsigned nd, const host_stair_point_t *pts,
+                      unsigned np, int quick, FILE *ini, char *err, size_t errlen)
 {
     static const char *const repls[2] = {"lru", "random"};
     const char *clk = config_get(cfg, "machine", "clock_mhz");
@@ -145,16 +147,18 @@ static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *se
             return -1;
         cache_config_t best = *cc;
         double best_score = base;
-        uint32_t tried = 0;
-        for (unsigned e = 8; e >= 4; e--) {
-            uint32_t ways = (assoc * e + 7) / 8;
-            if (ways < 1 || ways == tried)
+        /* a level cut below its sysfs size (the staircase stepped early) may also keep twice the
+         * sets: the step's point can be a placement's bad luck */
+        unsigned set_choices = cc->size * 2 <= sysfs_size[k] ? 2 : 1;
+        for (unsigned choice = 0; choice < set_choices * 5; choice++) {
+            unsigned e = 8 - choice % 5;
+            uint32_t ways = (assoc * e + 7) / 8, nsets = sets << (choice / 5);
+            if (ways < 1 || (choice % 5 && ways == (assoc * (e + 1) + 7) / 8))
                 continue;
-            tried = ways;
             for (unsigned r = 0; r < 2; r++) {
                 cache_config_t cand = *cc;
                 cand.assoc = ways;
-                cand.size = (uint64_t)sets * ways * cc->line;
+                cand.size = (uint64_t)nsets * ways * cc->line;
                 cand.repl = repl_lookup(repls[r]);
                 if (cache_config_check(&cand, err, errlen) != 0)
                     continue;
@@ -170,9 +174,11 @@ static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *se
             }
         }
         *cc = best;
-        fprintf(ini, "# fit %s: %u of %u ways (%llu KiB), %s replacement: sum |ln(model/host)| "
-                     "%.2f over the sets of %llu..%llu KiB (%.2f as measured, LRU)\n",
-                secs[k], best.assoc, assoc, (unsigned long long)(best.size >> 10),
+        fprintf(ini, "# fit %s: %u sets of %u of %u ways (%llu KiB), %s replacement: sum "
+                     "|ln(model/host)| %.2f over the sets of %llu..%llu KiB (%.2f as measured, "
+                     "LRU)\n",
+                secs[k], (uint32_t)(best.size / ((uint64_t)best.assoc * best.line)), best.assoc,
+                assoc, (unsigned long long)(best.size >> 10),
                 best.repl->name, best_score, (unsigned long long)(lo >> 10),
                 (unsigned long long)(hi >> 10), base);
         char v[32];
@@ -256,18 +262,18 @@ int cmd_calibrate(int argc, char **argv)
     mem_ns = stair_median(pts, (unsigned)np, dl[nd - 1]->size * 4, UINT64_MAX);
     if (mem_ns < 0)
         mem_ns = pts[np - 1].ns.median;
-    /* Cut a level to where the staircase steps, if that is before its sysfs size. */
-    for (unsigned k = 1; k < nd; k++) {
-        double next = k + 1 < nd ? lv[k + 1].ns : mem_ns;
-        if (lv[k].ns < 0 || next < 0)
-            continue;
+    /* Cut the last level to where the staircase steps, if that is before its sysfs size (a VM's
+     * share of a shared cache); the private levels keep theirs: the fit below models why they
+     * step early. */
+    if (nd >= 2 && lv[nd - 1].ns >= 0 && mem_ns >= 0) {
+        level_t *last = &lv[nd - 1];
         uint64_t eff = 0;
         for (int i = 0; i < np; i++)
-            if (pts[i].bytes > lv[k - 1].size && pts[i].bytes <= lv[k].size &&
-                pts[i].ns.median < (lv[k].ns + next) / 2)
+            if (pts[i].bytes > lv[nd - 2].size && pts[i].bytes <= last->size &&
+                pts[i].ns.median < (last->ns + mem_ns) / 2)
                 eff = pts[i].bytes;
-        if (eff && eff < lv[k].size)
-            lv[k].size = eff;
+        if (eff && eff < last->size)
+            last->size = eff;
     }
     if (mem_ns < 0 || lv[0].ns < 0) {
         cli_error("calibrate: the staircase (%llu..%llu bytes) does not cover the caches",
@@ -279,7 +285,7 @@ int cmd_calibrate(int argc, char **argv)
      * on every load of the chase and this one rarely does; memory's, of the sets at least four
      * times the last level. */
     for (unsigned k = 0; k < nd; k++) {
-        uint64_t lo = k ? lv[k - 1].size * 2 : 0;
+        uint64_t lo = k ? lv[k - 1].c->size * 2 : 0;
         double v = stair_median(pts, (unsigned)np, lo, lv[k].size / 4);
         if (v < 0)
             v = stair_median(pts, (unsigned)np, lo, lv[k].size / 2);
@@ -452,7 +458,11 @@ int cmd_calibrate(int argc, char **argv)
     const char *secs[3];
     for (unsigned k = 0; k < nd; k++)
         secs[k] = names[k == 0 ? 0 : nd == 2 ? nn - 1 : k];
-    if (fit_levels(&mc, cfg, secs, nd, pts, (unsigned)np, cx.h.quick, ini, err, sizeof err) != 0) {
+    uint64_t sysfs_size[3];
+    for (unsigned k = 0; k < nd; k++)
+        sysfs_size[k] = lv[k].c->size;
+    if (fit_levels(&mc, cfg, secs, sysfs_size, nd, pts, (unsigned)np, cx.h.quick, ini, err,
+                   sizeof err) != 0) {
         cli_error("calibrate: %s", err);
         config_free(cfg);
         fclose(ini);

@@ -8,7 +8,7 @@ set -eu
 printf '0 store 0x40 8 =7\n1 load 0x80 8\n0 load 0x40 8 =7\n' >"$TMP/t.trace"
 "$COHSIM" run --config "$TMP/host.ini" "$TMP/t.trace" >/dev/null
 "$COHSIM" compare --config "$TMP/host.ini" --quick --dir "$TMP" --max-bytes 64K \
-    --litmus "$ROOT/tests/fixtures/litmus" --litmus-runs 300 \
+    --litmus "$ROOT/tests/fixtures/litmus" \
     --json "$TMP/c.json" --html "$TMP/c.html" >"$TMP/out" || { cat "$TMP/out"; exit 1; }
 grep -q "clock [0-9]* MHz (machine.clock_mhz)" "$TMP/out"
 [ "$(grep -Ec '^ +[0-9]+ KiB +[0-9.]+ +[0-9.]+ +[-+][0-9.]+%( +[0-9.]+ +[-+][0-9.]+%)?$' "$TMP/out")" -eq 5 ] ||
@@ -57,7 +57,7 @@ for r in csv.reader(open(sys.argv[3]), delimiter="\t"):
         allowed.setdefault(r[0], set()).add(r[2])
 for l in lit:
     assert l["model_states"] and set(l["model_states"]) <= allowed[l["test"]], l
-    assert l["model_runs"] == 300
+    assert l["model_runs"] == 2000
     if "host_note" not in l:
         assert l["host_states"] and l["subset"] is True, l
         assert set(l["host_states"]) <= set(l["model_states"])
