@@ -98,6 +98,18 @@ sanitize: setup
 regen: cohsim
 	@sh tests/cli/run.sh ./cohsim --regen
 
+# The benchmark of issue 8 (never part of `make test`): the release build on large deterministic
+# inputs made in build/bench; prints a table and writes build/bench.json. BENCH_RECORDS=3e7 and
+# BENCH_RUNS=5 by default (bench/bench.sh).
+BENCH_TOOLS := $(BUILD)/bench/tracegen $(BUILD)/bench/timeit
+bench: $(PROG) $(BENCH_TOOLS)
+	@sh bench/bench.sh ./$(PROG) $(BUILD)/bench $(BUILD)/bench.json
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -I. $(CFLAGS) $< -o $@
+
 clean:
 	rm -rf build cohsim
 
