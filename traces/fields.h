@@ -27,16 +27,15 @@ static inline int fields_split(char *line, char **f, int max)
     }
 }
 
-static inline int fields_hexdigit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+/* 1 + the value of each hexadecimal digit, 0 for every other byte: one load per digit. */
+static const uint8_t fields_hexval[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,
+    ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16,
+};
+
+static inline int fields_hexdigit(int c) { return (int)fields_hexval[(unsigned char)c] - 1; }
 
 /* A hexadecimal number (an optional 0x prefix) of len bytes at s that fits 64 bits: 0, else -1. */
 static inline int fields_hex(const char *s, size_t len, uint64_t *out)
