@@ -293,10 +293,18 @@ const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return 
 
 /* ---- executing one request ------------------------------------------------------------------- */
 
+/* Each operation's class, for the event loop, which asks for every core at every event (a
+ * table here instead of a call into op.c). */
+static const uint8_t machine_op_class[OP_COUNT] = {
+#define OP(id, spelling, cls, doc) [OP_##id] = cls,
+#include "ops.def"
+#undef OP
+};
+
 static bool needs_empty_sb(const mem_req_t *r)
 {
-    return r->op == OP_FENCE || r->op == OP_RMW || op_class(r->op) == OPC_PRIMITIVE ||
-           op_class(r->op) == OPC_CACHE;
+    op_class_t cls = (op_class_t)machine_op_class[r->op];
+    return r->op == OP_FENCE || r->op == OP_RMW || cls == OPC_PRIMITIVE || cls == OPC_CACHE;
 }
 
 /* Whether c's pending request must wait for its store buffer (to empty, or for a free slot). */
@@ -330,7 +338,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, re
     res->value = 0;
     res->status = 0;
     c->stats.ops[r->op]++;
-    switch (op_class(r->op)) {
+    switch ((op_class_t)machine_op_class[r->op]) {
     case OPC_MEM:
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
             return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,

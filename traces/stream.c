@@ -90,6 +90,8 @@ size_t stream_peek(stream_t *s, const uint8_t **data, size_t len)
     return have < len ? have : len;
 }
 
+void stream_skip(stream_t *s, size_t n) { s->pos += n; }
+
 ssize_t stream_read(stream_t *s, void *buf, size_t len)
 {
     size_t got = 0;

@@ -18,6 +18,8 @@ void stream_close(stream_t *s);
 
 /* Up to len bytes of the (decompressed) content that are next, without consuming them. */
 size_t stream_peek(stream_t *s, const uint8_t **data, size_t len);
+/* Consume n bytes that stream_peek has just shown (n at most what it returned). */
+void stream_skip(stream_t *s, size_t n);
 /* Read exactly len bytes: len, 0 at a clean end, or -1 (error or truncation: see stream_error). */
 ssize_t stream_read(stream_t *s, void *buf, size_t len);
 /* The next line without its newline, or NULL at the end or on error (see stream_error). */
