@@ -51,8 +51,7 @@ void stream_close(stream_t *s)
 {
     if (!s)
         return;
-    if (s->decoder && s->decoder->fini)
-        s->decoder->fini(s);
+    stream_decoder_close(s);
     if (s->fd >= 0)
         close(s->fd);
     free(s->buf);
@@ -72,7 +71,7 @@ static ssize_t stream_fill(stream_t *s)
     }
     if (s->end == s->cap)
         return 0;
-    ssize_t n = s->decoder->read(s, s->buf + s->end, s->cap - s->end);
+    ssize_t n = stream_decoded(s, s->buf + s->end, s->cap - s->end);
     if (n < 0)
         return -1;
     if (n == 0)
