@@ -34,7 +34,7 @@ stream_t *stream_open(const char *path, char *err, size_t errlen)
     s->fd = fd;
     s->path = path;
     s->cap = STREAM_BUFSIZE;
-    s->buf = malloc(s->cap + 1);
+    s->buf = calloc(s->cap + 1 + STREAM_LINE_SLACK, 1);
     if (!s->buf) {
         stream_close(s);
         snprintf(err, errlen, "%s: out of memory", path);
@@ -90,6 +90,12 @@ size_t stream_peek(stream_t *s, const uint8_t **data, size_t len)
 }
 
 void stream_skip(stream_t *s, size_t n) { s->pos += n; }
+
+void stream_skip_line(stream_t *s, size_t n)
+{
+    s->pos += n;
+    s->lineno++;
+}
 
 ssize_t stream_read(stream_t *s, void *buf, size_t len)
 {
