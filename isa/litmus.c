@@ -384,14 +384,15 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
         litmus_mnemonic_t op;
         int nopd;
     } mn[] = {{"MOV", LITMUS_MOV, 2}, {"MFENCE", LITMUS_MFENCE, 0}, {"XCHG", LITMUS_XCHG, 2},
-              {"ADD", LITMUS_ADD, 2}, {"INC", LITMUS_INC, 1}};
+              {"ADD", LITMUS_ADD, 2}, {"INC", LITMUS_INC, 1},
+              {"FlushProcessWriteBuffers", LITMUS_FPWB, 0}};
     int found = -1;
     for (int k = 0; k < (int)(sizeof mn / sizeof mn[0]); k++)
         if (word_is(p, w0, w1, mn[k].name))
             found = k;
     if (found < 0)
         return fail_at(p, w0, "unknown instruction '%.*s': expected MOV, MFENCE, XCHG, ADD or "
-                              "INC (optionally after LOCK)",
+                              "INC (optionally after LOCK), or FlushProcessWriteBuffers",
                        (int)(w1 - w0), p->text + w0);
     in->op = mn[found].op;
     size_t a = skip_spaces(p, w1, e);
@@ -424,6 +425,7 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
                            (d == LITMUS_OPD_MEM && (r == LITMUS_OPD_IMM || r == LITMUS_OPD_REG)));
         break;
     case LITMUS_MFENCE:
+    case LITMUS_FPWB:
         ok = !in->lock;
         break;
     case LITMUS_XCHG:
@@ -985,7 +987,8 @@ static void format_operand(const litmus_test_t *t, const litmus_operand_t *o, ch
 
 int litmus_insn_format(const litmus_test_t *t, const litmus_insn_t *in, char *buf, size_t len)
 {
-    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC"};
+    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC",
+                                        "FlushProcessWriteBuffers"};
     size_t off = 0;
     if (len)
         buf[0] = 0;

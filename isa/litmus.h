@@ -3,7 +3,8 @@
  *
  * Accepted input is exactly the subset ../shared/litmus/x86/README.md describes: the header
  * `X86 NAME`, optional quoted and `Key=value` lines, an init block, a table of thread columns
- * (MOV, MFENCE, XCHG, ADD, INC, optionally LOCK-prefixed), and one `exists`, `~exists` or
+ * (MOV, MFENCE, XCHG, ADD, INC, optionally LOCK-prefixed; and, as a cohsim extension that herd
+ * does not accept, FlushProcessWriteBuffers), and one `exists`, `~exists` or
  * `forall` condition. Anything else is an error "FILE:LINE:COL: what was expected".
  *
  * Representation: a litmus_test_t is a plain value with fixed-size arrays (no heap, nothing to
@@ -60,6 +61,8 @@ typedef enum litmus_mnemonic {
     LITMUS_ADD,    /* ADD dst,src: [loc]+=$imm|reg (a locked RMW with LOCK, else load then store),
                       or reg+=$imm|reg */
     LITMUS_INC,    /* INC [loc] (LOCK: locked RMW) or INC reg */
+    LITMUS_FPWB,   /* FlushProcessWriteBuffers: a cohsim extension, not herd's (no operands):
+                      every core of the process drains its store buffer before it returns */
 } litmus_mnemonic_t;
 
 typedef struct litmus_insn {

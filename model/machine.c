@@ -468,7 +468,9 @@ static bool earlier(const event_t *a, const event_t *b)
 /* Take the next request for c from its source (per-core streams only). 1 got, 0 none, -1 error. */
 static int refill(machine_t *m, core_t *c)
 {
-    if (c->has_pending || c->source_done)
+    /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
+     * needs results (an interpreter) cannot say what comes next before it has. */
+    if (c->has_pending || c->source_done || c->has_waiting_req)
         return c->has_pending;
     const core_source_t *src = &m->sources[c->id];
     int r = src->next(src->opaque, &c->pending);
@@ -553,7 +555,7 @@ static event_t next_event(machine_t *m)
         }
         if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
             uint64_t at = max_u64(c->clock, c->not_before);
-            if (needs_empty_sb(&c->pending) || c->pending.op == OP_STORE)
+            if (needs_empty_sb(&c->pending))
                 at = max_u64(at, c->sb.busy_until);
             e = (event_t){EV_ISSUE, at, i};
             if (earlier(&e, &best))

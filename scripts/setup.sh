@@ -19,6 +19,7 @@ xz-utils
 zstd
 gzip
 valgrind
+python3
 "
 
 missing=""

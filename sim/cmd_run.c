@@ -193,7 +193,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     }
     if (a->json) {
         cJSON *doc = report_json(m);
-        if (!doc || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
+        cJSON *config = config_to_json(a->mo.config);
+        if (doc && config)
+            cJSON_AddItemToObject(doc, "config", config);
+        else
+            cJSON_Delete(config);
+        if (!doc || !config || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }

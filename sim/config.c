@@ -6,6 +6,7 @@
  */
 #include "sim/config.h"
 
+#include <cjson/cJSON.h>
 #include <ini.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -389,6 +390,22 @@ void config_write_ini(const config_t *c, FILE *out)
             if (strcmp(c->entries[j].section, c->entries[i].section) == 0)
                 fprintf(out, "%s = %s\n", c->entries[j].key, c->entries[j].value);
     }
+}
+
+void *config_to_json(const config_t *c)
+{
+    cJSON *doc = cJSON_CreateObject();
+    for (size_t i = 0; doc && i < c->n; i++) {
+        const entry_t *e = &c->entries[i];
+        cJSON *sec = cJSON_GetObjectItemCaseSensitive(doc, e->section);
+        if (!sec)
+            sec = cJSON_AddObjectToObject(doc, e->section);
+        if (!sec || !cJSON_AddStringToObject(sec, e->key, e->value)) {
+            cJSON_Delete(doc);
+            return NULL;
+        }
+    }
+    return doc;
 }
 
 /* ---- building the machine configuration --------------------------------------------------- */

@@ -32,6 +32,10 @@ void config_write_ini(const config_t *c, FILE *out);
 int config_entry(const config_t *c, size_t i, const char **section, const char **key,
                  const char **value);
 
+/* The configuration as a JSON object {section: {key: value}} (what the statistics echo); NULL
+ * when out of memory. The return type is cJSON *; void * keeps cJSON out of this header. */
+void *config_to_json(const config_t *c);
+
 /* Validate every value and build the machine configuration. */
 int config_to_machine(const config_t *c, machine_config_t *m, char *err, size_t errlen);
 

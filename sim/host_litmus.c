@@ -91,6 +91,8 @@ static int hl_lower(const litmus_insn_t *in, hl_op_t *op)
         else
             return -1;
         return 0;
+    case LITMUS_FPWB: /* cohsim's extension: not run on the host */
+        return -1;
     }
     return -1;
 }

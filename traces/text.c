@@ -4,7 +4,7 @@
  *   0 load 0x1000 8 =0       ... and the value read must be 0, or the run fails
  *   1 store 0x1000 8 =42     write 42 (a store without a value writes 0)
  *   0 ifetch 0x400000 4
- *   1 rmw 0x2000 8           locked increment; `=V` exchanges with V instead
+ *   1 rmw 0x2000 8           locked increment; `+N` adds N, `=V` exchanges with V
  *   0 fence
  *
  * Every row of model/ops.def has a spelling here. Numbers are decimal or 0x-hex; values may be
@@ -94,12 +94,15 @@ static int parse_mem(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t 
         r->size = (uint32_t)size;
         i++;
     }
-    if (i < ntok && tok[i][0] == '=') {
+    if (i < ntok && (tok[i][0] == '=' || (tok[i][0] == '+' && r->op == OP_RMW))) {
         if (r->op == OP_IFETCH || r->op == OP_MISC)
             return trace_fail(t, line, "%s takes no value", op_name(r->op));
         if (text_parse_value(tok[i] + 1, &r->value) != 0)
-            return trace_fail(t, line, "bad value '%s': expected =NUMBER", tok[i]);
+            return trace_fail(t, line, "bad value '%s': expected %cNUMBER", tok[i], tok[i][0]);
         r->flags |= REQ_HAS_VALUE;
+        /* rmw: =V exchanges with V, +N adds N (no operand: adds 1). */
+        if (r->op == OP_RMW)
+            r->arg[0] = tok[i][0] == '=' ? RMW_XCHG : RMW_ADD;
         i++;
     }
     if (i < ntok)

@@ -67,15 +67,18 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
         }
         int n = fprintf(w->out, "%u %s 0x%" PRIx64 " %u", r->cpu, op_name((op_t)r->op), r->addr,
                         r->size);
+        /* An rmw that adds is written +N; = means exchange for an rmw and the value otherwise. */
         if (n > 0 && (r->flags & REQ_HAS_VALUE))
-            n = fprintf(w->out, " =%" PRIu64, r->value);
+            n = fprintf(w->out, " %c%" PRIu64,
+                        r->op == OP_RMW && r->arg[0] == RMW_ADD ? '+' : '=', r->value);
         if (n > 0 && (r->flags & REQ_MODIFY))
             n = fprintf(w->out, " # modify");
         return n > 0 && fputc('\n', w->out) != EOF ? 0 : -1;
     }
     if ((cls == OPC_SYNC || cls == OPC_CACHE) && plain_args(r))
         return fprintf(w->out, "%u %s\n", r->cpu, op_name((op_t)r->op)) > 0 ? 0 : -1;
-    snprintf(err, errlen, "%s cannot be written as text by this build", op_name((op_t)r->op));
+    snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
+                          "by hand)", op_name((op_t)r->op));
     return -1;
 }
 

@@ -12,6 +12,12 @@ grep -q 'flush_instruction_cache.trace:9: expect fetch' "$TMP/err"
 
 run --preset x86-4 --json "$TMP/f.json" "$ex/flush_process_write_buffers.trace"
 tr -d ' \t\n' <"$TMP/f.json" | grep -q '"ipi":{"sent":3,"delivered":3'
+# Without the primitive the slow side's load reads 0: the example shows why it exists.
+grep -v '^1 FlushProcessWriteBuffers' "$ex/flush_process_write_buffers.trace" >"$TMP/nofpwb.trace"
+if "$COHSIM" run -q --preset x86-4 "$TMP/nofpwb.trace" 2>"$TMP/nofpwb.err"; then
+    echo "the barrier example passes without FlushProcessWriteBuffers"; exit 1
+fi
+grep -q 'load 0x3000 read 0' "$TMP/nofpwb.err"
 
 run --preset x86-4 --json "$TMP/z.json" "$ex/zw_flush_virtual_memory.trace"
 [ "$(status_of "$TMP/z.json")" = "STATUS_SUCCESS " ]

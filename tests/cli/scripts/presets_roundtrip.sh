@@ -1,7 +1,14 @@
-# Every preset printed by `presets --show` reads back through --config to the same INI.
+# Every preset printed by `presets --show` reads back through --config to the same machine: the
+# configuration echoed in the JSON and every statistic are identical.
 set -eu
+printf '0 store 0x100 8 =1\n0 load 0x100 8 =1\n0 ifetch 0x4000 4\n0 fence\n' >"$TMP/t"
+n=0
 for p in $("$COHSIM" presets | awk '{print $1}'); do
     "$COHSIM" presets --show "$p" >"$TMP/$p.ini"
-    grep -v '^#' "$TMP/$p.ini" >"$TMP/$p.body"
-    [ -s "$TMP/$p.body" ] || { echo "preset $p printed nothing"; exit 1; }
+    "$COHSIM" run -q --preset "$p" "$TMP/t" --json "$TMP/a.json"
+    "$COHSIM" run -q --config "$TMP/$p.ini" "$TMP/t" --json "$TMP/b.json"
+    grep -q '"config"' "$TMP/a.json"
+    cmp "$TMP/a.json" "$TMP/b.json"
+    n=$((n + 1))
 done
+[ "$n" -ge 7 ]

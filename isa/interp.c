@@ -1,0 +1,285 @@
+/* interp.c: one core's fetch-decode-execute loop over machine requests (see interp.h). */
+#include "isa/interp.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns)
+{
+    memset(c, 0, sizeof *c);
+    c->cpu = cpu;
+    c->pc = entry;
+    c->phase = ISA_FETCH;
+    c->max_insns = max_insns;
+}
+
+core_source_t isa_core_source(isa_core_t *c)
+{
+    return (core_source_t){isa_core_next, isa_core_done, c};
+}
+
+bool isa_is_local(const isa_insn_t *in) { return isa_info(in->op)->mem_op == OP_COUNT; }
+
+static uint64_t imm64(const isa_insn_t *in) { return (uint64_t)(int64_t)in->imm; }
+
+uint64_t isa_exec_local(const isa_insn_t *in, uint64_t *reg, uint64_t pc, bool *assert_failed)
+{
+    uint64_t a = reg[in->rs1], b = reg[in->rs2], next = pc + ISA_INSN_SIZE;
+    uint64_t target = pc + imm64(in);
+    uint64_t *d = &reg[in->rd];
+    *assert_failed = false;
+    switch (in->op) {
+    case ISA_NOP:
+    case ISA_HALT:
+        break;
+    case ISA_LI: *d = imm64(in); break;
+    case ISA_MOV: *d = a; break;
+    case ISA_ADD: *d = a + b; break;
+    case ISA_SUB: *d = a - b; break;
+    case ISA_AND: *d = a & b; break;
+    case ISA_OR: *d = a | b; break;
+    case ISA_XOR: *d = a ^ b; break;
+    case ISA_SHL: *d = a << (b & 63); break;
+    case ISA_SHR: *d = a >> (b & 63); break;
+    case ISA_MUL: *d = a * b; break;
+    case ISA_SLT: *d = (int64_t)a < (int64_t)b; break;
+    case ISA_SLTU: *d = a < b; break;
+    case ISA_ADDI: *d = a + imm64(in); break;
+    case ISA_ANDI: *d = a & imm64(in); break;
+    case ISA_ORI: *d = a | imm64(in); break;
+    case ISA_XORI: *d = a ^ imm64(in); break;
+    case ISA_SHLI: *d = a << (in->imm & 63); break;
+    case ISA_SHRI: *d = a >> (in->imm & 63); break;
+    case ISA_MULI: *d = a * imm64(in); break;
+    case ISA_BEQ: next = a == b ? target : next; break;
+    case ISA_BNE: next = a != b ? target : next; break;
+    case ISA_BLT: next = (int64_t)a < (int64_t)b ? target : next; break;
+    case ISA_BGE: next = (int64_t)a >= (int64_t)b ? target : next; break;
+    case ISA_BLTU: next = a < b ? target : next; break;
+    case ISA_BGEU: next = a >= b ? target : next; break;
+    case ISA_JMP: next = target; break;
+    case ISA_ASSERT: *assert_failed = reg[in->rd] != imm64(in); break;
+    default: break; /* non-local rows are lowered, not executed here */
+    }
+    reg[0] = 0;
+    return next;
+}
+
+int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t *out,
+              char *err, size_t errlen)
+{
+    const isa_info_t *info = isa_info(in->op);
+    memset(out, 0, sizeof *out);
+    out->op = (uint8_t)info->mem_op;
+    out->cpu = (uint16_t)cpu;
+    switch (info->mem_op) {
+    case OP_LOAD:
+    case OP_STORE:
+    case OP_RMW: {
+        uint64_t addr = reg[in->rs1] + imm64(in);
+        if (addr & (info->size - 1u)) {
+            snprintf(err, errlen, "%s at 0x%llx: not aligned to %u bytes", info->name,
+                     (unsigned long long)addr, info->size);
+            return -1;
+        }
+        out->addr = addr;
+        out->size = info->size;
+        if (info->mem_op != OP_LOAD) {
+            uint64_t v = reg[in->rs2];
+            if (info->size < 8)
+                v &= ((uint64_t)1 << (8 * info->size)) - 1;
+            out->value = v;
+            out->flags = REQ_HAS_VALUE;
+        }
+        if (info->mem_op == OP_RMW)
+            out->arg[0] = (in->op == ISA_XCHG4 || in->op == ISA_XCHG8) ? RMW_XCHG
+                                                                   : RMW_ADD;
+        return 0;
+    }
+    case OP_FENCE:
+        return 0;
+    case OP_FLUSH_INSTRUCTION_CACHE:
+    case OP_ZW_FLUSH_VIRTUAL_MEMORY:
+        out->arg[0] = reg[in->rs1]; /* process handle */
+        out->addr = reg[in->rs2];   /* base */
+        out->arg[1] = reg[in->rs3]; /* size */
+        if (in->rs2 == 0)
+            out->flags |= REQ_NULL_BASE;
+        return 0;
+    case OP_FLUSH_PROCESS_WRITE_BUFFERS:
+    case OP_KE_INVALIDATE_ALL_CACHES:
+        return 0;
+    case OP_CC_COHERENCY_FLUSH_AND_PURGE:
+        out->addr = reg[in->rs2];   /* offset */
+        out->arg[1] = reg[in->rs3]; /* length */
+        out->arg[2] = (uint64_t)(uint32_t)in->imm; /* flags */
+        if (in->rs2 == 0)
+            out->flags |= REQ_NULL_BASE;
+        return 0;
+    case OP_OS_PROCESS:
+        out->arg[0] = reg[in->rs1];
+        out->arg[1] = reg[in->rs2];
+        return 0;
+    case OP_OS_FILE:
+        out->arg[0] = reg[in->rs2];
+        return 0;
+    case OP_OS_MAP:
+        out->arg[0] = (uint64_t)(uint32_t)in->imm; /* process id */
+        out->addr = reg[in->rs2];
+        out->arg[1] = reg[in->rs3];
+        out->arg[2] = 0; /* to the end of the file */
+        return 0;
+    case OP_OS_ACQUIRE:
+    case OP_OS_RELEASE:
+        return 0;
+    default:
+        snprintf(err, errlen, "%s: no lowering for %s", info->name, op_name(info->mem_op));
+        return -1;
+    }
+}
+
+/* Whether op names a file by the string at rs1. */
+static bool takes_name(op_t op)
+{
+    return op == OP_CC_COHERENCY_FLUSH_AND_PURGE || op == OP_OS_FILE || op == OP_OS_MAP ||
+           op == OP_OS_ACQUIRE || op == OP_OS_RELEASE;
+}
+
+/* The NUL-terminated string at addr in the image, copied into buf. 0, or -1. */
+static int image_string(const asm_program_t *img, uint64_t addr, char *buf, size_t len)
+{
+    for (size_t k = 0; img && k < img->nchunks; k++) {
+        const asm_chunk_t *c = &img->chunks[k];
+        if (addr < c->addr || addr >= c->addr + c->len)
+            continue;
+        size_t off = (size_t)(addr - c->addr), n = 0;
+        while (off + n < c->len && c->bytes[off + n] && n + 1 < len)
+            n++;
+        if (off + n >= c->len || c->bytes[off + n])
+            return -1; /* not terminated within the chunk, or too long */
+        memcpy(buf, c->bytes + off, n);
+        buf[n] = 0;
+        return 0;
+    }
+    return -1;
+}
+
+void isa_complete(const isa_insn_t *in, uint64_t *reg, uint64_t value)
+{
+    const isa_info_t *info = isa_info(in->op);
+    if (info->mem_op == OP_STORE || info->mem_op == OP_FENCE)
+        return;
+    if (info->size && info->size < 8)
+        value &= ((uint64_t)1 << (8 * info->size)) - 1;
+    reg[in->rd] = value;
+    reg[0] = 0;
+}
+
+__attribute__((format(printf, 2, 3))) static int stop(isa_core_t *c, const char *fmt, ...)
+{
+    c->failed = true;
+    c->phase = ISA_HALTED;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int isa_core_next(void *opaque, mem_req_t *out)
+{
+    isa_core_t *c = opaque;
+    for (;;) {
+        switch (c->phase) {
+        case ISA_HALTED:
+            return c->failed ? -1 : 0;
+        case ISA_WAIT:
+            /* the machine asks again before delivering: a machine bug, not a program error */
+            return stop(c, "core asked for a request while one is outstanding (pc 0x%llx)",
+                        (unsigned long long)c->pc);
+        case ISA_FETCH:
+            if (c->max_insns && c->retired >= c->max_insns)
+                return stop(c, "stopped after %llu instructions (the limit; does the program "
+                               "halt?)",
+                            (unsigned long long)c->retired);
+            if (c->pc % ISA_INSN_SIZE)
+                return stop(c, "pc 0x%llx is not a multiple of 8", (unsigned long long)c->pc);
+            memset(out, 0, sizeof *out);
+            out->op = OP_IFETCH;
+            out->addr = c->pc;
+            out->size = ISA_INSN_SIZE;
+            out->cpu = (uint16_t)c->cpu;
+            c->phase = ISA_WAIT;
+            return 1;
+        case ISA_EXEC:
+            if (isa_is_local(&c->cur)) {
+                bool bad;
+                uint64_t next = isa_exec_local(&c->cur, c->reg, c->pc, &bad);
+                c->retired++;
+                if (c->cur.op == ISA_ASSERT) {
+                    c->asserts++;
+                    if (bad && c->asserts_failed++ == 0)
+                        snprintf(c->assert_msg, sizeof c->assert_msg,
+                                 "core %u: assert at 0x%llx failed: r%u = %lld, expected %d",
+                                 c->cpu, (unsigned long long)c->pc, c->cur.rd,
+                                 (long long)c->reg[c->cur.rd], c->cur.imm);
+                }
+                if (c->cur.op == ISA_HALT) {
+                    c->phase = ISA_HALTED;
+                    return 0;
+                }
+                c->pc = next;
+                c->phase = ISA_FETCH;
+                continue;
+            }
+            if (isa_lower(&c->cur, c->reg, c->cpu, out, c->err, sizeof c->err) != 0) {
+                c->failed = true;
+                c->phase = ISA_HALTED;
+                return -1;
+            }
+            if (takes_name((op_t)out->op)) {
+                uint64_t at = c->reg[c->cur.rs1];
+                if (image_string(c->image, at, c->name, sizeof c->name) != 0)
+                    return stop(c, "%s at pc 0x%llx: no NUL-terminated file name at 0x%llx in "
+                                   "the program's image",
+                                isa_info(c->cur.op)->name, (unsigned long long)c->pc,
+                                (unsigned long long)at);
+                out->name = c->name;
+            }
+            c->phase = ISA_WAIT;
+            return 1;
+        }
+    }
+}
+
+int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
+{
+    isa_core_t *c = opaque;
+    if (c->phase != ISA_WAIT)
+        return 0;
+    if (res->status != 0) {
+        c->failed = true;
+        c->phase = ISA_HALTED;
+        snprintf(c->err, sizeof c->err, "%s at pc 0x%llx: machine error %d",
+                 op_name((op_t)req->op), (unsigned long long)c->pc, res->status);
+        return 1;
+    }
+    if (req->op == OP_IFETCH) {
+        if (isa_decode(res->value, &c->cur) != 0) {
+            c->failed = true;
+            c->phase = ISA_HALTED;
+            snprintf(c->err, sizeof c->err,
+                     "undecodable instruction 0x%016llx at pc 0x%llx",
+                     (unsigned long long)res->value, (unsigned long long)c->pc);
+            return 1;
+        }
+        c->phase = ISA_EXEC;
+        return 0;
+    }
+    isa_complete(&c->cur, c->reg, res->value);
+    c->retired++;
+    c->pc += ISA_INSN_SIZE;
+    c->phase = ISA_FETCH;
+    return 0;
+}

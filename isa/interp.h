@@ -1,0 +1,78 @@
+/* interp.h: the interpreter of one simulated core, as a core_source_t for machine_run.
+ *
+ * Every instruction is fetched from simulated memory: the core first emits an ifetch of
+ * ISA_INSN_SIZE bytes at pc, decodes the bytes the machine returns (what the I-cache holds, so a
+ * stale line executes stale code), then emits the instruction's own request, if it has one
+ * (load, store, rmw, fence, a primitive). Instructions without a request (ALU, branches, checks)
+ * execute when the next request is asked for, so they cost only their fetch.
+ *
+ * Lowering (the requests carry values as model/op.h says):
+ * - ldN: load addr=rs1+imm size N; the result value (little-endian) is zero-extended into rd;
+ * - stN: store with REQ_HAS_VALUE, value = rs2 truncated to N bytes;
+ * - xchgN / xaddN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] = RMW_XCHG (1) or
+ *   RMW_ADD (0) (model/op.h); rd gets the old value the machine returns;
+ * - fence: fence;
+ * - primitives and OS set-up: the layout model/ops.def documents (FlushInstructionCache and
+ *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;
+ *   CcCoherencyFlushAndPurgeCache: name = the string at rs1, addr = rs2 offset, arg[1] = rs3,
+ *   arg[2] = imm flags; r0 as rs2 sets REQ_NULL_BASE); a file name is read from image, the
+ *   assembled program; rd gets the result value (1 success, 0 failure).
+ * Accesses must be naturally aligned and pc a multiple of ISA_INSN_SIZE; a violation, an
+ * undecodable word or a machine error stops the core with a message (isa_core_error).
+ *
+ * Invariants: reg[0] is always 0; a core in phase ISA_WAIT has exactly one request outstanding.
+ */
+#ifndef COHSIM_INTERP_H
+#define COHSIM_INTERP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa/asm.h"
+#include "isa/isa.h"
+#include "model/machine.h"
+
+typedef enum isa_phase {
+    ISA_FETCH,  /* next: emit the ifetch at pc */
+    ISA_EXEC,   /* cur is decoded; next: execute it or emit its request */
+    ISA_WAIT,   /* a request is outstanding */
+    ISA_HALTED, /* halt executed, or stopped by an error or a failed assert */
+} isa_phase_t;
+
+typedef struct isa_core {
+    unsigned cpu;
+    uint64_t reg[ISA_NREGS];
+    uint64_t pc;
+    isa_phase_t phase;
+    isa_insn_t cur;
+    uint64_t retired;      /* instructions completed */
+    uint64_t max_insns;    /* stop with an error after this many (0: no limit) */
+    uint64_t asserts, asserts_failed;
+    char assert_msg[160];  /* the first failed assert */
+    bool failed;           /* stopped by an error: err says why */
+    char err[200];
+    const asm_program_t *image; /* where file names are read (NULL: none) */
+    char name[128];        /* the current request's file name */
+} isa_core_t;
+
+void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);
+/* The core_source_t functions (opaque is the isa_core_t). */
+int isa_core_next(void *opaque, mem_req_t *out);
+/* Returns nonzero (stop the run) when the core stopped on an error: the others may wait for it
+ * forever. A failed assert does not stop the run. */
+int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res);
+core_source_t isa_core_source(isa_core_t *c);
+
+/* Pure parts, used by the above and by tests. */
+/* Whether in executes in the core alone (no request). */
+bool isa_is_local(const isa_insn_t *in);
+/* Execute a local instruction: update reg (reg[0] stays 0) and return the next pc.
+ * *assert_failed is set when an assert does not hold. */
+uint64_t isa_exec_local(const isa_insn_t *in, uint64_t *reg, uint64_t pc, bool *assert_failed);
+/* The request of a non-local instruction. 0, or -1 with a reason in err (misaligned access). */
+int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t *out,
+              char *err, size_t errlen);
+/* Take a non-local instruction's result value into reg. */
+void isa_complete(const isa_insn_t *in, uint64_t *reg, uint64_t value);
+
+#endif

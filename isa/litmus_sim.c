@@ -1,0 +1,229 @@
+/* litmus_sim.c: lowering of litmus threads to ISA code, and one run of a test on a machine. */
+#include "isa/litmus_sim.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "isa/asm.h"
+#include "isa/interp.h"
+#include "model/primitives.h"
+
+/* Instructions each thread may execute: the skew loop plus a few per litmus instruction. */
+#define LITMUS_MAX_RETIRED 1000000u
+
+uint64_t litmus_loc_addr(unsigned i) { return LITMUS_LOC_BASE + (uint64_t)i * LITMUS_LOC_STRIDE; }
+
+static unsigned isa_reg(litmus_reg_t r) { return 1u + (unsigned)r; }
+
+__attribute__((format(printf, 4, 5))) static void put(char *buf, size_t len, size_t *off,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(*off < len ? buf + *off : NULL, *off < len ? len - *off : 0, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *off += (size_t)n;
+}
+
+/* "[0x200100]" for a memory operand */
+static void mem(const litmus_operand_t *o, char *m, size_t n)
+{
+    snprintf(m, n, "[0x%llx]", (unsigned long long)litmus_loc_addr(o->loc));
+}
+
+static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *buf, size_t len,
+                       size_t *off)
+{
+    char m[32] = "";
+    const litmus_operand_t *d = &in->dst, *s = &in->src;
+    if (d->kind == LITMUS_OPD_MEM)
+        mem(d, m, sizeof m);
+    char text[64];
+    litmus_insn_format(t, in, text, sizeof text);
+    put(buf, len, off, "    # %s\n", text);
+    /* the source value as a register: an immediate goes through r8 */
+    unsigned src = 8;
+    if (s->kind == LITMUS_OPD_REG)
+        src = isa_reg(s->reg);
+    else if (s->kind == LITMUS_OPD_IMM && in->op != LITMUS_MOV)
+        put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
+    switch (in->op) {
+    case LITMUS_MOV:
+        if (d->kind == LITMUS_OPD_REG && s->kind == LITMUS_OPD_MEM) {
+            mem(s, m, sizeof m);
+            put(buf, len, off, "    ld4 r%u, %s\n", isa_reg(d->reg), m);
+        } else if (d->kind == LITMUS_OPD_REG && s->kind == LITMUS_OPD_IMM) {
+            put(buf, len, off, "    li r%u, %lld\n", isa_reg(d->reg), (long long)s->imm);
+        } else if (d->kind == LITMUS_OPD_REG) {
+            put(buf, len, off, "    mov r%u, r%u\n", isa_reg(d->reg), src);
+        } else {
+            if (s->kind == LITMUS_OPD_IMM)
+                put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
+            put(buf, len, off, "    st4 %s, r%u\n", m, src);
+        }
+        break;
+    case LITMUS_MFENCE:
+        put(buf, len, off, "    fence\n");
+        break;
+    case LITMUS_FPWB:
+        put(buf, len, off, "    FlushProcessWriteBuffers\n");
+        break;
+    case LITMUS_XCHG:
+        put(buf, len, off, "    xchg4 r%u, %s, r%u\n", isa_reg(s->reg), m, isa_reg(s->reg));
+        break;
+    case LITMUS_ADD:
+    case LITMUS_INC:
+        if (in->op == LITMUS_INC)
+            put(buf, len, off, "    li r8, 1\n");
+        if (d->kind == LITMUS_OPD_REG) {
+            put(buf, len, off, "    add r%u, r%u, r%u\n", isa_reg(d->reg), isa_reg(d->reg), src);
+        } else if (in->lock) {
+            put(buf, len, off, "    xadd4 r0, %s, r%u\n", m, src);
+        } else {
+            /* unlocked: a load and a buffered store, not atomic */
+            put(buf, len, off, "    ld4 r9, %s\n    add r9, r9, r%u\n    st4 %s, r9\n", m, src,
+                m);
+        }
+        break;
+    }
+}
+
+int litmus_lower(const litmus_test_t *t, const litmus_variation_t *var, char *buf, size_t len)
+{
+    size_t off = 0;
+    if (len)
+        buf[0] = 0;
+    put(buf, len, &off, "# litmus test %s, lowered by cohsim\n", t->name);
+    for (unsigned i = 0; i < t->nlocs; i++)
+        put(buf, len, &off, "# [%s] at 0x%llx\n", t->locs[i],
+            (unsigned long long)litmus_loc_addr(i));
+    for (unsigned th = 0; th < t->nthreads; th++) {
+        const litmus_variation_t none = {0, 0, 0, 0, 0};
+        const litmus_variation_t *v = var ? &var[th] : &none;
+        put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
+            (unsigned long long)(LITMUS_CODE_BASE + (uint64_t)th * LITMUS_CODE_STRIDE));
+        for (unsigned i = 0; i < t->nlocs; i++)
+            if (v->preload >> i & 1)
+                put(buf, len, &off, "    ld4 r10, [0x%llx]    # preload [%s]\n",
+                    (unsigned long long)litmus_loc_addr(i), t->locs[i]);
+        for (unsigned k = 0; k < v->prestores; k++)
+            put(buf, len, &off, "    st8 [0x%llx], r0    # scratch store\n",
+                (unsigned long long)(LITMUS_SCRATCH_BASE + (uint64_t)th * LITMUS_CODE_STRIDE +
+                                     (uint64_t)k * LITMUS_LOC_STRIDE));
+        if (v->skew)
+            put(buf, len, &off, "    li r9, %u    # start skew\np%u_skew:\n    addi r9, r9, -1\n"
+                                "    bne r9, r0, p%u_skew\n",
+                v->skew, th, th);
+        for (unsigned k = 0; k < t->ninsns[th]; k++) {
+            if (v->pause && k > 0 && k == v->pause_before)
+                put(buf, len, &off, "    li r9, %u    # pause\np%u_pause:\n    addi r9, r9, -1\n"
+                                    "    bne r9, r0, p%u_pause\n",
+                    v->pause, th, th);
+            lower_insn(t, &t->insns[th][k], buf, len, &off);
+        }
+        put(buf, len, &off, "    halt\n");
+    }
+    return (int)off;
+}
+
+int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
+                    const litmus_variation_t *var, litmus_state_t *out, char *err, size_t errlen)
+{
+    if (cfg->cores < t->nthreads) {
+        snprintf(err, errlen, "%s needs %u cores; the machine has %u (choose a preset with more "
+                              "cores or set -c machine.cores=%u)",
+                 t->name, t->nthreads, cfg->cores, t->nthreads);
+        return -1;
+    }
+    for (unsigned th = 0; var && th < t->nthreads; th++)
+        if (var[th].prestores > LITMUS_MAX_PRESTORES || var[th].skew > LITMUS_MAX_SKEW ||
+            var[th].pause > LITMUS_MAX_SKEW) {
+            snprintf(err, errlen, "%s: P%u: variation out of range", t->name, th);
+            return -1;
+        }
+    char text[32768];
+    int n = litmus_lower(t, var, text, sizeof text);
+    if (n < 0 || (size_t)n >= sizeof text) {
+        snprintf(err, errlen, "%s: the lowered code is too long", t->name);
+        return -1;
+    }
+    char name[LITMUS_MAX_NAME + 16];
+    snprintf(name, sizeof name, "<%s lowered>", t->name);
+    asm_program_t prog;
+    if (asm_assemble(name, text, (size_t)n, LITMUS_CODE_BASE, 0, &prog, err, errlen) != 0)
+        return -1;
+    const asm_program_t *p = &prog;
+    machine_t *m = machine_create(cfg, err, errlen);
+    if (!m) {
+        asm_free(&prog);
+        return -1;
+    }
+    /* the OS layer runs FlushProcessWriteBuffers (its implicit process 1 spans every core) */
+    prim_t *os = prim_attach(m, err, errlen);
+    if (!os) {
+        machine_destroy(m);
+        asm_free(&prog);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t k = 0; k < p->nchunks && rc == 0; k++)
+        if (machine_mem_write(m, p->chunks[k].addr, p->chunks[k].bytes, p->chunks[k].len) != 0)
+            rc = -1;
+    for (unsigned i = 0; i < t->nlocs && rc == 0; i++) {
+        uint8_t b[4];
+        uint32_t v = (uint32_t)t->loc_init[i];
+        for (unsigned k = 0; k < 4; k++)
+            b[k] = (uint8_t)(v >> (8 * k));
+        if (machine_mem_write(m, litmus_loc_addr(i), b, sizeof b) != 0)
+            rc = -1;
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: cannot write the program into memory: %s", t->name,
+                 machine_error(m));
+        prim_destroy(os);
+        machine_destroy(m);
+        asm_free(&prog);
+        return -1;
+    }
+    isa_core_t cores[LITMUS_MAX_THREADS];
+    core_source_t src[LITMUS_MAX_THREADS];
+    for (unsigned th = 0; th < t->nthreads; th++) {
+        isa_core_init(&cores[th], th, p->entry[th], LITMUS_MAX_RETIRED);
+        for (unsigned r = 0; r < LITMUS_NREGS; r++)
+            cores[th].reg[isa_reg((litmus_reg_t)r)] = (uint64_t)t->reg_init[th][r];
+        src[th] = isa_core_source(&cores[th]);
+    }
+    rc = machine_run(m, src, t->nthreads, true);
+    unsigned bad = 0;
+    while (bad < t->nthreads && !cores[bad].failed)
+        bad++;
+    if (bad < t->nthreads || rc != 0) {
+        const char *why = machine_error(m);
+        if (bad < t->nthreads)
+            snprintf(err, errlen, "%s: P%u: %s", t->name, bad, cores[bad].err);
+        else
+            snprintf(err, errlen, "%s: the machine stopped (status %d): %s", t->name, rc,
+                     why && *why ? why : "no reason given");
+        prim_destroy(os);
+        machine_destroy(m);
+        asm_free(&prog);
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    for (unsigned th = 0; th < t->nthreads; th++)
+        for (unsigned r = 0; r < LITMUS_NREGS; r++)
+            out->reg[th][r] = (int64_t)(int32_t)(uint32_t)cores[th].reg[isa_reg((litmus_reg_t)r)];
+    for (unsigned i = 0; i < t->nlocs; i++) {
+        uint8_t b[4];
+        machine_mem_read(m, litmus_loc_addr(i), b, sizeof b);
+        uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24;
+        out->loc[i] = (int64_t)(int32_t)v;
+    }
+    prim_destroy(os);
+    machine_destroy(m);
+    asm_free(&prog);
+    return 0;
+}

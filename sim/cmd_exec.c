@@ -1,0 +1,337 @@
+/* cmd_exec.c: `cohsim exec`: assemble programs (isa/asm.h) and run them on the simulated machine,
+ * one per core, to completion; print each core's registers, the statistics and the asserts.
+ *
+ * File i is assembled with core i as its default core and origin EXEC_ORIGIN + i * EXEC_STRIDE;
+ * its `.cpu N` sections put code on other cores. Every core with code runs from its entry; the
+ * images of all files are written into memory first and must not overlap.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/asm.h"
+#include "isa/interp.h"
+#include "model/primitives.h"
+#include "sim/cli.h"
+#include "sim/commands.h"
+
+#define EXEC_ORIGIN 0x10000u
+#define EXEC_STRIDE 0x10000u
+#define EXEC_MAX_FILES 64
+#define EXEC_DEFAULT_MAX_INSNS 10000000ul
+
+static const cli_opt_t exec_opts[] = {
+    CLI_MACHINE_OPTS,
+    {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
+    {"disasm", 0, NULL, "print the assembled code instead of running it"},
+    {0},
+};
+
+static const cli_spec_t exec_spec = {
+    "exec", "[options] PROG.s...",
+    "Assembles each PROG.s (file i runs on core i, or on the cores its .cpu N sections name) and "
+    "runs every core to its halt on the simulated machine (default preset x86-4). Prints each "
+    "core's registers, the machine's statistics and every failed assert. Exit status 1 when an "
+    "assert failed, 2 for bad input or a program that faults.",
+    exec_opts,
+};
+
+typedef struct exec_cli {
+    machine_opts_t mo;
+    const char *json;
+    unsigned long max_insns;
+    bool disasm;
+} exec_cli_t;
+
+static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
+{
+    exec_cli_t *ec = ctx;
+    int h = machine_opts_handle(&ec->mo, opt, arg, "x86-4");
+    if (h != 0)
+        return h > 0 ? 0 : -1;
+    if (strcmp(opt->name, "json") == 0) {
+        ec->json = arg;
+    } else if (strcmp(opt->name, "disasm") == 0) {
+        ec->disasm = true;
+    } else if (strcmp(opt->name, "max-insns") == 0) {
+        char *end;
+        ec->max_insns = strtoul(arg, &end, 10);
+        if (!*arg || *end || arg[0] == '-' || ec->max_insns == 0) {
+            cli_error("exec: --max-insns %s: expected a positive whole number", arg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void print_disasm(const asm_program_t *p)
+{
+    for (size_t k = 0; k < p->nchunks; k++) {
+        const asm_chunk_t *c = &p->chunks[k];
+        for (size_t off = 0; off + ISA_INSN_SIZE <= c->len; off += ISA_INSN_SIZE) {
+            uint64_t pc = c->addr + off, w = isa_get_word(c->bytes + off);
+            isa_insn_t in;
+            char text[96];
+            if (isa_decode(w, &in) == 0)
+                isa_disasm(&in, pc, text, sizeof text);
+            else
+                snprintf(text, sizeof text, ".quad 0x%016llx", (unsigned long long)w);
+            for (unsigned cpu = 0; cpu < ASM_MAX_CPUS; cpu++)
+                if (p->has_entry[cpu] && p->entry[cpu] == pc)
+                    printf("core %u:\n", cpu);
+            printf("  %08llx  %016llx  %s\n", (unsigned long long)pc, (unsigned long long)w, text);
+        }
+    }
+}
+
+static cJSON *json_cache(const cache_t *c)
+{
+    if (!c)
+        return cJSON_CreateNull();
+    const cache_stats_t *s = cache_stats_const(c);
+    uint64_t acc = 0, miss = 0;
+    for (unsigned k = 0; k < ACCESS_KINDS; k++) {
+        acc += s->accesses[k];
+        miss += s->misses[k];
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "accesses", (double)acc);
+    cJSON_AddNumberToObject(o, "misses", (double)miss);
+    cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
+    return o;
+}
+
+static void print_cache(const char *name, const cache_t *c)
+{
+    if (!c)
+        return;
+    const cache_stats_t *s = cache_stats_const(c);
+    uint64_t acc = 0, miss = 0;
+    for (unsigned k = 0; k < ACCESS_KINDS; k++) {
+        acc += s->accesses[k];
+        miss += s->misses[k];
+    }
+    printf("  %-4s %llu accesses, %llu misses\n", name, (unsigned long long)acc,
+           (unsigned long long)miss);
+}
+
+/* Run the assembled images; print and fill root. Returns the exit status. */
+static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const machine_config_t *cfg,
+               cJSON *root)
+{
+    char err[512];
+    unsigned ncores = 0;
+    for (int f = 0; f < nprogs; f++)
+        for (unsigned cpu = 0; cpu < ASM_MAX_CPUS; cpu++)
+            if (progs[f].has_entry[cpu] && cpu + 1 > ncores)
+                ncores = cpu + 1;
+    if (ncores == 0) {
+        cli_error("exec: the programs contain no code");
+        return EXIT_USAGE;
+    }
+    if (ncores > cfg->cores) {
+        cli_error("exec: the programs use core %u; the machine has %u cores (choose a preset "
+                  "with more, or -c machine.cores=%u)",
+                  ncores - 1, cfg->cores, ncores);
+        return EXIT_USAGE;
+    }
+    machine_t *m = machine_create(cfg, err, sizeof err);
+    if (!m) {
+        cli_error("exec: %s", err);
+        return EXIT_USAGE;
+    }
+    /* the OS layer executes the primitives and the set-up instructions */
+    prim_t *os = prim_attach(m, err, sizeof err);
+    if (!os) {
+        cli_error("exec: %s", err);
+        machine_destroy(m);
+        return EXIT_USAGE;
+    }
+    isa_core_t *cores = calloc(ncores, sizeof *cores);
+    core_source_t *src = calloc(ncores, sizeof *src);
+    int status = EXIT_DONE;
+    if (!cores || !src) {
+        cli_error("out of memory");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    for (int f = 0; f < nprogs; f++)
+        for (size_t k = 0; k < progs[f].nchunks; k++)
+            if (machine_mem_write(m, progs[f].chunks[k].addr, progs[f].chunks[k].bytes,
+                                  progs[f].chunks[k].len) != 0) {
+                cli_error("exec: cannot load the program: %s", machine_error(m));
+                status = EXIT_USAGE;
+                goto out;
+            }
+    for (unsigned cpu = 0; cpu < ncores; cpu++) {
+        int owner = -1;
+        for (int f = 0; f < nprogs; f++)
+            if (progs[f].has_entry[cpu]) {
+                if (owner >= 0) {
+                    cli_error("exec: core %u has code in two files (file %d and file %d)", cpu,
+                              owner + 1, f + 1);
+                    status = EXIT_USAGE;
+                    goto out;
+                }
+                owner = f;
+            }
+        isa_core_init(&cores[cpu], cpu, owner >= 0 ? progs[owner].entry[cpu] : 0,
+                      ec->max_insns);
+        if (owner < 0)
+            cores[cpu].phase = ISA_HALTED; /* no code: idle from the start */
+        else
+            cores[cpu].image = &progs[owner];
+        src[cpu] = isa_core_source(&cores[cpu]);
+    }
+    int rc = machine_run(m, src, ncores, true);
+    bool faulted = false;
+    for (unsigned cpu = 0; cpu < ncores; cpu++)
+        if (cores[cpu].failed) {
+            cli_error("exec: core %u: %s", cpu, cores[cpu].err);
+            faulted = true;
+        }
+    if (!faulted && rc != 0) {
+        cli_error("exec: the machine stopped: %s", machine_error(m));
+        faulted = true;
+    }
+    uint64_t asserts = 0, failed = 0;
+    cJSON *jcores = root ? cJSON_AddArrayToObject(root, "cores") : NULL;
+    for (unsigned cpu = 0; cpu < ncores; cpu++) {
+        const isa_core_t *c = &cores[cpu];
+        const core_stats_t *st = machine_core_stats(m, cpu);
+        asserts += c->asserts;
+        failed += c->asserts_failed;
+        printf("core %u: %s after %llu instructions, %llu cycles\n", cpu,
+               c->failed ? "faulted" : "halted", (unsigned long long)c->retired,
+               (unsigned long long)machine_core_cycles(m, cpu));
+        for (unsigned r = 0; r < ISA_NREGS; r++)
+            printf("%s r%-2u = %-18lld%s", r % 4 == 0 ? " " : "", r, (long long)c->reg[r],
+                   r % 4 == 3 ? "\n" : "");
+        printf("  ops:");
+        for (unsigned op = 0; op < OP_COUNT; op++)
+            if (st->ops[op])
+                printf(" %s %llu", op_name((op_t)op), (unsigned long long)st->ops[op]);
+        printf("\n");
+        print_cache("L1I", machine_l1i(m, cpu));
+        print_cache("L1D", machine_l1d(m, cpu));
+        const sb_stats_t *sb = machine_sb_stats(m, cpu);
+        printf("  store buffer: %llu stores, %llu forwarded, max occupancy %llu\n",
+               (unsigned long long)sb->stores, (unsigned long long)sb->forwarded,
+               (unsigned long long)sb->max_occupancy);
+        if (jcores) {
+            cJSON *jc = cJSON_CreateObject();
+            cJSON_AddNumberToObject(jc, "core", cpu);
+            cJSON_AddBoolToObject(jc, "faulted", c->failed);
+            cJSON_AddNumberToObject(jc, "instructions", (double)c->retired);
+            cJSON_AddNumberToObject(jc, "cycles", (double)machine_core_cycles(m, cpu));
+            cJSON *jr = cJSON_AddArrayToObject(jc, "registers");
+            for (unsigned r = 0; r < ISA_NREGS; r++)
+                cJSON_AddItemToArray(jr, cJSON_CreateNumber((double)(int64_t)c->reg[r]));
+            cJSON *jo = cJSON_AddObjectToObject(jc, "ops");
+            for (unsigned op = 0; op < OP_COUNT; op++)
+                if (st->ops[op])
+                    cJSON_AddNumberToObject(jo, op_name((op_t)op), (double)st->ops[op]);
+            cJSON_AddItemToObject(jc, "l1i", json_cache(machine_l1i(m, cpu)));
+            cJSON_AddItemToObject(jc, "l1d", json_cache(machine_l1d(m, cpu)));
+            cJSON_AddNumberToObject(jc, "asserts", (double)c->asserts);
+            cJSON_AddNumberToObject(jc, "asserts_failed", (double)c->asserts_failed);
+            if (c->asserts_failed)
+                cJSON_AddStringToObject(jc, "first_failed_assert", c->assert_msg);
+            cJSON_AddItemToArray(jcores, jc);
+        }
+    }
+    const coherence_stats_t *co = machine_coherence_stats(m);
+    printf("machine: %llu cycles, %llu bus transactions, %llu invalidations\n",
+           (unsigned long long)machine_cycles(m), (unsigned long long)co->bus_transactions,
+           (unsigned long long)co->invalidations);
+    printf("asserts: %llu checked, %llu failed\n", (unsigned long long)asserts,
+           (unsigned long long)failed);
+    for (unsigned cpu = 0; cpu < ncores; cpu++)
+        if (cores[cpu].asserts_failed)
+            printf("FAILED %s\n", cores[cpu].assert_msg);
+    if (root) {
+        cJSON_AddNumberToObject(root, "cycles", (double)machine_cycles(m));
+        cJSON_AddNumberToObject(root, "asserts", (double)asserts);
+        cJSON_AddNumberToObject(root, "asserts_failed", (double)failed);
+        cJSON_AddBoolToObject(root, "faulted", faulted);
+    }
+    status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
+out:
+    free(cores);
+    free(src);
+    prim_destroy(os);
+    machine_destroy(m);
+    return status;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+    exec_cli_t ec = {.max_insns = EXEC_DEFAULT_MAX_INSNS};
+    int first;
+    int rc = cli_parse(&exec_spec, argc, argv, exec_option, &ec, &first);
+    if (rc != 0) {
+        machine_opts_free(&ec.mo);
+        return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+    }
+    int nprogs = argc - first;
+    if (nprogs < 1 || nprogs > EXEC_MAX_FILES) {
+        cli_error(nprogs < 1 ? "exec: expected at least one PROG.s (see cohsim exec --help)"
+                             : "exec: at most 64 programs");
+        machine_opts_free(&ec.mo);
+        return EXIT_USAGE;
+    }
+    machine_config_t cfg;
+    if (machine_opts_build(&ec.mo, "x86-4", &cfg) != 0) {
+        machine_opts_free(&ec.mo);
+        return EXIT_USAGE;
+    }
+    asm_program_t *progs = calloc((size_t)nprogs, sizeof *progs);
+    int status = progs ? EXIT_DONE : EXIT_USAGE;
+    int loaded = 0;
+    char err[512];
+    for (; status == EXIT_DONE && loaded < nprogs; loaded++)
+        if (asm_assemble_file(argv[first + loaded], EXEC_ORIGIN + (uint64_t)loaded * EXEC_STRIDE,
+                              (unsigned)loaded, &progs[loaded], err, sizeof err) != 0) {
+            cli_error("%s", err);
+            status = EXIT_USAGE;
+            break;
+        }
+    /* images of different files must not overlap either */
+    for (int a = 0; status == EXIT_DONE && a < nprogs; a++)
+        for (int b = a + 1; status == EXIT_DONE && b < nprogs; b++)
+            for (size_t i = 0; status == EXIT_DONE && i < progs[a].nchunks; i++)
+                for (size_t j = 0; j < progs[b].nchunks; j++) {
+                    const asm_chunk_t *x = &progs[a].chunks[i], *y = &progs[b].chunks[j];
+                    if (x->addr < y->addr + y->len && y->addr < x->addr + x->len) {
+                        cli_error("%s:%u: its bytes at 0x%llx overlap those of %s:%u",
+                                  argv[first + b], y->line, (unsigned long long)y->addr,
+                                  argv[first + a], x->line);
+                        status = EXIT_USAGE;
+                        break;
+                    }
+                }
+    if (status == EXIT_DONE && ec.disasm) {
+        for (int f = 0; f < nprogs; f++)
+            print_disasm(&progs[f]);
+    } else if (status == EXIT_DONE) {
+        cJSON *root = ec.json ? cJSON_CreateObject() : NULL;
+        status = run(&ec, progs, nprogs, &cfg, root);
+        fflush(stdout);
+        if (root && status != EXIT_USAGE) {
+            char *text = cJSON_Print(root);
+            if (!text)
+                cli_error("exec: out of memory writing %s", ec.json);
+            if (!text || cli_write_file_atomic(ec.json, text, strlen(text)) != 0)
+                status = EXIT_USAGE;
+            free(text);
+        }
+        cJSON_Delete(root);
+    }
+    for (int f = 0; f < loaded && progs; f++)
+        asm_free(&progs[f]);
+    free(progs);
+    machine_opts_free(&ec.mo);
+    return status;
+}

@@ -1,0 +1,324 @@
+/* cmd_litmus.c: `cohsim litmus`: run x86 litmus tests (herd format) on the simulated machine
+ * many times with seeded jitter and start skews, and print the final states in herd's layout.
+ *
+ * Each run builds a fresh machine from the configuration with sim.seed = seed + run index and
+ * draws its jitter bound, each thread's start skew (idle loop iterations, isa/litmus_sim.h) and
+ * preloaded locations from a generator seeded by the seed; a test's result is therefore a pure function of its file, the options and the seed.
+ * The histogram keeps every distinct final state (projected on what the condition names) in
+ * herd's order; a state's line is `COUNT *>STATE` when the proposition holds in it, `COUNT :>STATE`
+ * when not (litmus7's marks), so that removing the prefix gives herd's state line.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/litmus.h"
+#include "isa/litmus_sim.h"
+#include "model/rng.h"
+#include "sim/cli.h"
+#include "sim/commands.h"
+
+#define LITMUS_DEFAULT_RUNS 300
+#define LITMUS_DEFAULT_JITTER 24
+#define LITMUS_DEFAULT_SKEW 24
+#define LITMUS_STATE_TEXT 512
+
+static const cli_opt_t litmus_opts[] = {
+    CLI_MACHINE_OPTS,
+    {"runs", 'n', "N", "runs per test (default 300)"},
+    {"model", 'm', "tso|sc", "tso: store buffers as the preset says (default); sc: no store "
+                             "buffer, every store performs before the next instruction"},
+    {"jitter", 'j', "CYCLES", "largest latency jitter: each run draws sim.jitter from 0..CYCLES "
+                              "(default 24)"},
+    {"skew", 0, "N", "largest start skew, and pause between two instructions, in idle-loop "
+                     "iterations; half the runs start all threads together (default 24)"},
+    {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"no-preload", 0, NULL, "do not warm a random subset of each thread's locations, nor fill "
+                            "its store buffer with 0-2 scratch stores, before the test"},
+    {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
+    {0},
+};
+
+static const cli_spec_t litmus_spec = {
+    "litmus", "[options] FILE.litmus...",
+    "Runs x86 litmus tests in herd's format on the simulated machine (default preset x86-4), "
+    "each N times with seeded jitter and start skews, and prints herd's layout: Test, States "
+    "with a count per final state, Ok/No, Positive/Negative, Condition and Observation. Exit "
+    "status 1 when a ~exists or forall test is not validated (a forbidden outcome was reached), "
+    "2 for bad input.",
+    litmus_opts,
+};
+
+typedef struct litmus_cli {
+    machine_opts_t mo;
+    unsigned long runs;
+    bool sc;
+    long jitter;
+    unsigned long skew;
+    const char *json;
+    bool show_asm;
+    bool preload;
+} litmus_cli_t;
+
+static int parse_ulong(const char *opt, const char *arg, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (!*arg || *end || arg[0] == '-' || v > max) {
+        cli_error("litmus: --%s %s: expected a whole number from 0 to %lu", opt, arg, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int litmus_option(void *ctx, const cli_opt_t *opt, const char *arg)
+{
+    litmus_cli_t *lc = ctx;
+    int h = machine_opts_handle(&lc->mo, opt, arg, "x86-4");
+    if (h != 0)
+        return h > 0 ? 0 : -1;
+    unsigned long v;
+    if (strcmp(opt->name, "runs") == 0) {
+        if (parse_ulong("runs", arg, 100000000ul, &lc->runs))
+            return -1;
+        if (lc->runs == 0) {
+            cli_error("litmus: --runs 0: expected at least 1");
+            return -1;
+        }
+    } else if (strcmp(opt->name, "model") == 0) {
+        if (strcmp(arg, "tso") != 0 && strcmp(arg, "sc") != 0) {
+            cli_error("litmus: --model %s: expected tso or sc", arg);
+            return -1;
+        }
+        lc->sc = strcmp(arg, "sc") == 0;
+    } else if (strcmp(opt->name, "jitter") == 0) {
+        if (parse_ulong("jitter", arg, 1000000ul, &v))
+            return -1;
+        lc->jitter = (long)v;
+    } else if (strcmp(opt->name, "skew") == 0) {
+        if (parse_ulong("skew", arg, 1000000ul, &lc->skew))
+            return -1;
+    } else if (strcmp(opt->name, "json") == 0) {
+        lc->json = arg;
+    } else if (strcmp(opt->name, "no-preload") == 0) {
+        lc->preload = false;
+    } else if (strcmp(opt->name, "show-asm") == 0) {
+        lc->show_asm = true;
+    }
+    return 0;
+}
+
+typedef struct hist_entry {
+    char text[LITMUS_STATE_TEXT];
+    uint64_t count;
+    bool holds;
+} hist_entry_t;
+
+typedef struct hist {
+    hist_entry_t *e;
+    size_t n, cap;
+} hist_t;
+
+static int hist_add(hist_t *h, const char *text, bool holds)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (strcmp(h->e[i].text, text) == 0) {
+            h->e[i].count++;
+            return 0;
+        }
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 16;
+        hist_entry_t *ne = realloc(h->e, cap * sizeof *ne);
+        if (!ne)
+            return -1;
+        h->e = ne;
+        h->cap = cap;
+    }
+    snprintf(h->e[h->n].text, sizeof h->e[h->n].text, "%s", text);
+    h->e[h->n].count = 1;
+    h->e[h->n].holds = holds;
+    h->n++;
+    return 0;
+}
+
+static int hist_cmp(const void *a, const void *b)
+{
+    return strcmp(((const hist_entry_t *)a)->text, ((const hist_entry_t *)b)->text);
+}
+
+/* Run one test and print its block; fills j (when not NULL) with the same. Returns the exit
+ * status for this test (0, 1 or 2). */
+static int run_test(const litmus_cli_t *lc, const char *path, const machine_config_t *base,
+                    cJSON *jtests)
+{
+    char err[1024];
+    const size_t errlen = sizeof err;
+    litmus_test_t *t = malloc(sizeof *t);
+    if (!t) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    if (litmus_load(path, t, err, errlen) != 0) {
+        cli_error("%s", err);
+        free(t);
+        return EXIT_USAGE;
+    }
+    if (lc->show_asm) {
+        char text[16384];
+        litmus_lower(t, NULL, text, sizeof text);
+        fputs(text, stdout);
+        free(t);
+        return EXIT_DONE;
+    }
+    machine_config_t cfg = *base;
+    if (lc->sc)
+        cfg.sb_entries = 0;
+    rng_t skews;
+    rng_seed(&skews, base->seed);
+    hist_t h = {0};
+    uint64_t pos = 0, neg = 0;
+    int status = EXIT_DONE;
+    for (unsigned long r = 0; r < lc->runs; r++) {
+        /* Half the runs start every thread together (outcomes that need the threads within a
+         * store buffer's drain time of each other), half with random skews; the jitter bound
+         * is drawn per run too, so some runs are exactly aligned and others spread. */
+        litmus_variation_t var[LITMUS_MAX_THREADS];
+        memset(var, 0, sizeof var);
+        bool spread = rng_below(&skews, 2) == 1;
+        for (unsigned th = 0; th < t->nthreads; th++) {
+            litmus_variation_t *v = &var[th];
+            if (lc->preload) {
+                v->preload = rng_next(&skews) & ((1u << t->nlocs) - 1);
+                v->prestores = rng_below(&skews, 5);
+            }
+            if (spread && lc->skew) {
+                v->skew = rng_below(&skews, (uint32_t)lc->skew + 1);
+                if (t->ninsns[th] > 1 && rng_below(&skews, 2)) {
+                    v->pause_before = 1 + rng_below(&skews, t->ninsns[th] - 1);
+                    v->pause = rng_below(&skews, (uint32_t)lc->skew + 1);
+                }
+            }
+        }
+        cfg.jitter = lc->jitter ? rng_below(&skews, (uint32_t)lc->jitter + 1) : 0;
+        cfg.seed = base->seed + r;
+        litmus_state_t s;
+        if (litmus_run_once(t, &cfg, var, &s, err, errlen) != 0) {
+            cli_error("%s: run %lu: %s", path, r, err);
+            status = EXIT_USAGE;
+            break;
+        }
+        bool holds = litmus_prop_holds(t, &s);
+        char text[LITMUS_STATE_TEXT];
+        litmus_state_format(t, &s, text, sizeof text);
+        if (hist_add(&h, text, holds) != 0) {
+            cli_error("out of memory");
+            status = EXIT_USAGE;
+            break;
+        }
+        if (holds)
+            pos++;
+        else
+            neg++;
+    }
+    if (status == EXIT_DONE) {
+        qsort(h.e, h.n, sizeof h.e[0], hist_cmp);
+        bool ok = litmus_validated(t, pos, neg);
+        /* herd counts Positive/Negative against the quantified condition: for ~exists, the
+         * runs where the proposition does not hold are the positive ones */
+        uint64_t p = t->quant == LITMUS_NOT_EXISTS ? neg : pos;
+        uint64_t n = t->quant == LITMUS_NOT_EXISTS ? pos : neg;
+        char cond[1024];
+        litmus_condition_format(t, cond, sizeof cond);
+        printf("Test %s %s\nStates %zu\n", t->name, litmus_kind_name(t), h.n);
+        for (size_t i = 0; i < h.n; i++)
+            printf("%-6llu%s>%s\n", (unsigned long long)h.e[i].count, h.e[i].holds ? "*" : ":",
+                   h.e[i].text);
+        printf("%s\nWitnesses\nPositive: %llu Negative: %llu\nCondition %s\n"
+               "Observation %s %s %llu %llu\n\n",
+               ok ? "Ok" : "No", (unsigned long long)p, (unsigned long long)n, cond, t->name,
+               litmus_observation(pos, neg), (unsigned long long)pos, (unsigned long long)neg);
+        if (!ok && t->quant != LITMUS_EXISTS)
+            status = EXIT_CHECK;
+        if (jtests) {
+            cJSON *jt = cJSON_CreateObject();
+            cJSON_AddStringToObject(jt, "test", t->name);
+            cJSON_AddStringToObject(jt, "file", path);
+            cJSON_AddStringToObject(jt, "kind", litmus_kind_name(t));
+            cJSON *js = cJSON_AddArrayToObject(jt, "states");
+            for (size_t i = 0; i < h.n; i++) {
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddStringToObject(e, "state", h.e[i].text);
+                cJSON_AddNumberToObject(e, "count", (double)h.e[i].count);
+                cJSON_AddBoolToObject(e, "satisfies", h.e[i].holds);
+                cJSON_AddItemToArray(js, e);
+            }
+            cJSON_AddBoolToObject(jt, "ok", ok);
+            cJSON_AddNumberToObject(jt, "positive", (double)p);
+            cJSON_AddNumberToObject(jt, "negative", (double)n);
+            cJSON_AddStringToObject(jt, "condition", cond);
+            cJSON_AddStringToObject(jt, "observation", litmus_observation(pos, neg));
+            cJSON_AddNumberToObject(jt, "satisfied", (double)pos);
+            cJSON_AddNumberToObject(jt, "not_satisfied", (double)neg);
+            cJSON_AddItemToArray(jtests, jt);
+        }
+    }
+    free(h.e);
+    free(t);
+    return status;
+}
+
+int cmd_litmus(int argc, char **argv)
+{
+    litmus_cli_t lc = {.runs = LITMUS_DEFAULT_RUNS, .jitter = LITMUS_DEFAULT_JITTER,
+                       .skew = LITMUS_DEFAULT_SKEW, .preload = true};
+    int first;
+    int rc = cli_parse(&litmus_spec, argc, argv, litmus_option, &lc, &first);
+    if (rc != 0) {
+        machine_opts_free(&lc.mo);
+        return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+    }
+    if (first >= argc) {
+        cli_error("litmus: expected at least one FILE.litmus (see cohsim litmus --help)");
+        machine_opts_free(&lc.mo);
+        return EXIT_USAGE;
+    }
+    machine_config_t cfg;
+    if (machine_opts_build(&lc.mo, "x86-4", &cfg) != 0) {
+        machine_opts_free(&lc.mo);
+        return EXIT_USAGE;
+    }
+    cJSON *root = NULL, *jtests = NULL;
+    if (lc.json) {
+        root = cJSON_CreateObject();
+        cJSON_AddStringToObject(root, "model", lc.sc ? "sc" : "tso");
+        cJSON_AddNumberToObject(root, "runs", (double)lc.runs);
+        cJSON_AddNumberToObject(root, "seed", (double)cfg.seed);
+        cJSON_AddNumberToObject(root, "jitter", (double)lc.jitter);
+        cJSON_AddNumberToObject(root, "skew", (double)lc.skew);
+        jtests = cJSON_AddArrayToObject(root, "tests");
+    }
+    int status = EXIT_DONE;
+    for (int i = first; i < argc; i++) {
+        int s = run_test(&lc, argv[i], &cfg, jtests);
+        if (s == EXIT_USAGE) {
+            status = EXIT_USAGE;
+            break;
+        }
+        if (s == EXIT_CHECK)
+            status = EXIT_CHECK;
+    }
+    fflush(stdout);
+    if (root && status != EXIT_USAGE) {
+        char *text = cJSON_Print(root);
+        if (!text)
+            cli_error("litmus: out of memory writing %s", lc.json);
+        if (!text || cli_write_file_atomic(lc.json, text, strlen(text)) != 0)
+            status = EXIT_USAGE;
+        free(text);
+    }
+    cJSON_Delete(root);
+    machine_opts_free(&lc.mo);
+    return status;
+}

@@ -1,0 +1,1 @@
+cohsim exec isa/examples/barrier_nofpwb.s

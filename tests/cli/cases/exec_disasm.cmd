@@ -1,0 +1,1 @@
+cohsim exec --disasm isa/examples/jit.s

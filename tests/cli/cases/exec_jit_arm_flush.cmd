@@ -1,0 +1,1 @@
+cohsim exec --preset arm-like-4 isa/examples/jit.s

@@ -1,0 +1,1 @@
+cohsim exec isa/examples/producer_consumer.s

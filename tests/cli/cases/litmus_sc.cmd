@@ -1,0 +1,1 @@
+cohsim litmus --model sc tests/fixtures/litmus/SB.litmus tests/fixtures/litmus/RMW-add.litmus

@@ -1,0 +1,1 @@
+cohsim litmus --show-asm tests/fixtures/litmus/RMW-add.litmus

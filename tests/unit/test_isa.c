@@ -1,0 +1,325 @@
+/* test_isa.c: the opcode table (no duplicate or overlapping encodings), encoder/decoder and
+ * disassembler round trips, the assembler and its errors, and the interpreter driven by a flat
+ * memory standing in for the machine. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "isa/asm.h"
+#include "isa/interp.h"
+#include "isa/isa.h"
+
+/* Two rows overlap when some word satisfies both: they agree on every bit both of them fix. */
+static bool rows_overlap(uint64_t match_a, uint64_t mask_a, uint64_t match_b, uint64_t mask_b)
+{
+    return ((match_a ^ match_b) & mask_a & mask_b) == 0;
+}
+
+Test(isa, table_has_no_duplicate_or_overlapping_encodings)
+{
+    for (unsigned i = 0; i < ISA_OP_COUNT; i++) {
+        cr_assert_eq(isa_match(i) & ~isa_mask(i), 0, "%s: match outside its mask",
+                     isa_info(i)->name);
+        cr_assert_eq(isa_lookup(isa_info(i)->name, strlen(isa_info(i)->name)), (isa_op_t)i,
+                     "%s: name is not unique", isa_info(i)->name);
+        for (unsigned j = i + 1; j < ISA_OP_COUNT; j++) {
+            cr_assert_not(rows_overlap(isa_match(i), isa_mask(i), isa_match(j), isa_mask(j)),
+                          "%s and %s overlap: a word can decode as either", isa_info(i)->name,
+                          isa_info(j)->name);
+        }
+    }
+}
+
+Test(isa, overlap_check_catches_an_overlap)
+{
+    /* the check above can fail: a duplicate row, or a row whose fixed bits a wider row leaves
+     * free (opcode 0x10 with all of byte 1 fixed vs opcode 0x10 with byte 1 free) */
+    cr_assert(rows_overlap(isa_match(ISA_ADD), isa_mask(ISA_ADD), isa_match(ISA_ADD),
+                           isa_mask(ISA_ADD)));
+    cr_assert(rows_overlap(0x0010, 0xffff, 0x0310, 0x00ff));
+    cr_assert_not(rows_overlap(0x0010, 0x00ff, 0x0011, 0x00ff));
+}
+
+Test(isa, encode_decode_disasm_assemble_round_trip)
+{
+    for (unsigned i = 0; i < ISA_OP_COUNT; i++) {
+        isa_insn_t in = {.op = i, .rd = 3, .rs1 = 5, .rs2 = 7, .rs3 = 9, .imm = -24};
+        uint64_t w = isa_encode(&in);
+        cr_assert_eq(w & isa_mask(i), isa_match(i), "%s: encoding not in its own mask",
+                     isa_info(i)->name);
+        isa_insn_t back;
+        cr_assert_eq(isa_decode(w, &back), 0);
+        cr_assert_eq(back.op, (isa_op_t)i, "%s decodes as %s", isa_info(i)->name,
+                     isa_info(back.op)->name);
+        cr_assert_eq(isa_encode(&back), w);
+        /* the disassembly assembles back to the same word at the same address */
+        char text[128], src[160], err[256];
+        isa_disasm(&back, 0x1000, text, sizeof text);
+        snprintf(src, sizeof src, "%s\n", text);
+        asm_program_t p;
+        cr_assert_eq(asm_assemble("rt.s", src, strlen(src), 0x1000, 0, &p, err, sizeof err), 0,
+                     "'%s': %s", text, err);
+        cr_assert_eq(p.nchunks, 1);
+        cr_assert_eq(isa_get_word(p.chunks[0].bytes), w, "'%s' reassembles differently", text);
+        asm_free(&p);
+    }
+    /* an unused field that is not zero does not decode */
+    isa_insn_t nop = {.op = ISA_NOP};
+    isa_insn_t out;
+    cr_assert_eq(isa_decode(isa_encode(&nop) | 1ull << 40, &out), -1);
+    cr_assert_eq(isa_decode(0xff, &out), -1);
+}
+
+static void expect_asm_error(const char *src, const char *want)
+{
+    asm_program_t p;
+    char err[256];
+    cr_assert_eq(asm_assemble("e.s", src, strlen(src), 0x1000, 0, &p, err, sizeof err), -1,
+                 "accepted: %s", src);
+    cr_assert(strstr(err, want) != NULL, "error '%s' lacks '%s'", err, want);
+}
+
+Test(isa, assembler_errors)
+{
+    expect_asm_error("  bogus r1\n", "e.s:1:3: unknown instruction 'bogus'");
+    expect_asm_error("li r16, 1\n", "e.s:1:4: expected a register r0..r15");
+    expect_asm_error("li r1 1\n", "e.s:1:7: expected ',' between operands");
+    expect_asm_error("jmp nowhere\n", "e.s:1:5: undefined name 'nowhere'");
+    expect_asm_error("x:\nx: nop\n", "e.s:2:1: 'x' is defined twice");
+    expect_asm_error("ld4 r1, [r2+4\n", "e.s:1:14: expected ']' closing the memory operand");
+    expect_asm_error("li r1, 0x100000000\n", "e.s:1:8: value 0x100000000 does not fit");
+    expect_asm_error(".org later\nlater:\n", "e.s:1:6: this expression must use only names");
+    expect_asm_error(".byte 256\n", "e.s:1:7: value does not fit 1 byte");
+    expect_asm_error(".cpu 99\n", "e.s:1:6: .cpu 99: expected 0 to 63");
+    expect_asm_error("nop\n.org 0x1000\nnop\n", "e.s:3: the bytes placed here at 0x1000 overlap");
+    expect_asm_error("halt r1\n", "e.s:1:6: unexpected text after the operands of halt");
+    expect_asm_error(".frob 1\n", "e.s:1:1: unknown directive '.frob'");
+}
+
+Test(isa, assembler_sections_labels_and_data)
+{
+    const char *src = "# two cores\n"
+                      ".equ flag, 0x8000\n"
+                      ".cpu 1\n"
+                      "start1: li r1, flag ; the address\n"
+                      "        st4 [r1], r2\n"
+                      "        halt\n"
+                      ".cpu 0\n"
+                      "        jmp done\n"
+                      "done:   halt\n"
+                      ".org 0x9000\n"
+                      "table:  .byte 1, 'a'\n"
+                      "        .align 4\n"
+                      "        .word table+4, -1\n"
+                      "        .quad 0x1122334455667788\n";
+    asm_program_t p;
+    char err[256];
+    cr_assert_eq(asm_assemble("s.s", src, strlen(src), 0x1000, 0, &p, err, sizeof err), 0, "%s",
+                 err);
+    cr_assert(p.has_entry[0] && p.has_entry[1]);
+    cr_assert_not(p.has_entry[2]);
+    cr_assert_eq(p.entry[1], 0x1000);
+    cr_assert_eq(p.entry[0], 0x1018);
+    uint64_t v;
+    cr_assert(asm_symbol(&p, "done", &v));
+    cr_assert_eq(v, 0x1020);
+    cr_assert_eq(p.nchunks, 2);
+    cr_assert_eq(p.chunks[1].addr, 0x9000);
+    cr_assert_eq(p.chunks[1].len, 4 + 8 + 8);
+    const uint8_t want[] = {1, 'a', 0, 0, 0x04, 0x90, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x88, 0x77};
+    cr_assert_eq(memcmp(p.chunks[1].bytes, want, sizeof want), 0);
+    isa_insn_t j;
+    cr_assert_eq(isa_decode(isa_get_word(p.chunks[0].bytes + 0x18), &j), 0);
+    cr_assert_eq(j.op, ISA_JMP);
+    cr_assert_eq(j.imm, 8);
+    asm_free(&p);
+}
+
+/* ---- the interpreter over a flat memory ---------------------------------------------------- */
+
+typedef struct flat {
+    uint8_t mem[0x10000];
+    unsigned nfetch, nload, nstore, nrmw, nfence, nprim;
+    mem_req_t fic, cc;
+    char cc_name[16];
+} flat_t;
+
+static uint64_t flat_read(const flat_t *f, uint64_t a, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)f->mem[(a + i) & 0xffff] << (8 * i);
+    return v;
+}
+
+static void flat_write(flat_t *f, uint64_t a, unsigned n, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++)
+        f->mem[(a + i) & 0xffff] = (uint8_t)(v >> (8 * i));
+}
+
+/* Round-robin the cores one request at a time; every request completes at once. */
+static void flat_run(flat_t *f, isa_core_t *cores, unsigned n)
+{
+    bool live[8] = {0};
+    for (unsigned i = 0; i < n; i++)
+        live[i] = true;
+    for (unsigned left = n; left;) {
+        for (unsigned i = 0; i < n; i++) {
+            if (!live[i])
+                continue;
+            mem_req_t r;
+            int rc = isa_core_next(&cores[i], &r);
+            if (rc <= 0) {
+                live[i] = false;
+                left--;
+                continue;
+            }
+            req_result_t res = {0};
+            switch (r.op) {
+            case OP_IFETCH: f->nfetch++; res.value = flat_read(f, r.addr, r.size); break;
+            case OP_LOAD: f->nload++; res.value = flat_read(f, r.addr, r.size); break;
+            case OP_STORE: f->nstore++; flat_write(f, r.addr, r.size, r.value); break;
+            case OP_RMW:
+                f->nrmw++;
+                res.value = flat_read(f, r.addr, r.size);
+                flat_write(f, r.addr, r.size, r.arg[0] == RMW_XCHG ? r.value : res.value + r.value);
+                break;
+            case OP_FENCE: f->nfence++; break;
+            case OP_FLUSH_INSTRUCTION_CACHE: f->nprim++; f->fic = r; res.value = 1; break;
+            case OP_CC_COHERENCY_FLUSH_AND_PURGE:
+                f->nprim++;
+                f->cc = r;
+                snprintf(f->cc_name, sizeof f->cc_name, "%s", r.name ? r.name : "");
+                res.value = 1;
+                break;
+            default: f->nprim++; res.value = 1; break;
+            }
+            isa_core_done(&cores[i], &r, &res);
+        }
+    }
+}
+
+static void load(flat_t *f, const char *src, asm_program_t *p)
+{
+    char err[256];
+    cr_assert_eq(asm_assemble("t.s", src, strlen(src), 0x1000, 0, p, err, sizeof err), 0, "%s",
+                 err);
+    for (size_t k = 0; k < p->nchunks; k++)
+        memcpy(f->mem + p->chunks[k].addr, p->chunks[k].bytes, p->chunks[k].len);
+}
+
+Test(isa, interpreter_runs_a_spinlock_on_two_cores)
+{
+    static flat_t f;
+    memset(&f, 0, sizeof f);
+    const char *src = ".equ lock, 0x8000\n"
+                      ".equ count, 0x8040\n"
+                      ".cpu 0\n"
+                      "        li r5, 10\n"
+                      "        jmp loop\n"
+                      ".cpu 1\n"
+                      "        li r5, 10\n"
+                      "loop:   li r2, 1\n"
+                      "spin:   xchg4 r1, [lock], r2\n"
+                      "        bne r1, r0, spin\n"
+                      "        ld4 r3, [count]\n"
+                      "        addi r3, r3, 1\n"
+                      "        st4 [count], r3\n"
+                      "        st4 [lock], r0\n"
+                      "        addi r5, r5, -1\n"
+                      "        bne r5, r0, loop\n"
+                      "        fence\n"
+                      "        ld4 r4, [count]\n"
+                      "        halt\n";
+    asm_program_t p;
+    load(&f, src, &p);
+    isa_core_t c[2];
+    isa_core_init(&c[0], 0, p.entry[0], 100000);
+    isa_core_init(&c[1], 1, p.entry[1], 100000);
+    flat_run(&f, c, 2);
+    cr_assert_not(c[0].failed, "%s", c[0].err);
+    cr_assert_not(c[1].failed, "%s", c[1].err);
+    cr_assert_eq(flat_read(&f, 0x8040, 4), 20);
+    cr_assert_eq(f.nfence, 2);
+    cr_assert_geq(f.nrmw, 20);
+    asm_free(&p);
+}
+
+Test(isa, interpreter_executes_code_it_wrote)
+{
+    static flat_t f;
+    memset(&f, 0, sizeof f);
+    /* build "li r7, 42" from its halves and store it over the nop that follows */
+    isa_insn_t li = {.op = ISA_LI, .rd = 7, .imm = 42};
+    uint64_t w = isa_encode(&li);
+    char src[512];
+    snprintf(src, sizeof src,
+             "        li r1, %u\n"
+             "        li r2, %u\n"
+             "        shli r2, r2, 32\n"
+             "        or r1, r1, r2\n"
+             "        st8 [patch], r1\n"
+             "patch:  nop\n"
+             "        assert r7, 42\n"
+             "        assert r7, 43\n"
+             "        halt\n",
+             (unsigned)(w & 0x7fffffff), (unsigned)(w >> 32));
+    /* both halves of this encoding are below 2^31, so li does not sign-extend them */
+    cr_assert_eq(w & 0x80000000u, 0);
+    cr_assert_eq(w >> 63, 0);
+    asm_program_t p;
+    load(&f, src, &p);
+    isa_core_t c;
+    isa_core_init(&c, 0, p.entry[0], 1000);
+    flat_run(&f, &c, 1);
+    cr_assert_not(c.failed, "%s", c.err);
+    cr_assert_eq(c.reg[7], 42);
+    cr_assert_eq(c.asserts, 2);
+    cr_assert_eq(c.asserts_failed, 1);
+    cr_assert(strstr(c.assert_msg, "r7 = 42, expected 43") != NULL, "%s", c.assert_msg);
+    asm_free(&p);
+}
+
+Test(isa, interpreter_lowers_primitives_and_reports_errors)
+{
+    static flat_t f;
+    memset(&f, 0, sizeof f);
+    const char *src = "        li r1, 7\n"
+                      "        li r3, 4096\n"
+                      "        FlushInstructionCache r4, r1, r0, r3\n"
+                      "        li r2, fname\n"
+                      "        CcCoherencyFlushAndPurgeCache r5, r2, r3, r3, 1\n"
+                      "        FlushProcessWriteBuffers\n"
+                      "        ld4 r6, [0x8002]\n"
+                      "        halt\n"
+                      "fname:  .byte 'd', 'b', 0\n";
+    asm_program_t p;
+    load(&f, src, &p);
+    isa_core_t c;
+    isa_core_init(&c, 0, p.entry[0], 1000);
+    c.image = &p;
+    flat_run(&f, &c, 1);
+    cr_assert_eq(f.nprim, 3);
+    cr_assert_eq(f.fic.op, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(f.fic.arg[0], 7);
+    cr_assert_eq(f.fic.arg[1], 4096);
+    cr_assert(f.fic.flags & REQ_NULL_BASE);
+    cr_assert_str_eq(f.cc_name, "db");
+    cr_assert_eq(f.cc.addr, 4096);
+    cr_assert_eq(f.cc.arg[2], 1);
+    cr_assert_eq(c.reg[4], 1);
+    cr_assert_eq(c.reg[5], 1);
+    cr_assert(c.failed);
+    cr_assert(strstr(c.err, "ld4 at 0x8002: not aligned to 4 bytes") != NULL, "%s", c.err);
+    asm_free(&p);
+
+    /* an endless loop stops at the instruction limit with a message */
+    memset(&f, 0, sizeof f);
+    load(&f, "x: jmp x\n", &p);
+    isa_core_init(&c, 0, p.entry[0], 50);
+    flat_run(&f, &c, 1);
+    cr_assert(c.failed);
+    cr_assert(strstr(c.err, "stopped after 50 instructions") != NULL, "%s", c.err);
+    asm_free(&p);
+}
