@@ -118,6 +118,51 @@ Test(protocol, snoop_side_rows)
             cr_assert_eq(coherence_snoop(p, LINE_I, ev)->next, LINE_I);
 }
 
+/* Every row of both tables against the textbook, written out independently of coherence.c:
+ * I S E O M x (none, BusRd, BusRdX, BusUpgr) -> next state, supplies, writes back. */
+Test(protocol, every_state_event_row)
+{
+    static const char *const mesi[5][4] = {
+        /*  I:  */ {"I00", "I00", "I00", "I00"},
+        /*  S:  */ {"S00", "S00", "I00", "I00"},
+        /*  E:  */ {"E00", "S00", "I00", "I00"},
+        /*  O:  */ {"O00", "O10", "I10", "I00"},
+        /*  M:  */ {"M00", "S11", "I10", "I00"},
+    };
+    static const char *const moesi[5][4] = {
+        {"I00", "I00", "I00", "I00"},
+        {"S00", "S00", "I00", "I00"},
+        {"E00", "S00", "I00", "I00"},
+        {"O00", "O10", "I10", "I00"},
+        {"M00", "O10", "I10", "I00"},
+    };
+    static const char names[] = "ISEOM";
+    for (int p = 0; p < 2; p++)
+        for (int st = 0; st <= LINE_M; st++)
+            for (int ev = 0; ev < BUS_EVENTS; ev++) {
+                const snoop_rule_t *r = coherence_snoop(p, (uint8_t)st, ev);
+                char got[4] = {names[r->next], (char)('0' + r->supplies),
+                               (char)('0' + r->writes_back), 0};
+                const char *want = (p == PROTOCOL_MESI ? mesi : moesi)[st][ev];
+                cr_assert_str_eq(got, want, "%s %c x %s", p ? "MOESI" : "MESI", names[st],
+                                 coherence_bus_name(ev));
+            }
+    /* Processor side: I S E O M x (read, write) -> transaction, next, next if shared. */
+    static const char *const proc[5][2] = {
+        {"RdES", "RdXMM"}, {"-SS", "UpgrMM"}, {"-EE", "-MM"}, {"-OO", "UpgrMM"}, {"-MM", "-MM"},
+    };
+    static const char *const bus_short[] = {"-", "Rd", "RdX", "Upgr"};
+    for (int p = 0; p < 2; p++)
+        for (int st = 0; st <= LINE_M; st++)
+            for (int ev = 0; ev < PR_EVENTS; ev++) {
+                const proc_rule_t *r = coherence_proc(p, (uint8_t)st, ev);
+                char got[16];
+                snprintf(got, sizeof got, "%s%c%c", bus_short[r->bus], names[r->next],
+                         names[r->next_if_shared]);
+                cr_assert_str_eq(got, proc[st][ev], "%c x %s", names[st], ev ? "write" : "read");
+            }
+}
+
 Test(protocol, read_alone_is_exclusive_then_shared)
 {
     mem_req_t r[] = {LD(0, 0x100), FENCE(0), LD(1, 0x100)};
