@@ -130,7 +130,7 @@ static double model_chase(const machine_config_t *cfg, uint64_t bytes, uint64_t 
     uint64_t loads = (uint64_t)lines * 2 > min_loads ? (uint64_t)lines * 2 : min_loads;
     /* Two warm laps: a cache that holds the set then hits on every load. */
     chase_src_t s = {next, 1ull << 32, 0, 0, (uint64_t)lines * 2, (uint64_t)lines * 2 + loads, 0, 0};
-    core_source_t src = {chase_next, chase_done, &s};
+    core_source_t src = {chase_next, chase_done, &s, false};
     int rc = machine_run(m, &src, 1, true);
     if (rc != 0) {
         snprintf(err, errlen, "model run failed (%d): %s", rc, machine_error(m));
