@@ -1,29 +1,11 @@
 /* cache.c: a set-associative array of tags and state bytes with pluggable replacement.
- *
- * Representation: for slot = set * assoc + way, tag[slot] is the line number (addr >> line_shift)
- * and state[slot] its LINE_* byte; repl[set * words_per_set ..] is the policy's state for the set.
- * Invariants: a line number is in at most one slot; a slot's tag is meaningful only while its
- * state is not LINE_I; the line of address a lives only in set (a >> line_shift) & set_mask.
+ * The representation and its invariants are in cache_priv.h, with the per-access fast path.
  */
-#include "cache.h"
+#include "cache_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct cache {
-    cache_config_t cfg;
-    uint32_t sets;
-    uint32_t set_mask;
-    uint32_t line_shift;
-    uint32_t words_per_set;
-    uint64_t *tag;
-    uint8_t *state;
-    uint32_t *repl;
-    uint8_t *data;
-    rng_t *rng;
-    cache_stats_t stats;
-};
 
 static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
@@ -83,19 +65,24 @@ cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
     c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->assoc * cfg->line));
     c->set_mask = c->sets - 1;
     c->line_shift = log2_u64(cfg->line);
+    c->assoc = cfg->assoc;
     c->words_per_set = cfg->assoc + cfg->repl->extra_words;
+    c->lru = cfg->repl == &repl_lru;
     c->rng = rng;
     size_t slots = (size_t)c->sets * cfg->assoc;
     c->tag = calloc(slots, sizeof *c->tag);
     c->state = calloc(slots, 1);
-    c->repl = calloc((size_t)c->sets * c->words_per_set, sizeof *c->repl);
+    if (c->lru)
+        c->stamp = calloc(slots, sizeof *c->stamp);
+    else
+        c->repl = calloc((size_t)c->sets * c->words_per_set, sizeof *c->repl);
     if (cfg->keeps_data)
         c->data = calloc(slots, cfg->line);
-    if (!c->tag || !c->state || !c->repl || (cfg->keeps_data && !c->data)) {
+    if (!c->tag || !c->state || !(c->stamp || c->repl) || (cfg->keeps_data && !c->data)) {
         cache_destroy(c);
         return NULL;
     }
-    for (uint32_t s = 0; s < c->sets; s++)
+    for (uint32_t s = 0; !c->lru && s < c->sets; s++)
         cfg->repl->init(c->repl + (size_t)s * c->words_per_set, cfg->assoc);
     return c;
 }
@@ -106,6 +93,7 @@ void cache_destroy(cache_t *c)
         return;
     free(c->tag);
     free(c->state);
+    free(c->stamp);
     free(c->repl);
     free(c->data);
     free(c);
@@ -120,42 +108,38 @@ uint64_t cache_line_base(const cache_t *c, uint64_t addr)
     return addr & ~(uint64_t)(c->cfg.line - 1);
 }
 
-int32_t cache_find(const cache_t *c, uint64_t addr)
-{
-    uint64_t lineno = addr >> c->line_shift;
-    uint32_t base = ((uint32_t)lineno & c->set_mask) * c->cfg.assoc;
-    for (uint32_t w = 0; w < c->cfg.assoc; w++) {
-        uint32_t slot = base + w;
-        if (c->tag[slot] == lineno && (c->state[slot] & LINE_STATE_MASK) != LINE_I)
-            return (int32_t)slot;
-    }
-    return -1;
-}
-
-static uint32_t *set_repl(cache_t *c, uint32_t set) { return c->repl + (size_t)set * c->words_per_set; }
-
-void cache_touch(cache_t *c, int32_t slot)
-{
-    uint32_t set = (uint32_t)slot / c->cfg.assoc, way = (uint32_t)slot % c->cfg.assoc;
-    c->cfg.repl->on_hit(set_repl(c, set), c->cfg.assoc, way);
-}
+int32_t cache_find(const cache_t *c, uint64_t addr) { return cache_probe(c, addr); }
+void cache_touch(cache_t *c, int32_t slot) { cache_hit(c, slot); }
 
 int32_t cache_victim(cache_t *c, uint64_t addr)
 {
     uint32_t set = (uint32_t)(addr >> c->line_shift) & c->set_mask;
-    uint32_t base = set * c->cfg.assoc;
-    for (uint32_t w = 0; w < c->cfg.assoc; w++)
+    uint32_t base = set * c->assoc;
+    for (uint32_t w = 0; w < c->assoc; w++)
         if ((c->state[base + w] & LINE_STATE_MASK) == LINE_I)
             return (int32_t)(base + w);
-    return (int32_t)(base + c->cfg.repl->victim(set_repl(c, set), c->cfg.assoc, c->rng));
+    if (c->lru) {
+        uint32_t oldest = base;
+        for (uint32_t w = 1; w < c->assoc; w++)
+            if (c->stamp[base + w] < c->stamp[oldest])
+                oldest = base + w;
+        return (int32_t)oldest;
+    }
+    return (int32_t)(base + c->cfg.repl->victim(c->repl + (size_t)set * c->words_per_set, c->assoc,
+                                                c->rng));
 }
 
 void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state)
 {
-    uint32_t set = (uint32_t)slot / c->cfg.assoc, way = (uint32_t)slot % c->cfg.assoc;
     c->tag[slot] = addr >> c->line_shift;
     c->state[slot] = state;
-    c->cfg.repl->on_fill(set_repl(c, set), c->cfg.assoc, way);
+    if (c->lru) {
+        c->stamp[slot] = ++c->uses;
+        return;
+    }
+    uint32_t set = (uint32_t)c->tag[slot] & c->set_mask;
+    c->cfg.repl->on_fill(c->repl + (size_t)set * c->words_per_set, c->assoc,
+                         (uint32_t)slot - set * c->assoc);
 }
 
 uint8_t cache_state(const cache_t *c, int32_t slot) { return c->state[slot]; }

@@ -5,6 +5,8 @@
  */
 #include "compat_cachegrind.h"
 
+#include "cache_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,14 +77,11 @@ void cachegrind_destroy(cachegrind_t *g)
 /* Look up every line of [addr, addr+size) in c, filling the missing ones: 1 when any missed. */
 static int cg_ref(cache_t *c, uint64_t addr, uint32_t size)
 {
-    uint64_t line = cache_config(c)->line;
-    uint64_t first = cache_line_base(c, addr), last = cache_line_base(c, addr + size - 1);
+    uint64_t line = c->cfg.line;
+    uint64_t first = addr & ~(line - 1), last = (addr + size - 1) & ~(line - 1);
     int miss = 0;
     for (uint64_t a = first;; a += line) {
-        int32_t slot = cache_find(c, a);
-        if (slot >= 0) {
-            cache_touch(c, slot);
-        } else {
+        if (cache_lookup(c, a) < 0) {
             miss = 1;
             cache_fill(c, cache_victim(c, a), a, LINE_S);
         }
@@ -94,7 +93,7 @@ static int cg_ref(cache_t *c, uint64_t addr, uint32_t size)
 
 static int cg_straddles(const cache_t *c, uint64_t addr, uint32_t size)
 {
-    return cache_line_base(c, addr) != cache_line_base(c, addr + size - 1);
+    return (addr >> c->line_shift) != ((addr + size - 1) >> c->line_shift);
 }
 
 static void cg_access(cachegrind_t *g, int l1, uint64_t addr, uint32_t size, uint64_t *l1m,

@@ -7,6 +7,8 @@
  */
 #include "compat_dinero.h"
 
+#include "cache_priv.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,17 +136,17 @@ static void ref_line(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uin
 {
     dinero_level_t *l = &d->lvl[li];
     cache_t *c = l->cache;
-    const cache_config_t *cfg = cache_config(c);
-    uint64_t base = cache_line_base(c, addr);
+    const cache_config_t *cfg = &c->cfg;
+    uint64_t base = addr & ~(uint64_t)(cfg->line - 1);
     int write = kind == ACCESS_WRITE;
-    int32_t slot = cache_find(c, addr);
+    int32_t slot = cache_probe(c, addr);
     int miss = slot < 0;
     int wback = 0, have_victim = 0;
     uint64_t victim_addr = 0;
 
     if (!write || !miss || cfg->write_allocate) {
         if (!miss) {
-            cache_touch(c, slot);
+            cache_hit(c, slot);
         } else {
             slot = cache_victim(c, addr);
             uint8_t st = cache_state(c, slot);
@@ -180,7 +182,7 @@ static void ref_line(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uin
 /* A reference to level li: split at line boundaries, the first part's traffic first. */
 static void ref(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uint64_t size)
 {
-    uint32_t line = cache_config(d->lvl[li].cache)->line;
+    uint32_t line = d->lvl[li].cache->cfg.line;
     for (;;) {
         uint64_t room = line - (addr & (line - 1));
         if (size <= room) {

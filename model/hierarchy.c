@@ -11,11 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache_priv.h"
 #include "machine_priv.h"
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
-static uint32_t latency(const cache_t *c) { return cache_config(c)->latency; }
-static uint8_t state_of(const cache_t *c, int32_t slot) { return cache_state(c, slot) & LINE_STATE_MASK; }
+static uint32_t latency(const cache_t *c) { return c->cfg.latency; }
+static uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
 static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
 static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
 
@@ -28,13 +29,13 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
 {
     int32_t s;
     if (c->l2) {
-        s = cache_find(c->l2, line);
+        s = cache_probe(c->l2, line);
         return s >= 0 ? state_of(c->l2, s) : LINE_I;
     }
-    s = cache_find(c->l1d, line);
+    s = cache_probe(c->l1d, line);
     if (s >= 0)
         return state_of(c->l1d, s);
-    if (snooping_l1i(m, c) && cache_find(c->l1i, line) >= 0)
+    if (snooping_l1i(m, c) && cache_probe(c->l1i, line) >= 0)
         return LINE_S;
     return LINE_I;
 }
@@ -47,7 +48,7 @@ static void agent_set_state(core_t *c, uint64_t line, uint8_t st)
     for (int i = 0; i < 2; i++) {
         if (!levels[i])
             continue;
-        int32_t s = cache_find(levels[i], line);
+        int32_t s = cache_probe(levels[i], line);
         if (s < 0)
             continue;
         uint8_t dirty = owned_dirty(st) ? (cache_state(levels[i], s) & LINE_DIRTY) : 0;
@@ -62,7 +63,7 @@ static void agent_invalidate(machine_t *m, core_t *c, uint64_t line)
     for (int i = 0; i < 3; i++) {
         if (!levels[i])
             continue;
-        int32_t s = cache_find(levels[i], line);
+        int32_t s = cache_probe(levels[i], line);
         if (s >= 0)
             cache_set_state(levels[i], s, LINE_I);
     }
@@ -88,9 +89,9 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
         return m->cfg.mem_latency;
     cache_stats_t *st = cache_stats(m->llc);
     st->accesses[ACCESS_WRITE]++;
-    int32_t s = cache_find(m->llc, line);
+    int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
-        cache_touch(m->llc, s);
+        cache_hit(m->llc, s);
         cache_set_state(m->llc, s, LINE_S | LINE_DIRTY);
         return latency(m->llc);
     }
@@ -123,7 +124,7 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
         for (unsigned i = 0; i < m->cfg.cores; i++) {
             core_t *o = &m->core[i];
             uint8_t st = hier_agent_state(m, o, vline);
-            if (st == LINE_I && !(o->l1i && cache_find(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
+            if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
             if (owned_dirty(st)) {
                 cache_stats(outer_private(o))->writebacks++;
@@ -148,9 +149,9 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
         return m->cfg.mem_latency;
     cache_stats_t *st = cache_stats(m->llc);
     st->accesses[kind]++;
-    int32_t s = cache_find(m->llc, line);
+    int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
-        cache_touch(m->llc, s);
+        cache_hit(m->llc, s);
         return latency(m->llc);
     }
     st->misses[kind]++;
@@ -206,7 +207,7 @@ static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
 {
     if (!snooping_l1i(m, c))
         return;
-    int32_t s = cache_find(c->l1i, line);
+    int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
         cache_set_state(c->l1i, s, LINE_I);
 }
@@ -220,10 +221,10 @@ static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint6
         uint64_t vline = cache_slot_addr(c->l2, s);
         if (owned_dirty(vst & LINE_STATE_MASK))
             writeback_to_shared(m, c, vline, now);
-        int32_t s1 = cache_find(c->l1d, vline);
+        int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
             cache_set_state(c->l1d, s1, LINE_I);
-        if (snooping_l1i(m, c) && (s1 = cache_find(c->l1i, vline)) >= 0)
+        if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
             cache_set_state(c->l1i, s1, LINE_I);
     }
     cache_fill(c->l2, s, line, st);
@@ -243,9 +244,9 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
                 cache_stats(l1)->writebacks++;
                 cache_stats_t *s2 = cache_stats(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
-                int32_t v2 = cache_find(c->l2, vline);
+                int32_t v2 = cache_probe(c->l2, vline);
                 if (v2 >= 0) {
-                    cache_touch(c->l2, v2);
+                    cache_hit(c->l2, v2);
                     cache_set_state(c->l2, v2, cache_state(c->l2, v2) | LINE_DIRTY);
                 }
             }
@@ -269,9 +270,9 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
         cache_stats_t *stats = cache_stats(c->l2);
         stats->accesses[kind]++;
         lat += latency(c->l2);
-        s2 = cache_find(c->l2, line);
+        s2 = cache_probe(c->l2, line);
         if (s2 >= 0) {
-            cache_touch(c->l2, s2);
+            cache_hit(c->l2, s2);
             st = state_of(c->l2, s2);
         } else {
             stats->misses[kind]++;
@@ -303,14 +304,11 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
 uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    cache_stats_t *stats = cache_stats(l1);
+    cache_stats_t *stats = &l1->stats;
     stats->accesses[kind]++;
-    uint64_t lat = latency(l1);
-    int32_t s = cache_find(l1, line);
-    if (s >= 0) {
-        cache_touch(l1, s);
+    uint64_t lat = l1->cfg.latency;
+    if (cache_lookup(l1, line) >= 0)
         return lat;
-    }
     stats->misses[kind]++;
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
@@ -323,9 +321,9 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
 {
     if (c->l2) {
         cache_stats(c->l2)->accesses[ACCESS_WRITE]++;
-        int32_t s = cache_find(c->l2, line);
+        int32_t s = cache_probe(c->l2, line);
         if (s >= 0) {
-            cache_touch(c->l2, s);
+            cache_hit(c->l2, s);
             cache_set_state(c->l2, s, cache_state(c->l2, s) | LINE_DIRTY);
         }
         return latency(c->l2);
@@ -338,13 +336,12 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    const cache_config_t *cfg = cache_config(l1);
-    cache_stats_t *stats = cache_stats(l1);
+    const cache_config_t *cfg = &l1->cfg;
+    cache_stats_t *stats = &l1->stats;
     stats->accesses[ACCESS_WRITE]++;
-    uint64_t lat = latency(l1);
-    int32_t s = cache_find(l1, line);
+    uint64_t lat = cfg->latency;
+    int32_t s = cache_lookup(l1, line);
     if (s >= 0) {
-        cache_touch(l1, s);
         const proc_rule_t *r = coherence_proc(m->cfg.protocol, state_of(l1, s), PR_WR);
         if (r->bus != BUS_NONE) {
             bool shared;
@@ -363,7 +360,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     if (!cfg->write_allocate) {
         if (c->l2) {
             lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
-            int32_t s2 = cache_find(c->l2, line);
+            int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
                 cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
             return lat;
@@ -392,14 +389,12 @@ uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
         }
         return hier_read(m, c, line, ACCESS_IFETCH, now);
     }
-    cache_stats_t *stats = cache_stats(c->l1i);
+    cache_stats_t *stats = &c->l1i->stats;
     stats->accesses[ACCESS_IFETCH]++;
-    uint64_t lat = latency(c->l1i);
-    int32_t s = cache_find(c->l1i, line);
-    if (s >= 0) {
-        cache_touch(c->l1i, s);
+    uint64_t lat = c->l1i->cfg.latency;
+    int32_t s = cache_lookup(c->l1i, line);
+    if (s >= 0)
         return lat;
-    }
     stats->misses[ACCESS_IFETCH]++;
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
@@ -417,7 +412,7 @@ void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, ui
         unsigned n = (unsigned)(line + m->line - a);
         if (n > size - i)
             n = size - i;
-        int32_t s = c->l1i ? cache_find(c->l1i, line) : -1;
+        int32_t s = c->l1i ? cache_probe(c->l1i, line) : -1;
         if (s >= 0)
             memcpy(out + i, cache_data(c->l1i, s) + (a - line), n);
         else
@@ -445,26 +440,26 @@ int hier_check_line(machine_t *m, uint64_t line)
                                     (unsigned long long)line, writer, i);
             writer = (int)i;
         }
-        int32_t s1 = cache_find(c->l1d, line);
+        int32_t s1 = cache_probe(c->l1d, line);
         if (s1 >= 0 && (cache_state(c->l1d, s1) & LINE_DIRTY) &&
             !owned_dirty(state_of(c->l1d, s1)))
             return machine_fail(m, MACHINE_ECHECK, "core %u: line %#llx is dirty in state %s", i,
                                 (unsigned long long)line,
                                 coherence_state_name(state_of(c->l1d, s1)));
         if (c->l2) {
-            int32_t s2 = cache_find(c->l2, line);
+            int32_t s2 = cache_probe(c->l2, line);
             if (s1 >= 0 && (s2 < 0 || state_of(c->l2, s2) != state_of(c->l1d, s1)))
                 return machine_fail(m, MACHINE_ECHECK,
                                     "core %u: line %#llx is in the L1D (%s) but the L2 has %s", i,
                                     (unsigned long long)line,
                                     coherence_state_name(state_of(c->l1d, s1)),
                                     s2 < 0 ? "no copy" : coherence_state_name(state_of(c->l2, s2)));
-            if (snooping_l1i(m, c) && cache_find(c->l1i, line) >= 0 && s2 < 0)
+            if (snooping_l1i(m, c) && cache_probe(c->l1i, line) >= 0 && s2 < 0)
                 return machine_fail(m, MACHINE_ECHECK,
                                     "core %u: line %#llx is in the L1I but not in the L2", i,
                                     (unsigned long long)line);
         }
-        if (m->llc && m->cfg.llc_inclusive && cache_find(m->llc, line) < 0)
+        if (m->llc && m->cfg.llc_inclusive && cache_probe(m->llc, line) < 0)
             return machine_fail(m, MACHINE_ECHECK,
                                 "core %u holds line %#llx that the inclusive LLC does not", i,
                                 (unsigned long long)line);
@@ -478,7 +473,7 @@ int hier_check_line(machine_t *m, uint64_t line)
         core_t *c = &m->core[i];
         if (!snooping_l1i(m, c))
             continue;
-        int32_t s = cache_find(c->l1i, line);
+        int32_t s = cache_probe(c->l1i, line);
         if (s < 0)
             continue;
         uint8_t now[4096];
@@ -548,7 +543,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             uint64_t first = addr & ~(uint64_t)(m->line - 1);
             for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
                 examined++;
-                int32_t s = cache_find(c->l1i, line);
+                int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
                     cache_set_state(c->l1i, s, LINE_I);
                     counts->lines_invalidated++;
@@ -591,7 +586,7 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
     for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
         examined++;
-        int32_t s = cache_find(c->l1d, line);
+        int32_t s = cache_probe(c->l1d, line);
         if (s < 0 || !(cache_state(c->l1d, s) & LINE_DIRTY))
             continue;
         /* The point of unification is the L2 when there is one, else the shared level. */
@@ -600,7 +595,7 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
         wb++;
         if (c->l2) {
             cache_set_state(c->l1d, s, cache_state(c->l1d, s) & ~LINE_DIRTY);
-            int32_t s2 = cache_find(c->l2, line);
+            int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
                 cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
         } else {
@@ -625,7 +620,7 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
             wb += agent_writeback(m, &m->core[i], line, invalidate, counts);
         }
         if (m->llc) {
-            int32_t s = cache_find(m->llc, line);
+            int32_t s = cache_probe(m->llc, line);
             if (s >= 0) {
                 if (cache_state(m->llc, s) & LINE_DIRTY) {
                     cache_stats(m->llc)->writebacks++;

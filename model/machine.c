@@ -28,6 +28,9 @@ int machine_fail(machine_t *m, int status, const char *fmt, ...)
 const char *machine_error(const machine_t *m) { return m->error; }
 const machine_config_t *machine_config(const machine_t *m) { return &m->cfg; }
 
+/* An event changed core cpu's state: its next event must be computed again. */
+static void mark_stale(machine_t *m, unsigned cpu) { m->stale |= 1ull << cpu; }
+
 uint64_t machine_jitter(machine_t *m)
 {
     return m->cfg.jitter ? rng_below(&m->rng, m->cfg.jitter + 1) : 0;
@@ -114,10 +117,31 @@ static void value_to_bytes(uint64_t v, unsigned size, uint8_t *out)
 
 static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
 {
-    uint64_t v = 0;
-    for (int i = (int)(size < 8 ? size : 8) - 1; i >= 0; i--)
-        v = v << 8 | b[i];
-    return v;
+    uint8_t le[8] = {0};
+    memcpy(le, b, size < 8 ? size : 8);
+    return (uint64_t)le[0] | (uint64_t)le[1] << 8 | (uint64_t)le[2] << 16 |
+           (uint64_t)le[3] << 24 | (uint64_t)le[4] << 32 | (uint64_t)le[5] << 40 |
+           (uint64_t)le[6] << 48 | (uint64_t)le[7] << 56;
+}
+
+/* How many bytes of [paddr, paddr+size) c's store buffer covers (no values read). */
+static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
+{
+    if (c->sb.count == 0)
+        return 0;
+    bool from_sb[REQ_MAX_SIZE] = {false};
+    for (uint32_t k = 0; k < c->sb.count; k++) {
+        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
+            continue;
+        for (unsigned i = 0; i < e->size; i++)
+            if (e->addr + i >= paddr && e->addr + i < paddr + size)
+                from_sb[e->addr + i - paddr] = true;
+    }
+    unsigned n = 0;
+    for (unsigned i = 0; i < size; i++)
+        n += from_sb[i];
+    return n;
 }
 
 /* The bytes a load by c at paddr sees: memory with c's buffered stores applied oldest first.
@@ -279,6 +303,8 @@ int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
         s->last_ack = now;
     }
     t->irqs[t->nirqs++] = (irq_t){now + m->cfg.ipi_latency + machine_jitter(m), from};
+    mark_stale(m, to);
+    mark_stale(m, from);
     s->acks_waiting++;
     s->ipi.sent++;
     return 0;
@@ -293,10 +319,18 @@ const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return 
 
 /* ---- executing one request ------------------------------------------------------------------- */
 
+/* Each operation's class, for the event loop, which asks for every core at every event (a
+ * table here instead of a call into op.c). */
+static const uint8_t machine_op_class[OP_COUNT] = {
+#define OP(id, spelling, cls, doc) [OP_##id] = cls,
+#include "ops.def"
+#undef OP
+};
+
 static bool needs_empty_sb(const mem_req_t *r)
 {
-    return r->op == OP_FENCE || r->op == OP_RMW || op_class(r->op) == OPC_PRIMITIVE ||
-           op_class(r->op) == OPC_CACHE;
+    op_class_t cls = (op_class_t)machine_op_class[r->op];
+    return r->op == OP_FENCE || r->op == OP_RMW || cls == OPC_PRIMITIVE || cls == OPC_CACHE;
 }
 
 /* Whether c's pending request must wait for its store buffer (to empty, or for a free slot). */
@@ -330,7 +364,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, re
     res->value = 0;
     res->status = 0;
     c->stats.ops[r->op]++;
-    switch (op_class(r->op)) {
+    switch ((op_class_t)machine_op_class[r->op]) {
     case OPC_MEM:
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
             return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,
@@ -344,11 +378,17 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, re
         break;
     }
     uint8_t bytes[REQ_MAX_SIZE];
+    bool want_value = !c->values_unused || (r->flags & REQ_HAS_VALUE);
     switch (r->op) {
     case OP_LOAD:
     case OP_MISC: {
-        unsigned forwarded = read_through_sb(m, c, paddr, r->size, bytes);
-        res->value = bytes_to_value(bytes, r->size);
+        unsigned forwarded;
+        if (want_value) {
+            forwarded = read_through_sb(m, c, paddr, r->size, bytes);
+            res->value = bytes_to_value(bytes, r->size);
+        } else {
+            forwarded = sb_covered(c, paddr, r->size);
+        }
         if (forwarded == r->size) {
             c->sb.stats.forwarded++;
             lat = c->l1d ? cache_config(c->l1d)->latency : 1;
@@ -360,8 +400,10 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, re
     }
     case OP_IFETCH:
         rc = each_line(m, c, DO_IFETCH, ACCESS_IFETCH, paddr, r->size, now + extra, &lat);
-        hier_ifetch_bytes(m, c, paddr, r->size, bytes);
-        res->value = bytes_to_value(bytes, r->size);
+        if (want_value) {
+            hier_ifetch_bytes(m, c, paddr, r->size, bytes);
+            res->value = bytes_to_value(bytes, r->size);
+        }
         break;
     case OP_STORE: {
         uint64_t v = r->flags & REQ_HAS_VALUE ? r->value : 0;
@@ -476,6 +518,8 @@ static int refill(machine_t *m, core_t *c)
     c->has_pending = true;
     c->not_before = 0;
     c->syscall_drained = 0;
+    m->npending++;
+    mark_stale(m, c->id);
     return 1;
 }
 
@@ -483,9 +527,8 @@ static int refill(machine_t *m, core_t *c)
  * MACHINE_EBADCPU for a core the machine does not have. */
 static int refill_global(machine_t *m, bool *stream_done)
 {
-    for (unsigned i = 0; i < m->cfg.cores; i++)
-        if (m->core[i].has_pending)
-            return 1;
+    if (m->npending)
+        return 1;
     if (*stream_done)
         return 0;
     mem_req_t r;
@@ -504,6 +547,8 @@ static int refill_global(machine_t *m, bool *stream_done)
     c->has_pending = true;
     c->not_before = m->last_issue;
     c->syscall_drained = 0;
+    m->npending++;
+    mark_stale(m, c->id);
     return 1;
 }
 
@@ -519,40 +564,60 @@ static void dump_state(machine_t *m, const char *why)
     }
 }
 
+/* The earliest event of core c: a drain, its IPI handler finishing, an IPI delivery, or issuing
+ * its pending request. */
+static event_t core_event(machine_t *m, core_t *c)
+{
+    event_t best = {EV_NONE, 0, c->id};
+    event_t e;
+    note_full_buffer(m, c);
+    if (c->sb.count) {
+        e = (event_t){EV_DRAIN, sb_drain_time(m, c), c->id};
+        if (earlier(&e, &best))
+            best = e;
+    }
+    if (c->in_handler && c->sb.count == 0) {
+        e = (event_t){EV_HANDLER_DONE,
+                      max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler, c->id};
+        if (earlier(&e, &best))
+            best = e;
+    }
+    if (!c->in_handler && c->nirqs) {
+        unsigned k = 0;
+        for (unsigned j = 1; j < c->nirqs; j++)
+            if (c->irqs[j].at < c->irqs[k].at)
+                k = j;
+        e = (event_t){EV_IRQ, c->irqs[k].at, c->id};
+        if (earlier(&e, &best))
+            best = e;
+    }
+    if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
+        uint64_t at = max_u64(c->clock, c->not_before);
+        if (needs_empty_sb(&c->pending))
+            at = max_u64(at, c->sb.busy_until);
+        e = (event_t){EV_ISSUE, at, c->id};
+        if (earlier(&e, &best))
+            best = e;
+    }
+    return best;
+}
+
+/* The earliest event of all: cores whose state an event changed compute theirs again; the others
+ * keep the one they had. */
 static event_t next_event(machine_t *m)
 {
+    for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
+        core_t *c = &m->core[__builtin_ctzll(stale)];
+        event_t e = core_event(m, c);
+        c->next.kind = (uint8_t)e.kind;
+        c->next.at = e.at;
+    }
+    m->stale = 0;
     event_t best = {EV_NONE, 0, 0};
     for (unsigned i = 0; i < m->cfg.cores; i++) {
-        core_t *c = &m->core[i];
-        event_t e;
-        note_full_buffer(m, c);
-        if (c->sb.count) {
-            e = (event_t){EV_DRAIN, sb_drain_time(m, c), i};
-            if (earlier(&e, &best))
-                best = e;
-        }
-        if (c->in_handler && c->sb.count == 0) {
-            e = (event_t){EV_HANDLER_DONE, max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler, i};
-            if (earlier(&e, &best))
-                best = e;
-        }
-        if (!c->in_handler && c->nirqs) {
-            unsigned k = 0;
-            for (unsigned j = 1; j < c->nirqs; j++)
-                if (c->irqs[j].at < c->irqs[k].at)
-                    k = j;
-            e = (event_t){EV_IRQ, c->irqs[k].at, i};
-            if (earlier(&e, &best))
-                best = e;
-        }
-        if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
-            uint64_t at = max_u64(c->clock, c->not_before);
-            if (needs_empty_sb(&c->pending))
-                at = max_u64(at, c->sb.busy_until);
-            e = (event_t){EV_ISSUE, at, i};
-            if (earlier(&e, &best))
-                best = e;
-        }
+        event_t e = {(event_kind_t)m->core[i].next.kind, m->core[i].next.at, i};
+        if (e.kind != EV_NONE && earlier(&e, &best))
+            best = e;
     }
     return best;
 }
@@ -575,6 +640,7 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
 static int handle_event(machine_t *m, const event_t *e)
 {
     core_t *c = &m->core[e->cpu];
+    mark_stale(m, c->id);
     switch (e->kind) {
     case EV_DRAIN:
         return sb_drain_one(m, c, e->at);
@@ -595,6 +661,7 @@ static int handle_event(machine_t *m, const event_t *e)
         c->in_handler = false;
         c->clock = max_u64(c->clock, done);
         core_t *s = &m->core[c->handling.from];
+        mark_stale(m, s->id);
         s->last_ack = max_u64(s->last_ack, done);
         if (--s->acks_waiting == 0 && s->has_waiting_req)
             return complete_ipi_wait(m, s);
@@ -603,6 +670,10 @@ static int handle_event(machine_t *m, const event_t *e)
     case EV_ISSUE: {
         mem_req_t r = c->pending;
         c->has_pending = false;
+        m->npending--;
+        /* The OS layer may send IPIs or change what other cores wait for. */
+        if (machine_op_class[r.op] != OPC_MEM && machine_op_class[r.op] != OPC_SYNC)
+            m->stale = ~0ull >> (64 - m->cfg.cores);
         if (c->waited_full) {
             c->sb.stats.full_stalls++;
             c->waited_full = false;
@@ -626,6 +697,10 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->sources = sources;
     m->nsources = nsources;
     m->per_core = per_core;
+    m->stale = ~0ull >> (64 - m->cfg.cores);
+    for (unsigned i = 0; i < m->cfg.cores; i++)
+        m->core[i].values_unused = per_core ? i < nsources && sources[i].values_unused
+                                            : nsources && sources[0].values_unused;
     bool stream_done = false;
     if (per_core)
         for (unsigned i = nsources; i < m->cfg.cores; i++)
@@ -688,6 +763,8 @@ const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m
 
 void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle)
 {
-    if (cpu < m->cfg.cores)
+    if (cpu < m->cfg.cores) {
         m->core[cpu].clock = max_u64(m->core[cpu].clock, cycle);
+        mark_stale(m, cpu);
+    }
 }

@@ -98,6 +98,10 @@ typedef struct core_source {
     /* 0 go on; nonzero stops the run (machine_run returns 1), e.g. a failed expectation. */
     int (*done)(void *opaque, const mem_req_t *req, const req_result_t *res);
     void *opaque;
+    /* true: the source looks at the value a load or fetch returned only for requests that state
+     * one (REQ_HAS_VALUE), so the machine may leave res->value 0 for the others (a trace). An
+     * interpreter leaves it false. */
+    bool values_unused;
 } core_source_t;
 
 /* The OS layer, wired in as signals so that the machine never includes it.

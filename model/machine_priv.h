@@ -49,6 +49,7 @@ typedef struct core {
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */
+    bool values_unused;    /* its source does not look at values it did not state */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
     /* IPIs queued for this core, and the handler now running (if any). */
@@ -67,6 +68,12 @@ typedef struct core {
 
     core_stats_t stats;
     ipi_stats_t ipi;
+
+    /* The core's earliest event, valid while its bit in machine.stale is clear. */
+    struct {
+        uint8_t kind;
+        uint64_t at;
+    } next;
 } core_t;
 
 struct machine {
@@ -84,6 +91,8 @@ struct machine {
     unsigned nsources;
     bool per_core;
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
+    unsigned npending;     /* cores holding a request taken from a source */
+    uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
     char error[1024];
 };
 

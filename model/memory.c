@@ -96,6 +96,11 @@ static uint8_t *page_for_write(memory_t *m, uint64_t pageno)
 void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len)
 {
     uint8_t *out = buf;
+    /* Traces without values never allocate a page: every load reads zeros. */
+    if (m->used == 0) {
+        memset(out, 0, len);
+        return;
+    }
     while (len) {
         uint64_t off = addr & (PAGE_BYTES - 1);
         size_t n = PAGE_BYTES - off < len ? PAGE_BYTES - off : len;

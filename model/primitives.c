@@ -58,6 +58,12 @@ static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned si
 {
     (void)write, (void)now;
     prim_t *p = opaque;
+    if (os_view_count(p->os) == 0) {
+        /* No views: every address is its own physical address (the common trace run). */
+        *paddr = vaddr;
+        *extra = 0;
+        return 0;
+    }
     uint64_t run;
     const os_view_t *v = os_view_span(p->os, vaddr, &run);
     if (size > run)

@@ -161,7 +161,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             goto out;
         }
         srcs[i].cores = npaths > 1 ? (unsigned)i + 1 : mcfg.cores;
-        cs[i] = (core_source_t){source_next, source_done, &srcs[i]};
+        cs[i] = (core_source_t){source_next, source_done, &srcs[i], true};
     }
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)

@@ -101,7 +101,8 @@ double stair_model_chase(const machine_config_t *cfg, uint64_t bytes, uint64_t m
     /* Two warm laps: a cache that holds the set then hits on every load. */
     chase_src_t s = {next, frame, per_page, 0, 0, (uint64_t)lines * 2,
                      (uint64_t)lines * 2 + loads, 0, 0};
-    core_source_t src = {chase_next, chase_done, &s};
+    /* the chase never looks at what a load returned */
+    core_source_t src = {chase_next, chase_done, &s, true};
     int rc = machine_run(m, &src, 1, true);
     if (rc != 0) {
         snprintf(err, errlen, "model run failed (%d): %s", rc, machine_error(m));

@@ -35,30 +35,38 @@ static int binary_init(trace_t *t, void *state)
     return 0;
 }
 
+/* Records are decoded where they lie in the stream's buffer (refilled a megabyte at a time):
+ * no copy, one peek per record. */
 static int binary_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
     stream_t *s = trace_stream(t);
+    const uint8_t *b;
+    size_t n = stream_peek(s, &b, BINARY_RECORD_SIZE);
     uint64_t at = stream_offset(s);
-    uint8_t b[BINARY_RECORD_SIZE];
-    ssize_t n = stream_read(s, b, sizeof b);
-    if (n == 0)
-        return 0;
-    if (n < 0)
-        return trace_fail_at(t, at, "%s (records are %u bytes)", stream_error(s),
-                             BINARY_RECORD_SIZE);
-    memset(r, 0, sizeof *r);
+    if (n < BINARY_RECORD_SIZE) {
+        if (stream_error(s))
+            return trace_fail_at(t, at, "%s (records are %u bytes)", stream_error(s),
+                                 BINARY_RECORD_SIZE);
+        if (n == 0)
+            return 0;
+        return trace_fail_at(t, at, "truncated: %zu of %u bytes of a record (records are %u bytes)",
+                             n, BINARY_RECORD_SIZE, BINARY_RECORD_SIZE);
+    }
     if (b[0] >= OP_COUNT)
         return trace_fail_at(t, at, "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
                              OP_COUNT - 1);
     if (b[1] & ~BINARY_FLAGS_KNOWN)
         return trace_fail_at(t, at + 1, "unknown flags 0x%02x", b[1]);
-    r->op = b[0];
-    r->flags = b[1];
-    r->cpu = binary_get16(b + 2);
-    r->size = binary_get32(b + 4);
-    r->addr = binary_get64(b + 8);
-    r->value = binary_get64(b + 16);
+    *r = (mem_req_t){
+        .op = b[0],
+        .flags = b[1],
+        .cpu = binary_get16(b + 2),
+        .size = binary_get32(b + 4),
+        .addr = binary_get64(b + 8),
+        .value = binary_get64(b + 16),
+    };
+    stream_skip(s, BINARY_RECORD_SIZE);
     if (op_class((op_t)r->op) == OPC_MEM && (r->size == 0 || r->size > FIELDS_MAX_SIZE))
         return trace_fail_at(t, at + 4, "size %u: expected 1 to %u", r->size, FIELDS_MAX_SIZE);
     return 1;

@@ -5,9 +5,17 @@
  * and its library's state; nothing grows with the file. in_offset counts the file bytes handed to
  * the library, so corrupt or truncated data is reported at a compressed byte offset. Concatenated
  * members (gzip), streams (xz) and frames (zstd) are decoded one after another, as their tools do.
+ *
+ * A compressed stream is decoded on a reader thread of its own, so that decompression overlaps
+ * simulation on a second core: the thread owns a shadow stream (the file, the decoder's state,
+ * its own error) and fills a ring of DECODE_BLOCKS blocks that the reader copies out in order.
+ * Invariants: only the thread touches the shadow until it has been joined; blocks leave the ring
+ * in the order they were decoded; an error is handed over after every block decoded before it,
+ * so the reader sees the same bytes and the same message as without the thread.
  */
 #include <errno.h>
 #include <lzma.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +305,152 @@ static void zstd_fini(stream_t *s)
     s->decoder_state = NULL;
 }
 
+/* ---- the reader thread ---------------------------------------------------------------------- */
+
+#define DECODE_BLOCKS 8u
+#define DECODE_BLOCK (256u * 1024u)
+
+typedef struct decode_thread {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;  /* a block was filled or freed, or the thread ended or must stop */
+    stream_t shadow;         /* the decoder's own view of the stream: fd, state, error */
+    char *block[DECODE_BLOCKS];
+    size_t len[DECODE_BLOCKS];
+    unsigned head, count;    /* the filled blocks are head .. head + count - 1 (mod DECODE_BLOCKS) */
+    size_t taken;            /* bytes of the head block already copied out */
+    int ended;               /* the thread has decoded everything it will (end or error) */
+    int failed;              /* ... and ended with shadow.error */
+    int stop;                /* the reader closes: end early */
+} decode_thread_t;
+
+static void *decode_thread_main(void *arg)
+{
+    decode_thread_t *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (t->count == DECODE_BLOCKS && !t->stop)
+            pthread_cond_wait(&t->changed, &t->mu);
+        if (t->stop)
+            break;
+        unsigned slot = (t->head + t->count) % DECODE_BLOCKS;
+        pthread_mutex_unlock(&t->mu);
+        /* Fill the block whole (fewer hand-overs), or up to the end of the data. */
+        size_t got = 0;
+        ssize_t n = 1;
+        while (got < DECODE_BLOCK && n > 0) {
+            n = t->shadow.decoder->read(&t->shadow, t->block[slot] + got, DECODE_BLOCK - got);
+            if (n > 0)
+                got += (size_t)n;
+        }
+        pthread_mutex_lock(&t->mu);
+        if (got > 0) {
+            t->len[slot] = got;
+            t->count++;
+        }
+        if (n <= 0) {
+            t->ended = 1;
+            t->failed = n < 0;
+            pthread_cond_broadcast(&t->changed);
+            break;
+        }
+        pthread_cond_broadcast(&t->changed);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+static void decode_thread_free(decode_thread_t *t)
+{
+    for (unsigned i = 0; i < DECODE_BLOCKS; i++)
+        free(t->block[i]);
+    free(t);
+}
+
+/* Hand s's decoder over to a new reader thread. 0, or -1 with s->error set. */
+static int decode_thread_start(stream_t *s)
+{
+    decode_thread_t *t = calloc(1, sizeof *t);
+    for (unsigned i = 0; t && i < DECODE_BLOCKS; i++)
+        if (!(t->block[i] = malloc(DECODE_BLOCK))) {
+            decode_thread_free(t);
+            t = NULL;
+        }
+    if (!t) {
+        snprintf(s->error, sizeof s->error, "out of memory");
+        return -1;
+    }
+    t->shadow.fd = s->fd;
+    t->shadow.path = s->path;
+    t->shadow.decoder = s->decoder;
+    t->shadow.decoder_state = s->decoder_state;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->changed, NULL);
+    if (pthread_create(&t->thread, NULL, decode_thread_main, t) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->changed);
+        decode_thread_free(t);
+        snprintf(s->error, sizeof s->error, "cannot start the reader thread");
+        return -1;
+    }
+    s->decoder_state = NULL; /* the shadow owns it now */
+    s->thread = t;
+    return 0;
+}
+
+ssize_t stream_decoded(stream_t *s, char *dst, size_t len)
+{
+    decode_thread_t *t = s->thread;
+    if (!t)
+        return s->decoder->read(s, dst, len);
+    size_t got = 0;
+    pthread_mutex_lock(&t->mu);
+    while (t->count == 0 && !t->ended)
+        pthread_cond_wait(&t->changed, &t->mu);
+    while (got < len && t->count > 0) {
+        size_t n = t->len[t->head] - t->taken;
+        if (n > len - got)
+            n = len - got;
+        memcpy(dst + got, t->block[t->head] + t->taken, n);
+        got += n;
+        t->taken += n;
+        if (t->taken == t->len[t->head]) {
+            t->head = (t->head + 1) % DECODE_BLOCKS;
+            t->count--;
+            t->taken = 0;
+            pthread_cond_broadcast(&t->changed);
+        }
+    }
+    int failed = got == 0 && t->failed;
+    pthread_mutex_unlock(&t->mu);
+    if (failed) {
+        memcpy(s->error, t->shadow.error, sizeof s->error);
+        return -1;
+    }
+    return (ssize_t)got;
+}
+
+void stream_decoder_close(stream_t *s)
+{
+    decode_thread_t *t = s->thread;
+    if (t) {
+        pthread_mutex_lock(&t->mu);
+        t->stop = 1;
+        pthread_cond_broadcast(&t->changed);
+        pthread_mutex_unlock(&t->mu);
+        pthread_join(t->thread, NULL);
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->changed);
+        if (t->shadow.decoder->fini)
+            t->shadow.decoder->fini(&t->shadow);
+        decode_thread_free(t);
+        s->thread = NULL;
+        return;
+    }
+    if (s->decoder && s->decoder->fini)
+        s->decoder->fini(s);
+}
+
 /* ---- selection ------------------------------------------------------------------------------ */
 
 static const stream_decoder_t decoder_plain = {"none", plain_match, plain_init, plain_read, NULL};
@@ -319,7 +473,8 @@ int stream_decoder_select(stream_t *s, char *err, size_t errlen)
     for (unsigned i = 0; i < sizeof decoders / sizeof decoders[0]; i++) {
         if (decoders[i]->match(magic, (size_t)n)) {
             s->decoder = decoders[i];
-            if (decoders[i]->init(s) != 0) {
+            if (decoders[i]->init(s) != 0 ||
+                (decoders[i] != &decoder_plain && decode_thread_start(s) != 0)) {
                 snprintf(err, errlen, "%s: %s", s->path, s->error);
                 return -1;
             }

@@ -82,6 +82,57 @@ static int lackey_probe(const uint8_t *head, size_t len)
     return good > 0 ? 70 : 0;
 }
 
+/* The line at the head of the stream's buffer when it has exactly Valgrind's shape, `I  HEX,D\n`
+ * or ` K HEX,D\n` (K one of L S M, D one or two digits): parsed where it lies, without looking
+ * for the newline first or writing into the buffer. Returns the line's length with its newline,
+ * 0 for any other line (which lackey_parse then reads, errors and all). */
+static size_t lackey_line_in_place(const char *p, size_t avail, int *op, uint64_t *addr,
+                                   uint64_t *size)
+{
+    if (avail < 8 || p[2] != ' ')
+        return 0;
+    if (p[0] == 'I' && p[1] == ' ')
+        *op = OP_IFETCH;
+    else if (p[0] == ' ' && (p[1] == 'L' || p[1] == 'S' || p[1] == 'M'))
+        *op = p[1] == 'L' ? OP_LOAD : p[1] == 'S' ? OP_STORE : OP_COUNT;
+    else
+        return 0;
+    unsigned n = fields_hexrun(p + 3, addr); /* STREAM_LINE_SLACK follows what peek shows */
+    size_t i = 3 + n;
+    if (n == 0 || n == 16 || i + 3 > avail || p[i] != ',')
+        return 0;
+    unsigned d0 = (unsigned)(p[i + 1] - '0'), d1 = (unsigned)(p[i + 2] - '0');
+    if (d0 > 9)
+        return 0;
+    if (d1 > 9) {
+        *size = d0;
+        i += 2;
+    } else {
+        *size = d0 * 10 + d1;
+        i += 3;
+    }
+    if (i >= avail || p[i] != '\n' || *size == 0 || *addr + *size < *addr)
+        return 0;
+    return i + 1;
+}
+
+/* One access as a record; a modify leaves its store half for the next call. */
+static void lackey_record(lackey_state_t *st, mem_req_t *r, int op, uint64_t addr, uint64_t size)
+{
+    memset(r, 0, sizeof *r);
+    r->addr = addr;
+    r->size = (uint32_t)size;
+    if (op == OP_COUNT) {
+        r->op = OP_LOAD;
+        r->flags = REQ_MODIFY;
+        st->store = *r;
+        st->store.op = OP_STORE;
+        st->have_store = 1;
+    } else {
+        r->op = (uint8_t)op;
+    }
+}
+
 static int lackey_next(trace_t *t, void *state, mem_req_t *r)
 {
     lackey_state_t *st = state;
@@ -91,6 +142,16 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
         return 1;
     }
     stream_t *s = trace_stream(t);
+    const uint8_t *head;
+    size_t avail = stream_peek(s, &head, 64);
+    int fop;
+    uint64_t faddr, fsize;
+    size_t used = lackey_line_in_place((const char *)head, avail, &fop, &faddr, &fsize);
+    if (used) {
+        stream_skip_line(s, used);
+        lackey_record(st, r, fop, faddr, fsize);
+        return 1;
+    }
     for (;;) {
         size_t len;
         const char *line = stream_line(s, &len);
@@ -118,18 +179,7 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
         default:
             break;
         }
-        memset(r, 0, sizeof *r);
-        r->addr = addr;
-        r->size = (uint32_t)size;
-        if (op == OP_COUNT) {
-            r->op = OP_LOAD;
-            r->flags = REQ_MODIFY;
-            st->store = *r;
-            st->store.op = OP_STORE;
-            st->have_store = 1;
-        } else {
-            r->op = (uint8_t)op;
-        }
+        lackey_record(st, r, op, addr, size);
         return 1;
     }
 }

@@ -34,7 +34,7 @@ stream_t *stream_open(const char *path, char *err, size_t errlen)
     s->fd = fd;
     s->path = path;
     s->cap = STREAM_BUFSIZE;
-    s->buf = malloc(s->cap + 1);
+    s->buf = calloc(s->cap + 1 + STREAM_LINE_SLACK, 1);
     if (!s->buf) {
         stream_close(s);
         snprintf(err, errlen, "%s: out of memory", path);
@@ -51,8 +51,7 @@ void stream_close(stream_t *s)
 {
     if (!s)
         return;
-    if (s->decoder && s->decoder->fini)
-        s->decoder->fini(s);
+    stream_decoder_close(s);
     if (s->fd >= 0)
         close(s->fd);
     free(s->buf);
@@ -72,7 +71,7 @@ static ssize_t stream_fill(stream_t *s)
     }
     if (s->end == s->cap)
         return 0;
-    ssize_t n = s->decoder->read(s, s->buf + s->end, s->cap - s->end);
+    ssize_t n = stream_decoded(s, s->buf + s->end, s->cap - s->end);
     if (n < 0)
         return -1;
     if (n == 0)
@@ -88,6 +87,14 @@ size_t stream_peek(stream_t *s, const uint8_t **data, size_t len)
     *data = (const uint8_t *)s->buf + s->pos;
     size_t have = s->end - s->pos;
     return have < len ? have : len;
+}
+
+void stream_skip(stream_t *s, size_t n) { s->pos += n; }
+
+void stream_skip_line(stream_t *s, size_t n)
+{
+    s->pos += n;
+    s->lineno++;
 }
 
 ssize_t stream_read(stream_t *s, void *buf, size_t len)

@@ -18,8 +18,17 @@ void stream_close(stream_t *s);
 
 /* Up to len bytes of the (decompressed) content that are next, without consuming them. */
 size_t stream_peek(stream_t *s, const uint8_t **data, size_t len);
+/* Consume n bytes that stream_peek has just shown (n at most what it returned). */
+void stream_skip(stream_t *s, size_t n);
+/* The same for n bytes that are one whole line with its newline, which a reader parsed in place
+ * (stream_lineno then counts it). */
+void stream_skip_line(stream_t *s, size_t n);
 /* Read exactly len bytes: len, 0 at a clean end, or -1 (error or truncation: see stream_error). */
 ssize_t stream_read(stream_t *s, void *buf, size_t len);
+/* Bytes after the end of a line (its NUL), or after what stream_peek shows, that a parser may
+ * read, eight at a time, without leaving the buffer: they are initialised, and what they hold is
+ * unspecified. */
+#define STREAM_LINE_SLACK 16u
 /* The next line without its newline, or NULL at the end or on error (see stream_error). */
 const char *stream_line(stream_t *s, size_t *len);
 /* Bytes consumed so far, and the number of the line stream_line last returned (from 1). */

@@ -30,9 +30,16 @@ struct stream {
     char error[256];
     const stream_decoder_t *decoder;
     void *decoder_state;
+    /* A compressed file is decoded by a reader thread of its own (decode.c); NULL for plain. */
+    struct decode_thread *thread;
 };
 
-/* Choose the decoder from the file's magic bytes and initialise it. */
+/* Choose the decoder from the file's magic bytes and initialise it; a compressed stream's
+ * decoding then runs on a thread of its own, ahead of the reader. */
 int stream_decoder_select(stream_t *s, char *err, size_t errlen);
+/* The decoded bytes that come next, as decoder->read: from the reader thread when there is one. */
+ssize_t stream_decoded(stream_t *s, char *dst, size_t len);
+/* Stop the reader thread (if any) and release the decoder. */
+void stream_decoder_close(stream_t *s);
 
 #endif

@@ -61,7 +61,7 @@ static machine_t *run_script(machine_config_t cfg, script_t *s)
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
-    core_source_t src = {script_next, script_done, s};
+    core_source_t src = {script_next, script_done, s, false};
     int rc = machine_run(m, &src, 1, false);
     cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
     return m;
@@ -118,6 +118,51 @@ Test(protocol, snoop_side_rows)
             cr_assert_eq(coherence_snoop(p, LINE_I, ev)->next, LINE_I);
 }
 
+/* Every row of both tables against the textbook, written out independently of coherence.c:
+ * I S E O M x (none, BusRd, BusRdX, BusUpgr) -> next state, supplies, writes back. */
+Test(protocol, every_state_event_row)
+{
+    static const char *const mesi[5][4] = {
+        /*  I:  */ {"I00", "I00", "I00", "I00"},
+        /*  S:  */ {"S00", "S00", "I00", "I00"},
+        /*  E:  */ {"E00", "S00", "I00", "I00"},
+        /*  O:  */ {"O00", "O10", "I10", "I00"},
+        /*  M:  */ {"M00", "S11", "I10", "I00"},
+    };
+    static const char *const moesi[5][4] = {
+        {"I00", "I00", "I00", "I00"},
+        {"S00", "S00", "I00", "I00"},
+        {"E00", "S00", "I00", "I00"},
+        {"O00", "O10", "I10", "I00"},
+        {"M00", "O10", "I10", "I00"},
+    };
+    static const char names[] = "ISEOM";
+    for (int p = 0; p < 2; p++)
+        for (int st = 0; st <= LINE_M; st++)
+            for (int ev = 0; ev < BUS_EVENTS; ev++) {
+                const snoop_rule_t *r = coherence_snoop(p, (uint8_t)st, ev);
+                char got[4] = {names[r->next], (char)('0' + r->supplies),
+                               (char)('0' + r->writes_back), 0};
+                const char *want = (p == PROTOCOL_MESI ? mesi : moesi)[st][ev];
+                cr_assert_str_eq(got, want, "%s %c x %s", p ? "MOESI" : "MESI", names[st],
+                                 coherence_bus_name(ev));
+            }
+    /* Processor side: I S E O M x (read, write) -> transaction, next, next if shared. */
+    static const char *const proc[5][2] = {
+        {"RdES", "RdXMM"}, {"-SS", "UpgrMM"}, {"-EE", "-MM"}, {"-OO", "UpgrMM"}, {"-MM", "-MM"},
+    };
+    static const char *const bus_short[] = {"-", "Rd", "RdX", "Upgr"};
+    for (int p = 0; p < 2; p++)
+        for (int st = 0; st <= LINE_M; st++)
+            for (int ev = 0; ev < PR_EVENTS; ev++) {
+                const proc_rule_t *r = coherence_proc(p, (uint8_t)st, ev);
+                char got[16];
+                snprintf(got, sizeof got, "%s%c%c", bus_short[r->bus], names[r->next],
+                         names[r->next_if_shared]);
+                cr_assert_str_eq(got, proc[st][ev], "%c x %s", names[st], ev ? "write" : "read");
+            }
+}
+
 Test(protocol, read_alone_is_exclusive_then_shared)
 {
     mem_req_t r[] = {LD(0, 0x100), FENCE(0), LD(1, 0x100)};
@@ -125,7 +170,7 @@ Test(protocol, read_alone_is_exclusive_then_shared)
     machine_config_t cfg = tiny(2, PROTOCOL_MESI);
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
-    core_source_t src = {script_next, script_done, &s};
+    core_source_t src = {script_next, script_done, &s, false};
     /* Run the first load alone to see E. */
     script_t first = {r, 1, 0, {0}};
     src.opaque = &first;
@@ -236,7 +281,7 @@ Test(storebuf, message_passing_never_sees_flag_without_data)
         cfg.jitter = 60;
         char err[256];
         machine_t *m = machine_create(&cfg, err, sizeof err);
-        core_source_t src[2] = {{script_next, script_done, &s0}, {script_next, script_done, &s1}};
+        core_source_t src[2] = {{script_next, script_done, &s0, false}, {script_next, script_done, &s1, false}};
         cr_assert_eq(machine_run(m, src, 2, true), 0, "%s", machine_error(m));
         for (int i = 0; i < 32; i += 2) {
             if (s1.values[i] == 1) {
@@ -342,7 +387,7 @@ static void random_run(machine_config_t cfg, uint64_t seed, char *json, size_t l
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
     script_t s = {r, N, 0, {0}};
-    core_source_t src = {script_next, NULL, &s};
+    core_source_t src = {script_next, NULL, &s, false};
     int rc = machine_run(m, &src, 1, false);
     cr_assert_eq(rc, 0, "seed %llu: %s", (unsigned long long)seed, machine_error(m));
     snprintf(json, len, "%llu %llu %llu %llu", (unsigned long long)machine_cycles(m),

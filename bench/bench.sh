@@ -1,0 +1,108 @@
+#!/bin/sh
+# bench.sh: references per second of `cohsim run` on large deterministic traces (issue 8), with
+# the floor of merely reading each input; run by `make bench`, never by `make test`.
+#
+# Usage: bench/bench.sh COHSIM TOOLDIR JSON
+#   TOOLDIR holds tracegen and timeit (bench/*.c, built by make bench) and the generated inputs.
+# Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 5).
+#
+# Inputs (made once per record count, again when tracegen changes):
+#   big.din, big.bin, big.lackey   BENCH_RECORDS records of tests/fixtures/reference/sort.{din,lackey}
+#                                  repeated with address offsets (bench/tracegen.c says how)
+#   shared0..3.bin                 the synthetic four-core workload, BENCH_RECORDS / 4 per core
+#   *.xz                           the same, compressed with xz -1
+#   mem6.din.zst, mem8.din.zst     10^6 and 10^8 din records (zstd, to keep the disk use small)
+# Each row runs BENCH_RUNS times (timeit: median, min, max wall seconds, peak RSS); the floor row
+# beside it is `cat` (or `xz -dc`, `zstd -dc`) of the same files to /dev/null, run as often.
+set -eu
+cohsim=$1
+dir=$2
+json=$3
+n=${BENCH_RECORDS:-30000000}
+runs=${BENCH_RUNS:-5}
+n=$(awk -v n="$n" 'BEGIN { printf "%d", n }')
+ref=tests/fixtures/reference
+gen=$dir/tracegen
+timeit=$dir/timeit
+
+stamp=$dir/inputs-$n
+if [ ! -f "$stamp" ] || [ "$gen" -nt "$stamp" ]; then
+    echo "bench: making inputs of $n records in $dir"
+    rm -f "$dir"/inputs-*
+    xz -dc $ref/sort.din.xz >"$dir/sort.din"
+    xz -dc $ref/sort.lackey.xz >"$dir/sort.lackey"
+    "$gen" din "$dir/sort.din" "$n" "$dir/big.din"
+    "$gen" dinbin "$dir/sort.din" "$n" "$dir/big.bin"
+    "$gen" lackey "$dir/sort.lackey" "$n" "$dir/big.lackey"
+    "$gen" shared $((n / 4)) "$dir/shared"
+    for f in big.din big.bin big.lackey shared0.bin shared1.bin shared2.bin shared3.bin; do
+        xz -1 -T2 -c "$dir/$f" >"$dir/$f.xz"
+    done
+    "$gen" din "$dir/sort.din" 1e6 /dev/stdout | zstd -q -1 -f -o "$dir/mem6.din.zst"
+    "$gen" din "$dir/sort.din" 1e8 /dev/stdout | zstd -q -1 -T2 -f -o "$dir/mem8.din.zst"
+    touch "$stamp"
+fi
+
+rows=$dir/rows.txt
+: >"$rows"
+# row NAME RECORDS TARGET FLOOR_CMD -- COHSIM_ARGS...: time the floor, then the run.
+# TARGET is M refs/s, or xN for N times the M refs/s of row N's uncompressed figure (row number),
+# or - for none.
+row() {
+    name=$1 recs=$2 target=$3 floor=$4
+    shift 4
+    # shellcheck disable=SC2086 # FLOOR_CMD is a command line of fixed words
+    f=$("$timeit" "$runs" $floor)
+    r=$("$timeit" "$runs" "$cohsim" "$@")
+    echo "$name $recs $target $r $f" >>"$rows"
+    echo "$name $recs $target $r $f" | awk '{ printf "  %-26s %6.3f s  (%.1f M refs/s)\n", $1, $4, $2 / $4 / 1e6 }'
+}
+
+d=$dir
+shared="$d/shared0.bin $d/shared1.bin $d/shared2.bin $d/shared3.bin"
+sharedxz="$d/shared0.bin.xz $d/shared1.bin.xz $d/shared2.bin.xz $d/shared3.bin.xz"
+echo "bench: $runs runs per row, $n records per row"
+row dinero-din "$n" 50 "cat $d/big.din" run -q --compat dinero "$d/big.din"
+row dinero-binary "$n" 150 "cat $d/big.bin" run -q --preset dinero "$d/big.bin"
+row cachegrind-lackey "$n" 40 "cat $d/big.lackey" run -q --compat cachegrind "$d/big.lackey"
+# shellcheck disable=SC2086
+row x86-4-binary "$n" 30 "cat $shared" run -q --preset x86-4 $shared
+row dinero-din.xz "$n" x1 "xz -dc $d/big.din.xz" run -q --compat dinero "$d/big.din.xz"
+row dinero-binary.xz "$n" x2 "xz -dc $d/big.bin.xz" run -q --preset dinero "$d/big.bin.xz"
+row cachegrind-lackey.xz "$n" x3 "xz -dc $d/big.lackey.xz" run -q --compat cachegrind "$d/big.lackey.xz"
+# shellcheck disable=SC2086
+row x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 $sharedxz
+row memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
+row memory-1e8.zst 100000000 - "zstd -dc $d/mem8.din.zst" run -q --compat dinero "$d/mem8.din.zst"
+
+# The table and the JSON from rows.txt: NAME RECORDS TARGET MED MIN MAX RSS FMED FMIN FMAX FRSS.
+awk -v json="$json.tmp" -v runs="$runs" '
+{
+    name[NR] = $1; recs[NR] = $2; tgt[NR] = $3; med[NR] = $4; mn[NR] = $5; mx[NR] = $6
+    rss[NR] = $7; fmed[NR] = $8; rate[NR] = $2 / $4 / 1e6; frate[NR] = $2 / $8 / 1e6
+}
+END {
+    printf "\n%-22s %10s %9s %17s %9s %11s %9s %9s %8s %s\n", "row", "records", "median s",
+           "min-max s", "M refs/s", "target", "floor s", "floor M/s", "peak MiB", "met"
+    printf "{\n  \"runs\": %d,\n  \"rows\": [\n", runs > json
+    for (i = 1; i <= NR; i++) {
+        t = tgt[i]; tv = ""; met = "-"
+        if (t ~ /^x/) { tv = 0.8 * rate[substr(t, 2) + 0]; t = sprintf(">=%.1f", tv) }
+        else if (t != "-") { tv = t + 0; t = ">=" t }
+        if (tv != "") met = rate[i] >= tv ? "yes" : "no"
+        printf "%-22s %10d %9.3f %8.3f-%-8.3f %9.1f %11s %9.3f %9.1f %8.1f %s\n", name[i], recs[i],
+               med[i], mn[i], mx[i], rate[i], t, fmed[i], frate[i], rss[i] / 1024, met
+        printf "    {\"row\": \"%s\", \"records\": %d, \"median_s\": %.4f, \"min_s\": %.4f, " \
+               "\"max_s\": %.4f, \"mrefs_per_s\": %.2f, \"target_mrefs_per_s\": %s, " \
+               "\"floor_median_s\": %.4f, \"floor_mrefs_per_s\": %.2f, \"peak_rss_kib\": %d, " \
+               "\"met\": %s}%s\n", name[i], recs[i], med[i], mn[i], mx[i], rate[i],
+               tv == "" ? "null" : sprintf("%.2f", tv), fmed[i], frate[i], rss[i],
+               met == "-" ? "null" : (met == "yes" ? "true" : "false"), i < NR ? "," : "" > json
+    }
+    printf "  ]\n}\n" > json
+    m6 = rss[NR - 1] / 1024; m8 = rss[NR] / 1024
+    printf "\npeak memory: %.1f MiB on 10^6 records, %.1f MiB on 10^8 (target: the same, under 64 MiB): %s\n",
+           m6, m8, (m8 <= m6 * 1.05 + 1 && m8 < 64) ? "met" : "not met"
+}' "$rows"
+mv "$json.tmp" "$json"
+echo "bench: wrote $json"

@@ -1,0 +1,70 @@
+/* cache_priv.h: the cache array's representation and its per-access fast path, inline, for the
+ * model files whose inner loop is a cache lookup (hierarchy.c, compat_dinero.c,
+ * compat_cachegrind.c). Everyone else uses cache.h.
+ *
+ * Representation: for slot = set * assoc + way, tag[slot] is the line number (addr >> line_shift)
+ * and state[slot] its LINE_* byte. Replacement: LRU, the common case, keeps stamp[slot], the
+ * value of a per-cache use counter at the line's last fill or hit (victim: the smallest stamp of
+ * the set, which orders ways exactly as recency ranks would); any other policy keeps its words in
+ * repl[set * words_per_set ..] and is called through its ops table.
+ * Invariants: a line number is in at most one slot; a slot's tag and stamp are meaningful only
+ * while its state is not LINE_I; the line of address a lives only in set (a >> line_shift) &
+ * set_mask, so a valid slot's set is tag & set_mask (no division needed).
+ */
+#ifndef COHSIM_CACHE_PRIV_H
+#define COHSIM_CACHE_PRIV_H
+
+#include "cache.h"
+
+struct cache {
+    cache_config_t cfg;
+    uint32_t sets;
+    uint32_t set_mask;
+    uint32_t line_shift;
+    uint32_t assoc;
+    uint32_t words_per_set;
+    bool lru;         /* stamp[] instead of repl[] and the ops table */
+    uint64_t uses;    /* LRU: the last stamp handed out */
+    uint64_t *tag;
+    uint8_t *state;
+    uint64_t *stamp;
+    uint32_t *repl;
+    uint8_t *data;
+    rng_t *rng;
+    cache_stats_t stats;
+};
+
+/* The slot holding addr's line, or -1. */
+static inline int32_t cache_probe(const cache_t *c, uint64_t addr)
+{
+    uint64_t lineno = addr >> c->line_shift;
+    uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
+    const uint64_t *tag = c->tag + base;
+    for (uint32_t w = 0; w < c->assoc; w++)
+        if (tag[w] == lineno && (c->state[base + w] & LINE_STATE_MASK) != LINE_I)
+            return (int32_t)(base + w);
+    return -1;
+}
+
+/* The policy's reaction to a hit on slot (valid). */
+static inline void cache_hit(cache_t *c, int32_t slot)
+{
+    if (c->lru) {
+        c->stamp[slot] = ++c->uses;
+        return;
+    }
+    uint32_t set = (uint32_t)c->tag[slot] & c->set_mask;
+    c->cfg.repl->on_hit(c->repl + (size_t)set * c->words_per_set, c->assoc,
+                        (uint32_t)slot - set * c->assoc);
+}
+
+/* cache_probe, then cache_hit when found. */
+static inline int32_t cache_lookup(cache_t *c, uint64_t addr)
+{
+    int32_t slot = cache_probe(c, addr);
+    if (slot >= 0)
+        cache_hit(c, slot);
+    return slot;
+}
+
+#endif
