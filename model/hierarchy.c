@@ -615,16 +615,21 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
     uint64_t examined = 0, wb = 0;
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
     for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+        /* A core's dirty copy goes through the LLC on its way to memory: two transfers (each
+         * costs), but one line written back (each line counts once). */
+        maint_counts_t through = {0, 0};
         for (unsigned i = 0; i < m->cfg.cores; i++) {
             examined++;
-            wb += agent_writeback(m, &m->core[i], line, invalidate, counts);
+            wb += agent_writeback(m, &m->core[i], line, invalidate, &through);
         }
+        counts->lines_invalidated += through.lines_invalidated;
+        bool written = through.lines_written_back > 0;
         if (m->llc) {
             int32_t s = cache_probe(m->llc, line);
             if (s >= 0) {
                 if (cache_state(m->llc, s) & LINE_DIRTY) {
                     cache_stats(m->llc)->writebacks++;
-                    counts->lines_written_back++;
+                    written = true;
                     wb++;
                     cache_set_state(m->llc, s, LINE_S);
                 }
@@ -634,6 +639,7 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
                 }
             }
         }
+        counts->lines_written_back += written;
     }
     return maint_cost(m, examined, wb);
 }
@@ -675,16 +681,22 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
 uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts)
 {
     uint64_t slowest = 0;
+    /* When the LLC is flushed too, the cores' dirty lines reach memory through it: they are
+     * counted as written back once, when the LLC writes them out. */
+    bool through_llc = cpu_only < 0 && m->llc;
+    maint_counts_t private_counts = {0, 0};
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         if (cpu_only >= 0 && (unsigned)cpu_only != i)
             continue;
         uint64_t examined = 0, wb = 0;
-        flush_private(m, &m->core[i], invalidate, counts, &examined, &wb);
+        flush_private(m, &m->core[i], invalidate, through_llc ? &private_counts : counts,
+                      &examined, &wb);
         uint64_t cost = maint_cost(m, examined, wb);
         slowest = cost > slowest ? cost : slowest;
     }
-    if (cpu_only >= 0 || !m->llc)
+    if (!through_llc)
         return slowest;
+    counts->lines_invalidated += private_counts.lines_invalidated;
     uint64_t examined = 0, wb = 0;
     for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
         uint8_t full = cache_state(m->llc, (int32_t)s);
