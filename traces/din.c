@@ -57,34 +57,18 @@ static int din_fast(const char *p, int *label, uint64_t *addr)
     return 0;
 }
 
+static int din_probe_line(char *line)
+{
+    int label;
+    uint64_t addr;
+    const char *bad;
+    int rc = din_parse(line, &label, &addr, &bad);
+    return rc == -3 ? 0 : rc == 0 ? 1 : -1;
+}
+
 static int din_probe(const uint8_t *head, size_t len)
 {
-    char line[256];
-    size_t pos = 0;
-    int good = 0;
-    while (pos < len && good < 8) {
-        const uint8_t *nl = memchr(head + pos, '\n', len - pos);
-        if (!nl)
-            break; /* the last line may be cut short by the probe window */
-        size_t n = (size_t)(nl - (head + pos));
-        if (n >= sizeof line)
-            return 0;
-        memcpy(line, head + pos, n);
-        line[n] = '\0';
-        if (n && line[n - 1] == '\r')
-            line[n - 1] = '\0';
-        pos += n + 1;
-        int label;
-        uint64_t addr;
-        const char *bad;
-        int rc = din_parse(line, &label, &addr, &bad);
-        if (rc == -3)
-            continue;
-        if (rc != 0)
-            return 0;
-        good++;
-    }
-    return good > 0 ? 60 : 0;
+    return fields_probe_lines(head, len, din_probe_line) > 0 ? 60 : 0;
 }
 
 /* The line at the head of the stream's buffer when it is exactly `L HEX\n` (or \r\n), the
@@ -132,12 +116,11 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
     }
     for (;;) {
         size_t len;
-        char *line = (char *)stream_line(s, &len);
-        if (!line) {
-            const char *e = stream_error(s);
-            return e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
-        }
-        uint64_t lineno = stream_lineno(s);
+        uint64_t lineno;
+        int status;
+        char *line = trace_read_line(t, &len, &lineno, &status);
+        if (!line)
+            return status;
         const char *bad = "";
         int rc = din_fast(line, &label, &addr);
         if (rc != 0)

@@ -122,6 +122,35 @@ static inline int fields_dec(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
+/* A probe of a line format: classify each complete line among the first ones of head (its
+ * newline and \r stripped, copied so that the classifier may write into it); classify returns 1
+ * for a line of the format, 0 for one to skip (blank, comment), -1 for one that is not. The
+ * number of good lines among the first eight, or 0 as soon as a line is not of the format. */
+static inline int fields_probe_lines(const uint8_t *head, size_t len, int (*classify)(char *line))
+{
+    char line[256];
+    size_t pos = 0;
+    int good = 0;
+    while (pos < len && good < 8) {
+        const uint8_t *nl = memchr(head + pos, '\n', len - pos);
+        if (!nl)
+            break; /* the last line may be cut short by the probe window */
+        size_t n = (size_t)(nl - (head + pos));
+        if (n >= sizeof line)
+            return 0;
+        memcpy(line, head + pos, n);
+        line[n] = '\0';
+        if (n && line[n - 1] == '\r')
+            line[n - 1] = '\0';
+        pos += n + 1;
+        int c = classify(line);
+        if (c < 0)
+            return 0;
+        good += c;
+    }
+    return good;
+}
+
 /* The first line of head that is not empty (for probes): its start and length, 0 when none. */
 static inline size_t fields_first_line(const uint8_t *head, size_t len, size_t *start)
 {

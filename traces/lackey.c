@@ -154,12 +154,11 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
     }
     for (;;) {
         size_t len;
-        const char *line = stream_line(s, &len);
-        if (!line) {
-            const char *e = stream_error(s);
-            return e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
-        }
-        uint64_t lineno = stream_lineno(s);
+        uint64_t lineno;
+        int status;
+        const char *line = trace_read_line(t, &len, &lineno, &status);
+        if (!line)
+            return status;
         int op = 0;
         uint64_t addr = 0, size = 0;
         switch (lackey_parse(line, len, &op, &addr, &size)) {

@@ -160,15 +160,13 @@ static int text_probe(const uint8_t *head, size_t len)
 static int text_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
-    stream_t *s = trace_stream(t);
     for (;;) {
         size_t len;
-        char *line = (char *)stream_line(s, &len);
-        if (!line) {
-            const char *e = stream_error(s);
-            return e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
-        }
-        uint64_t lineno = stream_lineno(s);
+        uint64_t lineno;
+        int status;
+        char *line = trace_read_line(t, &len, &lineno, &status);
+        if (!line)
+            return status;
         char *hash = memchr(line, '#', len);
         if (hash)
             *hash = '\0';

@@ -150,6 +150,20 @@ void trace_close(trace_t *t)
     free(t);
 }
 
+char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status)
+{
+    stream_t *s = t->stream;
+    char *line = (char *)stream_line(s, len);
+    if (!line) {
+        const char *e = stream_error(s);
+        *status = e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
+        return NULL;
+    }
+    *lineno = stream_lineno(s);
+    *status = 1;
+    return line;
+}
+
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
 {
     int n = snprintf(t->error, sizeof t->error, "%s:%llu: ", t->path, (unsigned long long)line);

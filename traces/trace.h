@@ -42,6 +42,11 @@ void trace_close(trace_t *t);
 const trace_format_t *const *trace_formats(void);
 const trace_format_t *trace_format_lookup(const char *name);
 
+/* For line-based readers: the next line (NUL-terminated, newline stripped, writable until the
+ * next call) and its number. NULL at the end (*status 0) or after a read error, which it reports
+ * as "path:line: ..." (*status -1). */
+char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status);
+
 /* For readers: the trace's byte stream, and error reporting ("path:line: message"). */
 stream_t *trace_stream(trace_t *t);
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -43,48 +43,30 @@ static int xdin_parse(char *line, int *label, uint64_t *addr, uint64_t *size, co
     return XDIN_OK;
 }
 
+static int xdin_probe_line(char *line)
+{
+    int label;
+    uint64_t addr, size;
+    const char *bad;
+    int rc = xdin_parse(line, &label, &addr, &size, &bad);
+    return rc == XDIN_BLANK ? 0 : rc == XDIN_OK ? 1 : -1;
+}
+
 static int xdin_probe(const uint8_t *head, size_t len)
 {
-    char line[256];
-    size_t pos = 0;
-    int good = 0;
-    while (pos < len && good < 8) {
-        const uint8_t *nl = memchr(head + pos, '\n', len - pos);
-        if (!nl)
-            break;
-        size_t n = (size_t)(nl - (head + pos));
-        if (n >= sizeof line)
-            return 0;
-        memcpy(line, head + pos, n);
-        line[n] = '\0';
-        if (n && line[n - 1] == '\r')
-            line[n - 1] = '\0';
-        pos += n + 1;
-        int label;
-        uint64_t addr, size;
-        const char *bad;
-        int rc = xdin_parse(line, &label, &addr, &size, &bad);
-        if (rc == XDIN_BLANK)
-            continue;
-        if (rc != XDIN_OK)
-            return 0;
-        good++;
-    }
-    return good > 0 ? 60 : 0;
+    return fields_probe_lines(head, len, xdin_probe_line) > 0 ? 60 : 0;
 }
 
 static int xdin_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
-    stream_t *s = trace_stream(t);
     for (;;) {
         size_t len;
-        char *line = (char *)stream_line(s, &len);
-        if (!line) {
-            const char *e = stream_error(s);
-            return e ? trace_fail(t, stream_lineno(s) + 1, "%s", e) : 0;
-        }
-        uint64_t lineno = stream_lineno(s);
+        uint64_t lineno;
+        int status;
+        char *line = trace_read_line(t, &len, &lineno, &status);
+        if (!line)
+            return status;
         int label = 0;
         uint64_t addr = 0, size = 0;
         const char *bad = "";
