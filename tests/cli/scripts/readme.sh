@@ -5,9 +5,10 @@ cd "$ROOT"
 first=$(grep -E '^\s*make [a-z]+' README.md | head -2 | tr '\n' ' ')
 [ "$first" = "make demo make test " ] || { echo "README opens with '$first'"; exit 1; }
 
-# Paths: backquoted tokens that look like files of this repository (not ../shared ones).
+# Paths: backquoted tokens that look like files of this repository (not ../shared ones, not
+# build outputs).
 for p in $(grep -oE '`[A-Za-z0-9_./-]+(/[A-Za-z0-9_.@+-]*)+`' README.md | tr -d '`' | sort -u); do
-    case "$p" in ../*|/*|*://*) continue ;; esac
+    case "$p" in ../*|/*|*://*|build/*) continue ;; esac   # build/: what make writes
     [ -e "$p" ] || { echo "README names $p, which does not exist"; exit 1; }
 done
 
