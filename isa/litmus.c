@@ -681,15 +681,17 @@ static int parse_atom(cond_lexer_t *lx)
     return n;
 }
 
-static int parse_conj(cond_lexer_t *lx)
+/* operand (OP operand)*, left-associative: the one shape of both connectives. */
+static int parse_chain(cond_lexer_t *lx, const char *op, litmus_node_kind_t kind,
+                       int (*operand)(cond_lexer_t *))
 {
-    int a = parse_atom(lx);
-    while (a >= 0 && lex_peek(lx, "/\\")) {
+    int a = operand(lx);
+    while (a >= 0 && lex_peek(lx, op)) {
         lx->i += 2;
-        int b = parse_atom(lx);
+        int b = operand(lx);
         if (b < 0)
             return -1;
-        int n = new_node(lx, LITMUS_AND);
+        int n = new_node(lx, kind);
         if (n < 0)
             return -1;
         lx->p->t->cond[n].a = a;
@@ -699,23 +701,8 @@ static int parse_conj(cond_lexer_t *lx)
     return a;
 }
 
-static int parse_disj(cond_lexer_t *lx)
-{
-    int a = parse_conj(lx);
-    while (a >= 0 && lex_peek(lx, "\\/")) {
-        lx->i += 2;
-        int b = parse_conj(lx);
-        if (b < 0)
-            return -1;
-        int n = new_node(lx, LITMUS_OR);
-        if (n < 0)
-            return -1;
-        lx->p->t->cond[n].a = a;
-        lx->p->t->cond[n].b = b;
-        a = n;
-    }
-    return a;
-}
+static int parse_conj(cond_lexer_t *lx) { return parse_chain(lx, "/\\", LITMUS_AND, parse_atom); }
+static int parse_disj(cond_lexer_t *lx) { return parse_chain(lx, "\\/", LITMUS_OR, parse_conj); }
 
 static void add_observed(litmus_test_t *t, const litmus_node_t *nd)
 {
