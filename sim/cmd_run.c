@@ -62,11 +62,19 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
     return 0;
 }
 
-/* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure. */
+/* Records read ahead from a trace at once (formats with next_batch only): enough to make the
+ * per-record cost of the reader's call chain vanish, few enough to stay in the L1 cache. */
+#define SOURCE_BATCH 64u
+
+/* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure.
+ * batch[next..count) are records read but not yet handed to the machine; records counts those
+ * handed, so a failure names the record the machine was executing. */
 typedef struct trace_source {
     trace_t *trace;
     unsigned cores;
     uint64_t records;
+    unsigned next, count;
+    mem_req_t batch[SOURCE_BATCH];
     char failure[1024];
     int failed_check;
 } trace_source_t;
@@ -80,13 +88,18 @@ static uint64_t where(trace_source_t *s)
 static int source_next(void *opaque, mem_req_t *out)
 {
     trace_source_t *s = opaque;
-    int r = trace_next(s->trace, out);
-    if (r < 0) {
-        snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
-        return -1;
+    if (s->next == s->count) {
+        int r = trace_next_batch(s->trace, s->batch, SOURCE_BATCH);
+        if (r < 0) {
+            snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
+            return -1;
+        }
+        if (r == 0)
+            return 0;
+        s->next = 0;
+        s->count = (unsigned)r;
     }
-    if (r == 0)
-        return 0;
+    *out = s->batch[s->next++];
     s->records++;
     if (out->cpu >= s->cores) {
         snprintf(s->failure, sizeof s->failure,
