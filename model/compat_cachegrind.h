@@ -32,6 +32,10 @@ cachegrind_t *cachegrind_create(const machine_config_t *cfg, char *err, size_t e
 void cachegrind_destroy(cachegrind_t *g);
 /* One trace record: load, store, ifetch (misc counts as a read). Others are refused (-1). */
 int cachegrind_ref(cachegrind_t *g, const mem_req_t *r, char *err, size_t errlen);
+/* cachegrind_ref on n records in order, hits taking a shorter path: how many were taken, n
+ * unless one was refused (its index, with the reason in err). */
+unsigned cachegrind_refs(cachegrind_t *g, const mem_req_t *r, unsigned n, char *err,
+                         size_t errlen);
 const cachegrind_counts_t *cachegrind_counts(const cachegrind_t *g);
 /* The three arrays, for their configurations: 0 l1i, 1 l1d, 2 llc; and how many accesses to
  * each touched more than one line. */

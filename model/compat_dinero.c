@@ -20,11 +20,21 @@ typedef struct dinero_level {
     dinero_stats_t stats;
 } dinero_level_t;
 
+/* The hit fast path of one operation (dinero_refs): the cache it enters and its counters, the
+ * state bit a hit adds (LINE_DIRTY for a write to a write-back cache), and no cache when a hit
+ * is not the whole story (other ops; a write to a write-through cache also writes below). */
+typedef struct dinero_entry {
+    cache_t *cache;
+    uint64_t *fetch; /* stats.fetch[kind] of that cache */
+    uint8_t dirty;
+} dinero_entry_t;
+
 struct dinero {
     dinero_level_t lvl[DINERO_MAX_CACHES];
     unsigned n;
     int l1i, l1d;  /* where ifetches and data references enter (-1: memory) */
     int flushing;  /* inside dinero_finish */
+    dinero_entry_t entry[OP_COUNT];
 };
 
 static int add_level(dinero_t *d, const char *name, const cache_config_t *cfg, rng_t *rng,
@@ -99,6 +109,25 @@ dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size
             d->l1i = idx; /* no I-cache: instruction fetches enter one level down */
         prev[0] = idx;
         nprev = 1;
+    }
+    const struct {
+        op_t op;
+        int li;
+        access_kind_t kind;
+    } entries[] = {{OP_LOAD, d->l1d, ACCESS_READ},
+                   {OP_STORE, d->l1d, ACCESS_WRITE},
+                   {OP_MISC, d->l1d, ACCESS_MISC},
+                   {OP_IFETCH, d->l1i, ACCESS_IFETCH}};
+    for (unsigned i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+        if (entries[i].li < 0)
+            continue;
+        dinero_level_t *l = &d->lvl[entries[i].li];
+        int write = entries[i].kind == ACCESS_WRITE;
+        if (write && !l->cache->cfg.write_back)
+            continue;
+        d->entry[entries[i].op] = (dinero_entry_t){.cache = l->cache,
+                                                   .fetch = &l->stats.fetch[entries[i].kind],
+                                                   .dirty = write ? LINE_DIRTY : 0};
     }
     return d;
 fail:
@@ -274,6 +303,34 @@ int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
                  op_name((op_t)r->op));
         return -1;
     }
+}
+
+/* A reference that hits within one line of the cache it enters, done as ref_line would do it
+ * (the policy's hit, the dirty bit of a write-back write, the count): 1, or 0 with nothing
+ * changed when the record needs the general path (a miss, a line crossing, another op). */
+static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
+{
+    if (r->op >= OP_COUNT)
+        return 0;
+    const dinero_entry_t *e = &d->entry[r->op];
+    cache_t *c = e->cache;
+    if (!c || ((r->addr ^ (r->addr + r->size - 1)) >> c->line_shift) != 0)
+        return 0;
+    int32_t slot = cache_probe(c, r->addr);
+    if (slot < 0)
+        return 0;
+    cache_hit(c, slot);
+    c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
+    (*e->fetch)++;
+    return 1;
+}
+
+unsigned dinero_refs(dinero_t *d, const mem_req_t *r, unsigned n, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!dinero_hit(d, &r[i]) && dinero_ref(d, &r[i], err, errlen) != 0)
+            return i;
+    return n;
 }
 
 void dinero_finish(dinero_t *d)

@@ -49,6 +49,9 @@ void dinero_destroy(dinero_t *d);
 /* One trace record: load, store, ifetch, misc, copyback, invalidate; other operations are
  * refused (-1), with the reason in err. */
 int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen);
+/* dinero_ref on n records in order, hits taking a shorter path: how many were taken, n unless
+ * one was refused (its index, with the reason in err). */
+unsigned dinero_refs(dinero_t *d, const mem_req_t *r, unsigned n, char *err, size_t errlen);
 /* The end of the trace: write back every dirty line, level by level. Call once. */
 void dinero_finish(dinero_t *d);
 
