@@ -7,6 +7,8 @@
  * ADDR is hexadecimal (0x optional). As Dinero IV does, the address is rounded down to a multiple
  * of 4 and the access is 4 bytes, so no reference crosses a line. Fields after the address are
  * ignored (Dinero ignores them too). The reader keeps no state beyond the stream's position.
+ * Lines of the shape din writers produce are read in batches (din_next_batch); every other line
+ * goes through din_next and its general parser, which alone reports errors.
  */
 #include <string.h>
 
@@ -71,33 +73,37 @@ static int din_probe(const uint8_t *head, size_t len)
     return fields_probe_lines(head, len, din_probe_line) > 0 ? 60 : 0;
 }
 
-/* The line at the head of the stream's buffer when it is exactly `L HEX\n` (or \r\n), the
+/* The line at p (avail bytes shown by stream_peek) when it is exactly `L HEX\n` (or \r\n), the
  * shape din writers produce: parsed where it lies, without looking for the newline first or
- * writing into the buffer. Returns the line's length with its newline, 0 for any other line. */
-static size_t din_line_in_place(const char *p, size_t avail, int *label, uint64_t *addr)
+ * writing into the buffer. Returns the line's length with its newline, 0 for any other line
+ * (a 0x prefix too: its 'x' ends the run of digits). */
+static inline size_t din_line_in_place(const char *p, size_t avail, unsigned *label,
+                                       uint64_t *addr)
 {
-    if (avail < 4 || p[0] < '0' || p[0] > '5' || p[1] != ' ')
+    unsigned l = (unsigned)(unsigned char)p[0] - '0';
+    if (avail < 4 || l > 5 || p[1] != ' ')
         return 0;
     unsigned n = fields_hexrun(p + 2, addr); /* STREAM_LINE_SLACK follows what peek shows */
     size_t end = 2 + n;
-    if (n == 0 || n == 16 || end + 1 > avail || (p[2] == '0' && (p[3] == 'x' || p[3] == 'X')))
+    if (n - 1 >= 15 || end + 1 > avail)
         return 0;
     if (p[end] == '\r' && end + 2 <= avail)
         end++;
     if (p[end] != '\n')
         return 0;
-    *label = p[0] - '0';
+    *label = l;
     return end + 1;
 }
 
-static void din_record(mem_req_t *r, int label, uint64_t addr)
+/* By label: Dinero's access is the 4 bytes at the address rounded down to 4; copy-back and
+ * invalidate apply to every line (address and size 0). */
+static const uint64_t din_addr_mask[6] = {~3ull, ~3ull, ~3ull, ~3ull, 0, 0};
+static const uint32_t din_size[6] = {4, 4, 4, 4, 0, 0};
+
+static inline void din_record(mem_req_t *r, unsigned label, uint64_t addr)
 {
-    memset(r, 0, sizeof *r);
-    r->op = (uint8_t)din_ops[label];
-    if (label < 4) {
-        r->addr = addr & ~(uint64_t)3;
-        r->size = 4;
-    }
+    *r = (mem_req_t){.addr = addr & din_addr_mask[label], .size = din_size[label],
+                     .op = (uint8_t)din_ops[label]};
 }
 
 static int din_next(trace_t *t, void *state, mem_req_t *r)
@@ -106,7 +112,7 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
     stream_t *s = trace_stream(t);
     const uint8_t *head;
     size_t avail = stream_peek(s, &head, 64);
-    int label;
+    unsigned label;
     uint64_t addr;
     size_t used = din_line_in_place((const char *)head, avail, &label, &addr);
     if (used) {
@@ -122,9 +128,10 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
         if (!line)
             return status;
         const char *bad = "";
-        int rc = din_fast(line, &label, &addr);
+        int lbl;
+        int rc = din_fast(line, &lbl, &addr);
         if (rc != 0)
-            rc = din_parse(line, &label, &addr, &bad);
+            rc = din_parse(line, &lbl, &addr, &bad);
         if (rc == -3)
             continue;
         if (rc == -1)
@@ -134,9 +141,54 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
                               bad);
         if (rc == -2)
             return trace_fail(t, lineno, "bad address '%s': expected a hexadecimal address", bad);
-        din_record(r, label, addr);
+        din_record(r, (unsigned)lbl, addr);
         return 1;
     }
+}
+
+/* The line [p, nl) when it is exactly `L HEX` (a \r before nl allowed), the shape din writers
+ * produce: 1 with its label and address, 0 for any other line. hexrun looks at 16 bytes from
+ * p + 2, at most 14 past nl: inside what stream_peek shows and its STREAM_LINE_SLACK. */
+static inline int din_line_at(const char *p, const char *nl, unsigned *label, uint64_t *addr)
+{
+    size_t len = (size_t)(nl - p);
+    len -= len > 0 && nl[-1] == '\r';
+    unsigned l = (unsigned)(unsigned char)p[0] - '0';
+    if (len < 3 || l > 5 || p[1] != ' ')
+        return 0;
+    unsigned n = fields_hexrun(p + 2, addr);
+    *label = l;
+    return n == len - 2 && n < 16;
+}
+
+/* Lines of the exact shape take at most this many bytes (16 digits fall back). */
+#define DIN_SHAPE_MAX 20u
+
+/* The lines of the exact shape that lie whole in the buffer, up to max, in one peek: a line
+ * costs its parse and nothing per call. Any other line (blank, 0x, a trailing field, an error)
+ * and the end are left to din_next, at the line where they occur, so its records come after
+ * the batch before it and its error names its own line. */
+static int din_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
+{
+    stream_t *s = trace_stream(t);
+    const uint8_t *head;
+    size_t avail = stream_peek(s, &head, (size_t)max * DIN_SHAPE_MAX + 64);
+    const char *p = (const char *)head, *nl;
+    fields_lines_t lines;
+    fields_lines_start(&lines, p, avail);
+    unsigned k = 0;
+    while (k < max && (nl = fields_lines_next(&lines)) != NULL) {
+        unsigned label;
+        uint64_t addr;
+        if (!din_line_at(p, nl, &label, &addr))
+            break;
+        din_record(&out[k++], label, addr);
+        p = nl + 1;
+    }
+    if (k == 0)
+        return din_next(t, state, out);
+    stream_skip_lines(s, (size_t)(p - (const char *)head), k);
+    return (int)k;
 }
 
 const trace_format_t trace_format_din = {
@@ -145,4 +197,5 @@ const trace_format_t trace_format_din = {
            "5 invalidate",
     .probe = din_probe,
     .next = din_next,
+    .next_batch = din_next_batch,
 };

@@ -58,51 +58,93 @@ static inline int fields_hex(const char *s, size_t len, uint64_t *out)
     return 0;
 }
 
-/* ---- eight bytes at a time, for the per-record fast paths ------------------------------------ */
+/* ---- sixteen bytes at a time, for the per-record fast paths -------------------------------- */
 
-#define FIELDS_ONES 0x0101010101010101ull
+/* GCC's and Clang's generic vectors: one code path that each target lowers to its own SIMD
+ * instructions (SSE2 on x86-64) or to scalar code. */
+typedef signed char fields_i8x16 __attribute__((vector_size(16)));
+typedef uint16_t fields_u16x8 __attribute__((vector_size(16)));
+typedef uint32_t fields_u32x4 __attribute__((vector_size(16)));
+typedef uint64_t fields_u64x2 __attribute__((vector_size(16)));
 
-/* 0x80 in each byte of x (eight characters, the first in the low byte) that is a hex digit. */
-static inline uint64_t fields_hexmask8(uint64_t x)
+/* The 0x80 bit of each byte of x as one bit each, byte i to bit i: the multiplier's terms put
+ * bit 8i at 56 + i, and no two terms meet, so nothing carries. */
+static inline uint64_t fields_bits8(uint64_t x)
 {
-    const uint64_t high = FIELDS_ONES * 0x80;
-    uint64_t y = x & ~high;              /* seven bits per byte: additions cannot carry out */
-    uint64_t digit = (y + FIELDS_ONES * (0x80 - '0')) & ~(y + FIELDS_ONES * (0x7f - '9'));
-    uint64_t z = y | FIELDS_ONES * 0x20; /* A-F to a-f */
-    uint64_t letter = (z + FIELDS_ONES * (0x80 - 'a')) & ~(z + FIELDS_ONES * (0x7f - 'f'));
-    return (digit | letter) & ~x & high;
-}
-
-/* The value of the first len (0..8) hex digits of x, the first the most significant. */
-static inline uint64_t fields_hexvalue8(uint64_t x, unsigned len)
-{
-    uint64_t nib = (x & FIELDS_ONES * 0x0f) + ((x >> 6) & FIELDS_ONES) * 9; /* '0' 0 .. 'f' 15 */
-    nib &= len == 8 ? ~0ull : (1ull << (8 * len)) - 1;
-    uint64_t m = __builtin_bswap64(nib); /* byte j: the digit worth 16^j of an 8-digit number */
-    m = (m | m >> 4) & 0x00FF00FF00FF00FFull;
-    m = (m | m >> 8) & 0x0000FFFF0000FFFFull;
-    m = (m | m >> 16) & 0x00000000FFFFFFFFull;
-    return m >> (4 * (8 - len));
-}
-
-static inline unsigned fields_hexlen8(uint64_t x)
-{
-    uint64_t other = ~fields_hexmask8(x) & FIELDS_ONES * 0x80;
-    return other ? (unsigned)__builtin_ctzll(other) / 8 : 8;
+    return (((x >> 7) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
 }
 
 /* The run of hex digits at p, looking at 16 bytes (p must have 16 readable bytes; what follows
- * the run does not matter): its length, 16 meaning 16 or more, and in *out the value of a
- * shorter run. No branch depends on the length, so varying lengths cost no mispredictions. */
-static inline unsigned fields_hexrun(const char *p, uint64_t *out)
+ * the run does not matter): its length, 16 meaning 16 or more, and in *out the value of a run
+ * of 1 to 15. All sixteen bytes are converted as if they were digits and the ones after the run
+ * shifted out, so no branch depends on the length: varying lengths cost no mispredictions.
+ * Bytes of 0x80 and above are negative here, so no range takes them for digits. */
+static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *p, uint64_t *out)
 {
-    uint64_t lo, hi;
-    memcpy(&lo, p, 8);
-    memcpy(&hi, p + 8, 8);
-    unsigned n1 = fields_hexlen8(lo), n2 = fields_hexlen8(hi);
-    uint64_t v1 = fields_hexvalue8(lo, n1), v2 = fields_hexvalue8(hi, n2);
-    *out = n1 == 8 ? (v1 << (4 * n2)) | v2 : v1;
-    return n1 == 8 ? 8 + n2 : n1;
+    fields_i8x16 v;
+    memcpy(&v, p, 16);
+    fields_i8x16 folded = v | 0x20; /* A-F to a-f */
+    fields_i8x16 letter = (folded >= 'a') & (folded <= 'f');
+    fields_i8x16 hex = ((v >= '0') & (v <= '9')) | letter;
+    uint64_t ok[2];
+    memcpy(ok, &hex, 16);
+    uint64_t other = fields_bits8(~ok[0]) | fields_bits8(~ok[1]) << 8;
+    unsigned n = (unsigned)__builtin_ctzll(other | 1u << 16);
+    /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15), then pairs, fours
+     * and eights of digits joined, the first the most significant. */
+    fields_u16x8 x = (fields_u16x8)((v & 0x0f) + (letter & 9));
+    x = (x << 4 | x >> 8) & 0x00ff;
+    fields_u32x4 y = (fields_u32x4)x;
+    y = (y << 8 | y >> 16) & 0xffff;
+    fields_u64x2 z = (fields_u64x2)y;
+    z = (z << 16 | z >> 32) & 0xffffffff;
+    uint64_t all = z[0] << 32 | z[1];
+    *out = all >> ((4 * (16 - n)) & 63);
+    return n;
+}
+
+/* Bit i set for each of the 64 bytes at p that is a newline. */
+static inline uint64_t fields_newlines64(const char *p)
+{
+    uint64_t bits = 0;
+    for (unsigned i = 0; i < 64; i += 16) {
+        fields_i8x16 v;
+        memcpy(&v, p + i, 16);
+        fields_i8x16 eq = v == '\n';
+        uint64_t w[2];
+        memcpy(w, &eq, 16);
+        bits |= (fields_bits8(w[0]) | fields_bits8(w[1]) << 8) << i;
+    }
+    return bits;
+}
+
+/* The newlines of a buffer, one after another, found 64 bytes at a time: a line's end is then
+ * known before its parse, so consecutive lines are parsed independently (the next line's start
+ * does not wait for this one's digits). Only whole 64-byte blocks of [block, end) are looked at. */
+typedef struct fields_lines {
+    const char *block, *end;
+    uint64_t mask; /* the newlines of block not yet handed out */
+} fields_lines_t;
+
+static inline void fields_lines_start(fields_lines_t *it, const char *p, size_t len)
+{
+    it->block = p;
+    it->end = p + (len & ~(size_t)63);
+    it->mask = len >= 64 ? fields_newlines64(p) : 0;
+}
+
+/* The next newline, or NULL when the whole blocks are used up. */
+static inline const char *fields_lines_next(fields_lines_t *it)
+{
+    while (it->mask == 0) {
+        if (it->end - it->block <= 64)
+            return NULL;
+        it->block += 64;
+        it->mask = fields_newlines64(it->block);
+    }
+    const char *nl = it->block + __builtin_ctzll(it->mask);
+    it->mask &= it->mask - 1;
+    return nl;
 }
 
 /* A decimal number of len bytes that fits 32 bits: 0, else -1. */

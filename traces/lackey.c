@@ -9,6 +9,8 @@
  * Addresses are hexadecimal, sizes decimal. A modify becomes two records, a load then a store,
  * both flagged REQ_MODIFY, so that a consumer may count the pair as one access (Cachegrind counts
  * a modify as one read). State: whether the store half of a modify is still to be returned.
+ * Lines of Valgrind's exact shape are read in batches (lackey_next_batch); every other line goes
+ * through lackey_next and its general parser, which alone reports errors.
  */
 #include <string.h>
 
@@ -133,6 +135,38 @@ static void lackey_record(lackey_state_t *st, mem_req_t *r, int op, uint64_t add
     }
 }
 
+/* By the second byte of a line: the access kind of Valgrind's exact shapes (OP_COUNT for a
+ * modify), with the first byte it needs; 0 for no kind. */
+static const struct {
+    uint8_t op1; /* op + 1 */
+    char first;
+} lackey_kinds[256] = {
+    [' '] = {OP_IFETCH + 1, 'I'},
+    ['L'] = {OP_LOAD + 1, ' '},
+    ['S'] = {OP_STORE + 1, ' '},
+    ['M'] = {OP_COUNT + 1, ' '},
+};
+
+/* The line [p, nl) when it has exactly Valgrind's shape, `I  HEX,D` or ` K HEX,D` (K one of L S
+ * M, D one or two digits, not 0): 1 with the access, 0 for any other line. hexrun looks at 16
+ * bytes from p + 3, at most 13 past nl: inside what stream_peek shows and its slack. */
+static inline int lackey_line_at(const char *p, const char *nl, int *op, uint64_t *addr,
+                                 uint64_t *size)
+{
+    size_t len = (size_t)(nl - p);
+    unsigned k = (unsigned char)p[1];
+    if (len < 6 || !lackey_kinds[k].op1 || p[0] != lackey_kinds[k].first || p[2] != ' ')
+        return 0;
+    *op = lackey_kinds[k].op1 - 1;
+    unsigned n = fields_hexrun(p + 3, addr);
+    size_t digits = len - 4 - n; /* after HEX and its comma */
+    if (n - 1 >= 15 || p[3 + n] != ',' || digits - 1 >= 2)
+        return 0;
+    unsigned d0 = (unsigned)(p[4 + n] - '0'), d1 = (unsigned)(nl[-1] - '0');
+    *size = digits == 2 ? d0 * 10 + d1 : d1;
+    return d0 <= 9 && d1 <= 9 && *size != 0; /* 15 digits and 99 bytes cannot wrap */
+}
+
 static int lackey_next(trace_t *t, void *state, mem_req_t *r)
 {
     lackey_state_t *st = state;
@@ -183,10 +217,51 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
     }
 }
 
+/* Valgrind's lines take at most this many bytes in the exact shape. */
+#define LACKEY_SHAPE_MAX 22u
+
+/* The lines of the exact shape that lie whole in the buffer, up to max records (a modify makes
+ * two, never split between batches), in one peek. Any other line (a Valgrind message, an error)
+ * and the end are left to lackey_next, at the line where they occur. */
+static int lackey_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
+{
+    lackey_state_t *st = state;
+    if (st->have_store || max < 2)
+        return lackey_next(t, state, out);
+    stream_t *s = trace_stream(t);
+    const uint8_t *head;
+    size_t avail = stream_peek(s, &head, (size_t)max * LACKEY_SHAPE_MAX + 64);
+    const char *p = (const char *)head, *nl;
+    fields_lines_t lines;
+    fields_lines_start(&lines, p, avail);
+    unsigned k = 0, nlines = 0;
+    while (k + 2 <= max && (nl = fields_lines_next(&lines)) != NULL) {
+        int op;
+        uint64_t addr, size;
+        if (!lackey_line_at(p, nl, &op, &addr, &size))
+            break;
+        out[k] = (mem_req_t){.addr = addr, .size = (uint32_t)size, .op = (uint8_t)op};
+        if (op == OP_COUNT) {
+            out[k].op = OP_LOAD;
+            out[k].flags = REQ_MODIFY;
+            out[k + 1] = out[k];
+            out[++k].op = OP_STORE;
+        }
+        k++;
+        nlines++;
+        p = nl + 1;
+    }
+    if (k == 0)
+        return lackey_next(t, state, out);
+    stream_skip_lines(s, (size_t)(p - (const char *)head), nlines);
+    return (int)k;
+}
+
 const trace_format_t trace_format_lackey = {
     .name = "lackey",
     .doc = "Valgrind Lackey --trace-mem=yes: `I  ADDR,SIZE`, ` L`, ` S`, ` M` (modify: load then store)",
     .probe = lackey_probe,
     .state_size = sizeof(lackey_state_t),
     .next = lackey_next,
+    .next_batch = lackey_next_batch,
 };

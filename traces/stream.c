@@ -97,6 +97,12 @@ void stream_skip_line(stream_t *s, size_t n)
     s->lineno++;
 }
 
+void stream_skip_lines(stream_t *s, size_t n, uint64_t lines)
+{
+    s->pos += n;
+    s->lineno += lines;
+}
+
 ssize_t stream_read(stream_t *s, void *buf, size_t len)
 {
     size_t got = 0;

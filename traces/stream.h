@@ -23,6 +23,8 @@ void stream_skip(stream_t *s, size_t n);
 /* The same for n bytes that are one whole line with its newline, which a reader parsed in place
  * (stream_lineno then counts it). */
 void stream_skip_line(stream_t *s, size_t n);
+/* The same for n bytes that are the given number of whole lines (a batch parsed in place). */
+void stream_skip_lines(stream_t *s, size_t n, uint64_t lines);
 /* Read exactly len bytes: len, 0 at a clean end, or -1 (error or truncation: see stream_error). */
 ssize_t stream_read(stream_t *s, void *buf, size_t len);
 /* Bytes after the end of a line (its NUL), or after what stream_peek shows, that a parser may
