@@ -258,3 +258,32 @@ Test(compat, cachegrind_both_geometries, .init = cr_redirect_stdout)
     free(csv);
     cr_assert_eq(rows, 2);
 }
+
+/* A line invalidated between two reads of it must miss again, and a copy-back in between must
+ * leave it a hit: the hit path's memory of the last line (model/compat_memo.h) trusts a slot only
+ * while it still holds the line. Expected counts worked by hand: reads of 0x100 (miss), 0x104
+ * (hit), invalidate all (din's label 5), 0x108 (miss), write 0x10c (hit, dirty), copy-back all
+ * (label 4: one write-back), 0x100 and 0x104 (hits: the line is still there, now clean). */
+Test(compat, dinero_invalidate_between_reads_of_one_line, .init = cr_redirect_stdout)
+{
+    char path[] = "/tmp/cohsim-test-inval-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    const char *text = "0 100\n0 104\n5 0\n0 108\n1 10c\n4 0\n0 100\n0 104\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    config_t *c = config_new();
+    char err[512];
+    cr_assert_eq(config_load_preset(c, "dinero", err, sizeof err), 0, "%s", err);
+    cJSON *root = run_compat("dinero", c, "din", path);
+    const cJSON *l1 = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "caches"), "l1");
+    cr_expect_eq((int)num(l1, "accesses", "read"), 5);
+    cr_expect_eq((int)num(l1, "misses", "read"), 2);
+    cr_expect_eq((int)num(l1, "accesses", "write"), 1);
+    cr_expect_eq((int)num(l1, "misses", "write"), 0);
+    cr_expect_eq((int)num(l1, "writebacks", NULL), 1);
+    cJSON_Delete(root);
+    config_free(c);
+    unlink(path);
+}
