@@ -270,7 +270,7 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
-    if (c->has_pending && needs_empty_sb(&c->pending) && now >= max_u64(c->clock, c->not_before))
+    if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
@@ -339,14 +339,14 @@ static bool blocked_on_sb(const machine_t *m, const core_t *c)
 {
     if (!c->has_pending || c->sb.count == 0)
         return false;
-    if (needs_empty_sb(&c->pending))
+    if (needs_empty_sb(c->pending))
         return true;
-    return c->pending.op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
+    return c->pending->op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
 }
 
 static void note_full_buffer(const machine_t *m, core_t *c)
 {
-    if (c->has_pending && c->pending.op == OP_STORE && m->cfg.sb_entries &&
+    if (c->has_pending && c->pending->op == OP_STORE && m->cfg.sb_entries &&
         c->sb.count == c->sb.cap)
         c->waited_full = true;
 }
@@ -356,6 +356,11 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
     const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
     if (!src->done || (c->done_for_values && !(r->flags & REQ_HAS_VALUE)))
         return 0;
+    if (r->cpu != c->id) {
+        mem_req_t own = *r;
+        own.cpu = (uint16_t)c->id;
+        return src->done(src->opaque, &own, res);
+    }
     return src->done(src->opaque, r, res);
 }
 
@@ -561,17 +566,12 @@ static bool earlier(const event_t *a, const event_t *b)
     return a->cpu < b->cpu;
 }
 
-/* The next request of source i where it lies (in the source's batch, or the feed's slot), valid
- * until the next call for the same source; NULL at the end (*status 0) or on error (-1). */
-static const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
+/* Refill source i's feed and take its first request (feed_next's slow path). */
+static const mem_req_t *feed_refill(machine_t *m, unsigned i, int *status)
 {
     feed_t *f = &m->feed[i];
     const core_source_t *src = &m->sources[i];
     int got;
-    if (f->pos < f->count) {
-        f->taken++;
-        return &f->batch[f->pos++];
-    }
     if (src->next_batch) {
         got = src->next_batch(src->opaque, &f->batch);
         if (got > 0) {
@@ -591,11 +591,22 @@ static const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
     return NULL;
 }
 
+/* The next request of source i where it lies (in the source's batch, or the feed's slot), valid
+ * until the next call for the same source; NULL at the end (*status 0) or on error (-1). */
+static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
+{
+    feed_t *f = &m->feed[i];
+    if (f->pos < f->count) {
+        f->taken++;
+        return &f->batch[f->pos++];
+    }
+    return feed_refill(m, i, status);
+}
+
 /* Make r core c's pending request; not_before is the earliest cycle it may issue. */
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
-    c->pending = *r;
-    c->pending.cpu = (uint16_t)c->id;
+    c->pending = r;
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -623,7 +634,7 @@ static int refill(machine_t *m, core_t *c)
 
 /* The next record of the global stream, checked to name a core the machine has. NULL at the end
  * (*status 0) or on an error: -1 from the source, MACHINE_EBADCPU with its message. */
-static const mem_req_t *global_next(machine_t *m, bool *stream_done, int *status)
+static inline const mem_req_t *global_next(machine_t *m, bool *stream_done, int *status)
 {
     if (*stream_done) {
         *status = 0;
@@ -663,7 +674,7 @@ static void dump_state(machine_t *m, const char *why)
         const core_t *c = &m->core[i];
         n += snprintf(m->error + n, sizeof m->error - (size_t)n,
                       "core %u: clock %llu, pending %s, sb %u, irqs %u, handler %d, acks %u; ", i,
-                      (unsigned long long)c->clock, c->has_pending ? op_name(c->pending.op) : "-",
+                      (unsigned long long)c->clock, c->has_pending ? op_name(c->pending->op) : "-",
                       c->sb.count, c->nirqs, c->in_handler, c->acks_waiting);
     }
 }
@@ -697,7 +708,7 @@ static event_t core_event(machine_t *m, core_t *c)
     }
     if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
         uint64_t at = max_u64(c->clock, c->not_before);
-        if (needs_empty_sb(&c->pending))
+        if (needs_empty_sb(c->pending))
             at = max_u64(at, c->sb.busy_until);
         e = (event_t){EV_ISSUE, at, c->id};
         if (earlier(&e, &best))
@@ -713,17 +724,22 @@ static event_t next_event(machine_t *m)
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
         core_t *c = &m->core[__builtin_ctzll(stale)];
         event_t e = core_event(m, c);
-        c->next.kind = (uint8_t)e.kind;
-        c->next.at = e.at;
+        c->next.at = e.kind == EV_NONE ? UINT64_MAX : e.at;
+        c->next.rank = (uint16_t)(e.kind << 6 | c->id);
     }
     m->stale = 0;
-    event_t best = {EV_NONE, 0, 0};
-    for (unsigned i = 0; i < m->cfg.cores; i++) {
-        event_t e = {(event_kind_t)m->core[i].next.kind, m->core[i].next.at, i};
-        if (e.kind != EV_NONE && earlier(&e, &best))
-            best = e;
+    uint64_t at = m->core[0].next.at;
+    unsigned rank = m->core[0].next.rank;
+    for (unsigned i = 1; i < m->cfg.cores; i++) {
+        const core_t *c = &m->core[i];
+        if (c->next.at < at || (c->next.at == at && c->next.rank < rank)) {
+            at = c->next.at;
+            rank = c->next.rank;
+        }
     }
-    return best;
+    if (rank >> 6 == EV_NONE)
+        return (event_t){EV_NONE, 0, 0};
+    return (event_t){(event_kind_t)(rank >> 6), at, rank & 63};
 }
 
 static int complete_ipi_wait(machine_t *m, core_t *s)
@@ -759,7 +775,9 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
         return execute(m, c, r, seq, at, &res);
     /* The OS layer may send IPIs, change what other cores wait for, or map views. */
     m->stale = ~0ull >> (64 - m->cfg.cores);
-    int rc = execute(m, c, r, seq, at, &res);
+    mem_req_t own = *r;
+    own.cpu = (uint16_t)c->id;
+    int rc = execute(m, c, &own, seq, at, &res);
     refresh_identity(m);
     return rc;
 }
@@ -767,10 +785,9 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
 /* Core c issues its pending request at cycle at. */
 static int issue_pending(machine_t *m, core_t *c, uint64_t at)
 {
-    mem_req_t r = c->pending;
     c->has_pending = false;
     m->npending--;
-    return issue(m, c, &r, c->pending_seq, at);
+    return issue(m, c, c->pending, c->pending_seq, at);
 }
 
 static int handle_event(machine_t *m, const event_t *e)
@@ -886,9 +903,12 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             mark_stale(m, 0);
         }
         if (per_core) {
-            for (unsigned i = 0; i < nsources; i++)
-                if (refill(m, &m->core[i]) < 0)
+            /* Only a core whose state changed (stale) can have become ready for its next. */
+            for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
+                unsigned i = (unsigned)__builtin_ctzll(stale);
+                if (i < nsources && refill(m, &m->core[i]) < 0)
                     return -100;
+            }
         } else {
             int rc = refill_global(m, &stream_done);
             if (rc == -1)

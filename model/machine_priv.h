@@ -43,8 +43,11 @@ typedef struct core {
     store_buffer_t sb;
     uint64_t clock;        /* the cycle the core may issue its next request */
 
-    /* The request taken from the source and not yet executed, and its number in the source. */
-    mem_req_t pending;
+    /* The request taken from the source and not yet executed, where the source keeps it (valid
+     * until the source is asked again, which happens only after it has issued), and its number in
+     * the source. Its cpu field may name another core (per-core streams): the machine gives the
+     * request to the OS layer and the source's done with the core's id in it. */
+    const mem_req_t *pending;
     uint64_t pending_seq;
     bool has_pending;
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
@@ -71,10 +74,11 @@ typedef struct core {
     core_stats_t stats;
     ipi_stats_t ipi;
 
-    /* The core's earliest event, valid while its bit in machine.stale is clear. */
+    /* The core's earliest event, valid while its bit in machine.stale is clear: its cycle
+     * (UINT64_MAX for none) and rank, kind << 6 | id, which orders events of the same cycle. */
     struct {
-        uint8_t kind;
         uint64_t at;
+        uint16_t rank;
     } next;
 } core_t;
 
