@@ -6,7 +6,6 @@
 #include "compat_cachegrind.h"
 
 #include "cache_priv.h"
-#include "compat_memo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,6 @@
 typedef struct cg_entry {
     cache_t *cache;
     uint64_t *count;
-    compat_memo_t memo; /* this op's last line in cache */
 } cg_entry_t;
 
 struct cachegrind {
@@ -69,10 +67,10 @@ cachegrind_t *cachegrind_create(const machine_config_t *cfg, char *err, size_t e
             goto fail;
         }
     }
-    g->entry[OP_IFETCH] = (cg_entry_t){g->c[0], &g->n.Ir, COMPAT_MEMO_EMPTY};
-    g->entry[OP_LOAD] = (cg_entry_t){g->c[1], &g->n.Dr, COMPAT_MEMO_EMPTY};
-    g->entry[OP_MISC] = (cg_entry_t){g->c[1], &g->n.Dr, COMPAT_MEMO_EMPTY};
-    g->entry[OP_STORE] = (cg_entry_t){g->c[1], &g->n.Dw, COMPAT_MEMO_EMPTY};
+    g->entry[OP_IFETCH] = (cg_entry_t){g->c[0], &g->n.Ir};
+    g->entry[OP_LOAD] = (cg_entry_t){g->c[1], &g->n.Dr};
+    g->entry[OP_MISC] = (cg_entry_t){g->c[1], &g->n.Dr};
+    g->entry[OP_STORE] = (cg_entry_t){g->c[1], &g->n.Dw};
     return g;
 fail:
     cachegrind_destroy(g);
@@ -156,14 +154,10 @@ static inline int cg_hit(cachegrind_t *g, const mem_req_t *r)
 {
     if (r->op >= OP_COUNT || (r->flags & REQ_MODIFY && r->op == OP_STORE))
         return 0;
-    cg_entry_t *e = &g->entry[r->op];
+    const cg_entry_t *e = &g->entry[r->op];
     cache_t *c = e->cache;
-    if (!c || cg_straddles(c, r->addr, r->size))
+    if (!c || cg_straddles(c, r->addr, r->size) || cache_lookup(c, r->addr) < 0)
         return 0;
-    int32_t slot = compat_memo_probe(c, &e->memo, r->addr);
-    if (slot < 0)
-        return 0;
-    cache_hit(c, slot);
     (*e->count)++;
     return 1;
 }

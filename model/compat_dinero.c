@@ -8,7 +8,6 @@
 #include "compat_dinero.h"
 
 #include "cache_priv.h"
-#include "compat_memo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,6 @@ typedef struct dinero_entry {
     cache_t *cache;
     uint64_t *fetch; /* stats.fetch[kind] of that cache */
     uint8_t dirty;
-    compat_memo_t memo; /* this op's last line in cache */
 } dinero_entry_t;
 
 struct dinero {
@@ -129,8 +127,7 @@ dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size
             continue;
         d->entry[entries[i].op] = (dinero_entry_t){.cache = l->cache,
                                                    .fetch = &l->stats.fetch[entries[i].kind],
-                                                   .dirty = write ? LINE_DIRTY : 0,
-                                                   .memo = COMPAT_MEMO_EMPTY};
+                                                   .dirty = write ? LINE_DIRTY : 0};
     }
     return d;
 fail:
@@ -315,11 +312,11 @@ static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
 {
     if (r->op >= OP_COUNT)
         return 0;
-    dinero_entry_t *e = &d->entry[r->op];
+    const dinero_entry_t *e = &d->entry[r->op];
     cache_t *c = e->cache;
     if (!c || ((r->addr ^ (r->addr + r->size - 1)) >> c->line_shift) != 0)
         return 0;
-    int32_t slot = compat_memo_probe(c, &e->memo, r->addr);
+    int32_t slot = cache_probe(c, r->addr);
     if (slot < 0)
         return 0;
     cache_hit(c, slot);

@@ -260,8 +260,8 @@ Test(compat, cachegrind_both_geometries, .init = cr_redirect_stdout)
 }
 
 /* A line invalidated between two reads of it must miss again, and a copy-back in between must
- * leave it a hit: the hit path's memory of the last line (model/compat_memo.h) trusts a slot only
- * while it still holds the line. Expected counts worked by hand: reads of 0x100 (miss), 0x104
+ * leave it a hit: the hit paths (dinero_refs, and cache_probe's look at the most recent slot)
+ * trust a slot only while it still holds the line, valid. Expected counts worked by hand: reads of 0x100 (miss), 0x104
  * (hit), invalidate all (din's label 5), 0x108 (miss), write 0x10c (hit, dirty), copy-back all
  * (label 4: one write-back), 0x100 and 0x104 (hits: the line is still there, now clean). */
 Test(compat, dinero_invalidate_between_reads_of_one_line, .init = cr_redirect_stdout)
