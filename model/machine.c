@@ -125,14 +125,33 @@ static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
            (uint64_t)le[6] << 48 | (uint64_t)le[7] << 56;
 }
 
-/* How many bytes of [paddr, paddr+size) c's store buffer covers (no values read). */
+/* The ring slot of the store buffer's k-th oldest entry (k < cap): no division, which costs more
+ * than the whole of a buffered store. */
+static uint32_t sb_slot(const store_buffer_t *sb, uint32_t k)
+{
+    uint32_t i = sb->head + k;
+    return i >= sb->cap ? i - sb->cap : i;
+}
+
+/* Whether any of c's buffered stores touches [paddr, paddr + size). */
+static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
+{
+    for (uint32_t k = 0; k < c->sb.count; k++) {
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
+        if (e->addr < paddr + size && e->addr + e->size > paddr)
+            return true;
+    }
+    return false;
+}
+
+/* How many bytes of [paddr, paddr + size) c's buffered stores cover (no values read). */
 static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
 {
-    if (c->sb.count == 0)
+    if (!sb_overlaps(c, paddr, size))
         return 0;
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
         if (e->addr >= paddr + size || e->addr + e->size <= paddr)
             continue;
         for (unsigned i = 0; i < e->size; i++)
@@ -153,7 +172,9 @@ static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t pa
     memory_read(m->mem, paddr, out, size);
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
+        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
+            continue;
         uint8_t bytes[REQ_MAX_SIZE];
         value_to_bytes(e->value, e->size, bytes);
         for (unsigned i = 0; i < e->size; i++) {
@@ -276,7 +297,7 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
         return rc;
-    c->sb.head = (c->sb.head + 1) % c->sb.cap;
+    c->sb.head = sb_slot(&c->sb, 1);
     c->sb.count--;
     c->sb.stats.drained++;
     c->sb.busy_until = now + lat + machine_jitter(m);
@@ -369,20 +390,6 @@ static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
     m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
-}
-
-/* Whether any of c's buffered stores touches [paddr, paddr + size). */
-static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
-{
-    uint32_t k = c->sb.head;
-    for (uint32_t n = 0; n < c->sb.count; n++) {
-        const sb_entry_t *e = &c->sb.ring[k];
-        if (e->addr < paddr + size && e->addr + e->size > paddr)
-            return true;
-        if (++k == c->sb.cap)
-            k = 0;
-    }
-    return false;
 }
 
 /* The common case without execute's general path: a load or fetch within one line that hits its
@@ -479,7 +486,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             break;
         }
         store_buffer_t *sb = &c->sb;
-        sb->ring[(sb->head + sb->count) % sb->cap] =
+        sb->ring[sb_slot(sb, sb->count)] =
             (sb_entry_t){paddr, v, now + extra, r->size};
         sb->count++;
         sb->stats.stores++;
