@@ -1,5 +1,7 @@
 /* fields.h: small parsers for the line formats (din, xdin, lackey): fields split on blanks, hex
- * and decimal numbers without a sign. Pure functions over the caller's line; no state. */
+ * and decimal numbers without a sign, and for the batch readers a hex run read 16 bytes at once
+ * and the newlines of a buffer found 64 bytes at once. Pure functions over the caller's bytes;
+ * the one iterator (fields_lines_t) lives in the caller's memory. */
 #ifndef COHSIM_FIELDS_H
 #define COHSIM_FIELDS_H
 
