@@ -726,24 +726,25 @@ static event_t core_event(machine_t *m, core_t *c)
 static event_t next_event(machine_t *m)
 {
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
-        core_t *c = &m->core[__builtin_ctzll(stale)];
-        event_t e = core_event(m, c);
-        c->next.at = e.kind == EV_NONE ? UINT64_MAX : e.at;
-        c->next.rank = (uint16_t)(e.kind << 6 | c->id);
+        unsigned i = (unsigned)__builtin_ctzll(stale);
+        event_t e = core_event(m, &m->core[i]);
+        uint64_t key = UINT64_MAX;
+        if (e.kind != EV_NONE) {
+            if (e.at >> 56) {
+                m->time_overflow = true;
+                return (event_t){EV_NONE, 0, 0};
+            }
+            key = e.at << 8 | (uint64_t)e.kind << 6 | i;
+        }
+        m->next_key[i] = key;
     }
     m->stale = 0;
-    uint64_t at = m->core[0].next.at;
-    unsigned rank = m->core[0].next.rank;
-    for (unsigned i = 1; i < m->cfg.cores; i++) {
-        const core_t *c = &m->core[i];
-        if (c->next.at < at || (c->next.at == at && c->next.rank < rank)) {
-            at = c->next.at;
-            rank = c->next.rank;
-        }
-    }
-    if (rank >> 6 == EV_NONE)
+    uint64_t best = m->next_key[0];
+    for (unsigned i = 1; i < m->cfg.cores; i++)
+        best = m->next_key[i] < best ? m->next_key[i] : best;
+    if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
-    return (event_t){(event_kind_t)(rank >> 6), at, rank & 63};
+    return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
 static int complete_ipi_wait(machine_t *m, core_t *s)
@@ -885,6 +886,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->nsources = nsources;
     m->per_core = per_core;
     memset(m->feed, 0, sizeof m->feed);
+    m->time_overflow = false;
     refresh_identity(m);
     m->stale = ~0ull >> (64 - m->cfg.cores);
     for (unsigned i = 0; i < m->cfg.cores; i++)
@@ -921,6 +923,9 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
                 return rc;
         }
         event_t e = next_event(m);
+        if (m->time_overflow)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "simulated time passed 2^56 cycles, the most this machine counts");
         if (e.kind == EV_NONE) {
             for (unsigned i = 0; i < m->cfg.cores; i++) {
                 const core_t *c = &m->core[i];
