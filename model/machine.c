@@ -372,7 +372,7 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
 static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
-    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
 }
 
 /* Put a store of value into c's buffer, retired at cycle at. */
@@ -836,7 +836,10 @@ static int handle_event(machine_t *m, const event_t *e)
 /* Whether machine_run may use solo_run: one core and no store buffer. Then nothing can happen
  * between two of the core's requests but those requests: no drains, no other core's events, and
  * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
-static bool solo_machine(const machine_t *m) { return m->cfg.cores == 1 && m->cfg.sb_entries == 0; }
+static bool solo_machine(const machine_t *m)
+{
+    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only;
+}
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
  * at once, at the cycle core_event would, without copying it. Returns to the general loop (0) at
