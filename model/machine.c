@@ -683,7 +683,6 @@ static event_t core_event(machine_t *m, core_t *c)
 {
     event_kind_t kind = EV_NONE;
     uint64_t at = 0;
-    bool buffer_full = m->cfg.sb_entries && c->sb.count == c->sb.cap;
     if (c->sb.count) {
         kind = EV_DRAIN;
         at = sb_drain_time(m, c);
@@ -704,7 +703,7 @@ static event_t core_event(machine_t *m, core_t *c)
         }
     }
     if (c->has_pending) {
-        bool store_waits = c->pending->op == OP_STORE && buffer_full;
+        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && c->pending->op == OP_STORE;
         if (store_waits)
             c->waited_full = true;
         bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
@@ -739,9 +738,10 @@ static event_t next_event(machine_t *m)
         m->next_key[i] = key;
     }
     m->stale = 0;
-    uint64_t best = m->next_key[0];
-    for (unsigned i = 1; i < m->cfg.cores; i++)
-        best = m->next_key[i] < best ? m->next_key[i] : best;
+    const uint64_t *key = m->next_key;
+    uint64_t best = key[0];
+    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
+        best = key[i] < best ? key[i] : best;
     if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
