@@ -349,11 +349,17 @@ static const uint8_t machine_op_class[OP_COUNT] = {
 #undef OP
 };
 
-static bool needs_empty_sb(const mem_req_t *r)
-{
-    op_class_t cls = (op_class_t)machine_op_class[r->op];
-    return r->op == OP_FENCE || r->op == OP_RMW || cls == OPC_PRIMITIVE || cls == OPC_CACHE;
-}
+/* Whether an operation waits for its core's store buffer to be empty: fences, locked rmw,
+ * cache maintenance and the primitives (each a system call that drains the buffer). */
+static const bool machine_op_needs_empty[OP_COUNT] = {
+#define OP(id, spelling, cls, doc)                                                                 \
+    [OP_##id] = OP_##id == OP_FENCE || OP_##id == OP_RMW || (cls) == OPC_PRIMITIVE ||               \
+                (cls) == OPC_CACHE,
+#include "ops.def"
+#undef OP
+};
+
+static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
 
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
