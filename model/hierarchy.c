@@ -40,33 +40,35 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
     return LINE_I;
 }
 
-/* Give line state st in every private D-side cache of c that holds it. A dirty mark survives
- * only in the states that own dirty data. */
-static void agent_set_state(core_t *c, uint64_t line, uint8_t st)
+/* Coherence state st for the line in slot s of k. A dirty mark survives only in the states that
+ * own dirty data. */
+static void set_coherence(cache_t *k, int32_t s, uint8_t st)
 {
-    cache_t *levels[2] = {c->l1d, c->l2};
-    for (int i = 0; i < 2; i++) {
-        if (!levels[i])
-            continue;
-        int32_t s = cache_probe(levels[i], line);
-        if (s < 0)
-            continue;
-        uint8_t dirty = owned_dirty(st) ? (cache_state(levels[i], s) & LINE_DIRTY) : 0;
-        cache_set_state(levels[i], s, st | dirty);
-    }
+    k->state[s] = owned_dirty(st) ? (uint8_t)(st | (k->state[s] & LINE_DIRTY)) : st;
 }
 
-/* Remove line from c's private caches (its snooping I-cache too). */
-static void agent_invalidate(machine_t *m, core_t *c, uint64_t line)
+/* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
+ * c's L2 when the caller has just found it there (-1: look it up), which saves a probe on the
+ * miss and snoop paths. */
+static void agent_set_state(core_t *c, uint64_t line, int32_t s2, uint8_t st)
 {
-    cache_t *levels[3] = {c->l1d, c->l2, snooping_l1i(m, c) ? c->l1i : NULL};
-    for (int i = 0; i < 3; i++) {
-        if (!levels[i])
-            continue;
-        int32_t s = cache_probe(levels[i], line);
-        if (s >= 0)
-            cache_set_state(levels[i], s, LINE_I);
-    }
+    int32_t s1 = cache_probe(c->l1d, line);
+    if (s1 >= 0)
+        set_coherence(c->l1d, s1, st);
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+        set_coherence(c->l2, s2, st);
+}
+
+/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
+static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
+{
+    int32_t s1 = cache_probe(c->l1d, line);
+    if (s1 >= 0)
+        c->l1d->state[s1] = LINE_I;
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+        c->l2->state[s2] = LINE_I;
+    if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
+        c->l1i->state[s1] = LINE_I;
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
@@ -131,7 +133,7 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
                 m->coh.writebacks++;
                 vst |= LINE_DIRTY;
             }
-            agent_invalidate(m, o, vline);
+            agent_invalidate(m, o, vline, -1);
             m->coh.invalidations++;
         }
     }
@@ -179,9 +181,17 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
         core_t *o = &m->core[i];
         if (o == c)
             continue;
-        uint8_t st = hier_agent_state(m, o, line);
-        if (st == LINE_I)
+        /* The agent state, keeping the L2 slot for the update below. The slot stays the line's:
+         * a write-back into the LLC evicts (and may back-invalidate) only other lines. */
+        int32_t s2 = -1;
+        uint8_t st;
+        if (o->l2) {
+            if ((s2 = cache_probe(o->l2, line)) < 0)
+                continue;
+            st = state_of(o->l2, s2);
+        } else if ((st = hier_agent_state(m, o, line)) == LINE_I) {
             continue;
+        }
         const snoop_rule_t *r = coherence_snoop(m->cfg.protocol, st, ev);
         if (r->supplies) {
             supplied = true;
@@ -190,10 +200,12 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
         if (r->writes_back)
             writeback_to_shared(m, o, line, start);
         if (r->next == LINE_I) {
-            agent_invalidate(m, o, line);
+            agent_invalidate(m, o, line, s2);
             m->coh.invalidations++;
         } else {
-            agent_set_state(o, line, r->next);
+            /* Keeping the state (S or O seeing a read) changes nothing: only M and O are dirty. */
+            if (r->next != st)
+                agent_set_state(o, line, s2, r->next);
             *shared = true;
         }
     }
@@ -292,10 +304,12 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     if (write)
         drop_own_icache_copy(m, c, line);
     if (c->l2) {
-        if (s2 >= 0)
-            agent_set_state(c, line, st);
-        else
+        /* A hit keeps its slot: with the line in the L2 the transaction is at most an upgrade,
+         * which writes nothing back and fetches nothing. A read hit keeps its state. */
+        if (s2 < 0)
             l2_install(m, c, line, st, now + lat);
+        else if (st != state_of(c->l2, s2))
+            agent_set_state(c, line, s2, st);
     }
     *state = st;
     return lat;
@@ -329,7 +343,7 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
         return latency(c->l2);
     }
     /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
-    agent_set_state(c, line, LINE_E);
+    agent_set_state(c, line, -1, LINE_E);
     return llc_write(m, line, now);
 }
 
@@ -342,13 +356,16 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     uint64_t lat = cfg->latency;
     int32_t s = cache_lookup(l1, line);
     if (s >= 0) {
-        const proc_rule_t *r = coherence_proc(m->cfg.protocol, state_of(l1, s), PR_WR);
+        uint8_t old = state_of(l1, s);
+        const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
         if (r->bus != BUS_NONE) {
             bool shared;
             lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
         }
         drop_own_icache_copy(m, c, line);
-        agent_set_state(c, line, LINE_M);
+        /* Already M here means M in the L2 too (it holds the L1D's lines in their state). */
+        if (old != LINE_M)
+            agent_set_state(c, line, -1, LINE_M);
         if (cfg->write_back)
             cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
         else
@@ -368,7 +385,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
         /* Write around: take the line from everyone, write it below, keep no copy. */
         bool shared;
         if (hier_agent_state(m, c, line) != LINE_I)
-            agent_invalidate(m, c, line);
+            agent_invalidate(m, c, line, -1);
         lat += bus_transaction(m, c, line, BUS_RDX, ACCESS_WRITE, false, now + lat, &shared);
         return lat + llc_write(m, line, now + lat);
     }
@@ -570,10 +587,10 @@ static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool inv
         wb = 1;
     }
     if (invalidate) {
-        agent_invalidate(m, c, line);
+        agent_invalidate(m, c, line, -1);
         counts->lines_invalidated++;
     } else if (owned_dirty(st)) {
-        agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+        agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
     }
     return wb;
 }
@@ -668,7 +685,7 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
                 counts->lines_written_back++;
                 (*wb)++;
                 if (!invalidate)
-                    agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+                    agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
             }
             if (invalidate) {
                 cache_set_state(k, (int32_t)s, LINE_I);
