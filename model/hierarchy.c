@@ -315,19 +315,29 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     return lat;
 }
 
-uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
+/* The misses of hier_read, hier_write and hier_ifetch are out of line (noinline) so that their
+ * hit paths, most accesses, save and restore no registers. */
+#define HIER_MISS_PATH __attribute__((noinline))
+
+HIER_MISS_PATH static uint64_t read_miss(machine_t *m, core_t *c, uint64_t line,
+                                         access_kind_t kind, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    cache_stats_t *stats = &l1->stats;
-    stats->accesses[kind]++;
+    l1->stats.misses[kind]++;
     uint64_t lat = l1->cfg.latency;
-    if (cache_lookup(l1, line) >= 0)
-        return lat;
-    stats->misses[kind]++;
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
     l1d_install(m, c, line, st, false, now + lat);
     return lat;
+}
+
+uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    l1->stats.accesses[kind]++;
+    if (cache_lookup(l1, line) >= 0)
+        return l1->cfg.latency;
+    return read_miss(m, c, line, kind, now);
 }
 
 /* A write-through L1 passes every write to the level below. */
@@ -347,32 +357,34 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
     return llc_write(m, line, now);
 }
 
-uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+/* A write hit on slot s of the L1D that needs more than marking it dirty. */
+HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t line, int32_t s,
+                                              uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    uint64_t lat = l1->cfg.latency;
+    uint8_t old = state_of(l1, s);
+    const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
+    if (r->bus != BUS_NONE) {
+        bool shared;
+        lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
+    }
+    drop_own_icache_copy(m, c, line);
+    if (old != LINE_M)
+        agent_set_state(c, line, -1, LINE_M);
+    if (l1->cfg.write_back)
+        cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
+    else
+        lat += write_through(m, c, line, now + lat);
+    return lat;
+}
+
+HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
     const cache_config_t *cfg = &l1->cfg;
-    cache_stats_t *stats = &l1->stats;
-    stats->accesses[ACCESS_WRITE]++;
+    l1->stats.misses[ACCESS_WRITE]++;
     uint64_t lat = cfg->latency;
-    int32_t s = cache_lookup(l1, line);
-    if (s >= 0) {
-        uint8_t old = state_of(l1, s);
-        const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
-        if (r->bus != BUS_NONE) {
-            bool shared;
-            lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
-        }
-        drop_own_icache_copy(m, c, line);
-        /* Already M here means M in the L2 too (it holds the L1D's lines in their state). */
-        if (old != LINE_M)
-            agent_set_state(c, line, -1, LINE_M);
-        if (cfg->write_back)
-            cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
-        else
-            lat += write_through(m, c, line, now + lat);
-        return lat;
-    }
-    stats->misses[ACCESS_WRITE]++;
     uint8_t st;
     if (!cfg->write_allocate) {
         if (c->l2) {
@@ -396,29 +408,57 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     return lat;
 }
 
-uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
-    if (!c->l1i) {
-        if (!m->cfg.l1.size) {
-            /* A split first level without an I-cache: fetch from below, keep nothing. */
-            uint8_t st;
-            return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
-        }
-        return hier_read(m, c, line, ACCESS_IFETCH, now);
+    cache_t *l1 = c->l1d;
+    l1->stats.accesses[ACCESS_WRITE]++;
+    int32_t s = cache_lookup(l1, line);
+    if (s < 0)
+        return write_miss(m, c, line, now);
+    /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
+     * the L1D's lines in their state) needs no transaction and no other level's state; only a
+     * snooping L1I copy must go. */
+    if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
+        drop_own_icache_copy(m, c, line);
+        l1->state[s] |= LINE_DIRTY;
+        return l1->cfg.latency;
     }
-    cache_stats_t *stats = &c->l1i->stats;
-    stats->accesses[ACCESS_IFETCH]++;
-    uint64_t lat = c->l1i->cfg.latency;
-    int32_t s = cache_lookup(c->l1i, line);
-    if (s >= 0)
-        return lat;
-    stats->misses[ACCESS_IFETCH]++;
+    return write_hit_slow(m, c, line, s, now);
+}
+
+HIER_MISS_PATH static uint64_t ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1i = c->l1i;
+    l1i->stats.misses[ACCESS_IFETCH]++;
+    uint64_t lat = l1i->cfg.latency;
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
-    s = cache_victim(c->l1i, line);
-    cache_fill(c->l1i, s, line, LINE_S);
-    memory_read(m->mem, line, cache_data(c->l1i, s), m->line);
+    int32_t s = cache_victim(l1i, line);
+    cache_fill(l1i, s, line, LINE_S);
+    memory_read(m->mem, line, cache_data(l1i, s), m->line);
     return lat;
+}
+
+HIER_MISS_PATH static uint64_t ifetch_without_l1i(machine_t *m, core_t *c, uint64_t line,
+                                                  uint64_t now)
+{
+    if (!m->cfg.l1.size) {
+        /* A split first level without an I-cache: fetch from below, keep nothing. */
+        uint8_t st;
+        return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
+    }
+    return hier_read(m, c, line, ACCESS_IFETCH, now);
+}
+
+uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1i = c->l1i;
+    if (!l1i)
+        return ifetch_without_l1i(m, c, line, now);
+    l1i->stats.accesses[ACCESS_IFETCH]++;
+    if (cache_lookup(l1i, line) >= 0)
+        return l1i->cfg.latency;
+    return ifetch_miss(m, c, line, now);
 }
 
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out)
