@@ -17,6 +17,11 @@
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint32_t latency(const cache_t *c) { return c->cfg.latency; }
 static uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
+/* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's). */
+static uint8_t state_byte(const cache_t *c, int32_t slot) { return c->state[slot]; }
+static void set_state_byte(cache_t *c, int32_t slot, uint8_t st) { c->state[slot] = st; }
+static uint64_t slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
+static cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
 static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
 static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
 
@@ -44,7 +49,7 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
  * own dirty data. */
 static void set_coherence(cache_t *k, int32_t s, uint8_t st)
 {
-    k->state[s] = owned_dirty(st) ? (uint8_t)(st | (k->state[s] & LINE_DIRTY)) : st;
+    set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
 }
 
 /* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
@@ -64,11 +69,11 @@ static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
 {
     int32_t s1 = cache_probe(c->l1d, line);
     if (s1 >= 0)
-        c->l1d->state[s1] = LINE_I;
+        set_state_byte(c->l1d, s1, LINE_I);
     if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        c->l2->state[s2] = LINE_I;
+        set_state_byte(c->l2, s2, LINE_I);
     if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
-        c->l1i->state[s1] = LINE_I;
+        set_state_byte(c->l1i, s1, LINE_I);
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
@@ -89,16 +94,16 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
 {
     if (!m->llc)
         return m->cfg.mem_latency;
-    cache_stats_t *st = cache_stats(m->llc);
+    cache_stats_t *st = stats_of(m->llc);
     st->accesses[ACCESS_WRITE]++;
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
         cache_hit(m->llc, s);
-        cache_set_state(m->llc, s, LINE_S | LINE_DIRTY);
+        set_state_byte(m->llc, s, LINE_S | LINE_DIRTY);
         return latency(m->llc);
     }
     st->misses[ACCESS_WRITE]++;
-    if (!cache_config(m->llc)->write_allocate)
+    if (!m->llc->cfg.write_allocate)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
@@ -108,7 +113,7 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
 
 static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now)
 {
-    cache_stats(outer_private(from))->writebacks++;
+    stats_of(outer_private(from))->writebacks++;
     m->coh.writebacks++;
     bus_occupy(m, now);
     llc_write(m, line, now);
@@ -118,10 +123,10 @@ static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint6
  * every core first (a core's dirty copy goes to memory with it). */
 static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
 {
-    uint8_t vst = cache_state(m->llc, slot);
+    uint8_t vst = state_byte(m->llc, slot);
     if ((vst & LINE_STATE_MASK) == LINE_I)
         return;
-    uint64_t vline = cache_slot_addr(m->llc, slot);
+    uint64_t vline = slot_addr(m->llc, slot);
     if (m->cfg.llc_inclusive) {
         for (unsigned i = 0; i < m->cfg.cores; i++) {
             core_t *o = &m->core[i];
@@ -129,7 +134,7 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
             if (owned_dirty(st)) {
-                cache_stats(outer_private(o))->writebacks++;
+                stats_of(outer_private(o))->writebacks++;
                 m->coh.writebacks++;
                 vst |= LINE_DIRTY;
             }
@@ -138,10 +143,10 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
         }
     }
     if (vst & LINE_DIRTY) {
-        cache_stats(m->llc)->writebacks++;
+        stats_of(m->llc)->writebacks++;
         bus_occupy(m, now);
     }
-    cache_set_state(m->llc, slot, LINE_I);
+    set_state_byte(m->llc, slot, LINE_I);
 }
 
 /* A read that no cache supplied: the LLC, else memory. */
@@ -149,7 +154,7 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
 {
     if (!m->llc)
         return m->cfg.mem_latency;
-    cache_stats_t *st = cache_stats(m->llc);
+    cache_stats_t *st = stats_of(m->llc);
     st->accesses[kind]++;
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
@@ -221,23 +226,23 @@ static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
         return;
     int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
-        cache_set_state(c->l1i, s, LINE_I);
+        set_state_byte(c->l1i, s, LINE_I);
 }
 
 /* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
 static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now)
 {
     int32_t s = cache_victim(c->l2, line);
-    uint8_t vst = cache_state(c->l2, s);
+    uint8_t vst = state_byte(c->l2, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
-        uint64_t vline = cache_slot_addr(c->l2, s);
+        uint64_t vline = slot_addr(c->l2, s);
         if (owned_dirty(vst & LINE_STATE_MASK))
             writeback_to_shared(m, c, vline, now);
         int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
-            cache_set_state(c->l1d, s1, LINE_I);
+            set_state_byte(c->l1d, s1, LINE_I);
         if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
-            cache_set_state(c->l1i, s1, LINE_I);
+            set_state_byte(c->l1i, s1, LINE_I);
     }
     cache_fill(c->l2, s, line, st);
 }
@@ -248,24 +253,24 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
 {
     cache_t *l1 = c->l1d;
     int32_t s = cache_victim(l1, line);
-    uint8_t vst = cache_state(l1, s);
+    uint8_t vst = state_byte(l1, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
-        uint64_t vline = cache_slot_addr(l1, s);
+        uint64_t vline = slot_addr(l1, s);
         if (c->l2) {
             if (vst & LINE_DIRTY) {
-                cache_stats(l1)->writebacks++;
-                cache_stats_t *s2 = cache_stats(c->l2);
+                stats_of(l1)->writebacks++;
+                cache_stats_t *s2 = stats_of(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
                 int32_t v2 = cache_probe(c->l2, vline);
                 if (v2 >= 0) {
                     cache_hit(c->l2, v2);
-                    cache_set_state(c->l2, v2, cache_state(c->l2, v2) | LINE_DIRTY);
+                    set_state_byte(c->l2, v2, state_byte(c->l2, v2) | LINE_DIRTY);
                 }
             }
         } else if (owned_dirty(vst & LINE_STATE_MASK)) {
             writeback_to_shared(m, c, vline, now);
         }
-        cache_set_state(l1, s, LINE_I);
+        set_state_byte(l1, s, LINE_I);
     }
     cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
 }
@@ -279,7 +284,7 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     uint8_t st;
     int32_t s2 = -1;
     if (c->l2) {
-        cache_stats_t *stats = cache_stats(c->l2);
+        cache_stats_t *stats = stats_of(c->l2);
         stats->accesses[kind]++;
         lat += latency(c->l2);
         s2 = cache_probe(c->l2, line);
@@ -344,11 +349,11 @@ uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, u
 static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     if (c->l2) {
-        cache_stats(c->l2)->accesses[ACCESS_WRITE]++;
+        stats_of(c->l2)->accesses[ACCESS_WRITE]++;
         int32_t s = cache_probe(c->l2, line);
         if (s >= 0) {
             cache_hit(c->l2, s);
-            cache_set_state(c->l2, s, cache_state(c->l2, s) | LINE_DIRTY);
+            set_state_byte(c->l2, s, state_byte(c->l2, s) | LINE_DIRTY);
         }
         return latency(c->l2);
     }
@@ -373,7 +378,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     if (old != LINE_M)
         agent_set_state(c, line, -1, LINE_M);
     if (l1->cfg.write_back)
-        cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
+        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
     else
         lat += write_through(m, c, line, now + lat);
     return lat;
@@ -391,7 +396,7 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
             lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
             int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
-                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
             return lat;
         }
         /* Write around: take the line from everyone, write it below, keep no copy. */
@@ -420,7 +425,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
      * snooping L1I copy must go. */
     if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
         drop_own_icache_copy(m, c, line);
-        l1->state[s] |= LINE_DIRTY;
+        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
         return l1->cfg.latency;
     }
     return write_hit_slow(m, c, line, s, now);
@@ -498,7 +503,7 @@ int hier_check_line(machine_t *m, uint64_t line)
             writer = (int)i;
         }
         int32_t s1 = cache_probe(c->l1d, line);
-        if (s1 >= 0 && (cache_state(c->l1d, s1) & LINE_DIRTY) &&
+        if (s1 >= 0 && (state_byte(c->l1d, s1) & LINE_DIRTY) &&
             !owned_dirty(state_of(c->l1d, s1)))
             return machine_fail(m, MACHINE_ECHECK, "core %u: line %#llx is dirty in state %s", i,
                                 (unsigned long long)line,
@@ -549,7 +554,7 @@ static int check_cache_lines(machine_t *m, const cache_t *c)
         return 0;
     for (uint32_t s = 0; s < cache_slots(c); s++)
         if (state_of(c, (int32_t)s) != LINE_I) {
-            int rc = hier_check_line(m, cache_slot_addr(c, (int32_t)s));
+            int rc = hier_check_line(m, slot_addr(c, (int32_t)s));
             if (rc)
                 return rc;
         }
@@ -592,7 +597,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
                 examined++;
                 if (state_of(c->l1i, (int32_t)s) != LINE_I) {
-                    cache_set_state(c->l1i, (int32_t)s, LINE_I);
+                    set_state_byte(c->l1i, (int32_t)s, LINE_I);
                     counts->lines_invalidated++;
                 }
             }
@@ -602,7 +607,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
                 examined++;
                 int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
-                    cache_set_state(c->l1i, s, LINE_I);
+                    set_state_byte(c->l1i, s, LINE_I);
                     counts->lines_invalidated++;
                 }
             }
@@ -644,23 +649,23 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
     for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
         examined++;
         int32_t s = cache_probe(c->l1d, line);
-        if (s < 0 || !(cache_state(c->l1d, s) & LINE_DIRTY))
+        if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
             continue;
         /* The point of unification is the L2 when there is one, else the shared level. */
-        cache_stats(c->l1d)->writebacks++;
+        stats_of(c->l1d)->writebacks++;
         counts->lines_written_back++;
         wb++;
         if (c->l2) {
-            cache_set_state(c->l1d, s, cache_state(c->l1d, s) & ~LINE_DIRTY);
+            set_state_byte(c->l1d, s, state_byte(c->l1d, s) & ~LINE_DIRTY);
             int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
-                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
         } else {
             uint8_t st = state_of(c->l1d, s);
             m->coh.writebacks++;
             bus_occupy(m, m->bus_free);
             llc_write(m, line, m->bus_free);
-            cache_set_state(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
+            set_state_byte(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
         }
     }
     return maint_cost(m, examined, wb);
@@ -684,14 +689,14 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
         if (m->llc) {
             int32_t s = cache_probe(m->llc, line);
             if (s >= 0) {
-                if (cache_state(m->llc, s) & LINE_DIRTY) {
-                    cache_stats(m->llc)->writebacks++;
+                if (state_byte(m->llc, s) & LINE_DIRTY) {
+                    stats_of(m->llc)->writebacks++;
                     written = true;
                     wb++;
-                    cache_set_state(m->llc, s, LINE_S);
+                    set_state_byte(m->llc, s, LINE_S);
                 }
                 if (invalidate) {
-                    cache_set_state(m->llc, s, LINE_I);
+                    set_state_byte(m->llc, s, LINE_I);
                     counts->lines_invalidated++;
                 }
             }
@@ -711,16 +716,16 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
         if (!k)
             continue;
         for (uint32_t s = 0; s < cache_slots(k); s++) {
-            uint8_t full = cache_state(k, (int32_t)s), st = full & LINE_STATE_MASK;
+            uint8_t full = state_byte(k, (int32_t)s), st = full & LINE_STATE_MASK;
             if (st == LINE_I)
                 continue;
             (*examined)++;
             bool is_outer = k == outer_private(c);
             if (k == c->l1d && c->l2 && (full & LINE_DIRTY)) {
-                cache_stats(k)->writebacks++; /* into the L2, which goes out next */
-                cache_set_state(k, (int32_t)s, full & ~LINE_DIRTY);
+                stats_of(k)->writebacks++; /* into the L2, which goes out next */
+                set_state_byte(k, (int32_t)s, full & ~LINE_DIRTY);
             } else if (is_outer && owned_dirty(st)) {
-                uint64_t line = cache_slot_addr(k, (int32_t)s);
+                uint64_t line = slot_addr(k, (int32_t)s);
                 writeback_to_shared(m, c, line, m->bus_free);
                 counts->lines_written_back++;
                 (*wb)++;
@@ -728,7 +733,7 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
                     agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
             }
             if (invalidate) {
-                cache_set_state(k, (int32_t)s, LINE_I);
+                set_state_byte(k, (int32_t)s, LINE_I);
                 counts->lines_invalidated++;
             }
         }
@@ -756,18 +761,18 @@ uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint
     counts->lines_invalidated += private_counts.lines_invalidated;
     uint64_t examined = 0, wb = 0;
     for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
-        uint8_t full = cache_state(m->llc, (int32_t)s);
+        uint8_t full = state_byte(m->llc, (int32_t)s);
         if ((full & LINE_STATE_MASK) == LINE_I)
             continue;
         examined++;
         if (full & LINE_DIRTY) {
-            cache_stats(m->llc)->writebacks++;
+            stats_of(m->llc)->writebacks++;
             counts->lines_written_back++;
             wb++;
-            cache_set_state(m->llc, (int32_t)s, LINE_S);
+            set_state_byte(m->llc, (int32_t)s, LINE_S);
         }
         if (invalidate) {
-            cache_set_state(m->llc, (int32_t)s, LINE_I);
+            set_state_byte(m->llc, (int32_t)s, LINE_I);
             counts->lines_invalidated++;
         }
     }
