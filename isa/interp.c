@@ -16,7 +16,7 @@ void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_ins
 
 core_source_t isa_core_source(isa_core_t *c)
 {
-    return (core_source_t){isa_core_next, isa_core_done, c, false};
+    return (core_source_t){.next = isa_core_next, .done = isa_core_done, .opaque = c};
 }
 
 bool isa_is_local(const isa_insn_t *in) { return isa_info(in->op)->mem_op == OP_COUNT; }

@@ -269,7 +269,7 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
     /* the warm-up, then each core starts at its skew after the warm-up's last cycle */
     warm_src_t w = {p, var, t->nthreads, t->nlocs, 0, 0,
                     cfg->l1.size ? cfg->l1.line : cfg->l1d.line, 0, 0};
-    core_source_t ws = {warm_next, NULL, &w, true};
+    core_source_t ws = {.next = warm_next, .opaque = &w, .values_unused = true};
     rc = machine_run(m, &ws, 1, false);
     if (rc != 0) {
         snprintf(err, errlen, "%s: the warm-up stopped (status %d): %s", t->name, rc,

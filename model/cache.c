@@ -133,6 +133,7 @@ void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state)
 {
     c->tag[slot] = addr >> c->line_shift;
     c->state[slot] = state;
+    c->recent = (uint32_t)slot;
     if (c->lru) {
         c->stamp[slot] = ++c->uses;
         return;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache_priv.h"
 #include "machine_priv.h"
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -229,7 +230,7 @@ static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, boo
 {
     *paddr = vaddr;
     *extra = 0;
-    if (!m->has_os || !m->os.translate)
+    if (m->identity)
         return 0;
     return m->os.translate(m->os.opaque, c->id, vaddr, size, write, now, paddr, extra);
 }
@@ -269,7 +270,7 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
-    if (c->has_pending && needs_empty_sb(&c->pending) && now >= max_u64(c->clock, c->not_before))
+    if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
@@ -338,14 +339,14 @@ static bool blocked_on_sb(const machine_t *m, const core_t *c)
 {
     if (!c->has_pending || c->sb.count == 0)
         return false;
-    if (needs_empty_sb(&c->pending))
+    if (needs_empty_sb(c->pending))
         return true;
-    return c->pending.op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
+    return c->pending->op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
 }
 
 static void note_full_buffer(const machine_t *m, core_t *c)
 {
-    if (c->has_pending && c->pending.op == OP_STORE && m->cfg.sb_entries &&
+    if (c->has_pending && c->pending->op == OP_STORE && m->cfg.sb_entries &&
         c->sb.count == c->sb.cap)
         c->waited_full = true;
 }
@@ -353,13 +354,79 @@ static void note_full_buffer(const machine_t *m, core_t *c)
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
     const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
-    return src->done ? src->done(src->opaque, r, res) : 0;
+    if (!src->done || (c->done_for_values && !(r->flags & REQ_HAS_VALUE)))
+        return 0;
+    if (r->cpu != c->id) {
+        mem_req_t own = *r;
+        own.cpu = (uint16_t)c->id;
+        return src->done(src->opaque, &own, res);
+    }
+    return src->done(src->opaque, r, res);
 }
 
-static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now, req_result_t *res)
+/* Whether translation can be skipped; asked again after each request the OS layer executes. */
+static void refresh_identity(machine_t *m)
+{
+    m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
+}
+
+/* Whether any of c's buffered stores touches [paddr, paddr + size). */
+static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
+{
+    uint32_t k = c->sb.head;
+    for (uint32_t n = 0; n < c->sb.count; n++) {
+        const sb_entry_t *e = &c->sb.ring[k];
+        if (e->addr < paddr + size && e->addr + e->size > paddr)
+            return true;
+        if (++k == c->sb.cap)
+            k = 0;
+    }
+    return false;
+}
+
+/* The common case without execute's general path: a load or fetch within one line that hits its
+ * L1, whose result its source will not look at, on a quick machine (m->quick). It does exactly
+ * what execute and hier_read or hier_ifetch would; anything else returns false, having changed
+ * nothing. */
+static bool quick_hit(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
+{
+    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !c->done_for_values)
+        return false;
+    uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
+    if (r->size == 0 || r->size > m->line || ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) != line)
+        return false;
+    cache_t *l1;
+    access_kind_t kind;
+    if (r->op == OP_LOAD) {
+        if (c->sb.count && sb_overlaps(c, r->addr, r->size))
+            return false;
+        l1 = c->l1d;
+        kind = ACCESS_READ;
+    } else if (r->op == OP_IFETCH) {
+        l1 = c->l1i ? c->l1i : m->cfg.l1.size ? c->l1d : NULL;
+        kind = ACCESS_IFETCH;
+    } else {
+        return false;
+    }
+    if (!l1)
+        return false;
+    int32_t slot = cache_probe(l1, line);
+    if (slot < 0)
+        return false;
+    c->stats.ops[r->op]++;
+    l1->stats.accesses[kind]++;
+    cache_hit(l1, slot);
+    c->clock = now + l1->cfg.latency;
+    return true;
+}
+
+static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t now,
+                   req_result_t *res)
 {
     uint64_t lat = 0, extra = 0, paddr = r->addr;
     int rc = 0;
+    res->seq = seq;
     res->issued = now;
     res->value = 0;
     res->status = 0;
@@ -499,6 +566,55 @@ static bool earlier(const event_t *a, const event_t *b)
     return a->cpu < b->cpu;
 }
 
+/* Refill source i's feed and take its first request (feed_next's slow path). */
+static const mem_req_t *feed_refill(machine_t *m, unsigned i, int *status)
+{
+    feed_t *f = &m->feed[i];
+    const core_source_t *src = &m->sources[i];
+    int got;
+    if (src->next_batch) {
+        got = src->next_batch(src->opaque, &f->batch);
+        if (got > 0) {
+            f->count = (unsigned)got;
+            f->pos = 1;
+            f->taken++;
+            return &f->batch[0];
+        }
+    } else {
+        got = src->next(src->opaque, &f->slot);
+        if (got > 0) {
+            f->taken++;
+            return &f->slot;
+        }
+    }
+    *status = got < 0 ? -1 : 0;
+    return NULL;
+}
+
+/* The next request of source i where it lies (in the source's batch, or the feed's slot), valid
+ * until the next call for the same source; NULL at the end (*status 0) or on error (-1). */
+static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
+{
+    feed_t *f = &m->feed[i];
+    if (f->pos < f->count) {
+        f->taken++;
+        return &f->batch[f->pos++];
+    }
+    return feed_refill(m, i, status);
+}
+
+/* Make r core c's pending request; not_before is the earliest cycle it may issue. */
+static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
+{
+    c->pending = r;
+    c->pending_seq = seq;
+    c->has_pending = true;
+    c->not_before = not_before;
+    c->syscall_drained = 0;
+    m->npending++;
+    mark_stale(m, c->id);
+}
+
 /* Take the next request for c from its source (per-core streams only). 1 got, 0 none, -1 error. */
 static int refill(machine_t *m, core_t *c)
 {
@@ -506,21 +622,35 @@ static int refill(machine_t *m, core_t *c)
      * needs results (an interpreter) cannot say what comes next before it has. */
     if (c->has_pending || c->source_done || c->has_waiting_req)
         return c->has_pending;
-    const core_source_t *src = &m->sources[c->id];
-    int r = src->next(src->opaque, &c->pending);
-    if (r < 0)
-        return -1;
-    if (r == 0) {
-        c->source_done = true;
-        return 0;
+    int status;
+    const mem_req_t *r = feed_next(m, c->id, &status);
+    if (!r) {
+        c->source_done = status == 0;
+        return status;
     }
-    c->pending.cpu = (uint16_t)c->id;
-    c->has_pending = true;
-    c->not_before = 0;
-    c->syscall_drained = 0;
-    m->npending++;
-    mark_stale(m, c->id);
+    hold(m, c, r, m->feed[c->id].taken, 0);
     return 1;
+}
+
+/* The next record of the global stream, checked to name a core the machine has. NULL at the end
+ * (*status 0) or on an error: -1 from the source, MACHINE_EBADCPU with its message. */
+static inline const mem_req_t *global_next(machine_t *m, bool *stream_done, int *status)
+{
+    if (*stream_done) {
+        *status = 0;
+        return NULL;
+    }
+    const mem_req_t *r = feed_next(m, 0, status);
+    if (!r) {
+        *stream_done = *status == 0;
+        return NULL;
+    }
+    if (r->cpu >= m->cfg.cores) {
+        *status = machine_fail(m, MACHINE_EBADCPU, "CPU %u does not exist: this machine has %u cores",
+                               r->cpu, m->cfg.cores);
+        return NULL;
+    }
+    return r;
 }
 
 /* Global issue order: hand the stream's next record to its core. 1 handed, 0 end, -1 error,
@@ -529,26 +659,11 @@ static int refill_global(machine_t *m, bool *stream_done)
 {
     if (m->npending)
         return 1;
-    if (*stream_done)
-        return 0;
-    mem_req_t r;
-    int rc = m->sources[0].next(m->sources[0].opaque, &r);
-    if (rc < 0)
-        return -1;
-    if (rc == 0) {
-        *stream_done = true;
-        return 0;
-    }
-    if (r.cpu >= m->cfg.cores)
-        return machine_fail(m, MACHINE_EBADCPU, "CPU %u does not exist: this machine has %u cores",
-                            r.cpu, m->cfg.cores);
-    core_t *c = &m->core[r.cpu];
-    c->pending = r;
-    c->has_pending = true;
-    c->not_before = m->last_issue;
-    c->syscall_drained = 0;
-    m->npending++;
-    mark_stale(m, c->id);
+    int status;
+    const mem_req_t *r = global_next(m, stream_done, &status);
+    if (!r)
+        return status;
+    hold(m, &m->core[r->cpu], r, m->feed[0].taken, m->last_issue);
     return 1;
 }
 
@@ -559,7 +674,7 @@ static void dump_state(machine_t *m, const char *why)
         const core_t *c = &m->core[i];
         n += snprintf(m->error + n, sizeof m->error - (size_t)n,
                       "core %u: clock %llu, pending %s, sb %u, irqs %u, handler %d, acks %u; ", i,
-                      (unsigned long long)c->clock, c->has_pending ? op_name(c->pending.op) : "-",
+                      (unsigned long long)c->clock, c->has_pending ? op_name(c->pending->op) : "-",
                       c->sb.count, c->nirqs, c->in_handler, c->acks_waiting);
     }
 }
@@ -593,7 +708,7 @@ static event_t core_event(machine_t *m, core_t *c)
     }
     if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
         uint64_t at = max_u64(c->clock, c->not_before);
-        if (needs_empty_sb(&c->pending))
+        if (needs_empty_sb(c->pending))
             at = max_u64(at, c->sb.busy_until);
         e = (event_t){EV_ISSUE, at, c->id};
         if (earlier(&e, &best))
@@ -609,17 +724,22 @@ static event_t next_event(machine_t *m)
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
         core_t *c = &m->core[__builtin_ctzll(stale)];
         event_t e = core_event(m, c);
-        c->next.kind = (uint8_t)e.kind;
-        c->next.at = e.at;
+        c->next.at = e.kind == EV_NONE ? UINT64_MAX : e.at;
+        c->next.rank = (uint16_t)(e.kind << 6 | c->id);
     }
     m->stale = 0;
-    event_t best = {EV_NONE, 0, 0};
-    for (unsigned i = 0; i < m->cfg.cores; i++) {
-        event_t e = {(event_kind_t)m->core[i].next.kind, m->core[i].next.at, i};
-        if (e.kind != EV_NONE && earlier(&e, &best))
-            best = e;
+    uint64_t at = m->core[0].next.at;
+    unsigned rank = m->core[0].next.rank;
+    for (unsigned i = 1; i < m->cfg.cores; i++) {
+        const core_t *c = &m->core[i];
+        if (c->next.at < at || (c->next.at == at && c->next.rank < rank)) {
+            at = c->next.at;
+            rank = c->next.rank;
+        }
     }
-    return best;
+    if (rank >> 6 == EV_NONE)
+        return (event_t){EV_NONE, 0, 0};
+    return (event_t){(event_kind_t)(rank >> 6), at, rank & 63};
 }
 
 static int complete_ipi_wait(machine_t *m, core_t *s)
@@ -635,6 +755,39 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
     if (status == 1)
         return 1;
     return finish(m, s, &s->waiting_req, &res);
+}
+
+/* Core c issues request r (its number in its source: seq) at cycle at. */
+static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t at)
+{
+    if (c->waited_full) {
+        c->sb.stats.full_stalls++;
+        c->waited_full = false;
+    }
+    if (at > c->clock)
+        c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
+    m->last_issue = at;
+    req_result_t res;
+    if (m->quick && quick_hit(m, c, r, at))
+        return 0;
+    uint8_t cls = machine_op_class[r->op];
+    if (cls == OPC_MEM || cls == OPC_SYNC)
+        return execute(m, c, r, seq, at, &res);
+    /* The OS layer may send IPIs, change what other cores wait for, or map views. */
+    m->stale = ~0ull >> (64 - m->cfg.cores);
+    mem_req_t own = *r;
+    own.cpu = (uint16_t)c->id;
+    int rc = execute(m, c, &own, seq, at, &res);
+    refresh_identity(m);
+    return rc;
+}
+
+/* Core c issues its pending request at cycle at. */
+static int issue_pending(machine_t *m, core_t *c, uint64_t at)
+{
+    c->has_pending = false;
+    m->npending--;
+    return issue(m, c, c->pending, c->pending_seq, at);
 }
 
 static int handle_event(machine_t *m, const event_t *e)
@@ -667,27 +820,57 @@ static int handle_event(machine_t *m, const event_t *e)
             return complete_ipi_wait(m, s);
         return 0;
     }
-    case EV_ISSUE: {
-        mem_req_t r = c->pending;
-        c->has_pending = false;
-        m->npending--;
-        /* The OS layer may send IPIs or change what other cores wait for. */
-        if (machine_op_class[r.op] != OPC_MEM && machine_op_class[r.op] != OPC_SYNC)
-            m->stale = ~0ull >> (64 - m->cfg.cores);
-        if (c->waited_full) {
-            c->sb.stats.full_stalls++;
-            c->waited_full = false;
-        }
-        if (e->at > c->clock)
-            c->stats.stall_cycles += e->at - max_u64(c->clock, c->not_before);
-        m->last_issue = e->at;
-        req_result_t res;
-        return execute(m, c, &r, e->at, &res);
-    }
+    case EV_ISSUE:
+        return issue_pending(m, c, e->at);
     case EV_NONE:
         break;
     }
     return 0;
+}
+
+/* Whether machine_run may use solo_run: one core and no store buffer. Then nothing can happen
+ * between two of the core's requests but those requests: no drains, no other core's events, and
+ * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
+static bool solo_machine(const machine_t *m) { return m->cfg.cores == 1 && m->cfg.sb_entries == 0; }
+
+/* The event loop of a solo machine while its core is quiet: take the next request and issue it
+ * at once, at the cycle core_event would, without copying it. Returns to the general loop (0) at
+ * the end of the stream, or holding a request of another class, or when the core is not quiet
+ * (an interrupt, a wait); nonzero is an error, as handle_event. */
+static int solo_run(machine_t *m, bool *stream_done)
+{
+    core_t *c = &m->core[0];
+    if (c->has_pending || c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+        return 0;
+    for (;;) {
+        int status = 0;
+        const mem_req_t *r;
+        if (m->per_core)
+            r = c->source_done ? NULL : feed_next(m, 0, &status);
+        else
+            r = global_next(m, stream_done, &status);
+        if (!r) {
+            c->source_done = m->per_core && status == 0;
+            return status == -1 ? -100 : status; /* -100: the source's own error, as below */
+        }
+        uint64_t seq = m->feed[0].taken;
+        uint64_t not_before = m->per_core ? 0 : m->last_issue;
+        uint8_t cls = machine_op_class[r->op];
+        if (r->cpu != 0 || (cls != OPC_MEM && cls != OPC_SYNC)) {
+            hold(m, c, r, seq, not_before);
+            return 0;
+        }
+        c->not_before = not_before;
+        c->syscall_drained = 0;
+        uint64_t at = max_u64(c->clock, not_before);
+        if (needs_empty_sb(r))
+            at = max_u64(at, c->sb.busy_until);
+        int rc = issue(m, c, r, seq, at);
+        if (rc)
+            return rc;
+        if (c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+            return 0;
+    }
 }
 
 int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
@@ -697,19 +880,35 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->sources = sources;
     m->nsources = nsources;
     m->per_core = per_core;
+    memset(m->feed, 0, sizeof m->feed);
+    refresh_identity(m);
     m->stale = ~0ull >> (64 - m->cfg.cores);
     for (unsigned i = 0; i < m->cfg.cores; i++)
         m->core[i].values_unused = per_core ? i < nsources && sources[i].values_unused
                                             : nsources && sources[0].values_unused;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        unsigned k = per_core ? i : 0;
+        m->core[i].done_for_values = k < nsources && sources[k].done_only_for_values;
+    }
     bool stream_done = false;
     if (per_core)
         for (unsigned i = nsources; i < m->cfg.cores; i++)
             m->core[i].source_done = true;
+    bool solo = solo_machine(m);
     for (;;) {
+        if (solo) {
+            int rc = solo_run(m, &stream_done);
+            if (rc)
+                return rc;
+            mark_stale(m, 0);
+        }
         if (per_core) {
-            for (unsigned i = 0; i < nsources; i++)
-                if (refill(m, &m->core[i]) < 0)
+            /* Only a core whose state changed (stale) can have become ready for its next. */
+            for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
+                unsigned i = (unsigned)__builtin_ctzll(stale);
+                if (i < nsources && refill(m, &m->core[i]) < 0)
                     return -100;
+            }
         } else {
             int rc = refill_global(m, &stream_done);
             if (rc == -1)
@@ -753,6 +952,7 @@ uint64_t machine_cycles(const machine_t *m)
 }
 
 uint64_t machine_core_cycles(const machine_t *m, unsigned cpu) { return m->core[cpu].clock; }
+uint64_t machine_source_taken(const machine_t *m, unsigned i) { return m->feed[i].taken; }
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].stats; }
 const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].sb.stats; }
 const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cpu].l1i; }

@@ -70,6 +70,7 @@ typedef struct req_result {
     uint64_t value;  /* loads and rmw: the value read (little-endian, first 8 bytes) */
     uint64_t issued; /* the cycle it started */
     uint64_t done;   /* the cycle its core may go on */
+    uint64_t seq;    /* which request of its source this was, counting from 1 */
     int status;      /* 0, or a MACHINE_E* code */
 } req_result_t;
 
@@ -102,6 +103,12 @@ typedef struct core_source {
      * one (REQ_HAS_VALUE), so the machine may leave res->value 0 for the others (a trace). An
      * interpreter leaves it false. */
     bool values_unused;
+    /* true: done need only be called for requests that state a value (a trace checking loads);
+     * false: for every request (an interpreter, a timer). */
+    bool done_only_for_values;
+    /* Optional, used instead of next: *reqs points to the next count requests (count > 0; 0 no
+     * more, -1 error), which stay valid and unchanged until the next call. */
+    int (*next_batch)(void *opaque, const mem_req_t **reqs);
 } core_source_t;
 
 /* The OS layer, wired in as signals so that the machine never includes it.
@@ -122,6 +129,10 @@ typedef struct machine_os {
     int (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req, uint64_t now,
                    req_result_t *res);
     void (*completed)(void *opaque, unsigned cpu, const mem_req_t *req, const req_result_t *res);
+    /* Optional: whether translate is now the identity with no extra cycles (nothing is mapped),
+     * so the machine may skip it. Asked at the start of a run and after every request executed
+     * by execute, the only ones that can change the answer. */
+    bool (*identity)(void *opaque);
 } machine_os_t;
 
 /* Attach the OS layer (copied); before machine_run. */
@@ -172,6 +183,10 @@ unsigned machine_sb_count(const machine_t *m, unsigned cpu);
  * time). Store buffers are drained at the end. Returns 0, 1 when a source's done callback asked
  * to stop, or a negative MACHINE_E* / -100 when a source failed. */
 int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core);
+
+/* How many requests the machine has taken from source i (of the last machine_run): after a failure
+ * of one global stream, the number of the failing request. */
+uint64_t machine_source_taken(const machine_t *m, unsigned i);
 
 /* The cycle the machine has reached (the largest core clock). */
 uint64_t machine_cycles(const machine_t *m);

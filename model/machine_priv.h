@@ -43,13 +43,18 @@ typedef struct core {
     store_buffer_t sb;
     uint64_t clock;        /* the cycle the core may issue its next request */
 
-    /* The request taken from the source and not yet executed. */
-    mem_req_t pending;
+    /* The request taken from the source and not yet executed, where the source keeps it (valid
+     * until the source is asked again, which happens only after it has issued), and its number in
+     * the source. Its cpu field may name another core (per-core streams): the machine gives the
+     * request to the OS layer and the source's done with the core's id in it. */
+    const mem_req_t *pending;
+    uint64_t pending_seq;
     bool has_pending;
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */
     bool values_unused;    /* its source does not look at values it did not state */
+    bool done_for_values;  /* its source's done is called only for requests stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
     /* IPIs queued for this core, and the handler now running (if any). */
@@ -69,12 +74,22 @@ typedef struct core {
     core_stats_t stats;
     ipi_stats_t ipi;
 
-    /* The core's earliest event, valid while its bit in machine.stale is clear. */
+    /* The core's earliest event, valid while its bit in machine.stale is clear: its cycle
+     * (UINT64_MAX for none) and rank, kind << 6 | id, which orders events of the same cycle. */
     struct {
-        uint8_t kind;
         uint64_t at;
+        uint16_t rank;
     } next;
 } core_t;
+
+/* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
+ * with next_batch); a source with only next delivers into slot. taken counts requests taken. */
+typedef struct feed {
+    const mem_req_t *batch;
+    unsigned pos, count;
+    uint64_t taken;
+    mem_req_t slot;
+} feed_t;
 
 struct machine {
     machine_config_t cfg;
@@ -88,7 +103,10 @@ struct machine {
     machine_os_t os;
     bool has_os;
     const core_source_t *sources;
+    feed_t feed[MACHINE_MAX_CORES]; /* one per source */
     unsigned nsources;
+    bool identity;         /* the OS layer's translation is the identity now (or there is none) */
+    bool quick;            /* identity, no check mode, no jitter: quick_hit may serve L1 hits */
     bool per_core;
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */

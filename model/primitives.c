@@ -53,6 +53,12 @@ static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
 
 /* ---- the machine's signals ---- */
 
+static bool sig_identity(void *opaque)
+{
+    prim_t *p = opaque;
+    return os_view_count(p->os) == 0;
+}
+
 static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
                          uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
@@ -511,7 +517,7 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         p->waiting_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
-                        .completed = sig_completed};
+                        .completed = sig_completed, .identity = sig_identity};
     machine_attach_os(m, &sig);
     return p;
 }

@@ -141,7 +141,7 @@ static int plan_run(plan_t *pl, const machine_config_t *cfg, char *err, size_t e
     pl->p = prim_attach(pl->m, err, errlen);
     if (!pl->p)
         return -1;
-    core_source_t src = {plan_next, plan_done, pl, false};
+    core_source_t src = {.next = plan_next, .done = plan_done, .opaque = pl};
     int rc = machine_run(pl->m, &src, 1, false);
     if (rc != 0) {
         snprintf(err, errlen, "model run failed (%d): %s", rc, machine_error(pl->m));

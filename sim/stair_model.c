@@ -102,7 +102,7 @@ double stair_model_chase(const machine_config_t *cfg, uint64_t bytes, uint64_t m
     chase_src_t s = {next, frame, per_page, 0, 0, (uint64_t)lines * 2,
                      (uint64_t)lines * 2 + loads, 0, 0};
     /* the chase never looks at what a load returned */
-    core_source_t src = {chase_next, chase_done, &s, true};
+    core_source_t src = {.next = chase_next, .done = chase_done, .opaque = &s, .values_unused = true};
     int rc = machine_run(m, &src, 1, true);
     if (rc != 0) {
         snprintf(err, errlen, "model run failed (%d): %s", rc, machine_error(m));

@@ -3,6 +3,7 @@
  *
  * Errors name the byte offset of the header or record at fault. State: none beyond the stream.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "traces/binary.h"
@@ -35,6 +36,35 @@ static int binary_init(trace_t *t, void *state)
     return 0;
 }
 
+/* Whether the record at b is one this build can execute as it stands: a known operation, known
+ * flags, and a memory access size in range. */
+static bool binary_record_ok(const uint8_t *b)
+{
+    /* Per op byte: 0 no such operation, 1 a memory access (its size is checked), 2 any other. */
+    static const uint8_t kind[256] = {
+#define OP(id, spelling, cls, doc) [OP_##id] = (cls) == OPC_MEM ? 1 : 2,
+#include "model/ops.def"
+#undef OP
+    };
+    uint8_t k = kind[b[0]];
+    if (k == 0 || (b[1] & ~BINARY_FLAGS_KNOWN))
+        return false;
+    uint32_t size = binary_get32(b + 4);
+    return k == 2 || (size != 0 && size <= FIELDS_MAX_SIZE);
+}
+
+static void binary_decode(const uint8_t *b, mem_req_t *r)
+{
+    *r = (mem_req_t){
+        .op = b[0],
+        .flags = b[1],
+        .cpu = binary_get16(b + 2),
+        .size = binary_get32(b + 4),
+        .addr = binary_get64(b + 8),
+        .value = binary_get64(b + 16),
+    };
+}
+
 /* Records are decoded where they lie in the stream's buffer (refilled a megabyte at a time):
  * no copy, one peek per record. */
 static int binary_next(trace_t *t, void *state, mem_req_t *r)
@@ -58,18 +88,29 @@ static int binary_next(trace_t *t, void *state, mem_req_t *r)
                              OP_COUNT - 1);
     if (b[1] & ~BINARY_FLAGS_KNOWN)
         return trace_fail_at(t, at + 1, "unknown flags 0x%02x", b[1]);
-    *r = (mem_req_t){
-        .op = b[0],
-        .flags = b[1],
-        .cpu = binary_get16(b + 2),
-        .size = binary_get32(b + 4),
-        .addr = binary_get64(b + 8),
-        .value = binary_get64(b + 16),
-    };
+    if (!binary_record_ok(b))
+        return trace_fail_at(t, at + 4, "size %u: expected 1 to %u", binary_get32(b + 4),
+                             FIELDS_MAX_SIZE);
+    binary_decode(b, r);
     stream_skip(s, BINARY_RECORD_SIZE);
-    if (op_class((op_t)r->op) == OPC_MEM && (r->size == 0 || r->size > FIELDS_MAX_SIZE))
-        return trace_fail_at(t, at + 4, "size %u: expected 1 to %u", r->size, FIELDS_MAX_SIZE);
     return 1;
+}
+
+/* The records that lie whole in the buffer, up to max, in one peek: a good record costs a check
+ * and a decode, nothing per call. Anything else (the end, a truncated or bad record) is left
+ * to binary_next, at the record where it happens. */
+static int binary_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
+{
+    stream_t *s = trace_stream(t);
+    const uint8_t *b;
+    size_t whole = stream_peek(s, &b, (size_t)max * BINARY_RECORD_SIZE) / BINARY_RECORD_SIZE;
+    unsigned k = 0;
+    for (; k < whole && binary_record_ok(b); k++, b += BINARY_RECORD_SIZE)
+        binary_decode(b, &out[k]);
+    if (k == 0)
+        return binary_next(t, state, out);
+    stream_skip(s, (size_t)k * BINARY_RECORD_SIZE);
+    return (int)k;
 }
 
 const trace_format_t trace_format_binary = {
@@ -78,4 +119,5 @@ const trace_format_t trace_format_binary = {
     .probe = binary_probe,
     .init = binary_init,
     .next = binary_next,
+    .next_batch = binary_next_batch,
 };

@@ -133,6 +133,18 @@ int trace_next(trace_t *t, mem_req_t *out)
     return r;
 }
 
+int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max)
+{
+    if (!t->format->next_batch || max <= 1)
+        return trace_next(t, out);
+    if (t->error[0])
+        return -1;
+    int r = t->format->next_batch(t, t->state, out, max);
+    if (r < 0 && !t->error[0])
+        snprintf(t->error, sizeof t->error, "%s: read error", t->path);
+    return r;
+}
+
 const char *trace_error(const trace_t *t) { return t->error; }
 const char *trace_path(const trace_t *t) { return t->path; }
 const trace_format_t *trace_format(const trace_t *t) { return t->format; }

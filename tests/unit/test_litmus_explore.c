@@ -64,7 +64,8 @@ Test(litmus_explore, a_core_starts_at_its_clock)
     machine_set_core_clock(m, 1, 5000);
     machine_set_core_clock(m, 1, 100); /* never backwards */
     one_issue_t a = {0, 0}, b = {0, 0};
-    core_source_t src[2] = {{one_next, one_done, &a, false}, {one_next, one_done, &b, false}};
+    core_source_t src[2] = {{.next = one_next, .done = one_done, .opaque = &a},
+                           {.next = one_next, .done = one_done, .opaque = &b}};
     cr_assert_eq(machine_run(m, src, 2, true), 0);
     cr_assert_eq(a.issued, 0);
     cr_assert_eq(b.issued, 5000);

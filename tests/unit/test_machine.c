@@ -61,7 +61,7 @@ static machine_t *run_script(machine_config_t cfg, script_t *s)
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
-    core_source_t src = {script_next, script_done, s, false};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = s};
     int rc = machine_run(m, &src, 1, false);
     cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
     return m;
@@ -170,7 +170,7 @@ Test(protocol, read_alone_is_exclusive_then_shared)
     machine_config_t cfg = tiny(2, PROTOCOL_MESI);
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
-    core_source_t src = {script_next, script_done, &s, false};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
     /* Run the first load alone to see E. */
     script_t first = {r, 1, 0, {0}};
     src.opaque = &first;
@@ -281,7 +281,8 @@ Test(storebuf, message_passing_never_sees_flag_without_data)
         cfg.jitter = 60;
         char err[256];
         machine_t *m = machine_create(&cfg, err, sizeof err);
-        core_source_t src[2] = {{script_next, script_done, &s0, false}, {script_next, script_done, &s1, false}};
+        core_source_t src[2] = {{.next = script_next, .done = script_done, .opaque = &s0},
+                                {.next = script_next, .done = script_done, .opaque = &s1}};
         cr_assert_eq(machine_run(m, src, 2, true), 0, "%s", machine_error(m));
         for (int i = 0; i < 32; i += 2) {
             if (s1.values[i] == 1) {
@@ -387,7 +388,7 @@ static void random_run(machine_config_t cfg, uint64_t seed, char *json, size_t l
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
     script_t s = {r, N, 0, {0}};
-    core_source_t src = {script_next, NULL, &s, false};
+    core_source_t src = {.next = script_next, .opaque = &s};
     int rc = machine_run(m, &src, 1, false);
     cr_assert_eq(rc, 0, "seed %llu: %s", (unsigned long long)seed, machine_error(m));
     snprintf(json, len, "%llu %llu %llu %llu", (unsigned long long)machine_cycles(m),
