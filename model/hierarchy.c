@@ -422,9 +422,11 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
         return write_miss(m, c, line, now);
     /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
      * the L1D's lines in their state) needs no transaction and no other level's state; only a
-     * snooping L1I copy must go. */
+     * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
+     * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
     if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
-        drop_own_icache_copy(m, c, line);
+        if (c->l1i_got_modified)
+            drop_own_icache_copy(m, c, line);
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
         return l1->cfg.latency;
     }
@@ -438,6 +440,8 @@ HIER_MISS_PATH static uint64_t ifetch_miss(machine_t *m, core_t *c, uint64_t lin
     uint64_t lat = l1i->cfg.latency;
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
+    if (st == LINE_M)
+        c->l1i_got_modified = true;
     int32_t s = cache_victim(l1i, line);
     cache_fill(l1i, s, line, LINE_S);
     memory_read(m->mem, line, cache_data(l1i, s), m->line);
