@@ -82,6 +82,8 @@ cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
         cache_destroy(c);
         return NULL;
     }
+    for (size_t s = 0; s < slots; s++)
+        c->tag[s] = CACHE_NO_TAG;
     for (uint32_t s = 0; !c->lru && s < c->sets; s++)
         cfg->repl->init(c->repl + (size_t)s * c->words_per_set, cfg->assoc);
     return c;
@@ -115,16 +117,17 @@ int32_t cache_victim(cache_t *c, uint64_t addr)
 {
     uint32_t set = (uint32_t)(addr >> c->line_shift) & c->set_mask;
     uint32_t base = set * c->assoc;
-    for (uint32_t w = 0; w < c->assoc; w++)
-        if ((c->state[base + w] & LINE_STATE_MASK) == LINE_I)
-            return (int32_t)(base + w);
     if (c->lru) {
+        /* The first invalid way (stamp 0), else the least recently used. */
         uint32_t oldest = base;
         for (uint32_t w = 1; w < c->assoc; w++)
             if (c->stamp[base + w] < c->stamp[oldest])
                 oldest = base + w;
         return (int32_t)oldest;
     }
+    for (uint32_t w = 0; w < c->assoc; w++)
+        if ((c->state[base + w] & LINE_STATE_MASK) == LINE_I)
+            return (int32_t)(base + w);
     return (int32_t)(base + c->cfg.repl->victim(c->repl + (size_t)set * c->words_per_set, c->assoc,
                                                 c->rng));
 }
@@ -144,7 +147,15 @@ void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state)
 }
 
 uint8_t cache_state(const cache_t *c, int32_t slot) { return c->state[slot]; }
-void cache_set_state(cache_t *c, int32_t slot, uint8_t state) { c->state[slot] = state; }
+void cache_set_state(cache_t *c, int32_t slot, uint8_t state)
+{
+    c->state[slot] = state;
+    if ((state & LINE_STATE_MASK) == LINE_I) {
+        c->tag[slot] = CACHE_NO_TAG;
+        if (c->lru)
+            c->stamp[slot] = 0;
+    }
+}
 uint64_t cache_slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
 
 uint8_t *cache_data(cache_t *c, int32_t slot)

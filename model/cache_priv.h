@@ -10,8 +10,10 @@
  * recent is the slot of the last hit or fill, looked at before the set is searched: accesses
  * cluster in lines (a fetch stream reads one line sixteen times running). It needs no upkeep: a
  * slot whose tag matches and whose state is valid holds the line.
- * Invariants: a line number is in at most one slot; a slot's tag and stamp are meaningful only
- * while its state is not LINE_I; the line of address a lives only in set (a >> line_shift) &
+ * Invariants: a line number is in at most one slot; a slot whose state is LINE_I has tag
+ * CACHE_NO_TAG (no address has that line number), so a probe compares tags alone, and LRU stamp 0
+ * (handed-out stamps start at 1), so the LRU victim, the smallest stamp, is an invalid way when
+ * the set has one; the line of address a lives only in set (a >> line_shift) &
  * set_mask, so a valid slot's set is tag & set_mask (no division needed).
  */
 #ifndef COHSIM_CACHE_PRIV_H
@@ -39,16 +41,18 @@ struct cache {
 };
 
 /* The slot holding addr's line, or -1. */
+#define CACHE_NO_TAG UINT64_MAX
+
 static inline int32_t cache_probe(const cache_t *c, uint64_t addr)
 {
     uint64_t lineno = addr >> c->line_shift;
     uint32_t r = c->recent;
-    if (c->tag[r] == lineno && (c->state[r] & LINE_STATE_MASK) != LINE_I)
+    if (c->tag[r] == lineno)
         return (int32_t)r;
     uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
     const uint64_t *tag = c->tag + base;
     for (uint32_t w = 0; w < c->assoc; w++)
-        if (tag[w] == lineno && (c->state[base + w] & LINE_STATE_MASK) != LINE_I)
+        if (tag[w] == lineno)
             return (int32_t)(base + w);
     return -1;
 }

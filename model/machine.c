@@ -125,14 +125,33 @@ static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
            (uint64_t)le[6] << 48 | (uint64_t)le[7] << 56;
 }
 
-/* How many bytes of [paddr, paddr+size) c's store buffer covers (no values read). */
+/* The ring slot of the store buffer's k-th oldest entry (k < cap): no division, which costs more
+ * than the whole of a buffered store. */
+static uint32_t sb_slot(const store_buffer_t *sb, uint32_t k)
+{
+    uint32_t i = sb->head + k;
+    return i >= sb->cap ? i - sb->cap : i;
+}
+
+/* Whether any of c's buffered stores touches [paddr, paddr + size). */
+static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
+{
+    for (uint32_t k = 0; k < c->sb.count; k++) {
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
+        if (e->addr < paddr + size && e->addr + e->size > paddr)
+            return true;
+    }
+    return false;
+}
+
+/* How many bytes of [paddr, paddr + size) c's buffered stores cover (no values read). */
 static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
 {
-    if (c->sb.count == 0)
+    if (!sb_overlaps(c, paddr, size))
         return 0;
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
         if (e->addr >= paddr + size || e->addr + e->size <= paddr)
             continue;
         for (unsigned i = 0; i < e->size; i++)
@@ -153,7 +172,9 @@ static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t pa
     memory_read(m->mem, paddr, out, size);
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[(c->sb.head + k) % c->sb.cap];
+        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
+        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
+            continue;
         uint8_t bytes[REQ_MAX_SIZE];
         value_to_bytes(e->value, e->size, bytes);
         for (unsigned i = 0; i < e->size; i++) {
@@ -276,7 +297,7 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
         return rc;
-    c->sb.head = (c->sb.head + 1) % c->sb.cap;
+    c->sb.head = sb_slot(&c->sb, 1);
     c->sb.count--;
     c->sb.stats.drained++;
     c->sb.busy_until = now + lat + machine_jitter(m);
@@ -334,27 +355,10 @@ static bool needs_empty_sb(const mem_req_t *r)
     return r->op == OP_FENCE || r->op == OP_RMW || cls == OPC_PRIMITIVE || cls == OPC_CACHE;
 }
 
-/* Whether c's pending request must wait for its store buffer (to empty, or for a free slot). */
-static bool blocked_on_sb(const machine_t *m, const core_t *c)
-{
-    if (!c->has_pending || c->sb.count == 0)
-        return false;
-    if (needs_empty_sb(c->pending))
-        return true;
-    return c->pending->op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
-}
-
-static void note_full_buffer(const machine_t *m, core_t *c)
-{
-    if (c->has_pending && c->pending->op == OP_STORE && m->cfg.sb_entries &&
-        c->sb.count == c->sb.cap)
-        c->waited_full = true;
-}
-
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
     const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
-    if (!src->done || (c->done_for_values && !(r->flags & REQ_HAS_VALUE)))
+    if (!src->done || (c->done_for_values && !(r->op == OP_LOAD && (r->flags & REQ_HAS_VALUE))))
         return 0;
     if (r->cpu != c->id) {
         mem_req_t own = *r;
@@ -371,30 +375,37 @@ static void refresh_identity(machine_t *m)
     m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
 }
 
-/* Whether any of c's buffered stores touches [paddr, paddr + size). */
-static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
+/* Put a store of value into c's buffer, retired at cycle at. */
+static void sb_push(core_t *c, uint64_t paddr, unsigned size, uint64_t value, uint64_t at)
 {
-    uint32_t k = c->sb.head;
-    for (uint32_t n = 0; n < c->sb.count; n++) {
-        const sb_entry_t *e = &c->sb.ring[k];
-        if (e->addr < paddr + size && e->addr + e->size > paddr)
-            return true;
-        if (++k == c->sb.cap)
-            k = 0;
-    }
-    return false;
+    store_buffer_t *sb = &c->sb;
+    sb->ring[sb_slot(sb, sb->count)] = (sb_entry_t){paddr, value, at, size};
+    sb->count++;
+    sb->stats.stores++;
+    if (sb->count > sb->stats.max_occupancy)
+        sb->stats.max_occupancy = sb->count;
 }
 
-/* The common case without execute's general path: a load or fetch within one line that hits its
- * L1, whose result its source will not look at, on a quick machine (m->quick). It does exactly
- * what execute and hier_read or hier_ifetch would; anything else returns false, having changed
- * nothing. */
-static bool quick_hit(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
+/* The common cases without execute's general path, on a quick machine (m->quick) for a source
+ * that wants no result of them: a store into the buffer, and a load or fetch within one line that
+ * hits its L1. Each does exactly what execute (with hier_read or hier_ifetch) would; anything
+ * else returns false, having changed nothing. */
+static bool quick_issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
 {
-    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !c->done_for_values)
+    if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
+        return false;
+    if (r->op == OP_STORE) {
+        if (!m->cfg.sb_entries)
+            return false;
+        c->stats.ops[OP_STORE]++;
+        sb_push(c, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0, now);
+        c->clock = now + 1;
+        return true;
+    }
+    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused)
         return false;
     uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
-    if (r->size == 0 || r->size > m->line || ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) != line)
+    if (((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) != line)
         return false;
     cache_t *l1;
     access_kind_t kind;
@@ -478,13 +489,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             rc = perform_store(m, c, paddr, r->size, v, now + extra, &lat);
             break;
         }
-        store_buffer_t *sb = &c->sb;
-        sb->ring[(sb->head + sb->count) % sb->cap] =
-            (sb_entry_t){paddr, v, now + extra, r->size};
-        sb->count++;
-        sb->stats.stores++;
-        if (sb->count > sb->stats.max_occupancy)
-            sb->stats.max_occupancy = sb->count;
+        sb_push(c, paddr, r->size, v, now + extra);
         lat = 1;
         break;
     }
@@ -555,17 +560,6 @@ typedef struct event {
     unsigned cpu;
 } event_t;
 
-static bool earlier(const event_t *a, const event_t *b)
-{
-    if (b->kind == EV_NONE)
-        return true;
-    if (a->at != b->at)
-        return a->at < b->at;
-    if (a->kind != b->kind)
-        return a->kind < b->kind;
-    return a->cpu < b->cpu;
-}
-
 /* Refill source i's feed and take its first request (feed_next's slow path). */
 static const mem_req_t *feed_refill(machine_t *m, unsigned i, int *status)
 {
@@ -607,6 +601,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
+    c->pending_needs_empty = needs_empty_sb(r);
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -680,41 +675,50 @@ static void dump_state(machine_t *m, const char *why)
 }
 
 /* The earliest event of core c: a drain, its IPI handler finishing, an IPI delivery, or issuing
- * its pending request. */
+ * its pending request. Candidates are taken in the order of kinds and a later one wins only when
+ * strictly earlier, which is the tie rule of the loop. A pending request waits while the buffer
+ * holds entries it must see drained, or while it is a store and the buffer is full (noted in
+ * waited_full, a stall the store's issue counts). */
 static event_t core_event(machine_t *m, core_t *c)
 {
-    event_t best = {EV_NONE, 0, c->id};
-    event_t e;
-    note_full_buffer(m, c);
+    event_kind_t kind = EV_NONE;
+    uint64_t at = 0;
+    bool buffer_full = m->cfg.sb_entries && c->sb.count == c->sb.cap;
     if (c->sb.count) {
-        e = (event_t){EV_DRAIN, sb_drain_time(m, c), c->id};
-        if (earlier(&e, &best))
-            best = e;
+        kind = EV_DRAIN;
+        at = sb_drain_time(m, c);
     }
-    if (c->in_handler && c->sb.count == 0) {
-        e = (event_t){EV_HANDLER_DONE,
-                      max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler, c->id};
-        if (earlier(&e, &best))
-            best = e;
-    }
-    if (!c->in_handler && c->nirqs) {
+    if (c->in_handler) {
+        if (c->sb.count == 0) {
+            kind = EV_HANDLER_DONE;
+            at = max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler;
+        }
+    } else if (c->nirqs) {
         unsigned k = 0;
         for (unsigned j = 1; j < c->nirqs; j++)
             if (c->irqs[j].at < c->irqs[k].at)
                 k = j;
-        e = (event_t){EV_IRQ, c->irqs[k].at, c->id};
-        if (earlier(&e, &best))
-            best = e;
+        if (kind == EV_NONE || c->irqs[k].at < at) {
+            kind = EV_IRQ;
+            at = c->irqs[k].at;
+        }
     }
-    if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
-        uint64_t at = max_u64(c->clock, c->not_before);
-        if (needs_empty_sb(c->pending))
-            at = max_u64(at, c->sb.busy_until);
-        e = (event_t){EV_ISSUE, at, c->id};
-        if (earlier(&e, &best))
-            best = e;
+    if (c->has_pending) {
+        bool store_waits = c->pending->op == OP_STORE && buffer_full;
+        if (store_waits)
+            c->waited_full = true;
+        bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
+        if (!c->in_handler && !c->acks_waiting && !blocked) {
+            uint64_t issue_at = max_u64(c->clock, c->not_before);
+            if (c->pending_needs_empty)
+                issue_at = max_u64(issue_at, c->sb.busy_until);
+            if (kind == EV_NONE || issue_at < at) {
+                kind = EV_ISSUE;
+                at = issue_at;
+            }
+        }
     }
-    return best;
+    return (event_t){kind, at, c->id};
 }
 
 /* The earliest event of all: cores whose state an event changed compute theirs again; the others
@@ -768,7 +772,7 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
         c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
     m->last_issue = at;
     req_result_t res;
-    if (m->quick && quick_hit(m, c, r, at))
+    if (m->quick && quick_issue(m, c, r, at))
         return 0;
     uint8_t cls = machine_op_class[r->op];
     if (cls == OPC_MEM || cls == OPC_SYNC)

@@ -50,12 +50,13 @@ typedef struct core {
      * request to the OS layer and the source's done with the core's id in it. */
     const mem_req_t *pending;
     uint64_t pending_seq;
+    bool pending_needs_empty; /* it waits for an empty store buffer (a fence, rmw, primitive) */
     bool has_pending;
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */
     bool values_unused;    /* its source does not look at values it did not state */
-    bool done_for_values;  /* its source's done is called only for requests stating a value */
+    bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
     /* IPIs queued for this core, and the handler now running (if any). */
