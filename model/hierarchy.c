@@ -8,6 +8,7 @@
  * LINE_DIRTY marks a private copy newer than the level below, which is what write-backs count.
  * Non-snooping I-caches are outside coherence: they keep the bytes they were filled with.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,9 +18,16 @@
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint32_t latency(const cache_t *c) { return c->cfg.latency; }
 static uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
-/* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's). */
+/* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).
+ * set_state_byte is for valid states only: an invalid slot must also lose its tag and stamp
+ * (cache_priv.h's invariants), which cache_set_state does. */
 static uint8_t state_byte(const cache_t *c, int32_t slot) { return c->state[slot]; }
-static void set_state_byte(cache_t *c, int32_t slot, uint8_t st) { c->state[slot] = st; }
+static void set_state_byte(cache_t *c, int32_t slot, uint8_t st)
+{
+    assert((st & LINE_STATE_MASK) != LINE_I);
+    c->state[slot] = st;
+}
+static void invalidate_slot(cache_t *c, int32_t slot) { cache_set_state(c, slot, LINE_I); }
 static uint64_t slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
 static cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
 static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
@@ -69,11 +77,11 @@ static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
 {
     int32_t s1 = cache_probe(c->l1d, line);
     if (s1 >= 0)
-        set_state_byte(c->l1d, s1, LINE_I);
+        invalidate_slot(c->l1d, s1);
     if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        set_state_byte(c->l2, s2, LINE_I);
+        invalidate_slot(c->l2, s2);
     if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
-        set_state_byte(c->l1i, s1, LINE_I);
+        invalidate_slot(c->l1i, s1);
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
@@ -146,7 +154,7 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
         stats_of(m->llc)->writebacks++;
         bus_occupy(m, now);
     }
-    set_state_byte(m->llc, slot, LINE_I);
+    invalidate_slot(m->llc, slot);
 }
 
 /* A read that no cache supplied: the LLC, else memory. */
@@ -226,7 +234,7 @@ static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
         return;
     int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
-        set_state_byte(c->l1i, s, LINE_I);
+        invalidate_slot(c->l1i, s);
 }
 
 /* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
@@ -240,9 +248,9 @@ static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint6
             writeback_to_shared(m, c, vline, now);
         int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
-            set_state_byte(c->l1d, s1, LINE_I);
+            invalidate_slot(c->l1d, s1);
         if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
-            set_state_byte(c->l1i, s1, LINE_I);
+            invalidate_slot(c->l1i, s1);
     }
     cache_fill(c->l2, s, line, st);
 }
@@ -270,7 +278,7 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
         } else if (owned_dirty(vst & LINE_STATE_MASK)) {
             writeback_to_shared(m, c, vline, now);
         }
-        set_state_byte(l1, s, LINE_I);
+        invalidate_slot(l1, s);
     }
     cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
 }
@@ -601,7 +609,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
                 examined++;
                 if (state_of(c->l1i, (int32_t)s) != LINE_I) {
-                    set_state_byte(c->l1i, (int32_t)s, LINE_I);
+                    invalidate_slot(c->l1i, (int32_t)s);
                     counts->lines_invalidated++;
                 }
             }
@@ -611,7 +619,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
                 examined++;
                 int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
-                    set_state_byte(c->l1i, s, LINE_I);
+                    invalidate_slot(c->l1i, s);
                     counts->lines_invalidated++;
                 }
             }
@@ -700,7 +708,7 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
                     set_state_byte(m->llc, s, LINE_S);
                 }
                 if (invalidate) {
-                    set_state_byte(m->llc, s, LINE_I);
+                    invalidate_slot(m->llc, s);
                     counts->lines_invalidated++;
                 }
             }
@@ -737,7 +745,7 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
                     agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
             }
             if (invalidate) {
-                set_state_byte(k, (int32_t)s, LINE_I);
+                invalidate_slot(k, (int32_t)s);
                 counts->lines_invalidated++;
             }
         }
@@ -776,7 +784,7 @@ uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint
             set_state_byte(m->llc, (int32_t)s, LINE_S);
         }
         if (invalidate) {
-            set_state_byte(m->llc, (int32_t)s, LINE_I);
+            invalidate_slot(m->llc, (int32_t)s);
             counts->lines_invalidated++;
         }
     }
