@@ -372,7 +372,7 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
 static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
-    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
 }
 
 /* Put a store of value into c's buffer, retired at cycle at. */
@@ -726,24 +726,25 @@ static event_t core_event(machine_t *m, core_t *c)
 static event_t next_event(machine_t *m)
 {
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
-        core_t *c = &m->core[__builtin_ctzll(stale)];
-        event_t e = core_event(m, c);
-        c->next.at = e.kind == EV_NONE ? UINT64_MAX : e.at;
-        c->next.rank = (uint16_t)(e.kind << 6 | c->id);
+        unsigned i = (unsigned)__builtin_ctzll(stale);
+        event_t e = core_event(m, &m->core[i]);
+        uint64_t key = UINT64_MAX;
+        if (e.kind != EV_NONE) {
+            if (e.at >> 56) {
+                m->time_overflow = true;
+                return (event_t){EV_NONE, 0, 0};
+            }
+            key = e.at << 8 | (uint64_t)e.kind << 6 | i;
+        }
+        m->next_key[i] = key;
     }
     m->stale = 0;
-    uint64_t at = m->core[0].next.at;
-    unsigned rank = m->core[0].next.rank;
-    for (unsigned i = 1; i < m->cfg.cores; i++) {
-        const core_t *c = &m->core[i];
-        if (c->next.at < at || (c->next.at == at && c->next.rank < rank)) {
-            at = c->next.at;
-            rank = c->next.rank;
-        }
-    }
-    if (rank >> 6 == EV_NONE)
+    uint64_t best = m->next_key[0];
+    for (unsigned i = 1; i < m->cfg.cores; i++)
+        best = m->next_key[i] < best ? m->next_key[i] : best;
+    if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
-    return (event_t){(event_kind_t)(rank >> 6), at, rank & 63};
+    return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
 static int complete_ipi_wait(machine_t *m, core_t *s)
@@ -835,7 +836,10 @@ static int handle_event(machine_t *m, const event_t *e)
 /* Whether machine_run may use solo_run: one core and no store buffer. Then nothing can happen
  * between two of the core's requests but those requests: no drains, no other core's events, and
  * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
-static bool solo_machine(const machine_t *m) { return m->cfg.cores == 1 && m->cfg.sb_entries == 0; }
+static bool solo_machine(const machine_t *m)
+{
+    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only;
+}
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
  * at once, at the cycle core_event would, without copying it. Returns to the general loop (0) at
@@ -885,6 +889,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->nsources = nsources;
     m->per_core = per_core;
     memset(m->feed, 0, sizeof m->feed);
+    m->time_overflow = false;
     refresh_identity(m);
     m->stale = ~0ull >> (64 - m->cfg.cores);
     for (unsigned i = 0; i < m->cfg.cores; i++)
@@ -921,6 +926,9 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
                 return rc;
         }
         event_t e = next_event(m);
+        if (m->time_overflow)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "simulated time passed 2^56 cycles, the most this machine counts");
         if (e.kind == EV_NONE) {
             for (unsigned i = 0; i < m->cfg.cores; i++) {
                 const core_t *c = &m->core[i];

@@ -47,6 +47,9 @@ typedef struct machine_config {
     uint64_t seed;
     uint32_t jitter;           /* each latency gains a uniform 0..jitter extra cycles */
     bool check;                /* verify the invariants after every transaction */
+    /* Run every request through the general event loop and execute, never the solo loop or the
+     * quick path: for tests that show those change nothing. */
+    bool general_paths_only;
 } machine_config_t;
 
 typedef struct machine machine_t;

@@ -76,12 +76,6 @@ typedef struct core {
     core_stats_t stats;
     ipi_stats_t ipi;
 
-    /* The core's earliest event, valid while its bit in machine.stale is clear: its cycle
-     * (UINT64_MAX for none) and rank, kind << 6 | id, which orders events of the same cycle. */
-    struct {
-        uint64_t at;
-        uint16_t rank;
-    } next;
 } core_t;
 
 /* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
@@ -113,6 +107,11 @@ struct machine {
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */
     uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
+    /* Core i's earliest event, valid while its bit in stale is clear, as one number that orders
+     * events as the loop takes them: cycle << 8 | kind << 6 | i (UINT64_MAX for none). Cycles
+     * must stay below 2^56 (time_overflow says when one did not). */
+    uint64_t next_key[MACHINE_MAX_CORES];
+    bool time_overflow;
     char error[1024];
 };
 
