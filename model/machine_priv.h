@@ -37,6 +37,7 @@ typedef struct irq {
 
 typedef struct core {
     unsigned id;
+    bool l1i_got_modified; /* hierarchy.c: an L1I fill found the line modified (M) in this core */
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
