@@ -332,8 +332,8 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
  * hit paths, most accesses, save and restore no registers. */
 #define HIER_MISS_PATH __attribute__((noinline))
 
-HIER_MISS_PATH static uint64_t read_miss(machine_t *m, core_t *c, uint64_t line,
-                                         access_kind_t kind, uint64_t now)
+HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
+                                       uint64_t now)
 {
     cache_t *l1 = c->l1d;
     l1->stats.misses[kind]++;
@@ -350,7 +350,7 @@ uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, u
     l1->stats.accesses[kind]++;
     if (cache_lookup(l1, line) >= 0)
         return l1->cfg.latency;
-    return read_miss(m, c, line, kind, now);
+    return hier_read_miss(m, c, line, kind, now);
 }
 
 /* A write-through L1 passes every write to the level below. */
@@ -441,7 +441,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     return write_hit_slow(m, c, line, s, now);
 }
 
-HIER_MISS_PATH static uint64_t ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1i = c->l1i;
     l1i->stats.misses[ACCESS_IFETCH]++;
@@ -475,7 +475,7 @@ uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     l1i->stats.accesses[ACCESS_IFETCH]++;
     if (cache_lookup(l1i, line) >= 0)
         return l1i->cfg.latency;
-    return ifetch_miss(m, c, line, now);
+    return hier_ifetch_miss(m, c, line, now);
 }
 
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out)

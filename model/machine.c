@@ -393,9 +393,10 @@ static void sb_push(core_t *c, uint64_t paddr, unsigned size, uint64_t value, ui
 }
 
 /* The common cases without execute's general path, on a quick machine (m->quick) for a source
- * that wants no result of them: a store into the buffer, and a load or fetch within one line that
- * hits its L1. Each does exactly what execute (with hier_read or hier_ifetch) would; anything
- * else returns false, having changed nothing. */
+ * that wants no result of them: a store into the buffer, and a load (that no buffered store
+ * touches) or a fetch within one line, whose L1 lookup is done here and whose miss goes straight
+ * to the hierarchy's miss path. Each does exactly what execute (with hier_read or hier_ifetch)
+ * would; anything else returns false, having changed nothing. */
 static bool quick_issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
 {
     if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
@@ -428,13 +429,17 @@ static bool quick_issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t no
     }
     if (!l1)
         return false;
-    int32_t slot = cache_probe(l1, line);
-    if (slot < 0)
-        return false;
     c->stats.ops[r->op]++;
     l1->stats.accesses[kind]++;
-    cache_hit(l1, slot);
-    c->clock = now + l1->cfg.latency;
+    int32_t slot = cache_probe(l1, line);
+    if (slot >= 0) {
+        cache_hit(l1, slot);
+        c->clock = now + l1->cfg.latency;
+    } else if (l1 == c->l1i) {
+        c->clock = now + hier_ifetch_miss(m, c, line, now);
+    } else {
+        c->clock = now + hier_read_miss(m, c, line, kind, now);
+    }
     return true;
 }
 

@@ -119,6 +119,10 @@ struct machine {
 uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+/* hier_read and hier_ifetch (with an L1I) after their L1 lookup, already counted as an access,
+ * missed: for machine.c's quick path, which has looked already. */
+uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
+uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 /* The fetched bytes of [addr, addr+size) as core c's I-side sees them (its I-cache's bytes when
  * it holds the line, else memory). */
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out);
