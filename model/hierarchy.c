@@ -8,6 +8,7 @@
  * LINE_DIRTY marks a private copy newer than the level below, which is what write-backs count.
  * Non-snooping I-caches are outside coherence: they keep the bytes they were filled with.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,18 @@
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint32_t latency(const cache_t *c) { return c->cfg.latency; }
 static uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
+/* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).
+ * set_state_byte is for valid states only: an invalid slot must also lose its tag and stamp
+ * (cache_priv.h's invariants), which cache_set_state does. */
+static uint8_t state_byte(const cache_t *c, int32_t slot) { return c->state[slot]; }
+static void set_state_byte(cache_t *c, int32_t slot, uint8_t st)
+{
+    assert((st & LINE_STATE_MASK) != LINE_I);
+    c->state[slot] = st;
+}
+static void invalidate_slot(cache_t *c, int32_t slot) { cache_set_state(c, slot, LINE_I); }
+static uint64_t slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
+static cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
 static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
 static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
 
@@ -40,33 +53,35 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
     return LINE_I;
 }
 
-/* Give line state st in every private D-side cache of c that holds it. A dirty mark survives
- * only in the states that own dirty data. */
-static void agent_set_state(core_t *c, uint64_t line, uint8_t st)
+/* Coherence state st for the line in slot s of k. A dirty mark survives only in the states that
+ * own dirty data. */
+static void set_coherence(cache_t *k, int32_t s, uint8_t st)
 {
-    cache_t *levels[2] = {c->l1d, c->l2};
-    for (int i = 0; i < 2; i++) {
-        if (!levels[i])
-            continue;
-        int32_t s = cache_probe(levels[i], line);
-        if (s < 0)
-            continue;
-        uint8_t dirty = owned_dirty(st) ? (cache_state(levels[i], s) & LINE_DIRTY) : 0;
-        cache_set_state(levels[i], s, st | dirty);
-    }
+    set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
 }
 
-/* Remove line from c's private caches (its snooping I-cache too). */
-static void agent_invalidate(machine_t *m, core_t *c, uint64_t line)
+/* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
+ * c's L2 when the caller has just found it there (-1: look it up), which saves a probe on the
+ * miss and snoop paths. */
+static void agent_set_state(core_t *c, uint64_t line, int32_t s2, uint8_t st)
 {
-    cache_t *levels[3] = {c->l1d, c->l2, snooping_l1i(m, c) ? c->l1i : NULL};
-    for (int i = 0; i < 3; i++) {
-        if (!levels[i])
-            continue;
-        int32_t s = cache_probe(levels[i], line);
-        if (s >= 0)
-            cache_set_state(levels[i], s, LINE_I);
-    }
+    int32_t s1 = cache_probe(c->l1d, line);
+    if (s1 >= 0)
+        set_coherence(c->l1d, s1, st);
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+        set_coherence(c->l2, s2, st);
+}
+
+/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
+static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
+{
+    int32_t s1 = cache_probe(c->l1d, line);
+    if (s1 >= 0)
+        invalidate_slot(c->l1d, s1);
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+        invalidate_slot(c->l2, s2);
+    if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
+        invalidate_slot(c->l1i, s1);
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
@@ -87,16 +102,16 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
 {
     if (!m->llc)
         return m->cfg.mem_latency;
-    cache_stats_t *st = cache_stats(m->llc);
+    cache_stats_t *st = stats_of(m->llc);
     st->accesses[ACCESS_WRITE]++;
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
         cache_hit(m->llc, s);
-        cache_set_state(m->llc, s, LINE_S | LINE_DIRTY);
+        set_state_byte(m->llc, s, LINE_S | LINE_DIRTY);
         return latency(m->llc);
     }
     st->misses[ACCESS_WRITE]++;
-    if (!cache_config(m->llc)->write_allocate)
+    if (!m->llc->cfg.write_allocate)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
@@ -106,7 +121,7 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
 
 static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now)
 {
-    cache_stats(outer_private(from))->writebacks++;
+    stats_of(outer_private(from))->writebacks++;
     m->coh.writebacks++;
     bus_occupy(m, now);
     llc_write(m, line, now);
@@ -116,10 +131,10 @@ static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint6
  * every core first (a core's dirty copy goes to memory with it). */
 static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
 {
-    uint8_t vst = cache_state(m->llc, slot);
+    uint8_t vst = state_byte(m->llc, slot);
     if ((vst & LINE_STATE_MASK) == LINE_I)
         return;
-    uint64_t vline = cache_slot_addr(m->llc, slot);
+    uint64_t vline = slot_addr(m->llc, slot);
     if (m->cfg.llc_inclusive) {
         for (unsigned i = 0; i < m->cfg.cores; i++) {
             core_t *o = &m->core[i];
@@ -127,19 +142,19 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
             if (owned_dirty(st)) {
-                cache_stats(outer_private(o))->writebacks++;
+                stats_of(outer_private(o))->writebacks++;
                 m->coh.writebacks++;
                 vst |= LINE_DIRTY;
             }
-            agent_invalidate(m, o, vline);
+            agent_invalidate(m, o, vline, -1);
             m->coh.invalidations++;
         }
     }
     if (vst & LINE_DIRTY) {
-        cache_stats(m->llc)->writebacks++;
+        stats_of(m->llc)->writebacks++;
         bus_occupy(m, now);
     }
-    cache_set_state(m->llc, slot, LINE_I);
+    invalidate_slot(m->llc, slot);
 }
 
 /* A read that no cache supplied: the LLC, else memory. */
@@ -147,7 +162,7 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
 {
     if (!m->llc)
         return m->cfg.mem_latency;
-    cache_stats_t *st = cache_stats(m->llc);
+    cache_stats_t *st = stats_of(m->llc);
     st->accesses[kind]++;
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
@@ -179,9 +194,17 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
         core_t *o = &m->core[i];
         if (o == c)
             continue;
-        uint8_t st = hier_agent_state(m, o, line);
-        if (st == LINE_I)
+        /* The agent state, keeping the L2 slot for the update below. The slot stays the line's:
+         * a write-back into the LLC evicts (and may back-invalidate) only other lines. */
+        int32_t s2 = -1;
+        uint8_t st;
+        if (o->l2) {
+            if ((s2 = cache_probe(o->l2, line)) < 0)
+                continue;
+            st = state_of(o->l2, s2);
+        } else if ((st = hier_agent_state(m, o, line)) == LINE_I) {
             continue;
+        }
         const snoop_rule_t *r = coherence_snoop(m->cfg.protocol, st, ev);
         if (r->supplies) {
             supplied = true;
@@ -190,10 +213,12 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
         if (r->writes_back)
             writeback_to_shared(m, o, line, start);
         if (r->next == LINE_I) {
-            agent_invalidate(m, o, line);
+            agent_invalidate(m, o, line, s2);
             m->coh.invalidations++;
         } else {
-            agent_set_state(o, line, r->next);
+            /* Keeping the state (S or O seeing a read) changes nothing: only M and O are dirty. */
+            if (r->next != st)
+                agent_set_state(o, line, s2, r->next);
             *shared = true;
         }
     }
@@ -209,23 +234,23 @@ static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
         return;
     int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
-        cache_set_state(c->l1i, s, LINE_I);
+        invalidate_slot(c->l1i, s);
 }
 
 /* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
 static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now)
 {
     int32_t s = cache_victim(c->l2, line);
-    uint8_t vst = cache_state(c->l2, s);
+    uint8_t vst = state_byte(c->l2, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
-        uint64_t vline = cache_slot_addr(c->l2, s);
+        uint64_t vline = slot_addr(c->l2, s);
         if (owned_dirty(vst & LINE_STATE_MASK))
             writeback_to_shared(m, c, vline, now);
         int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
-            cache_set_state(c->l1d, s1, LINE_I);
+            invalidate_slot(c->l1d, s1);
         if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
-            cache_set_state(c->l1i, s1, LINE_I);
+            invalidate_slot(c->l1i, s1);
     }
     cache_fill(c->l2, s, line, st);
 }
@@ -236,24 +261,24 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
 {
     cache_t *l1 = c->l1d;
     int32_t s = cache_victim(l1, line);
-    uint8_t vst = cache_state(l1, s);
+    uint8_t vst = state_byte(l1, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
-        uint64_t vline = cache_slot_addr(l1, s);
+        uint64_t vline = slot_addr(l1, s);
         if (c->l2) {
             if (vst & LINE_DIRTY) {
-                cache_stats(l1)->writebacks++;
-                cache_stats_t *s2 = cache_stats(c->l2);
+                stats_of(l1)->writebacks++;
+                cache_stats_t *s2 = stats_of(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
                 int32_t v2 = cache_probe(c->l2, vline);
                 if (v2 >= 0) {
                     cache_hit(c->l2, v2);
-                    cache_set_state(c->l2, v2, cache_state(c->l2, v2) | LINE_DIRTY);
+                    set_state_byte(c->l2, v2, state_byte(c->l2, v2) | LINE_DIRTY);
                 }
             }
         } else if (owned_dirty(vst & LINE_STATE_MASK)) {
             writeback_to_shared(m, c, vline, now);
         }
-        cache_set_state(l1, s, LINE_I);
+        invalidate_slot(l1, s);
     }
     cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
 }
@@ -267,7 +292,7 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     uint8_t st;
     int32_t s2 = -1;
     if (c->l2) {
-        cache_stats_t *stats = cache_stats(c->l2);
+        cache_stats_t *stats = stats_of(c->l2);
         stats->accesses[kind]++;
         lat += latency(c->l2);
         s2 = cache_probe(c->l2, line);
@@ -292,83 +317,100 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     if (write)
         drop_own_icache_copy(m, c, line);
     if (c->l2) {
-        if (s2 >= 0)
-            agent_set_state(c, line, st);
-        else
+        /* A hit keeps its slot: with the line in the L2 the transaction is at most an upgrade,
+         * which writes nothing back and fetches nothing. A read hit keeps its state. */
+        if (s2 < 0)
             l2_install(m, c, line, st, now + lat);
+        else if (st != state_of(c->l2, s2))
+            agent_set_state(c, line, s2, st);
     }
     *state = st;
     return lat;
 }
 
-uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
+/* The misses of hier_read, hier_write and hier_ifetch are out of line (noinline) so that their
+ * hit paths, most accesses, save and restore no registers. */
+#define HIER_MISS_PATH __attribute__((noinline))
+
+HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
+                                       uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    cache_stats_t *stats = &l1->stats;
-    stats->accesses[kind]++;
+    l1->stats.misses[kind]++;
     uint64_t lat = l1->cfg.latency;
-    if (cache_lookup(l1, line) >= 0)
-        return lat;
-    stats->misses[kind]++;
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
     l1d_install(m, c, line, st, false, now + lat);
     return lat;
 }
 
+uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    l1->stats.accesses[kind]++;
+    if (cache_lookup(l1, line) >= 0)
+        return l1->cfg.latency;
+    return hier_read_miss(m, c, line, kind, now);
+}
+
 /* A write-through L1 passes every write to the level below. */
 static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     if (c->l2) {
-        cache_stats(c->l2)->accesses[ACCESS_WRITE]++;
+        stats_of(c->l2)->accesses[ACCESS_WRITE]++;
         int32_t s = cache_probe(c->l2, line);
         if (s >= 0) {
             cache_hit(c->l2, s);
-            cache_set_state(c->l2, s, cache_state(c->l2, s) | LINE_DIRTY);
+            set_state_byte(c->l2, s, state_byte(c->l2, s) | LINE_DIRTY);
         }
         return latency(c->l2);
     }
     /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
-    agent_set_state(c, line, LINE_E);
+    agent_set_state(c, line, -1, LINE_E);
     return llc_write(m, line, now);
 }
 
-uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+/* A write hit on slot s of the L1D that needs more than marking it dirty. */
+HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t line, int32_t s,
+                                              uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    uint64_t lat = l1->cfg.latency;
+    uint8_t old = state_of(l1, s);
+    const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
+    if (r->bus != BUS_NONE) {
+        bool shared;
+        lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
+    }
+    drop_own_icache_copy(m, c, line);
+    if (old != LINE_M)
+        agent_set_state(c, line, -1, LINE_M);
+    if (l1->cfg.write_back)
+        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
+    else
+        lat += write_through(m, c, line, now + lat);
+    return lat;
+}
+
+HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
     const cache_config_t *cfg = &l1->cfg;
-    cache_stats_t *stats = &l1->stats;
-    stats->accesses[ACCESS_WRITE]++;
+    l1->stats.misses[ACCESS_WRITE]++;
     uint64_t lat = cfg->latency;
-    int32_t s = cache_lookup(l1, line);
-    if (s >= 0) {
-        const proc_rule_t *r = coherence_proc(m->cfg.protocol, state_of(l1, s), PR_WR);
-        if (r->bus != BUS_NONE) {
-            bool shared;
-            lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
-        }
-        drop_own_icache_copy(m, c, line);
-        agent_set_state(c, line, LINE_M);
-        if (cfg->write_back)
-            cache_set_state(l1, s, cache_state(l1, s) | LINE_DIRTY);
-        else
-            lat += write_through(m, c, line, now + lat);
-        return lat;
-    }
-    stats->misses[ACCESS_WRITE]++;
     uint8_t st;
     if (!cfg->write_allocate) {
         if (c->l2) {
             lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
             int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
-                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
             return lat;
         }
         /* Write around: take the line from everyone, write it below, keep no copy. */
         bool shared;
         if (hier_agent_state(m, c, line) != LINE_I)
-            agent_invalidate(m, c, line);
+            agent_invalidate(m, c, line, -1);
         lat += bus_transaction(m, c, line, BUS_RDX, ACCESS_WRITE, false, now + lat, &shared);
         return lat + llc_write(m, line, now + lat);
     }
@@ -379,29 +421,61 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     return lat;
 }
 
-uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
-    if (!c->l1i) {
-        if (!m->cfg.l1.size) {
-            /* A split first level without an I-cache: fetch from below, keep nothing. */
-            uint8_t st;
-            return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
-        }
-        return hier_read(m, c, line, ACCESS_IFETCH, now);
+    cache_t *l1 = c->l1d;
+    l1->stats.accesses[ACCESS_WRITE]++;
+    int32_t s = cache_lookup(l1, line);
+    if (s < 0)
+        return write_miss(m, c, line, now);
+    /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
+     * the L1D's lines in their state) needs no transaction and no other level's state; only a
+     * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
+     * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
+    if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
+        if (c->l1i_got_modified)
+            drop_own_icache_copy(m, c, line);
+        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
+        return l1->cfg.latency;
     }
-    cache_stats_t *stats = &c->l1i->stats;
-    stats->accesses[ACCESS_IFETCH]++;
-    uint64_t lat = c->l1i->cfg.latency;
-    int32_t s = cache_lookup(c->l1i, line);
-    if (s >= 0)
-        return lat;
-    stats->misses[ACCESS_IFETCH]++;
+    return write_hit_slow(m, c, line, s, now);
+}
+
+HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1i = c->l1i;
+    l1i->stats.misses[ACCESS_IFETCH]++;
+    uint64_t lat = l1i->cfg.latency;
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
-    s = cache_victim(c->l1i, line);
-    cache_fill(c->l1i, s, line, LINE_S);
-    memory_read(m->mem, line, cache_data(c->l1i, s), m->line);
+    if (st == LINE_M)
+        c->l1i_got_modified = true;
+    int32_t s = cache_victim(l1i, line);
+    cache_fill(l1i, s, line, LINE_S);
+    memory_read(m->mem, line, cache_data(l1i, s), m->line);
     return lat;
+}
+
+HIER_MISS_PATH static uint64_t ifetch_without_l1i(machine_t *m, core_t *c, uint64_t line,
+                                                  uint64_t now)
+{
+    if (!m->cfg.l1.size) {
+        /* A split first level without an I-cache: fetch from below, keep nothing. */
+        uint8_t st;
+        return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
+    }
+    return hier_read(m, c, line, ACCESS_IFETCH, now);
+}
+
+uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1i = c->l1i;
+    if (!l1i)
+        return ifetch_without_l1i(m, c, line, now);
+    l1i->stats.accesses[ACCESS_IFETCH]++;
+    if (cache_lookup(l1i, line) >= 0)
+        return l1i->cfg.latency;
+    return hier_ifetch_miss(m, c, line, now);
 }
 
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out)
@@ -441,7 +515,7 @@ int hier_check_line(machine_t *m, uint64_t line)
             writer = (int)i;
         }
         int32_t s1 = cache_probe(c->l1d, line);
-        if (s1 >= 0 && (cache_state(c->l1d, s1) & LINE_DIRTY) &&
+        if (s1 >= 0 && (state_byte(c->l1d, s1) & LINE_DIRTY) &&
             !owned_dirty(state_of(c->l1d, s1)))
             return machine_fail(m, MACHINE_ECHECK, "core %u: line %#llx is dirty in state %s", i,
                                 (unsigned long long)line,
@@ -492,7 +566,7 @@ static int check_cache_lines(machine_t *m, const cache_t *c)
         return 0;
     for (uint32_t s = 0; s < cache_slots(c); s++)
         if (state_of(c, (int32_t)s) != LINE_I) {
-            int rc = hier_check_line(m, cache_slot_addr(c, (int32_t)s));
+            int rc = hier_check_line(m, slot_addr(c, (int32_t)s));
             if (rc)
                 return rc;
         }
@@ -535,7 +609,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
                 examined++;
                 if (state_of(c->l1i, (int32_t)s) != LINE_I) {
-                    cache_set_state(c->l1i, (int32_t)s, LINE_I);
+                    invalidate_slot(c->l1i, (int32_t)s);
                     counts->lines_invalidated++;
                 }
             }
@@ -545,7 +619,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
                 examined++;
                 int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
-                    cache_set_state(c->l1i, s, LINE_I);
+                    invalidate_slot(c->l1i, s);
                     counts->lines_invalidated++;
                 }
             }
@@ -570,10 +644,10 @@ static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool inv
         wb = 1;
     }
     if (invalidate) {
-        agent_invalidate(m, c, line);
+        agent_invalidate(m, c, line, -1);
         counts->lines_invalidated++;
     } else if (owned_dirty(st)) {
-        agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+        agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
     }
     return wb;
 }
@@ -587,23 +661,23 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
     for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
         examined++;
         int32_t s = cache_probe(c->l1d, line);
-        if (s < 0 || !(cache_state(c->l1d, s) & LINE_DIRTY))
+        if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
             continue;
         /* The point of unification is the L2 when there is one, else the shared level. */
-        cache_stats(c->l1d)->writebacks++;
+        stats_of(c->l1d)->writebacks++;
         counts->lines_written_back++;
         wb++;
         if (c->l2) {
-            cache_set_state(c->l1d, s, cache_state(c->l1d, s) & ~LINE_DIRTY);
+            set_state_byte(c->l1d, s, state_byte(c->l1d, s) & ~LINE_DIRTY);
             int32_t s2 = cache_probe(c->l2, line);
             if (s2 >= 0)
-                cache_set_state(c->l2, s2, cache_state(c->l2, s2) | LINE_DIRTY);
+                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
         } else {
             uint8_t st = state_of(c->l1d, s);
             m->coh.writebacks++;
             bus_occupy(m, m->bus_free);
             llc_write(m, line, m->bus_free);
-            cache_set_state(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
+            set_state_byte(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
         }
     }
     return maint_cost(m, examined, wb);
@@ -627,14 +701,14 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
         if (m->llc) {
             int32_t s = cache_probe(m->llc, line);
             if (s >= 0) {
-                if (cache_state(m->llc, s) & LINE_DIRTY) {
-                    cache_stats(m->llc)->writebacks++;
+                if (state_byte(m->llc, s) & LINE_DIRTY) {
+                    stats_of(m->llc)->writebacks++;
                     written = true;
                     wb++;
-                    cache_set_state(m->llc, s, LINE_S);
+                    set_state_byte(m->llc, s, LINE_S);
                 }
                 if (invalidate) {
-                    cache_set_state(m->llc, s, LINE_I);
+                    invalidate_slot(m->llc, s);
                     counts->lines_invalidated++;
                 }
             }
@@ -654,24 +728,24 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
         if (!k)
             continue;
         for (uint32_t s = 0; s < cache_slots(k); s++) {
-            uint8_t full = cache_state(k, (int32_t)s), st = full & LINE_STATE_MASK;
+            uint8_t full = state_byte(k, (int32_t)s), st = full & LINE_STATE_MASK;
             if (st == LINE_I)
                 continue;
             (*examined)++;
             bool is_outer = k == outer_private(c);
             if (k == c->l1d && c->l2 && (full & LINE_DIRTY)) {
-                cache_stats(k)->writebacks++; /* into the L2, which goes out next */
-                cache_set_state(k, (int32_t)s, full & ~LINE_DIRTY);
+                stats_of(k)->writebacks++; /* into the L2, which goes out next */
+                set_state_byte(k, (int32_t)s, full & ~LINE_DIRTY);
             } else if (is_outer && owned_dirty(st)) {
-                uint64_t line = cache_slot_addr(k, (int32_t)s);
+                uint64_t line = slot_addr(k, (int32_t)s);
                 writeback_to_shared(m, c, line, m->bus_free);
                 counts->lines_written_back++;
                 (*wb)++;
                 if (!invalidate)
-                    agent_set_state(c, line, st == LINE_M ? LINE_E : LINE_S);
+                    agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
             }
             if (invalidate) {
-                cache_set_state(k, (int32_t)s, LINE_I);
+                invalidate_slot(k, (int32_t)s);
                 counts->lines_invalidated++;
             }
         }
@@ -699,18 +773,18 @@ uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint
     counts->lines_invalidated += private_counts.lines_invalidated;
     uint64_t examined = 0, wb = 0;
     for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
-        uint8_t full = cache_state(m->llc, (int32_t)s);
+        uint8_t full = state_byte(m->llc, (int32_t)s);
         if ((full & LINE_STATE_MASK) == LINE_I)
             continue;
         examined++;
         if (full & LINE_DIRTY) {
-            cache_stats(m->llc)->writebacks++;
+            stats_of(m->llc)->writebacks++;
             counts->lines_written_back++;
             wb++;
-            cache_set_state(m->llc, (int32_t)s, LINE_S);
+            set_state_byte(m->llc, (int32_t)s, LINE_S);
         }
         if (invalidate) {
-            cache_set_state(m->llc, (int32_t)s, LINE_I);
+            invalidate_slot(m->llc, (int32_t)s);
             counts->lines_invalidated++;
         }
     }

@@ -349,33 +349,22 @@ static const uint8_t machine_op_class[OP_COUNT] = {
 #undef OP
 };
 
-static bool needs_empty_sb(const mem_req_t *r)
-{
-    op_class_t cls = (op_class_t)machine_op_class[r->op];
-    return r->op == OP_FENCE || r->op == OP_RMW || cls == OPC_PRIMITIVE || cls == OPC_CACHE;
-}
+/* Whether an operation waits for its core's store buffer to be empty: fences, locked rmw,
+ * cache maintenance and the primitives (each a system call that drains the buffer). */
+static const bool machine_op_needs_empty[OP_COUNT] = {
+#define OP(id, spelling, cls, doc)                                                                 \
+    [OP_##id] = OP_##id == OP_FENCE || OP_##id == OP_RMW || (cls) == OPC_PRIMITIVE ||               \
+                (cls) == OPC_CACHE,
+#include "ops.def"
+#undef OP
+};
 
-/* Whether c's pending request must wait for its store buffer (to empty, or for a free slot). */
-static bool blocked_on_sb(const machine_t *m, const core_t *c)
-{
-    if (!c->has_pending || c->sb.count == 0)
-        return false;
-    if (needs_empty_sb(c->pending))
-        return true;
-    return c->pending->op == OP_STORE && m->cfg.sb_entries && c->sb.count == c->sb.cap;
-}
-
-static void note_full_buffer(const machine_t *m, core_t *c)
-{
-    if (c->has_pending && c->pending->op == OP_STORE && m->cfg.sb_entries &&
-        c->sb.count == c->sb.cap)
-        c->waited_full = true;
-}
+static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
 
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
     const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
-    if (!src->done || (c->done_for_values && !(r->flags & REQ_HAS_VALUE)))
+    if (!src->done || (c->done_for_values && !(r->op == OP_LOAD && (r->flags & REQ_HAS_VALUE))))
         return 0;
     if (r->cpu != c->id) {
         mem_req_t own = *r;
@@ -389,19 +378,41 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
 static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
-    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter;
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
 }
 
-/* The common case without execute's general path: a load or fetch within one line that hits its
- * L1, whose result its source will not look at, on a quick machine (m->quick). It does exactly
- * what execute and hier_read or hier_ifetch would; anything else returns false, having changed
- * nothing. */
-static bool quick_hit(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
+/* Put a store of value into c's buffer, retired at cycle at. */
+static void sb_push(core_t *c, uint64_t paddr, unsigned size, uint64_t value, uint64_t at)
 {
-    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !c->done_for_values)
+    store_buffer_t *sb = &c->sb;
+    sb->ring[sb_slot(sb, sb->count)] = (sb_entry_t){paddr, value, at, size};
+    sb->count++;
+    sb->stats.stores++;
+    if (sb->count > sb->stats.max_occupancy)
+        sb->stats.max_occupancy = sb->count;
+}
+
+/* The common cases without execute's general path, on a quick machine (m->quick) for a source
+ * that wants no result of them: a store into the buffer, and a load (that no buffered store
+ * touches) or a fetch within one line, whose L1 lookup is done here and whose miss goes straight
+ * to the hierarchy's miss path. Each does exactly what execute (with hier_read or hier_ifetch)
+ * would; anything else returns false, having changed nothing. */
+static bool quick_issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
+{
+    if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
+        return false;
+    if (r->op == OP_STORE) {
+        if (!m->cfg.sb_entries)
+            return false;
+        c->stats.ops[OP_STORE]++;
+        sb_push(c, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0, now);
+        c->clock = now + 1;
+        return true;
+    }
+    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused)
         return false;
     uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
-    if (r->size == 0 || r->size > m->line || ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) != line)
+    if (((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) != line)
         return false;
     cache_t *l1;
     access_kind_t kind;
@@ -418,13 +429,17 @@ static bool quick_hit(machine_t *m, core_t *c, const mem_req_t *r, uint64_t now)
     }
     if (!l1)
         return false;
-    int32_t slot = cache_probe(l1, line);
-    if (slot < 0)
-        return false;
     c->stats.ops[r->op]++;
     l1->stats.accesses[kind]++;
-    cache_hit(l1, slot);
-    c->clock = now + l1->cfg.latency;
+    int32_t slot = cache_probe(l1, line);
+    if (slot >= 0) {
+        cache_hit(l1, slot);
+        c->clock = now + l1->cfg.latency;
+    } else if (l1 == c->l1i) {
+        c->clock = now + hier_ifetch_miss(m, c, line, now);
+    } else {
+        c->clock = now + hier_read_miss(m, c, line, kind, now);
+    }
     return true;
 }
 
@@ -485,13 +500,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             rc = perform_store(m, c, paddr, r->size, v, now + extra, &lat);
             break;
         }
-        store_buffer_t *sb = &c->sb;
-        sb->ring[sb_slot(sb, sb->count)] =
-            (sb_entry_t){paddr, v, now + extra, r->size};
-        sb->count++;
-        sb->stats.stores++;
-        if (sb->count > sb->stats.max_occupancy)
-            sb->stats.max_occupancy = sb->count;
+        sb_push(c, paddr, r->size, v, now + extra);
         lat = 1;
         break;
     }
@@ -562,17 +571,6 @@ typedef struct event {
     unsigned cpu;
 } event_t;
 
-static bool earlier(const event_t *a, const event_t *b)
-{
-    if (b->kind == EV_NONE)
-        return true;
-    if (a->at != b->at)
-        return a->at < b->at;
-    if (a->kind != b->kind)
-        return a->kind < b->kind;
-    return a->cpu < b->cpu;
-}
-
 /* Refill source i's feed and take its first request (feed_next's slow path). */
 static const mem_req_t *feed_refill(machine_t *m, unsigned i, int *status)
 {
@@ -614,6 +612,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
+    c->pending_needs_empty = needs_empty_sb(r);
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -687,41 +686,49 @@ static void dump_state(machine_t *m, const char *why)
 }
 
 /* The earliest event of core c: a drain, its IPI handler finishing, an IPI delivery, or issuing
- * its pending request. */
+ * its pending request. Candidates are taken in the order of kinds and a later one wins only when
+ * strictly earlier, which is the tie rule of the loop. A pending request waits while the buffer
+ * holds entries it must see drained, or while it is a store and the buffer is full (noted in
+ * waited_full, a stall the store's issue counts). */
 static event_t core_event(machine_t *m, core_t *c)
 {
-    event_t best = {EV_NONE, 0, c->id};
-    event_t e;
-    note_full_buffer(m, c);
+    event_kind_t kind = EV_NONE;
+    uint64_t at = 0;
     if (c->sb.count) {
-        e = (event_t){EV_DRAIN, sb_drain_time(m, c), c->id};
-        if (earlier(&e, &best))
-            best = e;
+        kind = EV_DRAIN;
+        at = sb_drain_time(m, c);
     }
-    if (c->in_handler && c->sb.count == 0) {
-        e = (event_t){EV_HANDLER_DONE,
-                      max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler, c->id};
-        if (earlier(&e, &best))
-            best = e;
-    }
-    if (!c->in_handler && c->nirqs) {
+    if (c->in_handler) {
+        if (c->sb.count == 0) {
+            kind = EV_HANDLER_DONE;
+            at = max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler;
+        }
+    } else if (c->nirqs) {
         unsigned k = 0;
         for (unsigned j = 1; j < c->nirqs; j++)
             if (c->irqs[j].at < c->irqs[k].at)
                 k = j;
-        e = (event_t){EV_IRQ, c->irqs[k].at, c->id};
-        if (earlier(&e, &best))
-            best = e;
+        if (kind == EV_NONE || c->irqs[k].at < at) {
+            kind = EV_IRQ;
+            at = c->irqs[k].at;
+        }
     }
-    if (c->has_pending && !c->in_handler && !c->acks_waiting && !blocked_on_sb(m, c)) {
-        uint64_t at = max_u64(c->clock, c->not_before);
-        if (needs_empty_sb(c->pending))
-            at = max_u64(at, c->sb.busy_until);
-        e = (event_t){EV_ISSUE, at, c->id};
-        if (earlier(&e, &best))
-            best = e;
+    if (c->has_pending) {
+        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && c->pending->op == OP_STORE;
+        if (store_waits)
+            c->waited_full = true;
+        bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
+        if (!c->in_handler && !c->acks_waiting && !blocked) {
+            uint64_t issue_at = max_u64(c->clock, c->not_before);
+            if (c->pending_needs_empty)
+                issue_at = max_u64(issue_at, c->sb.busy_until);
+            if (kind == EV_NONE || issue_at < at) {
+                kind = EV_ISSUE;
+                at = issue_at;
+            }
+        }
     }
-    return best;
+    return (event_t){kind, at, c->id};
 }
 
 /* The earliest event of all: cores whose state an event changed compute theirs again; the others
@@ -729,24 +736,26 @@ static event_t core_event(machine_t *m, core_t *c)
 static event_t next_event(machine_t *m)
 {
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
-        core_t *c = &m->core[__builtin_ctzll(stale)];
-        event_t e = core_event(m, c);
-        c->next.at = e.kind == EV_NONE ? UINT64_MAX : e.at;
-        c->next.rank = (uint16_t)(e.kind << 6 | c->id);
+        unsigned i = (unsigned)__builtin_ctzll(stale);
+        event_t e = core_event(m, &m->core[i]);
+        uint64_t key = UINT64_MAX;
+        if (e.kind != EV_NONE) {
+            if (e.at >> 56) {
+                m->time_overflow = true;
+                return (event_t){EV_NONE, 0, 0};
+            }
+            key = e.at << 8 | (uint64_t)e.kind << 6 | i;
+        }
+        m->next_key[i] = key;
     }
     m->stale = 0;
-    uint64_t at = m->core[0].next.at;
-    unsigned rank = m->core[0].next.rank;
-    for (unsigned i = 1; i < m->cfg.cores; i++) {
-        const core_t *c = &m->core[i];
-        if (c->next.at < at || (c->next.at == at && c->next.rank < rank)) {
-            at = c->next.at;
-            rank = c->next.rank;
-        }
-    }
-    if (rank >> 6 == EV_NONE)
+    const uint64_t *key = m->next_key;
+    uint64_t best = key[0];
+    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
+        best = key[i] < best ? key[i] : best;
+    if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
-    return (event_t){(event_kind_t)(rank >> 6), at, rank & 63};
+    return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
 static int complete_ipi_wait(machine_t *m, core_t *s)
@@ -775,7 +784,7 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
         c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
     m->last_issue = at;
     req_result_t res;
-    if (m->quick && quick_hit(m, c, r, at))
+    if (m->quick && quick_issue(m, c, r, at))
         return 0;
     uint8_t cls = machine_op_class[r->op];
     if (cls == OPC_MEM || cls == OPC_SYNC)
@@ -838,7 +847,10 @@ static int handle_event(machine_t *m, const event_t *e)
 /* Whether machine_run may use solo_run: one core and no store buffer. Then nothing can happen
  * between two of the core's requests but those requests: no drains, no other core's events, and
  * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
-static bool solo_machine(const machine_t *m) { return m->cfg.cores == 1 && m->cfg.sb_entries == 0; }
+static bool solo_machine(const machine_t *m)
+{
+    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only;
+}
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
  * at once, at the cycle core_event would, without copying it. Returns to the general loop (0) at
@@ -888,6 +900,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->nsources = nsources;
     m->per_core = per_core;
     memset(m->feed, 0, sizeof m->feed);
+    m->time_overflow = false;
     refresh_identity(m);
     m->stale = ~0ull >> (64 - m->cfg.cores);
     for (unsigned i = 0; i < m->cfg.cores; i++)
@@ -924,6 +937,9 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
                 return rc;
         }
         event_t e = next_event(m);
+        if (m->time_overflow)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "simulated time passed 2^56 cycles, the most this machine counts");
         if (e.kind == EV_NONE) {
             for (unsigned i = 0; i < m->cfg.cores; i++) {
                 const core_t *c = &m->core[i];

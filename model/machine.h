@@ -47,6 +47,9 @@ typedef struct machine_config {
     uint64_t seed;
     uint32_t jitter;           /* each latency gains a uniform 0..jitter extra cycles */
     bool check;                /* verify the invariants after every transaction */
+    /* Run every request through the general event loop and execute, never the solo loop or the
+     * quick path: for tests that show those change nothing. */
+    bool general_paths_only;
 } machine_config_t;
 
 typedef struct machine machine_t;
@@ -103,8 +106,8 @@ typedef struct core_source {
      * one (REQ_HAS_VALUE), so the machine may leave res->value 0 for the others (a trace). An
      * interpreter leaves it false. */
     bool values_unused;
-    /* true: done need only be called for requests that state a value (a trace checking loads);
-     * false: for every request (an interpreter, a timer). */
+    /* true: done need only be called for loads that state a value (a trace checking what they
+     * read); false: for every request (an interpreter, a timer). */
     bool done_only_for_values;
     /* Optional, used instead of next: *reqs points to the next count requests (count > 0; 0 no
      * more, -1 error), which stay valid and unchanged until the next call. */

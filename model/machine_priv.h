@@ -37,6 +37,7 @@ typedef struct irq {
 
 typedef struct core {
     unsigned id;
+    bool l1i_got_modified; /* hierarchy.c: an L1I fill found the line modified (M) in this core */
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
@@ -49,12 +50,13 @@ typedef struct core {
      * request to the OS layer and the source's done with the core's id in it. */
     const mem_req_t *pending;
     uint64_t pending_seq;
+    bool pending_needs_empty; /* it waits for an empty store buffer (a fence, rmw, primitive) */
     bool has_pending;
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */
     bool values_unused;    /* its source does not look at values it did not state */
-    bool done_for_values;  /* its source's done is called only for requests stating a value */
+    bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
     /* IPIs queued for this core, and the handler now running (if any). */
@@ -74,12 +76,6 @@ typedef struct core {
     core_stats_t stats;
     ipi_stats_t ipi;
 
-    /* The core's earliest event, valid while its bit in machine.stale is clear: its cycle
-     * (UINT64_MAX for none) and rank, kind << 6 | id, which orders events of the same cycle. */
-    struct {
-        uint64_t at;
-        uint16_t rank;
-    } next;
 } core_t;
 
 /* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
@@ -111,6 +107,11 @@ struct machine {
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */
     uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
+    /* Core i's earliest event, valid while its bit in stale is clear, as one number that orders
+     * events as the loop takes them: cycle << 8 | kind << 6 | i (UINT64_MAX for none). Cycles
+     * must stay below 2^56 (time_overflow says when one did not). */
+    uint64_t next_key[MACHINE_MAX_CORES];
+    bool time_overflow;
     char error[1024];
 };
 
@@ -118,6 +119,10 @@ struct machine {
 uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+/* hier_read and hier_ifetch (with an L1I) after their L1 lookup, already counted as an access,
+ * missed: for machine.c's quick path, which has looked already. */
+uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
+uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 /* The fetched bytes of [addr, addr+size) as core c's I-side sees them (its I-cache's bytes when
  * it holds the line, else memory). */
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out);

@@ -1,7 +1,10 @@
 /* memory.c: sparse memory as a hash of 4 KiB pages.
  *
  * Representation: slots[0..cap) hold (page number + 1, page pointer); key 0 marks an empty slot.
- * Invariants: cap is a power of two; used <= cap / 2; a page number appears in at most one slot.
+ * A key's home slot is the top `bits` bits of key * 2^64/phi (Fibonacci hashing: the high bits
+ * of the product depend on every bit of the key, so regions far apart, such as one per core,
+ * do not pile up in one run of slots); collisions probe linearly.
+ * Invariants: cap == 2^bits; used <= cap / 2; a page number appears in at most one slot.
  */
 #include "memory.h"
 
@@ -19,6 +22,7 @@ typedef struct slot {
 struct memory {
     slot_t *slots;
     uint64_t cap, used;
+    unsigned bits;
 };
 
 memory_t *memory_create(void)
@@ -26,6 +30,7 @@ memory_t *memory_create(void)
     memory_t *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
+    m->bits = 6;
     m->cap = 64;
     m->slots = calloc(m->cap, sizeof *m->slots);
     if (!m->slots) {
@@ -45,12 +50,10 @@ void memory_destroy(memory_t *m)
     free(m);
 }
 
-static uint64_t hash(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
-
 static slot_t *find_slot(const memory_t *m, uint64_t key)
 {
     uint64_t mask = m->cap - 1;
-    for (uint64_t i = hash(key) & mask;; i = (i + 1) & mask)
+    for (uint64_t i = (key * 0x9E3779B97F4A7C15ull) >> (64 - m->bits);; i = (i + 1) & mask)
         if (m->slots[i].key == key || m->slots[i].key == 0)
             return &m->slots[i];
 }
@@ -63,7 +66,7 @@ static uint8_t *page_of(const memory_t *m, uint64_t pageno)
 
 static int grow(memory_t *m)
 {
-    memory_t bigger = {calloc(m->cap * 2, sizeof(slot_t)), m->cap * 2, m->used};
+    memory_t bigger = {calloc(m->cap * 2, sizeof(slot_t)), m->cap * 2, m->used, m->bits + 1};
     if (!bigger.slots)
         return -1;
     for (uint64_t i = 0; i < m->cap; i++)
@@ -156,6 +159,27 @@ uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size)
 
 int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
 {
+    /* Every store performed goes through here: a store of up to 8 bytes inside one page is
+     * written in place (memory_write's rules: zeros to a page never written allocate nothing). */
+    uint64_t off = addr & (PAGE_BYTES - 1);
+    if (size - 1 < 8 && off + size <= PAGE_BYTES) {
+        uint8_t *page = page_of(m, addr >> PAGE_SHIFT);
+        if (!page) {
+            if (!(size < 8 ? value & ((1ull << (8 * size)) - 1) : value))
+                return 0;
+            if (!(page = page_for_write(m, addr >> PAGE_SHIFT)))
+                return -1;
+        }
+        /* Written out so that the compiler makes it one store on a little-endian host. */
+        uint8_t b[8] = {(uint8_t)value,         (uint8_t)(value >> 8),  (uint8_t)(value >> 16),
+                        (uint8_t)(value >> 24), (uint8_t)(value >> 32), (uint8_t)(value >> 40),
+                        (uint8_t)(value >> 48), (uint8_t)(value >> 56)};
+        if (size == 8)
+            memcpy(page + off, b, 8);
+        else
+            memcpy(page + off, b, size);
+        return 0;
+    }
     uint8_t b[64] = {0};
     for (unsigned i = 0; i < 8 && i < size; i++)
         b[i] = (uint8_t)(value >> (8 * i));

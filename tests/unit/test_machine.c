@@ -331,6 +331,20 @@ Test(icache, snooping_icache_sees_new_code_stale_one_does_not)
     }
 }
 
+Test(icache, own_store_to_fetched_modified_line_drops_the_copy)
+{
+    /* The second store hits its own L1D line in M, the state the fetch found it in: the copy the
+     * fetch put in the snooping L1I must still go (check mode compares its bytes with memory). */
+    mem_req_t r[] = {ST(0, 0x400, 0x11), FENCE(0), IF(0, 0x400), ST(0, 0x400, 0x22), FENCE(0),
+                     IF(0, 0x400)};
+    script_t s = {r, 6, 0, {0}};
+    machine_t *m = run_script(tiny(1, PROTOCOL_MESI), &s);
+    cr_assert_eq(s.values[2], 0x11u);
+    cr_assert_eq(s.values[5], 0x22u);
+    cr_assert_eq(cache_stats_const(machine_l1i(m, 0))->misses[ACCESS_IFETCH], 2);
+    machine_destroy(m);
+}
+
 Test(hierarchy, inclusive_llc_back_invalidates)
 {
     machine_config_t cfg = tiny(1, PROTOCOL_MESI);

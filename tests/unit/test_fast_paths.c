@@ -1,0 +1,234 @@
+/* test_fast_paths.c: the machine's fast paths (batched sources, the solo loop of one core without
+ * a store buffer, the quick path for L1 hits and buffered stores) change nothing observable:
+ * random traffic run with them and with general_paths_only gives the same statistics at every
+ * level, the same cycles, and the same values returned to the source. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/machine.h"
+#include "model/rng.h"
+
+enum { N = 6000, MAX_SOURCES = 4 };
+
+/* A trace-like source over reqs: hands out batches of varying size (or one at a time), records
+ * every result it is given. */
+typedef struct batch_src {
+    const mem_req_t *reqs;
+    unsigned n, next;
+    uint32_t step; /* the next batch size grows with it, 1 to 37 */
+    bool batches;
+    uint64_t results[N][2]; /* seq, value of each done */
+    unsigned nresults;
+} batch_src_t;
+
+static int src_next(void *opaque, mem_req_t *out)
+{
+    batch_src_t *s = opaque;
+    if (s->next == s->n)
+        return 0;
+    *out = s->reqs[s->next++];
+    return 1;
+}
+
+static int src_next_batch(void *opaque, const mem_req_t **reqs)
+{
+    batch_src_t *s = opaque;
+    if (s->next == s->n)
+        return 0;
+    unsigned k = 1 + s->step++ % 37;
+    if (k > s->n - s->next)
+        k = s->n - s->next;
+    *reqs = &s->reqs[s->next];
+    s->next += k;
+    return (int)k;
+}
+
+static int src_done(void *opaque, const mem_req_t *req, const req_result_t *res)
+{
+    batch_src_t *s = opaque;
+    (void)req;
+    cr_assert_lt(s->nresults, N);
+    s->results[s->nresults][0] = res->seq;
+    s->results[s->nresults][1] = res->value;
+    s->nresults++;
+    return 0;
+}
+
+static mem_req_t *traffic(uint64_t seed, unsigned cores, unsigned n)
+{
+    static const uint8_t sizes[] = {1, 2, 4, 8, 8, 8, 16, 64};
+    mem_req_t *r = calloc(n, sizeof *r);
+    cr_assert_not_null(r);
+    rng_t g;
+    rng_seed(&g, seed);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t k = rng_below(&g, 100);
+        r[i].cpu = (uint16_t)rng_below(&g, cores);
+        r[i].size = sizes[rng_below(&g, sizeof sizes)];
+        /* A few hot lines (hits) among many (misses, evictions, sharing). */
+        uint64_t line = rng_below(&g, 4) ? rng_below(&g, 6) : rng_below(&g, 200);
+        r[i].addr = line * 64 + rng_below(&g, 64);
+        r[i].op = k < 38 ? OP_LOAD : k < 68 ? OP_STORE : k < 85 ? OP_IFETCH : k < 90 ? OP_RMW
+                : k < 95 ? OP_FENCE : OP_MISC;
+        r[i].value = rng_next(&g);
+        r[i].flags = rng_below(&g, 2) && r[i].op != OP_IFETCH ? REQ_HAS_VALUE : 0;
+    }
+    return r;
+}
+
+/* Everything the machine counts, as text. */
+static void dump(const machine_t *m, char *out, size_t len)
+{
+    const machine_config_t *cfg = machine_config(m);
+    size_t at = 0;
+#define PUT(...) at += (size_t)snprintf(out + at, at < len ? len - at : 0, __VA_ARGS__)
+    PUT("cycles %llu\n", (unsigned long long)machine_cycles(m));
+    for (unsigned c = 0; c < cfg->cores; c++) {
+        const core_stats_t *cs = machine_core_stats(m, c);
+        PUT("core %u %llu stall %llu ops", c, (unsigned long long)machine_core_cycles(m, c),
+            (unsigned long long)cs->stall_cycles);
+        for (unsigned o = 0; o < OP_COUNT; o++)
+            PUT(" %llu", (unsigned long long)cs->ops[o]);
+        const sb_stats_t *sb = machine_sb_stats(m, c);
+        PUT(" sb %llu %llu %llu %llu %llu\n", (unsigned long long)sb->stores,
+            (unsigned long long)sb->forwarded, (unsigned long long)sb->drained,
+            (unsigned long long)sb->full_stalls, (unsigned long long)sb->max_occupancy);
+        const cache_t *levels[3] = {machine_l1i(m, c), machine_l1d(m, c), machine_l2(m, c)};
+        for (unsigned l = 0; l < 3; l++) {
+            if (!levels[l])
+                continue;
+            const cache_stats_t *st = cache_stats_const(levels[l]);
+            PUT("  level %u", l);
+            for (unsigned k = 0; k < ACCESS_KINDS; k++)
+                PUT(" %llu/%llu", (unsigned long long)st->accesses[k],
+                    (unsigned long long)st->misses[k]);
+            PUT(" wb %llu\n", (unsigned long long)st->writebacks);
+        }
+    }
+    if (machine_llc(m)) {
+        const cache_stats_t *st = cache_stats_const(machine_llc(m));
+        PUT("llc");
+        for (unsigned k = 0; k < ACCESS_KINDS; k++)
+            PUT(" %llu/%llu", (unsigned long long)st->accesses[k], (unsigned long long)st->misses[k]);
+        PUT(" wb %llu\n", (unsigned long long)st->writebacks);
+    }
+    const coherence_stats_t *co = machine_coherence_stats(m);
+    PUT("coherence %llu %llu %llu %llu %llu\n", (unsigned long long)co->bus_transactions,
+        (unsigned long long)co->invalidations, (unsigned long long)co->interventions,
+        (unsigned long long)co->upgrades, (unsigned long long)co->writebacks);
+#undef PUT
+    cr_assert_lt(at, len, "dump truncated");
+}
+
+/* One run: nsrc sources (one global stream, or one per core), batched or not. */
+static void run(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
+                batch_src_t *srcs, char *out, size_t len)
+{
+    char err[256];
+    machine_t *m = machine_create(&cfg, err, sizeof err);
+    cr_assert_not_null(m, "%s", err);
+    core_source_t cs[MAX_SOURCES];
+    for (unsigned i = 0; i < nsrc; i++) {
+        srcs[i] = (batch_src_t){.reqs = reqs + i * (N / nsrc), .n = N / nsrc, .batches = batches};
+        cs[i] = (core_source_t){.next = src_next, .done = src_done, .opaque = &srcs[i],
+                                .values_unused = true, .done_only_for_values = true,
+                                .next_batch = batches ? src_next_batch : NULL};
+    }
+    int rc = machine_run(m, cs, nsrc, nsrc > 1);
+    cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
+    dump(m, out, len);
+    machine_destroy(m);
+}
+
+static cache_config_t small_cache(uint32_t sets, uint32_t assoc, uint32_t latency)
+{
+    return (cache_config_t){.size = sets * assoc * 64, .assoc = assoc, .line = 64,
+                            .repl = &repl_lru, .write_back = true, .write_allocate = true,
+                            .latency = latency};
+}
+
+static machine_config_t base(unsigned cores)
+{
+    return (machine_config_t){.cores = cores, .protocol = PROTOCOL_MESI, .arch = ARCH_X86,
+                              .icache_snoop = true, .l1i = small_cache(4, 2, 1),
+                              .l1d = small_cache(4, 2, 1), .l2 = small_cache(8, 4, 5),
+                              .llc = small_cache(32, 4, 20), .sb_entries = 4,
+                              .sb_drain_latency = 3, .bus_latency = 10, .bus_occupancy = 2,
+                              .mem_latency = 60, .ipi_latency = 100, .ipi_handler = 50,
+                              .page_size = 4096, .disk_latency = 1000, .disk_bandwidth = 1,
+                              .seed = 1};
+}
+
+/* Fast and general runs of one configuration agree on everything, for a global stream and for
+ * per-core streams, batched or not. */
+static void agree(machine_config_t cfg, uint64_t seed)
+{
+    static char fast[16384], general[16384];
+    static batch_src_t a[MAX_SOURCES], b[MAX_SOURCES];
+    mem_req_t *reqs = traffic(seed, cfg.cores, N);
+    for (unsigned nsrc = 1; nsrc <= cfg.cores && nsrc <= MAX_SOURCES; nsrc += cfg.cores - 1 ? cfg.cores - 1 : 1) {
+        for (int batches = 0; batches < 2; batches++) {
+            machine_config_t slow = cfg;
+            slow.general_paths_only = true;
+            run(cfg, reqs, nsrc, batches, a, fast, sizeof fast);
+            run(slow, reqs, nsrc, batches, b, general, sizeof general);
+            cr_assert_str_eq(fast, general, "seed %llu, %u sources, batches %d:\nfast:\n%s\ngeneral:\n%s",
+                             (unsigned long long)seed, nsrc, batches, fast, general);
+            for (unsigned i = 0; i < nsrc; i++) {
+                cr_assert_eq(a[i].nresults, b[i].nresults);
+                cr_assert(memcmp(a[i].results, b[i].results, sizeof a[i].results[0] * a[i].nresults) == 0,
+                          "results of source %u differ", i);
+            }
+        }
+        if (cfg.cores == 1)
+            break;
+    }
+    free(reqs);
+}
+
+Test(fast_paths, solo_core_unified_l1_no_store_buffer)
+{
+    machine_config_t cfg = base(1);
+    cfg.l1 = small_cache(8, 2, 1);
+    cfg.l1i.size = cfg.l1d.size = 0;
+    cfg.l2.size = cfg.llc.size = 0;
+    cfg.sb_entries = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        agree(cfg, seed);
+}
+
+Test(fast_paths, solo_core_split_l1_with_l2)
+{
+    machine_config_t cfg = base(1);
+    cfg.sb_entries = 0;
+    for (uint64_t seed = 5; seed <= 8; seed++)
+        agree(cfg, seed);
+}
+
+Test(fast_paths, four_cores_store_buffers_mesi)
+{
+    for (uint64_t seed = 9; seed <= 12; seed++)
+        agree(base(4), seed);
+}
+
+Test(fast_paths, four_cores_moesi_stale_icaches_write_through)
+{
+    machine_config_t cfg = base(4);
+    cfg.protocol = PROTOCOL_MOESI;
+    cfg.icache_snoop = false;
+    cfg.l1d.write_back = false;
+    cfg.llc_inclusive = true;
+    for (uint64_t seed = 13; seed <= 16; seed++)
+        agree(cfg, seed);
+}
+
+Test(fast_paths, two_cores_without_icache_or_store_buffer)
+{
+    machine_config_t cfg = base(2);
+    cfg.l1i.size = 0;
+    cfg.sb_entries = 0;
+    for (uint64_t seed = 17; seed <= 20; seed++)
+        agree(cfg, seed);
+}

@@ -1,0 +1,60 @@
+/* test_memory.c: sparse memory: little-endian stores of every size, across page boundaries, and
+ * the rule that zeros never allocate a page. */
+#include <criterion/criterion.h>
+
+#include "model/memory.h"
+
+Test(memory, store_le_every_size_and_offset_reads_back)
+{
+    memory_t *m = memory_create();
+    cr_assert_not_null(m);
+    uint64_t v = 0x8877665544332211ull;
+    /* Offsets near the end of a page make the wider stores straddle two pages. */
+    for (unsigned size = 1; size <= 8; size++)
+        for (uint64_t off = 4096 - 9; off < 4096 + 2; off++) {
+            uint64_t addr = ((uint64_t)size << 20) + off;
+            cr_assert_eq(memory_store_le(m, addr, size, v), 0);
+            uint64_t want = size < 8 ? v & ((1ull << (8 * size)) - 1) : v;
+            cr_assert_eq(memory_load_le(m, addr, size), want, "size %u offset %llu", size,
+                         (unsigned long long)off);
+            /* The bytes beside it are untouched by a store that fits. */
+            cr_assert_eq(memory_load_le(m, addr + size, 1), 0);
+            cr_assert_eq(memory_store_le(m, addr, size, 0), 0);
+        }
+    memory_destroy(m);
+}
+
+Test(memory, zeros_allocate_nothing_and_bytes_above_size_are_ignored)
+{
+    memory_t *m = memory_create();
+    cr_assert_not_null(m);
+    cr_assert_eq(memory_store_le(m, 0x1000, 8, 0), 0);
+    /* Only the low size bytes of the value are stored: these are all zero. */
+    cr_assert_eq(memory_store_le(m, 0x2000, 2, 0xffff0000ull), 0);
+    cr_assert_eq(memory_store_le(m, 0x3ffe, 4, 0), 0); /* straddles two pages */
+    cr_assert_eq(memory_pages(m), 0);
+    cr_assert_eq(memory_store_le(m, 0x2000, 2, 0x12340001ull), 0);
+    cr_assert_eq(memory_pages(m), 1);
+    cr_assert_eq(memory_load_le(m, 0x2000, 4), 0x0001);
+    /* A store wider than 8 bytes writes the value and zeros above it. */
+    cr_assert_eq(memory_store_le(m, 0x2004, 8, ~0ull), 0);
+    cr_assert_eq(memory_store_le(m, 0x2000, 16, 0x55), 0);
+    cr_assert_eq(memory_load_le(m, 0x2000, 8), 0x55);
+    cr_assert_eq(memory_load_le(m, 0x2008, 8), 0);
+    memory_destroy(m);
+}
+
+Test(memory, many_distant_pages_keep_their_bytes)
+{
+    /* Regions far apart (one per core, say) and enough pages to grow the table several times. */
+    memory_t *m = memory_create();
+    cr_assert_not_null(m);
+    for (uint64_t r = 0; r < 8; r++)
+        for (uint64_t p = 0; p < 300; p++)
+            cr_assert_eq(memory_store_le(m, (r << 40) + (p << 12) + 8, 8, r * 1000 + p + 1), 0);
+    cr_assert_eq(memory_pages(m), 8 * 300);
+    for (uint64_t r = 0; r < 8; r++)
+        for (uint64_t p = 0; p < 300; p++)
+            cr_assert_eq(memory_load_le(m, (r << 40) + (p << 12) + 8, 8), r * 1000 + p + 1);
+    memory_destroy(m);
+}
