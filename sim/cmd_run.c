@@ -80,8 +80,8 @@ typedef struct trace_source {
     int failed_check;
 } trace_source_t;
 
-/* The line of the record numbered seq (from 1) in its trace, for a line format (whose reader is
- * at that record's line: it reads one at a time), else seq. */
+/* The line of the record numbered seq (from 1) in its trace, for a line format (whose records
+ * come one at a time, so the stream is at that record's line), else seq. */
 static uint64_t where(trace_source_t *s, uint64_t seq)
 {
     uint64_t line = stream_lineno(trace_stream(s->trace));
@@ -94,7 +94,10 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
 {
     trace_source_t *s = opaque;
     if (s->next == s->count) {
-        int r = trace_next_batch(s->trace, s->batch, SOURCE_BATCH);
+        /* A line format's messages name the line of the record at fault, which the stream
+         * knows only when records come one at a time. */
+        int r = trace_next_batch(s->trace, s->batch,
+                                 trace_format(s->trace)->by_line ? 1 : SOURCE_BATCH);
         if (r < 0) {
             snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
             return -1;

@@ -193,6 +193,7 @@ static int din_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
 
 const trace_format_t trace_format_din = {
     .name = "din",
+    .by_line = true,
     .doc = "Dinero IV traditional din: `LABEL HEXADDR`, 0 read 1 write 2 ifetch 3 misc 4 copy-back "
            "5 invalidate",
     .probe = din_probe,

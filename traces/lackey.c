@@ -259,6 +259,7 @@ static int lackey_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned m
 
 const trace_format_t trace_format_lackey = {
     .name = "lackey",
+    .by_line = true,
     .doc = "Valgrind Lackey --trace-mem=yes: `I  ADDR,SIZE`, ` L`, ` S`, ` M` (modify: load then store)",
     .probe = lackey_probe,
     .state_size = sizeof(lackey_state_t),

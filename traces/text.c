@@ -212,6 +212,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
 
 const trace_format_t trace_format_text = {
     .name = "text",
+    .by_line = true,
     .doc = "cohsim text: `CPU OP ARGS` per line, # comments",
     .probe = text_probe,
     .state_size = sizeof(text_state_t),

@@ -8,6 +8,7 @@
 #ifndef COHSIM_TRACE_H
 #define COHSIM_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,8 @@ typedef struct trace_format {
     size_t state_size;
     int (*init)(trace_t *t, void *state);
     int (*next)(trace_t *t, void *state, mem_req_t *out);
+    /* Records are lines (errors name a line); else errors name byte offsets. */
+    bool by_line;
     /* Optional: up to max records at once (count > 0, 0 at the end, -1 error), for formats whose
      * records borrow nothing from the reader (no name field): every record of a batch stays
      * valid. A bad record ends the batch before it; its error comes on the following call. */
@@ -39,7 +42,8 @@ trace_t *trace_open(const char *path, const char *format, char *err, size_t errl
 int trace_next(trace_t *t, mem_req_t *out);
 /* Up to max records (count > 0, 0 at the end, -1 error, as trace_next): several only from formats
  * with next_batch, whose records stay valid together; one from the others. Records before a bad
- * one are delivered first, so work happens in the same order as one at a time. */
+ * one are delivered first, so work happens in the same order as one at a time. After a batch
+ * from a format by_line, the stream's line number is that of the batch's last record. */
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max);
 const char *trace_error(const trace_t *t);
 const char *trace_path(const trace_t *t);

@@ -97,6 +97,7 @@ static int xdin_next(trace_t *t, void *state, mem_req_t *r)
 
 const trace_format_t trace_format_xdin = {
     .name = "xdin",
+    .by_line = true,
     .doc = "Dinero IV extended din: `r|w|i|m|c|v HEXADDR HEXSIZE`",
     .probe = xdin_probe,
     .next = xdin_next,
