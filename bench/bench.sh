@@ -4,7 +4,7 @@
 #
 # Usage: bench/bench.sh COHSIM TOOLDIR JSON
 #   TOOLDIR holds tracegen and timeit (bench/*.c, built by make bench) and the generated inputs.
-# Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 5).
+# Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 7).
 #
 # Inputs (made once per record count, again when tracegen changes):
 #   big.din, big.bin, big.lackey   BENCH_RECORDS records of tests/fixtures/reference/sort.{din,lackey}
@@ -12,14 +12,15 @@
 #   shared0..3.bin                 the synthetic four-core workload, BENCH_RECORDS / 4 per core
 #   *.xz                           the same, compressed with xz -1
 #   mem6.din.zst, mem8.din.zst     10^6 and 10^8 din records (zstd, to keep the disk use small)
-# Each row runs BENCH_RUNS times (timeit: median, min, max wall seconds, peak RSS); the floor row
-# beside it is `cat` (or `xz -dc`, `zstd -dc`) of the same files to /dev/null, run as often.
+# Each row runs BENCH_RUNS times, in rounds (timeit: wall seconds, peak RSS): median, min and max;
+# the floor beside it is `cat` (or `xz -dc`, `zstd -dc`) of the same files to /dev/null, timed
+# just before each run.
 set -eu
 cohsim=$1
 dir=$2
 json=$3
 n=${BENCH_RECORDS:-30000000}
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-7}
 n=$(awk -v n="$n" 'BEGIN { printf "%d", n }')
 ref=tests/fixtures/reference
 gen=$dir/tracegen
@@ -43,37 +44,77 @@ if [ ! -f "$stamp" ] || [ "$gen" -nt "$stamp" ]; then
     touch "$stamp"
 fi
 
-rows=$dir/rows.txt
-: >"$rows"
-# row NAME RECORDS TARGET FLOOR_CMD -- COHSIM_ARGS...: time the floor, then the run.
+# Runs go round-robin: round k times every row once, so that a slow spell of the machine (this
+# is meant for shared 2-core virtual machines) spreads over all rows instead of sinking one.
+samples=$dir/samples.txt
+: >"$samples"
+# sample NAME RECORDS TARGET FLOOR_CMD COHSIM_ARGS...: one timed run of the floor, then of the row.
 # TARGET is M refs/s, or xN for N times the M refs/s of row N's uncompressed figure (row number),
 # or - for none.
-row() {
+sample() {
     name=$1 recs=$2 target=$3 floor=$4
     shift 4
     # shellcheck disable=SC2086 # FLOOR_CMD is a command line of fixed words
-    f=$("$timeit" "$runs" $floor)
-    r=$("$timeit" "$runs" "$cohsim" "$@")
-    echo "$name $recs $target $r $f" >>"$rows"
-    echo "$name $recs $target $r $f" | awk '{ printf "  %-26s %6.3f s  (%.1f M refs/s)\n", $1, $4, $2 / $4 / 1e6 }'
+    f=$("$timeit" 1 $floor)
+    r=$("$timeit" 1 "$cohsim" "$@")
+    echo "$name $recs $target $r $f" >>"$samples"
 }
 
 d=$dir
 shared="$d/shared0.bin $d/shared1.bin $d/shared2.bin $d/shared3.bin"
 sharedxz="$d/shared0.bin.xz $d/shared1.bin.xz $d/shared2.bin.xz $d/shared3.bin.xz"
-echo "bench: $runs runs per row, $n records per row"
-row dinero-din "$n" 50 "cat $d/big.din" run -q --compat dinero "$d/big.din"
-row dinero-binary "$n" 150 "cat $d/big.bin" run -q --preset dinero "$d/big.bin"
-row cachegrind-lackey "$n" 40 "cat $d/big.lackey" run -q --compat cachegrind "$d/big.lackey"
-# shellcheck disable=SC2086
-row x86-4-binary "$n" 30 "cat $shared" run -q --preset x86-4 $shared
-row dinero-din.xz "$n" x1 "xz -dc $d/big.din.xz" run -q --compat dinero "$d/big.din.xz"
-row dinero-binary.xz "$n" x2 "xz -dc $d/big.bin.xz" run -q --preset dinero "$d/big.bin.xz"
-row cachegrind-lackey.xz "$n" x3 "xz -dc $d/big.lackey.xz" run -q --compat cachegrind "$d/big.lackey.xz"
-# shellcheck disable=SC2086
-row x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 $sharedxz
-row memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
-row memory-1e8.zst 100000000 - "zstd -dc $d/mem8.din.zst" run -q --compat dinero "$d/mem8.din.zst"
+every_row() {
+    sample dinero-din "$n" 50 "cat $d/big.din" run -q --compat dinero "$d/big.din"
+    sample dinero-binary "$n" 150 "cat $d/big.bin" run -q --preset dinero "$d/big.bin"
+    sample cachegrind-lackey "$n" 40 "cat $d/big.lackey" run -q --compat cachegrind "$d/big.lackey"
+    # shellcheck disable=SC2086
+    sample x86-4-binary "$n" 30 "cat $shared" run -q --preset x86-4 $shared
+    sample dinero-din.xz "$n" x1 "xz -dc $d/big.din.xz" run -q --compat dinero "$d/big.din.xz"
+    sample dinero-binary.xz "$n" x2 "xz -dc $d/big.bin.xz" run -q --preset dinero "$d/big.bin.xz"
+    sample cachegrind-lackey.xz "$n" x3 "xz -dc $d/big.lackey.xz" run -q --compat cachegrind "$d/big.lackey.xz"
+    # shellcheck disable=SC2086
+    sample x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 $sharedxz
+    sample memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
+    sample memory-1e8.zst 100000000 - "zstd -dc $d/mem8.din.zst" run -q --compat dinero "$d/mem8.din.zst"
+}
+echo "bench: $runs rounds of every row, $n records per row"
+round=1
+while [ "$round" -le "$runs" ]; do
+    every_row
+    echo "bench: round $round of $runs done"
+    round=$((round + 1))
+done
+
+# One line per row, in the order of the rounds, from its samples (NAME RECORDS TARGET T T T RSS
+# FT FT FT FRSS): NAME RECORDS TARGET MED MIN MAX RSS FMED FMIN FMAX FRSS, medians of the runs,
+# the largest peak memory.
+rows=$dir/rows.txt
+awk '
+function sort(a, k,    i, j, v) {
+    for (i = 2; i <= k; i++) {
+        v = a[i]
+        for (j = i - 1; j >= 1 && a[j] > v; j--)
+            a[j + 1] = a[j]
+        a[j + 1] = v
+    }
+}
+function median(a, k) { return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+{
+    if (!($1 in k)) { order[++nrows] = $1; recs[$1] = $2; tgt[$1] = $3 }
+    i = ++k[$1]
+    t[$1, i] = $4; ft[$1, i] = $8
+    if ($7 > rss[$1]) rss[$1] = $7
+    if ($11 > frss[$1]) frss[$1] = $11
+}
+END {
+    for (r = 1; r <= nrows; r++) {
+        name = order[r]; n = k[name]
+        for (i = 1; i <= n; i++) { a[i] = t[name, i]; b[i] = ft[name, i] }
+        sort(a, n); sort(b, n)
+        printf "%s %s %s %.4f %.4f %.4f %d %.4f %.4f %.4f %d\n", name, recs[name], tgt[name],
+               median(a, n), a[1], a[n], rss[name], median(b, n), b[1], b[n], frss[name]
+    }
+}' "$samples" >"$rows"
 
 # The table and the JSON from rows.txt: NAME RECORDS TARGET MED MIN MAX RSS FMED FMIN FMAX FRSS.
 awk -v json="$json.tmp" -v runs="$runs" '
