@@ -1,0 +1,47 @@
+# Traces are read ahead in batches, yet every failure is reported where it happens, in the order
+# records execute: a bad binary record deep inside a batch names its byte offset; records before
+# it run first (a failed load check before it wins, exit 1); a missing CPU and a failed check
+# name their record; a bad din line names its line, through the machine and through --compat.
+set -eu
+cd "$TMP"
+python3 - <<'EOF'
+import struct
+def rec(op, flags, cpu, size, addr, value):
+    return struct.pack('<BBHIQQ', op, flags, cpu, size, addr, value)
+hdr = b'COHSIMTR' + struct.pack('<HHI', 1, 24, 0)
+loads = [rec(0, 0, 0, 8, 64 * i, 0) for i in range(200)]
+badop = rec(99, 0, 0, 8, 0, 0)
+store5 = rec(1, 1, 0, 8, 0x1000, 5)
+load6 = rec(0, 1, 0, 8, 0x1000, 6)  # must read 6, reads 5
+open('loads.bin', 'wb').write(hdr + b''.join(loads))
+open('badop.bin', 'wb').write(hdr + b''.join(loads[:100]) + badop + b''.join(loads[100:]))
+open('check_then_badop.bin', 'wb').write(
+    hdr + b''.join(loads[:70]) + store5 + load6 + b''.join(loads[72:100]) + badop)
+open('badcpu.bin', 'wb').write(hdr + b''.join(loads[:50]) + rec(0, 0, 7, 8, 0, 0) + b''.join(loads[50:]))
+with open('bad.din', 'w') as f:
+    for i in range(300):
+        f.write('0 %x\n' % (64 * i))
+    f.write('9 1000\n')
+    f.write('0 2000\n')
+EOF
+
+expect() { # STATUS PATTERN COMMAND...: the command exits STATUS and its message has PATTERN
+    want=$1 pattern=$2
+    shift 2
+    status=0
+    "$@" >/dev/null 2>err.txt || status=$?
+    [ "$status" -eq "$want" ] || { echo "$*: exit $status, expected $want"; cat err.txt; exit 1; }
+    grep -q -- "$pattern" err.txt || { echo "$*: expected '$pattern' in:"; cat err.txt; exit 1; }
+    cat err.txt
+}
+
+# Record 101 starts at byte 16 + 100 * 24 = 2416.
+expect 2 'badop.bin: byte 2416: unknown operation 99' "$COHSIM" run -q --preset dinero badop.bin
+expect 2 'badop.bin: byte 2416: unknown operation 99' "$COHSIM" run -q --preset x86-4 loads.bin badop.bin
+expect 1 'check_then_badop.bin:72: CPU 0 load 0x1000 read 5 (0x5), expected 6' \
+    "$COHSIM" run -q --preset dinero check_then_badop.bin
+expect 1 'check_then_badop.bin:72: CPU 1 load 0x1000 read 5' \
+    "$COHSIM" run -q --preset x86-2 loads.bin check_then_badop.bin
+expect 2 'badcpu.bin:51: CPU 7 does not exist' "$COHSIM" run -q --preset dinero badcpu.bin
+expect 2 'bad.din:301: bad label' "$COHSIM" run -q --preset dinero bad.din
+expect 2 'bad.din:301: bad label' "$COHSIM" run -q --compat dinero bad.din
