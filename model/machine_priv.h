@@ -75,7 +75,6 @@ typedef struct core {
 
     core_stats_t stats;
     ipi_stats_t ipi;
-
 } core_t;
 
 /* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
@@ -102,7 +101,7 @@ struct machine {
     feed_t feed[MACHINE_MAX_CORES]; /* one per source */
     unsigned nsources;
     bool identity;         /* the OS layer's translation is the identity now (or there is none) */
-    bool quick;            /* identity, no check mode, no jitter: quick_hit may serve L1 hits */
+    bool quick;            /* identity, no check mode, no jitter: quick_issue may serve requests */
     bool per_core;
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */
