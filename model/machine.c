@@ -341,14 +341,6 @@ const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return 
 
 /* ---- executing one request ------------------------------------------------------------------- */
 
-/* Each operation's class, for the event loop, which asks for every core at every event (a
- * table here instead of a call into op.c). */
-static const uint8_t machine_op_class[OP_COUNT] = {
-#define OP(id, spelling, cls, doc) [OP_##id] = cls,
-#include "ops.def"
-#undef OP
-};
-
 /* Whether an operation waits for its core's store buffer to be empty: fences, locked rmw,
  * cache maintenance and the primitives (each a system call that drains the buffer). */
 static const bool machine_op_needs_empty[OP_COUNT] = {
@@ -453,7 +445,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     res->value = 0;
     res->status = 0;
     c->stats.ops[r->op]++;
-    switch ((op_class_t)machine_op_class[r->op]) {
+    switch ((op_class_t)op_classes[r->op]) {
     case OPC_MEM:
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
             return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,
@@ -786,7 +778,7 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
     req_result_t res;
     if (m->quick && quick_issue(m, c, r, at))
         return 0;
-    uint8_t cls = machine_op_class[r->op];
+    uint8_t cls = op_classes[r->op];
     if (cls == OPC_MEM || cls == OPC_SYNC)
         return execute(m, c, r, seq, at, &res);
     /* The OS layer may send IPIs, change what other cores wait for, or map views. */
@@ -874,7 +866,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         }
         uint64_t seq = m->feed[0].taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
-        uint8_t cls = machine_op_class[r->op];
+        uint8_t cls = op_classes[r->op];
         if (r->cpu != 0 || (cls != OPC_MEM && cls != OPC_SYNC)) {
             hold(m, c, r, seq, not_before);
             return 0;

@@ -5,16 +5,20 @@
 
 static const struct {
     const char *name;
-    op_class_t cls;
     const char *doc;
 } op_table[OP_COUNT] = {
-#define OP(id, spelling, cls, doc) [OP_##id] = {spelling, cls, doc},
+#define OP(id, spelling, cls, doc) [OP_##id] = {spelling, doc},
+#include "ops.def"
+#undef OP
+};
+
+const uint8_t op_classes[OP_COUNT] = {
+#define OP(id, spelling, cls, doc) [OP_##id] = cls,
 #include "ops.def"
 #undef OP
 };
 
 const char *op_name(op_t op) { return op < OP_COUNT ? op_table[op].name : "?"; }
-op_class_t op_class(op_t op) { return op_table[op].cls; }
 const char *op_doc(op_t op) { return op < OP_COUNT ? op_table[op].doc : ""; }
 
 op_t op_lookup(const char *name, unsigned len)

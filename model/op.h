@@ -54,7 +54,9 @@ typedef struct mem_req {
 } mem_req_t;
 
 const char *op_name(op_t op);
-op_class_t op_class(op_t op);
+/* Each operation's class, by op: a table, since readers and the event loop ask per record. */
+extern const uint8_t op_classes[OP_COUNT];
+static inline op_class_t op_class(op_t op) { return (op_class_t)op_classes[op]; }
 const char *op_doc(op_t op);
 /* The op whose text spelling is name (exact, case-sensitive), or OP_COUNT when none. */
 op_t op_lookup(const char *name, unsigned len);

@@ -40,17 +40,10 @@ static int binary_init(trace_t *t, void *state)
  * flags, and a memory access size in range. */
 static bool binary_record_ok(const uint8_t *b)
 {
-    /* Per op byte: 0 no such operation, 1 a memory access (its size is checked), 2 any other. */
-    static const uint8_t kind[256] = {
-#define OP(id, spelling, cls, doc) [OP_##id] = (cls) == OPC_MEM ? 1 : 2,
-#include "model/ops.def"
-#undef OP
-    };
-    uint8_t k = kind[b[0]];
-    if (k == 0 || (b[1] & ~BINARY_FLAGS_KNOWN))
+    if (b[0] >= OP_COUNT || (b[1] & ~BINARY_FLAGS_KNOWN))
         return false;
     uint32_t size = binary_get32(b + 4);
-    return k == 2 || (size != 0 && size <= FIELDS_MAX_SIZE);
+    return op_classes[b[0]] != OPC_MEM || (size != 0 && size <= FIELDS_MAX_SIZE);
 }
 
 static void binary_decode(const uint8_t *b, mem_req_t *r)
