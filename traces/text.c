@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "traces/fields.h"
 #include "traces/text_syntax.h"
 #include "traces/trace.h"
 
@@ -24,26 +25,6 @@
 typedef struct text_state {
     int unused;
 } text_state_t;
-
-/* Split line (NUL-terminated, comments already cut) into tokens in place. */
-static int tokenize(char *line, char **tok, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            return n;
-        if (n == max)
-            return -1;
-        tok[n++] = p;
-        while (*p && *p != ' ' && *p != '\t')
-            p++;
-        if (*p)
-            *p++ = '\0';
-    }
-}
 
 int text_parse_u64(const char *s, uint64_t *out)
 {
@@ -171,8 +152,8 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
         if (hash)
             *hash = '\0';
         char *tok[TEXT_MAX_TOKENS];
-        int ntok = tokenize(line, tok, TEXT_MAX_TOKENS);
-        if (ntok < 0)
+        int ntok = fields_split(line, tok, TEXT_MAX_TOKENS);
+        if (ntok > TEXT_MAX_TOKENS)
             return trace_fail(t, lineno, "too many fields (at most %d)", TEXT_MAX_TOKENS);
         if (ntok == 0)
             continue;
