@@ -880,9 +880,7 @@ const char *litmus_observation(uint64_t pos, uint64_t neg)
     return pos == 0 ? "Never" : neg == 0 ? "Always" : "Sometimes";
 }
 
-/* Append to buf at *off, keeping snprintf's "would have written" count. */
-__attribute__((format(printf, 4, 5))) static void put(char *buf, size_t len, size_t *off,
-                                                      const char *fmt, ...)
+void litmus_put(char *buf, size_t len, size_t *off, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -900,10 +898,10 @@ int litmus_state_format(const litmus_test_t *t, const litmus_state_t *s, char *b
     for (unsigned i = 0; i < t->nobserved; i++) {
         const litmus_observed_t *o = &t->observed[i];
         if (o->is_loc)
-            put(buf, len, &off, "%s[%s]=%lld;", i ? " " : "", t->locs[o->loc],
+            litmus_put(buf, len, &off, "%s[%s]=%lld;", i ? " " : "", t->locs[o->loc],
                 (long long)s->loc[o->loc]);
         else
-            put(buf, len, &off, "%s%u:%s=%lld;", i ? " " : "", o->thread, reg_names[o->reg],
+            litmus_put(buf, len, &off, "%s%u:%s=%lld;", i ? " " : "", o->thread, reg_names[o->reg],
                 (long long)s->reg[o->thread][o->reg]);
     }
     return (int)off;
@@ -915,28 +913,28 @@ static void format_node(const litmus_test_t *t, int n, int parent_prec, char *bu
     const litmus_node_t *nd = &t->cond[n];
     switch (nd->kind) {
     case LITMUS_ATOM_REG:
-        put(buf, len, off, "%u:%s=%lld", nd->thread, reg_names[nd->reg], (long long)nd->value);
+        litmus_put(buf, len, off, "%u:%s=%lld", nd->thread, reg_names[nd->reg], (long long)nd->value);
         return;
     case LITMUS_ATOM_LOC:
-        put(buf, len, off, "[%s]=%lld", t->locs[nd->loc], (long long)nd->value);
+        litmus_put(buf, len, off, "[%s]=%lld", t->locs[nd->loc], (long long)nd->value);
         return;
     case LITMUS_TRUE:
-        put(buf, len, off, "true");
+        litmus_put(buf, len, off, "true");
         return;
     case LITMUS_NOT:
-        put(buf, len, off, "~");
+        litmus_put(buf, len, off, "~");
         format_node(t, nd->a, 3, buf, len, off);
         return;
     case LITMUS_AND:
     case LITMUS_OR: {
         int prec = nd->kind == LITMUS_AND ? 2 : 1;
         if (prec < parent_prec)
-            put(buf, len, off, "(");
+            litmus_put(buf, len, off, "(");
         format_node(t, nd->a, prec, buf, len, off);
-        put(buf, len, off, nd->kind == LITMUS_AND ? " /\\ " : " \\/ ");
+        litmus_put(buf, len, off, nd->kind == LITMUS_AND ? " /\\ " : " \\/ ");
         format_node(t, nd->b, prec + 1, buf, len, off);
         if (prec < parent_prec)
-            put(buf, len, off, ")");
+            litmus_put(buf, len, off, ")");
         return;
     }
     }
@@ -947,10 +945,10 @@ int litmus_condition_format(const litmus_test_t *t, char *buf, size_t len)
     size_t off = 0;
     if (len)
         buf[0] = 0;
-    put(buf, len, &off, "%s (", litmus_quant_name(t->quant));
+    litmus_put(buf, len, &off, "%s (", litmus_quant_name(t->quant));
     if (t->ncond)
         format_node(t, t->cond_root, 0, buf, len, &off);
-    put(buf, len, &off, ")");
+    litmus_put(buf, len, &off, ")");
     return (int)off;
 }
 
@@ -959,13 +957,13 @@ static void format_operand(const litmus_test_t *t, const litmus_operand_t *o, ch
 {
     switch (o->kind) {
     case LITMUS_OPD_REG:
-        put(buf, len, off, "%s", reg_names[o->reg]);
+        litmus_put(buf, len, off, "%s", reg_names[o->reg]);
         break;
     case LITMUS_OPD_MEM:
-        put(buf, len, off, "[%s]", t->locs[o->loc]);
+        litmus_put(buf, len, off, "[%s]", t->locs[o->loc]);
         break;
     case LITMUS_OPD_IMM:
-        put(buf, len, off, "$%lld", (long long)o->imm);
+        litmus_put(buf, len, off, "$%lld", (long long)o->imm);
         break;
     case LITMUS_OPD_NONE:
         break;
@@ -979,13 +977,13 @@ int litmus_insn_format(const litmus_test_t *t, const litmus_insn_t *in, char *bu
     size_t off = 0;
     if (len)
         buf[0] = 0;
-    put(buf, len, &off, "%s%s", in->lock ? "LOCK " : "", names[in->op]);
+    litmus_put(buf, len, &off, "%s%s", in->lock ? "LOCK " : "", names[in->op]);
     if (in->dst.kind != LITMUS_OPD_NONE) {
-        put(buf, len, &off, " ");
+        litmus_put(buf, len, &off, " ");
         format_operand(t, &in->dst, buf, len, &off);
     }
     if (in->src.kind != LITMUS_OPD_NONE) {
-        put(buf, len, &off, ",");
+        litmus_put(buf, len, &off, ",");
         format_operand(t, &in->src, buf, len, &off);
     }
     return (int)off;

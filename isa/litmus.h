@@ -149,6 +149,9 @@ const char *litmus_observation(uint64_t pos, uint64_t neg);
 /* "0:EAX=0; [x]=1;" : s projected on t->observed, as herd prints a state. Returns the length
  * snprintf would have written. */
 int litmus_state_format(const litmus_test_t *t, const litmus_state_t *s, char *buf, size_t len);
+/* Append to buf (len bytes) at *off, which counts what would have been written, as snprintf. */
+void litmus_put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* "exists (0:EAX=0 /\ [x]=1)" : the condition on one line, locations bracketed, as herd's
  * Condition line prints it. Returns the length snprintf would have written. */
 int litmus_condition_format(const litmus_test_t *t, char *buf, size_t len);

@@ -1,7 +1,6 @@
 /* litmus_sim.c: lowering of litmus threads to ISA code, and one run of a test on a machine. */
 #include "isa/litmus_sim.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,17 +14,6 @@
 uint64_t litmus_loc_addr(unsigned i) { return LITMUS_LOC_BASE + (uint64_t)i * LITMUS_LOC_STRIDE; }
 
 static unsigned isa_reg(litmus_reg_t r) { return 1u + (unsigned)r; }
-
-__attribute__((format(printf, 4, 5))) static void put(char *buf, size_t len, size_t *off,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(*off < len ? buf + *off : NULL, *off < len ? len - *off : 0, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        *off += (size_t)n;
-}
 
 /* "[0x200100]" for a memory operand */
 static void mem(const litmus_operand_t *o, char *m, size_t n)
@@ -42,48 +30,48 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
         mem(d, m, sizeof m);
     char text[64];
     litmus_insn_format(t, in, text, sizeof text);
-    put(buf, len, off, "    # %s\n", text);
+    litmus_put(buf, len, off, "    # %s\n", text);
     /* the source value as a register: an immediate goes through r8 */
     unsigned src = 8;
     if (s->kind == LITMUS_OPD_REG)
         src = isa_reg(s->reg);
     else if (s->kind == LITMUS_OPD_IMM && in->op != LITMUS_MOV)
-        put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
+        litmus_put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
     switch (in->op) {
     case LITMUS_MOV:
         if (d->kind == LITMUS_OPD_REG && s->kind == LITMUS_OPD_MEM) {
             mem(s, m, sizeof m);
-            put(buf, len, off, "    ld4 r%u, %s\n", isa_reg(d->reg), m);
+            litmus_put(buf, len, off, "    ld4 r%u, %s\n", isa_reg(d->reg), m);
         } else if (d->kind == LITMUS_OPD_REG && s->kind == LITMUS_OPD_IMM) {
-            put(buf, len, off, "    li r%u, %lld\n", isa_reg(d->reg), (long long)s->imm);
+            litmus_put(buf, len, off, "    li r%u, %lld\n", isa_reg(d->reg), (long long)s->imm);
         } else if (d->kind == LITMUS_OPD_REG) {
-            put(buf, len, off, "    mov r%u, r%u\n", isa_reg(d->reg), src);
+            litmus_put(buf, len, off, "    mov r%u, r%u\n", isa_reg(d->reg), src);
         } else {
             if (s->kind == LITMUS_OPD_IMM)
-                put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
-            put(buf, len, off, "    st4 %s, r%u\n", m, src);
+                litmus_put(buf, len, off, "    li r8, %lld\n", (long long)s->imm);
+            litmus_put(buf, len, off, "    st4 %s, r%u\n", m, src);
         }
         break;
     case LITMUS_MFENCE:
-        put(buf, len, off, "    fence\n");
+        litmus_put(buf, len, off, "    fence\n");
         break;
     case LITMUS_FPWB:
-        put(buf, len, off, "    FlushProcessWriteBuffers\n");
+        litmus_put(buf, len, off, "    FlushProcessWriteBuffers\n");
         break;
     case LITMUS_XCHG:
-        put(buf, len, off, "    xchg4 r%u, %s, r%u\n", isa_reg(s->reg), m, isa_reg(s->reg));
+        litmus_put(buf, len, off, "    xchg4 r%u, %s, r%u\n", isa_reg(s->reg), m, isa_reg(s->reg));
         break;
     case LITMUS_ADD:
     case LITMUS_INC:
         if (in->op == LITMUS_INC)
-            put(buf, len, off, "    li r8, 1\n");
+            litmus_put(buf, len, off, "    li r8, 1\n");
         if (d->kind == LITMUS_OPD_REG) {
-            put(buf, len, off, "    add r%u, r%u, r%u\n", isa_reg(d->reg), isa_reg(d->reg), src);
+            litmus_put(buf, len, off, "    add r%u, r%u, r%u\n", isa_reg(d->reg), isa_reg(d->reg), src);
         } else if (in->lock) {
-            put(buf, len, off, "    xadd4 r0, %s, r%u\n", m, src);
+            litmus_put(buf, len, off, "    xadd4 r0, %s, r%u\n", m, src);
         } else {
             /* unlocked: a load and a buffered store, not atomic */
-            put(buf, len, off, "    ld4 r9, %s\n    add r9, r9, r%u\n    st4 %s, r9\n", m, src,
+            litmus_put(buf, len, off, "    ld4 r9, %s\n    add r9, r9, r%u\n    st4 %s, r9\n", m, src,
                 m);
         }
         break;
@@ -95,33 +83,33 @@ int litmus_lower(const litmus_test_t *t, const litmus_variation_t *var, char *bu
     size_t off = 0;
     if (len)
         buf[0] = 0;
-    put(buf, len, &off, "# litmus test %s, lowered by cohsim\n", t->name);
+    litmus_put(buf, len, &off, "# litmus test %s, lowered by cohsim\n", t->name);
     for (unsigned i = 0; i < t->nlocs; i++)
-        put(buf, len, &off, "# [%s] at 0x%llx\n", t->locs[i],
+        litmus_put(buf, len, &off, "# [%s] at 0x%llx\n", t->locs[i],
             (unsigned long long)litmus_loc_addr(i));
     for (unsigned th = 0; th < t->nthreads; th++) {
         const litmus_variation_t none = {0};
         const litmus_variation_t *v = var ? &var[th] : &none;
-        put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
+        litmus_put(buf, len, &off, ".cpu %u\n.org 0x%llx\n", th,
             (unsigned long long)(LITMUS_CODE_BASE + (uint64_t)th * LITMUS_CODE_STRIDE));
         if (v->skew)
-            put(buf, len, &off, "    # starts %u cycles late\n", v->skew);
+            litmus_put(buf, len, &off, "    # starts %u cycles late\n", v->skew);
         for (unsigned i = 0; i < t->nlocs; i++)
             if (v->preload >> i & 1)
-                put(buf, len, &off, "    # [%s] preloaded into this core's caches before the start\n",
+                litmus_put(buf, len, &off, "    # [%s] preloaded into this core's caches before the start\n",
                     t->locs[i]);
         for (unsigned k = 0; k < v->prestores; k++)
-            put(buf, len, &off, "    st8 [0x%llx], r0    # scratch store\n",
+            litmus_put(buf, len, &off, "    st8 [0x%llx], r0    # scratch store\n",
                 (unsigned long long)(LITMUS_SCRATCH_BASE + (uint64_t)th * LITMUS_CODE_STRIDE +
                                      (uint64_t)k * LITMUS_LOC_STRIDE));
         for (unsigned k = 0; k < t->ninsns[th]; k++) {
             if (k > 0 && v->pause[k])
-                put(buf, len, &off, "    li r9, %u    # pause\np%u_pause%u:\n    addi r9, r9, -1\n"
+                litmus_put(buf, len, &off, "    li r9, %u    # pause\np%u_pause%u:\n    addi r9, r9, -1\n"
                                     "    bne r9, r0, p%u_pause%u\n",
                     v->pause[k], th, k, th, k);
             lower_insn(t, &t->insns[th][k], buf, len, &off);
         }
-        put(buf, len, &off, "    halt\n");
+        litmus_put(buf, len, &off, "    halt\n");
     }
     return (int)off;
 }
