@@ -1,5 +1,6 @@
 /* test_fast_paths.c: the machine's fast paths (batched sources, the solo loop of one core without
- * a store buffer, the quick path for L1 hits and buffered stores) change nothing observable:
+ * a store buffer and its burst over a batch, the quick path for one-line loads and fetches,
+ * buffered stores and one-line stores without a buffer) change nothing observable:
  * random traffic run with them and with general_paths_only gives the same statistics at every
  * level, the same cycles, and the same values returned to the source. */
 #include <criterion/criterion.h>
