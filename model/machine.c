@@ -632,7 +632,7 @@ static int refill(machine_t *m, core_t *c)
      * needs results (an interpreter) cannot say what comes next before it has. */
     if (c->has_pending || c->source_done || c->has_waiting_req)
         return c->has_pending;
-    int status;
+    int status = 0;
     const mem_req_t *r = feed_next(m, c->id, &status);
     if (!r) {
         c->source_done = status == 0;
@@ -669,7 +669,7 @@ static int refill_global(machine_t *m, bool *stream_done)
 {
     if (m->npending)
         return 1;
-    int status;
+    int status = 0;
     const mem_req_t *r = global_next(m, stream_done, &status);
     if (!r)
         return status;

@@ -155,7 +155,7 @@ void host_print_prims(FILE *out, const host_prim_t prims[HOST_NPRIMS])
             fprintf(out, "  %-46s %12s %25s  %s\n", "case", "median", "min..max", "counted");
         for (unsigned j = 0; j < p->nm; j++) {
             const host_measure_t *m = &p->m[j];
-            char a[32], b[32], c[32], range[64], count[160];
+            char a[32], b[32], c[32], range[sizeof b + sizeof c + 2], count[160];
             if (m->ns.n)
                 snprintf(range, sizeof range, "%s..%s", host_fmt_ns(m->ns.min, b, sizeof b),
                          host_fmt_ns(m->ns.max, c, sizeof c));
