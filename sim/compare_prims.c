@@ -150,6 +150,18 @@ static int plan_run(plan_t *pl, const machine_config_t *cfg, char *err, size_t e
     return 0;
 }
 
+/* An empty plan whose residency snapshots count file (-1: none); NULL with err when out of memory. */
+static plan_t *plan_new(int file, char *err, size_t errlen)
+{
+    plan_t *pl = calloc(1, sizeof *pl);
+    if (!pl) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pl->file = file;
+    return pl;
+}
+
 static void plan_free(plan_t *pl)
 {
     prim_destroy(pl->p);
@@ -172,17 +184,24 @@ static void compare_count(cmp_case_t *c, const char *name, double model, double 
     k->agree = host >= 0 && model == host;
 }
 
+/* The largest count the host expected in any of its cases (0 when none). */
+static uint64_t largest_expected(const host_prim_t *h)
+{
+    uint64_t most = 0;
+    for (unsigned j = 0; j < h->nm; j++)
+        if (h->m[j].expected > (double)most)
+            most = (uint64_t)h->m[j].expected;
+    return most;
+}
+
 /* ---- the five ------------------------------------------------------------------------------ */
 
 static int fic(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o, char *err,
                size_t errlen)
 {
-    plan_t *pl = calloc(1, sizeof *pl);
-    if (!pl) {
-        snprintf(err, errlen, "out of memory");
+    plan_t *pl = plan_new(-1, err, errlen);
+    if (!pl)
         return -1;
-    }
-    pl->file = -1;
     /* the code line holds its first version and is in the I-cache before anything is timed */
     add_store(pl, CMP_CODE, 7, 1, 0);
     step_t *fl = add(pl, OP_FLUSH_INSTRUCTION_CACHE, CMP_CODE, 0, 1);
@@ -255,12 +274,9 @@ static int fpwb(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o
             snprintf(c->note, sizeof c->note, "the machine has one core");
             continue;
         }
-        plan_t *pl = calloc(1, sizeof *pl);
-        if (!pl) {
-            snprintf(err, errlen, "out of memory");
+        plan_t *pl = plan_new(-1, err, errlen);
+        if (!pl)
             return -1;
-        }
-        pl->file = -1;
         step_t *proc = add(pl, OP_OS_PROCESS, 0, 0, 1);
         proc->r.arg[0] = 1;
         proc->r.arg[1] = j == 0 ? 1 : 3;
@@ -295,12 +311,9 @@ static int kiac(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o
         return 0;
     }
     uint64_t lines = (uint64_t)h->m[0].bytes / 64;
-    plan_t *pl = calloc(1, sizeof *pl);
-    if (!pl) {
-        snprintf(err, errlen, "out of memory");
+    plan_t *pl = plan_new(-1, err, errlen);
+    if (!pl)
         return -1;
-    }
-    pl->file = -1;
     add_store(pl, CMP_WORK, 1, lines, 64);
     step_t *fence = add(pl, OP_FENCE, 0, 0, 1);
     step_t *call = add(pl, OP_KE_INVALIDATE_ALL_CACHES, 0, 0, 1);
@@ -365,21 +378,15 @@ static step_t *add_file(plan_t *pl, const char *name, uint64_t bytes)
 static int zw(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o, char *err,
               size_t errlen)
 {
-    uint64_t page = cfg->page_size, maxp = 0;
-    for (unsigned j = 0; j < h->nm; j++)
-        if (h->m[j].expected > (double)maxp)
-            maxp = (uint64_t)h->m[j].expected;
+    uint64_t page = cfg->page_size, maxp = largest_expected(h);
     if (h->nm == 0 || maxp == 0) {
         snprintf(o->note, sizeof o->note, "the host measured no case: nothing to replay");
         return 0;
     }
-    plan_t *pl = calloc(1, sizeof *pl);
-    if (!pl) {
-        snprintf(err, errlen, "out of memory");
+    plan_t *pl = plan_new(0, err, errlen); /* file 0: the one made next */
+    if (!pl)
         return -1;
-    }
     add_file(pl, "zw", maxp * page);
-    pl->file = 0;
     add_store(pl, CMP_VIEW + 8, 1, maxp, page);
     add_zw(pl);
     unsigned call[HOST_MAX_MEASURES];
@@ -424,10 +431,7 @@ static int cc(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o, 
     }
     uint64_t page = cfg->page_size;
     /* the host's file: the pages it dirtied, resident before its first flush */
-    uint64_t np = 0;
-    for (unsigned j = 0; j < h->nm; j++)
-        if (h->m[j].expected > (double)np)
-            np = (uint64_t)h->m[j].expected;
+    uint64_t np = largest_expected(h);
     if (np == 0)
         np = (uint64_t)h->m[0].before;
     if (np == 0) {
@@ -435,13 +439,10 @@ static int cc(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o, 
                                           "replay");
         return 0;
     }
-    plan_t *pl = calloc(1, sizeof *pl);
-    if (!pl) {
-        snprintf(err, errlen, "out of memory");
+    plan_t *pl = plan_new(0, err, errlen); /* file 0: the one made next */
+    if (!pl)
         return -1;
-    }
     add_file(pl, "cc", np * page);
-    pl->file = 0;
     step_t *acq = add(pl, OP_OS_ACQUIRE, 0, 0, 1);
     acq->r.name = "cc";
     unsigned call[2];
