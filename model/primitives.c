@@ -456,8 +456,10 @@ static int do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint
     if (rc != OS_OK)
         return rc == OS_ENOMEM ? machine_fail(m, MACHINE_ENOMEM, "out of memory")
                                : os_error(p, r, err);
-    /* Set-up happens outside simulated time, except a lock's disk read. */
+    /* Set-up happens outside simulated time, except a lock's disk read. Its value says it was
+     * done (a program's rd gets 1, see isa/opcodes.def). */
     res->done = now + cycles;
+    res->value = 1;
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "model/primitives.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/os_report.h"
 
 #define EXEC_ORIGIN 0x10000u
 #define EXEC_STRIDE 0x10000u
@@ -33,7 +34,8 @@ static const cli_spec_t exec_spec = {
     "exec", "[options] PROG.s...",
     "Assembles each PROG.s (file i runs on core i, or on the cores its .cpu N sections name) and "
     "runs every core to its halt on the simulated machine (default preset x86-4). Prints each "
-    "core's registers, the machine's statistics and every failed assert. Exit status 1 when an "
+    "core's registers, the machine's statistics (with the primitives' work and the files' page-"
+    "cache state, when the programs use them) and every failed assert. Exit status 1 when an "
     "assert failed, 2 for bad input or a program that faults.",
     exec_opts,
 };
@@ -246,6 +248,8 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
     printf("machine: %llu cycles, %llu bus transactions, %llu invalidations\n",
            (unsigned long long)machine_cycles(m), (unsigned long long)co->bus_transactions,
            (unsigned long long)co->invalidations);
+    /* what the primitives did and the files' page-cache state, as `run` reports them */
+    sim_os_print(stdout, m, os);
     printf("asserts: %llu checked, %llu failed\n", (unsigned long long)asserts,
            (unsigned long long)failed);
     for (unsigned cpu = 0; cpu < ncores; cpu++)
@@ -256,6 +260,10 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
         cJSON_AddNumberToObject(root, "asserts", (double)asserts);
         cJSON_AddNumberToObject(root, "asserts_failed", (double)failed);
         cJSON_AddBoolToObject(root, "faulted", faulted);
+        if (sim_os_json(root, m, os) != 0) {
+            cli_error("exec: out of memory for the JSON report");
+            faulted = true;
+        }
     }
     status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
 out:

@@ -1,0 +1,1 @@
+cohsim exec isa/examples/file_view.s
