@@ -323,3 +323,95 @@ Test(isa, interpreter_lowers_primitives_and_reports_errors)
     cr_assert(strstr(c.err, "stopped after 50 instructions") != NULL, "%s", c.err);
     asm_free(&p);
 }
+
+Test(isa, interpreter_computes_every_alu_row_and_branch)
+{
+    static flat_t f;
+    memset(&f, 0, sizeof f);
+    /* Operands that tell the rows apart: r1 = -7 is negative signed and huge unsigned, and the
+     * shift count 65 is 1 once masked to 6 bits. Each result is asserted where it is made. */
+    const char *src = "        li r1, -7\n"
+                      "        li r2, 3\n"
+                      "        li r3, 65\n"
+                      "        mov r4, r1\n"
+                      "        assert r4, -7\n"
+                      "        sub r5, r2, r1\n"
+                      "        assert r5, 10\n"
+                      "        and r5, r1, r2\n"
+                      "        assert r5, 1\n"
+                      "        or r5, r1, r2\n"
+                      "        assert r5, -5\n"
+                      "        xor r5, r1, r2\n"
+                      "        assert r5, -6\n"
+                      "        shl r5, r2, r3\n"
+                      "        assert r5, 6\n"
+                      "        shr r5, r1, r3\n" /* logical: 0x7ffffffffffffffc */
+                      "        shri r6, r5, 60\n"
+                      "        assert r6, 7\n"
+                      "        andi r6, r5, 15\n"
+                      "        assert r6, 12\n"
+                      "        mul r5, r1, r2\n"
+                      "        assert r5, -21\n"
+                      "        slt r5, r1, r2\n"
+                      "        assert r5, 1\n"
+                      "        sltu r5, r1, r2\n"
+                      "        assert r5, 0\n"
+                      "        slt r5, r2, r1\n"
+                      "        assert r5, 0\n"
+                      "        sltu r5, r2, r1\n"
+                      "        assert r5, 1\n"
+                      "        andi r5, r1, 0xff\n"
+                      "        assert r5, 249\n"
+                      "        ori r5, r2, 0x10\n"
+                      "        assert r5, 19\n"
+                      "        xori r5, r1, -1\n"
+                      "        assert r5, 6\n"
+                      "        shli r5, r2, 66\n"
+                      "        assert r5, 12\n"
+                      "        shri r5, r1, 124\n" /* 124 & 63 = 60 */
+                      "        assert r5, 15\n"
+                      "        muli r5, r1, -3\n"
+                      "        assert r5, 21\n"
+                      "        addi r0, r2, 1\n" /* r0 ignores writes */
+                      "        assert r0, 0\n"
+                      /* each branch once taken and once not; `bad` counts a wrong turn */
+                      "        li r8, 0\n"
+                      "        blt r1, r2, t1\n"
+                      "        addi r8, r8, 1\n"
+                      "t1:     blt r2, r1, bad\n"
+                      "        blt r1, r1, bad\n"
+                      "        bltu r1, r2, bad\n"
+                      "        bltu r1, r1, bad\n"
+                      "        bltu r2, r1, t2\n"
+                      "        addi r8, r8, 1\n"
+                      "t2:     bge r1, r2, bad\n"
+                      "        bge r1, r1, t3\n"
+                      "        addi r8, r8, 1\n"
+                      "t3:     bge r2, r1, t4\n"
+                      "        addi r8, r8, 1\n"
+                      "t4:     bgeu r2, r1, bad\n"
+                      "        bgeu r1, r2, t5\n"
+                      "        addi r8, r8, 1\n"
+                      "t5:     bgeu r1, r1, t6\n"
+                      "        addi r8, r8, 1\n"
+                      "t6:     beq r1, r2, bad\n"
+                      "        beq r1, r4, t7\n"
+                      "        addi r8, r8, 1\n"
+                      "t7:     bne r1, r4, bad\n"
+                      "        assert r8, 0\n"
+                      "        halt\n"
+                      "bad:    addi r8, r8, 100\n"
+                      "        assert r8, 0\n"
+                      "        halt\n";
+    asm_program_t p;
+    load(&f, src, &p);
+    isa_core_t c;
+    isa_core_init(&c, 0, p.entry[0], 1000);
+    flat_run(&f, &c, 1);
+    cr_assert_not(c.failed, "%s", c.err);
+    cr_assert_eq(c.asserts_failed, 0, "%s", c.assert_msg);
+    cr_assert_eq(c.asserts, 21, "the program took a wrong turn: %llu asserts",
+                 (unsigned long long)c.asserts);
+    cr_assert_eq(c.reg[8], 0);
+    asm_free(&p);
+}
