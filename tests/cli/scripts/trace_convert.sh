@@ -1,0 +1,33 @@
+# trace convert: text output runs exactly as its source (the demo through text gives the same
+# JSON); binary to text and back reproduces the file; a record the output format cannot carry is
+# an error naming the record, exit 2, with no output file left behind.
+set -eu
+cd "$TMP"
+ex=$ROOT/traces/examples
+"$COHSIM" trace convert "$ex/demo.trace" demo.txt --to text
+"$COHSIM" run -q --json a.json "$ex/demo.trace"
+"$COHSIM" run -q --json b.json demo.txt
+cmp a.json b.json
+# the same lines as the source without its comments and alignment (values in decimal)
+sed 's/#.*//; s/  */ /g; s/ *$//; s/=0x90909090/=2425393296/' "$ex/demo.trace" | grep -v '^$' >want.txt
+diff want.txt demo.txt
+# binary -> text -> binary
+xz -dc "$ROOT/tests/fixtures/reference/sort.din.xz" | head -5000 >t.din
+"$COHSIM" trace convert t.din t.bin --to binary
+"$COHSIM" trace convert t.bin t.txt --to text
+"$COHSIM" trace convert t.txt back.bin --to binary
+cmp t.bin back.bin
+# what a format cannot carry
+refuse() { # IN OUT FORMAT MESSAGE
+    status=0
+    "$COHSIM" trace convert "$1" "$2" --to "$3" 2>err.txt || status=$?
+    [ "$status" -eq 2 ] || { echo "$1 -> $3: exit $status, expected 2"; exit 1; }
+    grep -q "$4" err.txt || { echo "$1 -> $3: bad message:"; cat err.txt; exit 1; }
+    [ ! -e "$2" ] || { echo "$1 -> $3: partial output left behind"; exit 1; }
+    cat err.txt
+}
+refuse "$ex/flush_instruction_cache.trace" fic.txt text 'record 4: expect mem with arguments cannot be written'
+refuse "$ex/flush_instruction_cache.trace" fic.bin binary 'record 6: FlushInstructionCache has arguments the binary format cannot carry'
+refuse "$ex/demo.trace" demo.din din 'din records carry no CPU: the trace has CPUs 0 and 1'
+printf ' L 00001000,3\n' >odd.lackey
+refuse odd.lackey odd.txt text 'record 1: a 3-byte load cannot be written as text'
