@@ -68,6 +68,34 @@ got=$(status_of "$TMP/zw.json")
 # first call: base rounded down, size rounded up to one page
 tr -d ' \t\n' <"$TMP/zw.json" | grep -q '"status":"STATUS_SUCCESS","base":65536,"size":4096'
 
+# FlushInstructionCache with a NULL base on a non-snooping preset cleans every D-cache of the
+# process first (the new code reaches memory), and with a base in a mapped view it works on the
+# page cache's frame behind the view.
+cat >"$TMP/ficnull.trace" <<'T'
+0 ifetch 0x400000 4
+0 store 0x400000 4 =0xd503201f
+0 fence
+expect fetch 0x400000 4 =0
+0 FlushInstructionCache self NULL 0
+0 ifetch 0x400000 4
+expect fetch 0x400000 4 =0xd503201f
+T
+run --preset arm-like-4 --json "$TMP/fn.json" "$TMP/ficnull.trace"
+tr -d ' \t\n' <"$TMP/fn.json" | grep -q '"FlushInstructionCache":{"calls":1,"cycles":[0-9]*,"lines_invalidated":1,"lines_written_back":1'
+cat >"$TMP/ficview.trace" <<'T'
+file code size=8K
+map 1 code base=0x10000
+0 ifetch 0x11040 4
+0 store 0x11040 4 =0xd503201f
+0 fence
+expect fetch 0x11040 4 =0
+0 FlushInstructionCache self 0x11040 4
+0 ifetch 0x11040 4
+expect fetch 0x11040 4 =0xd503201f
+T
+run --preset arm-like-4 --json "$TMP/fv.json" "$TMP/ficview.trace"
+tr -d ' \t\n' <"$TMP/fv.json" | grep -q '"FlushInstructionCache":{"calls":1,"cycles":[0-9]*,"lines_invalidated":1,"lines_written_back":1'
+
 # FlushInstructionCache: nonzero, or zero with the last-error.
 printf 'handle 9 process=1 access=none\n0 FlushInstructionCache 1 NULL 0\n0 FlushInstructionCache 5 NULL 0\n0 FlushInstructionCache 9 0x1000 64\n' >"$TMP/fic.trace"
 run --preset x86-4 --json "$TMP/fic.json" "$TMP/fic.trace"
