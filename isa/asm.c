@@ -338,6 +338,30 @@ static int parse_target(assembler_t *a, int32_t *imm)
 
 /* ---- output ------------------------------------------------------------------------------- */
 
+/* Record that the current line placed n bytes at the current address: one span per line, or
+ * the last span grown when the same line goes on placing bytes right after it. */
+static int note_span(assembler_t *a, size_t n)
+{
+    asm_program_t *p = a->prog;
+    asm_span_t *last = p->nspans ? &p->spans[p->nspans - 1] : NULL;
+    if (last && last->line == a->line && last->addr + last->len == a->loc) {
+        last->len += n;
+        return 0;
+    }
+    if (p->nspans == p->capspans) {
+        size_t cap = p->capspans ? p->capspans * 2 : 64;
+        asm_span_t *ns = realloc(p->spans, cap * sizeof *ns);
+        if (!ns) {
+            a->oom = true;
+            return fail(a, a->ls, "out of memory");
+        }
+        p->spans = ns;
+        p->capspans = cap;
+    }
+    p->spans[p->nspans++] = (asm_span_t){a->loc, n, a->line};
+    return 0;
+}
+
 static int emit(assembler_t *a, const uint8_t *bytes, size_t n)
 {
     if (a->pass == 2 && n) {
@@ -369,6 +393,8 @@ static int emit(assembler_t *a, const uint8_t *bytes, size_t n)
         }
         memcpy(c->bytes + c->len, bytes, n);
         c->len += n;
+        if (note_span(a, n))
+            return -1;
     }
     if (a->loc + n < a->loc)
         return fail(a, a->ls, "the address wraps past 2^64");
@@ -626,7 +652,17 @@ void asm_free(asm_program_t *p)
         free(p->symbols[k].name);
     free(p->chunks);
     free(p->symbols);
+    free(p->spans);
     memset(p, 0, sizeof *p);
+}
+
+unsigned asm_line_at(const asm_program_t *p, uint64_t addr)
+{
+    /* Only asked when something went wrong: a scan is enough. */
+    for (size_t k = 0; p && k < p->nspans; k++)
+        if (addr - p->spans[k].addr < p->spans[k].len)
+            return p->spans[k].line;
+    return 0;
 }
 
 int asm_assemble(const char *path, const char *text, size_t len, uint64_t origin,

@@ -18,7 +18,9 @@
  *
  * Representation: the image is a list of chunks (address, bytes); chunks never overlap (an
  * overlap is an error naming both places). Entries are set only for cores with a .cpu section,
- * or for the default core when the source has code before any .cpu.
+ * or for the default core when the source has code before any .cpu. The line table maps every
+ * byte placed to the source line that placed it (spans in the order they were placed), so a
+ * fault or a failed assert at run time can name its line.
  */
 #ifndef COHSIM_ASM_H
 #define COHSIM_ASM_H
@@ -43,9 +45,18 @@ typedef struct asm_symbol {
     uint64_t value;
 } asm_symbol_t;
 
+/* Bytes [addr, addr + len) were placed by source line `line`. */
+typedef struct asm_span {
+    uint64_t addr;
+    uint64_t len;
+    unsigned line;
+} asm_span_t;
+
 typedef struct asm_program {
     asm_chunk_t *chunks;
     size_t nchunks;
+    asm_span_t *spans;
+    size_t nspans, capspans;
     asm_symbol_t *symbols;
     size_t nsymbols;
     bool has_entry[ASM_MAX_CPUS];
@@ -61,6 +72,9 @@ int asm_assemble(const char *path, const char *text, size_t len, uint64_t origin
 int asm_assemble_file(const char *path, uint64_t origin, unsigned default_cpu,
                       asm_program_t *out, char *err, size_t errlen);
 void asm_free(asm_program_t *p);
+
+/* The source line that placed the byte at addr, or 0 when no line did. */
+unsigned asm_line_at(const asm_program_t *p, uint64_t addr);
 
 /* The value of a symbol, or false when it is not defined. */
 bool asm_symbol(const asm_program_t *p, const char *name, uint64_t *value);

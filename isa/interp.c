@@ -219,11 +219,13 @@ int isa_core_next(void *opaque, mem_req_t *out)
                 c->retired++;
                 if (c->cur.op == ISA_ASSERT) {
                     c->asserts++;
-                    if (bad && c->asserts_failed++ == 0)
+                    if (bad && c->asserts_failed++ == 0) {
+                        c->assert_pc = c->pc;
                         snprintf(c->assert_msg, sizeof c->assert_msg,
                                  "core %u: assert at 0x%llx failed: r%u = %lld, expected %d",
                                  c->cpu, (unsigned long long)c->pc, c->cur.rd,
                                  (long long)c->reg[c->cur.rd], c->cur.imm);
+                    }
                 }
                 if (c->cur.op == ISA_HALT) {
                     c->phase = ISA_HALTED;

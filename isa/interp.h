@@ -49,6 +49,7 @@ typedef struct isa_core {
     uint64_t max_insns;    /* stop with an error after this many (0: no limit) */
     uint64_t asserts, asserts_failed;
     char assert_msg[160];  /* the first failed assert */
+    uint64_t assert_pc;    /* ... and its address */
     bool failed;           /* stopped by an error: err says why */
     char err[200];
     const asm_program_t *image; /* where file names are read (NULL: none) */

@@ -119,9 +119,21 @@ static void print_cache(const char *name, const cache_t *c)
            (unsigned long long)miss);
 }
 
-/* Run the assembled images; print and fill root. Returns the exit status. */
-static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const machine_config_t *cfg,
-               cJSON *root)
+/* "PATH:LINE: " of the source line that placed the code at pc in core c's program, or "" when
+ * no line did (a pc outside the image). */
+static void source_of(const isa_core_t *c, const asm_program_t *progs, char *const *paths,
+                      uint64_t pc, char *buf, size_t len)
+{
+    unsigned line = c->image ? asm_line_at(c->image, pc) : 0;
+    if (line)
+        snprintf(buf, len, "%s:%u: ", paths[c->image - progs], line);
+    else if (len)
+        buf[0] = 0;
+}
+
+/* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
+static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, int nprogs,
+               const machine_config_t *cfg, cJSON *root)
 {
     char err[512];
     unsigned ncores = 0;
@@ -191,7 +203,9 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
     bool faulted = false;
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         if (cores[cpu].failed) {
-            cli_error("exec: core %u: %s", cpu, cores[cpu].err);
+            char at[512];
+            source_of(&cores[cpu], progs, paths, cores[cpu].pc, at, sizeof at);
+            cli_error("exec: %score %u: %s", at, cpu, cores[cpu].err);
             faulted = true;
         }
     if (!faulted && rc != 0) {
@@ -199,6 +213,19 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
         faulted = true;
     }
     uint64_t asserts = 0, failed = 0;
+    /* per core, its first failed assert with the source line it is on */
+    char(*assert_msg)[768] = calloc(ncores, sizeof *assert_msg);
+    if (!assert_msg) {
+        cli_error("out of memory");
+        status = EXIT_USAGE;
+        goto out;
+    }
+    for (unsigned cpu = 0; cpu < ncores; cpu++)
+        if (cores[cpu].asserts_failed) {
+            char at[512];
+            source_of(&cores[cpu], progs, paths, cores[cpu].assert_pc, at, sizeof at);
+            snprintf(assert_msg[cpu], sizeof assert_msg[cpu], "%s%s", at, cores[cpu].assert_msg);
+        }
     cJSON *jcores = root ? cJSON_AddArrayToObject(root, "cores") : NULL;
     for (unsigned cpu = 0; cpu < ncores; cpu++) {
         const isa_core_t *c = &cores[cpu];
@@ -240,7 +267,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
             cJSON_AddNumberToObject(jc, "asserts", (double)c->asserts);
             cJSON_AddNumberToObject(jc, "asserts_failed", (double)c->asserts_failed);
             if (c->asserts_failed)
-                cJSON_AddStringToObject(jc, "first_failed_assert", c->assert_msg);
+                cJSON_AddStringToObject(jc, "first_failed_assert", assert_msg[cpu]);
             cJSON_AddItemToArray(jcores, jc);
         }
     }
@@ -254,7 +281,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
            (unsigned long long)failed);
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         if (cores[cpu].asserts_failed)
-            printf("FAILED %s\n", cores[cpu].assert_msg);
+            printf("FAILED %s\n", assert_msg[cpu]);
     if (root) {
         cJSON_AddNumberToObject(root, "cycles", (double)machine_cycles(m));
         cJSON_AddNumberToObject(root, "asserts", (double)asserts);
@@ -266,6 +293,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, int nprogs, const mac
         }
     }
     status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
+    free(assert_msg);
 out:
     free(cores);
     free(src);
@@ -325,7 +353,7 @@ int cmd_exec(int argc, char **argv)
             print_disasm(&progs[f]);
     } else if (status == EXIT_DONE) {
         cJSON *root = ec.json ? cJSON_CreateObject() : NULL;
-        status = run(&ec, progs, nprogs, &cfg, root);
+        status = run(&ec, progs, argv + first, nprogs, &cfg, root);
         fflush(stdout);
         if (root && status != EXIT_USAGE) {
             char *text = cJSON_Print(root);

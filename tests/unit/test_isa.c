@@ -415,3 +415,30 @@ Test(isa, interpreter_computes_every_alu_row_and_branch)
     cr_assert_eq(c.reg[8], 0);
     asm_free(&p);
 }
+
+Test(isa, assembler_maps_every_placed_byte_to_its_line)
+{
+    const char *src = "# a comment line\n"         /* 1 */
+                      "start:  li r1, 1\n"         /* 2: 0x1000 */
+                      "        addi r1, r1, 1\n"   /* 3: 0x1008 */
+                      "\n"                         /* 4 */
+                      "        .org 0x2000\n"      /* 5 */
+                      "data:   .word 1, 2, 3\n"    /* 6: 0x2000 .. 0x200b */
+                      "        .byte 9\n"          /* 7: 0x200c */
+                      "        .org 0x1010\n"      /* 8 */
+                      "        halt\n";            /* 9: 0x1010 */
+    asm_program_t p;
+    char err[256];
+    cr_assert_eq(asm_assemble("l.s", src, strlen(src), 0x1000, 0, &p, err, sizeof err), 0, "%s",
+                 err);
+    cr_assert_eq(asm_line_at(&p, 0x1000), 2);
+    cr_assert_eq(asm_line_at(&p, 0x1007), 2);
+    cr_assert_eq(asm_line_at(&p, 0x1008), 3);
+    cr_assert_eq(asm_line_at(&p, 0x2000), 6);
+    cr_assert_eq(asm_line_at(&p, 0x200b), 6);
+    cr_assert_eq(asm_line_at(&p, 0x200c), 7);
+    cr_assert_eq(asm_line_at(&p, 0x1010), 9);
+    cr_assert_eq(asm_line_at(&p, 0x1018), 0, "no line placed this byte");
+    cr_assert_eq(asm_line_at(&p, 0x0fff), 0);
+    asm_free(&p);
+}
