@@ -269,7 +269,7 @@ int cmd_run(int argc, char **argv)
         status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
                      ? EXIT_USAGE
                      : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
-                                  a.json);
+                                  a.json, a.quiet);
     } else {
         status = run_traces(&a, argv + first, argc - first);
     }

@@ -54,40 +54,41 @@ static cJSON *json_kinds(const uint64_t *v, int with_misc)
     return o;
 }
 
-static void print_kinds_table(const char *name, const cache_config_t *c, const uint64_t *acc,
+static void print_kinds_table(FILE *out, const char *name, const cache_config_t *c, const uint64_t *acc,
                               const uint64_t *miss, int with_misc, int policies)
 {
     char size[32];
     print_size(size, sizeof size, c->size);
-    printf("%s: %s %u-way, %u-byte lines, %s", name, size, c->assoc, c->line, c->repl->name);
+    fprintf(out, "%s: %s %u-way, %u-byte lines, %s", name, size, c->assoc, c->line, c->repl->name);
     if (policies)
-        printf(", write-%s, %s", c->write_back ? "back" : "through",
+        fprintf(out, ", write-%s, %s", c->write_back ? "back" : "through",
                c->write_allocate ? "write-allocate" : "no write-allocate");
-    printf("\n  %-10s %12s", "", "total");
+    fprintf(out, "\n  %-10s %12s", "", "total");
     int nk = with_misc ? ACCESS_KINDS : ACCESS_MISC;
     for (int k = 0; k < nk; k++)
-        printf(" %12s", kind_names[k]);
+        fprintf(out, " %12s", kind_names[k]);
     uint64_t ta = 0, tm = 0;
     for (int k = 0; k < nk; k++)
         ta += acc[k], tm += miss[k];
-    printf("\n  %-10s %12llu", "accesses", (unsigned long long)ta);
+    fprintf(out, "\n  %-10s %12llu", "accesses", (unsigned long long)ta);
     for (int k = 0; k < nk; k++)
-        printf(" %12llu", (unsigned long long)acc[k]);
-    printf("\n  %-10s %12llu", "misses", (unsigned long long)tm);
+        fprintf(out, " %12llu", (unsigned long long)acc[k]);
+    fprintf(out, "\n  %-10s %12llu", "misses", (unsigned long long)tm);
     for (int k = 0; k < nk; k++)
-        printf(" %12llu", (unsigned long long)miss[k]);
-    printf("\n  %-10s %12.4f", "miss rate", ta ? (double)tm / (double)ta : 0.0);
+        fprintf(out, " %12llu", (unsigned long long)miss[k]);
+    fprintf(out, "\n  %-10s %12.4f", "miss rate", ta ? (double)tm / (double)ta : 0.0);
     for (int k = 0; k < nk; k++) {
         if (acc[k])
-            printf(" %12.4f", (double)miss[k] / (double)acc[k]);
+            fprintf(out, " %12.4f", (double)miss[k] / (double)acc[k]);
         else
-            printf(" %12s", "-");
+            fprintf(out, " %12s", "-");
     }
-    printf("\n");
+    fprintf(out, "\n");
 }
 
 typedef struct compat_run_state {
     const char *mode;
+    FILE *out; /* where the table goes; NULL: none (--quiet) */
     trace_t *trace;
     dinero_t *dinero;
     cachegrind_t *cg;
@@ -136,10 +137,13 @@ static void report_dinero(const compat_state_t *st, cJSON *caches)
         const dinero_stats_t *s = dinero_cache_stats(st->dinero, i);
         const cache_config_t *c = dinero_cache_config(st->dinero, i);
         const char *name = dinero_cache_name(st->dinero, i);
-        print_kinds_table(name, c, s->fetch, s->miss, 1, 1);
-        printf("  multi-block refs %llu; write-backs %llu during the trace, %llu at the end\n\n",
-               (unsigned long long)s->multiblock, (unsigned long long)s->writebacks,
-               (unsigned long long)s->writebacks_at_end);
+        if (st->out) {
+            print_kinds_table(st->out, name, c, s->fetch, s->miss, 1, 1);
+            fprintf(st->out,
+                    "  multi-block refs %llu; write-backs %llu during the trace, %llu at the end\n\n",
+                    (unsigned long long)s->multiblock, (unsigned long long)s->writebacks,
+                    (unsigned long long)s->writebacks_at_end);
+        }
         cJSON *o = json_geometry(cJSON_CreateObject(), c, 1);
         cJSON_AddItemToObject(o, "accesses", json_kinds(s->fetch, 1));
         cJSON_AddItemToObject(o, "misses", json_kinds(s->miss, 1));
@@ -166,9 +170,11 @@ static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *cach
     static const char *const names[3] = {"l1i", "l1d", "llc"};
     for (unsigned i = 0; i < 3; i++) {
         const cache_config_t *c = cachegrind_cache_config(st->cg, i);
-        print_kinds_table(names[i], c, acc[i], miss[i], 0, 0);
-        printf("  accesses touching two lines %llu\n\n",
-               (unsigned long long)cachegrind_straddles(st->cg, i));
+        if (st->out) {
+            print_kinds_table(st->out, names[i], c, acc[i], miss[i], 0, 0);
+            fprintf(st->out, "  accesses touching two lines %llu\n\n",
+                    (unsigned long long)cachegrind_straddles(st->cg, i));
+        }
         cJSON *o = json_geometry(cJSON_CreateObject(), c, 0);
         cJSON_AddItemToObject(o, "accesses", json_kinds(acc[i], 0));
         cJSON_AddItemToObject(o, "misses", json_kinds(miss[i], 0));
@@ -185,15 +191,17 @@ static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *cach
                 {"Dw", n->Dw},     {"D1mw", n->D1mw}, {"DLmw", n->DLmw}};
     cJSON *cj = cJSON_CreateObject();
     for (int i = 0; i < 9; i++) {
-        printf("%s%s %llu", i ? "  " : "", ctr[i].name, (unsigned long long)ctr[i].v);
+        if (st->out)
+            fprintf(st->out, "%s%s %llu", i ? "  " : "", ctr[i].name, (unsigned long long)ctr[i].v);
         cJSON_AddNumberToObject(cj, ctr[i].name, (double)ctr[i].v);
     }
-    printf("\n");
+    if (st->out)
+        fprintf(st->out, "\n");
     cJSON_AddItemToObject(root, "cachegrind", cj);
 }
 
 int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
-               const char *json_path)
+               const char *json_path, bool quiet)
 {
     int dinero = strcmp(mode, "dinero") == 0, cg = strcmp(mode, "cachegrind") == 0;
     if (!dinero && !cg) {
@@ -218,7 +226,7 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
         cli_error("configuration: %s", err);
         return EXIT_USAGE;
     }
-    compat_state_t st = {.mode = mode};
+    compat_state_t st = {.mode = mode, .out = quiet ? NULL : stdout};
     rng_t rng;
     rng_seed(&rng, mc.seed);
     int status = EXIT_USAGE;
@@ -256,8 +264,9 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
     cJSON_AddStringToObject(root, "format", fmt);
     cJSON_AddNumberToObject(root, "records", (double)st.records);
     cJSON *caches = cJSON_AddObjectToObject(root, "caches");
-    printf("cohsim --compat %s: %s (%s, %llu records)\n\n", mode, traces[0], fmt,
-           (unsigned long long)st.records);
+    if (st.out)
+        fprintf(st.out, "cohsim --compat %s: %s (%s, %llu records)\n\n", mode, traces[0], fmt,
+                (unsigned long long)st.records);
     if (dinero)
         report_dinero(&st, caches);
     else
