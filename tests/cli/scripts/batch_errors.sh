@@ -1,7 +1,8 @@
 # Traces are read ahead in batches, yet every failure is reported where it happens, in the order
 # records execute: a bad binary record deep inside a batch names its byte offset; records before
 # it run first (a failed load check before it wins, exit 1); a missing CPU and a failed check
-# name their record; a bad din line names its line, through the machine and through --compat.
+# name their record; a bad din line, or one longer than the read buffer, names its line, through
+# the machine and through --compat.
 set -eu
 cd "$TMP"
 python3 - <<'EOF'
@@ -45,3 +46,7 @@ expect 1 'check_then_badop.bin:72: CPU 1 load 0x1000 read 5' \
 expect 2 'badcpu.bin:51: CPU 7 does not exist' "$COHSIM" run -q --preset dinero badcpu.bin
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --preset dinero bad.din
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --compat dinero bad.din
+# A line longer than the reader's 1 MiB buffer is an error naming it, not a split record.
+python3 -c "open('long.din', 'w').write('0 1000\n0 ' + 'f' * (1 << 21) + '\n0 2000\n')"
+expect 2 'long.din:2: line 2 is longer than 1048576 bytes' "$COHSIM" run -q --compat dinero long.din
+expect 2 'long.din:2: line 2 is longer than 1048576 bytes' "$COHSIM" run -q --preset dinero long.din
