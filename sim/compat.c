@@ -54,15 +54,16 @@ static cJSON *json_kinds(const uint64_t *v, int with_misc)
     return o;
 }
 
-static void print_kinds_table(FILE *out, const char *name, const cache_config_t *c, const uint64_t *acc,
-                              const uint64_t *miss, int with_misc, int policies)
+static void print_kinds_table(FILE *out, const char *name, const cache_config_t *c,
+                              const uint64_t *acc, const uint64_t *miss, int with_misc,
+                              int policies)
 {
     char size[32];
     print_size(size, sizeof size, c->size);
     fprintf(out, "%s: %s %u-way, %u-byte lines, %s", name, size, c->assoc, c->line, c->repl->name);
     if (policies)
         fprintf(out, ", write-%s, %s", c->write_back ? "back" : "through",
-               c->write_allocate ? "write-allocate" : "no write-allocate");
+                c->write_allocate ? "write-allocate" : "no write-allocate");
     fprintf(out, "\n  %-10s %12s", "", "total");
     int nk = with_misc ? ACCESS_KINDS : ACCESS_MISC;
     for (int k = 0; k < nk; k++)
@@ -139,8 +140,8 @@ static void report_dinero(const compat_state_t *st, cJSON *caches)
         const char *name = dinero_cache_name(st->dinero, i);
         if (st->out) {
             print_kinds_table(st->out, name, c, s->fetch, s->miss, 1, 1);
-            fprintf(st->out,
-                    "  multi-block refs %llu; write-backs %llu during the trace, %llu at the end\n\n",
+            fprintf(st->out, "  multi-block refs %llu; write-backs %llu during the trace, %llu at "
+                             "the end\n\n",
                     (unsigned long long)s->multiblock, (unsigned long long)s->writebacks,
                     (unsigned long long)s->writebacks_at_end);
         }
