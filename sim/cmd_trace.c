@@ -234,8 +234,15 @@ static int trace_convert(const trace_args_t *a)
             progress_update(&pr, records);
         }
         progress_done(&pr);
-        if (rc == -2)
-            cli_error("%s: record %llu: %s", out, (unsigned long long)records, err);
+        /* The record is fine; the output format cannot hold it: name where it came from (its
+         * line in a line format, else its number) and which format refused it. */
+        uint64_t line = stream_lineno(trace_stream(t));
+        if (rc == -2 && line)
+            cli_error("%s:%llu: cannot be written as %s: %s", a->pos[1], (unsigned long long)line,
+                      a->to, err);
+        else if (rc == -2)
+            cli_error("%s: record %llu: cannot be written as %s: %s", a->pos[1],
+                      (unsigned long long)records, a->to, err);
         else if (rc < 0)
             cli_error("%s", trace_error(t));
         int closed = trace_writer_close(w, err, sizeof err);

@@ -1,6 +1,6 @@
 # trace convert: text output runs exactly as its source (the demo through text gives the same
 # JSON); binary to text and back reproduces the file; a record the output format cannot carry is
-# an error naming the record, exit 2, with no output file left behind.
+# an error naming the input line (or record) and the format, exit 2, with no output file left.
 set -eu
 cd "$TMP"
 ex=$ROOT/traces/examples
@@ -26,8 +26,13 @@ refuse() { # IN OUT FORMAT MESSAGE
     [ ! -e "$2" ] || { echo "$1 -> $3: partial output left behind"; exit 1; }
     cat err.txt
 }
-refuse "$ex/flush_instruction_cache.trace" fic.txt text 'record 4: expect mem with arguments cannot be written'
-refuse "$ex/flush_instruction_cache.trace" fic.bin binary 'record 6: FlushInstructionCache has arguments the binary format cannot carry'
-refuse "$ex/demo.trace" demo.din din 'din records carry no CPU: the trace has CPUs 0 and 1'
+refuse "$ex/flush_instruction_cache.trace" fic.txt text \
+    'flush_instruction_cache.trace:8: cannot be written as text: expect mem with arguments'
+refuse "$ex/flush_instruction_cache.trace" fic.bin binary \
+    'flush_instruction_cache.trace:10: cannot be written as binary: FlushInstructionCache has arguments'
+refuse "$ex/demo.trace" demo.din din 'demo.trace:8: cannot be written as din: din records carry no CPU'
 printf ' L 00001000,3\n' >odd.lackey
-refuse odd.lackey odd.txt text 'record 1: a 3-byte load cannot be written as text'
+refuse odd.lackey odd.txt text 'odd.lackey:1: cannot be written as text: a 3-byte load'
+# a binary input has no lines: the record's number
+"$COHSIM" trace convert "$ex/demo.trace" demo.bin --to binary
+refuse demo.bin demo2.din din 'demo.bin: record 3: cannot be written as din: din records carry no CPU'
