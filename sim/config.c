@@ -54,13 +54,18 @@ void config_free(config_t *c)
     free(c);
 }
 
-static int is_cache_section(const char *section)
+#define NCACHE_SECTIONS (sizeof cache_sections / sizeof cache_sections[0])
+
+/* The index of a cache section in cache_sections, or -1. */
+static int cache_section_index(const char *section)
 {
-    for (unsigned i = 0; i < sizeof cache_sections / sizeof cache_sections[0]; i++)
+    for (unsigned i = 0; i < NCACHE_SECTIONS; i++)
         if (strcmp(section, cache_sections[i]) == 0)
-            return 1;
-    return 0;
+            return (int)i;
+    return -1;
 }
+
+static int is_cache_section(const char *section) { return cache_section_index(section) >= 0; }
 
 static const key_def_t *find_key(const char *section, const char *key)
 {
@@ -267,6 +272,9 @@ typedef struct ini_ctx {
     char *err;
     size_t errlen;
     int failed;
+    /* The keys this file has set: a second one is a mistake, not an override. Row 0 for the
+     * keys of one section, row 1 + i for the cache keys of cache_sections[i]. */
+    bool seen[1 + NCACHE_SECTIONS][NKEYS];
 } ini_ctx_t;
 
 static int config_ini_entry(void *user, const char *section, const char *key, const char *value)
@@ -274,6 +282,16 @@ static int config_ini_entry(void *user, const char *section, const char *key, co
     ini_ctx_t *x = user;
     if (x->failed)
         return 0;
+    const key_def_t *d = find_key(section, key);
+    bool *seen = d ? &x->seen[1 + cache_section_index(section)][d - key_defs] : NULL;
+    if (seen && *seen) {
+        snprintf(x->err, x->errlen, "%s: %s.%s is set a second time: a file sets each key once",
+                 x->name, section, key);
+        x->failed = 1;
+        return 0;
+    }
+    if (seen)
+        *seen = true;
     char origin[512];
     snprintf(origin, sizeof origin, "%s", x->name);
     if (config_set(x->c, section, key, value, origin, x->err, x->errlen) != 0) {
@@ -315,7 +333,7 @@ static int load_ini(config_t *c, const char *name, int rc, ini_ctx_t *x)
 
 int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 {
-    ini_ctx_t x = {c, path, 0, err, errlen, 0};
+    ini_ctx_t x = {.c = c, .name = path, .err = err, .errlen = errlen};
     return load_ini(c, path, ini_parse(path, config_ini_entry, &x), &x);
 }
 
@@ -330,7 +348,7 @@ int config_load_preset(config_t *c, const char *name, char *err, size_t errlen)
     }
     char origin[128];
     snprintf(origin, sizeof origin, "preset %s", name);
-    ini_ctx_t x = {c, origin, 0, err, errlen, 0};
+    ini_ctx_t x = {.c = c, .name = origin, .err = err, .errlen = errlen};
     return load_ini(c, origin, ini_parse_string(ini, config_ini_entry, &x), &x);
 }
 
