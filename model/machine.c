@@ -656,8 +656,9 @@ static inline const mem_req_t *global_next(machine_t *m, bool *stream_done, int 
         return NULL;
     }
     if (r->cpu >= m->cfg.cores) {
-        *status = machine_fail(m, MACHINE_EBADCPU, "CPU %u does not exist: this machine has %u cores",
-                               r->cpu, m->cfg.cores);
+        *status = machine_fail(m, MACHINE_EBADCPU,
+                               "CPU %u does not exist: this machine has %u core%s", r->cpu,
+                               m->cfg.cores, m->cfg.cores == 1 ? "" : "s");
         return NULL;
     }
     return r;

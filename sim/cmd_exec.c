@@ -146,9 +146,9 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         return EXIT_USAGE;
     }
     if (ncores > cfg->cores) {
-        cli_error("exec: the programs use core %u; the machine has %u cores (choose a preset "
+        cli_error("exec: the programs use core %u; the machine has %u core%s (choose a preset "
                   "with more, or -c machine.cores=%u)",
-                  ncores - 1, cfg->cores, ncores);
+                  ncores - 1, cfg->cores, cfg->cores == 1 ? "" : "s", ncores);
         return EXIT_USAGE;
     }
     machine_t *m = machine_create(cfg, err, sizeof err);

@@ -114,9 +114,9 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
         const mem_req_t *bad = &s->batch[k];
         snprintf(s->failure, sizeof s->failure,
                  "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
-                 "cores)",
+                 "core%s)",
                  trace_path(s->trace), (unsigned long long)where(s, s->records + 1), bad->cpu,
-                 s->cores - 1, s->cores);
+                 s->cores - 1, s->cores, s->cores == 1 ? "" : "s");
         return -1;
     }
     *reqs = &s->batch[s->next];
@@ -155,9 +155,9 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         return EXIT_USAGE;
     mcfg.check = a->check;
     if (npaths > (int)mcfg.cores) {
-        cli_error("run: %d traces but the machine has %u cores (one trace per core, or one trace "
+        cli_error("run: %d traces but the machine has %u core%s (one trace per core, or one trace "
                   "whose records carry CPUs)",
-                  npaths, mcfg.cores);
+                  npaths, mcfg.cores, mcfg.cores == 1 ? "" : "s");
         return EXIT_USAGE;
     }
     char err[1024];
