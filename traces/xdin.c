@@ -16,7 +16,7 @@
 static const char xdin_labels[] = "rwimcv";
 static const op_t xdin_ops[6] = {OP_LOAD, OP_STORE, OP_IFETCH, OP_MISC, OP_COPYBACK, OP_INVALIDATE};
 
-enum { XDIN_OK = 0, XDIN_BLANK, XDIN_FIELDS, XDIN_LABEL, XDIN_ADDR, XDIN_SIZE };
+enum { XDIN_OK = 0, XDIN_BLANK, XDIN_FIELDS, XDIN_LABEL, XDIN_ADDR, XDIN_SIZE, XDIN_WRAP };
 
 static int xdin_parse(char *line, int *label, uint64_t *addr, uint64_t *size, const char **bad)
 {
@@ -38,8 +38,9 @@ static int xdin_parse(char *line, int *label, uint64_t *addr, uint64_t *size, co
         return XDIN_SIZE;
     if (*label < 4 && (*size == 0 || *size > FIELDS_MAX_SIZE))
         return XDIN_SIZE;
+    *bad = f[1];
     if (*label < 4 && *addr + *size < *addr)
-        return XDIN_ADDR;
+        return XDIN_WRAP;
     return XDIN_OK;
 }
 
@@ -84,6 +85,9 @@ static int xdin_next(trace_t *t, void *state, mem_req_t *r)
         case XDIN_SIZE:
             return trace_fail(t, lineno, "bad size '%s': expected a hexadecimal size from 1 to 0x%x",
                               bad, FIELDS_MAX_SIZE);
+        case XDIN_WRAP:
+            return trace_fail(t, lineno, "access at %s wraps past the top of the address space",
+                              bad);
         default:
             break;
         }
