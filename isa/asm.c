@@ -420,6 +420,11 @@ static int instruction(assembler_t *a, size_t s, size_t e)
     isa_op_t op = isa_lookup(a->text + s, e - s);
     if (op == ISA_OP_COUNT)
         return fail(a, s, "unknown instruction '%.*s'", (int)(e - s), a->text + s);
+    /* A core fetches 8-byte words at multiples of 8: one placed elsewhere could only fault. */
+    if (a->loc % ISA_INSN_SIZE)
+        return fail(a, s, "instruction at 0x%llx is not on an %u-byte boundary (put .align %u "
+                          "before it)",
+                    (unsigned long long)a->loc, ISA_INSN_SIZE, ISA_INSN_SIZE);
     isa_insn_t in = {.op = op};
     a->i = e;
     int rc = 0;

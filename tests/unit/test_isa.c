@@ -94,6 +94,8 @@ Test(isa, assembler_errors)
     expect_asm_error("nop\n.org 0x1000\nnop\n", "e.s:3: the bytes placed here at 0x1000 overlap");
     expect_asm_error("halt r1\n", "e.s:1:6: unexpected text after the operands of halt");
     expect_asm_error(".frob 1\n", "e.s:1:1: unknown directive '.frob'");
+    expect_asm_error("nop\n.byte 1\n  halt\n",
+                     "e.s:3:3: instruction at 0x1009 is not on an 8-byte boundary");
 }
 
 Test(isa, assembler_sections_labels_and_data)
