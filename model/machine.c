@@ -948,6 +948,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     m->per_core = per_core;
     memset(m->feed, 0, sizeof m->feed);
     m->time_overflow = false;
+    m->failed_cpu = -1;
     refresh_identity(m);
     m->stale = ~0ull >> (64 - m->cfg.cores);
     for (unsigned i = 0; i < m->cfg.cores; i++)
@@ -965,8 +966,11 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     for (;;) {
         if (solo) {
             int rc = solo_run(m, &stream_done);
-            if (rc)
+            if (rc) {
+                if (rc != -100 && rc != 1 && rc != MACHINE_EBADCPU) /* not the source's own */
+                    m->failed_cpu = 0;
                 return rc;
+            }
             mark_stale(m, 0);
         }
         if (per_core) {
@@ -998,8 +1002,11 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             break;
         }
         int rc = handle_event(m, &e);
-        if (rc)
+        if (rc) {
+            if (rc != 1) /* 1: the source's done callback stopped the run */
+                m->failed_cpu = (int)e.cpu;
             return rc;
+        }
     }
     for (unsigned i = 0; i < m->cfg.cores; i++)
         m->core[i].clock = max_u64(m->core[i].clock, m->core[i].sb.busy_until);
@@ -1023,6 +1030,7 @@ uint64_t machine_cycles(const machine_t *m)
 
 uint64_t machine_core_cycles(const machine_t *m, unsigned cpu) { return m->core[cpu].clock; }
 uint64_t machine_source_taken(const machine_t *m, unsigned i) { return m->feed[i].taken; }
+int machine_failed_cpu(const machine_t *m) { return m->failed_cpu; }
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].stats; }
 const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].sb.stats; }
 const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cpu].l1i; }

@@ -190,6 +190,10 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
 /* How many requests the machine has taken from source i (of the last machine_run): after a failure
  * of one global stream, the number of the failing request. */
 uint64_t machine_source_taken(const machine_t *m, unsigned i);
+/* The core whose request stopped the last machine_run with an error, or -1 when the error was no
+ * request's (a source's own, a deadlock, a failed check). With one source per core, that core's
+ * failing request is the last one taken from its source. */
+int machine_failed_cpu(const machine_t *m);
 
 /* The cycle the machine has reached (the largest core clock). */
 uint64_t machine_cycles(const machine_t *m);

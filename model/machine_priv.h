@@ -111,6 +111,7 @@ struct machine {
      * must stay below 2^56 (time_overflow says when one did not). */
     uint64_t next_key[MACHINE_MAX_CORES];
     bool time_overflow;
+    int failed_cpu;          /* see machine_failed_cpu */
     char error[1024];
 };
 

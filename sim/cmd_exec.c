@@ -209,7 +209,14 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             faulted = true;
         }
     if (!faulted && rc != 0) {
-        cli_error("exec: the machine stopped: %s", machine_error(m));
+        int cpu = machine_failed_cpu(m);
+        char at[512] = "";
+        if (cpu >= 0 && (unsigned)cpu < ncores)
+            source_of(&cores[cpu], progs, paths, cores[cpu].pc, at, sizeof at);
+        if (cpu >= 0)
+            cli_error("exec: %score %d: the machine stopped: %s", at, cpu, machine_error(m));
+        else
+            cli_error("exec: the machine stopped: %s", machine_error(m));
         faulted = true;
     }
     uint64_t asserts = 0, failed = 0;

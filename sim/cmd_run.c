@@ -202,9 +202,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                 status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
                 goto out;
             }
-        if (npaths == 1) /* the failing record is the last one read */
-            cli_error("%s:%llu: %s", trace_path(srcs[0].trace),
-                      (unsigned long long)where(&srcs[0], machine_source_taken(m, 0)),
+        /* The failing record is the last one taken from its trace: the one trace, or the
+         * failing core's. */
+        int cpu = npaths == 1 ? 0 : machine_failed_cpu(m);
+        if (cpu >= 0 && cpu < npaths)
+            cli_error("%s:%llu: %s", trace_path(srcs[cpu].trace),
+                      (unsigned long long)where(&srcs[cpu], machine_source_taken(m, (unsigned)cpu)),
                       machine_error(m));
         else
             cli_error("run: %s", machine_error(m));
