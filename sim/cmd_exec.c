@@ -184,8 +184,9 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         for (int f = 0; f < nprogs; f++)
             if (progs[f].has_entry[cpu]) {
                 if (owner >= 0) {
-                    cli_error("exec: core %u has code in two files (file %d and file %d)", cpu,
-                              owner + 1, f + 1);
+                    cli_error("exec: core %u has code in two files, %s and %s (one file per "
+                              "core, or .cpu sections naming different cores)",
+                              cpu, paths[owner], paths[f]);
                     status = EXIT_USAGE;
                     goto out;
                 }
