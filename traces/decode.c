@@ -285,8 +285,12 @@ static ssize_t zstd_read(stream_t *s, char *dst, size_t len)
         ZSTD_outBuffer ob = {dst, len, 0};
         size_t rc = ZSTD_decompressStream(z->z, &ob, &ib);
         if (ZSTD_isError(rc)) {
-            snprintf(s->error, sizeof s->error, "corrupt zstd data near compressed byte %llu: %s",
-                     (unsigned long long)in_offset(&z->in), ZSTD_getErrorName(rc));
+            /* zstd does not say where in the input it found the fault (a checksum fails only at
+             * a frame's end): name the span it was given. */
+            snprintf(s->error, sizeof s->error,
+                     "corrupt zstd data in compressed bytes %llu to %llu: %s",
+                     (unsigned long long)in_offset(&z->in),
+                     (unsigned long long)(z->in.file_offset + z->in.end), ZSTD_getErrorName(rc));
             return -1;
         }
         z->in.pos = ib.pos;
