@@ -686,7 +686,8 @@ int asm_assemble(const char *path, const char *text, size_t len, uint64_t origin
     if (run_pass(&a, origin, default_cpu) == 0) {
         a.pass = 2;
         if (run_pass(&a, origin, default_cpu) == 0) {
-            qsort(out->chunks, out->nchunks, sizeof out->chunks[0], chunk_cmp);
+            if (out->nchunks > 1) /* a source with no bytes has no chunk array at all */
+                qsort(out->chunks, out->nchunks, sizeof out->chunks[0], chunk_cmp);
             for (size_t k = 1; k < out->nchunks; k++) {
                 const asm_chunk_t *p = &out->chunks[k - 1], *c = &out->chunks[k];
                 if (p->addr + p->len > c->addr) {
