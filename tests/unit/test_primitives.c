@@ -1,0 +1,202 @@
+/* test_primitives.c: the OS layer's primitives driven directly (prim_attach on a tiny machine, a
+ * scripted global stream): whom FlushProcessWriteBuffers interrupts and what it guarantees when it
+ * returns, KeInvalidateAllCaches' counts and its refusal on Arm, and the call log. The command-line
+ * tests drive the same code through text traces and `exec`. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "model/machine.h"
+#include "model/primitives.h"
+
+/* Four cores with 1-set 2-way L1s, a 2-set L2, a 4-set LLC, 4-entry store buffers and IPIs that
+ * cost 100 cycles to deliver and 50 to handle. */
+static machine_config_t tiny4(arch_t arch)
+{
+    cache_config_t l1 = {.size = 2 * 64, .assoc = 2, .line = 64, .repl = &repl_lru,
+                         .write_back = true, .write_allocate = true, .latency = 1};
+    cache_config_t l2 = l1, llc = l1;
+    l2.size = 4 * 64;
+    l2.latency = 4;
+    llc.size = 16 * 64;
+    llc.assoc = 4;
+    llc.latency = 10;
+    machine_config_t c = {.cores = 4, .protocol = PROTOCOL_MESI, .arch = arch,
+                          .icache_snoop = arch == ARCH_X86, .l1i = l1, .l1d = l1, .l2 = l2,
+                          .llc = llc, .sb_entries = 4, .sb_drain_latency = 5, .bus_latency = 20,
+                          .bus_occupancy = 2, .mem_latency = 100, .ipi_latency = 100,
+                          .ipi_handler = 50, .page_size = 4096, .disk_latency = 1000,
+                          .disk_bandwidth = 1, .seed = 1, .check = true};
+    return c;
+}
+
+typedef struct script {
+    const mem_req_t *reqs;
+    unsigned n, next;
+    req_result_t res[32];
+} script_t;
+
+static int script_next(void *opaque, mem_req_t *out)
+{
+    script_t *s = opaque;
+    if (s->next == s->n)
+        return 0;
+    *out = s->reqs[s->next++];
+    return 1;
+}
+
+static int script_done(void *opaque, const mem_req_t *req, const req_result_t *res)
+{
+    script_t *s = opaque;
+    (void)req;
+    s->res[res->seq - 1] = *res;
+    return 0;
+}
+
+#define LD(c, a) {.op = OP_LOAD, .cpu = c, .addr = a, .size = 8}
+#define ST(c, a, v) {.op = OP_STORE, .cpu = c, .addr = a, .size = 8, .value = v, .flags = REQ_HAS_VALUE}
+#define PROCESS(pid, mask) {.op = OP_OS_PROCESS, .arg = {pid, mask}}
+#define CALL(c, op_) {.op = op_, .cpu = c}
+
+typedef struct run {
+    machine_t *m;
+    prim_t *p;
+    script_t s;
+} run_t;
+
+static void run(run_t *r, machine_config_t cfg, const mem_req_t *reqs, unsigned n)
+{
+    char err[256];
+    r->m = machine_create(&cfg, err, sizeof err);
+    cr_assert_not_null(r->m, "%s", err);
+    r->p = prim_attach(r->m, err, sizeof err);
+    cr_assert_not_null(r->p, "%s", err);
+    r->s = (script_t){.reqs = reqs, .n = n};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = &r->s};
+    int rc = machine_run(r->m, &src, 1, false);
+    cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(r->m));
+}
+
+static void finish(run_t *r)
+{
+    prim_destroy(r->p);
+    machine_destroy(r->m);
+}
+
+static const prim_stats_t *stats_of(const run_t *r, op_t op)
+{
+    for (unsigned i = 0; i < PRIM_COUNT; i++)
+        if (prim_op(i) == op)
+            return prim_stats(r->p, i);
+    cr_assert_fail("%s is not a primitive", op_name(op));
+    return NULL;
+}
+
+Test(primitives, fpwb_interrupts_the_process_cores_and_returns_after_their_drains)
+{
+    /* Process 1 runs on cores 0-2, process 2 on core 3. Cores 1 and 2 leave stores in their
+     * buffers; core 0's FlushProcessWriteBuffers must IPI cores 1 and 2 (not 3, not itself) and
+     * return only when both buffers have drained, so its loads after the call see both stores. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x7), PROCESS(2, 0x8),
+        ST(1, 0x1000, 11), ST(2, 0x2000, 22), ST(3, 0x3000, 33),
+        CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+        LD(0, 0x1000), LD(0, 0x2000),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    const prim_stats_t *st = stats_of(&r, OP_FLUSH_PROCESS_WRITE_BUFFERS);
+    cr_assert_eq(st->calls, 1);
+    cr_assert_eq(st->ipis, 2, "IPIs to the process's other cores only, got %llu",
+                 (unsigned long long)st->ipis);
+    cr_assert_eq(machine_ipi_stats(r.m, 1)->delivered, 1);
+    cr_assert_eq(machine_ipi_stats(r.m, 2)->delivered, 1);
+    cr_assert_eq(machine_ipi_stats(r.m, 3)->delivered, 0);
+    cr_assert_eq(r.s.res[6].value, 11);
+    cr_assert_eq(r.s.res[7].value, 22);
+    /* the call lasts at least one delivery and one handler */
+    cr_assert_eq(prim_call_count(r.p), 1);
+    const prim_call_t *c = prim_call_at(r.p, 0);
+    cr_assert_eq(c->cpu, 0);
+    cr_assert_geq(c->cycles, 100 + 50, "%llu cycles", (unsigned long long)c->cycles);
+    finish(&r);
+}
+
+Test(primitives, ke_invalidate_all_caches_writes_each_dirty_line_back_once)
+{
+    /* Three dirty lines in three cores, one clean line: every copy is dropped, each dirty line is
+     * written back once, and memory holds every value afterwards. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x1000, 1), ST(1, 0x2000, 2), ST(2, 0x3000, 3), LD(3, 0x4000),
+        {.op = OP_FENCE, .cpu = 0}, {.op = OP_FENCE, .cpu = 1}, {.op = OP_FENCE, .cpu = 2},
+        CALL(0, OP_KE_INVALIDATE_ALL_CACHES),
+        LD(3, 0x1000), LD(3, 0x2000), LD(3, 0x3000),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    const prim_stats_t *st = stats_of(&r, OP_KE_INVALIDATE_ALL_CACHES);
+    cr_assert_eq(st->calls, 1);
+    cr_assert_eq(st->lines_written_back, 3);
+    cr_assert_geq(st->lines_invalidated, 4, "every copy of the four lines is dropped");
+    cr_assert_eq(st->ipis, 3, "every other core runs the flush in an IPI handler");
+    cr_assert_eq(prim_call_at(r.p, 0)->status, OS_STATUS_SUCCESS);
+    cr_assert_eq(r.s.res[8].value, 1);
+    cr_assert_eq(r.s.res[9].value, 2);
+    cr_assert_eq(r.s.res[10].value, 3);
+    finish(&r);
+}
+
+Test(primitives, ke_invalidate_all_caches_is_refused_on_arm_and_touches_nothing)
+{
+    const mem_req_t reqs[] = {
+        ST(0, 0x1000, 1), {.op = OP_FENCE, .cpu = 0},
+        CALL(1, OP_KE_INVALIDATE_ALL_CACHES),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_ARM), reqs, sizeof reqs / sizeof reqs[0]);
+    const prim_call_t *c = prim_call_at(r.p, 0);
+    cr_assert_eq(c->status, OS_STATUS_NOT_SUPPORTED);
+    cr_assert_str_eq(prim_call_status(c), "STATUS_NOT_SUPPORTED");
+    const prim_stats_t *st = stats_of(&r, OP_KE_INVALIDATE_ALL_CACHES);
+    cr_assert_eq(st->lines_written_back, 0);
+    cr_assert_eq(st->lines_invalidated, 0);
+    cr_assert_eq(st->ipis, 0);
+    cr_assert_eq(r.s.res[2].value, 0, "the call reports failure to its caller");
+    finish(&r);
+}
+
+Test(primitives, the_call_log_keeps_every_call_in_order)
+{
+    const mem_req_t reqs[] = {
+        CALL(2, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 1, .arg = {UINT64_MAX, 0}, .flags = REQ_NULL_BASE},
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 3, .arg = {77, 64}, .addr = 0x1000},
+        CALL(0, OP_KE_INVALIDATE_ALL_CACHES),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(prim_call_count(r.p), 4);
+    static const op_t ops[4] = {OP_FLUSH_PROCESS_WRITE_BUFFERS, OP_FLUSH_INSTRUCTION_CACHE,
+                                OP_FLUSH_INSTRUCTION_CACHE, OP_KE_INVALIDATE_ALL_CACHES};
+    static const unsigned cpus[4] = {2, 1, 3, 0};
+    for (size_t i = 0; i < 4; i++) {
+        const prim_call_t *c = prim_call_at(r.p, i);
+        cr_assert_eq(c->seq, i);
+        cr_assert_eq(c->op, ops[i], "call %zu is %s", i, op_name(c->op));
+        cr_assert_eq(c->cpu, cpus[i]);
+        cr_assert_gt(c->cycles, 0);
+        if (i)
+            cr_assert_geq(c->issued, prim_call_at(r.p, i - 1)->issued);
+    }
+    /* NULL base: the whole I-cache, reported as base 0 size 0; a handle that names nothing:
+     * zero with ERROR_INVALID_HANDLE */
+    const prim_call_t *all = prim_call_at(r.p, 1), *bad = prim_call_at(r.p, 2);
+    cr_assert(all->win32_ok);
+    cr_assert_eq(all->base, 0);
+    cr_assert_eq(all->size, 0);
+    cr_assert_not(bad->win32_ok);
+    cr_assert_str_eq(prim_call_last_error(bad), "ERROR_INVALID_HANDLE");
+    cr_assert_eq(r.s.res[1].value, 1);
+    cr_assert_eq(r.s.res[2].value, 0);
+    cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->calls, 2);
+    finish(&r);
+}
