@@ -939,6 +939,14 @@ static int solo_run(machine_t *m, bool *stream_done)
     }
 }
 
+/* machine_run's way out on an error: note the core whose request failed (-1: none). Cold, so
+ * that the loop's hot path carries none of it. */
+static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int cpu)
+{
+    m->failed_cpu = cpu;
+    return rc;
+}
+
 int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
 {
     if (per_core && nsources > m->cfg.cores)
@@ -966,11 +974,8 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     for (;;) {
         if (solo) {
             int rc = solo_run(m, &stream_done);
-            if (rc) {
-                if (rc != -100 && rc != 1 && rc != MACHINE_EBADCPU) /* not the source's own */
-                    m->failed_cpu = 0;
-                return rc;
-            }
+            if (rc) /* -100, 1 and a bad CPU are the source's own, not core 0's request */
+                return stopped_by(m, rc, rc != -100 && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
             mark_stale(m, 0);
         }
         if (per_core) {
@@ -1002,11 +1007,8 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             break;
         }
         int rc = handle_event(m, &e);
-        if (rc) {
-            if (rc != 1) /* 1: the source's done callback stopped the run */
-                m->failed_cpu = (int)e.cpu;
-            return rc;
-        }
+        if (rc) /* 1: the source's done callback stopped the run */
+            return stopped_by(m, rc, rc != 1 ? (int)e.cpu : -1);
     }
     for (unsigned i = 0; i < m->cfg.cores; i++)
         m->core[i].clock = max_u64(m->core[i].clock, m->core[i].sb.busy_until);
