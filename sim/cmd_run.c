@@ -12,6 +12,7 @@
 #include "sim/commands.h"
 #include "sim/compat.h"
 #include "sim/os_report.h"
+#include "sim/progress.h"
 #include "sim/report.h"
 #include "traces/trace.h"
 
@@ -70,8 +71,15 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
  * batch[next..count) are records read and checked but not yet handed to the machine; records
  * counts those handed, so a bad CPU names its record (binary formats; line formats name the
  * line, and their reader hands over one record at a time). */
+/* The progress line of a run: records handed to the machine from every trace together. */
+typedef struct run_progress {
+    progress_t line;
+    uint64_t records;
+} run_progress_t;
+
 typedef struct trace_source {
     trace_t *trace;
+    run_progress_t *progress;
     unsigned cores;
     uint64_t records;
     unsigned next, count;
@@ -122,6 +130,12 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
     *reqs = &s->batch[s->next];
     unsigned n = k - s->next;
     s->records += n;
+    run_progress_t *pr = s->progress;
+    uint64_t before = pr->records;
+    pr->records += n;
+    /* progress_update looks at the clock on multiples of 65536 records */
+    if ((before ^ pr->records) >> 16)
+        progress_update(&pr->line, pr->records & ~(uint64_t)0xffff);
     s->next = k;
     return (int)n;
 }
@@ -194,7 +208,14 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
             srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    run_progress_t progress = {.records = 0};
+    char label[64];
+    snprintf(label, sizeof label, "%d traces", npaths);
+    progress_start(&progress.line, npaths == 1 ? paths[0] : label);
+    for (int i = 0; i < npaths; i++)
+        srcs[i].progress = &progress;
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
+    progress_done(&progress.line);
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
