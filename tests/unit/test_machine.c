@@ -7,54 +7,7 @@
 
 #include "model/coherence.h"
 #include "model/machine.h"
-
-/* A machine with 1-set 2-way L1s, a 2-set 2-way L2, a 4-set 4-way LLC, 4-entry store buffers. */
-static machine_config_t tiny(unsigned cores, protocol_t p)
-{
-    cache_config_t l1 = {.size = 2 * 64, .assoc = 2, .line = 64, .repl = &repl_lru,
-                         .write_back = true, .write_allocate = true, .latency = 1};
-    cache_config_t l2 = l1, llc = l1;
-    l2.size = 4 * 64;
-    l2.latency = 4;
-    llc.size = 16 * 64;
-    llc.assoc = 4;
-    llc.latency = 10;
-    machine_config_t c = {.cores = cores, .protocol = p, .arch = ARCH_X86, .icache_snoop = true,
-                          .l1i = l1, .l1d = l1, .l2 = l2, .llc = llc,
-                          .sb_entries = 4, .sb_drain_latency = 5, .bus_latency = 20,
-                          .bus_occupancy = 2, .mem_latency = 100, .ipi_latency = 100,
-                          .ipi_handler = 50, .page_size = 4096, .disk_latency = 1000,
-                          .disk_bandwidth = 1, .seed = 1, .check = true};
-    return c;
-}
-
-typedef struct script {
-    const mem_req_t *reqs;
-    unsigned n, next;
-    uint64_t values[64];
-} script_t;
-
-static int script_next(void *opaque, mem_req_t *out)
-{
-    script_t *s = opaque;
-    if (s->next == s->n)
-        return 0;
-    *out = s->reqs[s->next++];
-    return 1;
-}
-
-static int script_done(void *opaque, const mem_req_t *req, const req_result_t *res)
-{
-    script_t *s = opaque;
-    (void)req;
-    s->values[s->next - 1] = res->value;
-    return 0;
-}
-
-#define LD(c, a) {.op = OP_LOAD, .cpu = c, .addr = a, .size = 8}
-#define ST(c, a, v) {.op = OP_STORE, .cpu = c, .addr = a, .size = 8, .value = v, .flags = REQ_HAS_VALUE}
-#define FENCE(c) {.op = OP_FENCE, .cpu = c}
-#define IF(c, a) {.op = OP_IFETCH, .cpu = c, .addr = a, .size = 4}
+#include "tests/unit/tiny_machine.h"
 
 static machine_t *run_script(machine_config_t cfg, script_t *s)
 {
@@ -166,13 +119,13 @@ Test(protocol, every_state_event_row)
 Test(protocol, read_alone_is_exclusive_then_shared)
 {
     mem_req_t r[] = {LD(0, 0x100), FENCE(0), LD(1, 0x100)};
-    script_t s = {r, 3, 0, {0}};
-    machine_config_t cfg = tiny(2, PROTOCOL_MESI);
+    script_t s = {.reqs = r, .n = 3};
+    machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
     /* Run the first load alone to see E. */
-    script_t first = {r, 1, 0, {0}};
+    script_t first = {.reqs = r, .n = 1};
     src.opaque = &first;
     cr_assert_eq(machine_run(m, &src, 1, false), 0);
     cr_assert_eq(l2_state(m, 0, 0x100), LINE_E);
@@ -187,8 +140,8 @@ Test(protocol, modified_line_read_by_another_core)
 {
     mem_req_t r[] = {ST(0, 0x100, 7), FENCE(0), LD(1, 0x100)};
     for (int p = 0; p < 2; p++) {
-        script_t s = {r, 3, 0, {0}};
-        machine_t *m = run_script(tiny(2, p), &s);
+        script_t s = {.reqs = r, .n = 3};
+        machine_t *m = run_script(tiny_machine(2, p), &s);
         cr_assert_eq(s.values[2], 7);
         const coherence_stats_t *co = machine_coherence_stats(m);
         cr_assert_eq(co->interventions, 1);
@@ -207,8 +160,8 @@ Test(protocol, modified_line_read_by_another_core)
 Test(protocol, write_to_shared_line_upgrades_and_invalidates)
 {
     mem_req_t r[] = {LD(0, 0x100), LD(1, 0x100), ST(0, 0x100, 1), FENCE(0)};
-    script_t s = {r, 4, 0, {0}};
-    machine_t *m = run_script(tiny(2, PROTOCOL_MESI), &s);
+    script_t s = {.reqs = r, .n = 4};
+    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
     const coherence_stats_t *co = machine_coherence_stats(m);
     cr_assert_eq(co->upgrades, 1);
     cr_assert_eq(co->invalidations, 1);
@@ -220,8 +173,8 @@ Test(protocol, write_to_shared_line_upgrades_and_invalidates)
 Test(protocol, exclusive_line_written_silently)
 {
     mem_req_t r[] = {LD(0, 0x100), ST(0, 0x100, 1), FENCE(0)};
-    script_t s = {r, 3, 0, {0}};
-    machine_t *m = run_script(tiny(1, PROTOCOL_MESI), &s);
+    script_t s = {.reqs = r, .n = 3};
+    machine_t *m = run_script(tiny_machine(1, PROTOCOL_MESI), &s);
     cr_assert_eq(machine_coherence_stats(m)->bus_transactions, 1); /* the read miss only */
     cr_assert_eq(l2_state(m, 0, 0x100), LINE_M);
     machine_destroy(m);
@@ -230,8 +183,8 @@ Test(protocol, exclusive_line_written_silently)
 Test(protocol, write_miss_takes_line_from_owner)
 {
     mem_req_t r[] = {ST(0, 0x100, 1), FENCE(0), ST(1, 0x100, 2), FENCE(1), LD(0, 0x100)};
-    script_t s = {r, 5, 0, {0}};
-    machine_t *m = run_script(tiny(2, PROTOCOL_MESI), &s);
+    script_t s = {.reqs = r, .n = 5};
+    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
     cr_assert_eq(s.values[4], 2);
     cr_assert_geq(machine_coherence_stats(m)->invalidations, 1);
     cr_assert_geq(machine_coherence_stats(m)->interventions, 2);
@@ -241,8 +194,8 @@ Test(protocol, write_miss_takes_line_from_owner)
 Test(storebuf, store_buffering_both_read_zero_without_fence)
 {
     mem_req_t r[] = {ST(0, 0x100, 1), ST(1, 0x200, 1), LD(0, 0x200), LD(1, 0x100)};
-    script_t s = {r, 4, 0, {0}};
-    machine_t *m = run_script(tiny(2, PROTOCOL_MESI), &s);
+    script_t s = {.reqs = r, .n = 4};
+    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
     cr_assert_eq(s.values[2], 0);
     cr_assert_eq(s.values[3], 0);
     machine_destroy(m);
@@ -253,8 +206,8 @@ Test(storebuf, fences_forbid_both_zero)
     mem_req_t r[] = {ST(0, 0x100, 1), ST(1, 0x200, 1), FENCE(0), FENCE(1), LD(0, 0x200),
                      LD(1, 0x100)};
     for (uint64_t seed = 1; seed <= 50; seed++) {
-        script_t s = {r, 6, 0, {0}};
-        machine_config_t cfg = tiny(2, PROTOCOL_MESI);
+        script_t s = {.reqs = r, .n = 6};
+        machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
         cfg.seed = seed;
         cfg.jitter = 40;
         machine_t *m = run_script(cfg, &s);
@@ -275,8 +228,8 @@ Test(storebuf, message_passing_never_sees_flag_without_data)
     }
     int seen_flag = 0, missed_flag = 0;
     for (uint64_t seed = 1; seed <= 200; seed++) {
-        script_t s0 = {p0, 2, 0, {0}}, s1 = {p1, 32, 0, {0}};
-        machine_config_t cfg = tiny(2, PROTOCOL_MESI);
+        script_t s0 = {.reqs = p0, .n = 2}, s1 = {.reqs = p1, .n = 32};
+        machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
         cfg.seed = seed;
         cfg.jitter = 60;
         char err[256];
@@ -303,8 +256,8 @@ Test(storebuf, forwarding_and_full_buffer)
 {
     mem_req_t r[] = {ST(0, 0x100, 5), LD(0, 0x100), ST(0, 0x140, 1), ST(0, 0x180, 1),
                      ST(0, 0x1c0, 1), ST(0, 0x200, 1), FENCE(0)};
-    script_t s = {r, 7, 0, {0}};
-    machine_config_t cfg = tiny(1, PROTOCOL_MESI);
+    script_t s = {.reqs = r, .n = 7};
+    machine_config_t cfg = tiny_machine(1, PROTOCOL_MESI);
     cfg.sb_drain_latency = 1000;
     machine_t *m = run_script(cfg, &s);
     cr_assert_eq(s.values[1], 5);
@@ -320,8 +273,8 @@ Test(icache, snooping_icache_sees_new_code_stale_one_does_not)
 {
     for (int snoop = 0; snoop < 2; snoop++) {
         mem_req_t r[] = {IF(1, 0x400), ST(0, 0x400, 0x1234), FENCE(0), IF(1, 0x400)};
-        script_t s = {r, 4, 0, {0}};
-        machine_config_t cfg = tiny(2, PROTOCOL_MOESI);
+        script_t s = {.reqs = r, .n = 4};
+        machine_config_t cfg = tiny_machine(2, PROTOCOL_MOESI);
         cfg.icache_snoop = snoop;
         r[1].size = 4;
         machine_t *m = run_script(cfg, &s);
@@ -337,8 +290,8 @@ Test(icache, own_store_to_fetched_modified_line_drops_the_copy)
      * fetch put in the snooping L1I must still go (check mode compares its bytes with memory). */
     mem_req_t r[] = {ST(0, 0x400, 0x11), FENCE(0), IF(0, 0x400), ST(0, 0x400, 0x22), FENCE(0),
                      IF(0, 0x400)};
-    script_t s = {r, 6, 0, {0}};
-    machine_t *m = run_script(tiny(1, PROTOCOL_MESI), &s);
+    script_t s = {.reqs = r, .n = 6};
+    machine_t *m = run_script(tiny_machine(1, PROTOCOL_MESI), &s);
     cr_assert_eq(s.values[2], 0x11u);
     cr_assert_eq(s.values[5], 0x22u);
     cr_assert_eq(cache_stats_const(machine_l1i(m, 0))->misses[ACCESS_IFETCH], 2);
@@ -347,12 +300,12 @@ Test(icache, own_store_to_fetched_modified_line_drops_the_copy)
 
 Test(hierarchy, inclusive_llc_back_invalidates)
 {
-    machine_config_t cfg = tiny(1, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(1, PROTOCOL_MESI);
     cfg.llc.size = 2 * 64; /* one set of two ways */
     cfg.llc.assoc = 2;
     cfg.llc_inclusive = true;
     mem_req_t r[] = {LD(0, 0x000), LD(0, 0x040), LD(0, 0x080)};
-    script_t s = {r, 3, 0, {0}};
+    script_t s = {.reqs = r, .n = 3};
     machine_t *m = run_script(cfg, &s);
     /* 0x000 left the LLC, so it must have left the core too. */
     cr_assert_eq(l2_state(m, 0, 0x000), LINE_I);
@@ -362,7 +315,7 @@ Test(hierarchy, inclusive_llc_back_invalidates)
 
 Test(hierarchy, values_survive_evictions)
 {
-    machine_config_t cfg = tiny(2, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
     mem_req_t r[40];
     unsigned n = 0;
     for (uint64_t i = 0; i < 16; i++)
@@ -371,7 +324,7 @@ Test(hierarchy, values_survive_evictions)
     r[n++] = (mem_req_t)FENCE(1);
     for (uint64_t i = 0; i < 16; i++)
         r[n++] = (mem_req_t)LD((i + 1) % 2, 0x1000 + i * 64);
-    script_t s = {r, n, 0, {0}};
+    script_t s = {.reqs = r, .n = n};
     machine_t *m = run_script(cfg, &s);
     for (uint64_t i = 0; i < 16; i++)
         cr_assert_eq(s.values[18 + i], 100 + i);
@@ -401,7 +354,7 @@ static void random_run(machine_config_t cfg, uint64_t seed, char *json, size_t l
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
-    script_t s = {r, N, 0, {0}};
+    script_t s = {.reqs = r, .n = N};
     core_source_t src = {.next = script_next, .opaque = &s};
     int rc = machine_run(m, &src, 1, false);
     cr_assert_eq(rc, 0, "seed %llu: %s", (unsigned long long)seed, machine_error(m));
@@ -417,7 +370,7 @@ Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
 {
     char a[128], b[128];
     for (uint64_t seed = 1; seed <= 12; seed++) {
-        machine_config_t cfg = tiny(4, seed % 2 ? PROTOCOL_MESI : PROTOCOL_MOESI);
+        machine_config_t cfg = tiny_machine(4, seed % 2 ? PROTOCOL_MESI : PROTOCOL_MOESI);
         cfg.jitter = (uint32_t)(seed * 3);
         cfg.icache_snoop = seed % 3 != 0;
         cfg.llc_inclusive = seed % 4 == 0;
@@ -428,7 +381,7 @@ Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
         random_run(cfg, seed, a, sizeof a);
     }
     /* Determinism: the same seed gives the same run. */
-    machine_config_t cfg = tiny(4, PROTOCOL_MOESI);
+    machine_config_t cfg = tiny_machine(4, PROTOCOL_MOESI);
     cfg.jitter = 17;
     random_run(cfg, 99, a, sizeof a);
     random_run(cfg, 99, b, sizeof b);

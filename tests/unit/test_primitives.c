@@ -7,53 +7,17 @@
 
 #include "model/machine.h"
 #include "model/primitives.h"
+#include "tests/unit/tiny_machine.h"
 
-/* Four cores with 1-set 2-way L1s, a 2-set L2, a 4-set LLC, 4-entry store buffers and IPIs that
- * cost 100 cycles to deliver and 50 to handle. */
+/* Four cores of the tiny machine, of architecture arch (Arm: I-caches that do not snoop). */
 static machine_config_t tiny4(arch_t arch)
 {
-    cache_config_t l1 = {.size = 2 * 64, .assoc = 2, .line = 64, .repl = &repl_lru,
-                         .write_back = true, .write_allocate = true, .latency = 1};
-    cache_config_t l2 = l1, llc = l1;
-    l2.size = 4 * 64;
-    l2.latency = 4;
-    llc.size = 16 * 64;
-    llc.assoc = 4;
-    llc.latency = 10;
-    machine_config_t c = {.cores = 4, .protocol = PROTOCOL_MESI, .arch = arch,
-                          .icache_snoop = arch == ARCH_X86, .l1i = l1, .l1d = l1, .l2 = l2,
-                          .llc = llc, .sb_entries = 4, .sb_drain_latency = 5, .bus_latency = 20,
-                          .bus_occupancy = 2, .mem_latency = 100, .ipi_latency = 100,
-                          .ipi_handler = 50, .page_size = 4096, .disk_latency = 1000,
-                          .disk_bandwidth = 1, .seed = 1, .check = true};
+    machine_config_t c = tiny_machine(4, PROTOCOL_MESI);
+    c.arch = arch;
+    c.icache_snoop = arch == ARCH_X86;
     return c;
 }
 
-typedef struct script {
-    const mem_req_t *reqs;
-    unsigned n, next;
-    req_result_t res[32];
-} script_t;
-
-static int script_next(void *opaque, mem_req_t *out)
-{
-    script_t *s = opaque;
-    if (s->next == s->n)
-        return 0;
-    *out = s->reqs[s->next++];
-    return 1;
-}
-
-static int script_done(void *opaque, const mem_req_t *req, const req_result_t *res)
-{
-    script_t *s = opaque;
-    (void)req;
-    s->res[res->seq - 1] = *res;
-    return 0;
-}
-
-#define LD(c, a) {.op = OP_LOAD, .cpu = c, .addr = a, .size = 8}
-#define ST(c, a, v) {.op = OP_STORE, .cpu = c, .addr = a, .size = 8, .value = v, .flags = REQ_HAS_VALUE}
 #define PROCESS(pid, mask) {.op = OP_OS_PROCESS, .arg = {pid, mask}}
 #define CALL(c, op_) {.op = op_, .cpu = c}
 
