@@ -211,6 +211,18 @@ static void load(flat_t *f, const char *src, asm_program_t *p)
         memcpy(f->mem + p->chunks[k].addr, p->chunks[k].bytes, p->chunks[k].len);
 }
 
+/* Assemble src into f's cleared memory and run its core 0 alone to its halt, or to max
+ * instructions. p keeps the program (the core's image, where file names are read) for the caller
+ * to free. */
+static void run_alone(flat_t *f, const char *src, asm_program_t *p, isa_core_t *c, uint64_t max)
+{
+    memset(f, 0, sizeof *f);
+    load(f, src, p);
+    isa_core_init(c, 0, p->entry[0], max);
+    c->image = p;
+    flat_run(f, c, 1);
+}
+
 Test(isa, interpreter_runs_a_spinlock_on_two_cores)
 {
     static flat_t f;
@@ -251,7 +263,6 @@ Test(isa, interpreter_runs_a_spinlock_on_two_cores)
 Test(isa, interpreter_executes_code_it_wrote)
 {
     static flat_t f;
-    memset(&f, 0, sizeof f);
     /* build "li r7, 42" from its halves and store it over the nop that follows */
     isa_insn_t li = {.op = ISA_LI, .rd = 7, .imm = 42};
     uint64_t w = isa_encode(&li);
@@ -271,10 +282,8 @@ Test(isa, interpreter_executes_code_it_wrote)
     cr_assert_eq(w & 0x80000000u, 0);
     cr_assert_eq(w >> 63, 0);
     asm_program_t p;
-    load(&f, src, &p);
     isa_core_t c;
-    isa_core_init(&c, 0, p.entry[0], 1000);
-    flat_run(&f, &c, 1);
+    run_alone(&f, src, &p, &c, 1000);
     cr_assert_not(c.failed, "%s", c.err);
     cr_assert_eq(c.reg[7], 42);
     cr_assert_eq(c.asserts, 2);
@@ -286,7 +295,6 @@ Test(isa, interpreter_executes_code_it_wrote)
 Test(isa, interpreter_lowers_primitives_and_reports_errors)
 {
     static flat_t f;
-    memset(&f, 0, sizeof f);
     const char *src = "        li r1, 7\n"
                       "        li r3, 4096\n"
                       "        FlushInstructionCache r4, r1, r0, r3\n"
@@ -297,11 +305,8 @@ Test(isa, interpreter_lowers_primitives_and_reports_errors)
                       "        halt\n"
                       "fname:  .byte 'd', 'b', 0\n";
     asm_program_t p;
-    load(&f, src, &p);
     isa_core_t c;
-    isa_core_init(&c, 0, p.entry[0], 1000);
-    c.image = &p;
-    flat_run(&f, &c, 1);
+    run_alone(&f, src, &p, &c, 1000);
     cr_assert_eq(f.nprim, 3);
     cr_assert_eq(f.fic.op, OP_FLUSH_INSTRUCTION_CACHE);
     cr_assert_eq(f.fic.arg[0], 7);
@@ -317,10 +322,7 @@ Test(isa, interpreter_lowers_primitives_and_reports_errors)
     asm_free(&p);
 
     /* an endless loop stops at the instruction limit with a message */
-    memset(&f, 0, sizeof f);
-    load(&f, "x: jmp x\n", &p);
-    isa_core_init(&c, 0, p.entry[0], 50);
-    flat_run(&f, &c, 1);
+    run_alone(&f, "x: jmp x\n", &p, &c, 50);
     cr_assert(c.failed);
     cr_assert(strstr(c.err, "stopped after 50 instructions") != NULL, "%s", c.err);
     asm_free(&p);
@@ -329,7 +331,6 @@ Test(isa, interpreter_lowers_primitives_and_reports_errors)
 Test(isa, interpreter_computes_every_alu_row_and_branch)
 {
     static flat_t f;
-    memset(&f, 0, sizeof f);
     /* Operands that tell the rows apart: r1 = -7 is negative signed and huge unsigned, and the
      * shift count 65 is 1 once masked to 6 bits. Each result is asserted where it is made. */
     const char *src = "        li r1, -7\n"
@@ -406,10 +407,8 @@ Test(isa, interpreter_computes_every_alu_row_and_branch)
                       "        assert r8, 0\n"
                       "        halt\n";
     asm_program_t p;
-    load(&f, src, &p);
     isa_core_t c;
-    isa_core_init(&c, 0, p.entry[0], 1000);
-    flat_run(&f, &c, 1);
+    run_alone(&f, src, &p, &c, 1000);
     cr_assert_not(c.failed, "%s", c.err);
     cr_assert_eq(c.asserts_failed, 0, "%s", c.assert_msg);
     cr_assert_eq(c.asserts, 21, "the program took a wrong turn: %llu asserts",
