@@ -67,16 +67,16 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
  * per-record cost of the reader's call chain vanish, few enough to stay in the L1 cache. */
 #define SOURCE_BATCH 64u
 
-/* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure.
- * batch[next..count) are records read and checked but not yet handed to the machine; records
- * counts those handed, so a bad CPU names its record (binary formats; line formats name the
- * line, and their reader hands over one record at a time). */
 /* The progress line of a run: records handed to the machine from every trace together. */
 typedef struct run_progress {
     progress_t line;
     uint64_t records;
 } run_progress_t;
 
+/* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure.
+ * batch[next..count) are records read and checked but not yet handed to the machine; records
+ * counts those handed, so a bad CPU names its record (binary formats; line formats name the
+ * line, and their reader hands over one record at a time). */
 typedef struct trace_source {
     trace_t *trace;
     run_progress_t *progress;
