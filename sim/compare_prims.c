@@ -82,16 +82,23 @@ static step_t *add_store(plan_t *pl, uint64_t addr, uint64_t value, uint64_t cou
     return st;
 }
 
+/* The step that a position (step *i, request *k within it) falls in, moving the position past
+ * steps already used up; NULL after the last step. */
+static step_t *step_at(plan_t *pl, unsigned *i, unsigned *k)
+{
+    while (*i < pl->n && *k >= pl->s[*i].count) {
+        ++*i;
+        *k = 0;
+    }
+    return *i < pl->n ? &pl->s[*i] : NULL;
+}
+
 static int plan_next(void *opaque, mem_req_t *out)
 {
     plan_t *pl = opaque;
-    while (pl->next < pl->n && pl->next_k >= pl->s[pl->next].count) {
-        pl->next++;
-        pl->next_k = 0;
-    }
-    if (pl->next >= pl->n)
+    step_t *st = step_at(pl, &pl->next, &pl->next_k);
+    if (!st)
         return 0;
-    step_t *st = &pl->s[pl->next];
     *out = st->r;
     out->addr += st->stride * pl->next_k;
     pl->next_k++;
@@ -112,13 +119,9 @@ static void take_snap(plan_t *pl, snap_t *s)
 static int plan_done(void *opaque, const mem_req_t *req, const req_result_t *res)
 {
     plan_t *pl = opaque;
-    while (pl->done < pl->n && pl->done_k >= pl->s[pl->done].count) {
-        pl->done++;
-        pl->done_k = 0;
-    }
-    if (pl->done >= pl->n)
+    step_t *st = step_at(pl, &pl->done, &pl->done_k);
+    if (!st)
         return 0;
-    step_t *st = &pl->s[pl->done];
     if (pl->done_k == 0)
         st->first = res->issued;
     st->last = res->done;
