@@ -69,7 +69,7 @@ demo: setup
 	./cohsim run --preset x86-2 traces/examples/demo.trace
 
 # Unit tests (Criterion) and command-line tests, on the release build and again under
-# AddressSanitizer and UndefinedBehaviorSanitizer; the last line is `N passed, N failed`.
+# AddressSanitizer and UndefinedBehaviorSanitizer; the last line is `N passed, N failed, N skipped`.
 SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
 	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
 SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1

@@ -3,9 +3,11 @@
 #  - golden cases: tests/cli/cases/NAME.cmd is a shell command line in which `cohsim` is the
 #    program under test; its stdout and stderr, then a line `[exit N]`, must equal NAME.expected.
 #    `--regen` rewrites the .expected files from the current build (make regen).
-#  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes.
+#  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes, 77 skips (the
+#    script's last line says why, and the skip is counted apart), anything else fails and the
+#    script's last lines are shown.
 # Every test runs from the repository root in a fresh temporary directory $TMP.
-# The last line is `cli: N passed, N failed`.
+# The last line is `cli: N passed, N failed, N skipped`.
 set -u
 cohsim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 regen=${2:-}
@@ -13,6 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 pass=0
 fail=0
+skip=0
 
 for cmd in tests/cli/cases/*.cmd; do
     [ -e "$cmd" ] || continue
@@ -38,15 +41,20 @@ for script in tests/cli/scripts/*.sh; do
     [ -e "$script" ] || continue
     [ "$regen" = "--regen" ] && continue
     tmp=$(mktemp -d)
-    if log=$(TMP=$tmp COHSIM=$cohsim ROOT=$root sh "$script" 2>&1); then
+    log=$(TMP=$tmp COHSIM=$cohsim ROOT=$root sh "$script" 2>&1)
+    status=$?
+    if [ "$status" -eq 0 ]; then
         pass=$((pass + 1))
+    elif [ "$status" -eq 77 ]; then
+        skip=$((skip + 1))
+        echo "SKIP $script: $(printf '%s\n' "$log" | tail -1)"
     else
         fail=$((fail + 1))
-        echo "FAIL $script"
+        echo "FAIL $script (exit $status)"
         printf '%s\n' "$log" | tail -30
     fi
     rm -rf "$tmp"
 done
 
-echo "cli: $pass passed, $fail failed"
+echo "cli: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
