@@ -13,7 +13,9 @@
  *   none when a write covers the whole line), a write-through of a write that did not write back,
  *   then the victim's write-back (a write of one line);
  * - every reference of every cache draws from the one generator passed in (random replacement);
- * - at the end (dinero_finish) every dirty line is written back, level by level.
+ * - at the end (dinero_finish) every dirty line is written back, level by level, each level's
+ *   sets from the highest down and each set from the bottom of Dinero's replacement stack up
+ *   (least recently used first under LRU, oldest fill first under the other policies).
  * Pure model code: no printing; the caller reads the statistics.
  */
 #ifndef COHSIM_COMPAT_DINERO_H
