@@ -303,20 +303,19 @@ int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
             ref(d, d->l1i, ACCESS_IFETCH, r->addr, r->size);
         return 0;
     case OP_COPYBACK:
-    case OP_INVALIDATE: {
-        /* Each first-level cache takes the operation and propagates it down once; a shared
-         * lower level is reached again, which finds nothing more to do. */
-        int firsts[2] = {d->l1i, d->l1d};
-        for (int i = 0; i < 2; i++) {
-            if (firsts[i] < 0 || (i == 1 && firsts[1] == firsts[0]))
-                continue;
-            if (r->op == OP_COPYBACK)
-                copyback(d, firsts[i], r->size != 0, r->addr, 1);
-            else
-                invalidate(d, firsts[i], r->size != 0, r->addr);
-        }
+        /* Dinero's driver hands a copy-back to the data cache alone (an instruction cache is
+         * never dirty), which propagates it down; size 0 means the whole cache, else the one
+         * line at the address (din gives every record size 4). */
+        copyback(d, d->l1d, r->size != 0, r->addr, 1);
         return 0;
-    }
+    case OP_INVALIDATE:
+        /* ... and an invalidate to the instruction cache, then to the data cache: each
+         * propagates it down, and a level reached twice finds nothing more to do. */
+        if (d->l1i >= 0)
+            invalidate(d, d->l1i, r->size != 0, r->addr);
+        if (d->l1d != d->l1i)
+            invalidate(d, d->l1d, r->size != 0, r->addr);
+        return 0;
     default:
         snprintf(err, errlen, "operation '%s' has no meaning in Dinero IV (expected load, store, "
                               "ifetch, misc, copyback or invalidate)",

@@ -306,6 +306,26 @@ Test(compat, dinero_invalidate_between_reads_of_one_line, .init = cr_redirect_st
     cJSON_Delete(root);
 }
 
+/* Din labels 4 and 5 act on the one line at their address, as Dinero does: its din reader gives
+ * every record size 4, and d4copyback and d4invalidate treat a nonzero size as one block. Worked
+ * by hand, 32K 8-way L1 (lines 0x100 and 0x200 in sets 4 and 8): read 0x100 and 0x200 (2 misses),
+ * write 0x104 and 0x204 (hits, both lines dirty), copy back 0x108 (0x100's line only: 1
+ * write-back), invalidate 0x200 (its line dropped, dirty as it is, without a write-back), read
+ * 0x100 (hit: still there) and 0x200 (miss). At the end nothing is dirty: no write-back.
+ * Whole-cache labels would give 2 write-backs and 4 read misses. */
+Test(compat, dinero_din_labels_4_and_5_act_on_one_line, .init = cr_redirect_stdout)
+{
+    cJSON *root = run_din("0 100\n0 200\n1 104\n1 204\n4 108\n5 200\n0 100\n0 200\n", NULL);
+    const cJSON *l1 = cache_of(root, "l1");
+    cr_expect_eq((int)num(l1, "accesses", "read"), 4);
+    cr_expect_eq((int)num(l1, "misses", "read"), 3);
+    cr_expect_eq((int)num(l1, "accesses", "write"), 2);
+    cr_expect_eq((int)num(l1, "misses", "write"), 0);
+    cr_expect_eq((int)num(l1, "writebacks", NULL), 1);
+    cr_expect_eq((int)num(l1, "writebacks_at_end", NULL), 0);
+    cJSON_Delete(root);
+}
+
 /* The end-of-run flush writes a set's dirty lines back from the bottom of Dinero's replacement
  * stack up, and that order decides hits in a small level below. Geometry: L1 128 bytes, 2 ways
  * (one set), over an L2 of one 64-byte line; both write-back, write-allocate. A = 0x0, B = 0x40.
