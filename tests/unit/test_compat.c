@@ -260,9 +260,12 @@ Test(compat, cachegrind_both_geometries, .init = cr_redirect_stdout)
 }
 
 /* Replay din text through --compat dinero with the preset dinero changed by the -c assignments
- * in sets (NULL-terminated); the JSON report. */
+ * in sets (NULL-terminated; a first entry "dinero-split" picks that preset); the JSON report. */
 static cJSON *run_din(const char *text, const char *const *sets)
 {
+    const char *preset = "dinero";
+    if (sets && strcmp(sets[0], "dinero-split") == 0)
+        preset = *sets++;
     char path[] = "/tmp/cohsim-test-din-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
@@ -270,7 +273,7 @@ static cJSON *run_din(const char *text, const char *const *sets)
     close(fd);
     config_t *c = config_new();
     char err[512];
-    cr_assert_eq(config_load_preset(c, "dinero", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_load_preset(c, preset, err, sizeof err), 0, "%s", err);
     for (unsigned i = 0; sets && sets[i]; i++)
         cr_assert_eq(config_set_assignment(c, sets[i], err, sizeof err), 0, "%s: %s", sets[i], err);
     cJSON *root = run_compat("dinero", c, "din", path);
@@ -323,6 +326,32 @@ Test(compat, dinero_din_labels_4_and_5_act_on_one_line, .init = cr_redirect_stdo
     cr_expect_eq((int)num(l1, "misses", "write"), 0);
     cr_expect_eq((int)num(l1, "writebacks", NULL), 1);
     cr_expect_eq((int)num(l1, "writebacks_at_end", NULL), 0);
+    cJSON_Delete(root);
+}
+
+/* A copy-back goes to the data cache alone and propagates down, as Dinero's driver sends it
+ * (cmdmain.c: only instruction fetches and invalidates go to the instruction side). Data-only
+ * configuration, where instruction fetches enter the L2: L1D one 64-byte line, L2 1K 2-way. Worked
+ * by hand: write 0x0 (A; L1D miss, L2 read miss), write 0x40 (B; L1D miss, L2 read miss, dirty A
+ * written back: an L2 write hit, A dirty there), write A (L1D miss, L2 read hit, dirty B written
+ * back: B dirty in L2). A is now dirty in both. Copy back A: the L1D writes A to the L2 (a hit),
+ * then the L2 writes A back: 1 L2 write-back during the trace, and B's at the end. Sending the
+ * copy-back to the L2 first as well would write A back from the L2 twice. */
+Test(compat, dinero_copyback_goes_to_the_data_cache, .init = cr_redirect_stdout)
+{
+    const char *const sets[] = {"dinero-split", "l1i.size=0", "l1d.size=64", "l1d.assoc=1",
+                                "l2.size=1K", "l2.assoc=2", NULL};
+    cJSON *root = run_din("1 0\n1 40\n1 0\n4 0\n", sets);
+    const cJSON *l1d = cache_of(root, "l1d"), *l2 = cache_of(root, "l2");
+    cr_expect_eq((int)num(l1d, "misses", "write"), 3);
+    cr_expect_eq((int)num(l1d, "writebacks", NULL), 3);
+    cr_expect_eq((int)num(l1d, "writebacks_at_end", NULL), 0);
+    cr_expect_eq((int)num(l2, "accesses", "read"), 3);
+    cr_expect_eq((int)num(l2, "misses", "read"), 2);
+    cr_expect_eq((int)num(l2, "accesses", "write"), 3);
+    cr_expect_eq((int)num(l2, "misses", "write"), 0);
+    cr_expect_eq((int)num(l2, "writebacks", NULL), 1);
+    cr_expect_eq((int)num(l2, "writebacks_at_end", NULL), 1);
     cJSON_Delete(root);
 }
 
