@@ -171,6 +171,7 @@ uint32_t cache_set_by_age(const cache_t *c, uint32_t set, int32_t *slots)
     }
     return n;
 }
+
 uint64_t cache_slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
 
 uint8_t *cache_data(cache_t *c, int32_t slot)

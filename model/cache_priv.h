@@ -13,8 +13,8 @@
  * slot whose tag matches and whose state is valid holds the line.
  * Invariants: a line number is in at most one slot; a slot whose state is LINE_I has tag
  * CACHE_NO_TAG (no address has that line number), so a probe compares tags alone, and stamp 0
- * (handed-out stamps start at 1, and differ), so the LRU victim, the smallest stamp, is an invalid way when
- * the set has one; the line of address a lives only in set (a >> line_shift) &
+ * (handed-out stamps start at 1, and differ), so the LRU victim, the smallest stamp, is an
+ * invalid way when the set has one; the line of address a lives only in set (a >> line_shift) &
  * set_mask, so a valid slot's set is tag & set_mask (no division needed).
  */
 #ifndef COHSIM_CACHE_PRIV_H

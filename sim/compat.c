@@ -271,7 +271,8 @@ static const char *compat_ignores(const config_t *cfg, int dinero, const char *s
                 return NULL;
         }
         snprintf(buf, len, "%s",
-                 dinero ? "no level replaces at random" : "Cachegrind is LRU only: it draws nothing");
+                 dinero ? "no level replaces at random"
+                        : "Cachegrind is LRU only: it draws nothing");
         return buf;
     }
     for (unsigned i = 0; i < sizeof compat_unread / sizeof compat_unread[0]; i++) {

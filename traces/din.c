@@ -6,11 +6,12 @@
  *
  * ADDR is hexadecimal (0x optional). As Dinero IV's reader does for every label, the address is
  * rounded down to a multiple of 4 and the size is 4, so no reference crosses a line, and under
- * --compat dinero a copy-back or invalidate acts on the one line at the address, as in Dinero (the
- * machine model's copyback and invalidate act on whole caches whatever their size). Fields after the address are
- * ignored (Dinero ignores them too). The reader keeps no state beyond the stream's position.
- * Lines of the shape din writers produce are read in batches (din_next_batch); every other line
- * goes through din_next and its general parser, which alone reports errors.
+ * --compat dinero a copy-back or invalidate acts on the one line at the address, as in Dinero
+ * (the machine model's copyback and invalidate act on whole caches whatever their size). Fields
+ * after the address are ignored (Dinero ignores them too). The reader keeps no state beyond the
+ * stream's position. Lines of the shape din writers produce are read in batches
+ * (din_next_batch); every other line goes through din_next and its general parser, which alone
+ * reports errors.
  */
 #include <string.h>
 

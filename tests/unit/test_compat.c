@@ -275,7 +275,8 @@ static cJSON *run_din(const char *text, const char *const *sets)
     char err[512];
     cr_assert_eq(config_load_preset(c, preset, err, sizeof err), 0, "%s", err);
     for (unsigned i = 0; sets && sets[i]; i++)
-        cr_assert_eq(config_set_assignment(c, sets[i], err, sizeof err), 0, "%s: %s", sets[i], err);
+        cr_assert_eq(config_set_assignment(c, sets[i], err, sizeof err), 0, "%s: %s", sets[i],
+                     err);
     cJSON *root = run_compat("dinero", c, "din", path);
     config_free(c);
     unlink(path);
