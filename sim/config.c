@@ -383,13 +383,14 @@ const char *config_get(const config_t *c, const char *section, const char *key)
 }
 
 int config_entry(const config_t *c, size_t i, const char **section, const char **key,
-                 const char **value)
+                 const char **value, const char **origin)
 {
     if (i >= c->n)
         return 0;
     *section = c->entries[i].section;
     *key = c->entries[i].key;
     *value = c->entries[i].value;
+    *origin = c->entries[i].origin;
     return 1;
 }
 
