@@ -23,7 +23,8 @@
  *   host's are) over the sets around that level and keeping the choice closest to the host (sum
  *   of |ln(model/host)|); the host steps earlier and more gradually than an LRU cache of the
  *   source's size would (other data shares the L1, pages collide in the physically indexed levels,
- *   the replacement is not LRU), and the fit is written as a comment beside the level;
+ *   the replacement is not LRU), and the fit is written as a comment beside the level; a level
+ *   the staircase never fills (a short --quick one) is not fitted;
  * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
  *   machine.clock_mhz, so that compare converts back with the same clock); without a counter
  *   (not x86-64) a nominal 1000 MHz, so that a cycle is a nanosecond;
@@ -55,6 +56,8 @@ static const cli_opt_t calibrate_opts[] = {
     {"sysfs", 0, "DIR", "read the cache geometry from DIR/index* (default " HOST_SYSFS_CACHE ")"},
     {"cpuid-table", 0, "FILE",
      "read CPUID leaves from FILE (`LEAF SUBLEAF EAX EBX ECX EDX` lines) instead of this CPU"},
+    {"print-cpuid", 0, NULL,
+     "print the CPUID leaves the geometry is read from, as a --cpuid-table file, and stop"},
     HOST_MEASURE_OPTS,
     {0},
 };
@@ -77,7 +80,7 @@ typedef struct calibrate_ctx {
     host_run_opts_t h;
     const char *output, *sysfs, *cpuid_table;
     uint64_t hand[CAL_NHAND][3]; /* size, assoc, line per section; 0: not given */
-    int have_hand;
+    int have_hand, print_cpuid;
 } calibrate_ctx_t;
 
 /* One -c LEVEL.KEY=VALUE of cache geometry: 0, or -1 after a message. */
@@ -129,9 +132,34 @@ static int calibrate_option(void *ctx, const cli_opt_t *opt, const char *arg)
         c->cpuid_table = arg;
     else if (strcmp(opt->name, "set") == 0)
         return hand_option(c, arg);
+    else if (strcmp(opt->name, "print-cpuid") == 0)
+        c->print_cpuid = 1;
     else
         return host_opts_option(&c->h, opt, arg);
     return 0;
+}
+
+/* --print-cpuid: this CPU's leaves in the form --cpuid-table reads. */
+static int print_cpuid(void)
+{
+    host_cpuid_table_t *t = malloc(sizeof *t);
+    if (!t) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    host_cpuid_t cpuid = host_cpuid_native();
+    int n = host_cpuid_table_capture(&cpuid, t);
+    if (n == 0) {
+        free(t);
+        cli_error("calibrate: no CPUID instruction here (not x86)");
+        return EXIT_USAGE;
+    }
+    printf("# CPUID leaves read by cohsim calibrate: LEAF SUBLEAF EAX EBX ECX EDX\n");
+    for (int i = 0; i < n; i++)
+        printf("0x%08x %u 0x%08x 0x%08x 0x%08x 0x%08x\n", t->rows[i].leaf, t->rows[i].subleaf,
+               t->rows[i].regs[0], t->rows[i].regs[1], t->rows[i].regs[2], t->rows[i].regs[3]);
+    free(t);
+    return EXIT_DONE;
 }
 
 /* The levels -c gave, as host levels: 0 and the count in *n, or -1 after a message. */
@@ -141,6 +169,7 @@ static int hand_caches(const calibrate_ctx_t *c, host_cache_t *out, unsigned *n)
     static const char *const types[CAL_NHAND] = {"Instruction", "Data", "Unified", "Unified",
                                                  "Unified"};
     *n = 0;
+    unsigned first = 0;
     if (!c->hand[1][0] == !c->hand[2][0]) {
         cli_error("calibrate: -c gives cache geometry: give exactly one first data level "
                   "(l1d.size with l1i.size for a split one, or l1.size for a unified one)");
@@ -168,6 +197,13 @@ static int hand_caches(const calibrate_ctx_t *c, host_cache_t *out, unsigned *n)
             cli_error("calibrate: -c %s: %s", hand_secs[i], err);
             return -1;
         }
+        if (*n && hc.line != out[0].line) {
+            cli_error("calibrate: -c %s.line: %u differs from %s's %u: every level must use one "
+                      "line size", hand_secs[i], hc.line, hand_secs[first], out[0].line);
+            return -1;
+        }
+        if (!*n)
+            first = i;
         out[(*n)++] = hc;
     }
     return 0;
@@ -195,37 +231,10 @@ static unsigned to_cycles(double ns, double mhz)
 }
 
 typedef struct level {
-    const host_cache_t *c; /* the geometry, assumptions filled in (normalize_level) */
+    const host_cache_t *c; /* the geometry, assumptions filled in (host_cache_normalize) */
     uint64_t size;         /* effective: cut where the staircase steps early */
     double ns;
 } level_t;
-
-/* Fill in what the source left unsaid and round the size down to a power-of-two number of sets
- * (the model's caches index by mask), saying each change in note. */
-static void normalize_level(host_cache_t *c, char *note, size_t len)
-{
-    size_t at = 0;
-    note[0] = '\0';
-    if (c->assoc == 0) {
-        c->assoc = c->level >= 3 ? 16 : 8;
-        at += (size_t)snprintf(note + at, len - at, "; %s does not give the ways: %u assumed",
-                               host_geom_source_name(c->source), c->assoc);
-    }
-    if (c->line == 0 && at < len) {
-        c->line = 64;
-        at += (size_t)snprintf(note + at, len - at, "; %s does not give the line size: 64 B assumed",
-                               host_geom_source_name(c->source));
-    }
-    uint64_t set_bytes = (uint64_t)c->assoc * c->line, sets = c->size / set_bytes, p2 = 1;
-    while (p2 * 2 <= sets)
-        p2 *= 2;
-    if (sets && (p2 != sets || c->size % set_bytes) && at < len) {
-        snprintf(note + at, len - at, "; %llu KiB rounded down to %llu KiB (the model's sets are "
-                 "a power of two)", (unsigned long long)(c->size >> 10),
-                 (unsigned long long)((p2 * set_bytes) >> 10));
-        c->size = p2 * set_bytes;
-    }
-}
 
 /* The cache config of section sec in mc. */
 static cache_config_t *level_config(machine_config_t *mc, const char *sec)
@@ -272,6 +281,14 @@ static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *se
         cache_config_t *cc = level_config(mc, secs[k]);
         uint32_t assoc = cc->assoc, sets = (uint32_t)(cc->size / ((uint64_t)assoc * cc->line));
         uint64_t hi = cc->size * 2;
+        if (pts[np - 1].bytes < cc->size) {
+            /* nothing to fit to: the staircase never fills the level */
+            fprintf(ini, "# fit %s: none, the staircase stops at %llu KiB, short of its %llu KiB\n",
+                    secs[k], (unsigned long long)(pts[np - 1].bytes >> 10),
+                    (unsigned long long)(cc->size >> 10));
+            lo = cc->size;
+            continue;
+        }
         double base = fit_score(mc, pts, np, lo, hi, mhz, min_loads, err, errlen);
         if (base < 0)
             return -1;
@@ -338,6 +355,8 @@ int cmd_calibrate(int argc, char **argv)
         cli_error("calibrate: unexpected argument '%s'", argv[first]);
         return EXIT_USAGE;
     }
+    if (cx.print_cpuid)
+        return print_cpuid();
     host_opts_finish(&cx.h);
     char err[512];
     host_cache_t caches[16];
@@ -413,7 +432,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     char notes[16][256];
     for (int i = 0; i < nc; i++)
-        normalize_level(&caches[i], notes[i], sizeof notes[i]);
+        host_cache_normalize(&caches[i], notes[i], sizeof notes[i]);
     const host_cache_t *l1i = NULL, *l1d = NULL, *l1u = NULL, *dl[8] = {0};
     unsigned nd = 0;
     for (int i = 0; i < nc; i++) {
@@ -474,6 +493,13 @@ int cmd_calibrate(int argc, char **argv)
                 eff = pts[i].bytes;
         if (eff && eff < last->size)
             last->size = eff;
+    }
+    if (nd >= 2 && lv[nd - 1].size < lv[nd - 1].c->size) {
+        /* a cut keeps the ways: its sets, rounded down to a power of two */
+        uint64_t set_bytes = (uint64_t)lv[nd - 1].c->assoc * lv[nd - 1].c->line, sets = 1;
+        while (sets * 2 * set_bytes <= lv[nd - 1].size)
+            sets *= 2;
+        lv[nd - 1].size = sets * set_bytes;
     }
     if (mem_ns < 0 || lv[0].ns < 0) {
         cli_error("calibrate: the staircase (%llu..%llu bytes) does not cover the caches",

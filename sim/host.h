@@ -86,12 +86,19 @@ typedef struct host_cpuid_table {
 /* 0, or -1 with "FILE:LINE: what was expected" in err. */
 int host_cpuid_table_load(const char *path, host_cpuid_table_t *t, char *err, size_t errlen);
 host_cpuid_t host_cpuid_of_table(const host_cpuid_table_t *t);
+/* The leaves host_caches_cpuid reads, copied from cpuid into t: the number of rows. */
+int host_cpuid_table_capture(const host_cpuid_t *cpuid, host_cpuid_table_t *t);
 
 /* The caches CPUID describes: leaf 4 on Intel and others; on AMD and Hygon leaf 0x8000001D, or
  * when that is empty (as under some hypervisors) leaves 0x80000005/6. Returns the number found,
  * or -1 with the reason in err. */
 int host_caches_cpuid(const host_cpuid_t *cpuid, host_cache_t *out, unsigned max, char *err,
                       size_t errlen);
+
+/* Fill in what c's source left unsaid (ways: 8, 16 from level 3 on; line: 64 bytes) and round
+ * its size down to a power-of-two number of sets (the model's caches index by mask); note gets
+ * "; what changed" per change, or "". */
+void host_cache_normalize(host_cache_t *c, char *note, size_t len);
 
 /* Sysfs first, else CPUID: the number found, or -1 with both reasons in err; when CPUID
  * answered, err says why sysfs did not. */

@@ -207,6 +207,32 @@ int host_cpuid_table_load(const char *path, host_cpuid_table_t *t, char *err, si
     return rc;
 }
 
+int host_cpuid_table_capture(const host_cpuid_t *cpuid, host_cpuid_table_t *t)
+{
+    static const uint32_t plain[] = {0, 1, 0x80000000, 0x80000001, 0x80000005, 0x80000006};
+    static const uint32_t indexed[] = {4, 0x8000001D};
+    uint32_t r[4];
+    t->n = 0;
+    for (unsigned i = 0; i < sizeof plain / sizeof *plain; i++)
+        if (cpuid->query(cpuid->ctx, plain[i], 0, r) && t->n < HOST_CPUID_MAX_ROWS) {
+            t->rows[t->n].leaf = plain[i];
+            t->rows[t->n].subleaf = 0;
+            memcpy(t->rows[t->n++].regs, r, sizeof r);
+        }
+    /* the subleaves up to and with the first of type 0, which ends the list */
+    for (unsigned i = 0; i < 2; i++)
+        for (uint32_t sub = 0; sub < 16 && t->n < HOST_CPUID_MAX_ROWS; sub++) {
+            if (!cpuid->query(cpuid->ctx, indexed[i], sub, r))
+                break;
+            t->rows[t->n].leaf = indexed[i];
+            t->rows[t->n].subleaf = sub;
+            memcpy(t->rows[t->n++].regs, r, sizeof r);
+            if ((r[0] & 0x1f) == 0)
+                break;
+        }
+    return (int)t->n;
+}
+
 /* Leaf 4 and leaf 0x8000001D share one layout: EAX type [4:0] (0: no more caches), level [7:5],
  * fully associative [9], sharing CPUs - 1 [25:14]; EBX line - 1 [11:0], partitions - 1 [21:12],
  * ways - 1 [31:22]; ECX sets - 1. */
@@ -336,6 +362,33 @@ int host_caches_detect(const char *sysfs_root, const host_cpuid_t *cpuid, host_c
     }
     snprintf(err, errlen, "%s; %s", why_sysfs, why_cpuid);
     return -1;
+}
+
+/* ---- what the model needs ---------------------------------------------------------------- */
+
+void host_cache_normalize(host_cache_t *c, char *note, size_t len)
+{
+    size_t at = 0;
+    note[0] = '\0';
+    if (c->assoc == 0) {
+        c->assoc = c->level >= 3 ? 16 : 8;
+        at += (size_t)snprintf(note + at, len - at, "; %s does not give the ways: %u assumed",
+                               host_geom_source_name(c->source), c->assoc);
+    }
+    if (c->line == 0 && at < len) {
+        c->line = 64;
+        at += (size_t)snprintf(note + at, len - at, "; %s does not give the line size: 64 B assumed",
+                               host_geom_source_name(c->source));
+    }
+    uint64_t set_bytes = (uint64_t)c->assoc * c->line, sets = c->size / set_bytes, p2 = 1;
+    while (p2 * 2 <= sets)
+        p2 *= 2;
+    if (sets && (p2 != sets || c->size % set_bytes) && at < len) {
+        snprintf(note + at, len - at, "; %llu KiB rounded down to %llu KiB (the model's sets are "
+                 "a power of two)", (unsigned long long)(c->size >> 10),
+                 (unsigned long long)((p2 * set_bytes) >> 10));
+        c->size = p2 * set_bytes;
+    }
 }
 
 /* ---- the staircase ------------------------------------------------------------------------- */
