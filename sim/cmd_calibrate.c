@@ -89,11 +89,12 @@ static int hand_option(calibrate_ctx_t *c, const char *arg)
     static const char *const keys[3] = {"size", "assoc", "line"};
     const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
     unsigned s = CAL_NHAND, k = 3;
-    for (unsigned i = 0; dot && i < CAL_NHAND; i++)
-        if ((size_t)(dot - arg) == strlen(hand_secs[i]) && strncmp(arg, hand_secs[i], (size_t)(dot - arg)) == 0)
+    size_t slen = dot ? (size_t)(dot - arg) : 0, klen = dot && eq > dot ? (size_t)(eq - dot - 1) : 0;
+    for (unsigned i = 0; slen && i < CAL_NHAND; i++)
+        if (slen == strlen(hand_secs[i]) && strncmp(arg, hand_secs[i], slen) == 0)
             s = i;
-    for (unsigned i = 0; dot && eq && eq > dot && i < 3; i++)
-        if ((size_t)(eq - dot - 1) == strlen(keys[i]) && strncmp(dot + 1, keys[i], (size_t)(eq - dot - 1)) == 0)
+    for (unsigned i = 0; klen && i < 3; i++)
+        if (klen == strlen(keys[i]) && strncmp(dot + 1, keys[i], klen) == 0)
             k = i;
     if (s == CAL_NHAND || k == 3) {
         cli_error("calibrate: -c '%s': expected LEVEL.KEY=VALUE with LEVEL l1i, l1d, l1, l2 or "
@@ -443,9 +444,8 @@ int cmd_calibrate(int argc, char **argv)
             l1d = c;
         else if (c->level == 1)
             l1u = c;
-        if (strcmp(c->type, "Instruction") != 0 && nd < 8) {
+        if (strcmp(c->type, "Instruction") != 0 && nd < 8)
             dl[nd++] = c;
-        }
     }
     if (nd == 0 || (!l1d && !l1u)) {
         cli_error("calibrate: %s describes no first-level data cache",
