@@ -31,19 +31,79 @@ double host_tsc_mhz(void);
 /* The number of CPUs this process may run on (its affinity set). */
 unsigned host_cpus(void);
 
-/* ---- cache geometry (sysfs) --------------------------------------------------------------- */
+/* ---- cache geometry (host_geometry.c) --------------------------------------------------- */
+
+/* Where a level's geometry came from; each source is an input the caller can replace (a sysfs
+ * root, a CPUID table), so that tests read fixtures of real machines instead of this host. */
+#define HOST_GEOM_SOURCES(X)                                                                      \
+    X(HOST_GEOM_SYSFS, "sysfs")                                                                   \
+    X(HOST_GEOM_CPUID4, "CPUID leaf 4")                                                           \
+    X(HOST_GEOM_CPUID_AMD, "CPUID leaf 0x8000001D")                                               \
+    X(HOST_GEOM_CPUID_AMD_LEGACY, "CPUID leaves 0x80000005/6")                                    \
+    X(HOST_GEOM_STAIRCASE, "the measured staircase")                                              \
+    X(HOST_GEOM_HAND, "-c on the command line")
+#define HOST_GEOM_ENUM(id, name) id,
+typedef enum { HOST_GEOM_SOURCES(HOST_GEOM_ENUM) HOST_GEOM_NSOURCES } host_geom_source_t;
+#undef HOST_GEOM_ENUM
+const char *host_geom_source_name(host_geom_source_t s);
 
 typedef struct host_cache {
     unsigned level;      /* 1, 2, 3 ... */
     char type[16];       /* "Data", "Instruction", "Unified" */
     uint64_t size;       /* bytes */
-    unsigned assoc, line;
-    unsigned shared_cpus; /* CPUs sharing this cache */
+    unsigned assoc, line; /* 0: the source does not say (assoc 0 is not "fully associative") */
+    unsigned shared_cpus; /* CPUs sharing this cache; 0: the source does not say */
+    host_geom_source_t source;
 } host_cache_t;
 
-/* Read /sys/devices/system/cpu/cpu0/cache/index*. Returns the number found (up to max), or -1
- * with the reason in err. */
-int host_caches(host_cache_t *out, unsigned max, char *err, size_t errlen);
+/* The sysfs directory of CPU 0's caches on Linux. */
+#define HOST_SYSFS_CACHE "/sys/devices/system/cpu/cpu0/cache"
+
+/* Read ROOT/index*: level, type, size, ways_of_associativity, coherency_line_size,
+ * shared_cpu_list. Returns the number found (up to max), or -1 with the reason in err. */
+int host_caches_sysfs(const char *root, host_cache_t *out, unsigned max, char *err,
+                      size_t errlen);
+
+/* The CPUID instruction as a replaceable input: query fills regs (eax, ebx, ecx, edx) of
+ * leaf.subleaf and returns 1, or 0 when the leaf cannot be read. */
+typedef struct host_cpuid {
+    int (*query)(const void *ctx, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+    const void *ctx;
+} host_cpuid_t;
+
+/* This CPU's CPUID (x86 only; elsewhere every query returns 0). */
+host_cpuid_t host_cpuid_native(void);
+
+/* A CPUID table read from a file: one leaf per line, `LEAF SUBLEAF EAX EBX ECX EDX` (numbers in
+ * C syntax, hex with 0x), `#` comments; a leaf not in the table reads as absent. */
+#define HOST_CPUID_MAX_ROWS 128
+typedef struct host_cpuid_table {
+    unsigned n;
+    struct {
+        uint32_t leaf, subleaf, regs[4];
+    } rows[HOST_CPUID_MAX_ROWS];
+} host_cpuid_table_t;
+/* 0, or -1 with "FILE:LINE: what was expected" in err. */
+int host_cpuid_table_load(const char *path, host_cpuid_table_t *t, char *err, size_t errlen);
+host_cpuid_t host_cpuid_of_table(const host_cpuid_table_t *t);
+/* The leaves host_caches_cpuid reads, copied from cpuid into t: the number of rows. */
+int host_cpuid_table_capture(const host_cpuid_t *cpuid, host_cpuid_table_t *t);
+
+/* The caches CPUID describes: leaf 4 on Intel and others; on AMD and Hygon leaf 0x8000001D, or
+ * when that is empty (as under some hypervisors) leaves 0x80000005/6. Returns the number found,
+ * or -1 with the reason in err. */
+int host_caches_cpuid(const host_cpuid_t *cpuid, host_cache_t *out, unsigned max, char *err,
+                      size_t errlen);
+
+/* Fill in what c's source left unsaid (ways: 8, 16 from level 3 on; line: 64 bytes) and round
+ * its size down to a power-of-two number of sets (the model's caches index by mask); note gets
+ * "; what changed" per change, or "". */
+void host_cache_normalize(host_cache_t *c, char *note, size_t len);
+
+/* Sysfs first, else CPUID: the number found, or -1 with both reasons in err; when CPUID
+ * answered, err says why sysfs did not. */
+int host_caches_detect(const char *sysfs_root, const host_cpuid_t *cpuid, host_cache_t *out,
+                       unsigned max, char *err, size_t errlen);
 
 /* ---- the staircase -------------------------------------------------------------------------- */
 
@@ -63,6 +123,17 @@ typedef struct host_stair_opts {
  * of points, or -1 with the reason in err. */
 int host_staircase(const host_stair_opts_t *o, host_stair_point_t *out, unsigned max,
                    char *err, size_t errlen);
+
+/* The cache levels a staircase shows, for a host that describes none: a step is a run of
+ * consecutive points whose latency rises by at least HOST_STEP_RATIO each; a level ends at the
+ * point before its step. Memory begins after the largest step (by total rise), as no cache step
+ * is as large as the one to DRAM; the steps after it (the TLB's reach) are not levels. Up to max
+ * data levels are written to out (size from the step, type "Unified" past level 1, assoc and line
+ * 0: the staircase measures neither); *mem_first is the index of memory's first point. Returns
+ * the number of levels, or -1 with the reason in err (no step at all). */
+#define HOST_STEP_RATIO 1.4
+int host_stair_levels(const host_stair_point_t *pts, unsigned n, host_cache_t *out,
+                      unsigned max, unsigned *mem_first, char *err, size_t errlen);
 
 /* ---- the primitives -------------------------------------------------------------------------- */
 
