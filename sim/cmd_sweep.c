@@ -24,7 +24,7 @@ static const cli_opt_t sweep_opts[] = {
     {"jobs", 0, "FILE", "write one shell command per point and trace to FILE, for any runner"},
     {"run", 0, NULL, "run the jobs with GNU Parallel (parallel), skipping finished results"},
     {"procs", 'j', "N", "GNU Parallel's -j: jobs at once per host (default: one per core)"},
-    {"sshlogin", 'S', "LOGIN", "GNU Parallel's --sshlogin: run on this host too (repeatable)"},
+    {"sshlogin", 'S', "LOGIN", "GNU Parallel's --sshlogin: a host to run on, : for this one (repeatable)"},
     {"slf", 0, "FILE", "GNU Parallel's --sshloginfile: the hosts, one per line"},
     {"joblog", 0, "FILE", "GNU Parallel's --joblog (default OUT/joblog)"},
     {"resume-failed", 0, NULL, "GNU Parallel's --resume-failed: rerun failed jobs, skip done ones"},
@@ -339,7 +339,7 @@ static int run_parallel(const sweep_spec_t *s, const sweep_args_t *a)
     if (jobs_build(s, a, &t) != 0)
         goto out;
     /* --resume-failed goes by the joblog's job numbers: they must name the same jobs */
-    if (a->resume_failed && !a->joblog && access(jobs, F_OK) == 0 &&
+    if (a->resume_failed && access(jobs, F_OK) == 0 &&
         !file_equals(jobs, t.buf, t.len)) {
         text_commit(&t, NULL);
         cli_error("sweep: --resume-failed: %s lists other jobs than this spec makes (the spec "
