@@ -46,8 +46,8 @@ static const cli_spec_t sweep_spec = {
     "(preset = NAME or config = FILE), traces = FILE, FILE... (paths relative to SPEC) and\n"
     "optionally format = NAME; [params] gives each parameter's values as a list or a range\n"
     "(l1d.size = 8K,32K; l1d.assoc = 1..16 *2; l2.latency = 10..20 +5). The points are the\n"
-    "cross product; each has an id hashed from its values, so renaming or reordering the spec\n"
-    "renames no result. Without an action, lists the points. Exit status: 0 done, 1 a job\n"
+    "cross product, less those a [constraints] line (NAME = l2.size > l1d.size) excludes; each\n"
+    "has an id hashed from its values, so renaming or reordering the spec renames no result. Without an action, lists the points. Exit status: 0 done, 1 a job\n"
     "failed or the run was stopped (run it again to continue), 2 a bad spec or option.",
     sweep_opts,
 };
@@ -457,9 +457,12 @@ static int collect(const sweep_spec_t *s, const sweep_args_t *a)
 
 static void list_points(const sweep_spec_t *s, const char *out)
 {
-    printf("sweep %s: %zu point%s x %zu trace%s, base %s %s\n", s->path, s->npoints,
+    printf("sweep %s: %zu point%s x %zu trace%s, base %s %s", s->path, s->npoints,
            s->npoints == 1 ? "" : "s", s->ntraces, s->ntraces == 1 ? "" : "s",
            s->preset ? "preset" : "config", s->preset ? s->preset : s->config);
+    if (s->ncross > s->npoints)
+        printf(" (the constraints exclude %zu of %zu)", s->ncross - s->npoints, s->ncross);
+    putchar('\n');
     for (size_t p = 0; p < s->npoints; p++) {
         char id[17];
         sweep_point_id(s, p, id);

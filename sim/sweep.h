@@ -1,7 +1,8 @@
 /* sweep.h: a parameter sweep: its spec (an INI file), the points of its cross product with their
  * stable ids, the result file of each point and trace, and the statistics collected from them.
  *
- * A point is one value per parameter; its id hashes the sorted `section.key=value` pairs (values
+ * A point is one value per parameter, from the cross product less those a [constraints] line
+ * excludes (`l2.size > l1d.size`); its id hashes the sorted `section.key=value` pairs (values
  * canonical: numbers in decimal, so 8K and 8192 are one point) and the base machine, so renaming
  * the spec or reordering its lines renames no result. Points are numbered in the spec's
  * cross-product order (the first parameter varies slowest); that order is the jobs' and the CSV's.
@@ -40,7 +41,9 @@ typedef struct sweep_spec {
     sweep_param_t *params;
     size_t nparams;
     size_t *by_name; /* the parameters' indices sorted by section.key: the order ids hash them in */
-    size_t npoints;
+    size_t ncross;   /* points of the cross product */
+    size_t npoints;  /* those that meet every constraint */
+    size_t *kept;    /* kept[p]: point p's number in the cross product */
 } sweep_spec_t;
 
 /* Read and check a spec: every key, list, range and value, the traces' existence, and the
@@ -49,7 +52,8 @@ typedef struct sweep_spec {
 int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen);
 void sweep_spec_free(sweep_spec_t *s);
 
-/* Point p's value index of parameter k (mixed radix over the parameters' value counts). */
+/* Point p's value index of parameter k (mixed radix over the parameters' value counts, of its
+ * number in the cross product). */
 size_t sweep_value_index(const sweep_spec_t *s, size_t p, size_t k);
 /* Point p's id, 16 hex digits. */
 void sweep_point_id(const sweep_spec_t *s, size_t p, char id[17]);

@@ -433,6 +433,16 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
             d.xorder[j] = d.xorder[j - 1];
             d.xorder[j - 1] = tmp;
         }
+    /* values that constraints left without a point get no place on the axis */
+    size_t kept = 0;
+    for (size_t i = 0; i < d.nx; i++) {
+        int used = 0;
+        for (size_t p = 0; p < s->npoints && !used; p++)
+            used = sweep_value_index(s, p, (size_t)xk) == d.xorder[i];
+        if (used)
+            d.xorder[kept++] = d.xorder[i];
+    }
+    d.nx = kept;
     size_t most = 0;
     double ymax = 0;
     for (size_t p = 0; p < s->npoints; p++)

@@ -2,7 +2,7 @@
  *
  * Every value is checked by config_set, the same validation as -c, at its line; every point's
  * whole machine is built once before any job starts, so a sweep that starts cannot fail on its
- * configuration. A spec that fails frees what it had read and leaves s zeroed.
+ * configuration. [constraints] lines (NAME = A OP B) drop points of the cross product. A spec that fails frees what it had read and leaves s zeroed.
  */
 #include "sim/sweep.h"
 
@@ -35,6 +35,22 @@ static char *spec_read_line(char *str, int num, void *stream)
     return got;
 }
 
+/* A [constraints] line: A OP B, each side a parameter or a constant. */
+typedef enum constraint_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE } constraint_op_t;
+
+typedef struct operand {
+    char *text;
+    int param; /* the parameter's index, or -1 for a constant */
+    int numeric;
+    uint64_t number; /* a numeric constant's value */
+} operand_t;
+
+typedef struct constraint {
+    operand_t a, b;
+    constraint_op_t op;
+    int line;
+} constraint_t;
+
 typedef struct spec_ctx {
     sweep_spec_t *s;
     spec_reader_t reader;
@@ -44,6 +60,8 @@ typedef struct spec_ctx {
     size_t errlen;
     int failed;
     int have_traces, have_format;
+    constraint_t *constraints;
+    size_t nconstraints;
 } spec_ctx_t;
 
 static int spec_fail(spec_ctx_t *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -334,6 +352,137 @@ static int spec_base_config(spec_ctx_t *x, const char *value)
     return 1;
 }
 
+/* Parameter k's value index at number c of the cross product. */
+static size_t cross_value_index(const sweep_spec_t *s, size_t c, size_t k)
+{
+    for (size_t i = s->nparams; i-- > k + 1;)
+        c /= s->params[i].nvalues;
+    return c % s->params[k].nvalues;
+}
+
+size_t sweep_value_index(const sweep_spec_t *s, size_t p, size_t k)
+{
+    return cross_value_index(s, s->kept[p], k);
+}
+
+#define CONSTRAINT_FORM "NAME = A OP B, OP one of < <= > >= == != and A, B parameters or constants"
+
+/* "A OP B" of a [constraints] line; the operands are resolved when every parameter is known. */
+static int spec_constraint(spec_ctx_t *x, const char *name, const char *value)
+{
+    static const struct {
+        const char *text;
+        constraint_op_t op;
+    } ops[] = {{"<=", OP_LE}, {">=", OP_GE}, {"==", OP_EQ}, {"!=", OP_NE}, {"<", OP_LT}, {">", OP_GT}};
+    const char *at = NULL;
+    size_t oplen = 0;
+    constraint_op_t op = OP_EQ;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0] && !at; i++)
+        if ((at = strstr(value, ops[i].text)) != NULL) {
+            oplen = strlen(ops[i].text);
+            op = ops[i].op;
+        }
+    if (!at)
+        return spec_fail(x, "constraint %s = '%s': expected " CONSTRAINT_FORM, name, value);
+    constraint_t *grown = realloc(x->constraints, (x->nconstraints + 1) * sizeof *grown);
+    if (!grown)
+        return spec_fail(x, "out of memory");
+    x->constraints = grown;
+    constraint_t *c = &x->constraints[x->nconstraints++];
+    char *a = strndup(value, (size_t)(at - value)), *b = strdup(at + oplen);
+    *c = (constraint_t){.op = op, .line = x->reader.line};
+    c->a.text = a ? strdup(trim(a)) : NULL;
+    c->b.text = b ? strdup(trim(b)) : NULL;
+    free(a);
+    free(b);
+    if (!c->a.text || !c->b.text)
+        return spec_fail(x, "out of memory");
+    if (!*c->a.text || !*c->b.text || strpbrk(c->b.text, "<>=!"))
+        return spec_fail(x, "constraint %s = '%s': expected " CONSTRAINT_FORM, name, value);
+    return 1;
+}
+
+/* Resolve an operand: a parameter (a name with a dot must be one), a number, or a word. */
+static int operand_resolve(spec_ctx_t *x, operand_t *o, int line)
+{
+    sweep_spec_t *s = x->s;
+    o->param = -1;
+    for (size_t k = 0; k < s->nparams; k++) {
+        size_t n = strlen(s->params[k].section);
+        if (strncmp(o->text, s->params[k].section, n) == 0 && o->text[n] == '.' &&
+            strcmp(o->text + n + 1, s->params[k].key) == 0)
+            o->param = (int)k;
+    }
+    if (o->param >= 0) {
+        uint64_t v;
+        o->numeric = 1;
+        for (size_t i = 0; i < s->params[o->param].nvalues; i++)
+            o->numeric &= config_parse_size(s->params[o->param].values[i], &v) == 0;
+        return 0;
+    }
+    if (strchr(o->text, '.')) {
+        x->reader.line = line;
+        spec_fail(x, "constraint: %s is not a parameter of [params]", o->text);
+        return -1;
+    }
+    o->numeric = config_parse_size(o->text, &o->number) == 0;
+    return 0;
+}
+
+static int constraints_resolve(spec_ctx_t *x)
+{
+    for (size_t i = 0; i < x->nconstraints; i++) {
+        constraint_t *c = &x->constraints[i];
+        if (operand_resolve(x, &c->a, c->line) || operand_resolve(x, &c->b, c->line))
+            return -1;
+        if (c->a.param < 0 && c->b.param < 0) {
+            x->reader.line = c->line;
+            return spec_fail(x, "constraint %s ... %s names no parameter", c->a.text, c->b.text),
+                   -1;
+        }
+        if ((!c->a.numeric || !c->b.numeric) && c->op != OP_EQ && c->op != OP_NE) {
+            x->reader.line = c->line;
+            return spec_fail(x, "constraint: %s is not a number: only == and != compare words",
+                             c->a.numeric ? c->b.text : c->a.text),
+                   -1;
+        }
+    }
+    return 0;
+}
+
+/* Whether number c of the cross product meets constraint k. */
+static int constraint_holds(const sweep_spec_t *s, const constraint_t *k, size_t c)
+{
+    const operand_t *o[2] = {&k->a, &k->b};
+    uint64_t num[2] = {0, 0};
+    const char *word[2];
+    for (int i = 0; i < 2; i++) {
+        if (o[i]->param < 0) {
+            num[i] = o[i]->number;
+            word[i] = o[i]->text;
+            continue;
+        }
+        const sweep_param_t *q = &s->params[o[i]->param];
+        size_t v = cross_value_index(s, c, (size_t)o[i]->param);
+        word[i] = q->values[v];
+        if (o[i]->numeric)
+            config_parse_size(q->values[v], &num[i]);
+    }
+    if (!o[0]->numeric || !o[1]->numeric) {
+        int same = strcmp(word[0], word[1]) == 0;
+        return k->op == OP_EQ ? same : !same;
+    }
+    switch (k->op) {
+    case OP_LT: return num[0] < num[1];
+    case OP_LE: return num[0] <= num[1];
+    case OP_GT: return num[0] > num[1];
+    case OP_GE: return num[0] >= num[1];
+    case OP_EQ: return num[0] == num[1];
+    case OP_NE: return num[0] != num[1];
+    }
+    return 0;
+}
+
 static int spec_entry(void *user, const char *section, const char *name, const char *value)
 {
     spec_ctx_t *x = user;
@@ -342,8 +491,11 @@ static int spec_entry(void *user, const char *section, const char *name, const c
         return 0;
     if (strcmp(section, "params") == 0)
         return spec_param(x, name, value);
+    if (strcmp(section, "constraints") == 0)
+        return spec_constraint(x, name, value);
     if (strcmp(section, "sweep") != 0)
-        return spec_fail(x, "unknown section [%s]: expected [sweep] and [params]", section);
+        return spec_fail(x, "unknown section [%s]: expected [sweep], [params] and [constraints]",
+                         section);
     if (strcmp(name, "preset") == 0 || strcmp(name, "config") == 0) {
         if (s->preset || s->config)
             return spec_fail(x, "%s: the base is already set: expected one preset or one config",
@@ -392,14 +544,8 @@ void sweep_spec_free(sweep_spec_t *s)
     }
     free(s->params);
     free(s->by_name);
+    free(s->kept);
     memset(s, 0, sizeof *s);
-}
-
-size_t sweep_value_index(const sweep_spec_t *s, size_t p, size_t k)
-{
-    for (size_t i = s->nparams; i-- > k + 1;)
-        p /= s->params[i].nvalues;
-    return p % s->params[k].nvalues;
 }
 
 void sweep_point_id(const sweep_spec_t *s, size_t p, char id[17])
@@ -516,14 +662,33 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
                  path);
         goto out;
     }
-    s->npoints = 1;
+    s->ncross = 1;
     for (size_t k = 0; k < s->nparams; k++) {
-        if (s->npoints * s->params[k].nvalues > SWEEP_MAX_POINTS) {
+        if (s->ncross * s->params[k].nvalues > SWEEP_MAX_POINTS) {
             snprintf(err, errlen, "%s:%d: the sweep would have more than %u points", path,
                      s->params[k].line, SWEEP_MAX_POINTS);
             goto out;
         }
-        s->npoints *= s->params[k].nvalues;
+        s->ncross *= s->params[k].nvalues;
+    }
+    if (constraints_resolve(&x) != 0)
+        goto out;
+    s->kept = malloc(s->ncross * sizeof *s->kept);
+    if (!s->kept) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t c = 0; c < s->ncross; c++) {
+        int keep = 1;
+        for (size_t i = 0; keep && i < x.nconstraints; i++)
+            keep = constraint_holds(s, &x.constraints[i], c);
+        if (keep)
+            s->kept[s->npoints++] = c;
+    }
+    if (s->npoints == 0) {
+        snprintf(err, errlen, "%s: the constraints exclude every one of the %zu points", path,
+                 s->ncross);
+        goto out;
     }
     s->by_name = malloc(s->nparams * sizeof *s->by_name);
     if (!s->by_name) {
@@ -544,6 +709,11 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
     }
     rc = spec_check_points(s, err, errlen);
 out:
+    for (size_t i = 0; i < x.nconstraints; i++) {
+        free(x.constraints[i].a.text);
+        free(x.constraints[i].b.text);
+    }
+    free(x.constraints);
     config_free(x.scratch);
     free(dir);
     if (rc != 0)
