@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli.h"
 #include "sim/config.h"
 
 typedef enum stat_scope { DOC, CORES } stat_scope_t;
@@ -196,20 +197,6 @@ static void csv_field(FILE *out, const char *s)
         fputc(*s, out);
     }
     fputc('"', out);
-}
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '&')
-            fputs("&amp;", out);
-        else if (*s == '<')
-            fputs("&lt;", out);
-        else if (*s == '>')
-            fputs("&gt;", out);
-        else
-            fputc(*s, out);
-    }
 }
 
 /* The collected table: values[row * ncols + col], has[...] whether the result had it. */
@@ -472,12 +459,12 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
     fprintf(out, "<text x=\"%d\" y=\"28\" text-anchor=\"middle\" font-size=\"16\" "
                  "font-weight=\"bold\">",
             (PLOT_L + PLOT_R) / 2);
-    xml_text(out, ycol->name);
+    cli_xml_text(out, ycol->name);
     fputs(" against ", out);
-    xml_text(out, pl->x);
+    cli_xml_text(out, pl->x);
     if (pl->series) {
         fputs(", one line per ", out);
-        xml_text(out, pl->series);
+        cli_xml_text(out, pl->series);
     }
     fputs("</text>\n", out);
     fprintf(out, "<text x=\"%d\" y=\"48\" text-anchor=\"middle\" fill=\"#555\">",
@@ -494,9 +481,9 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
         for (size_t k = 0; k < s->nparams; k++)
             if ((int)k != xk && (int)k != sk && s->params[k].nvalues > 1) {
                 fprintf(out, "%s", sep);
-                xml_text(out, s->params[k].section);
+                cli_xml_text(out, s->params[k].section);
                 fputc('.', out);
-                xml_text(out, s->params[k].key);
+                cli_xml_text(out, s->params[k].key);
                 sep = ", ";
             }
     } else
@@ -521,23 +508,23 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>\n", x,
                 PLOT_B, x, PLOT_B + 5);
         fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x, PLOT_B + 20);
-        xml_text(out, xp->values[d.xorder[i]]);
+        cli_xml_text(out, xp->values[d.xorder[i]]);
         fputs("</text>\n", out);
     }
     fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (PLOT_L + PLOT_R) / 2,
             PLOT_B + 45);
-    xml_text(out, pl->x);
+    cli_xml_text(out, pl->x);
     if (xunit && *xunit)
         fprintf(out, " (%s)", xunit);
     fputs("</text>\n", out);
     fprintf(out, "<text transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">", 22,
             (PLOT_T + PLOT_B) / 2);
-    xml_text(out, ycol->name);
+    cli_xml_text(out, ycol->name);
     fprintf(out, " (%s)</text>\n", ycol->unit);
     /* one line per series, and its legend entry */
     if (pl->series) {
         fprintf(out, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">", PLOT_R + 25, PLOT_T + 5);
-        xml_text(out, pl->series);
+        cli_xml_text(out, pl->series);
         fputs("</text>\n", out);
     }
     for (size_t se = 0; se < d.nseries; se++) {
@@ -567,7 +554,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
                      "stroke-width=\"2\"%s/>\n",
                 PLOT_R + 25, ly - 4, PLOT_R + 55, ly - 4, color, dash);
         fprintf(out, "<text x=\"%d\" y=\"%d\">", PLOT_R + 62, ly);
-        xml_text(out, by_trace ? s->traces[se].result : s->params[sk].values[se]);
+        cli_xml_text(out, by_trace ? s->traces[se].result : s->params[sk].values[se]);
         fputs("</text>\n", out);
     }
     fputs("</svg>\n", out);

@@ -617,6 +617,61 @@ static int spec_check_points(sweep_spec_t *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The cross product's size, the points the constraints keep, and the parameters in id order.
+ * 0, or -1 with the message in x->err. */
+static int spec_points(spec_ctx_t *x)
+{
+    sweep_spec_t *s = x->s;
+    char *err = x->err;
+    size_t errlen = x->errlen;
+    s->ncross = 1;
+    for (size_t k = 0; k < s->nparams; k++) {
+        if (s->ncross * s->params[k].nvalues > SWEEP_MAX_POINTS) {
+            snprintf(err, errlen, "%s:%d: the sweep would have more than %u points", s->path,
+                     s->params[k].line, SWEEP_MAX_POINTS);
+            return -1;
+        }
+        s->ncross *= s->params[k].nvalues;
+    }
+    if (constraints_resolve(x) != 0)
+        return -1;
+    s->kept = malloc(s->ncross * sizeof *s->kept);
+    if (!s->kept) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t c = 0; c < s->ncross; c++) {
+        int keep = 1;
+        for (size_t i = 0; keep && i < x->nconstraints; i++)
+            keep = constraint_holds(s, &x->constraints[i], c);
+        if (keep)
+            s->kept[s->npoints++] = c;
+    }
+    if (s->npoints == 0) {
+        snprintf(err, errlen, "%s: the constraints exclude every one of the %zu points", s->path,
+                 s->ncross);
+        return -1;
+    }
+    s->by_name = malloc(s->nparams * sizeof *s->by_name);
+    if (!s->by_name) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* insertion sort by section.key: a handful of parameters */
+    for (size_t i = 0; i < s->nparams; i++) {
+        size_t j = i;
+        for (; j > 0; j--) {
+            const sweep_param_t *a = &s->params[s->by_name[j - 1]], *b = &s->params[i];
+            int c = strcmp(a->section, b->section);
+            if ((c ? c : strcmp(a->key, b->key)) < 0)
+                break;
+            s->by_name[j] = s->by_name[j - 1];
+        }
+        s->by_name[j] = i;
+    }
+    return 0;
+}
+
 int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
@@ -662,52 +717,8 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
                  path);
         goto out;
     }
-    s->ncross = 1;
-    for (size_t k = 0; k < s->nparams; k++) {
-        if (s->ncross * s->params[k].nvalues > SWEEP_MAX_POINTS) {
-            snprintf(err, errlen, "%s:%d: the sweep would have more than %u points", path,
-                     s->params[k].line, SWEEP_MAX_POINTS);
-            goto out;
-        }
-        s->ncross *= s->params[k].nvalues;
-    }
-    if (constraints_resolve(&x) != 0)
-        goto out;
-    s->kept = malloc(s->ncross * sizeof *s->kept);
-    if (!s->kept) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    for (size_t c = 0; c < s->ncross; c++) {
-        int keep = 1;
-        for (size_t i = 0; keep && i < x.nconstraints; i++)
-            keep = constraint_holds(s, &x.constraints[i], c);
-        if (keep)
-            s->kept[s->npoints++] = c;
-    }
-    if (s->npoints == 0) {
-        snprintf(err, errlen, "%s: the constraints exclude every one of the %zu points", path,
-                 s->ncross);
-        goto out;
-    }
-    s->by_name = malloc(s->nparams * sizeof *s->by_name);
-    if (!s->by_name) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    /* insertion sort by section.key: a handful of parameters */
-    for (size_t i = 0; i < s->nparams; i++) {
-        size_t j = i;
-        for (; j > 0; j--) {
-            const sweep_param_t *a = &s->params[s->by_name[j - 1]], *b = &s->params[i];
-            int c = strcmp(a->section, b->section);
-            if ((c ? c : strcmp(a->key, b->key)) < 0)
-                break;
-            s->by_name[j] = s->by_name[j - 1];
-        }
-        s->by_name[j] = i;
-    }
-    rc = spec_check_points(s, err, errlen);
+    if (spec_points(&x) == 0)
+        rc = spec_check_points(s, err, errlen);
 out:
     for (size_t i = 0; i < x.nconstraints; i++) {
         free(x.constraints[i].a.text);
