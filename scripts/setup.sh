@@ -4,7 +4,8 @@
 set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
-# and the cross-checks (valgrind for Lackey and Cachegrind).
+# the cross-checks (valgrind for Lackey and Cachegrind), and the runners of `cohsim sweep` (GNU
+# Parallel; Slurm's sbatch for clusters).
 PACKAGES="
 build-essential
 make
@@ -20,6 +21,8 @@ zstd
 gzip
 valgrind
 python3
+parallel
+slurm-wlm
 "
 
 missing=""

@@ -209,3 +209,16 @@ int cli_write_file_atomic(const char *path, const char *data, size_t len)
     free(tmp);
     return 0;
 }
+
+void cli_xml_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        if (*s == '<')
+            fputs("&lt;", out);
+        else if (*s == '>')
+            fputs("&gt;", out);
+        else if (*s == '&')
+            fputs("&amp;", out);
+        else
+            fputc(*s, out);
+}

@@ -270,19 +270,6 @@ static char *compare_json(const report_t *r)
     return text;
 }
 
-static void html_escape(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*s, f);
-}
-
 /* The staircase as an SVG plot: log2 working set across, log10 ns up, model and host. */
 static void html_svg(FILE *f, const stair_row_t *rows, unsigned n)
 {
@@ -394,7 +381,7 @@ static char *compare_html(const report_t *r, size_t *len)
                              (model_ns(r, mc->cycles) - m->ns.median) / m->ns.median * 100);
             }
             fprintf(f, "<tr><td class=\"l\">%s</td><td class=\"l\">", j ? "" : p->name);
-            html_escape(f, m->label);
+            cli_xml_text(f, m->label);
             fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td class=\"l\">", mt, t, e);
             for (unsigned q = 0; q < mc->ncounts; q++) {
                 const cmp_count_t *x = &mc->count[q];
@@ -404,22 +391,22 @@ static char *compare_html(const report_t *r, size_t *len)
                     fprintf(f, " / %g%s", x->host, x->agree ? "" : " (differs)</span>");
             }
             if (!mc->ncounts && m->count_note[0])
-                html_escape(f, m->count_note);
+                cli_xml_text(f, m->count_note);
             if (mc->note[0]) {
                 fprintf(f, "%s", mc->ncounts ? "<br>" : "");
-                html_escape(f, mc->note);
+                cli_xml_text(f, mc->note);
             }
             fprintf(f, "</td></tr>\n");
         }
         fprintf(f, "<tr><td></td><td class=\"l\" colspan=\"5\">counts agree: %s. ",
                 r->model[i].counts_agree ? "yes" : "<span class=\"bad\">no</span>");
-        html_escape(f, r->model[i].note);
+        cli_xml_text(f, r->model[i].note);
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n<h2>Litmus tests (2 threads)</h2>\n");
     if (r->litmus_note[0]) {
         fprintf(f, "<p>");
-        html_escape(f, r->litmus_note);
+        cli_xml_text(f, r->litmus_note);
         fprintf(f, "</p>\n");
     }
     fprintf(f, "<table><tr><th class=\"l\">test</th><th class=\"l\">model states</th>"
@@ -427,19 +414,19 @@ static char *compare_html(const report_t *r, size_t *len)
     for (size_t i = 0; i < r->nlit; i++) {
         const cmp_litmus_t *l = &r->lit[i];
         fprintf(f, "<tr><td class=\"l\">");
-        html_escape(f, l->test);
+        cli_xml_text(f, l->test);
         fprintf(f, "</td><td class=\"l\">");
         for (size_t k = 0; k < l->nmodel; k++) {
-            html_escape(f, l->model[k]);
+            cli_xml_text(f, l->model[k]);
             fprintf(f, "<br>");
         }
         fprintf(f, "</td><td class=\"l\">");
         for (size_t k = 0; k < l->nhost; k++) {
-            html_escape(f, l->host[k]);
+            cli_xml_text(f, l->host[k]);
             fprintf(f, "<br>");
         }
         if (!l->host_ran)
-            html_escape(f, l->host_note);
+            cli_xml_text(f, l->host_note);
         fprintf(f, "</td><td>%s</td></tr>\n",
                 !l->host_ran ? "-" : l->subset ? "yes" : "<span class=\"bad\">no</span>");
     }

@@ -17,11 +17,11 @@ typedef enum key_kind { KIND_UINT, KIND_SIZE, KIND_BOOL, KIND_ENUM } key_kind_t;
 typedef struct key_def {
     const char *section, *key;
     key_kind_t kind;
-    const char *allowed, *doc;
+    const char *allowed, *unit, *doc;
 } key_def_t;
 
 static const key_def_t key_defs[] = {
-#define KEY(section, key, kind, allowed, doc) {section, key, KIND_##kind, allowed, doc},
+#define KEY(section, key, kind, allowed, unit, doc) {section, key, KIND_##kind, allowed, unit, doc},
 #include "sim/config_keys.def"
 #undef KEY
 };
@@ -78,6 +78,12 @@ static const key_def_t *find_key(const char *section, const char *key)
             return d;
     }
     return NULL;
+}
+
+const char *config_key_unit(const char *section, const char *key)
+{
+    const key_def_t *d = find_key(section, key);
+    return d ? d->unit : NULL;
 }
 
 static int section_known(const char *section)
