@@ -43,6 +43,8 @@ static const cli_opt_t compare_opts[] = {
     {"litmus-runs", 0, "N", "model runs per litmus test (default 2000: four times what cohsim "
                             "litmus gives a 2-thread test, for every allowed state, not only "
                             "the condition's)"},
+    {"host-results", 0, "FILE", "compare with the staircase and primitives `cohsim host --json "
+                                "FILE` wrote instead of measuring them now"},
     HOST_MEASURE_OPTS,
     {0},
 };
@@ -62,6 +64,7 @@ typedef struct compare_ctx {
     machine_opts_t mo;
     host_run_opts_t h;
     const char *json, *html, *litmus_dir;
+    const char *host_results; /* --host-results: measured before (or made by a test) */
     const char *config_path; /* --config: calibrate's staircase is read from its comments */
     uint64_t litmus_runs;
 } compare_ctx_t;
@@ -80,6 +83,8 @@ static int compare_option(void *ctx, const cli_opt_t *opt, const char *arg)
         c->html = arg;
     else if (strcmp(opt->name, "litmus") == 0)
         c->litmus_dir = arg;
+    else if (strcmp(opt->name, "host-results") == 0)
+        c->host_results = arg;
     else if (strcmp(opt->name, "litmus-runs") == 0) {
         char *end;
         unsigned long long v = strtoull(arg, &end, 10);
@@ -112,7 +117,7 @@ typedef struct report {
     unsigned ncal;   /* points calibrate measured too */
     double cal_med_err, cal_max_err;
     unsigned cal_within;
-    host_prim_t prims[HOST_NPRIMS];
+    host_results_t host; /* measured now, or read from --host-results */
     cmp_prim_t model[HOST_NPRIMS];
     cmp_litmus_t *lit;
     size_t nlit, caplit;
@@ -129,18 +134,6 @@ static const char *size_name(uint64_t b, char *buf, size_t len)
 }
 
 static double model_ns(const report_t *r, double cycles) { return cycles * 1000.0 / r->mhz; }
-
-static cJSON *stat_json(const host_stat_t *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "median_ns", s->median);
-    cJSON_AddNumberToObject(o, "min_ns", s->min);
-    cJSON_AddNumberToObject(o, "max_ns", s->max);
-    cJSON_AddNumberToObject(o, "q1_ns", s->q1);
-    cJSON_AddNumberToObject(o, "q3_ns", s->q3);
-    cJSON_AddNumberToObject(o, "samples", s->n);
-    return o;
-}
 
 static const char *status_word(int st)
 {
@@ -187,7 +180,7 @@ static char *compare_json(const report_t *r)
     }
     cJSON *pa = cJSON_AddArrayToObject(root, "primitives");
     for (unsigned i = 0; i < HOST_NPRIMS; i++) {
-        const host_prim_t *p = &r->prims[i];
+        const host_prim_t *p = &r->host.prims[i];
         const cmp_prim_t *mp = &r->model[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", p->name);
@@ -205,7 +198,7 @@ static char *compare_json(const report_t *r)
             cJSON *c = cJSON_CreateObject();
             cJSON_AddStringToObject(c, "case", m->label);
             if (m->ns.n)
-                cJSON_AddItemToObject(c, "time", stat_json(&m->ns));
+                cJSON_AddItemToObject(c, "time", host_stat_json(&m->ns));
             if (m->count_name[0] && m->count >= 0 && !m->count_note[0]) {
                 cJSON_AddStringToObject(c, "counted", m->count_name);
                 cJSON_AddNumberToObject(c, "count", m->count);
@@ -380,7 +373,7 @@ static char *compare_html(const report_t *r, size_t *len)
                "<th class=\"l\">case</th><th>model</th><th>host median</th><th>error</th>"
                "<th class=\"l\">counted (model / host)</th></tr>\n");
     for (unsigned i = 0; i < HOST_NPRIMS; i++) {
-        const host_prim_t *p = &r->prims[i];
+        const host_prim_t *p = &r->host.prims[i];
         for (unsigned j = 0; j < p->nm; j++) {
             const host_measure_t *m = &p->m[j];
             const cmp_case_t *mc = &r->model[i].c[j];
@@ -658,8 +651,22 @@ int cmd_compare(int argc, char **argv)
         }
     if (status == EXIT_DONE && cx.litmus_dir && litmus_dir(cx.litmus_dir, &ps) != 0)
         status = EXIT_USAGE;
+    if (status == EXIT_DONE && cx.host_results) {
+        char herr[1024];
+        if (host_results_load(cx.host_results, &r->host, herr, sizeof herr) != 0) {
+            cli_error("compare: --host-results %s", herr);
+            status = EXIT_USAGE;
+        } else if (!r->host.has_stair || !r->host.has_prims) {
+            cli_error("compare: --host-results %s: expected both \"staircase\" and "
+                      "\"primitives\" (`cohsim host --json FILE` with no argument writes both)",
+                      cx.host_results);
+            status = EXIT_USAGE;
+        }
+    } else if (status == EXIT_DONE) {
+        host_results_describe(&r->host);
+    }
     const char *clk = config_get(cx.mo.config, "machine", "clock_mhz");
-    r->mhz = clk ? strtod(clk, NULL) : host_tsc_mhz();
+    r->mhz = clk ? strtod(clk, NULL) : r->host.tsc_mhz;
     if (status == EXIT_DONE && r->mhz <= 0) {
         cli_error("compare: no machine.clock_mhz in the configuration and no time-stamp counter "
                   "to measure the clock with");
@@ -674,8 +681,13 @@ int cmd_compare(int argc, char **argv)
         printf("note: not a calibrated configuration: run `cohsim calibrate -o host.ini` and "
                "pass --config host.ini\n\n");
 
-    host_stair_point_t pts[40];
-    int np = host_run_staircase(&cx.h, pts, 40);
+    if (!cx.host_results) {
+        int n = host_run_staircase(&cx.h, r->host.stair, 40);
+        r->host.nstair = n > 0 ? (unsigned)n : 0;
+        r->host.has_stair = n > 0;
+    }
+    const host_stair_point_t *pts = r->host.stair;
+    int np = (int)r->host.nstair;
     uint64_t cal_bytes[40];
     double cal_ns[40], errs[40], cal_errs[40];
     unsigned ncal = calibrated_staircase(cx.config_path, cal_bytes, cal_ns, 40);
@@ -726,15 +738,18 @@ int cmd_compare(int argc, char **argv)
     }
     printf("\n");
 
-    host_run_prims(&cx.h, r->prims);
-    if (cmp_model_prims(&mc, r->prims, r->model, err, sizeof err) != 0) {
+    if (!cx.host_results) {
+        host_run_prims(&cx.h, r->host.prims);
+        r->host.has_prims = true;
+    }
+    if (cmp_model_prims(&mc, r->host.prims, r->model, err, sizeof err) != 0) {
         cli_error("compare: primitives: %s", err);
         status = EXIT_USAGE;
         goto out;
     }
     printf("primitives: cost per operation, model vs host, and the counted work (model / host)\n");
     for (unsigned i = 0; i < HOST_NPRIMS; i++) {
-        const host_prim_t *p = &r->prims[i];
+        const host_prim_t *p = &r->host.prims[i];
         const cmp_prim_t *m = &r->model[i];
         printf("%s  [host %s; counts agree: %s]\n", p->name, status_word(p->status),
                m->counts_agree ? "yes" : "no");

@@ -36,6 +36,20 @@
 
 #define PRIM_MAX_SAMPLES 256
 
+static const char *const prim_names[HOST_NPRIMS] = {
+    "FlushInstructionCache", "FlushProcessWriteBuffers", "KeInvalidateAllCaches",
+    "ZwFlushVirtualMemory", "CcCoherencyFlushAndPurgeCache",
+};
+
+const char *host_prim_name(unsigned i) { return i < HOST_NPRIMS ? prim_names[i] : NULL; }
+
+/* Name p as the i-th primitive, run as equivalent on Linux. */
+static void prim_begin(host_prim_t *p, unsigned i, const char *equivalent)
+{
+    p->name = prim_names[i];
+    snprintf(p->equivalent, sizeof p->equivalent, "%s", equivalent);
+}
+
 static host_measure_t *prim_add(host_prim_t *p, const char *label)
 {
     assert(p->nm < HOST_MAX_MEASURES);
@@ -84,8 +98,7 @@ static size_t prim_emit_return(uint8_t *code, uint32_t imm)
 
 static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "FlushInstructionCache";
-    p->equivalent = "__builtin___clear_cache after rewriting code";
+    prim_begin(p, 0, "__builtin___clear_cache after rewriting code");
     uint8_t probe[16];
     if (prim_emit_return(probe, 0) == 0) {
         prim_unavailable(p, "no code generator for this architecture", NULL);
@@ -263,8 +276,7 @@ static void prim_membarrier_case(host_prim_t *p, const char *label, unsigned rep
 
 static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "FlushProcessWriteBuffers";
-    p->equivalent = "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)";
+    prim_begin(p, 1, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)");
     long q = prim_membarrier(MEMBARRIER_CMD_QUERY);
     if (q < 0) {
         prim_unavailable(p, "membarrier", strerror(errno));
@@ -348,8 +360,7 @@ static uint64_t prim_reload(const uint8_t *buf, size_t len)
 
 static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "KeInvalidateAllCaches";
-    p->equivalent = "CLFLUSHOPT over a working set (WBINVD is kernel-only)";
+    prim_begin(p, 2, "CLFLUSHOPT over a working set (WBINVD is kernel-only)");
 #if defined(__x86_64__)
     size_t len = o->flush_bytes ? (size_t)o->flush_bytes : (size_t)4 << 20;
     len = (len + 63) & ~(size_t)63;
@@ -360,7 +371,8 @@ static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
     }
     int opt = prim_has_clflushopt();
     if (!opt)
-        p->equivalent = "CLFLUSH over a working set (no CLFLUSHOPT; WBINVD is kernel-only)";
+        snprintf(p->equivalent, sizeof p->equivalent, "%s",
+                 "CLFLUSH over a working set (no CLFLUSHOPT; WBINVD is kernel-only)");
     unsigned reps = prim_reps(o);
     double flush[PRIM_MAX_SAMPLES], cold[PRIM_MAX_SAMPLES], warm[PRIM_MAX_SAMPLES];
     uint64_t sum = 0;
@@ -476,8 +488,7 @@ static int prim_zw_flush(uint8_t *view, size_t view_len, uint8_t *base, size_t s
 static void prim_flush_view(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
                             int tmpfs)
 {
-    p->name = "ZwFlushVirtualMemory";
-    p->equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+    prim_begin(p, 3, "msync(MS_SYNC) on a MAP_SHARED file view");
     long page = sysconf(_SC_PAGESIZE);
     unsigned maxp = o->max_pages ? o->max_pages : 4096;
     size_t len = (size_t)maxp * (size_t)page;
@@ -634,8 +645,7 @@ static int prim_cc_case(host_prim_t *p, int fd, uint8_t *view, size_t len, long 
 static void prim_flush_purge(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
                              int tmpfs)
 {
-    p->name = "CcCoherencyFlushAndPurgeCache";
-    p->equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+    prim_begin(p, 4, "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)");
     long page = sysconf(_SC_PAGESIZE);
     unsigned np = o->max_pages ? (o->max_pages < 256 ? o->max_pages : 256) : 256;
     size_t len = (size_t)np * (size_t)page;
@@ -692,11 +702,9 @@ int host_primitives(const host_prim_opts_t *o, host_prim_t out[HOST_NPRIMS])
     char dir[4096], note[200];
     int kind = host_pick_dir(o->dir, dir, sizeof dir, note, sizeof note);
     if (kind < 0) {
-        out[3].name = "ZwFlushVirtualMemory";
-        out[3].equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+        prim_begin(&out[3], 3, "msync(MS_SYNC) on a MAP_SHARED file view");
         prim_unavailable(&out[3], note, NULL);
-        out[4].name = "CcCoherencyFlushAndPurgeCache";
-        out[4].equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+        prim_begin(&out[4], 4, "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)");
         prim_unavailable(&out[4], note, NULL);
     } else {
         prim_flush_view(o, &out[3], dir, kind == 1);
