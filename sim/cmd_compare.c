@@ -6,9 +6,13 @@
  * clock_mhz from machine.clock_mhz (calibrate writes it) or else the host's time-stamp counter.
  * Error = (model - host) / host.
  * Primitives: the host's cases (host_primitives.c) replayed on the model (compare_prims.c): cost
- * per operation side by side, and the counted work (stale fetches, refetched lines, IPIs, lines
- * to memory, pages written, resident pages) compared exactly; counts_agree is true when at
- * least one count was compared and all compared ones are equal.
+ * per operation side by side, and the counted work compared exactly where the host measured it
+ * (stale runs, IPIs, pages written, resident pages); a count user space cannot measure
+ * (refetched I-cache lines, WBINVD's lines to memory) is shown as "model only" and never
+ * agrees; counts_agree is true when at least one count was compared and all compared ones are
+ * equal.
+ * --host-results FILE: the host side read from a file `cohsim host --json` wrote (or a test
+ * made) instead of measured now.
  * Litmus: the 2-thread tests given (files, or --litmus DIR) through the model's exploration
  * (the one `cohsim litmus` runs) and the host runner; subset is true when every state the host
  * showed is one the model reached.
@@ -140,6 +144,12 @@ static const char *status_word(int st)
     return st == HOST_OK ? "ok" : st == HOST_FAILED ? "failed" : "unavailable";
 }
 
+/* Whether a primitive's counts agree: "none measured" when the host measured none of them. */
+static const char *counts_word(const cmp_prim_t *m)
+{
+    return !m->compared ? "none measured" : m->counts_agree ? "yes" : "no";
+}
+
 static cJSON *strings_json(char *const *s, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
@@ -230,6 +240,8 @@ static char *compare_json(const report_t *r)
                     if (x->host >= 0) {
                         cJSON_AddNumberToObject(e, "host", x->host);
                         cJSON_AddBoolToObject(e, "agree", x->agree);
+                    } else if (x->host_note[0]) {
+                        cJSON_AddStringToObject(e, "host_note", x->host_note);
                     }
                     cJSON_AddItemToArray(cnt, e);
                 }
@@ -239,6 +251,7 @@ static char *compare_json(const report_t *r)
             cJSON_AddItemToArray(mcases, k);
         }
         cJSON_AddBoolToObject(o, "counts_agree", mp->counts_agree);
+        cJSON_AddNumberToObject(o, "counts_compared", mp->compared);
         cJSON_AddItemToArray(pa, o);
     }
     cJSON *la = cJSON_AddArrayToObject(root, "litmus");
@@ -395,6 +408,8 @@ static char *compare_html(const report_t *r, size_t *len)
                         x->host >= 0 && !x->agree ? "<span class=\"bad\">" : "", x->name, x->model);
                 if (x->host >= 0)
                     fprintf(f, " / %g%s", x->host, x->agree ? "" : " (differs)</span>");
+                else if (x->host_note[0])
+                    fprintf(f, " / %s", x->host_note);
             }
             if (!mc->ncounts && m->count_note[0])
                 html_escape(f, m->count_note);
@@ -405,7 +420,8 @@ static char *compare_html(const report_t *r, size_t *len)
             fprintf(f, "</td></tr>\n");
         }
         fprintf(f, "<tr><td></td><td class=\"l\" colspan=\"5\">counts agree: %s. ",
-                r->model[i].counts_agree ? "yes" : "<span class=\"bad\">no</span>");
+                r->model[i].compared && !r->model[i].counts_agree
+                    ? "<span class=\"bad\">no</span>" : counts_word(&r->model[i]));
         html_escape(f, r->model[i].note);
         fprintf(f, "</td></tr>\n");
     }
@@ -752,7 +768,7 @@ int cmd_compare(int argc, char **argv)
         const host_prim_t *p = &r->host.prims[i];
         const cmp_prim_t *m = &r->model[i];
         printf("%s  [host %s; counts agree: %s]\n", p->name, status_word(p->status),
-               m->counts_agree ? "yes" : "no");
+               counts_word(m));
         for (unsigned j = 0; j < p->nm; j++) {
             const host_measure_t *h = &p->m[j];
             const cmp_case_t *c = &m->c[j];
@@ -772,6 +788,8 @@ int cmd_compare(int argc, char **argv)
                     printf(" / %g%s", x->host, x->agree ? "" : " DIFFERS");
                     if (!x->agree)
                         status = EXIT_CHECK;
+                } else if (x->host_note[0]) {
+                    printf(" / %s", x->host_note);
                 }
             }
             if (!c->ncounts && h->count_note[0])

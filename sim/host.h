@@ -71,8 +71,10 @@ enum { HOST_OK, HOST_UNAVAILABLE, HOST_FAILED };
 #define HOST_MAX_MEASURES 16
 
 /* One measured case of a primitive. count is the work the case did, counted independently of
- * the timing (IPIs from /proc/interrupts, pages from mincore or /proc/self/io); count < 0 means
- * the count could not be read (count_note says why). */
+ * the timing (IPIs from /proc/interrupts, dirty and resident pages from cachestat(2) or
+ * mincore, stale runs from the code's return values), never computed from the request; count
+ * < 0 means it was not measured (count_note says why). model_only: user space cannot count it
+ * at all (WBINVD's lines); the count is the model's alone and is never compared. */
 typedef struct host_measure {
     char label[64];
     host_stat_t ns;
@@ -80,6 +82,7 @@ typedef struct host_measure {
     double count;         /* median per operation */
     double expected;      /* what the case should count; < 0 when nothing is expected */
     char count_note[96];
+    bool model_only;
     double before, after; /* residency cases: resident pages before and after (else -1) */
     double bytes;         /* bytes the case rewrote or flushed per operation (else -1) */
 } host_measure_t;

@@ -65,6 +65,8 @@ static cJSON *hj_measure(const host_measure_t *m)
     }
     if (m->count_note[0])
         cJSON_AddStringToObject(c, "count_note", m->count_note);
+    if (m->model_only)
+        cJSON_AddBoolToObject(c, "model_only", true);
     if (m->before >= 0) {
         cJSON_AddNumberToObject(c, "resident_before", m->before);
         cJSON_AddNumberToObject(c, "resident_after", m->after);
@@ -210,8 +212,15 @@ static int hj_measure_load(hj_reader_t *rd, const cJSON *c, const char *where, h
         (hj_number(rd, c, "resident_before", where, 0, 1, &m->before) ||
          hj_number(rd, c, "resident_after", where, 0, 1, &m->after)))
         return -1;
+    const cJSON *mo = cJSON_GetObjectItemCaseSensitive(c, "model_only");
+    snprintf(at, sizeof at, "%s.model_only", where);
+    if (mo && !cJSON_IsBool(mo))
+        return hj_fail(rd, at, "true or false");
+    m->model_only = cJSON_IsTrue(mo);
     if (rd->failed)
         return -1;
+    if (m->model_only && m->count >= 0)
+        return hj_fail(rd, where, "no count where model_only is true (user space cannot count it)");
     if (m->count_name[0] && m->count < 0 && !m->count_note[0])
         return hj_fail(rd, where, "a count or a count_note saying why there is none");
     if (!m->count_name[0] && m->count >= 0)
