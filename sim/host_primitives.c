@@ -1,10 +1,12 @@
 /* host_primitives.c: the five primitives' Linux equivalents, timed and counted on this host.
  *
- *   FlushInstructionCache         __builtin___clear_cache after rewriting code that is then run
+ *   FlushInstructionCache         __builtin___clear_cache after rewriting code that is then run,
+ *                                 on this CPU and (serialized) on another
  *   FlushProcessWriteBuffers      membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), 1 and 2 threads
  *   KeInvalidateAllCaches         CLFLUSHOPT (or CLFLUSH) over a working set, then its reload
  *   ZwFlushVirtualMemory          msync(MS_SYNC) over a MAP_SHARED file view, size 0 = whole view
- *   CcCoherencyFlushAndPurgeCache sync_file_range, then posix_fadvise(POSIX_FADV_DONTNEED)
+ *   CcCoherencyFlushAndPurgeCache sync_file_range + fdatasync, then madvise(MADV_DONTNEED) on
+ *                                 the view and posix_fadvise(POSIX_FADV_DONTNEED)
  *
  * Each case is repeated; its time is reduced to a median and spread, and the work it did is
  * measured apart from the timing, never computed from the request: IPIs from /proc/interrupts,
@@ -13,9 +15,9 @@
  * CPU. What user space cannot count (WBINVD's lines) is marked model_only. Correctness is
  * checked, not assumed: the rewritten code must return its new value, and flushed file content
  * must read back from the disk (the pages unmapped and dropped first, their absence measured),
- * not from the page cache. Invariants: every file is unlinked as soon as it is created (nothing can be left on disk
- * whatever happens next), every mapping and thread is released on every path, and the caller's
- * CPU affinity is restored.
+ * not from the page cache. Invariants: every file is unlinked as soon as it is created (nothing
+ * can be left on disk whatever happens next), every mapping and thread is released on every
+ * path, and the caller's CPU affinity is restored.
  */
 #define _GNU_SOURCE
 #include "sim/host.h"
@@ -641,7 +643,8 @@ static int prim_purge(int fd, void *view, size_t len)
     return 0;
 }
 
-/* The word each page i of a case holds at offset off: the case's stamp and the page. */
+/* Where in each page a case writes its word, stamp | page index (the stamp names the case and
+ * the repetition), so that a read-back tells each page and each repetition apart. */
 #define PRIM_STAMP_OFF 8
 
 /* Read back from the disk the word pages [0, n) of fd must hold (stamp | i): the pages are
