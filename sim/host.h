@@ -10,6 +10,7 @@
 #ifndef COHSIM_HOST_H
 #define COHSIM_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,8 +142,10 @@ enum { HOST_OK, HOST_UNAVAILABLE, HOST_FAILED };
 #define HOST_MAX_MEASURES 16
 
 /* One measured case of a primitive. count is the work the case did, counted independently of
- * the timing (IPIs from /proc/interrupts, pages from mincore or /proc/self/io); count < 0 means
- * the count could not be read (count_note says why). */
+ * the timing (IPIs from /proc/interrupts, dirty and resident pages from cachestat(2) or
+ * mincore, stale runs from the code's return values), never computed from the request; count
+ * < 0 means it was not measured (count_note says why). model_only: user space cannot count it
+ * at all (WBINVD's lines); the count is the model's alone and is never compared. */
 typedef struct host_measure {
     char label[64];
     host_stat_t ns;
@@ -150,13 +153,14 @@ typedef struct host_measure {
     double count;         /* median per operation */
     double expected;      /* what the case should count; < 0 when nothing is expected */
     char count_note[96];
+    bool model_only;
     double before, after; /* residency cases: resident pages before and after (else -1) */
     double bytes;         /* bytes the case rewrote or flushed per operation (else -1) */
 } host_measure_t;
 
 typedef struct host_prim {
-    const char *name;       /* the Windows primitive */
-    const char *equivalent; /* what runs on Linux */
+    const char *name;       /* the Windows primitive (host_prim_name) */
+    char equivalent[128];   /* what runs on Linux */
     int status;             /* HOST_OK, HOST_UNAVAILABLE (note says why), HOST_FAILED */
     char note[256];
     host_measure_t m[HOST_MAX_MEASURES];
@@ -171,6 +175,9 @@ typedef struct host_prim_opts {
 } host_prim_opts_t;
 
 enum { HOST_NPRIMS = 5 };
+
+/* The i-th primitive's name, in the order of the ops table (FlushInstructionCache first). */
+const char *host_prim_name(unsigned i);
 
 /* Run all five; out[i] in the order of the ops table (FlushInstructionCache first). Each result
  * carries its own status; the return value is the number that failed a check. */
@@ -188,5 +195,31 @@ int host_pick_dir(const char *dir, char *out, size_t outlen, char *note, size_t 
 const char *host_fmt_ns(double ns, char *buf, size_t len);
 void host_print_prims(FILE *out, const host_prim_t prims[HOST_NPRIMS]);
 void host_print_staircase(FILE *out, const host_stair_point_t *pts, unsigned n);
+
+/* ---- a host's results as a file (host_json.c) ------------------------------------------------ */
+
+/* What `cohsim host --json` wrote and `cohsim compare --host-results` reads back, so that a
+ * comparison can be made against a stored (or hand-made, in the tests) measurement instead of
+ * this host's. */
+typedef struct host_results {
+    char hostname[256];
+    char kernel[128];       /* uname release */
+    unsigned cpus;
+    double tsc_mhz;         /* 0: none */
+    bool has_stair, has_prims;
+    host_stair_point_t stair[40];
+    unsigned nstair;
+    host_prim_t prims[HOST_NPRIMS];
+} host_results_t;
+
+/* Fill the description of this host (name, kernel, CPUs, clock) into r; the measurements are
+ * left as they are. */
+void host_results_describe(host_results_t *r);
+/* A median and spread as the JSON object both files use ({median_ns, min_ns, ...}). */
+struct cJSON *host_stat_json(const host_stat_t *s);
+/* r as JSON text (the caller frees it), NULL when out of memory. */
+char *host_results_json(const host_results_t *r);
+/* Read path into r: 0, or -1 with err naming the file and what was expected where. */
+int host_results_load(const char *path, host_results_t *r, char *err, size_t errlen);
 
 #endif
