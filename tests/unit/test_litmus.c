@@ -194,3 +194,42 @@ Test(litmus, errors_name_line_and_column)
     expect_error("X86 A\n{}\n P0 ;\n MOV EAX,[x] ;\n",
                  "bad.litmus:4:16: unexpected end of file: expected the final condition");
 }
+
+/* A condition nested deeper than the parser's bound is an error, not a stack overflow (a 59 KB
+ * file of '(' or 100,000 '~' crashed it); nesting within the bound still parses. */
+static char *nested_condition(const char *open, size_t depth, const char *close)
+{
+    const char *head = "X86 A\n{}\n P0 ;\n MOV [x],$1 ;\nexists ";
+    size_t olen = strlen(open), clen = strlen(close), hlen = strlen(head);
+    char *src = malloc(hlen + depth * (olen + clen) + 16);
+    cr_assert_not_null(src);
+    size_t n = hlen;
+    memcpy(src, head, hlen);
+    for (size_t i = 0; i < depth; i++, n += olen)
+        memcpy(src + n, open, olen);
+    memcpy(src + n, "x=1", 3);
+    n += 3;
+    for (size_t i = 0; i < depth; i++, n += clen)
+        memcpy(src + n, close, clen);
+    src[n++] = '\n';
+    src[n] = 0;
+    return src;
+}
+
+Test(litmus, deep_nesting_is_an_error)
+{
+    static litmus_test_t t;
+    char err[512];
+    char *src = nested_condition("(", 30000, ")");
+    expect_error(src, "bad.litmus:5:208: condition nested more than 200 deep");
+    free(src);
+    src = nested_condition("~", 100000, "");
+    expect_error(src, "bad.litmus:5:208: condition nested more than 200 deep");
+    free(src);
+    src = nested_condition("(~", 200, ")");
+    expect_error(src, "nested more than 200 deep");
+    free(src);
+    src = nested_condition("(", 200, ")");
+    cr_assert_eq(litmus_parse("ok.litmus", src, strlen(src), &t, err, sizeof err), 0, "%s", err);
+    free(src);
+}
