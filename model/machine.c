@@ -138,7 +138,8 @@ static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
 {
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr < paddr + size && e->addr + e->size > paddr)
+        /* unsigned differences: no end is computed, so a range at the top cannot wrap */
+        if (e->addr - paddr < size || paddr - e->addr < e->size)
             return true;
     }
     return false;
@@ -152,10 +153,10 @@ static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
+        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
+            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
         for (unsigned i = 0; i < e->size; i++)
-            if (e->addr + i >= paddr && e->addr + i < paddr + size)
+            if (e->addr + i - paddr < size)
                 from_sb[e->addr + i - paddr] = true;
     }
     unsigned n = 0;
@@ -173,13 +174,13 @@ static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t pa
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
+        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
+            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
         uint8_t bytes[REQ_MAX_SIZE];
         value_to_bytes(e->value, e->size, bytes);
         for (unsigned i = 0; i < e->size; i++) {
             uint64_t a = e->addr + i;
-            if (a >= paddr && a < paddr + size) {
+            if (a - paddr < size) {
                 out[a - paddr] = bytes[i];
                 from_sb[a - paddr] = true;
             }
@@ -269,10 +270,16 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
         m->os.store_performed(m->os.opaque, paddr, size);
     if (m->cfg.check) {
         /* Snooping I-caches must not keep what this store replaced. */
+        /* Up to the last line, inclusive: at the top of the address space line + m->line
+         * wraps to 0, and a bound of paddr + size never stopped the loop. */
         uint64_t first = paddr & ~(uint64_t)(m->line - 1);
-        for (uint64_t line = first; line < paddr + size; line += m->line)
+        uint64_t last = (paddr + size - 1) & ~(uint64_t)(m->line - 1);
+        for (uint64_t line = first;; line += m->line) {
             if ((rc = hier_check_line(m, line)) != 0)
                 return rc;
+            if (line == last)
+                break;
+        }
     }
     return 0;
 }
@@ -462,6 +469,10 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
             return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,
                                 REQ_MAX_SIZE);
+        if (r->addr + r->size - 1 < r->addr)
+            return machine_fail(m, MACHINE_EBADSIZE,
+                                "access of %u bytes at %#llx wraps past the top of the address "
+                                "space", r->size, (unsigned long long)r->addr);
         rc = translate(m, c, r->addr, r->size,
                        r->op == OP_STORE || r->op == OP_RMW, now, &paddr, &extra);
         if (rc)
