@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "traces/stream_priv.h"
@@ -20,9 +21,16 @@
 
 stream_t *stream_open(const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY);
+    /* "-" is standard input (a pipe, most often: nothing here seeks). */
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        snprintf(err, errlen, "%s: is a directory: expected a trace file", path);
         return NULL;
     }
     stream_t *s = calloc(1, sizeof *s);

@@ -12,7 +12,8 @@
 
 typedef struct stream stream_t;
 
-/* NULL on failure with the reason in err. */
+/* NULL on failure with the reason in err. path "-" is standard input; pipes and FIFOs work as
+ * files do (nothing seeks). A directory is refused. */
 stream_t *stream_open(const char *path, char *err, size_t errlen);
 void stream_close(stream_t *s);
 

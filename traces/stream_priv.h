@@ -30,6 +30,10 @@ struct stream {
     char error[256];
     const stream_decoder_t *decoder;
     void *decoder_state;
+    /* The file's first bytes, read to choose the decoder (a pipe cannot be read twice, nor at
+     * an offset): file reads take magic[magic_pos..magic_len) before reading the file on. */
+    uint8_t magic[8];
+    size_t magic_pos, magic_len;
     /* A compressed file is decoded by a reader thread of its own (decode.c); NULL for plain. */
     struct decode_thread *thread;
 };
