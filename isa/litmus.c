@@ -69,6 +69,8 @@ __attribute__((format(printf, 3, 4))) static int fail_at(parser_t *p, size_t pos
 static int next_line(parser_t *p)
 {
     size_t s = p->line ? p->line_end + 1 : 0;
+    if (p->line && p->line_end < p->len && p->text[p->line_end] == '\r')
+        s++; /* the line ended in CR LF: line_end is at the CR */
     if (s > p->len || (s == p->len && p->line))
         return 0;
     if (s == p->len && p->len == 0)
