@@ -58,7 +58,4 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
 int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out);
 void machine_opts_free(machine_opts_t *mo);
 
-/* Write data to path whole or not at all (a temporary file renamed into place). 0 or -1. */
-int cli_write_file_atomic(const char *path, const char *data, size_t len);
-
 #endif

@@ -16,6 +16,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/os_report.h"
+#include "sim/outfile.h"
 
 #define EXEC_ORIGIN 0x10000u
 #define EXEC_STRIDE 0x10000u
@@ -367,7 +368,7 @@ int cmd_exec(int argc, char **argv)
             char *text = cJSON_Print(root);
             if (!text)
                 cli_error("exec: out of memory writing %s", ec.json);
-            if (!text || cli_write_file_atomic(ec.json, text, strlen(text)) != 0)
+            if (!text || outfile_write(ec.json, text, strlen(text)) != 0)
                 status = EXIT_USAGE;
             free(text);
         }
