@@ -2,7 +2,9 @@
  *
  * One trace is a global issue order (its records carry CPUs); several traces are one per core,
  * independent streams. A load that states its value is checked: a mismatch stops the run with
- * exit status 1, naming the trace line, the expected and the actual value.
+ * exit status 1, naming the trace line, the expected and the actual value. SIGINT or SIGTERM ends
+ * every trace at the next record boundary: the statistics so far are printed and written, marked
+ * "interrupted", and the exit status is 130 or 143.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/compat.h"
+#include "sim/interrupt.h"
 #include "sim/os_report.h"
 #include "sim/progress.h"
 #include "sim/report.h"
@@ -102,6 +105,9 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
 {
     trace_source_t *s = opaque;
     if (s->next == s->count) {
+        /* A record boundary: an interrupt ends every trace here, as if it ended. */
+        if (interrupt_signal())
+            return 0;
         /* A line format's messages name the line of the record at fault, which the stream
          * knows only when records come one at a time. */
         int r = trace_next_batch(s->trace, s->batch,
@@ -165,7 +171,7 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
 static int run_traces(run_args_t *a, char **paths, int npaths)
 {
     machine_config_t mcfg;
-    if (machine_opts_build(&a->mo, "x86-2", &mcfg) != 0)
+    if (machine_opts_build(&a->mo, "x86-2", &mcfg) != 0 || interrupt_catch() != 0)
         return EXIT_USAGE;
     mcfg.check = a->check;
     if (npaths > (int)mcfg.cores) {
@@ -216,6 +222,10 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].progress = &progress;
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
+    int sig = interrupt_signal();
+    if (rc == 0 && sig)
+        cli_error("run: %s after %llu records: the statistics so far", interrupt_name(sig),
+                  (unsigned long long)progress.records);
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
@@ -251,10 +261,16 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             cJSON_AddItemToObject(doc, "config", config);
         else
             cJSON_Delete(config);
+        if (doc && sig) {
+            cJSON_AddBoolToObject(doc, "interrupted", 1);
+            cJSON_AddNumberToObject(doc, "records", (double)progress.records);
+        }
         if (!doc || !config || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
+    if (sig && status == EXIT_DONE)
+        status = interrupt_exit_status(sig);
 out:
     for (int i = 0; srcs && i < npaths; i++)
         trace_close(srcs[i].trace);
