@@ -172,6 +172,13 @@ char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status)
         return NULL;
     }
     *lineno = stream_lineno(s);
+    /* A NUL would end the line early for every parser that reads it as a string. */
+    const char *nul = memchr(line, '\0', *len);
+    if (nul) {
+        *status = trace_fail(t, *lineno, "NUL byte at byte %zu of the line: expected text",
+                             (size_t)(nul - line) + 1);
+        return NULL;
+    }
     *status = 1;
     return line;
 }
@@ -191,6 +198,18 @@ int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...)
 {
     int n = snprintf(t->error, sizeof t->error, "%s: byte %llu: ", t->path,
                      (unsigned long long)offset);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof t->error)
+        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *fmt, ...)
+{
+    int n = snprintf(t->error, sizeof t->error, "%s: record %llu, byte %llu: ", t->path,
+                     (unsigned long long)record, (unsigned long long)offset);
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof t->error)
