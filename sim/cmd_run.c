@@ -17,6 +17,7 @@
 #include "sim/os_report.h"
 #include "sim/progress.h"
 #include "sim/report.h"
+#include "traces/binary.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -91,12 +92,27 @@ typedef struct trace_source {
     int failed_check;
 } trace_source_t;
 
-/* The line of the record numbered seq (from 1) in its trace, for a line format (whose records
- * come one at a time, so the stream is at that record's line), else seq. */
-static uint64_t where(trace_source_t *s, uint64_t seq)
+/* Where the record numbered seq (from 1) came from: "path:LINE" for a line format (whose records
+ * come one at a time, so the stream is at that record's line); "path: record N, byte B" for the
+ * cohsim binary format (one request per fixed-size record); else "path: access N". */
+typedef struct where {
+    char text[600];
+} where_t;
+
+static where_t where(trace_source_t *s, uint64_t seq)
 {
+    where_t w;
+    const char *path = trace_path(s->trace);
     uint64_t line = stream_lineno(trace_stream(s->trace));
-    return line ? line : seq;
+    if (line)
+        snprintf(w.text, sizeof w.text, "%s:%llu", path, (unsigned long long)line);
+    else if (strcmp(trace_format(s->trace)->name, "binary") == 0)
+        snprintf(w.text, sizeof w.text, "%s: record %llu, byte %llu", path,
+                 (unsigned long long)seq,
+                 (unsigned long long)(BINARY_HEADER_SIZE + (seq - 1) * BINARY_RECORD_SIZE));
+    else
+        snprintf(w.text, sizeof w.text, "%s: access %llu", path, (unsigned long long)seq);
+    return w;
 }
 
 /* The next records up to the first with a CPU the machine does not have, which fails when its
@@ -127,9 +143,9 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
     if (k == s->next) {
         const mem_req_t *bad = &s->batch[k];
         snprintf(s->failure, sizeof s->failure,
-                 "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
+                 "%s: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
                  "core%s)",
-                 trace_path(s->trace), (unsigned long long)where(s, s->records + 1), bad->cpu,
+                 where(s, s->records + 1).text, bad->cpu,
                  s->cores - 1, s->cores, s->cores == 1 ? "" : "s");
         return -1;
     }
@@ -160,8 +176,8 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     if (want == got)
         return 0;
     snprintf(s->failure, sizeof s->failure,
-             "%s:%llu: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
-             trace_path(s->trace), (unsigned long long)where(s, res->seq), req->cpu,
+             "%s: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
+             where(s, res->seq).text, req->cpu,
              (unsigned long long)req->addr, (unsigned long long)got, (unsigned long long)got,
              (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
     s->failed_check = 1;
@@ -237,8 +253,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
          * failing core's. */
         int cpu = npaths == 1 ? 0 : machine_failed_cpu(m);
         if (cpu >= 0 && cpu < npaths)
-            cli_error("%s:%llu: %s", trace_path(srcs[cpu].trace),
-                      (unsigned long long)where(&srcs[cpu], machine_source_taken(m, (unsigned)cpu)),
+            cli_error("%s: %s", where(&srcs[cpu], machine_source_taken(m, (unsigned)cpu)).text,
                       machine_error(m));
         else
             cli_error("run: %s", machine_error(m));
