@@ -477,6 +477,8 @@ static const stream_decoder_t decoder_zstd = {"zstd", zstd_match, zstd_init, zst
 static const stream_decoder_t *const decoders[] = {&decoder_gzip, &decoder_xz, &decoder_zstd,
                                                    &decoder_plain};
 
+const stream_decoder_t *stream_decoder_plain(void) { return &decoder_plain; }
+
 int stream_decoder_select(stream_t *s, char *err, size_t errlen)
 {
     /* Read (not pread) the magic, and keep it for the decoder: pipes and FIFOs cannot seek. */

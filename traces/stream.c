@@ -55,6 +55,26 @@ stream_t *stream_open(const char *path, char *err, size_t errlen)
     return s;
 }
 
+stream_t *stream_from_memory(const char *path, const uint8_t *data, size_t len)
+{
+    stream_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    s->path = path;
+    s->cap = len ? len : 1;
+    s->buf = calloc(s->cap + 1 + STREAM_LINE_SLACK, 1);
+    if (!s->buf) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->buf, data, len);
+    s->end = len;
+    s->eof = 1;
+    s->decoder = stream_decoder_plain();
+    return s;
+}
+
 void stream_close(stream_t *s)
 {
     if (!s)

@@ -38,6 +38,8 @@ struct stream {
     struct decode_thread *thread;
 };
 
+/* The decoder of uncompressed content. */
+const stream_decoder_t *stream_decoder_plain(void);
 /* Choose the decoder from the file's magic bytes and initialise it; a compressed stream's
  * decoding then runs on a thread of its own, ahead of the reader. */
 int stream_decoder_select(stream_t *s, char *err, size_t errlen);

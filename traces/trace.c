@@ -46,6 +46,78 @@ const trace_format_t *trace_format_lookup(const char *name)
     return NULL;
 }
 
+/* A trace of format fmt over stream s (which it then owns, also on failure). */
+static trace_t *trace_make(const char *path, const trace_format_t *fmt, stream_t *s, char *err,
+                           size_t errlen)
+{
+    trace_t *t = calloc(1, sizeof *t);
+    if (t) {
+        t->path = strdup(path);
+        t->state = calloc(1, fmt->state_size ? fmt->state_size : 1);
+    }
+    if (!t || !t->path || !t->state) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        stream_close(s);
+        if (t) {
+            free(t->path);
+            free(t->state);
+        }
+        free(t);
+        return NULL;
+    }
+    t->format = fmt;
+    t->stream = s;
+    if (fmt->init && fmt->init(t, t->state) != 0) {
+        snprintf(err, errlen, "%s", t->error);
+        trace_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Read head[0..len) as fmt: how many records it gives before it fails, with its message in why;
+ * -1 when it reads them all (or cannot be tried). A line format reads only whole lines. */
+static long trace_trial(const char *path, const trace_format_t *fmt, const uint8_t *head,
+                        size_t len, char *why, size_t whylen)
+{
+    if (fmt->by_line)
+        while (len > 0 && head[len - 1] != '\n')
+            len--;
+    stream_t *s = stream_from_memory(path, head, len);
+    if (!s)
+        return -1;
+    trace_t *t = trace_make(path, fmt, s, why, whylen);
+    if (!t)
+        return 0; /* its header is refused: the message is in why */
+    long n = 0;
+    mem_req_t r;
+    int rc;
+    while ((rc = trace_next(t, &r)) > 0)
+        n++;
+    if (rc < 0)
+        snprintf(why, whylen, "%s", trace_error(t));
+    trace_close(t);
+    return rc < 0 ? n : -1;
+}
+
+/* Why no format took the head: the format that read most records before refusing one, and its
+ * message ("din (the likeliest) refused path:3: bad label ..."). Empty when every format read the
+ * whole head. */
+static void trace_why_not(const char *path, const uint8_t *head, size_t len, char *why,
+                          size_t whylen)
+{
+    long best = -1;
+    char msg[512];
+    why[0] = '\0';
+    for (unsigned i = 0; formats[i]; i++) {
+        long n = trace_trial(path, formats[i], head, len, msg, sizeof msg);
+        if (n > best) {
+            best = n;
+            snprintf(why, whylen, "%s (the likeliest) refused %s", formats[i]->name, msg);
+        }
+    }
+}
+
 trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen)
 {
     const trace_format_t *fmt = NULL;
@@ -93,34 +165,15 @@ trace_t *trace_open(const char *path, const char *format, char *err, size_t errl
             }
         }
         if (!fmt) {
-            snprintf(err, errlen, "%s: not a trace format cohsim knows (see --format)", path);
+            char why[600];
+            trace_why_not(path, head, len, why, sizeof why);
+            snprintf(err, errlen, "%s: not a trace format cohsim knows (see --format)%s%s", path,
+                     why[0] ? "; " : "", why);
             stream_close(s);
             return NULL;
         }
     }
-    trace_t *t = calloc(1, sizeof *t);
-    if (t) {
-        t->path = strdup(path);
-        t->state = calloc(1, fmt->state_size ? fmt->state_size : 1);
-    }
-    if (!t || !t->path || !t->state) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        stream_close(s);
-        if (t) {
-            free(t->path);
-            free(t->state);
-        }
-        free(t);
-        return NULL;
-    }
-    t->format = fmt;
-    t->stream = s;
-    if (fmt->init && fmt->init(t, t->state) != 0) {
-        snprintf(err, errlen, "%s", t->error);
-        trace_close(t);
-        return NULL;
-    }
-    return t;
+    return trace_make(path, fmt, s, err, errlen);
 }
 
 int trace_next(trace_t *t, mem_req_t *out)
