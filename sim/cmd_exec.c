@@ -143,7 +143,13 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             if (progs[f].has_entry[cpu] && cpu + 1 > ncores)
                 ncores = cpu + 1;
     if (ncores == 0) {
-        cli_error("exec: the programs contain no code");
+        if (nprogs == 1)
+            cli_error("exec: %s: the program contains no code: expected at least one "
+                      "instruction", paths[0]);
+        else
+            cli_error("exec: %s ... %s: none of the %d programs contains code: expected at least "
+                      "one instruction", paths[0],
+                      paths[nprogs - 1], nprogs);
         return EXIT_USAGE;
     }
     if (ncores > cfg->cores) {

@@ -236,6 +236,23 @@ char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status)
     return line;
 }
 
+/* Control bytes of a message (a trace's bytes echoed in it) as \xNN, so they never reach a
+ * terminal raw; a message cut short by the buffer stays a string. */
+static void trace_escape(trace_t *t)
+{
+    char out[sizeof t->error];
+    size_t o = 0;
+    for (const char *p = t->error; *p && o + 5 < sizeof out; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    memcpy(t->error, out, o + 1);
+}
+
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
 {
     int n = snprintf(t->error, sizeof t->error, "%s:%llu: ", t->path, (unsigned long long)line);
@@ -244,6 +261,7 @@ int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
     if (n > 0 && (size_t)n < sizeof t->error)
         vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
     va_end(ap);
+    trace_escape(t);
     return -1;
 }
 
@@ -256,6 +274,7 @@ int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...)
     if (n > 0 && (size_t)n < sizeof t->error)
         vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
     va_end(ap);
+    trace_escape(t);
     return -1;
 }
 
@@ -268,5 +287,6 @@ int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *
     if (n > 0 && (size_t)n < sizeof t->error)
         vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
     va_end(ap);
+    trace_escape(t);
     return -1;
 }
