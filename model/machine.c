@@ -57,6 +57,8 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     m->mem = memory_create();
+    if (m->mem)
+        memory_set_limit(m->mem, cfg->memory_pages_max);
     bool ok = m->mem != NULL;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
@@ -211,6 +213,17 @@ int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
     return memory_write(m->mem, addr, buf, len) == 0 ? 0 : MACHINE_ENOMEM;
 }
 
+/* A page of simulated memory could not be had: the limit, or the host's memory. */
+static int sim_memory_full(machine_t *m)
+{
+    if (memory_at_limit(m->mem))
+        return machine_fail(m, MACHINE_ENOMEM,
+                            "simulated memory is full: %llu pages of 4 KiB written, all that "
+                            "--max-memory (or the host's memory) leaves beside the machine",
+                            (unsigned long long)memory_pages(m->mem));
+    return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+}
+
 /* ---- accesses ------------------------------------------------------------------------------- */
 
 typedef enum { DO_READ, DO_WRITE, DO_IFETCH } line_op_t;
@@ -265,7 +278,7 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
     if (rc)
         return rc;
     if (memory_store_le(m->mem, paddr, size, value) != 0)
-        return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+        return sim_memory_full(m);
     if (m->has_os && m->os.store_performed)
         m->os.store_performed(m->os.opaque, paddr, size);
     if (m->cfg.check) {
@@ -418,7 +431,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         c->stats.ops[OP_STORE]++;
         c->clock = now + hier_write(m, c, line, now);
         if (memory_store_le(m->mem, r->addr, r->size, value) != 0)
-            return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+            return sim_memory_full(m);
         if (m->has_os && m->os.store_performed)
             m->os.store_performed(m->os.opaque, r->addr, r->size);
         return 1;
@@ -530,7 +543,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         uint64_t operand = r->flags & REQ_HAS_VALUE ? r->value : 1;
         uint64_t nv = r->arg[0] == RMW_XCHG ? operand : old + operand;
         if (memory_store_le(m->mem, paddr, r->size, nv) != 0)
-            return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+            return sim_memory_full(m);
         if (m->has_os && m->os.store_performed)
             m->os.store_performed(m->os.opaque, paddr, r->size);
         res->value = old;
