@@ -4,7 +4,8 @@
 set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
-# and the cross-checks (valgrind for Lackey and Cachegrind).
+# and the cross-checks (valgrind for Lackey and Cachegrind); clang builds the libFuzzer targets
+# (make fuzz).
 PACKAGES="
 build-essential
 make
@@ -20,6 +21,7 @@ zstd
 gzip
 valgrind
 python3
+clang
 "
 
 missing=""
