@@ -70,12 +70,14 @@ demo: setup
 
 # Unit tests (Criterion) and command-line tests, on the release build and again under
 # AddressSanitizer and UndefinedBehaviorSanitizer; the last line is `N passed, N failed, N skipped`.
+# build/o0/cohsim is the -O0 build that tests/cli/scripts/determinism.sh compares with.
 SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
 	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
 SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
 test: setup
 	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build/o0 PROG=build/o0/cohsim OPT=-O0 build/o0/cohsim
 	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay
 	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
