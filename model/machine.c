@@ -282,9 +282,9 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
     if (m->has_os && m->os.store_performed)
         m->os.store_performed(m->os.opaque, paddr, size);
     if (m->cfg.check) {
-        /* Snooping I-caches must not keep what this store replaced. */
-        /* Up to the last line, inclusive: at the top of the address space line + m->line
-         * wraps to 0, and a bound of paddr + size never stopped the loop. */
+        /* Snooping I-caches must not keep what this store replaced. Up to the last line,
+         * inclusive: at the top of the address space line + m->line wraps to 0, and a bound of
+         * paddr + size never stopped the loop. */
         uint64_t first = paddr & ~(uint64_t)(m->line - 1);
         uint64_t last = (paddr + size - 1) & ~(uint64_t)(m->line - 1);
         for (uint64_t line = first;; line += m->line) {

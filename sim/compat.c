@@ -270,8 +270,8 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
     cJSON_AddNumberToObject(root, "records", (double)st.records);
     if (st.interrupted) {
         cJSON_AddBoolToObject(root, "interrupted", 1);
-        cli_error("run: %s after %llu records: the statistics so far", interrupt_name(st.interrupted),
-                  (unsigned long long)st.records);
+        cli_error("run: %s after %llu records: the statistics so far",
+                  interrupt_name(st.interrupted), (unsigned long long)st.records);
     }
     cJSON *caches = cJSON_AddObjectToObject(root, "caches");
     if (st.out)

@@ -1,7 +1,8 @@
 /* binary.c: the cohsim binary trace: a versioned header, then fixed-size little-endian records
  * (layout in binary.h, byte by byte in FORMATS.md). The fast path: no parsing, one copy per record.
  *
- * Errors name the byte offset of the header at fault, or the record (from 1) and its byte. State: none beyond the stream.
+ * Errors name the byte offset of the header at fault, or the record (from 1) and its byte.
+ * State: none beyond the stream.
  */
 #include <stdbool.h>
 #include <string.h>
