@@ -82,6 +82,14 @@ static int champsim_next(trace_t *t, void *state, mem_req_t *r)
         return trace_fail_record(t, rec, at + field, "%s (ip 0x%llx, is_branch %u, "
                                  "branch_taken %u)", why, (unsigned long long)binary_get64(b),
                                  b[8], b[9]);
+    /* Every reader refuses an access that ends past 2^64 - 1 (the machine's address space ends
+     * there): a 1-byte access at the last address would. */
+    for (unsigned off = 16; off < CHAMPSIM_RECORD; off += 8)
+        if (binary_get64(b + off) == UINT64_MAX)
+            return trace_fail_record(t, rec, at + off,
+                                     "%s_memory address 0xffffffffffffffff: an access there "
+                                     "ends past the top of the address space",
+                                     off < 32 ? "destination" : "source");
     memset(st->pending, 0, sizeof st->pending);
     st->npending = st->next = 0;
     mem_req_t *p = &st->pending[st->npending++];
