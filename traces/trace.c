@@ -253,15 +253,22 @@ static void trace_escape(trace_t *t)
     memcpy(t->error, out, o + 1);
 }
 
+/* The message after its prefix (the first n bytes of t->error): escaped, and -1 for the reader. */
+static int trace_fail_rest(trace_t *t, int n, const char *fmt, va_list ap)
+{
+    if (n > 0 && (size_t)n < sizeof t->error)
+        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_escape(t);
+    return -1;
+}
+
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
 {
     int n = snprintf(t->error, sizeof t->error, "%s:%llu: ", t->path, (unsigned long long)line);
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof t->error)
-        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_fail_rest(t, n, fmt, ap);
     va_end(ap);
-    trace_escape(t);
     return -1;
 }
 
@@ -271,10 +278,8 @@ int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...)
                      (unsigned long long)offset);
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof t->error)
-        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_fail_rest(t, n, fmt, ap);
     va_end(ap);
-    trace_escape(t);
     return -1;
 }
 
@@ -284,9 +289,7 @@ int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *
                      (unsigned long long)record, (unsigned long long)offset);
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof t->error)
-        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_fail_rest(t, n, fmt, ap);
     va_end(ap);
-    trace_escape(t);
     return -1;
 }
