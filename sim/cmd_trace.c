@@ -224,7 +224,7 @@ static int trace_convert(const trace_args_t *a)
         progress_t pr;
         progress_start(&pr, a->pos[1]);
         mem_req_t r;
-        int rc;
+        int rc = 0;
         uint64_t records = 0;
         while (!(sig = interrupt_signal()) && (rc = trace_next(t, &r)) > 0) {
             records++;
