@@ -254,7 +254,8 @@ static void trace_escape(trace_t *t)
 }
 
 /* The message after its prefix (the first n bytes of t->error): escaped, and -1 for the reader. */
-static int trace_fail_rest(trace_t *t, int n, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int trace_fail_rest(trace_t *t, int n,
+                                                                  const char *fmt, va_list ap)
 {
     if (n > 0 && (size_t)n < sizeof t->error)
         vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
