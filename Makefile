@@ -33,7 +33,7 @@ LIB      := $(BUILD)/libcohsim.a
 # The program's objects minus main, so unit tests can exercise sim/ code too.
 SIMLIB   := $(BUILD)/libcohsim-sim.a
 
-.PHONY: all setup demo test unit cli check-model sanitize regen bench clean
+.PHONY: all setup demo test unit cli check-model sanitize regen bench clean fuzz fuzz-replay
 all: $(PROG)
 
 setup:
@@ -70,13 +70,15 @@ demo: setup
 
 # Unit tests (Criterion) and command-line tests, on the release build and again under
 # AddressSanitizer and UndefinedBehaviorSanitizer; the last line is `N passed, N failed, N skipped`.
+# build/o0/cohsim is the -O0 build that tests/cli/scripts/determinism.sh compares with.
 SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OPT=-O1 \
 	    EXTRA_CFLAGS="$(SANFLAGS)" LDFLAGS="$(SANFLAGS)"
 SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
 test: setup
-	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests
+	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests fuzz-replay
+	@$(MAKE) --no-print-directory BUILD=build/o0 PROG=build/o0/cohsim OPT=-O0 build/o0/cohsim
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay
 	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
 unit: $(PROG) $(BUILD)/unit-tests
@@ -93,7 +95,7 @@ check-model: $(PROG)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: setup
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay
 	@$(SAN_ENV) sh tests/run_all.sh build/san/cohsim build/san/unit-tests
 
 # Rewrite the golden outputs of the command-line tests from the current build.
@@ -112,7 +114,47 @@ $(BUILD)/bench/%: bench/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -I. $(CFLAGS) $< -o $@
 
+# Fuzz targets (tests/fuzz/): one per parser, and the machine with its checker. `make fuzz` builds
+# them with clang's libFuzzer, ASan and UBSan in build/fuzz and runs each for FUZZ_SECONDS on a
+# copy of its corpus (tests/fuzz/corpus/T and the saved inputs of tests/fuzz/regressions/T);
+# findings go to build/fuzz/artifacts/T. `make test` replays every corpus and saved input through
+# the same targets built with a plain main (fuzz-replay, tests/cli/scripts/fuzz_replay.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_FORMATS := auto text binary din xdin lackey champsim
+FUZZ_TARGETS := $(FUZZ_FORMATS:%=trace_%) config asm litmus machine
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
+FUZZ_LIBFUZZER := $(FUZZ_TARGETS:%=build/fuzz/fuzz-bin/fuzz_%)
+FUZZ_SUPPORT := $(BUILD)/tests/fuzz/fuzz_util.o
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+fuzz-replay: $(FUZZ_REPLAY)
+# Objects of pattern rules chained to pattern rules: keep them (make would delete them).
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.o) $(BUILD)/tests/fuzz/replay.o $(FUZZ_SUPPORT)
+
+# One reader target per format: the same source, FUZZ_FORMAT naming the format (auto: detect).
+$(BUILD)/tests/fuzz/fuzz_trace_%.o: tests/fuzz/fuzz_trace.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< ($*)")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(if $(filter auto,$*),,-DFUZZ_FORMAT='"$*"') \
+	    -c $< -o $@
+
+$(BUILD)/fuzz-replay/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o \
+                             $(FUZZ_SUPPORT) $(SIMLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/fuzz-bin/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_SUPPORT) $(SIMLIB) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $^ $(LDLIBS) -o $@
+
+fuzz: setup
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIBFUZZER)
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build cohsim
 
--include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(BUILD)/tests/fuzz/*.d)

@@ -88,12 +88,58 @@ static int expect(assembler_t *a, char c, const char *what)
 
 /* ---- symbols ------------------------------------------------------------------------------ */
 
+/* FNV-1a: names are short, and a program may define tens of thousands of them. */
+static uint64_t symbol_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The index slot of name s[0..n): its symbol's, or the empty one where it would go. */
+static uint32_t *symbol_slot(const asm_program_t *p, const char *s, size_t n)
+{
+    size_t mask = p->symbol_slots - 1;
+    for (size_t i = symbol_hash(s, n) & mask;; i = (i + 1) & mask) {
+        uint32_t k = p->symbol_index[i];
+        if (k == 0 || (strncmp(p->symbols[k - 1].name, s, n) == 0 &&
+                       p->symbols[k - 1].name[n] == '\0'))
+            return &p->symbol_index[i];
+    }
+}
+
 static asm_symbol_t *find_symbol(asm_program_t *p, const char *s, size_t n)
 {
-    for (size_t k = 0; k < p->nsymbols; k++)
-        if (strlen(p->symbols[k].name) == n && memcmp(p->symbols[k].name, s, n) == 0)
-            return &p->symbols[k];
-    return NULL;
+    if (p->symbol_slots == 0)
+        return NULL;
+    uint32_t k = *symbol_slot(p, s, n);
+    return k ? &p->symbols[k - 1] : NULL;
+}
+
+/* Room for one more symbol: the array and the index double as needed. 0, or -1 out of memory. */
+static int symbol_reserve(asm_program_t *p)
+{
+    if (p->nsymbols == p->capsymbols) {
+        size_t cap = p->capsymbols ? 2 * p->capsymbols : 64;
+        asm_symbol_t *ns = realloc(p->symbols, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        p->symbols = ns;
+        p->capsymbols = cap;
+    }
+    if (2 * (p->nsymbols + 1) > p->symbol_slots) {
+        size_t slots = p->symbol_slots ? 2 * p->symbol_slots : 128;
+        uint32_t *index = calloc(slots, sizeof *index);
+        if (!index)
+            return -1;
+        free(p->symbol_index);
+        p->symbol_index = index;
+        p->symbol_slots = slots;
+        for (size_t k = 0; k < p->nsymbols; k++)
+            *symbol_slot(p, p->symbols[k].name, strlen(p->symbols[k].name)) = (uint32_t)k + 1;
+    }
+    return 0;
 }
 
 bool asm_symbol(const asm_program_t *p, const char *name, uint64_t *value)
@@ -121,21 +167,17 @@ static int define(assembler_t *a, size_t pos, size_t n, uint64_t value)
             return fail(a, pos, "'%.*s' is a register, not a name", (int)n, s);
     }
     asm_program_t *p = a->prog;
-    asm_symbol_t *ns = realloc(p->symbols, (p->nsymbols + 1) * sizeof *ns);
-    char *copy = malloc(n + 1);
-    if (!ns || !copy) {
-        free(copy);
-        if (ns)
-            p->symbols = ns;
+    char *copy = p->nsymbols < UINT32_MAX && symbol_reserve(p) == 0 ? malloc(n + 1) : NULL;
+    if (!copy) {
         a->oom = true;
         return fail(a, pos, "out of memory");
     }
-    p->symbols = ns;
     memcpy(copy, s, n);
     copy[n] = 0;
     p->symbols[p->nsymbols].name = copy;
     p->symbols[p->nsymbols].value = value;
-    p->nsymbols++;
+    uint32_t *slot = symbol_slot(p, copy, n);
+    *slot = (uint32_t)++p->nsymbols;
     return 0;
 }
 
@@ -657,6 +699,7 @@ void asm_free(asm_program_t *p)
         free(p->symbols[k].name);
     free(p->chunks);
     free(p->symbols);
+    free(p->symbol_index);
     free(p->spans);
     memset(p, 0, sizeof *p);
 }

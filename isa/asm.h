@@ -57,8 +57,12 @@ typedef struct asm_program {
     size_t nchunks;
     asm_span_t *spans;
     size_t nspans, capspans;
-    asm_symbol_t *symbols;
-    size_t nsymbols;
+    asm_symbol_t *symbols; /* in the order defined */
+    size_t nsymbols, capsymbols;
+    /* Hash index over symbols: slot i holds k + 1 for symbols[k], 0 when empty (linear probing;
+     * symbol_slots is a power of two at least twice nsymbols). */
+    uint32_t *symbol_index;
+    size_t symbol_slots;
     bool has_entry[ASM_MAX_CPUS];
     uint64_t entry[ASM_MAX_CPUS];
 } asm_program_t;

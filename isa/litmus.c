@@ -69,6 +69,8 @@ __attribute__((format(printf, 3, 4))) static int fail_at(parser_t *p, size_t pos
 static int next_line(parser_t *p)
 {
     size_t s = p->line ? p->line_end + 1 : 0;
+    if (p->line && p->line_end < p->len && p->text[p->line_end] == '\r')
+        s++; /* the line ended in CR LF: line_end is at the CR */
     if (s > p->len || (s == p->len && p->line))
         return 0;
     if (s == p->len && p->len == 0)
@@ -548,9 +550,14 @@ static int parse_table(parser_t *p)
 /* The condition is read as one token stream over the remaining lines. */
 typedef struct cond_lexer {
     parser_t *p;
-    size_t i, e; /* position in the current line */
-    bool bad;    /* a line had a bad character; its message is in p->err */
+    size_t i, e;    /* position in the current line */
+    bool bad;       /* a line had a bad character; its message is in p->err */
+    unsigned depth; /* parentheses and negations open around the atom being read */
 } cond_lexer_t;
+
+/* The parser recurses once per '(' and '~': a bound on nesting bounds its stack, whatever the
+ * file holds (herd's conditions nest a few levels; 29,400 parentheses overflowed the stack). */
+#define LITMUS_MAX_NESTING 200
 
 /* Skip spaces and line ends; false at the end of the text. */
 static bool lex_skip(cond_lexer_t *lx)
@@ -600,9 +607,14 @@ static int parse_atom(cond_lexer_t *lx)
                                                  "expected an atom");
     size_t i = lx->i, e = lx->e;
     char c = p->text[i];
+    if ((c == '(' || c == '~') && lx->depth == LITMUS_MAX_NESTING)
+        return fail_at(p, i, "condition nested more than %d deep in '(' and '~'",
+                       LITMUS_MAX_NESTING);
     if (c == '(') {
         lx->i++;
+        lx->depth++;
         int n = parse_disj(lx);
+        lx->depth--;
         if (n < 0)
             return -1;
         if (!lex_peek(lx, ")"))
@@ -612,7 +624,9 @@ static int parse_atom(cond_lexer_t *lx)
     }
     if (c == '~') {
         lx->i++;
+        lx->depth++;
         int a = parse_atom(lx);
+        lx->depth--;
         if (a < 0)
             return -1;
         int n = new_node(lx, LITMUS_NOT);
@@ -737,7 +751,7 @@ static int observed_cmp(const litmus_test_t *t, const litmus_observed_t *a,
 static int parse_condition(parser_t *p)
 {
     litmus_test_t *t = p->t;
-    cond_lexer_t lx = {p, p->line_start, p->line_end, false};
+    cond_lexer_t lx = {p, p->line_start, p->line_end, false, 0};
     lex_skip(&lx);
     size_t q = lx.i;
     if (lex_peek(&lx, "~exists")) {

@@ -53,6 +53,16 @@ int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen)
     return 0;
 }
 
+uint64_t cache_bytes(const cache_config_t *cfg)
+{
+    uint64_t sets = cfg->size / ((uint64_t)cfg->assoc * cfg->line), slots = sets * cfg->assoc;
+    uint64_t per_slot = sizeof(uint64_t) + 1 + (cfg->keeps_data ? cfg->line : 0);
+    uint64_t policy = cfg->repl == &repl_lru
+                          ? slots * sizeof(uint64_t)
+                          : sets * (cfg->assoc + cfg->repl->extra_words) * sizeof(uint32_t);
+    return sizeof(cache_t) + slots * per_slot + policy;
+}
+
 cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
 {
     char err[160];

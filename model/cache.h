@@ -59,6 +59,8 @@ typedef struct cache cache_t;
 /* 0 when cfg describes a cache that can be built, else -1 with a reason in err. */
 int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen);
 
+/* The bytes cache_create allocates for cfg (which passes cache_config_check). */
+uint64_t cache_bytes(const cache_config_t *cfg);
 /* A new cache with every line invalid; NULL when cfg fails cache_config_check or memory runs out.
  * rng is the simulation's generator (used by random replacement); it must outlive the cache. */
 cache_t *cache_create(const cache_config_t *cfg, rng_t *rng);

@@ -596,6 +596,17 @@ static uint64_t maint_cost(const machine_t *m, uint64_t examined, uint64_t writt
     return examined + written_back * per_wb + (written_back ? m->cfg.mem_latency : 0);
 }
 
+/* How many lines [addr, addr + len) touches: 0 when len is 0, and a range past the top of the
+ * address space stops at the top. A count, because a loop bounded by an address wraps there. */
+static uint64_t lines_in(const machine_t *m, uint64_t addr, uint64_t len)
+{
+    if (len == 0)
+        return 0;
+    uint64_t mask = ~(uint64_t)(m->line - 1);
+    uint64_t last = addr + len - 1 < addr ? UINT64_MAX : addr + len - 1;
+    return ((last & mask) - (addr & mask)) / m->line + 1;
+}
+
 uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
                                    bool all, maint_counts_t *counts)
 {
@@ -615,7 +626,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             }
         } else if (len) {
             uint64_t first = addr & ~(uint64_t)(m->line - 1);
-            for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+            for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
                 examined++;
                 int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
@@ -658,7 +669,7 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
     core_t *c = &m->core[cpu];
     uint64_t examined = 0, wb = 0;
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
-    for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+    for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
         examined++;
         int32_t s = cache_probe(c->l1d, line);
         if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
@@ -688,7 +699,7 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
 {
     uint64_t examined = 0, wb = 0;
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
-    for (uint64_t line = first; line < addr + len && line >= first; line += m->line) {
+    for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
         /* A core's dirty copy goes through the LLC on its way to memory: two transfers (each
          * costs), but one line written back (each line counts once). */
         maint_counts_t through = {0, 0};

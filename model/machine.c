@@ -57,6 +57,8 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     m->mem = memory_create();
+    if (m->mem)
+        memory_set_limit(m->mem, cfg->memory_pages_max);
     bool ok = m->mem != NULL;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
@@ -138,7 +140,8 @@ static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
 {
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr < paddr + size && e->addr + e->size > paddr)
+        /* unsigned differences: no end is computed, so a range at the top cannot wrap */
+        if (e->addr - paddr < size || paddr - e->addr < e->size)
             return true;
     }
     return false;
@@ -152,10 +155,10 @@ static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
+        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
+            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
         for (unsigned i = 0; i < e->size; i++)
-            if (e->addr + i >= paddr && e->addr + i < paddr + size)
+            if (e->addr + i - paddr < size)
                 from_sb[e->addr + i - paddr] = true;
     }
     unsigned n = 0;
@@ -173,13 +176,13 @@ static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t pa
     bool from_sb[REQ_MAX_SIZE] = {false};
     for (uint32_t k = 0; k < c->sb.count; k++) {
         const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
+        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
+            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
         uint8_t bytes[REQ_MAX_SIZE];
         value_to_bytes(e->value, e->size, bytes);
         for (unsigned i = 0; i < e->size; i++) {
             uint64_t a = e->addr + i;
-            if (a >= paddr && a < paddr + size) {
+            if (a - paddr < size) {
                 out[a - paddr] = bytes[i];
                 from_sb[a - paddr] = true;
             }
@@ -208,6 +211,17 @@ void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
 int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
 {
     return memory_write(m->mem, addr, buf, len) == 0 ? 0 : MACHINE_ENOMEM;
+}
+
+/* A page of simulated memory could not be had: the limit, or the host's memory. */
+static int sim_memory_full(machine_t *m)
+{
+    if (memory_at_limit(m->mem))
+        return machine_fail(m, MACHINE_ENOMEM,
+                            "simulated memory is full: %llu pages of 4 KiB written, all that "
+                            "--max-memory (or the host's memory) leaves beside the machine",
+                            (unsigned long long)memory_pages(m->mem));
+    return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
 }
 
 /* ---- accesses ------------------------------------------------------------------------------- */
@@ -264,15 +278,21 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
     if (rc)
         return rc;
     if (memory_store_le(m->mem, paddr, size, value) != 0)
-        return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+        return sim_memory_full(m);
     if (m->has_os && m->os.store_performed)
         m->os.store_performed(m->os.opaque, paddr, size);
     if (m->cfg.check) {
-        /* Snooping I-caches must not keep what this store replaced. */
+        /* Snooping I-caches must not keep what this store replaced. Up to the last line,
+         * inclusive: at the top of the address space line + m->line wraps to 0, and a bound of
+         * paddr + size never stopped the loop. */
         uint64_t first = paddr & ~(uint64_t)(m->line - 1);
-        for (uint64_t line = first; line < paddr + size; line += m->line)
+        uint64_t last = (paddr + size - 1) & ~(uint64_t)(m->line - 1);
+        for (uint64_t line = first;; line += m->line) {
             if ((rc = hier_check_line(m, line)) != 0)
                 return rc;
+            if (line == last)
+                break;
+        }
     }
     return 0;
 }
@@ -411,7 +431,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         c->stats.ops[OP_STORE]++;
         c->clock = now + hier_write(m, c, line, now);
         if (memory_store_le(m->mem, r->addr, r->size, value) != 0)
-            return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+            return sim_memory_full(m);
         if (m->has_os && m->os.store_performed)
             m->os.store_performed(m->os.opaque, r->addr, r->size);
         return 1;
@@ -462,6 +482,10 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
             return machine_fail(m, MACHINE_EBADSIZE, "access size %u is not 1..%u", r->size,
                                 REQ_MAX_SIZE);
+        if (r->addr + r->size - 1 < r->addr)
+            return machine_fail(m, MACHINE_EBADSIZE,
+                                "access of %u bytes at %#llx wraps past the top of the address "
+                                "space", r->size, (unsigned long long)r->addr);
         rc = translate(m, c, r->addr, r->size,
                        r->op == OP_STORE || r->op == OP_RMW, now, &paddr, &extra);
         if (rc)
@@ -519,7 +543,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         uint64_t operand = r->flags & REQ_HAS_VALUE ? r->value : 1;
         uint64_t nv = r->arg[0] == RMW_XCHG ? operand : old + operand;
         if (memory_store_le(m->mem, paddr, r->size, nv) != 0)
-            return machine_fail(m, MACHINE_ENOMEM, "out of memory for simulated memory");
+            return sim_memory_full(m);
         if (m->has_os && m->os.store_performed)
             m->os.store_performed(m->os.opaque, paddr, r->size);
         res->value = old;

@@ -47,6 +47,7 @@ typedef struct machine_config {
     uint64_t seed;
     uint32_t jitter;           /* each latency gains a uniform 0..jitter extra cycles */
     bool check;                /* verify the invariants after every transaction */
+    uint64_t memory_pages_max; /* simulated memory: at most this many 4 KiB pages; 0: no limit */
     /* Run every request through the general event loop and execute, never the solo loop or the
      * quick path: for tests that show those change nothing. */
     bool general_paths_only;
@@ -89,6 +90,9 @@ enum {
 
 /* 0 when cfg can be built, else -1 with "key: reason" in err. */
 int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen);
+/* The bytes machine_create allocates for cfg (which passes machine_config_check): caches, store
+ * buffers and the machine itself; simulated memory grows apart (memory_bytes_for). */
+uint64_t machine_bytes(const machine_config_t *cfg);
 /* NULL with the reason in err when cfg is invalid or memory runs out. */
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen);
 void machine_destroy(machine_t *m);

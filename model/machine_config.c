@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "machine.h"
+#include "machine_priv.h"
 
 static int check_level(const char *name, const cache_config_t *c, char *err, size_t errlen)
 {
@@ -64,4 +65,23 @@ int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+/* A level as machine_create builds it: only I-caches keep the bytes of their lines. */
+static uint64_t level_bytes(const cache_config_t *c, bool keeps_data)
+{
+    if (c->size == 0)
+        return 0;
+    cache_config_t k = *c;
+    k.keeps_data = keeps_data;
+    return cache_bytes(&k);
+}
+
+uint64_t machine_bytes(const machine_config_t *cfg)
+{
+    uint64_t per_core = level_bytes(&cfg->l1, false) + level_bytes(&cfg->l2, false) +
+                        (uint64_t)cfg->sb_entries * sizeof(sb_entry_t);
+    if (!cfg->l1.size)
+        per_core += level_bytes(&cfg->l1d, false) + level_bytes(&cfg->l1i, true);
+    return sizeof(machine_t) + cfg->cores * per_core + level_bytes(&cfg->llc, false);
 }

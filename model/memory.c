@@ -23,6 +23,7 @@ struct memory {
     slot_t *slots;
     uint64_t cap, used;
     unsigned bits;
+    uint64_t max_pages; /* 0: no limit */
 };
 
 memory_t *memory_create(void)
@@ -66,7 +67,8 @@ static uint8_t *page_of(const memory_t *m, uint64_t pageno)
 
 static int grow(memory_t *m)
 {
-    memory_t bigger = {calloc(m->cap * 2, sizeof(slot_t)), m->cap * 2, m->used, m->bits + 1};
+    memory_t bigger = {calloc(m->cap * 2, sizeof(slot_t)), m->cap * 2, m->used, m->bits + 1,
+                       m->max_pages};
     if (!bigger.slots)
         return -1;
     for (uint64_t i = 0; i < m->cap; i++)
@@ -82,6 +84,8 @@ static uint8_t *page_for_write(memory_t *m, uint64_t pageno)
     slot_t *s = find_slot(m, pageno + 1);
     if (s->key)
         return s->page;
+    if (m->max_pages && m->used == m->max_pages)
+        return NULL;
     if ((m->used + 1) * 2 > m->cap) {
         if (grow(m) != 0)
             return NULL;
@@ -184,4 +188,14 @@ int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
     for (unsigned i = 0; i < 8 && i < size; i++)
         b[i] = (uint8_t)(value >> (8 * i));
     return memory_write(m, addr, b, size > 64 ? 64 : size);
+}
+
+void memory_set_limit(memory_t *m, uint64_t max_pages) { m->max_pages = max_pages; }
+
+bool memory_at_limit(const memory_t *m) { return m->max_pages && m->used == m->max_pages; }
+
+uint64_t memory_bytes_for(uint64_t pages)
+{
+    /* the table is at most half full and doubles: up to four slots a page */
+    return pages * (PAGE_BYTES + 4 * sizeof(slot_t));
 }

@@ -6,6 +6,7 @@
 #ifndef COHSIM_MEMORY_H
 #define COHSIM_MEMORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,12 @@ void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len);
 int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len);
 /* Pages allocated so far (4 KiB each). */
 uint64_t memory_pages(const memory_t *m);
+/* Allow at most max_pages pages (0: no limit); a write that needs one more fails (-1) and
+ * memory_at_limit says so. */
+void memory_set_limit(memory_t *m, uint64_t max_pages);
+bool memory_at_limit(const memory_t *m);
+/* Bytes a memory of n pages takes: the pages and their slots in the table. */
+uint64_t memory_bytes_for(uint64_t pages);
 
 /* Little-endian helpers for values of 1..8 bytes. */
 uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size);

@@ -4,8 +4,8 @@
 set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
-# the cross-checks (valgrind for Lackey and Cachegrind), and the runners of `cohsim sweep` (GNU
-# Parallel; Slurm's sbatch for clusters).
+# the cross-checks (valgrind for Lackey and Cachegrind), the runners of `cohsim sweep` (GNU
+# Parallel; Slurm's sbatch for clusters); clang builds the libFuzzer targets (make fuzz).
 PACKAGES="
 build-essential
 make
@@ -23,6 +23,7 @@ valgrind
 python3
 parallel
 slurm-wlm
+clang
 "
 
 missing=""

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/memory.h"
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
@@ -122,6 +124,13 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
         mo->have_base = 1;
         return 1;
     }
+    if (strcmp(opt->name, "max-memory") == 0) {
+        if (config_parse_size(arg, &mo->max_memory) != 0 || mo->max_memory == 0) {
+            cli_error("--max-memory '%s': expected a size in bytes above 0 (K/M/G allowed)", arg);
+            return -1;
+        }
+        return 1;
+    }
     if (strcmp(opt->name, "config") == 0 || strcmp(opt->name, "set") == 0 ||
         strcmp(opt->name, "seed") == 0) {
         /* A --config file given first is the whole base; -c and --seed refine a preset. */
@@ -147,6 +156,8 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
     }
     return 0;
 }
+
+static int machine_opts_fit(const machine_opts_t *mo, machine_config_t *cfg);
 
 int machine_opts_config(machine_opts_t *mo, const char *default_preset)
 {
@@ -175,6 +186,45 @@ int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_c
         cli_error("configuration: %s", err);
         return -1;
     }
+    return machine_opts_fit(mo, out);
+}
+
+/* bytes as "1.5 GiB" */
+static const char *human_bytes(uint64_t n, char *buf, size_t len)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = (double)n;
+    unsigned u = 0;
+    while (v >= 1024 && u + 1 < sizeof units / sizeof units[0])
+        v /= 1024, u++;
+    snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+    return buf;
+}
+
+/* Size the machine before it is built: refuse what cannot fit, and bound simulated memory. */
+static int machine_opts_fit(const machine_opts_t *mo, machine_config_t *cfg)
+{
+    uint64_t limit = mo->max_memory;
+    const char *source = "--max-memory";
+    if (!limit) {
+        long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        limit = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+        source = "this host's memory";
+    }
+    if (!limit)
+        return 0;
+    uint64_t need = machine_bytes(cfg);
+    char a[32], b[32];
+    if (need > limit) {
+        cli_error("configuration: the machine needs about %s (%u cores' caches and store buffers, "
+                  "and the shared level) but %s is %s: choose smaller caches or fewer cores",
+                  human_bytes(need, a, sizeof a), cfg->cores, source,
+                  human_bytes(limit, b, sizeof b));
+        return -1;
+    }
+    /* Simulated memory may have the rest, a page at a time (at least one page). */
+    uint64_t pages = (limit - need) / memory_bytes_for(1);
+    cfg->memory_pages_max = pages ? pages : 1;
     return 0;
 }
 
@@ -182,32 +232,6 @@ void machine_opts_free(machine_opts_t *mo)
 {
     config_free(mo->config);
     mo->config = NULL;
-}
-
-int cli_write_file_atomic(const char *path, const char *data, size_t len)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 32);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int ok = fwrite(data, 1, len, f) == len;
-    ok &= fflush(f) == 0;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
 }
 
 void cli_xml_text(FILE *out, const char *s)

@@ -44,12 +44,15 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
     {"preset", 'p', "NAME", "machine preset (cohsim presets lists them)"},                   \
     {"config", 0, "FILE", "machine configuration INI (read after the preset)"},              \
     {"set", 'c', "SECTION.KEY=VALUE", "override one configuration key (repeatable)"},        \
-    {"seed", 0, "N", "seed of the random generator (sim.seed)"}
+    {"seed", 0, "N", "seed of the random generator (sim.seed)"},                            \
+    {"max-memory", 0, "SIZE", "refuse a machine (caches and simulated memory) larger than SIZE "   \
+                              "(K/M/G; default: this host's memory)"}
 
 typedef struct machine_opts {
     config_t *config;
     const char *preset;
     int have_base; /* a preset or --config was given */
+    uint64_t max_memory; /* --max-memory, bytes; 0: the host's physical memory */
 } machine_opts_t;
 
 /* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
@@ -58,14 +61,12 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
 /* Load the default preset when none was given, without validating (mo->config is then the
  * whole configuration). 0 or -1 (printed). */
 int machine_opts_config(machine_opts_t *mo, const char *default_preset);
-/* Finish: machine_opts_config, then validate and build. 0 or -1 (printed). */
+/* Finish: machine_opts_config, then validate and build. The machine's estimated memory must fit
+ * --max-memory (or the host's memory), and simulated memory gets what remains. 0 or -1 (printed). */
 int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out);
 void machine_opts_free(machine_opts_t *mo);
 
 /* Write s as XML or HTML text: &, < and > escaped. */
 void cli_xml_text(FILE *out, const char *s);
-
-/* Write data to path whole or not at all (a temporary file renamed into place). 0 or -1. */
-int cli_write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -48,6 +48,7 @@
 #include "sim/compare.h"
 #include "sim/host.h"
 #include "sim/host_cmd.h"
+#include "sim/outfile.h"
 
 static const cli_opt_t calibrate_opts[] = {
     {"output", 'o', "FILE", "write the preset to FILE (default: standard output)"},
@@ -721,7 +722,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     int status = EXIT_DONE;
     if (cx.output) {
-        if (cli_write_file_atomic(cx.output, text, textlen) != 0)
+        if (outfile_write(cx.output, text, textlen) != 0)
             status = EXIT_USAGE;
         else
             fprintf(stderr, "calibrate: wrote %s\n", cx.output);

@@ -45,6 +45,7 @@
 #include "sim/compare.h"
 #include "sim/host.h"
 #include "sim/host_cmd.h"
+#include "sim/outfile.h"
 
 static const cli_opt_t compare_opts[] = {
     CLI_MACHINE_OPTS,
@@ -1144,14 +1145,14 @@ int cmd_compare(int argc, char **argv)
         printf("  %s\n", r->litmus_note);
     if (cx.json) {
         char *text = compare_json(r);
-        if (!text || cli_write_file_atomic(cx.json, text, strlen(text)) != 0)
+        if (!text || outfile_write(cx.json, text, strlen(text)) != 0)
             status = EXIT_USAGE;
         free(text);
     }
     if (cx.html && status != EXIT_USAGE) {
         size_t len = 0;
         char *text = compare_html(r, &len);
-        if (!text || cli_write_file_atomic(cx.html, text, len) != 0)
+        if (!text || outfile_write(cx.html, text, len) != 0)
             status = EXIT_USAGE;
         free(text);
     }

@@ -16,6 +16,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/os_report.h"
+#include "sim/outfile.h"
 
 #define EXEC_ORIGIN 0x10000u
 #define EXEC_STRIDE 0x10000u
@@ -142,7 +143,13 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             if (progs[f].has_entry[cpu] && cpu + 1 > ncores)
                 ncores = cpu + 1;
     if (ncores == 0) {
-        cli_error("exec: the programs contain no code");
+        if (nprogs == 1)
+            cli_error("exec: %s: the program contains no code: expected at least one "
+                      "instruction", paths[0]);
+        else
+            cli_error("exec: %s ... %s: none of the %d programs contains code: expected at least "
+                      "one instruction", paths[0],
+                      paths[nprogs - 1], nprogs);
         return EXIT_USAGE;
     }
     if (ncores > cfg->cores) {
@@ -367,7 +374,7 @@ int cmd_exec(int argc, char **argv)
             char *text = cJSON_Print(root);
             if (!text)
                 cli_error("exec: out of memory writing %s", ec.json);
-            if (!text || cli_write_file_atomic(ec.json, text, strlen(text)) != 0)
+            if (!text || outfile_write(ec.json, text, strlen(text)) != 0)
                 status = EXIT_USAGE;
             free(text);
         }

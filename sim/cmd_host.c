@@ -12,6 +12,7 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/outfile.h"
 #include "sim/host.h"
 #include "sim/host_cmd.h"
 #include "sim/host_litmus.h"
@@ -359,7 +360,7 @@ int cmd_host(int argc, char **argv)
     }
     if (cx.json) {
         char *text = host_results_json(r);
-        if (!text || cli_write_file_atomic(cx.json, text, strlen(text)) != 0)
+        if (!text || outfile_write(cx.json, text, strlen(text)) != 0)
             status = EXIT_USAGE;
         free(text);
     }

@@ -35,6 +35,7 @@
 #include "isa/litmus_sim.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/outfile.h"
 
 #define LITMUS_DEFAULT_JITTER 24
 #define LITMUS_STATE_TEXT 512
@@ -333,7 +334,7 @@ int cmd_litmus(int argc, char **argv)
         char *text = cJSON_Print(root);
         if (!text)
             cli_error("litmus: out of memory writing %s", lc.json);
-        if (!text || cli_write_file_atomic(lc.json, text, strlen(text)) != 0)
+        if (!text || outfile_write(lc.json, text, strlen(text)) != 0)
             status = EXIT_USAGE;
         free(text);
     }

@@ -2,7 +2,9 @@
  *
  * One trace is a global issue order (its records carry CPUs); several traces are one per core,
  * independent streams. A load that states its value is checked: a mismatch stops the run with
- * exit status 1, naming the trace line, the expected and the actual value.
+ * exit status 1, naming the trace line, the expected and the actual value. SIGINT or SIGTERM ends
+ * every trace at the next record boundary: the statistics so far are printed and written, marked
+ * "interrupted", and the exit status is 130 or 143.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +13,11 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/compat.h"
+#include "sim/interrupt.h"
 #include "sim/os_report.h"
 #include "sim/progress.h"
 #include "sim/report.h"
+#include "traces/binary.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -88,12 +92,27 @@ typedef struct trace_source {
     int failed_check;
 } trace_source_t;
 
-/* The line of the record numbered seq (from 1) in its trace, for a line format (whose records
- * come one at a time, so the stream is at that record's line), else seq. */
-static uint64_t where(trace_source_t *s, uint64_t seq)
+/* Where the record numbered seq (from 1) came from: "path:LINE" for a line format (whose records
+ * come one at a time, so the stream is at that record's line); "path: record N, byte B" for the
+ * cohsim binary format (one request per fixed-size record); else "path: access N". */
+typedef struct where {
+    char text[600];
+} where_t;
+
+static where_t where(trace_source_t *s, uint64_t seq)
 {
+    where_t w;
+    const char *path = trace_path(s->trace);
     uint64_t line = stream_lineno(trace_stream(s->trace));
-    return line ? line : seq;
+    if (line)
+        snprintf(w.text, sizeof w.text, "%s:%llu", path, (unsigned long long)line);
+    else if (strcmp(trace_format(s->trace)->name, "binary") == 0)
+        snprintf(w.text, sizeof w.text, "%s: record %llu, byte %llu", path,
+                 (unsigned long long)seq,
+                 (unsigned long long)(BINARY_HEADER_SIZE + (seq - 1) * BINARY_RECORD_SIZE));
+    else
+        snprintf(w.text, sizeof w.text, "%s: access %llu", path, (unsigned long long)seq);
+    return w;
 }
 
 /* The next records up to the first with a CPU the machine does not have, which fails when its
@@ -102,6 +121,9 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
 {
     trace_source_t *s = opaque;
     if (s->next == s->count) {
+        /* A record boundary: an interrupt ends every trace here, as if it ended. */
+        if (interrupt_signal())
+            return 0;
         /* A line format's messages name the line of the record at fault, which the stream
          * knows only when records come one at a time. */
         int r = trace_next_batch(s->trace, s->batch,
@@ -121,9 +143,9 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
     if (k == s->next) {
         const mem_req_t *bad = &s->batch[k];
         snprintf(s->failure, sizeof s->failure,
-                 "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
+                 "%s: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
                  "core%s)",
-                 trace_path(s->trace), (unsigned long long)where(s, s->records + 1), bad->cpu,
+                 where(s, s->records + 1).text, bad->cpu,
                  s->cores - 1, s->cores, s->cores == 1 ? "" : "s");
         return -1;
     }
@@ -154,8 +176,8 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     if (want == got)
         return 0;
     snprintf(s->failure, sizeof s->failure,
-             "%s:%llu: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
-             trace_path(s->trace), (unsigned long long)where(s, res->seq), req->cpu,
+             "%s: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
+             where(s, res->seq).text, req->cpu,
              (unsigned long long)req->addr, (unsigned long long)got, (unsigned long long)got,
              (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
     s->failed_check = 1;
@@ -165,7 +187,7 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
 static int run_traces(run_args_t *a, char **paths, int npaths)
 {
     machine_config_t mcfg;
-    if (machine_opts_build(&a->mo, "x86-2", &mcfg) != 0)
+    if (machine_opts_build(&a->mo, "x86-2", &mcfg) != 0 || interrupt_catch() != 0)
         return EXIT_USAGE;
     mcfg.check = a->check;
     if (npaths > (int)mcfg.cores) {
@@ -216,6 +238,10 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].progress = &progress;
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
+    int sig = interrupt_signal();
+    if (rc == 0 && sig)
+        cli_error("run: %s after %llu records: the statistics so far", interrupt_name(sig),
+                  (unsigned long long)progress.records);
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
@@ -227,8 +253,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
          * failing core's. */
         int cpu = npaths == 1 ? 0 : machine_failed_cpu(m);
         if (cpu >= 0 && cpu < npaths)
-            cli_error("%s:%llu: %s", trace_path(srcs[cpu].trace),
-                      (unsigned long long)where(&srcs[cpu], machine_source_taken(m, (unsigned)cpu)),
+            cli_error("%s: %s", where(&srcs[cpu], machine_source_taken(m, (unsigned)cpu)).text,
                       machine_error(m));
         else
             cli_error("run: %s", machine_error(m));
@@ -251,10 +276,16 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             cJSON_AddItemToObject(doc, "config", config);
         else
             cJSON_Delete(config);
+        if (doc && sig) {
+            cJSON_AddBoolToObject(doc, "interrupted", 1);
+            cJSON_AddNumberToObject(doc, "records", (double)progress.records);
+        }
         if (!doc || !config || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
+    if (sig && status == EXIT_DONE)
+        status = interrupt_exit_status(sig);
 out:
     for (int i = 0; srcs && i < npaths; i++)
         trace_close(srcs[i].trace);

@@ -17,6 +17,7 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/outfile.h"
 #include "sim/sweep.h"
 
 static const cli_opt_t sweep_opts[] = {
@@ -192,7 +193,7 @@ static int text_commit(text_t *t, const char *path)
     if (rc != 0)
         cli_error("out of memory");
     else if (path)
-        rc = cli_write_file_atomic(path, t->buf, t->len);
+        rc = outfile_write(path, t->buf, t->len);
     free(t->buf);
     return rc;
 }
@@ -443,9 +444,9 @@ static int collect(const sweep_spec_t *s, const sweep_args_t *a)
         rc = -1;
     }
     if (rc == 0 && a->csv)
-        rc = cli_write_file_atomic(a->csv, csv.buf, csv.len);
+        rc = outfile_write(a->csv, csv.buf, csv.len);
     if (rc == 0 && a->svg)
-        rc = cli_write_file_atomic(a->svg, svg.buf, svg.len);
+        rc = outfile_write(a->svg, svg.buf, svg.len);
     text_commit(&csv, NULL);
     text_commit(&svg, NULL);
     if (rc == 0)

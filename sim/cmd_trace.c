@@ -1,8 +1,9 @@
 /* cmd_trace.c: `cohsim trace convert IN OUT --to FORMAT` and `cohsim trace stats IN`.
  *
  * convert streams records from any readable format to a writable one; OUT appears whole or not at
- * all (a temporary file beside it, renamed into place). stats counts records by operation and the
- * distinct lines and pages touched; its sets grow with the footprint, never with trace length.
+ * all (sim/outfile.h), also when SIGINT or SIGTERM stops it (exit 130 or 143). stats counts
+ * records by operation and the distinct lines and pages touched; its sets grow with the
+ * footprint, never with trace length.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/interrupt.h"
+#include "sim/outfile.h"
 #include "sim/progress.h"
 #include "traces/trace.h"
 #include "traces/writer.h"
@@ -195,6 +198,8 @@ static int trace_convert(const trace_args_t *a)
         cli_error("trace convert: --to FORMAT is required (one of %s)", trace_writer_formats());
         return EXIT_USAGE;
     }
+    if (interrupt_catch() != 0)
+        return EXIT_USAGE;
     char err[1024];
     trace_t *t = trace_open(a->pos[1], a->format, err, sizeof err);
     if (!t) {
@@ -202,30 +207,26 @@ static int trace_convert(const trace_args_t *a)
         return EXIT_USAGE;
     }
     const char *out = a->pos[2];
-    size_t n = strlen(out) + 32;
-    char *tmp = malloc(n);
-    FILE *f = NULL;
-    if (tmp) {
-        snprintf(tmp, n, "%s.tmp.%ld", out, (long)getpid());
-        f = fopen(tmp, "wb");
-    }
-    if (!f) {
-        cli_error("%s: cannot write: %s", out, strerror(errno));
-        free(tmp);
+    outfile_t of;
+    if (outfile_open(&of, out) != 0) {
         trace_close(t);
         return EXIT_USAGE;
     }
     int status = EXIT_USAGE;
-    trace_writer_t *w = trace_writer_open(a->to, f, err, sizeof err);
+    int sig = 0;
+    trace_writer_t *w = trace_writer_open(a->to, of.f, err, sizeof err);
     if (!w) {
-        cli_error("trace convert: %s", err);
+        if (ferror(of.f))
+            cli_error("%s: %s", out, err);
+        else
+            cli_error("trace convert: %s", err);
     } else {
         progress_t pr;
         progress_start(&pr, a->pos[1]);
         mem_req_t r;
-        int rc;
+        int rc = 0;
         uint64_t records = 0;
-        while ((rc = trace_next(t, &r)) > 0) {
+        while (!(sig = interrupt_signal()) && (rc = trace_next(t, &r)) > 0) {
             records++;
             if (trace_writer_put(w, &r, err, sizeof err) != 0) {
                 rc = -2;
@@ -235,9 +236,15 @@ static int trace_convert(const trace_args_t *a)
         }
         progress_done(&pr);
         /* The record is fine; the output format cannot hold it: name where it came from (its
-         * line in a line format, else its number) and which format refused it. */
+         * line in a line format, else its number) and which format refused it. A write that
+         * failed (a full disk) is the output's fault, not the record's. */
         uint64_t line = stream_lineno(trace_stream(t));
-        if (rc == -2 && line)
+        if (sig)
+            cli_error("trace convert: %s after %llu records: %s not written", interrupt_name(sig),
+                      (unsigned long long)records, out);
+        else if (rc == -2 && ferror(of.f))
+            cli_error("%s: %s", out, err);
+        else if (rc == -2 && line)
             cli_error("%s:%llu: cannot be written as %s: %s", a->pos[1], (unsigned long long)line,
                       a->to, err);
         else if (rc == -2)
@@ -246,24 +253,17 @@ static int trace_convert(const trace_args_t *a)
         else if (rc < 0)
             cli_error("%s", trace_error(t));
         int closed = trace_writer_close(w, err, sizeof err);
-        if (rc == 0 && closed != 0)
+        if (!sig && rc == 0 && closed != 0)
             cli_error("%s: %s", out, err);
-        if (rc == 0 && closed == 0)
+        if (!sig && rc == 0 && closed == 0)
             status = EXIT_DONE;
     }
-    if (fclose(f) != 0 && status == EXIT_DONE) {
-        cli_error("%s: cannot write: %s", out, strerror(errno));
+    if (status == EXIT_DONE && outfile_commit(&of) != 0)
         status = EXIT_USAGE;
-    }
-    if (status == EXIT_DONE && rename(tmp, out) != 0) {
-        cli_error("%s: cannot write: %s", out, strerror(errno));
-        status = EXIT_USAGE;
-    }
-    if (status != EXIT_DONE)
-        remove(tmp);
-    free(tmp);
+    else if (status != EXIT_DONE)
+        outfile_discard(&of);
     trace_close(t);
-    return status;
+    return sig ? interrupt_exit_status(sig) : status;
 }
 
 int cmd_trace(int argc, char **argv)

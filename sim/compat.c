@@ -11,6 +11,8 @@
 #include "model/compat_cachegrind.h"
 #include "model/compat_dinero.h"
 #include "sim/cli.h"
+#include "sim/interrupt.h"
+#include "sim/outfile.h"
 #include "sim/progress.h"
 #include "traces/trace.h"
 
@@ -94,6 +96,7 @@ typedef struct compat_run_state {
     dinero_t *dinero;
     cachegrind_t *cg;
     uint64_t records;
+    int interrupted; /* the signal that stopped the replay at a batch boundary, or 0 */
 } compat_state_t;
 
 /* Records per batch: the engines take a batch in one call, so the per-record work is the
@@ -105,9 +108,10 @@ static int replay(compat_state_t *st)
     progress_t pr;
     progress_start(&pr, trace_path(st->trace));
     mem_req_t batch[COMPAT_BATCH];
-    int n;
+    int n = 0;
     char err[512];
-    while ((n = trace_next_batch(st->trace, batch, COMPAT_BATCH)) > 0) {
+    while (!(st->interrupted = interrupt_signal()) &&
+           (n = trace_next_batch(st->trace, batch, COMPAT_BATCH)) > 0) {
         unsigned done = st->dinero ? dinero_refs(st->dinero, batch, (unsigned)n, err, sizeof err)
                                    : cachegrind_refs(st->cg, batch, (unsigned)n, err, sizeof err);
         uint64_t before = st->records;
@@ -368,7 +372,7 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
         cli_error("--compat %s: %s", mode, err);
         goto out;
     }
-    if (replay(&st) != 0)
+    if (interrupt_catch() != 0 || replay(&st) != 0)
         goto out;
 
     root = cJSON_CreateObject();
@@ -376,6 +380,11 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
     cJSON_AddStringToObject(root, "trace", traces[0]);
     cJSON_AddStringToObject(root, "format", fmt);
     cJSON_AddNumberToObject(root, "records", (double)st.records);
+    if (st.interrupted) {
+        cJSON_AddBoolToObject(root, "interrupted", 1);
+        cli_error("run: %s after %llu records: the statistics so far",
+                  interrupt_name(st.interrupted), (unsigned long long)st.records);
+    }
     cJSON *caches = cJSON_AddObjectToObject(root, "caches");
     if (st.out)
         fprintf(st.out, "cohsim --compat %s: %s (%s, %llu records)\n\n", mode, traces[0], fmt,
@@ -393,11 +402,13 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
         } else {
             size_t len = strlen(text);
             text[len] = '\n';
-            if (cli_write_file_atomic(json_path, text, len + 1) != 0)
+            if (outfile_write(json_path, text, len + 1) != 0)
                 status = EXIT_USAGE;
             free(text);
         }
     }
+    if (st.interrupted && status == EXIT_DONE)
+        status = interrupt_exit_status(st.interrupted);
 out:
     cJSON_Delete(root);
     dinero_destroy(st.dinero);

@@ -9,8 +9,12 @@
 #include <cjson/cJSON.h>
 #include <ini.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef enum key_kind { KIND_UINT, KIND_SIZE, KIND_BOOL, KIND_ENUM } key_kind_t;
 
@@ -115,7 +119,9 @@ int config_parse_size(const char *s, uint64_t *out)
         return -1;
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
+    /* Decimal, or hexadecimal after 0x: never octal (strtoull's base 0 read 010 as 8). */
+    int base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+    unsigned long long v = strtoull(s, &end, base);
     if (errno || end == s)
         return -1;
     uint64_t mult = 1;
@@ -337,10 +343,74 @@ static int load_ini(config_t *c, const char *name, int rc, ini_ctx_t *x)
     return -1;
 }
 
+/* A configuration is a few hundred bytes: anything past this is not one (/dev/zero never ends). */
+#define CONFIG_MAX_BYTES (1u << 20)
+
+/* The whole file as a string: not a directory, at most CONFIG_MAX_BYTES, no NUL byte (inih
+ * would read a line only up to it). NULL with the reason in err. */
+static char *config_read_text(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: is a directory: expected a configuration file", path);
+        close(fd);
+        return NULL;
+    }
+    char *text = malloc(CONFIG_MAX_BYTES + 2);
+    size_t len = 0;
+    ssize_t n = 1;
+    while (text && len <= CONFIG_MAX_BYTES && n > 0) {
+        n = read(fd, text + len, CONFIG_MAX_BYTES + 1 - len);
+        if (n > 0)
+            len += (size_t)n;
+        else if (n < 0 && errno == EINTR)
+            n = 1;
+    }
+    int saved = errno;
+    close(fd);
+    if (!text || n < 0 || len > CONFIG_MAX_BYTES) {
+        if (!text)
+            snprintf(err, errlen, "%s: out of memory", path);
+        else if (n < 0)
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+        else
+            snprintf(err, errlen, "%s: longer than %u bytes: expected a configuration file",
+                     path, CONFIG_MAX_BYTES);
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        unsigned line = 1;
+        const char *ls = text;
+        for (const char *q = text; q < nul; q++)
+            if (*q == '\n')
+                line++, ls = q + 1;
+        snprintf(err, errlen, "%s:%u: NUL byte at byte %zu of the line: expected text", path,
+                 line, (size_t)(nul - ls) + 1);
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 int config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 {
+    char *text = config_read_text(path, err, errlen);
+    if (!text)
+        return -1;
     ini_ctx_t x = {.c = c, .name = path, .err = err, .errlen = errlen};
-    return load_ini(c, path, ini_parse(path, config_ini_entry, &x), &x);
+    int rc = load_ini(c, path, ini_parse_string(text, config_ini_entry, &x), &x);
+    free(text);
+    return rc;
 }
 
 int config_load_preset(config_t *c, const char *name, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
+#include "sim/outfile.h"
 
 static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
 
@@ -148,7 +149,7 @@ int report_write_json(const char *path, cJSON *doc)
     }
     withnl[len] = '\n';
     withnl[len + 1] = '\0';
-    int rc = cli_write_file_atomic(path, withnl, len + 1);
+    int rc = outfile_write(path, withnl, len + 1);
     free(withnl);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* binary.c: the cohsim binary trace: a versioned header, then fixed-size little-endian records
  * (layout in binary.h, byte by byte in FORMATS.md). The fast path: no parsing, one copy per record.
  *
- * Errors name the byte offset of the header or record at fault. State: none beyond the stream.
+ * Errors name the byte offset of the header at fault, or the record (from 1) and its byte.
+ * State: none beyond the stream.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -36,14 +37,23 @@ static int binary_init(trace_t *t, void *state)
     return 0;
 }
 
+/* Whether the memory access of the record at b ends past the top of the address space (as the
+ * text reader: addr + size must not pass 2^64 - 1). */
+static bool binary_wraps(const uint8_t *b)
+{
+    uint64_t addr = binary_get64(b + 8);
+    return addr + binary_get32(b + 4) < addr;
+}
+
 /* Whether the record at b is one this build can execute as it stands: a known operation, known
- * flags, and a memory access size in range. */
+ * flags, and a memory access size in range that does not wrap past 2^64. */
 static bool binary_record_ok(const uint8_t *b)
 {
     if (b[0] >= OP_COUNT || (b[1] & ~BINARY_FLAGS_KNOWN))
         return false;
     uint32_t size = binary_get32(b + 4);
-    return op_classes[b[0]] != OPC_MEM || (size != 0 && size <= FIELDS_MAX_SIZE);
+    return op_classes[b[0]] != OPC_MEM ||
+           (size != 0 && size <= FIELDS_MAX_SIZE && !binary_wraps(b));
 }
 
 static void binary_decode(const uint8_t *b, mem_req_t *r)
@@ -67,23 +77,31 @@ static int binary_next(trace_t *t, void *state, mem_req_t *r)
     const uint8_t *b;
     size_t n = stream_peek(s, &b, BINARY_RECORD_SIZE);
     uint64_t at = stream_offset(s);
+    uint64_t rec = (at - BINARY_HEADER_SIZE) / BINARY_RECORD_SIZE + 1;
     if (n < BINARY_RECORD_SIZE) {
         if (stream_error(s))
-            return trace_fail_at(t, at, "%s (records are %u bytes)", stream_error(s),
-                                 BINARY_RECORD_SIZE);
+            return trace_fail_record(t, rec, at, "%s (records are %u bytes)", stream_error(s),
+                                     BINARY_RECORD_SIZE);
         if (n == 0)
             return 0;
-        return trace_fail_at(t, at, "truncated: %zu of %u bytes of a record (records are %u bytes)",
-                             n, BINARY_RECORD_SIZE, BINARY_RECORD_SIZE);
+        return trace_fail_record(t, rec, at,
+                                 "truncated: %zu of %u bytes of a record (records are %u bytes)",
+                                 n, BINARY_RECORD_SIZE, BINARY_RECORD_SIZE);
     }
     if (b[0] >= OP_COUNT)
-        return trace_fail_at(t, at, "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
-                             OP_COUNT - 1);
+        return trace_fail_record(t, rec, at,
+                                 "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
+                                 OP_COUNT - 1);
     if (b[1] & ~BINARY_FLAGS_KNOWN)
-        return trace_fail_at(t, at + 1, "unknown flags 0x%02x", b[1]);
+        return trace_fail_record(t, rec, at + 1, "unknown flags 0x%02x", b[1]);
+    if (op_classes[b[0]] == OPC_MEM && binary_wraps(b) && binary_get32(b + 4) <= FIELDS_MAX_SIZE)
+        return trace_fail_record(t, rec, at + 8,
+                                 "access of %u bytes at 0x%llx wraps past the top of the address "
+                                 "space", binary_get32(b + 4),
+                                 (unsigned long long)binary_get64(b + 8));
     if (!binary_record_ok(b))
-        return trace_fail_at(t, at + 4, "size %u: expected 1 to %u", binary_get32(b + 4),
-                             FIELDS_MAX_SIZE);
+        return trace_fail_record(t, rec, at + 4, "size %u: expected 1 to %u",
+                                 binary_get32(b + 4), FIELDS_MAX_SIZE);
     binary_decode(b, r);
     stream_skip(s, BINARY_RECORD_SIZE);
     return 1;

@@ -24,8 +24,27 @@ typedef struct champsim_state {
     unsigned npending, next;
 } champsim_state_t;
 
-/* No magic: a plausible start is whole records whose branch bytes are 0 or 1 (taken only for a
- * branch) with user-space instruction pointers, in content that is not text. */
+/* What a record must be, for the detector and the reader alike: branch bytes 0 or 1 (taken
+ * only for a branch) and a nonzero user-space instruction pointer. NULL when it is one, else what
+ * is wrong, with *field the offset of the field at fault. */
+static const char *champsim_implausible(const uint8_t *r, unsigned *field)
+{
+    uint64_t ip = binary_get64(r);
+    *field = 0;
+    if (ip == 0)
+        return "ip 0: expected the address of an instruction";
+    if (ip >> 56)
+        return "ip above 2^56: expected a user-space instruction address";
+    *field = 8;
+    if (r[8] > 1 || r[9] > 1)
+        return "is_branch and branch_taken must each be 0 or 1";
+    if (r[9] && !r[8])
+        return "branch_taken 1 with is_branch 0";
+    return NULL;
+}
+
+/* No magic: a plausible start is whole records that pass champsim_implausible, in content that
+ * is not text. */
 static int champsim_probe(const uint8_t *head, size_t len)
 {
     if (len < CHAMPSIM_RECORD)
@@ -33,12 +52,10 @@ static int champsim_probe(const uint8_t *head, size_t len)
     size_t n = len / CHAMPSIM_RECORD;
     if (n > 16)
         n = 16;
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *r = head + i * CHAMPSIM_RECORD;
-        uint64_t ip = binary_get64(r);
-        if (ip == 0 || (ip >> 56) != 0 || r[8] > 1 || r[9] > 1 || (r[9] && !r[8]))
+    unsigned field;
+    for (size_t i = 0; i < n; i++)
+        if (champsim_implausible(head + i * CHAMPSIM_RECORD, &field))
             return 0;
-    }
     return 20;
 }
 
@@ -55,12 +72,24 @@ static int champsim_next(trace_t *t, void *state, mem_req_t *r)
     ssize_t n = stream_read(s, b, sizeof b);
     if (n == 0)
         return 0;
+    uint64_t rec = at / CHAMPSIM_RECORD + 1;
     if (n < 0)
-        return trace_fail_at(t, at, "%s (ChampSim records are %u bytes)", stream_error(s),
-                             CHAMPSIM_RECORD);
-    if (b[8] > 1 || b[9] > 1)
-        return trace_fail_at(t, at + 8, "is_branch %u, branch_taken %u: expected 0 or 1", b[8],
-                             b[9]);
+        return trace_fail_record(t, rec, at, "%s (ChampSim records are %u bytes)",
+                                 stream_error(s), CHAMPSIM_RECORD);
+    unsigned field;
+    const char *why = champsim_implausible(b, &field);
+    if (why)
+        return trace_fail_record(t, rec, at + field, "%s (ip 0x%llx, is_branch %u, "
+                                 "branch_taken %u)", why, (unsigned long long)binary_get64(b),
+                                 b[8], b[9]);
+    /* Every reader refuses an access that ends past 2^64 - 1 (the machine's address space ends
+     * there): a 1-byte access at the last address would. */
+    for (unsigned off = 16; off < CHAMPSIM_RECORD; off += 8)
+        if (binary_get64(b + off) == UINT64_MAX)
+            return trace_fail_record(t, rec, at + off,
+                                     "%s_memory address 0xffffffffffffffff: an access there "
+                                     "ends past the top of the address space",
+                                     off < 32 ? "destination" : "source");
     memset(st->pending, 0, sizeof st->pending);
     st->npending = st->next = 0;
     mem_req_t *p = &st->pending[st->npending++];

@@ -30,6 +30,14 @@
 /* Read up to len file bytes; 0 at end of file, -1 with s->error set. */
 static ssize_t file_read(stream_t *s, void *dst, size_t len)
 {
+    if (s->magic_pos < s->magic_len && len > 0) {
+        size_t n = s->magic_len - s->magic_pos;
+        if (n > len)
+            n = len;
+        memcpy(dst, s->magic + s->magic_pos, n);
+        s->magic_pos += n;
+        return (ssize_t)n;
+    }
     for (;;) {
         ssize_t n = read(s->fd, dst, len);
         if (n >= 0)
@@ -385,6 +393,9 @@ static int decode_thread_start(stream_t *s)
         return -1;
     }
     t->shadow.fd = s->fd;
+    memcpy(t->shadow.magic, s->magic, sizeof s->magic);
+    t->shadow.magic_pos = s->magic_pos;
+    t->shadow.magic_len = s->magic_len;
     t->shadow.path = s->path;
     t->shadow.decoder = s->decoder;
     t->shadow.decoder_state = s->decoder_state;
@@ -466,16 +477,25 @@ static const stream_decoder_t decoder_zstd = {"zstd", zstd_match, zstd_init, zst
 static const stream_decoder_t *const decoders[] = {&decoder_gzip, &decoder_xz, &decoder_zstd,
                                                    &decoder_plain};
 
+const stream_decoder_t *stream_decoder_plain(void) { return &decoder_plain; }
+
 int stream_decoder_select(stream_t *s, char *err, size_t errlen)
 {
-    uint8_t magic[8];
-    ssize_t n = pread(s->fd, magic, sizeof magic, 0);
-    if (n < 0) {
-        snprintf(err, errlen, "%s: cannot read: %s", s->path, strerror(errno));
-        return -1;
+    /* Read (not pread) the magic, and keep it for the decoder: pipes and FIFOs cannot seek. */
+    while (s->magic_len < sizeof s->magic) {
+        ssize_t n = read(s->fd, s->magic + s->magic_len, sizeof s->magic - s->magic_len);
+        if (n == 0)
+            break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "%s: cannot read: %s", s->path, strerror(errno));
+            return -1;
+        }
+        s->magic_len += (size_t)n;
     }
     for (unsigned i = 0; i < sizeof decoders / sizeof decoders[0]; i++) {
-        if (decoders[i]->match(magic, (size_t)n)) {
+        if (decoders[i]->match(s->magic, s->magic_len)) {
             s->decoder = decoders[i];
             if (decoders[i]->init(s) != 0 ||
                 (decoders[i] != &decoder_plain && decode_thread_start(s) != 0)) {

@@ -22,7 +22,7 @@ typedef struct lackey_state {
     mem_req_t store;
 } lackey_state_t;
 
-enum { LK_OK, LK_SKIP, LK_KIND, LK_FORM, LK_ADDR, LK_SIZE };
+enum { LK_OK, LK_SKIP, LK_KIND, LK_FORM, LK_ADDR, LK_SIZE, LK_WRAP };
 
 /* Parse one line: op (OP_COUNT for a modify) and the access. */
 static int lackey_parse(const char *line, size_t len, int *op, uint64_t *addr, uint64_t *size)
@@ -55,7 +55,7 @@ static int lackey_parse(const char *line, size_t len, int *op, uint64_t *addr, u
     if (fields_dec(line + j, k - j, size) != 0 || *size == 0 || *size > FIELDS_MAX_SIZE)
         return LK_SIZE;
     if (*addr + *size < *addr)
-        return LK_ADDR;
+        return LK_WRAP;
     return LK_OK;
 }
 
@@ -205,6 +205,10 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
             return trace_fail(t, lineno, "expected ADDR,SIZE after the access kind");
         case LK_ADDR:
             return trace_fail(t, lineno, "bad address: expected hexadecimal digits before the ','");
+        case LK_WRAP:
+            return trace_fail(t, lineno, "access of %llu bytes at 0x%llx wraps past the top of the "
+                                         "address space",
+                              (unsigned long long)size, (unsigned long long)addr);
         case LK_SIZE:
             return trace_fail(t, lineno, "bad size: expected a decimal size from 1 to %u after the "
                                          "','",

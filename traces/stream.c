@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "traces/stream_priv.h"
@@ -20,9 +21,16 @@
 
 stream_t *stream_open(const char *path, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY);
+    /* "-" is standard input (a pipe, most often: nothing here seeks). */
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        snprintf(err, errlen, "%s: is a directory: expected a trace file", path);
         return NULL;
     }
     stream_t *s = calloc(1, sizeof *s);
@@ -44,6 +52,26 @@ stream_t *stream_open(const char *path, char *err, size_t errlen)
         stream_close(s);
         return NULL;
     }
+    return s;
+}
+
+stream_t *stream_from_memory(const char *path, const uint8_t *data, size_t len)
+{
+    stream_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->fd = -1;
+    s->path = path;
+    s->cap = len ? len : 1;
+    s->buf = calloc(s->cap + 1 + STREAM_LINE_SLACK, 1);
+    if (!s->buf) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->buf, data, len);
+    s->end = len;
+    s->eof = 1;
+    s->decoder = stream_decoder_plain();
     return s;
 }
 

@@ -12,8 +12,11 @@
 
 typedef struct stream stream_t;
 
-/* NULL on failure with the reason in err. */
+/* NULL on failure with the reason in err. path "-" is standard input; pipes and FIFOs work as
+ * files do (nothing seeks). A directory is refused. */
 stream_t *stream_open(const char *path, char *err, size_t errlen);
+/* A stream over a copy of data[0..len), named path (a format's trial run on a file's head). */
+stream_t *stream_from_memory(const char *path, const uint8_t *data, size_t len);
 void stream_close(stream_t *s);
 
 /* Up to len bytes of the (decompressed) content that are next, without consuming them. */

@@ -30,10 +30,16 @@ struct stream {
     char error[256];
     const stream_decoder_t *decoder;
     void *decoder_state;
+    /* The file's first bytes, read to choose the decoder (a pipe cannot be read twice, nor at
+     * an offset): file reads take magic[magic_pos..magic_len) before reading the file on. */
+    uint8_t magic[8];
+    size_t magic_pos, magic_len;
     /* A compressed file is decoded by a reader thread of its own (decode.c); NULL for plain. */
     struct decode_thread *thread;
 };
 
+/* The decoder of uncompressed content. */
+const stream_decoder_t *stream_decoder_plain(void);
 /* Choose the decoder from the file's magic bytes and initialise it; a compressed stream's
  * decoding then runs on a thread of its own, ahead of the reader. */
 int stream_decoder_select(stream_t *s, char *err, size_t errlen);

@@ -46,6 +46,78 @@ const trace_format_t *trace_format_lookup(const char *name)
     return NULL;
 }
 
+/* A trace of format fmt over stream s (which it then owns, also on failure). */
+static trace_t *trace_make(const char *path, const trace_format_t *fmt, stream_t *s, char *err,
+                           size_t errlen)
+{
+    trace_t *t = calloc(1, sizeof *t);
+    if (t) {
+        t->path = strdup(path);
+        t->state = calloc(1, fmt->state_size ? fmt->state_size : 1);
+    }
+    if (!t || !t->path || !t->state) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        stream_close(s);
+        if (t) {
+            free(t->path);
+            free(t->state);
+        }
+        free(t);
+        return NULL;
+    }
+    t->format = fmt;
+    t->stream = s;
+    if (fmt->init && fmt->init(t, t->state) != 0) {
+        snprintf(err, errlen, "%s", t->error);
+        trace_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Read head[0..len) as fmt: how many records it gives before it fails, with its message in why;
+ * -1 when it reads them all (or cannot be tried). A line format reads only whole lines. */
+static long trace_trial(const char *path, const trace_format_t *fmt, const uint8_t *head,
+                        size_t len, char *why, size_t whylen)
+{
+    if (fmt->by_line)
+        while (len > 0 && head[len - 1] != '\n')
+            len--;
+    stream_t *s = stream_from_memory(path, head, len);
+    if (!s)
+        return -1;
+    trace_t *t = trace_make(path, fmt, s, why, whylen);
+    if (!t)
+        return 0; /* its header is refused: the message is in why */
+    long n = 0;
+    mem_req_t r;
+    int rc;
+    while ((rc = trace_next(t, &r)) > 0)
+        n++;
+    if (rc < 0)
+        snprintf(why, whylen, "%s", trace_error(t));
+    trace_close(t);
+    return rc < 0 ? n : -1;
+}
+
+/* Why no format took the head: the format that read most records before refusing one, and its
+ * message ("din (the likeliest) refused path:3: bad label ..."). Empty when every format read the
+ * whole head. */
+static void trace_why_not(const char *path, const uint8_t *head, size_t len, char *why,
+                          size_t whylen)
+{
+    long best = -1;
+    char msg[512];
+    why[0] = '\0';
+    for (unsigned i = 0; formats[i]; i++) {
+        long n = trace_trial(path, formats[i], head, len, msg, sizeof msg);
+        if (n > best) {
+            best = n;
+            snprintf(why, whylen, "%s (the likeliest) refused %s", formats[i]->name, msg);
+        }
+    }
+}
+
 trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen)
 {
     const trace_format_t *fmt = NULL;
@@ -93,34 +165,15 @@ trace_t *trace_open(const char *path, const char *format, char *err, size_t errl
             }
         }
         if (!fmt) {
-            snprintf(err, errlen, "%s: not a trace format cohsim knows (see --format)", path);
+            char why[600];
+            trace_why_not(path, head, len, why, sizeof why);
+            snprintf(err, errlen, "%s: not a trace format cohsim knows (see --format)%s%s", path,
+                     why[0] ? "; " : "", why);
             stream_close(s);
             return NULL;
         }
     }
-    trace_t *t = calloc(1, sizeof *t);
-    if (t) {
-        t->path = strdup(path);
-        t->state = calloc(1, fmt->state_size ? fmt->state_size : 1);
-    }
-    if (!t || !t->path || !t->state) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        stream_close(s);
-        if (t) {
-            free(t->path);
-            free(t->state);
-        }
-        free(t);
-        return NULL;
-    }
-    t->format = fmt;
-    t->stream = s;
-    if (fmt->init && fmt->init(t, t->state) != 0) {
-        snprintf(err, errlen, "%s", t->error);
-        trace_close(t);
-        return NULL;
-    }
-    return t;
+    return trace_make(path, fmt, s, err, errlen);
 }
 
 int trace_next(trace_t *t, mem_req_t *out)
@@ -172,8 +225,42 @@ char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status)
         return NULL;
     }
     *lineno = stream_lineno(s);
+    /* A NUL would end the line early for every parser that reads it as a string. */
+    const char *nul = memchr(line, '\0', *len);
+    if (nul) {
+        *status = trace_fail(t, *lineno, "NUL byte at byte %zu of the line: expected text",
+                             (size_t)(nul - line) + 1);
+        return NULL;
+    }
     *status = 1;
     return line;
+}
+
+/* Control bytes of a message (a trace's bytes echoed in it) as \xNN, so they never reach a
+ * terminal raw; a message cut short by the buffer stays a string. */
+static void trace_escape(trace_t *t)
+{
+    char out[sizeof t->error];
+    size_t o = 0;
+    for (const char *p = t->error; *p && o + 5 < sizeof out; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    memcpy(t->error, out, o + 1);
+}
+
+/* The message after its prefix (the first n bytes of t->error): escaped, and -1 for the reader. */
+__attribute__((format(printf, 3, 0))) static int trace_fail_rest(trace_t *t, int n,
+                                                                  const char *fmt, va_list ap)
+{
+    if (n > 0 && (size_t)n < sizeof t->error)
+        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_escape(t);
+    return -1;
 }
 
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
@@ -181,8 +268,7 @@ int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...)
     int n = snprintf(t->error, sizeof t->error, "%s:%llu: ", t->path, (unsigned long long)line);
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof t->error)
-        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_fail_rest(t, n, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -193,8 +279,18 @@ int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...)
                      (unsigned long long)offset);
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof t->error)
-        vsnprintf(t->error + n, sizeof t->error - (size_t)n, fmt, ap);
+    trace_fail_rest(t, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *fmt, ...)
+{
+    int n = snprintf(t->error, sizeof t->error, "%s: record %llu, byte %llu: ", t->path,
+                     (unsigned long long)record, (unsigned long long)offset);
+    va_list ap;
+    va_start(ap, fmt);
+    trace_fail_rest(t, n, fmt, ap);
     va_end(ap);
     return -1;
 }

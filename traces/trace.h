@@ -62,7 +62,10 @@ char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status);
 /* For readers: the trace's byte stream, and error reporting ("path:line: message"). */
 stream_t *trace_stream(trace_t *t);
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* For readers of binary formats: "path: byte N: message". */
+/* For readers of binary formats: "path: byte N: message" (a header), and "path: record N, byte
+ * B: message" (record N from 1, the fault at file byte B). */
 int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -3,7 +3,9 @@
  * memory standing in for the machine. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "isa/asm.h"
 #include "isa/interp.h"
@@ -442,4 +444,41 @@ Test(isa, assembler_maps_every_placed_byte_to_its_line)
     cr_assert_eq(asm_line_at(&p, 0x1018), 0, "no line placed this byte");
     cr_assert_eq(asm_line_at(&p, 0x0fff), 0);
     asm_free(&p);
+}
+
+/* The symbol table is a hash table: 80,000 names (each .equ, then one use of the last, then a
+ * redefinition) assemble in well under the bound; the list it replaced took 23 to 30 s of CPU
+ * for this, so the bound (CPU time, 100 times the hash table's under the sanitizers) fails it. */
+Test(isa, assembler_symbol_table_scales)
+{
+    enum { NSYMS = 80000 };
+    size_t cap = (size_t)NSYMS * 32 + 256, n = 0;
+    char *src = malloc(cap);
+    cr_assert_not_null(src);
+    for (unsigned i = 0; i < NSYMS; i++)
+        n += (size_t)snprintf(src + n, cap - n, ".equ sym%u, %u\n", i, 3 * i);
+    n += (size_t)snprintf(src + n, cap - n, "        li r1, sym%u\n        halt\n", NSYMS - 1);
+    static asm_program_t p;
+    char err[256];
+    clock_t start = clock();
+    cr_assert_eq(asm_assemble("many.s", src, n, 0x1000, 0, &p, err, sizeof err), 0, "%s", err);
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    cr_assert_lt(seconds, 5.0, "80,000 symbols took %.1f s of CPU", seconds);
+    cr_assert_eq(p.nsymbols, NSYMS);
+    for (unsigned i = 0; i < NSYMS; i += 7919) {
+        char name[32];
+        uint64_t v = 0;
+        snprintf(name, sizeof name, "sym%u", i);
+        cr_assert(asm_symbol(&p, name, &v), "%s not found", name);
+        cr_assert_eq(v, 3ull * i);
+    }
+    uint64_t v;
+    cr_assert_not(asm_symbol(&p, "sym", &v));
+    cr_assert_not(asm_symbol(&p, "sym800000", &v));
+    asm_free(&p);
+    n += (size_t)snprintf(src + n, cap - n, ".equ sym40000, 1\n");
+    cr_assert_eq(asm_assemble("many.s", src, n, 0x1000, 0, &p, err, sizeof err), -1);
+    cr_assert(strstr(err, "many.s:80003:") && strstr(err, "'sym40000' is defined twice"), "%s",
+              err);
+    free(src);
 }

@@ -194,3 +194,78 @@ Test(litmus, errors_name_line_and_column)
     expect_error("X86 A\n{}\n P0 ;\n MOV EAX,[x] ;\n",
                  "bad.litmus:4:16: unexpected end of file: expected the final condition");
 }
+
+/* A condition nested deeper than the parser's bound is an error, not a stack overflow (a 59 KB
+ * file of '(' or 100,000 '~' crashed it); nesting within the bound still parses. */
+static char *nested_condition(const char *open, size_t depth, const char *close)
+{
+    const char *head = "X86 A\n{}\n P0 ;\n MOV [x],$1 ;\nexists ";
+    size_t olen = strlen(open), clen = strlen(close), hlen = strlen(head);
+    char *src = malloc(hlen + depth * (olen + clen) + 16);
+    cr_assert_not_null(src);
+    size_t n = hlen;
+    memcpy(src, head, hlen);
+    for (size_t i = 0; i < depth; i++, n += olen)
+        memcpy(src + n, open, olen);
+    memcpy(src + n, "x=1", 3);
+    n += 3;
+    for (size_t i = 0; i < depth; i++, n += clen)
+        memcpy(src + n, close, clen);
+    src[n++] = '\n';
+    src[n] = 0;
+    return src;
+}
+
+Test(litmus, deep_nesting_is_an_error)
+{
+    static litmus_test_t t;
+    char err[512];
+    char *src = nested_condition("(", 30000, ")");
+    expect_error(src, "bad.litmus:5:208: condition nested more than 200 deep");
+    free(src);
+    src = nested_condition("~", 100000, "");
+    expect_error(src, "bad.litmus:5:208: condition nested more than 200 deep");
+    free(src);
+    src = nested_condition("(~", 200, ")");
+    expect_error(src, "nested more than 200 deep");
+    free(src);
+    src = nested_condition("(", 200, ")");
+    cr_assert_eq(litmus_parse("ok.litmus", src, strlen(src), &t, err, sizeof err), 0, "%s", err);
+    free(src);
+}
+
+/* CR LF line ends (herd reads them): the same test as with LF, and errors on the same lines. */
+static char *with_crlf(const char *src)
+{
+    char *out = malloc(2 * strlen(src) + 1), *o = out;
+    cr_assert_not_null(out);
+    for (; *src; src++) {
+        if (*src == '\n')
+            *o++ = '\r';
+        *o++ = *src;
+    }
+    *o = 0;
+    return out;
+}
+
+Test(litmus, crlf_line_ends)
+{
+    static litmus_test_t lf, crlf;
+    char err[512], a[256], b[256];
+    const char *src = "X86 T1\n{ x=5; 1:EBX=-2; }\n P0          | P1          ;\n"
+                      " MOV [x],$1  | MOV EAX,[x] ;\n mfence      |             ;\n"
+                      "exists\n(x=1 /\\ ~1:EBX=0)\n";
+    char *dos = with_crlf(src);
+    cr_assert_eq(litmus_parse("t.litmus", src, strlen(src), &lf, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(litmus_parse("t.litmus", dos, strlen(dos), &crlf, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(crlf.nthreads, lf.nthreads);
+    cr_assert_eq(crlf.ninsns[0], 2);
+    cr_assert_eq(crlf.ninsns[1], 1);
+    litmus_condition_format(&lf, a, sizeof a);
+    litmus_condition_format(&crlf, b, sizeof b);
+    cr_assert_str_eq(a, b);
+    free(dos);
+    dos = with_crlf("X86 A\n{}\n P0 ;\n MOVE [x],$1 ;\nexists (x=1)\n");
+    expect_error(dos, "bad.litmus:4:2: unknown instruction 'MOVE'");
+    free(dos);
+}

@@ -37,13 +37,13 @@ expect() { # STATUS PATTERN COMMAND...: the command exits STATUS and its message
 }
 
 # Record 101 starts at byte 16 + 100 * 24 = 2416.
-expect 2 'badop.bin: byte 2416: unknown operation 99' "$COHSIM" run -q --preset dinero badop.bin
-expect 2 'badop.bin: byte 2416: unknown operation 99' "$COHSIM" run -q --preset x86-4 loads.bin badop.bin
-expect 1 'check_then_badop.bin:72: CPU 0 load 0x1000 read 5 (0x5), expected 6' \
+expect 2 'badop.bin: record 101, byte 2416: unknown operation 99' "$COHSIM" run -q --preset dinero badop.bin
+expect 2 'badop.bin: record 101, byte 2416: unknown operation 99' "$COHSIM" run -q --preset x86-4 loads.bin badop.bin
+expect 1 'check_then_badop.bin: record 72, byte 1720: CPU 0 load 0x1000 read 5 (0x5), expected 6' \
     "$COHSIM" run -q --preset dinero check_then_badop.bin
-expect 1 'check_then_badop.bin:72: CPU 1 load 0x1000 read 5' \
+expect 1 'check_then_badop.bin: record 72, byte 1720: CPU 1 load 0x1000 read 5' \
     "$COHSIM" run -q --preset x86-2 loads.bin check_then_badop.bin
-expect 2 'badcpu.bin:51: CPU 7 does not exist' "$COHSIM" run -q --preset dinero badcpu.bin
+expect 2 'badcpu.bin: record 51, byte 1216: CPU 7 does not exist' "$COHSIM" run -q --preset dinero badcpu.bin
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --preset dinero bad.din
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --compat dinero bad.din
 # A line longer than the reader's 1 MiB buffer is an error naming it, not a split record.

@@ -40,7 +40,8 @@ cmp t.xdin back.xdin
 size=$(wc -c <t.bin)
 head -c $((size - 5)) t.bin >cut.bin
 if "$COHSIM" trace stats cut.bin >/dev/null 2>err.txt; then echo "truncated binary accepted"; exit 1; fi
-grep -q "cut.bin: byte $((size - 5 - 19))" err.txt && grep -q 'truncated' err.txt
+grep -q "cut.bin: record $(((size - 16) / 24)), byte $((size - 5 - 19)): truncated" err.txt ||
+    { echo "truncated record message: $(cat err.txt)"; exit 1; }
 cat err.txt
 # Concatenated gzip members, xz streams and zstd frames read as one trace, as their tools do.
 head -1000 t.xdin >p1

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Traces from pipes and FIFOs: `run -`, a named FIFO, and compressed data through a pipe give the
+# same statistics as the file itself (detection once read the magic with pread: "Illegal seek").
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+demo=$ROOT/traces/examples/demo.trace
+"$COHSIM" run -q --json "$TMP/file.json" "$demo" || fail "run on the file"
+"$COHSIM" run -q --json "$TMP/stdin.json" - <"$demo" || fail "run - from a redirected file"
+cat "$demo" | "$COHSIM" run -q --json "$TMP/pipe.json" - || fail "run - from a pipe"
+xz -c "$demo" | "$COHSIM" run -q --json "$TMP/xz.json" - || fail "run - from an xz pipe"
+mkfifo "$TMP/fifo" || fail "mkfifo"
+gzip -c "$demo" >"$TMP/fifo" &
+"$COHSIM" run -q --json "$TMP/fifo.json" "$TMP/fifo" || fail "run on a FIFO of gzip data"
+wait
+for f in stdin pipe xz fifo; do
+    cmp -s "$TMP/file.json" "$TMP/$f.json" || fail "$f: statistics differ from the file's"
+done
+cat "$demo" | "$COHSIM" trace convert - "$TMP/demo.bin" --to binary || fail "convert from a pipe"
+"$COHSIM" trace stats "$TMP/demo.bin" | grep -q '^format     binary' || fail "converted trace"
+"$COHSIM" trace stats - </dev/null >"$TMP/out" 2>&1 && fail "an empty pipe was accepted"
+grep -q -- '-: empty file' "$TMP/out" || fail "empty pipe message: $(cat "$TMP/out")"
+echo ok

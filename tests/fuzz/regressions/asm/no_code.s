@@ -1,0 +1,2 @@
+# nothing
+.equ x, 1
