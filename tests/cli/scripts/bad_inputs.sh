@@ -27,7 +27,8 @@ for path in "$dir"/*/*; do
     litmus) set -- litmus --runs 2 --json "$json" "$path" ;;
     *) echo "FAIL: $path: no reader $reader"; fails=$((fails + 1)); continue ;;
     esac
-    (cd "$out" && "$COHSIM" "$@") >"$TMP/stdout" 2>"$TMP/stderr"
+    # Traced runs (tests/cli/run.sh uses sh -x) must not trace into the captured stderr.
+    ( { set +x; } 2>/dev/null; cd "$out" && "$COHSIM" "$@") >"$TMP/stdout" 2>"$TMP/stderr"
     status=$?
     count=$((count + 1))
     first=$(head -1 "$TMP/stderr")
