@@ -4,6 +4,7 @@
  * independent streams. A load that states its value is checked: a mismatch stops the run with
  * exit status 1, naming the trace line, the expected and the actual value.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@ static const cli_opt_t run_opts[] = {
     {"json", 0, "FILE", "write the statistics as JSON to FILE"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},
+    {"skip", 0, "N", "read the first N records of each trace without simulating them"},
+    {"warmup", 0, "N", "simulate the next N records of each trace, then reset every statistic "
+                       "(when every trace has done its warm-up)"},
+    {"max", 0, "N", "after the warm-up, simulate at most N records of each trace"},
     {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
                           "preset cachegrind): that simulator's exact rules and counts"},
     {0},
@@ -32,6 +37,8 @@ static const cli_spec_t run_spec = {
     "Runs memory traces through a configured machine and prints hit/miss, coherence and\n"
     "store-buffer statistics. One trace whose records carry CPUs is a global issue order; several\n"
     "traces run one per core. A load written `=VALUE` must read VALUE, or the run fails (exit 1).\n"
+    "A text trace may mark its region of interest: `roi begin` resets every statistic, `roi end`\n"
+    "ends the trace. --skip, --warmup and --max count each trace's records.\n"
     "The machine is --preset x86-2 unless --preset or --config says otherwise.",
     run_opts,
 };
@@ -41,6 +48,8 @@ typedef struct run_args {
     const char *format, *json;
     int check, quiet;
     const char *compat; /* --compat MODE */
+    uint64_t skip, warmup, max; /* --skip, --warmup, --max (max 0: no limit) */
+    int have_region;            /* one of them was given */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
 } run_args_t;
 
@@ -60,6 +69,20 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->quiet = 1;
     else if (strcmp(opt->name, "compat") == 0)
         a->compat = arg;
+    else if (strcmp(opt->name, "skip") == 0 || strcmp(opt->name, "warmup") == 0 ||
+             strcmp(opt->name, "max") == 0) {
+        uint64_t *dst = opt->name[0] == 's' ? &a->skip : opt->name[0] == 'w' ? &a->warmup : &a->max;
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(arg, &end, 10);
+        if (!*arg || *arg == '-' || *end || errno || (opt->name[0] == 'm' && v == 0)) {
+            cli_error("run: bad --%s '%s': expected a number of records%s", opt->name, arg,
+                      opt->name[0] == 'm' ? " from 1" : "");
+            return -1;
+        }
+        *dst = v;
+        a->have_region = 1;
+    }
     return 0;
 }
 
@@ -76,7 +99,13 @@ typedef struct run_progress {
 /* A trace as a core source: validates CPUs, checks loaded values, keeps the first failure.
  * batch[next..count) are records read and checked but not yet handed to the machine; records
  * counts those handed, so a bad CPU names its record (binary formats; line formats name the
- * line, and their reader hands over one record at a time). */
+ * line, and their reader hands over one record at a time).
+ *
+ * The region: the first skip records are read and dropped; the next warmup are handed, then one
+ * roi begin of the source's own (mark) that waits for every trace's (marks_wanted); then at most
+ * max more (0: no limit). A trace that ends within its warm-up hands its mark at its end, so the
+ * others are not kept waiting. A `roi end` record ends the trace: it is not handed, nothing after
+ * it is read. */
 typedef struct trace_source {
     trace_t *trace;
     run_progress_t *progress;
@@ -86,22 +115,33 @@ typedef struct trace_source {
     mem_req_t batch[SOURCE_BATCH];
     char failure[1024];
     int failed_check;
+    uint64_t skip, warmup, max;
+    uint64_t skipped;     /* records read and dropped */
+    uint64_t mark_seq;    /* the machine's number of the mark (0: not handed) */
+    uint64_t after_mark;  /* records handed after the mark */
+    mem_req_t mark;
+    int eof, roi_end;     /* the trace ended; it ended at a roi end */
 } trace_source_t;
 
-/* The line of the record numbered seq (from 1) in its trace, for a line format (whose records
- * come one at a time, so the stream is at that record's line), else seq. */
+/* The line of the record numbered seq (from 1 among those the machine took) in its trace, for a
+ * line format (whose records come one at a time, so the stream is at that record's line), else
+ * its number in the trace, counting skipped records and not the source's own mark. */
 static uint64_t where(trace_source_t *s, uint64_t seq)
 {
     uint64_t line = stream_lineno(trace_stream(s->trace));
-    return line ? line : seq;
+    return line ? line : s->skipped + seq - (s->mark_seq && seq > s->mark_seq);
 }
 
-/* The next records up to the first with a CPU the machine does not have, which fails when its
- * turn comes: the machine still executes every record before it, as it would one at a time. */
-static int source_next_batch(void *opaque, const mem_req_t **reqs)
+/* Whether the source still owes its warm-up mark. */
+static int mark_due(const trace_source_t *s)
 {
-    trace_source_t *s = opaque;
-    if (s->next == s->count) {
+    return s->warmup && !s->mark_seq && (s->records == s->warmup || s->eof);
+}
+
+/* Refill the batch, dropping the records still to be skipped. 1 records, 0 end, -1 error. */
+static int source_refill(trace_source_t *s)
+{
+    for (;;) {
         /* A line format's messages name the line of the record at fault, which the stream
          * knows only when records come one at a time. */
         int r = trace_next_batch(s->trace, s->batch,
@@ -110,26 +150,72 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
             snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
             return -1;
         }
-        if (r == 0)
+        if (r == 0) {
+            s->eof = 1;
             return 0;
+        }
         s->next = 0;
         s->count = (unsigned)r;
+        if (s->skipped < s->skip) {
+            uint64_t drop = s->skip - s->skipped;
+            s->next = drop < (uint64_t)r ? (unsigned)drop : (unsigned)r;
+            s->skipped += s->next;
+        }
+        if (s->next < s->count)
+            return 1;
     }
+}
+
+/* The most records the source may hand now: up to the warm-up's end, or the --max limit. */
+static uint64_t source_allowance(const trace_source_t *s)
+{
+    if (s->warmup && !s->mark_seq)
+        return s->warmup - s->records;
+    if (s->max)
+        return s->max - s->after_mark;
+    return UINT64_MAX;
+}
+
+/* The next records up to the first with a CPU the machine does not have, which fails when its
+ * turn comes: the machine still executes every record before it, as it would one at a time. */
+static int source_next_batch(void *opaque, const mem_req_t **reqs)
+{
+    trace_source_t *s = opaque;
+    if (s->max && s->after_mark == s->max && (s->mark_seq || !s->warmup))
+        return 0;
+    if (!s->eof && s->next == s->count && !mark_due(s)) {
+        int r = source_refill(s);
+        if (r < 0)
+            return -1;
+    }
+    if (!s->eof && s->next < s->count && s->batch[s->next].op == OP_ROI_END)
+        s->eof = s->roi_end = 1;
+    if (mark_due(s)) {
+        s->mark_seq = s->records + 1;
+        *reqs = &s->mark;
+        return 1;
+    }
+    if (s->eof)
+        return 0;
+    uint64_t allowed = source_allowance(s);
     unsigned k = s->next;
-    while (k < s->count && s->batch[k].cpu < s->cores)
+    while (k < s->count && s->batch[k].cpu < s->cores && k - s->next < allowed &&
+           s->batch[k].op != OP_ROI_END)
         k++;
     if (k == s->next) {
         const mem_req_t *bad = &s->batch[k];
         snprintf(s->failure, sizeof s->failure,
                  "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
                  "core%s)",
-                 trace_path(s->trace), (unsigned long long)where(s, s->records + 1), bad->cpu,
+                 trace_path(s->trace), (unsigned long long)where(s, s->records + 1 + (s->mark_seq != 0)), bad->cpu,
                  s->cores - 1, s->cores, s->cores == 1 ? "" : "s");
         return -1;
     }
     *reqs = &s->batch[s->next];
     unsigned n = k - s->next;
     s->records += n;
+    if (s->mark_seq || !s->warmup)
+        s->after_mark += n;
     run_progress_t *pr = s->progress;
     uint64_t before = pr->records;
     pr->records += n;
@@ -160,6 +246,80 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
              (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
     s->failed_check = 1;
     return 1;
+}
+
+/* Records the machine executed since the last statistics reset: core cpu's, or every core's
+ * (cpu < 0). Every executed request counts once in its core's ops. */
+static uint64_t executed_since_reset(const machine_t *m, int cpu)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < machine_config(m)->cores; i++)
+        for (int op = 0; op < OP_COUNT; op++)
+            if (cpu < 0 || (unsigned)cpu == i)
+                n += machine_core_stats(m, i)->ops[op];
+    return n;
+}
+
+/* What trace i contributed: records read and dropped, simulated before the statistics were
+ * reset (warm-up), and measured. With one trace per core, trace i is core i. */
+typedef struct region_counts {
+    uint64_t skipped, warmed, measured;
+} region_counts_t;
+
+static region_counts_t region_counts(const machine_t *m, const trace_source_t *s, int i,
+                                     int npaths)
+{
+    /* A reset zeroes the counts of the marks executed before it, the one that causes it too,
+     * so measured holds trace records only. */
+    uint64_t measured = executed_since_reset(m, npaths > 1 ? i : -1);
+    return (region_counts_t){s->skipped, s->records - measured, measured};
+}
+
+static void region_print(FILE *out, const run_args_t *a, const machine_t *m,
+                         const trace_source_t *srcs, int npaths)
+{
+    const machine_region_t *r = machine_region(m);
+    if (!a->have_region && !r->resets)
+        return;
+    for (int i = 0; i < npaths; i++) {
+        region_counts_t c = region_counts(m, &srcs[i], i, npaths);
+        fprintf(out, "  %s: %llu record%s skipped, %llu simulated as warm-up, %llu measured%s\n",
+                trace_path(srcs[i].trace), (unsigned long long)c.skipped,
+                c.skipped == 1 ? "" : "s", (unsigned long long)c.warmed,
+                (unsigned long long)c.measured, srcs[i].roi_end ? " (stopped at roi end)" : "");
+    }
+    if (r->resets)
+        fprintf(out, "  statistics reset at cycle %llu: %llu cycles measured\n",
+                (unsigned long long)r->start_cycle,
+                (unsigned long long)(machine_cycles(m) - r->start_cycle));
+}
+
+static int region_json(cJSON *doc, const run_args_t *a, const machine_t *m,
+                       const trace_source_t *srcs, int npaths)
+{
+    const machine_region_t *r = machine_region(m);
+    cJSON *o = cJSON_AddObjectToObject(doc, "region");
+    if (!o)
+        return -1;
+    cJSON_AddNumberToObject(o, "skip", (double)a->skip);
+    cJSON_AddNumberToObject(o, "warmup", (double)a->warmup);
+    cJSON_AddNumberToObject(o, "max", (double)a->max);
+    cJSON_AddNumberToObject(o, "resets", (double)r->resets);
+    cJSON_AddNumberToObject(o, "start_cycle", (double)r->start_cycle);
+    cJSON_AddNumberToObject(o, "measured_cycles", (double)(machine_cycles(m) - r->start_cycle));
+    cJSON *traces = cJSON_AddArrayToObject(o, "traces");
+    for (int i = 0; traces && i < npaths; i++) {
+        region_counts_t c = region_counts(m, &srcs[i], i, npaths);
+        cJSON *t = cJSON_CreateObject();
+        if (!t)
+            return -1;
+        cJSON_AddItemToArray(traces, t);
+        cJSON_AddNumberToObject(t, "skipped", (double)c.skipped);
+        cJSON_AddNumberToObject(t, "warmup", (double)c.warmed);
+        cJSON_AddNumberToObject(t, "measured", (double)c.measured);
+        cJSON_AddBoolToObject(t, "roi_end", srcs[i].roi_end);
+    }
+    return traces ? 0 : -1;
 }
 
 static int run_traces(run_args_t *a, char **paths, int npaths)
@@ -212,8 +372,13 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     char label[64];
     snprintf(label, sizeof label, "%d traces", npaths);
     progress_start(&progress.line, npaths == 1 ? paths[0] : label);
-    for (int i = 0; i < npaths; i++)
+    for (int i = 0; i < npaths; i++) {
         srcs[i].progress = &progress;
+        srcs[i].skip = a->skip;
+        srcs[i].warmup = a->warmup;
+        srcs[i].max = a->max;
+        srcs[i].mark = (mem_req_t){.op = OP_ROI_BEGIN, .arg = {(uint64_t)npaths}};
+    }
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
     if (rc != 0) {
@@ -241,6 +406,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                mcfg.cores == 1 ? "" : "s", mcfg.protocol == PROTOCOL_MOESI ? "MOESI" : "MESI",
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)" : " (one per core)");
+        region_print(stdout, a, m, srcs, npaths);
         report_print(stdout, m);
         sim_os_print(stdout, m, os);
     }
@@ -251,7 +417,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             cJSON_AddItemToObject(doc, "config", config);
         else
             cJSON_Delete(config);
-        if (!doc || !config || sim_os_json(doc, m, os) != 0 || report_write_json(a->json, doc) != 0)
+        if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
+            region_json(doc, a, m, srcs, npaths) != 0 || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -288,7 +455,11 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     int status;
-    if (a.compat) {
+    if (a.compat && a.have_region) {
+        cli_error("run: --skip, --warmup and --max are not available with --compat (the compat "
+                  "modes count whole traces, as their simulators do)");
+        status = EXIT_USAGE;
+    } else if (a.compat) {
         machine_config_t unused;
         status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
                      ? EXIT_USAGE

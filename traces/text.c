@@ -184,6 +184,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
             return text_parse_primitive(t, lineno, tok + 2, ntok - 2, r);
         case OPC_OS:
         case OPC_CHECK:
+        case OPC_MARK:
             return trace_fail(t, lineno, "'%s' is a directive: write it without a CPU number",
                               tok[1]);
         }

@@ -75,6 +75,8 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
             n = fprintf(w->out, " # modify");
         return n > 0 && fputc('\n', w->out) != EOF ? 0 : -1;
     }
+    if (cls == OPC_MARK && plain_args(r))
+        return fprintf(w->out, "%s\n", op_name((op_t)r->op)) > 0 ? 0 : -1;
     if ((cls == OPC_SYNC || cls == OPC_CACHE) && plain_args(r))
         return fprintf(w->out, "%u %s\n", r->cpu, op_name((op_t)r->op)) > 0 ? 0 : -1;
     snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
