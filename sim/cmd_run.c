@@ -23,6 +23,9 @@ static const cli_opt_t run_opts[] = {
     {"json", 0, "FILE", "write the statistics as JSON to FILE"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},
+    {"address-spaces", 0, "shared|separate",
+     "with one trace per core: whether the traces share addresses (threads of one program) or "
+     "each has its own (separate programs: no line is shared)"},
     {"skip", 0, "N", "read the first N records of each trace without simulating them"},
     {"warmup", 0, "N", "simulate the next N records of each trace, then reset every statistic "
                        "(when every trace has done its warm-up)"},
@@ -50,6 +53,7 @@ typedef struct run_args {
     const char *compat; /* --compat MODE */
     uint64_t skip, warmup, max; /* --skip, --warmup, --max (max 0: no limit) */
     int have_region;            /* one of them was given */
+    const char *spaces;         /* --address-spaces, NULL when not given */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
 } run_args_t;
 
@@ -69,6 +73,13 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->quiet = 1;
     else if (strcmp(opt->name, "compat") == 0)
         a->compat = arg;
+    else if (strcmp(opt->name, "address-spaces") == 0) {
+        if (strcmp(arg, "shared") != 0 && strcmp(arg, "separate") != 0) {
+            cli_error("run: bad --address-spaces '%s': expected shared or separate", arg);
+            return -1;
+        }
+        a->spaces = arg;
+    }
     else if (strcmp(opt->name, "skip") == 0 || strcmp(opt->name, "warmup") == 0 ||
              strcmp(opt->name, "max") == 0) {
         uint64_t *dst = opt->name[0] == 's' ? &a->skip : opt->name[0] == 'w' ? &a->warmup : &a->max;
@@ -121,7 +132,51 @@ typedef struct trace_source {
     uint64_t after_mark;  /* records handed after the mark */
     mem_req_t mark;
     int eof, roi_end;     /* the trace ended; it ended at a roi end */
+    /* Separate address spaces: the trace's addresses are its own process's, placed at
+     * space << SPACE_SHIFT (space_bit set). unplaced is the first record of the batch that
+     * cannot be placed (count when none), with its reason. */
+    int separate;
+    uint64_t space;
+    unsigned unplaced;
+    char unplaced_why[160];
 } trace_source_t;
+
+/* Separate address spaces: core i's address A is the physical address i << SPACE_SHIFT | A.
+ * Every address below 2^SPACE_SHIFT keeps its offset in the page and its set in every cache, so
+ * each core's private caches see exactly what they would see running its trace alone; no two
+ * cores share a line; the map is fixed, so runs stay deterministic. 64 cores need 6 bits. */
+#define SPACE_SHIFT 58
+
+/* Place a record in its trace's address space, or say why it cannot be (0 or -1). Records that
+ * name a virtual address the OS layer interprets (views, the flush primitives' ranges, checks of
+ * memory) would need a process per trace, which the OS layer's one default process is not. */
+static int space_place(trace_source_t *s, mem_req_t *r)
+{
+    op_class_t cls = op_class((op_t)r->op);
+    if (cls == OPC_MEM) {
+        uint64_t last = r->addr + (r->size ? r->size - 1 : 0);
+        if (last < r->addr || last >> SPACE_SHIFT) {
+            snprintf(s->unplaced_why, sizeof s->unplaced_why,
+                     "address %#llx is at or above 2^%d, where separate address spaces begin "
+                     "(use --address-spaces shared)",
+                     (unsigned long long)r->addr, SPACE_SHIFT);
+            return -1;
+        }
+        r->addr |= s->space << SPACE_SHIFT;
+        return 0;
+    }
+    bool virtual_address = r->op == OP_OS_MAP || r->op == OP_EXPECT_MEM ||
+                           r->op == OP_EXPECT_FETCH || r->op == OP_ZW_FLUSH_VIRTUAL_MEMORY ||
+                           (r->op == OP_FLUSH_INSTRUCTION_CACHE && !(r->flags & REQ_NULL_BASE));
+    if (virtual_address) {
+        snprintf(s->unplaced_why, sizeof s->unplaced_why,
+                 "%s names a virtual address, which needs --address-spaces shared with several "
+                 "traces",
+                 op_name((op_t)r->op));
+        return -1;
+    }
+    return 0;
+}
 
 /* The line of the record numbered seq (from 1 among those the machine took) in its trace, for a
  * line format (whose records come one at a time, so the stream is at that record's line), else
@@ -161,6 +216,12 @@ static int source_refill(trace_source_t *s)
             s->next = drop < (uint64_t)r ? (unsigned)drop : (unsigned)r;
             s->skipped += s->next;
         }
+        s->unplaced = s->count;
+        for (unsigned k = s->next; s->separate && k < s->count; k++)
+            if (space_place(s, &s->batch[k]) != 0) {
+                s->unplaced = k;
+                break;
+            }
         if (s->next < s->count)
             return 1;
     }
@@ -199,9 +260,15 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
         return 0;
     uint64_t allowed = source_allowance(s);
     unsigned k = s->next;
-    while (k < s->count && s->batch[k].cpu < s->cores && k - s->next < allowed &&
+    while (k < s->unplaced && s->batch[k].cpu < s->cores && k - s->next < allowed &&
            s->batch[k].op != OP_ROI_END)
         k++;
+    if (k == s->next && k == s->unplaced) {
+        snprintf(s->failure, sizeof s->failure, "%s:%llu: %s", trace_path(s->trace),
+                 (unsigned long long)where(s, s->records + 1 + (s->mark_seq != 0)),
+                 s->unplaced_why);
+        return -1;
+    }
     if (k == s->next) {
         const mem_req_t *bad = &s->batch[k];
         snprintf(s->failure, sizeof s->failure,
@@ -242,7 +309,8 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     snprintf(s->failure, sizeof s->failure,
              "%s:%llu: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
              trace_path(s->trace), (unsigned long long)where(s, res->seq), req->cpu,
-             (unsigned long long)req->addr, (unsigned long long)got, (unsigned long long)got,
+             (unsigned long long)(req->addr & ~(s->separate ? s->space << SPACE_SHIFT : 0)),
+             (unsigned long long)got, (unsigned long long)got,
              (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
     s->failed_check = 1;
     return 1;
@@ -334,6 +402,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                   npaths, mcfg.cores, mcfg.cores == 1 ? "" : "s");
         return EXIT_USAGE;
     }
+    if (npaths == 1 && a->spaces && strcmp(a->spaces, "separate") == 0) {
+        cli_error("run: --address-spaces separate needs one trace per core: one trace whose "
+                  "records carry CPUs is one program, with one address space");
+        return EXIT_USAGE;
+    }
+    int separate = npaths > 1 && a->spaces && strcmp(a->spaces, "separate") == 0;
     char err[1024];
     machine_t *m = machine_create(&mcfg, err, sizeof err);
     if (!m) {
@@ -378,6 +452,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].warmup = a->warmup;
         srcs[i].max = a->max;
         srcs[i].mark = (mem_req_t){.op = OP_ROI_BEGIN, .arg = {(uint64_t)npaths}};
+        srcs[i].separate = separate;
+        srcs[i].space = (uint64_t)i;
     }
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
@@ -405,7 +481,9 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
                mcfg.cores == 1 ? "" : "s", mcfg.protocol == PROTOCOL_MOESI ? "MOESI" : "MESI",
                npaths, npaths == 1 ? "" : "s",
-               npaths == 1 ? " (global issue order)" : " (one per core)");
+               npaths == 1 ? " (global issue order)"
+               : separate  ? " (one per core, separate address spaces)"
+                           : " (one per core, shared address space)");
         region_print(stdout, a, m, srcs, npaths);
         report_print(stdout, m);
         sim_os_print(stdout, m, os);
@@ -415,6 +493,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         cJSON *config = config_to_json(a->mo.config);
         if (doc && config)
             cJSON_AddItemToObject(doc, "config", config);
+        if (doc)
+            cJSON_AddStringToObject(doc, "address_spaces", separate ? "separate" : "shared");
         else
             cJSON_Delete(config);
         if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
