@@ -25,7 +25,7 @@ static const cli_opt_t run_opts[] = {
     {"quiet", 'q', NULL, "print no statistics table"},
     {"address-spaces", 0, "shared|separate",
      "with one trace per core: whether the traces share addresses (threads of one program) or "
-     "each has its own (separate programs: no line is shared)"},
+     "each has its own (separate programs: no line is shared; the default)"},
     {"skip", 0, "N", "read the first N records of each trace without simulating them"},
     {"warmup", 0, "N", "simulate the next N records of each trace, then reset every statistic "
                        "(when every trace has done its warm-up)"},
@@ -407,7 +407,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                   "records carry CPUs is one program, with one address space");
         return EXIT_USAGE;
     }
-    int separate = npaths > 1 && a->spaces && strcmp(a->spaces, "separate") == 0;
+    /* The default cannot invent sharing: unrelated programs' traces share nothing. */
+    int separate = npaths > 1 && !(a->spaces && strcmp(a->spaces, "shared") == 0);
     char err[1024];
     machine_t *m = machine_create(&mcfg, err, sizeof err);
     if (!m) {

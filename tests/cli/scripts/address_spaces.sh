@@ -13,6 +13,10 @@ done
 "$COHSIM" run -q -p x86-2 --address-spaces separate --json separate.json a.trace a.trace
 "$COHSIM" run -q -p x86-2 --json alone.json a.trace
 [ "$(get shared.json 'j["address_spaces"]')" = shared ]
+# the default is the one that cannot invent sharing
+"$COHSIM" run -q -p x86-2 --json default.json a.trace a.trace
+[ "$(get default.json 'j["address_spaces"]')" = separate ]
+cmp default.json separate.json
 [ "$(get separate.json 'j["address_spaces"]')" = separate ]
 [ "$(get shared.json 'j["coherence"]["invalidations"] > 0')" = True ]
 [ "$(get separate.json 'j["coherence"]["invalidations"] + j["coherence"]["interventions"]')" = 0 ]
