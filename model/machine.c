@@ -435,6 +435,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         return 0;
     c->stats.ops[r->op]++;
     l1->stats.accesses[kind]++;
+    cache_classify(l1, line, kind);
     int32_t slot = cache_probe(l1, line);
     if (slot >= 0) {
         cache_hit(l1, slot);

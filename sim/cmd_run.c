@@ -15,6 +15,7 @@
 #include "sim/os_report.h"
 #include "sim/progress.h"
 #include "sim/report.h"
+#include "sim/report_3c.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -26,6 +27,8 @@ static const cli_opt_t run_opts[] = {
     {"address-spaces", 0, "shared|separate",
      "with one trace per core: whether the traces share addresses (threads of one program) or "
      "each has its own (separate programs: no line is shared; the default)"},
+    {"3c", 0, NULL, "classify every cache's misses as compulsory, capacity or conflict (Dinero IV's "
+                    "-lN-Tccc)"},
     {"skip", 0, "N", "read the first N records of each trace without simulating them"},
     {"warmup", 0, "N", "simulate the next N records of each trace, then reset every statistic "
                        "(when every trace has done its warm-up)"},
@@ -54,6 +57,7 @@ typedef struct run_args {
     uint64_t skip, warmup, max; /* --skip, --warmup, --max (max 0: no limit) */
     int have_region;            /* one of them was given */
     const char *spaces;         /* --address-spaces, NULL when not given */
+    int ccc;                    /* --3c */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
 } run_args_t;
 
@@ -73,6 +77,8 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->quiet = 1;
     else if (strcmp(opt->name, "compat") == 0)
         a->compat = arg;
+    else if (strcmp(opt->name, "3c") == 0)
+        a->ccc = 1;
     else if (strcmp(opt->name, "address-spaces") == 0) {
         if (strcmp(arg, "shared") != 0 && strcmp(arg, "separate") != 0) {
             cli_error("run: bad --address-spaces '%s': expected shared or separate", arg);
@@ -424,7 +430,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         status = EXIT_USAGE;
         goto out;
     }
-    if (!srcs || !cs) {
+    if (!srcs || !cs || (a->ccc && machine_enable_3c(m) != 0)) {
         cli_error("out of memory");
         status = EXIT_USAGE;
         goto out;
@@ -477,6 +483,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
         goto out;
     }
+    if (a->ccc && report_3c_failed(m)) {
+        cli_error("run: --3c: out of memory for the set of referenced lines");
+        status = EXIT_USAGE;
+        goto out;
+    }
     if (!a->quiet) {
         printf("cohsim run: %s, %u core%s, %s, %d trace%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
@@ -487,6 +498,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                            : " (one per core, shared address space)");
         region_print(stdout, a, m, srcs, npaths);
         report_print(stdout, m);
+        if (a->ccc)
+            report_3c_print(stdout, m);
         sim_os_print(stdout, m, os);
     }
     if (a->json) {
@@ -499,7 +512,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         else
             cJSON_Delete(config);
         if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
-            region_json(doc, a, m, srcs, npaths) != 0 || report_write_json(a->json, doc) != 0)
+            region_json(doc, a, m, srcs, npaths) != 0 ||
+            (a->ccc && report_3c_json(doc, m) != 0) || report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -545,7 +559,7 @@ int cmd_run(int argc, char **argv)
         status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
                      ? EXIT_USAGE
                      : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
-                                  a.json, a.quiet);
+                                  a.json, a.quiet, a.ccc);
     } else {
         status = run_traces(&a, argv + first, argc - first);
     }
