@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/progress.h"
 #include "sim/reuse.h"
+#include "traces/compress_out.h"
 #include "traces/trace.h"
 #include "traces/writer.h"
 
@@ -379,6 +381,13 @@ static int trace_convert(const trace_args_t *a)
         return EXIT_USAGE;
     }
     const char *out = a->pos[2];
+    struct stat in_st, out_st;
+    if (stat(a->pos[1], &in_st) == 0 && stat(out, &out_st) == 0 && in_st.st_dev == out_st.st_dev &&
+        in_st.st_ino == out_st.st_ino) {
+        cli_error("trace convert: %s is the input %s: write the output elsewhere", out, a->pos[1]);
+        trace_close(t);
+        return EXIT_USAGE;
+    }
     size_t n = strlen(out) + 32;
     char *tmp = malloc(n);
     FILE *f = NULL;
@@ -393,8 +402,13 @@ static int trace_convert(const trace_args_t *a)
         return EXIT_USAGE;
     }
     int status = EXIT_USAGE;
-    trace_writer_t *w = trace_writer_open(a->to, f, err, sizeof err);
-    if (!w) {
+    /* OUT's name asks for compression: the writer writes through an encoder onto f. */
+    const char *kind = compress_out_kind(out);
+    FILE *wf = kind ? compress_out_open(f, kind, err, sizeof err) : f;
+    trace_writer_t *w = wf ? trace_writer_open(a->to, wf, err, sizeof err) : NULL;
+    if (!wf) {
+        cli_error("%s: %s", out, err);
+    } else if (!w) {
         cli_error("trace convert: %s", err);
     } else {
         progress_t pr;
@@ -422,11 +436,18 @@ static int trace_convert(const trace_args_t *a)
                       (unsigned long long)records, a->to, err);
         else if (rc < 0)
             cli_error("%s", trace_error(t));
+        char lost[512];
+        if (rc == 0 && trace_writer_losses(w, lost, sizeof lost))
+            fprintf(stderr, "cohsim: %s: %s\n", out, lost);
         int closed = trace_writer_close(w, err, sizeof err);
         if (rc == 0 && closed != 0)
             cli_error("%s: %s", out, err);
         if (rc == 0 && closed == 0)
             status = EXIT_DONE;
+    }
+    if (wf && wf != f && fclose(wf) != 0 && status == EXIT_DONE) {
+        cli_error("%s: cannot write the %s stream: %s", out, kind, strerror(errno));
+        status = EXIT_USAGE;
     }
     if (fclose(f) != 0 && status == EXIT_DONE) {
         cli_error("%s: cannot write: %s", out, strerror(errno));
