@@ -44,7 +44,7 @@
 
 static const cli_opt_t calibrate_opts[] = {
     {"output", 'o', "FILE", "write the preset to FILE (default: standard output)"},
-    HOST_MEASURE_OPTS,
+    HOST_TIMING_OPTS, /* calibrate runs no litmus test */
     {0},
 };
 

@@ -43,7 +43,8 @@ static const cli_opt_t compare_opts[] = {
     {"litmus-runs", 0, "N", "model runs per litmus test (default 2000: four times what cohsim "
                             "litmus gives a 2-thread test, for every allowed state, not only "
                             "the condition's)"},
-    HOST_MEASURE_OPTS,
+    HOST_TIMING_OPTS,
+    HOST_LITMUS_OPTS("host-seed"), /* --seed is the machine's */
     {0},
 };
 

@@ -20,7 +20,7 @@
 
 static const cli_opt_t run_opts[] = {
     CLI_MACHINE_OPTS,
-    {"format", 0, "NAME", "trace format instead of detecting it from the content"},
+    {"format", 'f', "NAME", "trace format instead of detecting it from the content"},
     {"json", 0, "FILE", "write the statistics as JSON to FILE"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},
@@ -141,6 +141,8 @@ typedef struct trace_source {
     /* Separate address spaces: the trace's addresses are its own process's, placed at
      * space << SPACE_SHIFT (space_bit set). unplaced is the first record of the batch that
      * cannot be placed (count when none), with its reason. */
+    uint64_t values_checked; /* loads whose stated value was read */
+    uint64_t expects;        /* expect lines handed (a run that ends well passed them all) */
     int separate;
     uint64_t space;
     unsigned unplaced;
@@ -287,6 +289,8 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
     *reqs = &s->batch[s->next];
     unsigned n = k - s->next;
     s->records += n;
+    for (unsigned i = s->next; i < k; i++)
+        s->expects += op_class((op_t)s->batch[i].op) == OPC_CHECK;
     if (s->mark_seq || !s->warmup)
         s->after_mark += n;
     run_progress_t *pr = s->progress;
@@ -310,8 +314,10 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     if (req->op != OP_LOAD || !(req->flags & REQ_HAS_VALUE))
         return 0;
     uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
-    if (want == got)
+    if (want == got) {
+        s->values_checked++;
         return 0;
+    }
     snprintf(s->failure, sizeof s->failure,
              "%s:%llu: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
              trace_path(s->trace), (unsigned long long)where(s, res->seq), req->cpu,
@@ -489,13 +495,23 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         goto out;
     }
     if (!a->quiet) {
-        printf("cohsim run: %s, %u core%s, %s, %d trace%s%s\n",
+        printf("cohsim run: %s, %u core%s%s, %d trace%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
-               mcfg.cores == 1 ? "" : "s", mcfg.protocol == PROTOCOL_MOESI ? "MOESI" : "MESI",
+               mcfg.cores == 1 ? "" : "s",
+               mcfg.cores == 1                  ? "" /* no coherence protocol to speak of */
+               : mcfg.protocol == PROTOCOL_MOESI ? ", MOESI"
+                                                 : ", MESI",
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)"
                : separate  ? " (one per core, separate address spaces)"
                            : " (one per core, shared address space)");
+        uint64_t values = 0, expects = 0;
+        for (int i = 0; i < npaths; i++)
+            values += srcs[i].values_checked, expects += srcs[i].expects;
+        if (values || expects)
+            printf("checks passed: %llu stated load value%s, %llu expect line%s\n",
+                   (unsigned long long)values, values == 1 ? "" : "s",
+                   (unsigned long long)expects, expects == 1 ? "" : "s");
         region_print(stdout, a, m, srcs, npaths);
         report_print(stdout, m);
         if (a->ccc)
@@ -527,6 +543,15 @@ out:
     return status;
 }
 
+static void print_operations(void)
+{
+    printf("\noperations of the text format (model/ops.def; traces/FORMATS.md and traces/text_os.c "
+           "give their arguments):\n");
+    for (int op = 0; op < OP_COUNT; op++)
+        printf("  %-31s %s%s\n", op_name((op_t)op), op_doc((op_t)op),
+               op_class((op_t)op) >= OPC_OS ? " (a directive: no CPU)" : "");
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args_t a = {.dflt = "x86-2"};
@@ -540,6 +565,8 @@ int cmd_run(int argc, char **argv)
     }
     int first;
     int rc = cli_parse(&run_spec, argc, argv, run_option, &a, &first);
+    if (rc > 0) /* --help: the operations a text trace may name, from the one table */
+        print_operations();
     if (rc != 0) {
         machine_opts_free(&a.mo);
         return rc > 0 ? EXIT_DONE : EXIT_USAGE;
