@@ -16,6 +16,7 @@
 #include "sim/progress.h"
 #include "sim/report.h"
 #include "sim/report_3c.h"
+#include "sim/top.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -29,6 +30,8 @@ static const cli_opt_t run_opts[] = {
      "each has its own (separate programs: no line is shared; the default)"},
     {"3c", 0, NULL, "classify every cache's misses as compulsory, capacity or conflict (Dinero IV's "
                     "-lN-Tccc)"},
+    {"top", 0, "N", "the N program counters and N lines with the most first-level misses (traces "
+                    "with instruction fetches: Lackey, ChampSim)"},
     {"skip", 0, "N", "read the first N records of each trace without simulating them"},
     {"warmup", 0, "N", "simulate the next N records of each trace, then reset every statistic "
                        "(when every trace has done its warm-up)"},
@@ -58,6 +61,7 @@ typedef struct run_args {
     int have_region;            /* one of them was given */
     const char *spaces;         /* --address-spaces, NULL when not given */
     int ccc;                    /* --3c */
+    unsigned top;               /* --top N, 0: off */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
 } run_args_t;
 
@@ -79,6 +83,15 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->compat = arg;
     else if (strcmp(opt->name, "3c") == 0)
         a->ccc = 1;
+    else if (strcmp(opt->name, "top") == 0) {
+        char *end;
+        unsigned long v = strtoul(arg, &end, 10);
+        if (!*arg || *arg == '-' || *end || v == 0 || v > 100000) {
+            cli_error("run: bad --top '%s': expected a number from 1 to 100000", arg);
+            return -1;
+        }
+        a->top = (unsigned)v;
+    }
     else if (strcmp(opt->name, "address-spaces") == 0) {
         if (strcmp(arg, "shared") != 0 && strcmp(arg, "separate") != 0) {
             cli_error("run: bad --address-spaces '%s': expected shared or separate", arg);
@@ -143,6 +156,10 @@ typedef struct trace_source {
      * cannot be placed (count when none), with its reason. */
     uint64_t values_checked; /* loads whose stated value was read */
     uint64_t expects;        /* expect lines handed (a run that ends well passed them all) */
+    top_t *top;           /* --top: shared by every source */
+    const machine_t *m;
+    int core;             /* this source's core with one trace per core, else -1 */
+    uint64_t resets_seen; /* the machine's statistics resets when top last looked */
     int separate;
     uint64_t space;
     unsigned unplaced;
@@ -282,7 +299,8 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
         snprintf(s->failure, sizeof s->failure,
                  "%s:%llu: CPU %u does not exist: expected a CPU from 0 to %u (the machine has %u "
                  "core%s)",
-                 trace_path(s->trace), (unsigned long long)where(s, s->records + 1 + (s->mark_seq != 0)), bad->cpu,
+                 trace_path(s->trace),
+                 (unsigned long long)where(s, s->records + 1 + (s->mark_seq != 0)), bad->cpu,
                  s->cores - 1, s->cores, s->cores == 1 ? "" : "s");
         return -1;
     }
@@ -311,6 +329,16 @@ static uint64_t mask_to_size(uint64_t v, unsigned size)
 static int source_done(void *opaque, const mem_req_t *req, const req_result_t *res)
 {
     trace_source_t *s = opaque;
+    if (s->top) {
+        uint64_t resets = machine_region(s->m)->resets;
+        if (resets != s->resets_seen)
+            top_reset(s->top); /* what came before the reset is warm-up */
+        s->resets_seen = resets;
+        if (top_request(s->top, s->core >= 0 ? (unsigned)s->core : req->cpu, req) != 0) {
+            snprintf(s->failure, sizeof s->failure, "--top: out of memory");
+            return -1;
+        }
+    }
     if (req->op != OP_LOAD || !(req->flags & REQ_HAS_VALUE))
         return 0;
     uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
@@ -430,13 +458,15 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     trace_source_t *srcs = calloc((size_t)npaths, sizeof *srcs);
     core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
     int status = EXIT_DONE;
+    top_t *top = NULL;
     prim_t *os = prim_attach(m, err, sizeof err);
     if (!os) {
         cli_error("run: %s", err);
         status = EXIT_USAGE;
         goto out;
     }
-    if (!srcs || !cs || (a->ccc && machine_enable_3c(m) != 0)) {
+    top = a->top ? top_create(m, mcfg.l1.size ? mcfg.l1.line : mcfg.l1d.line) : NULL;
+    if (!srcs || !cs || (a->ccc && machine_enable_3c(m) != 0) || (a->top && !top)) {
         cli_error("out of memory");
         status = EXIT_USAGE;
         goto out;
@@ -450,7 +480,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         }
         srcs[i].cores = npaths > 1 ? (unsigned)i + 1 : mcfg.cores;
         cs[i] = (core_source_t){.done = source_done, .opaque = &srcs[i], .values_unused = true,
-                                .done_only_for_values = true, .next_batch = source_next_batch};
+                                .done_only_for_values = !a->top,
+                                .next_batch = source_next_batch};
     }
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
@@ -466,6 +497,9 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].max = a->max;
         srcs[i].mark = (mem_req_t){.op = OP_ROI_BEGIN, .arg = {(uint64_t)npaths}};
         srcs[i].separate = separate;
+        srcs[i].top = top;
+        srcs[i].m = m;
+        srcs[i].core = npaths > 1 ? i : -1;
         srcs[i].space = (uint64_t)i;
     }
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
@@ -516,6 +550,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         report_print(stdout, m);
         if (a->ccc)
             report_3c_print(stdout, m);
+        if (top)
+            top_print(stdout, top, a->top);
         sim_os_print(stdout, m, os);
     }
     if (a->json) {
@@ -529,7 +565,9 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             cJSON_Delete(config);
         if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
             region_json(doc, a, m, srcs, npaths) != 0 ||
-            (a->ccc && report_3c_json(doc, m) != 0) || report_write_json(a->json, doc) != 0)
+            (a->ccc && report_3c_json(doc, m) != 0) ||
+            (top && !cJSON_AddItemToObject(doc, "top", top_json(top, a->top))) ||
+            report_write_json(a->json, doc) != 0)
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -539,6 +577,7 @@ out:
     free(srcs);
     free(cs);
     prim_destroy(os);
+    top_destroy(top);
     machine_destroy(m);
     return status;
 }
