@@ -14,6 +14,7 @@
 
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/hash.h"
 #include "sim/progress.h"
 #include "sim/reuse.h"
 #include "traces/compress_out.h"
@@ -113,14 +114,6 @@ typedef struct keyset {
     size_t cap, n;
 } keyset_t;
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
 static int keyset_add(keyset_t *s, uint64_t key)
 {
     if ((s->n + 1) * 2 > s->cap) {
@@ -131,7 +124,7 @@ static int keyset_add(keyset_t *s, uint64_t key)
         for (size_t i = 0; i < s->cap; i++) {
             if (!s->slot[i])
                 continue;
-            size_t j = mix(s->slot[i]) & (cap - 1);
+            size_t j = sim_hash(s->slot[i]) & (cap - 1);
             while (slot[j])
                 j = (j + 1) & (cap - 1);
             slot[j] = s->slot[i];
@@ -141,7 +134,7 @@ static int keyset_add(keyset_t *s, uint64_t key)
         s->cap = cap;
     }
     uint64_t v = key + 1;
-    size_t j = mix(v) & (s->cap - 1);
+    size_t j = sim_hash(v) & (s->cap - 1);
     while (s->slot[j]) {
         if (s->slot[j] == v)
             return 0;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/hash.h"
+
 typedef struct reuse_slot {
     uint64_t key; /* line + 1; 0 empty */
     uint64_t stamp;
@@ -29,14 +31,6 @@ struct reuse {
     uint64_t refs, cold;
     uint64_t *order;   /* renumbering scratch: slot index + 1 by stamp */
 };
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
 
 reuse_t *reuse_create(uint64_t line)
 {
@@ -86,7 +80,7 @@ static uint64_t bit_sum(const reuse_t *r, uint64_t i)
 /* The slot of key, or the empty slot where it would go. */
 static reuse_slot_t *map_slot(reuse_t *r, uint64_t key)
 {
-    uint64_t j = mix(key) & (r->map_cap - 1);
+    uint64_t j = sim_hash(key) & (r->map_cap - 1);
     while (r->map[j].key && r->map[j].key != key)
         j = (j + 1) & (r->map_cap - 1);
     return &r->map[j];

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/hash.h"
+
 typedef struct top_map {
     uint64_t *key, *count;
     uint64_t cap, n;
@@ -22,14 +24,6 @@ struct top {
     uint64_t pc[MACHINE_MAX_CORES];
 };
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-
 static int map_add(top_map_t *m, uint64_t key, uint64_t by)
 {
     if (2 * (m->n + 1) > m->cap) {
@@ -42,7 +36,7 @@ static int map_add(top_map_t *m, uint64_t key, uint64_t by)
         }
         for (uint64_t i = 0; i < m->cap; i++)
             if (m->key[i]) {
-                uint64_t j = mix(m->key[i]) & (cap - 1);
+                uint64_t j = sim_hash(m->key[i]) & (cap - 1);
                 while (k[j])
                     j = (j + 1) & (cap - 1);
                 k[j] = m->key[i];
@@ -54,7 +48,7 @@ static int map_add(top_map_t *m, uint64_t key, uint64_t by)
         m->count = c;
         m->cap = cap;
     }
-    uint64_t v = key + 1, j = mix(v) & (m->cap - 1);
+    uint64_t v = key + 1, j = sim_hash(v) & (m->cap - 1);
     while (m->key[j] && m->key[j] != v)
         j = (j + 1) & (m->cap - 1);
     if (!m->key[j]) {
