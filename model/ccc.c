@@ -1,15 +1,15 @@
 /* ccc.c: the 3C classifier (see ccc.h).
  *
- * The shadow: nodes[0..lines) in a doubly linked recency list (head most recent) and a chained
- * hash from line number to node; a node not yet used has key CCC_NONE. The referenced lines: an
- * open-addressing set of line numbers + 1 (0 marks an empty slot), at most half full.
+ * The shadow: nodes[0..used) in a doubly linked recency list (head most recent, tail the victim)
+ * and a chained hash from line number to node; nodes[used..lines) are not in use yet. The
+ * referenced lines: an open-addressing set of line numbers + 1 (0 marks an empty slot), at most
+ * half full.
  */
 #include "ccc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define CCC_NONE UINT64_MAX
 #define CCC_NIL UINT32_MAX
 
 typedef struct ccc_node {
