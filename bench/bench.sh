@@ -68,12 +68,12 @@ every_row() {
     sample dinero-binary "$n" 150 "cat $d/big.bin" run -q --preset dinero "$d/big.bin"
     sample cachegrind-lackey "$n" 40 "cat $d/big.lackey" run -q --compat cachegrind "$d/big.lackey"
     # shellcheck disable=SC2086
-    sample x86-4-binary "$n" 30 "cat $shared" run -q --preset x86-4 $shared
+    sample x86-4-binary "$n" 30 "cat $shared" run -q --preset x86-4 --address-spaces shared $shared
     sample dinero-din.xz "$n" x1 "xz -dc $d/big.din.xz" run -q --compat dinero "$d/big.din.xz"
     sample dinero-binary.xz "$n" x2 "xz -dc $d/big.bin.xz" run -q --preset dinero "$d/big.bin.xz"
     sample cachegrind-lackey.xz "$n" x3 "xz -dc $d/big.lackey.xz" run -q --compat cachegrind "$d/big.lackey.xz"
     # shellcheck disable=SC2086
-    sample x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 $sharedxz
+    sample x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 --address-spaces shared $sharedxz
     sample memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
     sample memory-1e8.zst 100000000 - "zstd -dc $d/mem8.din.zst" run -q --compat dinero "$d/mem8.din.zst"
 }

@@ -386,15 +386,15 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
         litmus_mnemonic_t op;
         int nopd;
     } mn[] = {{"MOV", LITMUS_MOV, 2}, {"MFENCE", LITMUS_MFENCE, 0}, {"XCHG", LITMUS_XCHG, 2},
-              {"ADD", LITMUS_ADD, 2}, {"INC", LITMUS_INC, 1},
+              {"ADD", LITMUS_ADD, 2}, {"INC", LITMUS_INC, 1}, {"DEC", LITMUS_DEC, 1},
               {"FlushProcessWriteBuffers", LITMUS_FPWB, 0}};
     int found = -1;
     for (int k = 0; k < (int)(sizeof mn / sizeof mn[0]); k++)
         if (word_is(p, w0, w1, mn[k].name))
             found = k;
     if (found < 0)
-        return fail_at(p, w0, "unknown instruction '%.*s': expected MOV, MFENCE, XCHG, ADD or "
-                              "INC (optionally after LOCK), or FlushProcessWriteBuffers",
+        return fail_at(p, w0, "unknown instruction '%.*s': expected MOV, MFENCE, XCHG, ADD, "
+                              "INC or DEC (optionally after LOCK), or FlushProcessWriteBuffers",
                        (int)(w1 - w0), p->text + w0);
     in->op = mn[found].op;
     size_t a = skip_spaces(p, w1, e);
@@ -446,6 +446,7 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
              (!in->lock && d == LITMUS_OPD_REG && (r == LITMUS_OPD_IMM || r == LITMUS_OPD_REG));
         break;
     case LITMUS_INC:
+    case LITMUS_DEC:
         ok = d == LITMUS_OPD_MEM || (!in->lock && d == LITMUS_OPD_REG);
         break;
     default:
@@ -454,7 +455,7 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
     if (!ok)
         return fail_at(p, s, "unsupported operand form for %s%s (supported: MOV reg,[loc]|$imm|reg; "
                              "MOV [loc],$imm|reg; XCHG [loc],reg; [LOCK] ADD [loc],$imm|reg; ADD "
-                             "reg,$imm|reg; [LOCK] INC [loc]; INC reg; MFENCE)",
+                             "reg,$imm|reg; [LOCK] INC|DEC [loc]; INC|DEC reg; MFENCE)",
                        in->lock ? "LOCK " : "", mn[found].name);
     return 0;
 }
@@ -986,7 +987,7 @@ static void format_operand(const litmus_test_t *t, const litmus_operand_t *o, ch
 
 int litmus_insn_format(const litmus_test_t *t, const litmus_insn_t *in, char *buf, size_t len)
 {
-    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC",
+    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC", "DEC",
                                         "FlushProcessWriteBuffers"};
     size_t off = 0;
     if (len)

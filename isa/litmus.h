@@ -61,6 +61,7 @@ typedef enum litmus_mnemonic {
     LITMUS_ADD,    /* ADD dst,src: [loc]+=$imm|reg (a locked RMW with LOCK, else load then store),
                       or reg+=$imm|reg */
     LITMUS_INC,    /* INC [loc] (LOCK: locked RMW) or INC reg */
+    LITMUS_DEC,    /* DEC [loc] (LOCK: locked RMW) or DEC reg */
     LITMUS_FPWB,   /* FlushProcessWriteBuffers: a cohsim extension, not herd's (no operands):
                       every core of the process drains its store buffer before it returns */
 } litmus_mnemonic_t;

@@ -63,8 +63,9 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
         break;
     case LITMUS_ADD:
     case LITMUS_INC:
-        if (in->op == LITMUS_INC)
-            litmus_put(buf, len, off, "    li r8, 1\n");
+    case LITMUS_DEC:
+        if (in->op != LITMUS_ADD)
+            litmus_put(buf, len, off, "    li r8, %d\n", in->op == LITMUS_INC ? 1 : -1);
         if (d->kind == LITMUS_OPD_REG) {
             litmus_put(buf, len, off, "    add r%u, r%u, r%u\n", isa_reg(d->reg), isa_reg(d->reg), src);
         } else if (in->lock) {

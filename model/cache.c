@@ -108,6 +108,7 @@ void cache_destroy(cache_t *c)
     free(c->stamp);
     free(c->repl);
     free(c->data);
+    ccc_destroy(c->ccc);
     free(c);
 }
 
@@ -207,3 +208,20 @@ uint64_t cache_dirty_lines(const cache_t *c)
 
 cache_stats_t *cache_stats(cache_t *c) { return &c->stats; }
 const cache_stats_t *cache_stats_const(const cache_t *c) { return &c->stats; }
+
+int cache_enable_3c(cache_t *c)
+{
+    if (!c->ccc)
+        c->ccc = ccc_create(cache_slots(c));
+    return c->ccc ? 0 : -1;
+}
+
+const ccc_stats_t *cache_3c(const cache_t *c) { return c->ccc ? ccc_stats(c->ccc) : NULL; }
+bool cache_3c_failed(const cache_t *c) { return c->ccc && ccc_failed(c->ccc); }
+
+void cache_reset_stats(cache_t *c)
+{
+    memset(&c->stats, 0, sizeof c->stats);
+    if (c->ccc)
+        ccc_reset_stats(c->ccc);
+}

@@ -100,7 +100,16 @@ uint8_t *cache_data(cache_t *c, int32_t slot);
 uint64_t cache_valid_lines(const cache_t *c);
 uint64_t cache_dirty_lines(const cache_t *c);
 
+/* --3c (model/ccc.h): classify this cache's misses from now on. 0, or -1 when memory runs out. */
+int cache_enable_3c(cache_t *c);
+/* The classified misses, or NULL when cache_enable_3c was not called. */
+const struct ccc_stats *cache_3c(const cache_t *c);
+/* Whether a reference went unclassified for want of memory. */
+bool cache_3c_failed(const cache_t *c);
+
 cache_stats_t *cache_stats(cache_t *c);
+/* Zero the statistics (the 3C counts too); the lines stay. */
+void cache_reset_stats(cache_t *c);
 const cache_stats_t *cache_stats_const(const cache_t *c);
 
 #endif

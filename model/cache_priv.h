@@ -21,6 +21,7 @@
 #define COHSIM_CACHE_PRIV_H
 
 #include "cache.h"
+#include "ccc.h"
 
 struct cache {
     cache_config_t cfg;
@@ -39,6 +40,7 @@ struct cache {
     uint8_t *data;
     rng_t *rng;
     cache_stats_t stats;
+    ccc_t *ccc;       /* --3c: the miss classifier, or NULL (model/ccc.h) */
 };
 
 /* The slot holding addr's line, or -1. */
@@ -69,6 +71,24 @@ static inline void cache_hit(cache_t *c, int32_t slot)
     uint32_t set = (uint32_t)c->tag[slot] & c->set_mask;
     c->cfg.repl->on_hit(c->repl + (size_t)set * c->words_per_set, c->assoc,
                         (uint32_t)slot - set * c->assoc);
+}
+
+/* --3c: classify a reference to addr's line of kind; call it before the cache looks the line up
+ * (or changes anything), where the access is counted. */
+static inline void cache_classify(cache_t *c, uint64_t addr, access_kind_t kind)
+{
+    if (c->ccc)
+        ccc_reference(c->ccc, addr >> c->line_shift, kind, cache_probe(c, addr) < 0,
+                      kind != ACCESS_WRITE || c->cfg.write_allocate);
+}
+
+/* --3c: a reference the caller counts as no miss whatever it finds (a write-back into a private
+ * L2, which holds the line by inclusion): the shadow sees it, nothing is classified. */
+static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t kind)
+{
+    if (c->ccc)
+        ccc_reference(c->ccc, addr >> c->line_shift, kind, false,
+                      kind != ACCESS_WRITE || c->cfg.write_allocate);
 }
 
 /* cache_probe, then cache_hit when found. */

@@ -27,6 +27,7 @@ typedef struct dinero_entry {
     cache_t *cache;
     uint64_t *fetch; /* stats.fetch[kind] of that cache */
     uint8_t dirty;
+    uint8_t kind;    /* access_kind_t */
 } dinero_entry_t;
 
 struct dinero {
@@ -139,7 +140,8 @@ dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size
             continue;
         d->entry[entries[i].op] = (dinero_entry_t){.cache = l->cache,
                                                    .fetch = &l->stats.fetch[entries[i].kind],
-                                                   .dirty = write ? LINE_DIRTY : 0};
+                                                   .dirty = write ? LINE_DIRTY : 0,
+                                                   .kind = (uint8_t)entries[i].kind};
     }
     return d;
 fail:
@@ -181,6 +183,7 @@ static void ref_line(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uin
     const cache_config_t *cfg = &c->cfg;
     uint64_t base = addr & ~(uint64_t)(cfg->line - 1);
     int write = kind == ACCESS_WRITE;
+    cache_classify(c, addr, kind);
     int32_t slot = cache_probe(c, addr);
     int miss = slot < 0;
     int wback = 0, have_victim = 0;
@@ -338,6 +341,7 @@ static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
     int32_t slot = cache_probe(c, r->addr);
     if (slot < 0)
         return 0;
+    cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
     cache_hit(c, slot);
     c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
     (*e->fetch)++;
@@ -367,3 +371,25 @@ const cache_config_t *dinero_cache_config(const dinero_t *d, unsigned i)
     return cache_config(d->lvl[i].cache);
 }
 const dinero_stats_t *dinero_cache_stats(const dinero_t *d, unsigned i) { return &d->lvl[i].stats; }
+
+int dinero_enable_3c(dinero_t *d, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < d->n; i++)
+        if (!d->lvl[i].cache->lru) {
+            snprintf(err, errlen, "%s: --3c needs repl=lru here (Dinero's fully associative "
+                                  "shadow uses the cache's own policy; cohsim's is LRU)",
+                     d->lvl[i].name);
+            return -1;
+        }
+    for (unsigned i = 0; i < d->n; i++)
+        if (cache_enable_3c(d->lvl[i].cache) != 0) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+    return 0;
+}
+
+const ccc_stats_t *dinero_cache_3c(const dinero_t *d, unsigned i)
+{
+    return cache_3c(d->lvl[i].cache);
+}

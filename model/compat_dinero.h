@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "cache.h"
+#include "ccc.h"
 #include "machine.h"
 #include "op.h"
 #include "rng.h"
@@ -67,5 +68,9 @@ unsigned dinero_ncaches(const dinero_t *d);
 const char *dinero_cache_name(const dinero_t *d, unsigned i);
 const cache_config_t *dinero_cache_config(const dinero_t *d, unsigned i);
 const dinero_stats_t *dinero_cache_stats(const dinero_t *d, unsigned i);
+/* -lN-Tccc on every level: 0, or -1 with the reason in err (a level not LRU, no memory). */
+int dinero_enable_3c(dinero_t *d, char *err, size_t errlen);
+/* Level i's classified misses, NULL without dinero_enable_3c. */
+const ccc_stats_t *dinero_cache_3c(const dinero_t *d, unsigned i);
 
 #endif

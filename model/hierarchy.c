@@ -104,6 +104,7 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
         return m->cfg.mem_latency;
     cache_stats_t *st = stats_of(m->llc);
     st->accesses[ACCESS_WRITE]++;
+    cache_classify(m->llc, line, ACCESS_WRITE);
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
         cache_hit(m->llc, s);
@@ -164,6 +165,7 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
         return m->cfg.mem_latency;
     cache_stats_t *st = stats_of(m->llc);
     st->accesses[kind]++;
+    cache_classify(m->llc, line, kind);
     int32_t s = cache_probe(m->llc, line);
     if (s >= 0) {
         cache_hit(m->llc, s);
@@ -269,6 +271,7 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
                 stats_of(l1)->writebacks++;
                 cache_stats_t *s2 = stats_of(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
+                cache_classify_hit(c->l2, vline, ACCESS_WRITE);
                 int32_t v2 = cache_probe(c->l2, vline);
                 if (v2 >= 0) {
                     cache_hit(c->l2, v2);
@@ -294,6 +297,7 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     if (c->l2) {
         cache_stats_t *stats = stats_of(c->l2);
         stats->accesses[kind]++;
+        cache_classify(c->l2, line, kind);
         lat += latency(c->l2);
         s2 = cache_probe(c->l2, line);
         if (s2 >= 0) {
@@ -348,6 +352,7 @@ uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, u
 {
     cache_t *l1 = c->l1d;
     l1->stats.accesses[kind]++;
+    cache_classify(l1, line, kind);
     if (cache_lookup(l1, line) >= 0)
         return l1->cfg.latency;
     return hier_read_miss(m, c, line, kind, now);
@@ -358,6 +363,7 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
 {
     if (c->l2) {
         stats_of(c->l2)->accesses[ACCESS_WRITE]++;
+        cache_classify_hit(c->l2, line, ACCESS_WRITE);
         int32_t s = cache_probe(c->l2, line);
         if (s >= 0) {
             cache_hit(c->l2, s);
@@ -425,6 +431,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
     l1->stats.accesses[ACCESS_WRITE]++;
+    cache_classify(l1, line, ACCESS_WRITE);
     int32_t s = cache_lookup(l1, line);
     if (s < 0)
         return write_miss(m, c, line, now);
@@ -473,6 +480,7 @@ uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     if (!l1i)
         return ifetch_without_l1i(m, c, line, now);
     l1i->stats.accesses[ACCESS_IFETCH]++;
+    cache_classify(l1i, line, ACCESS_IFETCH);
     if (cache_lookup(l1i, line) >= 0)
         return l1i->cfg.latency;
     return hier_ifetch_miss(m, c, line, now);

@@ -455,6 +455,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         return 0;
     c->stats.ops[r->op]++;
     l1->stats.accesses[kind]++;
+    cache_classify(l1, line, kind);
     int32_t slot = cache_probe(l1, line);
     if (slot >= 0) {
         cache_hit(l1, slot);
@@ -552,6 +553,13 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     case OP_FENCE:
         lat = 1;
         break;
+    case OP_ROI_BEGIN:
+    case OP_ROI_END:
+        /* A mark costs nothing and draws no jitter: it must not move any other number. */
+        region_mark(m, r, now);
+        c->clock = max_u64(c->clock, now);
+        res->done = c->clock;
+        return finish(m, c, r, res);
     case OP_COPYBACK:
     case OP_INVALIDATE: {
         maint_counts_t counts = {0, 0};

@@ -218,6 +218,22 @@ const cache_t *machine_l2(const machine_t *m, unsigned cpu);
 const cache_t *machine_llc(const machine_t *m);
 const coherence_stats_t *machine_coherence_stats(const machine_t *m);
 
+/* The measured region (model/region.c). Every statistic above (cores, store buffers, caches,
+ * coherence, IPIs) is reset by machine_stats_reset, and when the machine issues a roi begin
+ * request whose arg[0] roi begins (at least one) have now been issued since the last reset: so a
+ * reset falls between the requests of a stream before the mark and those after it. Core clocks
+ * are not reset; start_cycle is the cycle of the last reset (0: none). */
+typedef struct machine_region {
+    uint64_t resets;      /* how many resets happened */
+    uint64_t start_cycle; /* the cycle of the last one */
+} machine_region_t;
+void machine_stats_reset(machine_t *m, uint64_t cycle);
+/* --3c: classify every cache's misses from now on (cache_3c); 0, or -1 when memory runs out.
+ * A miss caused by another core's invalidation counts as the 3C rules say (model/ccc.h): there
+ * is no fourth, coherence, class. */
+int machine_enable_3c(machine_t *m);
+const machine_region_t *machine_region(const machine_t *m);
+
 /* Set cpu's clock before machine_run: the core issues nothing before that cycle (a litmus run's
  * start skew). Never moves a clock backwards. */
 void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle);

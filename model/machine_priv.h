@@ -112,6 +112,8 @@ struct machine {
     uint64_t next_key[MACHINE_MAX_CORES];
     bool time_overflow;
     int failed_cpu;          /* see machine_failed_cpu */
+    machine_region_t region; /* region.c: the statistics' last reset */
+    uint64_t roi_marks;      /* roi begins issued since the last reset */
     char error[1024];
 };
 
@@ -135,5 +137,8 @@ int hier_check_all(machine_t *m);
 
 /* machine.c */
 uint64_t machine_jitter(machine_t *m);
+
+/* region.c: core-independent work of a roi begin or roi end request issued at cycle now. */
+void region_mark(machine_t *m, const mem_req_t *r, uint64_t now);
 
 #endif

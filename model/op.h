@@ -17,6 +17,7 @@ typedef enum op_class {
     OPC_PRIMITIVE,
     OPC_OS,
     OPC_CHECK,
+    OPC_MARK,
 } op_class_t;
 
 typedef enum op {

@@ -59,7 +59,7 @@ static const cli_opt_t calibrate_opts[] = {
      "read CPUID leaves from FILE (`LEAF SUBLEAF EAX EBX ECX EDX` lines) instead of this CPU"},
     {"print-cpuid", 0, NULL,
      "print the CPUID leaves the geometry is read from, as a --cpuid-table file, and stop"},
-    HOST_MEASURE_OPTS,
+    HOST_TIMING_OPTS, /* calibrate runs no litmus test */
     {0},
 };
 

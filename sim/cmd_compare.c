@@ -62,7 +62,8 @@ static const cli_opt_t compare_opts[] = {
                             "reach, in percent (default 15)"},
     {"strict", 0, NULL, "exit 1 also when a time error is past the tolerance (and not within "
                         "the host's own spread)"},
-    HOST_MEASURE_OPTS,
+    HOST_TIMING_OPTS,
+    HOST_LITMUS_OPTS("host-seed"), /* --seed is the machine's */
     {0},
 };
 

@@ -109,7 +109,7 @@ int host_opts_option(void *ctx, const cli_opt_t *opt, const char *arg)
         if (host_parse_uint(opt->name, arg, 1, 1000000, 0, &v))
             return -1;
         h->size = (unsigned)v;
-    } else if (strcmp(opt->name, "seed") == 0) {
+    } else if (strcmp(opt->name, "seed") == 0 || strcmp(opt->name, "host-seed") == 0) {
         if (host_parse_uint(opt->name, arg, 0, UINT64_MAX - 1, 0, &v))
             return -1;
         h->seed = v + 1;

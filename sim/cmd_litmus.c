@@ -26,9 +26,12 @@
  * state line. Counts are not frequencies on any hardware: the search favours the condition.
  */
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "isa/litmus.h"
 #include "isa/litmus_explore.h"
@@ -287,6 +290,133 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
     return status;
 }
 
+/* The test files an argument names: itself; every *.litmus of a directory, in name order; or,
+ * for a file whose name starts with '@' (herd's and litmus7's index files, like @all), each
+ * line's file, relative to the index's directory ('#' comments and blank lines skipped; an index
+ * may name an index). */
+typedef struct path_list {
+    char **v;
+    size_t n, cap;
+} path_list_t;
+
+static int list_add(path_list_t *l, const char *dir, const char *name, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    size_t dl = dir ? strlen(dir) : 0;
+    char *p = malloc(dl + 1 + len + 1);
+    if (!p)
+        return -1;
+    if (dir)
+        snprintf(p, dl + 1 + len + 1, "%s/%.*s", dir, (int)len, name);
+    else
+        snprintf(p, len + 1, "%.*s", (int)len, name);
+    l->v[l->n++] = p;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int expand_arg(const char *path, path_list_t *l, int depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d) {
+            cli_error("%s: %s", path, strerror(errno));
+            return -1;
+        }
+        size_t first = l->n;
+        struct dirent *e;
+        int rc = 0;
+        while (rc == 0 && (e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n > 7 && strcmp(e->d_name + n - 7, ".litmus") == 0)
+                rc = list_add(l, path, e->d_name, n);
+        }
+        closedir(d);
+        if (rc != 0) {
+            cli_error("out of memory");
+            return -1;
+        }
+        if (l->n == first) {
+            cli_error("%s: a directory without *.litmus files", path);
+            return -1;
+        }
+        qsort(l->v + first, l->n - first, sizeof *l->v, by_name);
+        return 0;
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (base[0] != '@')
+        return list_add(l, NULL, path, strlen(path)) == 0 ? 0 : (cli_error("out of memory"), -1);
+    if (depth > 8) {
+        cli_error("%s: index files nest more than 8 deep", path);
+        return -1;
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", (int)(base - path ? base - path - 1 : 1),
+             base == path ? "." : path);
+    char line[4096];
+    unsigned lineno = 0;
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = line, *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        while (*s == ' ' || *s == '\t')
+            s++;
+        size_t n = strcspn(s, " \t\r\n");
+        if (n == 0)
+            continue;
+        path_list_t one = {0};
+        char *full = NULL;
+        if (s[0] == '/')
+            rc = list_add(&one, NULL, s, n);
+        else
+            rc = list_add(&one, dir, s, n);
+        if (rc == 0) {
+            full = one.v[0];
+            struct stat fs;
+            if (stat(full, &fs) != 0) {
+                cli_error("%s:%u: %s: %s", path, lineno, full, strerror(errno));
+                rc = -1;
+            } else {
+                rc = expand_arg(full, l, depth + 1);
+            }
+        } else {
+            cli_error("out of memory");
+        }
+        free(full);
+        free(one.v);
+    }
+    fclose(f);
+    if (rc == 0 && lineno == 0) {
+        cli_error("%s: an empty index file", path);
+        rc = -1;
+    }
+    return rc;
+}
+
 int cmd_litmus(int argc, char **argv)
 {
     litmus_cli_t lc = {.runs = 0, .jitter = LITMUS_DEFAULT_JITTER,
@@ -320,8 +450,12 @@ int cmd_litmus(int argc, char **argv)
         jtests = cJSON_AddArrayToObject(root, "tests");
     }
     int status = EXIT_DONE;
-    for (int i = first; i < argc; i++) {
-        int s = run_test(&lc, argv[i], &cfg, jtests);
+    path_list_t files = {0};
+    for (int i = first; i < argc && status == EXIT_DONE; i++)
+        if (expand_arg(argv[i], &files, 0) != 0)
+            status = EXIT_USAGE;
+    for (size_t i = 0; i < files.n && status != EXIT_USAGE; i++) {
+        int s = run_test(&lc, files.v[i], &cfg, jtests);
         if (s == EXIT_USAGE) {
             status = EXIT_USAGE;
             break;
@@ -339,6 +473,9 @@ int cmd_litmus(int argc, char **argv)
         free(text);
     }
     cJSON_Delete(root);
+    for (size_t i = 0; i < files.n; i++)
+        free(files.v[i]);
+    free(files.v);
     machine_opts_free(&lc.mo);
     return status;
 }

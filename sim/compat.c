@@ -3,6 +3,8 @@
  * all. The engines count; this file only reads and reports. */
 #include "sim/compat.h"
 
+#include "sim/report_3c.h"
+
 #include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +159,15 @@ static void report_dinero(const compat_state_t *st, cJSON *caches)
         cJSON_AddNumberToObject(o, "multiblock", (double)s->multiblock);
         cJSON_AddNumberToObject(o, "bytes_from_below", (double)s->bytes_from_below);
         cJSON_AddNumberToObject(o, "bytes_to_below", (double)s->bytes_to_below);
+        if (dinero_cache_3c(st->dinero, i))
+            cJSON_AddItemToObject(o, "ccc", report_3c_object(dinero_cache_3c(st->dinero, i)));
         cJSON_AddItemToObject(caches, name, o);
+    }
+    if (st->out && dinero_ncaches(st->dinero) && dinero_cache_3c(st->dinero, 0)) {
+        report_3c_header(st->out);
+        for (unsigned i = 0; i < dinero_ncaches(st->dinero); i++)
+            report_3c_rows(st->out, dinero_cache_name(st->dinero, i),
+                           dinero_cache_3c(st->dinero, i));
     }
 }
 
@@ -316,11 +326,15 @@ static int refuse_ignored_keys(const config_t *cfg, const char *mode, int dinero
 }
 
 int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
-               const char *json_path, bool quiet)
+               const char *json_path, bool quiet, bool ccc)
 {
     int dinero = strcmp(mode, "dinero") == 0, cg = strcmp(mode, "cachegrind") == 0;
     if (!dinero && !cg) {
         cli_error("--compat %s: expected dinero or cachegrind", mode);
+        return EXIT_USAGE;
+    }
+    if (ccc && !dinero) {
+        cli_error("--compat %s: --3c is Dinero IV's (Cachegrind does not classify misses)", mode);
         return EXIT_USAGE;
     }
     if (ntraces != 1) {
@@ -370,6 +384,10 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
         st.cg = cachegrind_create(&mc, err, sizeof err);
     if (!st.dinero && !st.cg) {
         cli_error("--compat %s: %s", mode, err);
+        goto out;
+    }
+    if (ccc && dinero_enable_3c(st.dinero, err, sizeof err) != 0) {
+        cli_error("--compat dinero: %s", err);
         goto out;
     }
     if (interrupt_catch() != 0 || replay(&st) != 0)

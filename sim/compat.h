@@ -8,9 +8,10 @@
 #include "sim/config.h"
 
 /* mode "dinero" (format din or xdin; NULL: detected, and it must be one of those) or "cachegrind"
- * (format lackey). One trace (one core). json_path NULL: no JSON; quiet: no table. Returns the
- * exit status: 0, or 2 after printing what was wrong (no JSON file is left behind then). */
+ * (format lackey). One trace (one core). ccc: --3c (dinero only). json_path NULL: no JSON;
+ * quiet: no table. Returns the exit status: 0, or 2 after printing what was wrong (no JSON file
+ * is left behind then). */
 int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
-               const char *json_path, bool quiet);
+               const char *json_path, bool quiet, bool ccc);
 
 #endif

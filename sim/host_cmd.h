@@ -18,17 +18,21 @@ typedef struct host_run_opts {
 } host_run_opts_t;
 
 /* The option rows host_opts_option handles, for other commands' tables. */
-#define HOST_MEASURE_OPTS                                                                        \
+/* The options of the timed measurements (staircase, primitives), of the host litmus runner (its
+ * seed option named SEED: compare has a machine --seed too), and of both. */
+#define HOST_TIMING_OPTS                                                                         \
     {"quick", 'q', NULL, "tiny sizes and few repetitions (a smoke test; numbers are rough)"},     \
     {"reps", 'r', "N", "timed repetitions of each case (default 15; quick 3)"},                   \
     {"dir", 'd', "DIR", "directory for temporary files (default: $TMPDIR, /var/tmp, /tmp; not tmpfs)"}, \
     {"min-bytes", 0, "SIZE", "smallest staircase working set, a power of two (default 4K)"},      \
     {"max-bytes", 0, "SIZE", "largest staircase working set, a power of two (default 256M; quick 1M)"}, \
     {"flush-bytes", 0, "SIZE", "KeInvalidateAllCaches working set (default 4M; quick 256K)"},    \
-    {"pages", 0, "N", "largest ZwFlushVirtualMemory case in dirty pages (default 4096; quick 16)"}, \
+    {"pages", 0, "N", "largest ZwFlushVirtualMemory case in dirty pages (default 4096; quick 16)"}
+#define HOST_LITMUS_OPTS(SEED)                                                                   \
     {"iterations", 'n', "N", "litmus iterations per test (default 1000000; quick 20000)"},       \
     {"size", 0, "N", "litmus iterations per run: locations are arrays of N slots (default 5000)"}, \
-    {"seed", 0, "N", "seed of the litmus placement, stride and launch order (default 1)"}
+    {SEED, 0, "N", "seed of the host litmus runs' placement, stride and launch order (default 1)"}
+#define HOST_MEASURE_OPTS HOST_TIMING_OPTS, HOST_LITMUS_OPTS("seed")
 
 /* cli_option_fn for HOST_MEASURE_OPTS (ctx is a host_run_opts_t); -1 after a message. */
 int host_opts_option(void *ctx, const cli_opt_t *opt, const char *arg);

@@ -91,6 +91,15 @@ static int hl_lower(const litmus_insn_t *in, hl_op_t *op)
         else
             return -1;
         return 0;
+    case LITMUS_DEC: /* an add of -1: the same instruction class, locked or not */
+        op->imm = -1;
+        if (dm)
+            op->kind = in->lock ? HL_LADD_IMM : HL_ADD_IMM, op->loc = d->loc;
+        else if (dr && !in->lock)
+            op->kind = HL_RADD_IMM, op->reg = d->reg;
+        else
+            return -1;
+        return 0;
     case LITMUS_FPWB: /* cohsim's extension: not run on the host */
         return -1;
     }

@@ -9,6 +9,8 @@
 
 static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
 
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
 static uint64_t total(const uint64_t *v)
 {
     uint64_t t = 0;
@@ -62,12 +64,17 @@ void report_print(FILE *out, const machine_t *m)
         print_cache(out, name, machine_l2(m, i));
     }
     print_cache(out, "llc", machine_llc(m));
+    /* One core has no coherence to speak of: its write-backs are in the cache table. */
+    if (cfg->cores == 1)
+        return;
     const coherence_stats_t *co = machine_coherence_stats(m);
-    fprintf(out, "\n  coherence: %llu bus transactions, %llu invalidations, %llu interventions, "
-                 "%llu upgrades, %llu write-backs\n",
-            (unsigned long long)co->bus_transactions, (unsigned long long)co->invalidations,
-            (unsigned long long)co->interventions, (unsigned long long)co->upgrades,
-            (unsigned long long)co->writebacks);
+    fprintf(out, "\n  coherence: %llu bus transaction%s, %llu invalidation%s, %llu intervention%s, "
+                 "%llu upgrade%s, %llu write-back%s\n",
+            (unsigned long long)co->bus_transactions, plural(co->bus_transactions),
+            (unsigned long long)co->invalidations, plural(co->invalidations),
+            (unsigned long long)co->interventions, plural(co->interventions),
+            (unsigned long long)co->upgrades, plural(co->upgrades),
+            (unsigned long long)co->writebacks, plural(co->writebacks));
 }
 
 static cJSON *kinds_json(const uint64_t *v)

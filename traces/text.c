@@ -53,8 +53,11 @@ int text_parse_value(const char *s, uint64_t *out)
     return text_parse_u64(s, out);
 }
 
-int text_valid_size(uint64_t size)
+int text_valid_size(op_t op, uint64_t size)
 {
+    /* x86 instructions are 1 to 15 bytes long: a fetch of one is any of those sizes */
+    if (op == OP_IFETCH && size >= 1 && size <= 15)
+        return 1;
     return size == 1 || size == 2 || size == 4 || size == 8 || size == 16 || size == 32 ||
            size == 64;
 }
@@ -72,8 +75,10 @@ static int parse_mem(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t 
     int i = 1;
     if (i < ntok && tok[i][0] != '=') {
         uint64_t size;
-        if (text_parse_u64(tok[i], &size) != 0 || !text_valid_size(size))
-            return trace_fail(t, line, "bad size '%s': expected 1, 2, 4, 8, 16, 32 or 64", tok[i]);
+        if (text_parse_u64(tok[i], &size) != 0 || !text_valid_size((op_t)r->op, size))
+            return trace_fail(t, line, "bad size '%s': expected 1, 2, 4, 8, 16, 32 or 64%s",
+                              tok[i], r->op == OP_IFETCH ? " (an ifetch: 1 to 15, 16, 32 or 64)"
+                                                         : "");
         r->size = (uint32_t)size;
         i++;
     }
@@ -186,6 +191,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
             return text_parse_primitive(t, lineno, tok + 2, ntok - 2, r);
         case OPC_OS:
         case OPC_CHECK:
+        case OPC_MARK:
             return trace_fail(t, lineno, "'%s' is a directive: write it without a CPU number",
                               tok[1]);
         }

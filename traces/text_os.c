@@ -13,6 +13,8 @@
  *   expect disk log.dat 0x10 8 =7       the disk holds 7 in bytes 0x10..0x17 of log.dat
  *   expect mem 0x40000010 8 =7          a load by CPU 0 would read 7 now
  *   expect fetch 0x400000 4 =0x90 cpu=1 an instruction fetch by CPU 1 (default 0) would fetch 0x90
+ *   roi begin                           the measured region starts: every statistic is reset
+ *   roi end                             the measured region ends: `cohsim run` reads no further
  *
  *   0 FlushInstructionCache 1 NULL 0    process handle (a number, or self / -1 for the calling
  *                                       core's process), base or NULL, size
@@ -358,10 +360,17 @@ int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
         }
         return trace_fail(t, line, "expected 'expect disk ...', 'expect mem ...' or 'expect fetch ...'");
     }
+    if (word_is(w, "roi")) {
+        if (ntok == 2 && (word_is(tok[1], "begin") || word_is(tok[1], "end"))) {
+            r->op = word_is(tok[1], "begin") ? OP_ROI_BEGIN : OP_ROI_END;
+            return 1;
+        }
+        return trace_fail(t, line, "expected 'roi begin' or 'roi end'");
+    }
     return trace_fail(t, line,
                       "bad line starting '%s': expected 'CPU OP ARGS' or a directive (process, "
                       "terminate, handle, file, map, lock, unlock, acquire, release, limit, "
-                      "expect)",
+                      "expect, roi)",
                       w);
 }
 
@@ -369,7 +378,7 @@ int text_directive_known(const char *word, unsigned len)
 {
     static const char *const words[] = {"process", "terminate", "handle", "file", "map",
                                         "lock", "unlock", "acquire", "release", "limit",
-                                        "expect"};
+                                        "expect", "roi"};
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i]) == len && memcmp(words[i], word, len) == 0)
             return 1;

@@ -9,7 +9,7 @@
 
 int text_parse_u64(const char *s, uint64_t *out);
 int text_parse_value(const char *s, uint64_t *out);
-int text_valid_size(uint64_t size);
+int text_valid_size(op_t op, uint64_t size);
 
 /* Arguments of a primitive (tok are the fields after its name); 1 parsed, -1 error. */
 int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);

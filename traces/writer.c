@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "traces/binary.h"
+#include "traces/text_syntax.h"
 
 typedef struct writer_format {
     const char *name;
@@ -19,11 +20,29 @@ typedef struct writer_format {
     int (*put)(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen);
 } writer_format_t;
 
+/* What din and xdin cannot carry: records counted once per kind of loss. */
+typedef struct writer_losses {
+    uint64_t resized;      /* din: an access other than 4 bytes at a multiple of 4 */
+    uint64_t lines_moved;  /* din: ... whose 64-byte lines differ from the 4-byte access's */
+    uint64_t values;       /* a store's value, or the value a load must read */
+    uint64_t modify;       /* half of an unlocked modify (Lackey M), written as a plain access */
+} writer_losses_t;
+
 struct trace_writer {
     const writer_format_t *fmt;
     FILE *out;
     int cpu; /* -1 until the first record */
+    writer_losses_t lost;
 };
+
+/* din and xdin: what a memory record loses beyond its size. */
+static void count_value_losses(trace_writer_t *w, const mem_req_t *r)
+{
+    if (r->flags & REQ_HAS_VALUE)
+        w->lost.values++;
+    if (r->flags & REQ_MODIFY)
+        w->lost.modify++;
+}
 
 static int plain_args(const mem_req_t *r)
 {
@@ -60,8 +79,10 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
 {
     op_class_t cls = op_class((op_t)r->op);
     if (cls == OPC_MEM) {
-        if (r->size > 64 || (r->size & (r->size - 1)) || r->size == 0) {
-            snprintf(err, errlen, "a %u-byte %s cannot be written as text (sizes 1, 2, 4, ... 64)",
+        if (!text_valid_size((op_t)r->op, r->size)) {
+            snprintf(err, errlen,
+                     "a %u-byte %s cannot be written as text (sizes 1, 2, 4, ... 64; an ifetch "
+                     "also 1 to 15)",
                      r->size, op_name((op_t)r->op));
             return -1;
         }
@@ -75,6 +96,8 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
             n = fprintf(w->out, " # modify");
         return n > 0 && fputc('\n', w->out) != EOF ? 0 : -1;
     }
+    if (cls == OPC_MARK && plain_args(r))
+        return fprintf(w->out, "%s\n", op_name((op_t)r->op)) > 0 ? 0 : -1;
     if ((cls == OPC_SYNC || cls == OPC_CACHE) && plain_args(r))
         return fprintf(w->out, "%u %s\n", r->cpu, op_name((op_t)r->op)) > 0 ? 0 : -1;
     snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
@@ -119,6 +142,15 @@ static int din_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errl
     }
     if (one_cpu(w, r, err, errlen) != 0)
         return -1;
+    if (label < 4) {
+        /* din's reader takes 4 bytes at the address rounded down to a multiple of 4 */
+        uint64_t last = r->addr + (r->size ? r->size - 1 : 0);
+        if (r->addr % 4 || r->size != 4)
+            w->lost.resized++;
+        if (r->addr / 64 != last / 64 || r->addr / 64 != (r->addr & ~3ull) / 64)
+            w->lost.lines_moved++;
+        count_value_losses(w, r);
+    }
     return fprintf(w->out, "%d %" PRIx64 "\n", label, r->addr) > 0 ? 0 : -1;
 }
 
@@ -131,6 +163,8 @@ static int xdin_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
     }
     if (one_cpu(w, r, err, errlen) != 0)
         return -1;
+    if (label < 4)
+        count_value_losses(w, r);
     return fprintf(w->out, "%c %" PRIx64 " %x\n", "rwimcv"[label], r->addr, r->size) > 0 ? 0 : -1;
 }
 
@@ -178,6 +212,21 @@ int trace_writer_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t er
     if (!err[0])
         snprintf(err, errlen, "write error: %s", strerror(errno));
     return -1;
+}
+
+int trace_writer_losses(const trace_writer_t *w, char *buf, size_t len)
+{
+    const writer_losses_t *l = &w->lost;
+    if (!l->resized && !l->lines_moved && !l->values && !l->modify)
+        return 0;
+    snprintf(buf, len,
+             "%s cannot carry everything: %llu access%s became 4 bytes at a multiple of 4 (%llu "
+             "of them touch other 64-byte lines now), %llu stated value%s dropped, %llu modify "
+             "hal%s written as plain accesses",
+             w->fmt->name, (unsigned long long)l->resized, l->resized == 1 ? "" : "es",
+             (unsigned long long)l->lines_moved, (unsigned long long)l->values,
+             l->values == 1 ? "" : "s", (unsigned long long)l->modify, l->modify == 1 ? "f" : "ves");
+    return 1;
 }
 
 int trace_writer_close(trace_writer_t *w, char *err, size_t errlen)

@@ -125,7 +125,7 @@ static cJSON *run_compat(const char *mode, config_t *c, const char *format, cons
     cr_assert(fd >= 0);
     close(fd);
     char *traces[1] = {(char *)trace};
-    int rc = compat_run(mode, c, format, traces, 1, json, true);
+    int rc = compat_run(mode, c, format, traces, 1, json, true, false);
     cr_assert_eq(rc, 0, "compat_run %s on %s failed", mode, trace);
     char *text = slurp(json);
     unlink(json);
