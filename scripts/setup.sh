@@ -4,7 +4,8 @@
 set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
-# and the cross-checks (valgrind for Lackey and Cachegrind).
+# the cross-checks (valgrind for Lackey and Cachegrind), and the RTL and SystemC parts (Verilator,
+# SystemC with TLM-2.0).
 PACKAGES="
 build-essential
 make
@@ -20,6 +21,8 @@ zstd
 gzip
 valgrind
 python3
+verilator
+libsystemc-dev
 "
 
 missing=""

@@ -5,7 +5,8 @@
 #    `--regen` rewrites the .expected files from the current build (make regen).
 #  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes, 77 skips (the
 #    script's last line says why, and the skip is counted apart), anything else fails and the
-#    script's last lines are shown.
+#    script's last lines are shown. A passing script's lines that start with `show: ` are shown
+#    (without the prefix): what a script measured, such as the lockstep's counts.
 # Every test runs from the repository root in a fresh temporary directory $TMP.
 # The last line is `cli: N passed, N failed, N skipped`.
 set -u
@@ -45,6 +46,7 @@ for script in tests/cli/scripts/*.sh; do
     status=$?
     if [ "$status" -eq 0 ]; then
         pass=$((pass + 1))
+        printf '%s\n' "$log" | sed -n 's/^show: //p'
     elif [ "$status" -eq 77 ]; then
         skip=$((skip + 1))
         echo "SKIP $script: $(printf '%s\n' "$log" | tail -1)"
