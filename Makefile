@@ -81,7 +81,8 @@ SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
 test: setup
 	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests $(RTL_PROGS) $(SYSTEMC_PROGS)
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests build/san/rtl/lockstep
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests build/san/rtl/lockstep \
+	    build/san/systemc/platform build/san/systemc/rtl_platform
 	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
 unit: $(PROG) $(BUILD)/unit-tests
@@ -98,7 +99,8 @@ check-model: $(PROG)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: setup
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests build/san/rtl/lockstep
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests build/san/rtl/lockstep \
+	    build/san/systemc/platform build/san/systemc/rtl_platform
 	@$(SAN_ENV) sh tests/run_all.sh build/san/cohsim build/san/unit-tests
 
 # Rewrite the golden outputs of the command-line tests from the current build.

@@ -145,17 +145,12 @@ static int sys_done(void *opaque, const mem_req_t *req, const req_result_t *res)
     return s->check(s->opaque, s, req, &v);
 }
 
-int ref_sys_run(const ref_sys_config_t *cfg, ref_sys_next_fn next, ref_sys_check_fn check,
-                ref_sys_check_fn on_end, void *opaque, char *err, size_t errlen)
+void ref_sys_machine_config(const ref_sys_config_t *cfg, machine_config_t *out)
 {
-    if (cfg->cores < 1 || cfg->cores > 4) {
-        snprintf(err, errlen, "%u cores: the lockstep machine has 1 to 4", cfg->cores);
-        return -1;
-    }
     /* Every latency 0 and a drain latency longer than any run: drains happen only when a buffer
      * is full or a fence waits, and then in the order the stores entered the buffers (by cycle,
      * then core), the order the harness replays into the RTL. */
-    machine_config_t mc = {
+    *out = (machine_config_t){
         .cores = cfg->cores,
         .protocol = PROTOCOL_MESI,
         .arch = ARCH_X86,
@@ -167,6 +162,17 @@ int ref_sys_run(const ref_sys_config_t *cfg, ref_sys_next_fn next, ref_sys_check
         .seed = 1,
         .check = true,
     };
+}
+
+int ref_sys_run(const ref_sys_config_t *cfg, ref_sys_next_fn next, ref_sys_check_fn check,
+                ref_sys_check_fn on_end, void *opaque, char *err, size_t errlen)
+{
+    if (cfg->cores < 1 || cfg->cores > 4) {
+        snprintf(err, errlen, "%u cores: the lockstep machine has 1 to 4", cfg->cores);
+        return -1;
+    }
+    machine_config_t mc;
+    ref_sys_machine_config(cfg, &mc);
     ref_sys_t s = {.m = machine_create(&mc, err, errlen), .next = next, .check = check,
                    .opaque = opaque};
     if (!s.m)

@@ -75,6 +75,9 @@ typedef int (*ref_sys_next_fn)(void *opaque, mem_req_t *req);
 typedef int (*ref_sys_check_fn)(void *opaque, const ref_sys_t *sys, const mem_req_t *req,
                                 const ref_sys_view_t *view);
 
+/* The machine configuration ref_sys_run builds (for a platform that builds its own). */
+void ref_sys_machine_config(const ref_sys_config_t *cfg, machine_config_t *out);
+
 /* Build the machine and run the stream through it. Returns 0 when the stream ended (store
  * buffers then drained), 1 when check stopped it, -1 with the reason in err. on_end, when not
  * NULL, is called once after the final drain with the view then. */

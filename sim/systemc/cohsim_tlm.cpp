@@ -148,6 +148,8 @@ int cohsim_memory::done_cb(void *opaque, const mem_req_t *req, const req_result_
     pending *p = self->inflight_[req->cpu];
     self->inflight_[req->cpu] = nullptr;
     p->res = *res;
+    if (self->on_done)
+        self->on_done(*req, *res);
     p->answered = true;
     p->answer.notify(SC_ZERO_TIME);
     return 0;

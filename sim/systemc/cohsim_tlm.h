@@ -21,6 +21,7 @@
 #define COHSIM_TLM_H
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,9 @@ class cohsim_memory : public sc_core::sc_module {
     // ends: store buffers drain and the statistics are final.
     void finish(unsigned core);
     const machine_t *machine() const { return m_; }
+    // Optional: called inside the model, in the order the model executes requests, with each
+    // request and its result (the machine is then just after it): a monitor's tap.
+    std::function<void(const mem_req_t &, const req_result_t &)> on_done;
     // Empty, or why the model stopped (a machine error).
     const std::string &error() const { return error_; }
 
