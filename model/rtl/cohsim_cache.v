@@ -130,6 +130,11 @@ module cohsim_cache #(
     function automatic int in_set(input int w);  // slot number of way w of addr's set
         return int'(base) + w;
     endfunction
+    // Way w's rank after way `way` is renewed: one older when it was newer than that way.
+    function automatic logic [RANK_W-1:0] aged(input int w);
+        logic [RANK_W-1:0] r = rank_at(SLOT_W'(in_set(w)));
+        return r + RANK_W'(r < way_rank);
+    endfunction
     wire [RANK_W-1:0] way_rank = rank_at(target);
 
     always_ff @(posedge clk) begin
@@ -145,9 +150,7 @@ module cohsim_cache #(
             end
             if (renew)
                 for (int w = 0; w < WAYS; w++)
-                    rank_q[in_set(w) * RANK_W +: RANK_W] <=
-                        SLOT_W'(w) == way ? '0
-                                          : rank_at(base + SLOT_W'(w)) + RANK_W'(rank_at(base + SLOT_W'(w)) < way_rank);
+                    rank_q[in_set(w) * RANK_W +: RANK_W] <= SLOT_W'(w) == way ? '0 : aged(w);
         end
     end
 

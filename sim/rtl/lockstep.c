@@ -22,9 +22,15 @@ typedef struct suite_run {
     bool sort_trace; /* the requests of the sort trace (--sort) */
 } suite_run_t;
 
-#define CACHE(nm, geo, f, wb, s) {nm, {.geometry = geo, .fifo = f, .write_back = wb, .seed = s, .requests = 20000}, false}
+/* Random runs take 20000 requests; the sort runs, every record of the trace. */
+#define CACHE(nm, geo, f, wb, s)                                                                   \
+    {nm, {.geometry = geo, .fifo = f, .write_back = wb, .seed = s, .requests = 20000}, false}
 #define SORT(nm, f, wb) {nm, {.geometry = LOCKSTEP_L1_32K8, .fifo = f, .write_back = wb}, true}
-#define SYS(nm, geo, f, wb, sb, s) {nm, {.geometry = geo, .fifo = f, .write_back = wb, .store_buffers = sb, .seed = s, .requests = 20000}, false}
+#define SYS(nm, geo, f, wb, sb, s)                                                                 \
+    {nm,                                                                                           \
+     {.geometry = geo, .fifo = f, .write_back = wb, .store_buffers = sb, .seed = s,                \
+      .requests = 20000},                                                                          \
+     false}
 
 static const suite_run_t suite[] = {
     CACHE("cache-tiny-lru-wb", LOCKSTEP_L1_TINY, false, true, 1),
