@@ -151,6 +151,22 @@ class rtl {
     bool keep_vcd_ = false;
 };
 
+// One way of a set on both sides, for a dump: the C model's slot (valid cv, line ca, state cs)
+// and the RTL's, read through its debug port (the replacement rank too when with_rank: the
+// coherent systems do not bring it out).
+std::string way_text(rtl &hw, uint32_t slot, uint32_t way, bool cv, uint64_t ca, uint8_t cs,
+                     bool with_rank)
+{
+    uint64_t ha;
+    unsigned hs, rank;
+    hw.slot(slot, &ha, &hs, &rank);
+    std::string c = cv ? format("0x%" PRIx64 " %s", ca, state_text(cs).c_str()) : "invalid";
+    std::string h = (hs & 7) ? format("0x%" PRIx64 " %s", ha, state_text(hs).c_str()) : "invalid";
+    if (with_rank)
+        h += format(" rank %u", rank);
+    return format("way %u: %s | %s\n", way, c.c_str(), h.c_str());
+}
+
 uint64_t rng64(rng_t *r)
 {
     uint64_t v = rng_next(r);
@@ -213,16 +229,10 @@ std::string cache_dump(rtl &hw, const ref_cache_t *ref, const geometry &g, uint6
     std::string s = format("set %u after the access (way: C model | RTL, with the RTL's "
                            "replacement rank):\n", set);
     for (uint32_t w = 0; w < g.ways; w++) {
-        uint64_t ca, ra;
-        uint8_t cst;
-        unsigned rst, rank;
-        bool cv = ref_cache_slot(ref, set * g.ways + w, &ca, &cst);
-        hw.slot(set * g.ways + w, &ra, &rst, &rank);
-        s += format("  way %u: %s | %s\n", w,
-                    cv ? format("0x%" PRIx64 " %s", ca, state_text(cst).c_str()).c_str() : "invalid",
-                    (rst & 7) ? format("0x%" PRIx64 " %s rank %u", ra, state_text(rst).c_str(),
-                                       rank).c_str()
-                              : format("invalid rank %u", rank).c_str());
+        uint64_t ca;
+        uint8_t cs;
+        bool cv = ref_cache_slot(ref, set * g.ways + w, &ca, &cs);
+        s += "  " + way_text(hw, set * g.ways + w, w, cv, ca, cs, true);
     }
     return s;
 }
@@ -585,16 +595,10 @@ std::string sys_run::dump(const ref_sys_t *s, const mem_req_t *r, bool at_end)
     out += format("  core %u's L1D set %u (way: C model | RTL):\n", core, set);
     hw_->core = core & 3;
     for (uint32_t w = 0; w < g_.ways; w++) {
-        uint64_t ca, ha;
+        uint64_t ca;
         uint8_t cs;
-        unsigned hs, rank;
         bool cv = ref_sys_slot(s, core, set * g_.ways + w, &ca, &cs);
-        hw_.slot(set * g_.ways + w, &ha, &hs, &rank);
-        out += format("    way %u: %s | %s\n", w,
-                      cv ? format("0x%" PRIx64 " %s", ca, state_text(cs).c_str()).c_str() : "invalid",
-                      (hs & 7) ? format("0x%" PRIx64 " %s rank %u", ha, state_text(hs).c_str(),
-                                        rank).c_str()
-                               : format("invalid rank %u", rank).c_str());
+        out += "    " + way_text(hw_, set * g_.ways + w, w, cv, ca, cs, false);
     }
     return out;
 }
