@@ -72,13 +72,13 @@ cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
     size_t slots = (size_t)c->sets * cfg->assoc;
     c->tag = calloc(slots, sizeof *c->tag);
     c->state = calloc(slots, 1);
-    if (c->lru)
-        c->stamp = calloc(slots, sizeof *c->stamp);
-    else
+    c->stamp = calloc(slots, sizeof *c->stamp);
+    if (!c->lru)
         c->repl = calloc((size_t)c->sets * c->words_per_set, sizeof *c->repl);
     if (cfg->keeps_data)
         c->data = calloc(slots, cfg->line);
-    if (!c->tag || !c->state || !(c->stamp || c->repl) || (cfg->keeps_data && !c->data)) {
+    if (!c->tag || !c->state || !c->stamp || !(c->lru || c->repl) ||
+        (cfg->keeps_data && !c->data)) {
         cache_destroy(c);
         return NULL;
     }
@@ -137,10 +137,9 @@ void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state)
     c->tag[slot] = addr >> c->line_shift;
     c->state[slot] = state;
     c->recent = (uint32_t)slot;
-    if (c->lru) {
-        c->stamp[slot] = ++c->uses;
+    c->stamp[slot] = ++c->uses;
+    if (c->lru)
         return;
-    }
     uint32_t set = (uint32_t)c->tag[slot] & c->set_mask;
     c->cfg.repl->on_fill(c->repl + (size_t)set * c->words_per_set, c->assoc,
                          (uint32_t)slot - set * c->assoc);
@@ -152,10 +151,27 @@ void cache_set_state(cache_t *c, int32_t slot, uint8_t state)
     c->state[slot] = state;
     if ((state & LINE_STATE_MASK) == LINE_I) {
         c->tag[slot] = CACHE_NO_TAG;
-        if (c->lru)
-            c->stamp[slot] = 0;
+        c->stamp[slot] = 0;
     }
 }
+
+uint32_t cache_set_by_age(const cache_t *c, uint32_t set, int32_t *slots)
+{
+    uint32_t base = set * c->assoc, n = 0;
+    for (uint32_t w = 0; w < c->assoc; w++) {
+        uint32_t s = base + w;
+        if ((c->state[s] & LINE_STATE_MASK) == LINE_I)
+            continue;
+        uint32_t i = n++; /* insertion by stamp: valid slots' stamps differ */
+        while (i > 0 && c->stamp[slots[i - 1]] > c->stamp[s]) {
+            slots[i] = slots[i - 1];
+            i--;
+        }
+        slots[i] = (int32_t)s;
+    }
+    return n;
+}
+
 uint64_t cache_slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
 
 uint8_t *cache_data(cache_t *c, int32_t slot)

@@ -82,6 +82,11 @@ int32_t cache_victim(cache_t *c, uint64_t addr);
 /* Install addr's line in slot with state (not LINE_I); updates replacement. */
 void cache_fill(cache_t *c, int32_t slot, uint64_t addr, uint8_t state);
 
+/* The valid slots of set, written to slots (room for assoc), oldest first: by last use under
+ * LRU, by fill under every other policy, which is Dinero IV's replacement stack read from its
+ * bottom. Returns how many. */
+uint32_t cache_set_by_age(const cache_t *c, uint32_t set, int32_t *slots);
+
 uint8_t cache_state(const cache_t *c, int32_t slot);
 void cache_set_state(cache_t *c, int32_t slot, uint8_t state);
 /* The base address of the line in slot (meaningful only while it is valid). */

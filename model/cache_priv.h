@@ -6,14 +6,15 @@
  * and state[slot] its LINE_* byte. Replacement: LRU, the common case, keeps stamp[slot], the
  * value of a per-cache use counter at the line's last fill or hit (victim: the smallest stamp of
  * the set, which orders ways exactly as recency ranks would); any other policy keeps its words in
- * repl[set * words_per_set ..] and is called through its ops table.
+ * repl[set * words_per_set ..] and is called through its ops table, and stamp[slot] is the
+ * counter at the line's fill, so that every policy can list a set oldest first (cache_set_by_age).
  * recent is the slot of the last hit or fill, looked at before the set is searched: accesses
  * cluster in lines (a fetch stream reads one line sixteen times running). It needs no upkeep: a
  * slot whose tag matches and whose state is valid holds the line.
  * Invariants: a line number is in at most one slot; a slot whose state is LINE_I has tag
- * CACHE_NO_TAG (no address has that line number), so a probe compares tags alone, and LRU stamp 0
- * (handed-out stamps start at 1), so the LRU victim, the smallest stamp, is an invalid way when
- * the set has one; the line of address a lives only in set (a >> line_shift) &
+ * CACHE_NO_TAG (no address has that line number), so a probe compares tags alone, and stamp 0
+ * (handed-out stamps start at 1, and differ), so the LRU victim, the smallest stamp, is an
+ * invalid way when the set has one; the line of address a lives only in set (a >> line_shift) &
  * set_mask, so a valid slot's set is tag & set_mask (no division needed).
  */
 #ifndef COHSIM_CACHE_PRIV_H
@@ -28,8 +29,8 @@ struct cache {
     uint32_t line_shift;
     uint32_t assoc;
     uint32_t words_per_set;
-    bool lru;         /* stamp[] instead of repl[] and the ops table */
-    uint64_t uses;    /* LRU: the last stamp handed out */
+    bool lru;         /* stamp[] picks the victim instead of repl[] and the ops table */
+    uint64_t uses;    /* the last stamp handed out */
     uint32_t recent;  /* the slot of the last hit or fill (any slot at first) */
     uint64_t *tag;
     uint8_t *state;

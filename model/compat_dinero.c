@@ -34,6 +34,8 @@ struct dinero {
     unsigned n;
     int l1i, l1d;  /* where ifetches and data references enter (-1: memory) */
     int flushing;  /* inside dinero_finish */
+    int32_t *by_age;      /* one set's slots, oldest first (copyback) */
+    uint32_t by_age_room; /* the most ways of any level */
     dinero_entry_t entry[OP_COUNT];
 };
 
@@ -53,7 +55,17 @@ static int add_level(dinero_t *d, const char *name, const cache_config_t *cfg, r
     d->lvl[d->n].name = name;
     d->lvl[d->n].cache = c;
     d->lvl[d->n].below = -1;
-    return (int)d->n++;
+    d->n++;
+    if (cfg->assoc > d->by_age_room) {
+        int32_t *room = realloc(d->by_age, cfg->assoc * sizeof *room);
+        if (!room) {
+            snprintf(err, errlen, "[%s]: out of memory", name);
+            return -1;
+        }
+        d->by_age = room;
+        d->by_age_room = cfg->assoc;
+    }
+    return (int)d->n - 1;
 }
 
 dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size_t errlen)
@@ -141,6 +153,7 @@ void dinero_destroy(dinero_t *d)
         return;
     for (unsigned i = 0; i < d->n; i++)
         cache_destroy(d->lvl[i].cache);
+    free(d->by_age);
     free(d);
 }
 
@@ -226,8 +239,12 @@ static void ref(dinero_t *d, int li, access_kind_t kind, uint64_t addr, uint64_t
 }
 
 /* Write back the dirty lines of level li (all of them, or only addr's when one is true), then
- * propagate to the levels below when prop is set. Dinero queues the write-backs and runs them
- * last-queued first: sets from the highest down. */
+ * propagate to the levels below when prop is set, in Dinero's order (d4copyback). Dinero pushes
+ * the write-backs on a last-in first-out list, walking sets upwards and each set's replacement
+ * stack from the top, then performs them: so sets go from the highest down, and a set's lines
+ * from the bottom of its stack up (least recently used first under LRU, oldest fill first under
+ * FIFO, random and PLRU). The order matters below: a small lower level may hold one line and
+ * not the other. */
 static void copyback(dinero_t *d, int li, int one, uint64_t addr, int prop)
 {
     cache_t *c = d->lvl[li].cache;
@@ -238,11 +255,14 @@ static void copyback(dinero_t *d, int li, int one, uint64_t addr, int prop)
             write_back(d, li, cache_slot_addr(c, slot));
         }
     } else {
-        for (uint32_t s = cache_slots(c); s-- > 0;) {
-            uint8_t st = cache_state(c, (int32_t)s);
-            if ((st & LINE_STATE_MASK) != LINE_I && (st & LINE_DIRTY)) {
-                cache_set_state(c, (int32_t)s, LINE_S);
-                write_back(d, li, cache_slot_addr(c, (int32_t)s));
+        for (uint32_t set = cache_sets(c); set-- > 0;) {
+            uint32_t n = cache_set_by_age(c, set, d->by_age);
+            for (uint32_t i = 0; i < n; i++) {
+                int32_t slot = d->by_age[i];
+                if (cache_state(c, slot) & LINE_DIRTY) {
+                    cache_set_state(c, slot, LINE_S);
+                    write_back(d, li, cache_slot_addr(c, slot));
+                }
             }
         }
     }
@@ -283,20 +303,19 @@ int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
             ref(d, d->l1i, ACCESS_IFETCH, r->addr, r->size);
         return 0;
     case OP_COPYBACK:
-    case OP_INVALIDATE: {
-        /* Each first-level cache takes the operation and propagates it down once; a shared
-         * lower level is reached again, which finds nothing more to do. */
-        int firsts[2] = {d->l1i, d->l1d};
-        for (int i = 0; i < 2; i++) {
-            if (firsts[i] < 0 || (i == 1 && firsts[1] == firsts[0]))
-                continue;
-            if (r->op == OP_COPYBACK)
-                copyback(d, firsts[i], r->size != 0, r->addr, 1);
-            else
-                invalidate(d, firsts[i], r->size != 0, r->addr);
-        }
+        /* Dinero's driver hands a copy-back to the data cache alone (an instruction cache is
+         * never dirty), which propagates it down; size 0 means the whole cache, else the one
+         * line at the address (din gives every record size 4). */
+        copyback(d, d->l1d, r->size != 0, r->addr, 1);
         return 0;
-    }
+    case OP_INVALIDATE:
+        /* ... and an invalidate to the instruction cache, then to the data cache: each
+         * propagates it down, and a level reached twice finds nothing more to do. */
+        if (d->l1i >= 0)
+            invalidate(d, d->l1i, r->size != 0, r->addr);
+        if (d->l1d != d->l1i)
+            invalidate(d, d->l1d, r->size != 0, r->addr);
+        return 0;
     default:
         snprintf(err, errlen, "operation '%s' has no meaning in Dinero IV (expected load, store, "
                               "ifetch, misc, copyback or invalidate)",

@@ -13,7 +13,13 @@
  *   none when a write covers the whole line), a write-through of a write that did not write back,
  *   then the victim's write-back (a write of one line);
  * - every reference of every cache draws from the one generator passed in (random replacement);
- * - at the end (dinero_finish) every dirty line is written back, level by level.
+ * - a copy-back goes to the data cache (first-level data or unified) and an invalidate to the
+ *   instruction cache then the data cache, each propagated down; size 0 means every line, else
+ *   the one line at the address (din's labels 4 and 5: Dinero gives every din record size 4);
+ *   an invalidate drops lines without writing them back;
+ * - at the end (dinero_finish) every dirty line is written back, level by level, each level's
+ *   sets from the highest down and each set from the bottom of Dinero's replacement stack up
+ *   (least recently used first under LRU, oldest fill first under the other policies).
  * Pure model code: no printing; the caller reads the statistics.
  */
 #ifndef COHSIM_COMPAT_DINERO_H
@@ -46,8 +52,8 @@ typedef struct dinero dinero_t;
 dinero_t *dinero_create(const machine_config_t *cfg, rng_t *rng, char *err, size_t errlen);
 void dinero_destroy(dinero_t *d);
 
-/* One trace record: load, store, ifetch, misc, copyback, invalidate; other operations are
- * refused (-1), with the reason in err. */
+/* One trace record: load, store, ifetch, misc, copyback, invalidate (size 0: the whole cache,
+ * else the line at addr); other operations are refused (-1), with the reason in err. */
 int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen);
 /* dinero_ref on n records in order, hits taking a shorter path: how many were taken, n unless
  * one was refused (its index, with the reason in err). */

@@ -4,8 +4,9 @@
 set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
-# the cross-checks (valgrind for Lackey and Cachegrind), and the RTL and SystemC parts (Verilator,
-# SystemC with TLM-2.0).
+# the cross-checks (valgrind for Lackey and Cachegrind), the runners of `cohsim sweep` (GNU
+# Parallel; Slurm's sbatch for clusters), and the RTL and SystemC parts (Verilator, SystemC with
+# TLM-2.0).
 PACKAGES="
 build-essential
 make
@@ -21,6 +22,8 @@ zstd
 gzip
 valgrind
 python3
+parallel
+slurm-wlm
 verilator
 libsystemc-dev
 "

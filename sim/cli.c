@@ -148,7 +148,7 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
     return 0;
 }
 
-int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out)
+int machine_opts_config(machine_opts_t *mo, const char *default_preset)
 {
     char err[1024];
     if (!mo->config && !(mo->config = config_new())) {
@@ -163,6 +163,14 @@ int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_c
         mo->preset = default_preset;
         mo->have_base = 1;
     }
+    return 0;
+}
+
+int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out)
+{
+    char err[1024];
+    if (machine_opts_config(mo, default_preset) != 0)
+        return -1;
     if (config_to_machine(mo->config, out, err, sizeof err) != 0) {
         cli_error("configuration: %s", err);
         return -1;
@@ -200,4 +208,17 @@ int cli_write_file_atomic(const char *path, const char *data, size_t len)
     }
     free(tmp);
     return 0;
+}
+
+void cli_xml_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        if (*s == '<')
+            fputs("&lt;", out);
+        else if (*s == '>')
+            fputs("&gt;", out);
+        else if (*s == '&')
+            fputs("&amp;", out);
+        else
+            fputc(*s, out);
 }

@@ -6,6 +6,7 @@
 #define COHSIM_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/config.h"
 
@@ -54,9 +55,15 @@ typedef struct machine_opts {
 /* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
 int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
                         const char *default_preset);
-/* Finish: load the default preset when none was given, validate, build. 0 or -1 (printed). */
+/* Load the default preset when none was given, without validating (mo->config is then the
+ * whole configuration). 0 or -1 (printed). */
+int machine_opts_config(machine_opts_t *mo, const char *default_preset);
+/* Finish: machine_opts_config, then validate and build. 0 or -1 (printed). */
 int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_config_t *out);
 void machine_opts_free(machine_opts_t *mo);
+
+/* Write s as XML or HTML text: &, < and > escaped. */
+void cli_xml_text(FILE *out, const char *s);
 
 /* Write data to path whole or not at all (a temporary file renamed into place). 0 or -1. */
 int cli_write_file_atomic(const char *path, const char *data, size_t len);

@@ -1,13 +1,18 @@
-/* cmd_calibrate.c: `cohsim calibrate [-o FILE]`: a preset INI for this host, from the sysfs
- * cache geometry and latencies measured here (staircase, membarrier, msync).
+/* cmd_calibrate.c: `cohsim calibrate [-o FILE]`: a preset INI for this host, from its cache
+ * geometry and latencies measured here (staircase, membarrier, msync).
  *
  * How each number is derived (also written as comments into the file):
- * - geometry (size, assoc, line) per level from sysfs; the last level's size is cut to the
- *   largest working set whose latency is still nearer that level's than memory's, when the
- *   staircase shows the step earlier than sysfs says (a VM's share of a shared L3);
+ * - geometry (size, assoc, line) per level from the first source that has it: `-c` on the
+ *   command line (then only latencies are measured, nothing is fitted), else sysfs, else CPUID,
+ *   else the steps of the measured staircase (host_geometry.c); ways or a line size the source
+ *   does not give are assumed (8 ways, 16 for a third level; 64-byte lines) and said so, and a
+ *   size whose sets are not a power of two is rounded down to one that is. The last level's size
+ *   is cut to the step the staircase shows before memory, and to the largest working set whose
+ *   latency is still nearer that level's than memory's, when either comes earlier than the
+ *   source says (a VM's share of a shared L3, or a hypervisor's made-up one);
  * - measured load-to-use times, each a plateau's median: level 1 over the sets that fit in a
  *   quarter of it (half when none does), each further level over the sets from twice the level
- *   above's sysfs size (where that one misses on every load of the cyclic chase) to a quarter
+ *   above's size (where that one misses on every load of the cyclic chase) to a quarter
  *   (else half) of its own size,
  *   memory over the sets at least 4 times the last level. The model adds latencies down the
  *   hierarchy (an L2 hit costs l1d + l2, a memory access l1d + l2 + bus + llc + memory), so
@@ -17,10 +22,12 @@
  *   staircase by running the model's own chase (sim/stair_model.c, pages placed at random as the
  *   host's are) over the sets around that level and keeping the choice closest to the host (sum
  *   of |ln(model/host)|); the host steps earlier and more gradually than an LRU cache of the
- *   sysfs size would (other data shares the L1, pages collide in the physically indexed levels,
- *   the replacement is not LRU), and the fit is written as a comment beside the level;
+ *   source's size would (other data shares the L1, pages collide in the physically indexed levels,
+ *   the replacement is not LRU), and the fit is written as a comment beside the level; a level
+ *   the staircase never fills (a short --quick one) is not fitted;
  * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
- *   machine.clock_mhz, so that compare converts back with the same clock);
+ *   machine.clock_mhz, so that compare converts back with the same clock); without a counter
+ *   (not x86-64) a nominal 1000 MHz, so that a cycle is a nanosecond;
  * - ipi: the extra cost of membarrier with a second running thread is one IPI round trip; a
  *   quarter of it is the handler and the rest two one-way latencies;
  * - disk: per page from the two largest msync cases, fixed cost from 1 page minus 0 pages.
@@ -44,30 +51,163 @@
 
 static const cli_opt_t calibrate_opts[] = {
     {"output", 'o', "FILE", "write the preset to FILE (default: standard output)"},
+    {"set", 'c', "LEVEL.KEY=VALUE",
+     "cache geometry by hand, repeatable (LEVEL l1i l1d l1 l2 llc; KEY size, assoc, line)"},
+    {"sysfs", 0, "DIR", "read the cache geometry from DIR/index* (default " HOST_SYSFS_CACHE ")"},
+    {"cpuid-table", 0, "FILE",
+     "read CPUID leaves from FILE (`LEAF SUBLEAF EAX EBX ECX EDX` lines) instead of this CPU"},
+    {"print-cpuid", 0, NULL,
+     "print the CPUID leaves the geometry is read from, as a --cpuid-table file, and stop"},
     HOST_MEASURE_OPTS,
     {0},
 };
 
 static const cli_spec_t calibrate_spec = {
-    "calibrate", "[-o FILE] [options]",
-    "Measures this host (cache geometry from sysfs, the latency staircase, membarrier and msync)\n"
-    "and writes a machine preset INI that --config reads back.",
+    "calibrate", "[-o FILE] [-c LEVEL.KEY=VALUE]... [options]",
+    "Measures this host and writes a machine preset INI that --config reads back. The cache\n"
+    "geometry comes from -c if given, else sysfs, else CPUID (leaf 4; AMD 0x8000001D or\n"
+    "0x80000005/6), else the steps of the latency staircase; the latencies from the staircase,\n"
+    "the IPI cost from membarrier, the disk's from msync. Each level's source is written in\n"
+    "the preset's comments and on standard error.",
     calibrate_opts,
 };
 
+/* The cache sections -c may describe, in the order of host levels. */
+#define CAL_NHAND 5
+static const char *const hand_secs[CAL_NHAND] = {"l1i", "l1d", "l1", "l2", "llc"};
+
 typedef struct calibrate_ctx {
     host_run_opts_t h;
-    const char *output;
+    const char *output, *sysfs, *cpuid_table;
+    uint64_t hand[CAL_NHAND][3]; /* size, assoc, line per section; 0: not given */
+    int have_hand, print_cpuid;
 } calibrate_ctx_t;
+
+/* One -c LEVEL.KEY=VALUE of cache geometry: 0, or -1 after a message. */
+static int hand_option(calibrate_ctx_t *c, const char *arg)
+{
+    static const char *const keys[3] = {"size", "assoc", "line"};
+    const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
+    unsigned s = CAL_NHAND, k = 3;
+    size_t slen = dot ? (size_t)(dot - arg) : 0, klen = dot && eq > dot ? (size_t)(eq - dot - 1) : 0;
+    for (unsigned i = 0; slen && i < CAL_NHAND; i++)
+        if (slen == strlen(hand_secs[i]) && strncmp(arg, hand_secs[i], slen) == 0)
+            s = i;
+    for (unsigned i = 0; klen && i < 3; i++)
+        if (klen == strlen(keys[i]) && strncmp(dot + 1, keys[i], klen) == 0)
+            k = i;
+    if (s == CAL_NHAND || k == 3) {
+        cli_error("calibrate: -c '%s': expected LEVEL.KEY=VALUE with LEVEL l1i, l1d, l1, l2 or "
+                  "llc and KEY size, assoc or line", arg);
+        return -1;
+    }
+    uint64_t v;
+    char *end;
+    if (k == 0) {
+        if (config_parse_size(eq + 1, &v) != 0)
+            v = 0;
+    } else {
+        v = strtoull(eq + 1, &end, 10);
+        if (eq[1] < '0' || eq[1] > '9' || *end || v > 65536)
+            v = 0;
+    }
+    if (v == 0) {
+        cli_error("calibrate: -c '%s': expected %s", arg,
+                  k == 0 ? "a size above 0 (K, M, G suffixes)"
+                         : "a whole number from 1 to 65536");
+        return -1;
+    }
+    c->hand[s][k] = v;
+    c->have_hand = 1;
+    return 0;
+}
 
 static int calibrate_option(void *ctx, const cli_opt_t *opt, const char *arg)
 {
     calibrate_ctx_t *c = ctx;
-    if (strcmp(opt->name, "output") == 0) {
+    if (strcmp(opt->name, "output") == 0)
         c->output = arg;
-        return 0;
+    else if (strcmp(opt->name, "sysfs") == 0)
+        c->sysfs = arg;
+    else if (strcmp(opt->name, "cpuid-table") == 0)
+        c->cpuid_table = arg;
+    else if (strcmp(opt->name, "set") == 0)
+        return hand_option(c, arg);
+    else if (strcmp(opt->name, "print-cpuid") == 0)
+        c->print_cpuid = 1;
+    else
+        return host_opts_option(&c->h, opt, arg);
+    return 0;
+}
+
+/* --print-cpuid: this CPU's leaves in the form --cpuid-table reads. */
+static int print_cpuid(void)
+{
+    host_cpuid_table_t *t = malloc(sizeof *t);
+    if (!t) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
     }
-    return host_opts_option(&c->h, opt, arg);
+    host_cpuid_t cpuid = host_cpuid_native();
+    int n = host_cpuid_table_capture(&cpuid, t);
+    if (n == 0) {
+        free(t);
+        cli_error("calibrate: no CPUID instruction here (not x86)");
+        return EXIT_USAGE;
+    }
+    printf("# CPUID leaves read by cohsim calibrate: LEAF SUBLEAF EAX EBX ECX EDX\n");
+    for (int i = 0; i < n; i++)
+        printf("0x%08x %u 0x%08x 0x%08x 0x%08x 0x%08x\n", t->rows[i].leaf, t->rows[i].subleaf,
+               t->rows[i].regs[0], t->rows[i].regs[1], t->rows[i].regs[2], t->rows[i].regs[3]);
+    free(t);
+    return EXIT_DONE;
+}
+
+/* The levels -c gave, as host levels: 0 and the count in *n, or -1 after a message. */
+static int hand_caches(const calibrate_ctx_t *c, host_cache_t *out, unsigned *n)
+{
+    static const unsigned levels[CAL_NHAND] = {1, 1, 1, 2, 3};
+    static const char *const types[CAL_NHAND] = {"Instruction", "Data", "Unified", "Unified",
+                                                 "Unified"};
+    *n = 0;
+    unsigned first = 0;
+    if (!c->hand[1][0] == !c->hand[2][0]) {
+        cli_error("calibrate: -c gives cache geometry: give exactly one first data level "
+                  "(l1d.size with l1i.size for a split one, or l1.size for a unified one)");
+        return -1;
+    }
+    for (unsigned i = 0; i < CAL_NHAND; i++) {
+        const uint64_t *h = c->hand[i];
+        if (!h[0] && !h[1] && !h[2])
+            continue;
+        if (!h[0] || !h[1]) {
+            cli_error("calibrate: -c %s.%s is missing: each level given by hand needs its size "
+                      "and assoc", hand_secs[i], h[0] ? "assoc" : "size");
+            return -1;
+        }
+        host_cache_t hc = {.level = levels[i], .size = h[0], .assoc = (unsigned)h[1],
+                           .line = h[2] ? (unsigned)h[2] : 64, .source = HOST_GEOM_HAND};
+        snprintf(hc.type, sizeof hc.type, "%s", types[i]);
+        /* an llc right after the first level is level 2 */
+        if (i == 4 && !c->hand[3][0])
+            hc.level = 2;
+        cache_config_t cc = {.size = hc.size, .assoc = hc.assoc, .line = hc.line,
+                             .repl = repl_lookup("lru")};
+        char err[256];
+        if (cache_config_check(&cc, err, sizeof err) != 0) {
+            cli_error("calibrate: -c %s: %s", hand_secs[i], err);
+            return -1;
+        }
+        if (*n && hc.line != out[0].line) {
+            cli_error("calibrate: -c %s.line: %u differs from %s's %u: every level must use one "
+                      "line size", hand_secs[i], hc.line, hand_secs[first], out[0].line);
+            return -1;
+        }
+        if (!*n)
+            first = i;
+        out[(*n)++] = hc;
+    }
+    return 0;
 }
 
 /* Median of the staircase points whose working set lies in [lo, hi]; -1 when none does. */
@@ -92,8 +232,8 @@ static unsigned to_cycles(double ns, double mhz)
 }
 
 typedef struct level {
-    const host_cache_t *c;
-    uint64_t size; /* effective */
+    const host_cache_t *c; /* the geometry, assumptions filled in (host_cache_normalize) */
+    uint64_t size;         /* effective: cut where the staircase steps early */
     double ns;
 } level_t;
 
@@ -129,7 +269,7 @@ static double fit_score(const machine_config_t *mc, const host_stair_point_t *pt
  * half of them in eighths, LRU or random. The choice and its score go into ini as comments and
  * into cfg. 0, or -1 with err. */
 static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *secs,
-                      const uint64_t *sysfs_size, unsigned nd, const host_stair_point_t *pts,
+                      const uint64_t *source_size, unsigned nd, const host_stair_point_t *pts,
                       unsigned np, int quick, FILE *ini, char *err, size_t errlen)
 {
     static const char *const repls[2] = {"lru", "random"};
@@ -142,14 +282,22 @@ static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *se
         cache_config_t *cc = level_config(mc, secs[k]);
         uint32_t assoc = cc->assoc, sets = (uint32_t)(cc->size / ((uint64_t)assoc * cc->line));
         uint64_t hi = cc->size * 2;
+        if (pts[np - 1].bytes < cc->size) {
+            /* nothing to fit to: the staircase never fills the level */
+            fprintf(ini, "# fit %s: none, the staircase stops at %llu KiB, short of its %llu KiB\n",
+                    secs[k], (unsigned long long)(pts[np - 1].bytes >> 10),
+                    (unsigned long long)(cc->size >> 10));
+            lo = cc->size;
+            continue;
+        }
         double base = fit_score(mc, pts, np, lo, hi, mhz, min_loads, err, errlen);
         if (base < 0)
             return -1;
         cache_config_t best = *cc;
         double best_score = base;
-        /* a level cut below its sysfs size (the staircase stepped early) may also keep twice the
-         * sets: the step's point can be a placement's bad luck */
-        unsigned set_choices = cc->size * 2 <= sysfs_size[k] ? 2 : 1;
+        /* a level cut below its source's size (the staircase stepped early) may also keep twice
+         * the sets: the step's point can be a placement's bad luck */
+        unsigned set_choices = cc->size * 2 <= source_size[k] ? 2 : 1;
         for (unsigned choice = 0; choice < set_choices * 5; choice++) {
             unsigned e = 8 - choice % 5;
             uint32_t ways = (assoc * e + 7) / 8, nsets = sets << (choice / 5);
@@ -208,14 +356,84 @@ int cmd_calibrate(int argc, char **argv)
         cli_error("calibrate: unexpected argument '%s'", argv[first]);
         return EXIT_USAGE;
     }
+    if (cx.print_cpuid)
+        return print_cpuid();
     host_opts_finish(&cx.h);
     char err[512];
     host_cache_t caches[16];
-    int nc = host_caches(caches, 16, err, sizeof err);
-    if (nc < 0) {
-        cli_error("calibrate: %s", err);
-        return EXIT_USAGE;
+    int nc = 0;
+    /* The geometry: by hand, else sysfs or CPUID, else (nc 0) the staircase once measured. */
+    if (cx.have_hand) {
+        unsigned n;
+        if (hand_caches(&cx, caches, &n) != 0)
+            return EXIT_USAGE;
+        nc = (int)n;
+    } else {
+        host_cpuid_table_t *table = NULL;
+        host_cpuid_t cpuid = host_cpuid_native();
+        if (cx.cpuid_table) {
+            table = malloc(sizeof *table);
+            if (!table) {
+                cli_error("out of memory");
+                return EXIT_USAGE;
+            }
+            if (host_cpuid_table_load(cx.cpuid_table, table, err, sizeof err) != 0) {
+                cli_error("calibrate: %s", err);
+                free(table);
+                return EXIT_USAGE;
+            }
+            cpuid = host_cpuid_of_table(table);
+        }
+        nc = host_caches_detect(cx.sysfs ? cx.sysfs : HOST_SYSFS_CACHE, &cpuid, caches, 16, err,
+                                sizeof err);
+        free(table);
+        if (nc < 0) {
+            fprintf(stderr, "calibrate: no cache geometry described (%s): the levels will be "
+                    "the staircase's steps\n", err);
+            nc = 0;
+            /* the steps need the staircase to reach memory */
+            if (cx.h.max_bytes < (uint64_t)64 << 20)
+                cx.h.max_bytes = (uint64_t)64 << 20;
+        } else if (caches[0].source != HOST_GEOM_SYSFS) {
+            fprintf(stderr, "calibrate: no geometry in sysfs (%s): CPUID's is used\n", err);
+        }
     }
+    double mhz = host_tsc_mhz();
+    int nominal_clock = mhz <= 0;
+    if (nominal_clock)
+        mhz = 1000; /* no counter to measure a clock with: a cycle is a nanosecond */
+    if (nc > 0) {
+        /* The staircase must reach well past the last level for the memory latency (up to the
+         * default's 256 MiB: a hypervisor may say the last level is hundreds of MiB). */
+        uint64_t want = 0;
+        for (int i = 0; i < nc; i++)
+            if (caches[i].size * 4 > want)
+                want = caches[i].size * 4;
+        if (want > (uint64_t)256 << 20)
+            want = (uint64_t)256 << 20;
+        if (!cx.h.quick && cx.h.max_bytes < want)
+            cx.h.max_bytes = want;
+    }
+    host_stair_point_t pts[40];
+    int np = host_run_staircase(&cx.h, pts, 40);
+    if (np <= 0)
+        return EXIT_USAGE;
+    host_cache_t stair_caches[3];
+    unsigned mem_first = 0;
+    int ns_levels = host_stair_levels(pts, (unsigned)np, stair_caches, 3, &mem_first, err,
+                                      sizeof err);
+    if (nc == 0) {
+        if (ns_levels < 0) {
+            cli_error("calibrate: %s; give the geometry with -c (e.g. -c l1d.size=32K "
+                      "-c l1d.assoc=8 -c l2.size=1M -c l2.assoc=8)", err);
+            return EXIT_USAGE;
+        }
+        memcpy(caches, stair_caches, (size_t)ns_levels * sizeof *caches);
+        nc = ns_levels;
+    }
+    char notes[16][256];
+    for (int i = 0; i < nc; i++)
+        host_cache_normalize(&caches[i], notes[i], sizeof notes[i]);
     const host_cache_t *l1i = NULL, *l1d = NULL, *l1u = NULL, *dl[8] = {0};
     unsigned nd = 0;
     for (int i = 0; i < nc; i++) {
@@ -230,23 +448,17 @@ int cmd_calibrate(int argc, char **argv)
             dl[nd++] = c;
     }
     if (nd == 0 || (!l1d && !l1u)) {
-        cli_error("calibrate: sysfs describes no first-level data cache");
+        cli_error("calibrate: %s describes no first-level data cache",
+                  host_geom_source_name(caches[0].source));
         return EXIT_USAGE;
     }
     if (nd > 3)
         nd = 3; /* the model has L1, a private L2 and a shared LLC */
-    double mhz = host_tsc_mhz();
-    if (mhz <= 0) {
-        cli_error("calibrate: no time-stamp counter to measure the clock with (x86-64 only)");
-        return EXIT_USAGE;
-    }
-    /* The staircase must reach well past the last level for the memory latency. */
-    if (!cx.h.quick && cx.h.max_bytes < dl[nd - 1]->size * 4)
-        cx.h.max_bytes = dl[nd - 1]->size * 4;
-    host_stair_point_t pts[40];
-    int np = host_run_staircase(&cx.h, pts, 40);
-    if (np <= 0)
-        return EXIT_USAGE;
+    for (int i = 0; i < nc; i++)
+        fprintf(stderr, "calibrate: level %u %s: %llu KiB %u-way %u B lines, from %s%s\n",
+                caches[i].level, caches[i].type, (unsigned long long)(caches[i].size >> 10),
+                caches[i].assoc, caches[i].line, host_geom_source_name(caches[i].source),
+                notes[i]);
     host_prim_t prims[HOST_NPRIMS];
     host_run_prims(&cx.h, prims);
 
@@ -255,17 +467,24 @@ int cmd_calibrate(int argc, char **argv)
     for (unsigned k = 0; k < nd; k++) {
         lv[k].c = dl[k];
         lv[k].size = dl[k]->size;
-        lv[k].ns = k == 0 ? stair_median(pts, (unsigned)np, 0, dl[0]->size / 2)
-                          : stair_median(pts, (unsigned)np, dl[k - 1]->size * 2,
-                                         dl[k - 1]->size * 2);
     }
-    mem_ns = stair_median(pts, (unsigned)np, dl[nd - 1]->size * 4, UINT64_MAX);
+    /* Cut the last level to the step the staircase shows before memory, when that lies past
+     * the level before it and short of the source's size; not a size given by hand. */
+    uint64_t stair_last = ns_levels > 0 ? stair_caches[ns_levels - 1].size : 0;
+    if (nd >= 2 && !cx.have_hand && stair_last > lv[nd - 2].size &&
+        stair_last < lv[nd - 1].size)
+        lv[nd - 1].size = stair_last;
+    for (unsigned k = 0; k < nd; k++)
+        lv[k].ns = k == 0 ? stair_median(pts, (unsigned)np, 0, lv[0].size / 2)
+                          : stair_median(pts, (unsigned)np, lv[k - 1].size * 2,
+                                         lv[k - 1].size * 2);
+    mem_ns = stair_median(pts, (unsigned)np, lv[nd - 1].size * 4, UINT64_MAX);
     if (mem_ns < 0)
         mem_ns = pts[np - 1].ns.median;
-    /* Cut the last level to where the staircase steps, if that is before its sysfs size (a VM's
+    /* Cut the last level to where the staircase steps, if that is before its size (a VM's
      * share of a shared cache); the private levels keep theirs: the fit below models why they
      * step early. */
-    if (nd >= 2 && lv[nd - 1].ns >= 0 && mem_ns >= 0) {
+    if (nd >= 2 && !cx.have_hand && lv[nd - 1].ns >= 0 && mem_ns >= 0) {
         level_t *last = &lv[nd - 1];
         uint64_t eff = 0;
         for (int i = 0; i < np; i++)
@@ -274,6 +493,13 @@ int cmd_calibrate(int argc, char **argv)
                 eff = pts[i].bytes;
         if (eff && eff < last->size)
             last->size = eff;
+    }
+    if (nd >= 2 && lv[nd - 1].size < lv[nd - 1].c->size) {
+        /* a cut keeps the ways: its sets, rounded down to a power of two */
+        uint64_t set_bytes = (uint64_t)lv[nd - 1].c->assoc * lv[nd - 1].c->line, sets = 1;
+        while (sets * 2 * set_bytes <= lv[nd - 1].size)
+            sets *= 2;
+        lv[nd - 1].size = sets * set_bytes;
     }
     if (mem_ns < 0 || lv[0].ns < 0) {
         cli_error("calibrate: the staircase (%llu..%llu bytes) does not cover the caches",
@@ -285,7 +511,7 @@ int cmd_calibrate(int argc, char **argv)
      * on every load of the chase and this one rarely does; memory's, of the sets at least four
      * times the last level. */
     for (unsigned k = 0; k < nd; k++) {
-        uint64_t lo = k ? lv[k - 1].c->size * 2 : 0;
+        uint64_t lo = k ? lv[k - 1].size * 2 : 0;
         double v = stair_median(pts, (unsigned)np, lo, lv[k].size / 4);
         if (v < 0)
             v = stair_median(pts, (unsigned)np, lo, lv[k].size / 2);
@@ -309,22 +535,36 @@ int cmd_calibrate(int argc, char **argv)
     }
     char host[256] = "this host";
     gethostname(host, sizeof host - 1);
-    EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (time-stamp counter)\n",
-         host, host_cpus(), mhz);
+    EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (%s)\n", host, host_cpus(),
+         mhz, nominal_clock ? "no time-stamp counter: nominal, a cycle is a nanosecond"
+                            : "time-stamp counter");
     EMIT("# cycles = ns * clock_mhz / 1000; each level's latency is its increment over the level "
          "above (the model adds them)\n");
-    for (unsigned k = 0; k < nd; k++) {
-        EMIT("# level %u (%s): sysfs %llu KiB %u-way %u B lines, shared by %u CPUs; "
-             "%.2f ns measured",
-             lv[k].c->level, lv[k].c->type, (unsigned long long)(lv[k].c->size >> 10),
-             lv[k].c->assoc, lv[k].c->line, lv[k].c->shared_cpus, lv[k].ns);
-        if (lv[k].size != lv[k].c->size)
-            EMIT("; the staircase steps after %llu KiB, used as its size",
-                 (unsigned long long)(lv[k].size >> 10));
+    for (int i = 0; i < nc; i++) {
+        const host_cache_t *c = &caches[i];
+        unsigned k = 0;
+        while (k < nd && lv[k].c != c)
+            k++;
+        EMIT("# level %u (%s): %llu KiB %u-way %u B lines from %s", c->level, c->type,
+             (unsigned long long)(c->size >> 10), c->assoc, c->line,
+             host_geom_source_name(c->source));
+        if (c->shared_cpus)
+            EMIT(", shared by %u CPUs", c->shared_cpus);
+        if (k < nd)
+            EMIT("; %.2f ns measured", lv[k].ns);
         EMIT("\n");
+        /* one note a line: the INI reader takes lines of at most 200 characters */
+        for (const char *n = notes[i]; *n;) {
+            size_t len = strcspn(n + 2, ";");
+            EMIT("#   %.*s\n", (int)len, n + 2);
+            n += 2 + len;
+        }
+        if (k < nd && lv[k].size != c->size)
+            EMIT("#   the staircase steps after %llu KiB, used as its size\n",
+                 (unsigned long long)(lv[k].size >> 10));
     }
     EMIT("# memory: %.2f ns measured\n", mem_ns);
-    if (pts[np - 1].bytes < dl[nd - 1]->size * 4)
+    if (pts[np - 1].bytes < lv[nd - 1].size * 4)
         EMIT("# the staircase stopped at %llu KiB, short of 4 times the last level: the memory "
              "and last-level latencies are rough\n", (unsigned long long)(pts[np - 1].bytes >> 10));
     /* Six points a line: the INI reader takes lines of at most 200 characters. */
@@ -458,11 +698,13 @@ int cmd_calibrate(int argc, char **argv)
     const char *secs[3];
     for (unsigned k = 0; k < nd; k++)
         secs[k] = names[k == 0 ? 0 : nd == 2 ? nn - 1 : k];
-    uint64_t sysfs_size[3];
+    uint64_t source_size[3];
     for (unsigned k = 0; k < nd; k++)
-        sysfs_size[k] = lv[k].c->size;
-    if (fit_levels(&mc, cfg, secs, sysfs_size, nd, pts, (unsigned)np, cx.h.quick, ini, err,
-                   sizeof err) != 0) {
+        source_size[k] = lv[k].c->size;
+    if (cx.have_hand)
+        EMIT("# the geometry was given by hand: kept as given, not fitted\n");
+    else if (fit_levels(&mc, cfg, secs, source_size, nd, pts, (unsigned)np, cx.h.quick, ini,
+                        err, sizeof err) != 0) {
         cli_error("calibrate: %s", err);
         config_free(cfg);
         fclose(ini);

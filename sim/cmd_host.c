@@ -18,8 +18,25 @@
 
 static const cli_opt_t host_opts[] = {
     HOST_MEASURE_OPTS,
+    {"json", 0, "FILE", "also write what was measured as JSON (`cohsim compare --host-results "
+                        "FILE` reads it back)"},
     {0},
 };
+
+typedef struct host_ctx {
+    host_run_opts_t h;
+    const char *json;
+} host_ctx_t;
+
+static int host_option(void *ctx, const cli_opt_t *opt, const char *arg)
+{
+    host_ctx_t *c = ctx;
+    if (strcmp(opt->name, "json") == 0) {
+        c->json = arg;
+        return 0;
+    }
+    return host_opts_option(&c->h, opt, arg);
+}
 
 static const cli_spec_t host_spec = {
     "host", "[options] [primitives|staircase]... | [options] litmus FILE...",
@@ -273,9 +290,11 @@ static int host_litmus_cmd(host_run_opts_t *h, int argc, char **argv)
 
 int cmd_host(int argc, char **argv)
 {
+    host_ctx_t cx = {0};
     host_run_opts_t h = {0};
     int first;
-    int rc = cli_parse(&host_spec, argc, argv, host_opts_option, &h, &first);
+    int rc = cli_parse(&host_spec, argc, argv, host_option, &cx, &first);
+    h = cx.h;
     if (rc != 0)
         return rc > 0 ? EXIT_DONE : EXIT_USAGE;
     if (h.min_bytes && h.max_bytes && h.min_bytes > h.max_bytes) {
@@ -285,9 +304,14 @@ int cmd_host(int argc, char **argv)
     if (first < argc && strcmp(argv[first], "litmus") == 0) {
         /* Options may also follow the word litmus: parse the rest as its own command line. */
         int lfirst;
-        rc = cli_parse(&host_spec, argc - first, argv + first, host_opts_option, &h, &lfirst);
+        rc = cli_parse(&host_spec, argc - first, argv + first, host_option, &cx, &lfirst);
         if (rc != 0)
             return rc > 0 ? EXIT_DONE : EXIT_USAGE;
+        h = cx.h;
+        if (cx.json) {
+            cli_error("host: --json writes the primitives and the staircase, not litmus results");
+            return EXIT_USAGE;
+        }
         host_opts_finish(&h);
         return host_litmus_cmd(&h, argc - first - lfirst, argv + first + lfirst);
     }
@@ -306,25 +330,39 @@ int cmd_host(int argc, char **argv)
     host_opts_finish(&h);
     if (h.min_bytes > h.max_bytes)
         h.min_bytes = h.max_bytes;
-    printf("host: %u CPUs available", host_cpus());
-    double mhz = host_tsc_mhz();
-    if (mhz > 0)
-        printf(", time-stamp counter %.0f MHz", mhz);
+    host_results_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        cli_error("out of memory");
+        return EXIT_USAGE;
+    }
+    host_results_describe(r);
+    printf("host: %u CPUs available", r->cpus);
+    if (r->tsc_mhz > 0)
+        printf(", time-stamp counter %.0f MHz", r->tsc_mhz);
     printf("\n\n");
     int status = EXIT_DONE;
     if (want_prims) {
-        host_prim_t prims[HOST_NPRIMS];
-        host_run_prims(&h, prims);
-        host_print_prims(stdout, prims);
+        r->has_prims = true;
+        host_run_prims(&h, r->prims);
+        host_print_prims(stdout, r->prims);
         for (unsigned i = 0; i < HOST_NPRIMS; i++)
-            if (prims[i].status == HOST_FAILED)
+            if (r->prims[i].status == HOST_FAILED)
                 status = EXIT_CHECK;
     }
     if (want_stair) {
-        host_stair_point_t pts[40];
-        int n = host_run_staircase(&h, pts, 40);
-        if (n > 0)
-            host_print_staircase(stdout, pts, (unsigned)n);
+        int n = host_run_staircase(&h, r->stair, 40);
+        if (n > 0) {
+            r->has_stair = true;
+            r->nstair = (unsigned)n;
+            host_print_staircase(stdout, r->stair, r->nstair);
+        }
     }
+    if (cx.json) {
+        char *text = host_results_json(r);
+        if (!text || cli_write_file_atomic(cx.json, text, strlen(text)) != 0)
+            status = EXIT_USAGE;
+        free(text);
+    }
+    free(r);
     return status;
 }

@@ -289,8 +289,8 @@ int cmd_run(int argc, char **argv)
     }
     int status;
     if (a.compat) {
-        machine_config_t unused;
-        status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
+        /* compat_run validates: a key the mode does not read is refused before anything else. */
+        status = machine_opts_config(&a.mo, a.dflt) != 0
                      ? EXIT_USAGE
                      : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
                                   a.json, a.quiet);

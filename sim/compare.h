@@ -3,8 +3,9 @@
  * litmus tests run by the model's runner and by the host's, as state sets.
  *
  * Representation: plain result structs the caller owns. A model case mirrors the host case with
- * the same index; its count is compared with the host's only where both count the same thing,
- * and agreement is exact equality (never a tolerance).
+ * the same index; its count is compared with the host's only where both count the same thing
+ * and the host measured it, and agreement is exact equality (never a tolerance). A count user
+ * space cannot measure is "model only": shown, never compared, never agreeing.
  */
 #ifndef COHSIM_COMPARE_H
 #define COHSIM_COMPARE_H
@@ -21,8 +22,10 @@
 typedef struct cmp_count {
     char name[32];
     double model;    /* per operation */
-    double host;     /* < 0: the host has no such count (not compared) */
+    double host;     /* < 0: the host has no such count (not compared; host_note says why) */
     bool agree;      /* compared and exactly equal */
+    char host_note[96]; /* host < 0: "model only" (user space cannot count it) or why the host
+                         * did not measure it ("" when the host has no such case at all) */
 } cmp_count_t;
 
 typedef struct cmp_case {
@@ -37,6 +40,7 @@ typedef struct cmp_prim {
     cmp_case_t c[HOST_MAX_MEASURES]; /* c[j] mirrors the host's m[j] */
     char note[256];      /* what the model did, and what it could not */
     bool counts_agree;   /* at least one count compared, and every compared count equal */
+    unsigned compared;   /* counts compared with a measured host count */
 } cmp_prim_t;
 
 /* The model's staircase point (sim/stair_model.c): cycles per dependent load of the random

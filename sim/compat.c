@@ -201,6 +201,116 @@ static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *cach
     cJSON_AddItemToObject(root, "cachegrind", cj);
 }
 
+/* What an engine does not model, for the keys neither engine reads (section "cache": every
+ * cache section; key NULL: every key of the section). */
+static const struct {
+    const char *section, *key, *lacks;
+} compat_unread[] = {
+    {"cache", "latency", "models no timing"},     {"llc", "inclusive", "enforces no inclusion"},
+    {"storebuf", NULL, "has no store buffer"},    {"bus", NULL, "models no timing"},
+    {"memory", NULL, "models no timing"},         {"ipi", NULL, "has no IPIs"},
+    {"os", NULL, "has no OS layer"},              {"sim", "jitter", "models no timing"},
+    {"machine", "clock_mhz", "models no timing"}, {"machine", "protocol", "models no coherence"},
+    {"machine", "icache_snoop", "models no coherence"},
+    {"machine", "arch", "runs no flush primitives"},
+};
+
+/* Whether a cache section describes a level that exists (a nonzero size). */
+static int level_exists(const config_t *cfg, const char *section)
+{
+    const char *v = config_get(cfg, section, "size");
+    uint64_t size;
+    return v && config_parse_size(v, &size) == 0 && size != 0;
+}
+
+static int in_list(const char *s, const char *const *list, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Why section.key changes nothing under the mode (dinero when dinero, else cachegrind), in buf,
+ * or NULL when the engine reads it. The engines read: machine.cores (refused unless 1); each
+ * level's size, and the geometry and replacement of the levels that exist; Dinero also the write
+ * and allocation policies of the levels that take writes (not an I-cache), and sim.seed when a
+ * level replaces at random (Cachegrind is LRU only and seeds nothing); Cachegrind also l1.size
+ * and l2.size, which it refuses unless 0. Nothing else. */
+static const char *compat_ignores(const config_t *cfg, int dinero, const char *section,
+                                  const char *key, char *buf, size_t len)
+{
+    static const char *const dinero_levels[] = {"l1", "l1i", "l1d", "l2", "llc"};
+    static const char *const cg_levels[] = {"l1i", "l1d", "llc"};
+    static const char *const cache_sections[] = {"l1", "l1i", "l1d", "l2", "llc"};
+    const char *engine = dinero ? "Dinero IV" : "Cachegrind";
+    const char *const *levels = dinero ? dinero_levels : cg_levels;
+    unsigned nlevels = dinero ? 5 : 3;
+    int cache = in_list(section, cache_sections, 5), level = in_list(section, levels, nlevels);
+    int geometry = strcmp(key, "assoc") == 0 || strcmp(key, "line") == 0 ||
+                   strcmp(key, "repl") == 0;
+    int policy = strcmp(key, "write") == 0 || strcmp(key, "alloc") == 0;
+    if ((strcmp(section, "machine") == 0 && strcmp(key, "cores") == 0) ||
+        (cache && strcmp(key, "size") == 0))
+        return NULL;
+    if (level && (geometry || (dinero && policy))) {
+        if (!level_exists(cfg, section))
+            return "that level does not exist (its size is 0)";
+        if (dinero && policy && strcmp(section, "l1i") == 0)
+            return "Dinero IV's instruction cache is never written";
+        return NULL;
+    }
+    if (!dinero && level && policy)
+        return "Cachegrind keeps no dirty state and always allocates";
+    if (cache && !level && strcmp(key, "latency") != 0)
+        return "Cachegrind has I1, D1 and LL only";
+    if (strcmp(section, "sim") == 0 && strcmp(key, "seed") == 0) {
+        for (unsigned i = 0; dinero && i < nlevels; i++) {
+            const char *r = config_get(cfg, levels[i], "repl");
+            if (level_exists(cfg, levels[i]) && r && strcmp(r, "random") == 0)
+                return NULL;
+        }
+        snprintf(buf, len, "%s",
+                 dinero ? "no level replaces at random"
+                        : "Cachegrind is LRU only: it draws nothing");
+        return buf;
+    }
+    for (unsigned i = 0; i < sizeof compat_unread / sizeof compat_unread[0]; i++) {
+        const char *s = compat_unread[i].section, *k = compat_unread[i].key;
+        if ((strcmp(s, section) == 0 || (strcmp(s, "cache") == 0 && cache)) &&
+            (!k || strcmp(k, key) == 0)) {
+            snprintf(buf, len, "%s %s", engine, compat_unread[i].lacks);
+            return buf;
+        }
+    }
+    snprintf(buf, len, "%s does not read it", engine);
+    return buf;
+}
+
+/* Every key the mode would not read is refused, naming it and where it was set: it would change
+ * nothing. The entries of the mode's own presets are not the user's request (they also serve
+ * `cohsim run --preset dinero` on the machine model, which reads latencies and the rest); a -c
+ * override of one of them is. 0, or -1 after reporting each such key. */
+static int refuse_ignored_keys(const config_t *cfg, const char *mode, int dinero)
+{
+    const char *const own[] = {dinero ? "preset dinero" : "preset cachegrind",
+                               dinero ? "preset dinero-split" : NULL};
+    const char *section, *key, *value, *origin;
+    int refused = 0;
+    for (size_t i = 0; config_entry(cfg, i, &section, &key, &value, &origin); i++) {
+        if (strcmp(origin, own[0]) == 0 || (own[1] && strcmp(origin, own[1]) == 0))
+            continue;
+        char buf[128];
+        const char *why = compat_ignores(cfg, dinero, section, key, buf, sizeof buf);
+        if (!why)
+            continue;
+        cli_error("--compat %s: %s.%s (set by %s) would change nothing: %s; remove it", mode,
+                  section, key, origin, why);
+        refused = 1;
+    }
+    return refused ? -1 : 0;
+}
+
 int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
                const char *json_path, bool quiet)
 {
@@ -221,6 +331,8 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
         cli_error("--compat cachegrind reads --format lackey, not %s", format);
         return EXIT_USAGE;
     }
+    if (refuse_ignored_keys(cfg, mode, dinero) != 0)
+        return EXIT_USAGE;
     char err[1024];
     machine_config_t mc;
     if (config_to_machine(cfg, &mc, err, sizeof err) != 0) {

@@ -17,11 +17,11 @@ typedef enum key_kind { KIND_UINT, KIND_SIZE, KIND_BOOL, KIND_ENUM } key_kind_t;
 typedef struct key_def {
     const char *section, *key;
     key_kind_t kind;
-    const char *allowed, *doc;
+    const char *allowed, *unit, *doc;
 } key_def_t;
 
 static const key_def_t key_defs[] = {
-#define KEY(section, key, kind, allowed, doc) {section, key, KIND_##kind, allowed, doc},
+#define KEY(section, key, kind, allowed, unit, doc) {section, key, KIND_##kind, allowed, unit, doc},
 #include "sim/config_keys.def"
 #undef KEY
 };
@@ -78,6 +78,12 @@ static const key_def_t *find_key(const char *section, const char *key)
             return d;
     }
     return NULL;
+}
+
+const char *config_key_unit(const char *section, const char *key)
+{
+    const key_def_t *d = find_key(section, key);
+    return d ? d->unit : NULL;
 }
 
 static int section_known(const char *section)
@@ -383,13 +389,14 @@ const char *config_get(const config_t *c, const char *section, const char *key)
 }
 
 int config_entry(const config_t *c, size_t i, const char **section, const char **key,
-                 const char **value)
+                 const char **value, const char **origin)
 {
     if (i >= c->n)
         return 0;
     *section = c->entries[i].section;
     *key = c->entries[i].key;
     *value = c->entries[i].value;
+    *origin = c->entries[i].origin;
     return 1;
 }
 

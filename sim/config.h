@@ -26,11 +26,15 @@ int config_set(config_t *c, const char *section, const char *key, const char *va
 
 /* The value of section.key, or NULL. */
 const char *config_get(const config_t *c, const char *section, const char *key);
+/* What a number of section.key counts ("bytes", "cycles"; "" for a word), or NULL when the key is
+ * unknown. */
+const char *config_key_unit(const char *section, const char *key);
 /* Write the configuration as INI that config_load_file reads back. */
 void config_write_ini(const config_t *c, FILE *out);
-/* Iterate: entry i's section, key, value; returns 0 past the end. */
+/* Iterate: entry i's section, key, value and where it was set ("preset NAME", "FILE:LINE",
+ * "-c"); returns 0 past the end. */
 int config_entry(const config_t *c, size_t i, const char **section, const char **key,
-                 const char **value);
+                 const char **value, const char **origin);
 
 /* The configuration as a JSON object {section: {key: value}} (what the statistics echo); NULL
  * when out of memory. The return type is cJSON *; void * keeps cJSON out of this header. */

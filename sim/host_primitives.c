@@ -1,18 +1,23 @@
 /* host_primitives.c: the five primitives' Linux equivalents, timed and counted on this host.
  *
- *   FlushInstructionCache         __builtin___clear_cache after rewriting code that is then run
+ *   FlushInstructionCache         __builtin___clear_cache after rewriting code that is then run,
+ *                                 on this CPU and (serialized) on another
  *   FlushProcessWriteBuffers      membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), 1 and 2 threads
  *   KeInvalidateAllCaches         CLFLUSHOPT (or CLFLUSH) over a working set, then its reload
  *   ZwFlushVirtualMemory          msync(MS_SYNC) over a MAP_SHARED file view, size 0 = whole view
- *   CcCoherencyFlushAndPurgeCache sync_file_range, then posix_fadvise(POSIX_FADV_DONTNEED)
+ *   CcCoherencyFlushAndPurgeCache sync_file_range + fdatasync, then madvise(MADV_DONTNEED) on
+ *                                 the view and posix_fadvise(POSIX_FADV_DONTNEED)
  *
  * Each case is repeated; its time is reduced to a median and spread, and the work it did is
- * counted apart from the timing (IPIs from /proc/interrupts, pages from /proc/self/io and
- * mincore) so that the model's counts can be compared exactly. Correctness is checked, not
- * assumed: the rewritten code must return its new value, and flushed file content must read
- * back. Invariants: every file is unlinked as soon as it is created (nothing can be left on disk
- * whatever happens next), every mapping and thread is released on every path, and the caller's
- * CPU affinity is restored.
+ * measured apart from the timing, never computed from the request: IPIs from /proc/interrupts,
+ * dirty, written-back and resident pages of the file from cachestat(2) (Linux 6.5; mincore for
+ * residency without it), stale runs from what the rewritten code returns, here and on another
+ * CPU. What user space cannot count (WBINVD's lines) is marked model_only. Correctness is
+ * checked, not assumed: the rewritten code must return its new value, and flushed file content
+ * must read back from the disk (the pages unmapped and dropped first, their absence measured),
+ * not from the page cache. Invariants: every file is unlinked as soon as it is created (nothing
+ * can be left on disk whatever happens next), every mapping and thread is released on every
+ * path, and the caller's CPU affinity is restored.
  */
 #define _GNU_SOURCE
 #include "sim/host.h"
@@ -35,6 +40,20 @@
 #endif
 
 #define PRIM_MAX_SAMPLES 256
+
+static const char *const prim_names[HOST_NPRIMS] = {
+    "FlushInstructionCache", "FlushProcessWriteBuffers", "KeInvalidateAllCaches",
+    "ZwFlushVirtualMemory", "CcCoherencyFlushAndPurgeCache",
+};
+
+const char *host_prim_name(unsigned i) { return i < HOST_NPRIMS ? prim_names[i] : NULL; }
+
+/* Name p as the i-th primitive, run as equivalent on Linux. */
+static void prim_begin(host_prim_t *p, unsigned i, const char *equivalent)
+{
+    p->name = prim_names[i];
+    snprintf(p->equivalent, sizeof p->equivalent, "%s", equivalent);
+}
 
 static host_measure_t *prim_add(host_prim_t *p, const char *label)
 {
@@ -82,10 +101,123 @@ static size_t prim_emit_return(uint8_t *code, uint32_t imm)
 #endif
 }
 
+/* Make this CPU fetch instructions anew (cross-modifying code: Intel SDM 3A 8.1.3 wants a
+ * serializing instruction on the executing processor; Arm wants an ISB). */
+static void prim_serialize(void)
+{
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    __cpuid(0, a, b, c, d);
+    (void)a, (void)b, (void)c, (void)d;
+#elif defined(__aarch64__)
+    __asm__ volatile("isb" ::: "memory");
+#endif
+}
+
+/* The CPUs of the affinity set: the number found (up to 2), their ids in cpus. */
+static int prim_two_cpus(const cpu_set_t *set, int cpus[2])
+{
+    int k = 0;
+    cpus[0] = cpus[1] = -1;
+    for (int i = 0; i < CPU_SETSIZE && k < 2; i++)
+        if (CPU_ISSET(i, set))
+            cpus[k++] = i;
+    return k;
+}
+
+static void prim_pin(pthread_t th, int cpu)
+{
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    pthread_setaffinity_np(th, sizeof one, &one);
+}
+
+/* Cross-modifying code: the writer (this thread) rewrites the code and cleans it, then
+ * publishes the version; the runner, on another CPU, waits for it, serializes and runs the
+ * code. A stale run is one that returned another version's value. */
+typedef struct prim_xmc {
+    prim_fn_t fn;
+    uint32_t mask;      /* the bits of a version the code's immediate holds */
+    atomic_uint want;   /* the version to run next (0: none yet) */
+    atomic_uint ran;    /* the last version run */
+    atomic_uint stale;
+    atomic_int stop, running;
+    int cpu;
+} prim_xmc_t;
+
+static void *prim_xmc_run(void *arg)
+{
+    prim_xmc_t *x = arg;
+    prim_pin(pthread_self(), x->cpu);
+    atomic_store(&x->running, 1);
+    unsigned last = 0;
+    for (;;) {
+        unsigned v;
+        while ((v = atomic_load_explicit(&x->want, memory_order_acquire)) == last)
+            if (atomic_load_explicit(&x->stop, memory_order_relaxed))
+                return NULL;
+        prim_serialize();
+        if ((uint32_t)x->fn() != (v & x->mask))
+            atomic_fetch_add(&x->stale, 1);
+        last = v;
+        atomic_store_explicit(&x->ran, v, memory_order_release);
+    }
+}
+
+/* The cross-modifying case into p: code written through rw, run through rx (x->fn). */
+static void prim_xmc_case(host_prim_t *p, uint8_t *rw, uint8_t *rx, size_t len, unsigned reps,
+                          prim_xmc_t *x)
+{
+    host_measure_t *m = prim_add(p, "rewrite + clear_cache, run on another CPU");
+    snprintf(m->count_name, sizeof m->count_name, "stale runs");
+    m->expected = 0;
+    m->bytes = (double)len;
+    cpu_set_t saved;
+    int cpus[2];
+    if (sched_getaffinity(0, sizeof saved, &saved) != 0 || prim_two_cpus(&saved, cpus) < 2) {
+        snprintf(m->count_note, sizeof m->count_note,
+                 "one CPU only: no second CPU to run the code (not measured)");
+        return;
+    }
+    prim_pin(pthread_self(), cpus[0]);
+    x->cpu = cpus[1];
+    pthread_t th;
+    if (pthread_create(&th, NULL, prim_xmc_run, x) != 0) {
+        snprintf(m->count_note, sizeof m->count_note, "cannot start a second thread (not "
+                                                      "measured)");
+        sched_setaffinity(0, sizeof saved, &saved);
+        return;
+    }
+    while (!atomic_load(&x->running))
+        ;
+    enum { ROUNDS = 200 };
+    double s[PRIM_MAX_SAMPLES];
+    unsigned v = 0;
+    for (unsigned r = 0; r < reps; r++) {
+        double t0 = host_now_ns();
+        for (unsigned i = 0; i < ROUNDS; i++) {
+            v++;
+            prim_emit_return(rw, 5000 + v);
+            __builtin___clear_cache((char *)rx, (char *)rx + len);
+            /* the version the runner checks is the value the code returns */
+            atomic_store_explicit(&x->want, 5000 + v, memory_order_release);
+            while (atomic_load_explicit(&x->ran, memory_order_acquire) != 5000 + v)
+                ;
+        }
+        s[r] = (host_now_ns() - t0) / ROUNDS;
+    }
+    atomic_store(&x->stop, 1);
+    pthread_join(th, NULL);
+    sched_setaffinity(0, sizeof saved, &saved);
+    host_stat_of(s, reps, &m->ns);
+    m->count = atomic_load(&x->stale);
+}
+
 static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "FlushInstructionCache";
-    p->equivalent = "__builtin___clear_cache after rewriting code";
+    prim_begin(p, 0, "__builtin___clear_cache after rewriting code; on another CPU, "
+                     "a serializing instruction before running it");
     uint8_t probe[16];
     if (prim_emit_return(probe, 0) == 0) {
         prim_unavailable(p, "no code generator for this architecture", NULL);
@@ -113,6 +245,7 @@ static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
     double s[PRIM_MAX_SAMPLES];
     unsigned wrong = 0;
     size_t len = prim_emit_return(rw, 7);
+    uint32_t mask = len == 6 ? 0xffffffffu : 0xffffu;
     __builtin___clear_cache((char *)rx, (char *)rx + len);
     for (unsigned r = 0; r < reps; r++) {
         double t0 = host_now_ns();
@@ -130,7 +263,7 @@ static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
             uint32_t v = r * CALLS + i + 1000;
             prim_emit_return(rw, v);
             __builtin___clear_cache((char *)rx, (char *)rx + len);
-            wrong += (uint32_t)fn() != (v & (len == 6 ? 0xffffffffu : 0xffffu));
+            wrong += (uint32_t)fn() != (v & mask);
         }
         s[r] = (host_now_ns() - t0) / CALLS;
     }
@@ -140,11 +273,16 @@ static void prim_flush_icache(const host_prim_opts_t *o, host_prim_t *p)
     snprintf(m->count_name, sizeof m->count_name, "stale runs");
     m->count = wrong;
     m->expected = 0;
-    if (wrong) {
+    prim_xmc_t x = {.fn = fn, .mask = mask};
+    prim_xmc_case(p, rw, rx, len, reps, &x);
+    unsigned xstale = p->m[2].count > 0 ? (unsigned)p->m[2].count : 0;
+    if (wrong || xstale) {
         p->status = HOST_FAILED;
-        snprintf(p->note, sizeof p->note, "%u calls ran the old code after clear_cache", wrong);
+        snprintf(p->note, sizeof p->note, "%u calls on this CPU and %u on another ran the old "
+                 "code after clear_cache", wrong, xstale);
     } else {
-        snprintf(p->note, sizeof p->note, "every call after a rewrite returned the new value");
+        snprintf(p->note, sizeof p->note, "every call after a rewrite returned the new value%s",
+                 p->m[2].count < 0 ? "" : ", on this CPU and on another");
     }
 out:
     if (rx != MAP_FAILED)
@@ -263,8 +401,7 @@ static void prim_membarrier_case(host_prim_t *p, const char *label, unsigned rep
 
 static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "FlushProcessWriteBuffers";
-    p->equivalent = "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)";
+    prim_begin(p, 1, "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)");
     long q = prim_membarrier(MEMBARRIER_CMD_QUERY);
     if (q < 0) {
         prim_unavailable(p, "membarrier", strerror(errno));
@@ -283,10 +420,8 @@ static void prim_flush_write_buffers(const host_prim_opts_t *o, host_prim_t *p)
         prim_unavailable(p, "sched_getaffinity", strerror(errno));
         return;
     }
-    int cpus[2] = {-1, -1};
-    for (int i = 0, k = 0; i < CPU_SETSIZE && k < 2; i++)
-        if (CPU_ISSET(i, &saved))
-            cpus[k++] = i;
+    int cpus[2];
+    prim_two_cpus(&saved, cpus);
     CPU_ZERO(&one);
     CPU_SET(cpus[0], &one);
     sched_setaffinity(0, sizeof one, &one);
@@ -348,8 +483,7 @@ static uint64_t prim_reload(const uint8_t *buf, size_t len)
 
 static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
 {
-    p->name = "KeInvalidateAllCaches";
-    p->equivalent = "CLFLUSHOPT over a working set (WBINVD is kernel-only)";
+    prim_begin(p, 2, "CLFLUSHOPT over a working set (WBINVD is kernel-only)");
 #if defined(__x86_64__)
     size_t len = o->flush_bytes ? (size_t)o->flush_bytes : (size_t)4 << 20;
     len = (len + 63) & ~(size_t)63;
@@ -360,7 +494,8 @@ static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
     }
     int opt = prim_has_clflushopt();
     if (!opt)
-        p->equivalent = "CLFLUSH over a working set (no CLFLUSHOPT; WBINVD is kernel-only)";
+        snprintf(p->equivalent, sizeof p->equivalent, "%s",
+                 "CLFLUSH over a working set (no CLFLUSHOPT; WBINVD is kernel-only)");
     unsigned reps = prim_reps(o);
     double flush[PRIM_MAX_SAMPLES], cold[PRIM_MAX_SAMPLES], warm[PRIM_MAX_SAMPLES];
     uint64_t sum = 0;
@@ -383,8 +518,13 @@ static void prim_invalidate_all(const host_prim_opts_t *o, host_prim_t *p)
     snprintf(label, sizeof label, "%s %zu KiB dirty", opt ? "clflushopt" : "clflush", len >> 10);
     host_measure_t *m = prim_add(p, label);
     host_stat_of(flush, reps, &m->ns);
+    /* CLFLUSHOPT reports nothing, and the lines WBINVD would write back (every dirty line of
+     * every cache) no counter user space can read counts: the model's count stands alone. */
     snprintf(m->count_name, sizeof m->count_name, "lines");
-    m->count = m->expected = (double)(len / 64);
+    m->count = -1;
+    m->model_only = true;
+    snprintf(m->count_note, sizeof m->count_note,
+             "model only: user space cannot count the lines WBINVD writes back");
     m->bytes = (double)len;
     m = prim_add(p, "reload after the flush");
     host_stat_of(cold, reps, &m->ns);
@@ -430,36 +570,110 @@ static int prim_tmpfile(const char *dir, size_t bytes, char *why, size_t whylen)
     return fd;
 }
 
-/* Bytes this process has caused to be written to storage (/proc/self/io), or -1. */
-static double prim_write_bytes(void)
+/* cachestat(2) (Linux 6.5 and later): the page cache's state of a range of a file. */
+typedef struct prim_cachestat {
+    uint64_t cache, dirty, writeback, evicted, recently_evicted;
+} prim_cachestat_t;
+
+#if defined(__NR_cachestat)
+#define PRIM_NR_CACHESTAT __NR_cachestat
+#elif defined(__x86_64__) || defined(__aarch64__)
+#define PRIM_NR_CACHESTAT 451 /* both; C libraries older than the call lack the number */
+#endif
+
+/* The state of the whole file fd: 0, or -1 with errno (ENOSYS: the kernel predates 6.5). */
+static int prim_cachestat(int fd, prim_cachestat_t *out)
 {
-    FILE *f = fopen("/proc/self/io", "r");
-    if (!f)
-        return -1;
-    char line[256];
-    double v = -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "write_bytes:", 12) == 0)
-            v = strtod(line + 12, NULL);
-    fclose(f);
-    return v;
+    memset(out, 0, sizeof *out);
+#ifdef PRIM_NR_CACHESTAT
+    struct {
+        uint64_t off, len; /* len 0: to the end of the file */
+    } range = {0, 0};
+    return syscall(PRIM_NR_CACHESTAT, fd, &range, out, 0) == 0 ? 0 : -1;
+#else
+    (void)fd;
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
-/* Resident pages of a mapped range (mincore), or -1. */
-static double prim_resident(void *base, size_t len, long page)
+/* Whether cachestat works on fd: 1, or 0 with why the counts it gives cannot be measured. */
+static int prim_have_cachestat(int fd, char *why, size_t whylen)
 {
+    prim_cachestat_t cs;
+    if (prim_cachestat(fd, &cs) == 0)
+        return 1;
+    snprintf(why, whylen, "cachestat(2) failed (%s; it needs Linux 6.5): not measured",
+             strerror(errno));
+    return 0;
+}
+
+/* The file's pages in the page cache: cachestat's count, else mincore over its view (which
+ * reports the page cache for a file mapping), else -1. */
+static double prim_resident(int fd, void *view, size_t len, long page)
+{
+    prim_cachestat_t cs;
+    if (prim_cachestat(fd, &cs) == 0)
+        return (double)cs.cache;
     size_t n = (len + (size_t)page - 1) / (size_t)page;
     unsigned char *vec = malloc(n);
     if (!vec)
         return -1;
     double r = -1;
-    if (mincore(base, len, vec) == 0) {
+    if (mincore(view, len, vec) == 0) {
         r = 0;
         for (size_t i = 0; i < n; i++)
             r += vec[i] & 1;
     }
     free(vec);
     return r;
+}
+
+/* Drop the file's pages from the page cache: first out of the view (fadvise leaves a mapped
+ * page where it is), then the clean ones out of the cache. 0, or -1 with errno. */
+static int prim_purge(int fd, void *view, size_t len)
+{
+    if (madvise(view, len, MADV_DONTNEED) != 0)
+        return -1;
+    int e = posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_DONTNEED);
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+/* Where in each page a case writes its word, stamp | page index (the stamp names the case and
+ * the repetition), so that a read-back tells each page and each repetition apart. */
+#define PRIM_STAMP_OFF 8
+
+/* Read back from the disk the word pages [0, n) of fd must hold (stamp | i): the pages are
+ * dropped first, and the read only counts when none of them is left in the page cache (a read
+ * from the cache would see unflushed data too). Returns the pages read wrong, -1 when the pages
+ * could not be dropped (tmpfs keeps them), -2 with errno when a call failed. */
+static int prim_read_back(int fd, uint8_t *view, size_t len, long page, unsigned n,
+                          uint64_t stamp)
+{
+    if (prim_purge(fd, view, len) != 0)
+        return -2;
+    if (prim_resident(fd, view, len, page) != 0)
+        return -1;
+    int bad = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t v = 0;
+        if (pread(fd, &v, sizeof v, (off_t)i * page + PRIM_STAMP_OFF) != (ssize_t)sizeof v ||
+            v != (stamp | i))
+            bad++;
+    }
+    return bad;
+}
+
+static void prim_stamp_pages(uint8_t *view, long page, unsigned n, uint64_t stamp)
+{
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t v = stamp | i;
+        memcpy(view + (size_t)i * (size_t)page + PRIM_STAMP_OFF, &v, sizeof v);
+    }
 }
 
 /* The caller's half of ZwFlushVirtualMemory: size 0 means from base to the end of the view;
@@ -473,11 +687,47 @@ static int prim_zw_flush(uint8_t *view, size_t view_len, uint8_t *base, size_t s
     return msync((void *)lo, hi - lo, MS_SYNC);
 }
 
+/* What the checks of a file primitive found, for its note. */
+typedef struct prim_file_checks {
+    unsigned still_dirty; /* pages dirty or under write-back right after a flush returned */
+    unsigned bad;         /* pages read back wrong from the disk */
+    unsigned not_dropped; /* read-backs that could not drop the pages first (proving nothing) */
+} prim_file_checks_t;
+
+/* Fold one read-back (prim_read_back's result) into k; -1 when a call failed. */
+static int prim_checked(prim_file_checks_t *k, int rb)
+{
+    if (rb == -2)
+        return -1;
+    if (rb == -1)
+        k->not_dropped++;
+    else
+        k->bad += (unsigned)rb;
+    return 0;
+}
+
+/* p's note and status from its checks (ok: what a clean run says). */
+static void prim_file_verdict(host_prim_t *p, const prim_file_checks_t *k, const char *flush,
+                              const char *ok)
+{
+    if (k->still_dirty || k->bad) {
+        p->status = HOST_FAILED;
+        snprintf(p->note, sizeof p->note,
+                 "%u pages still dirty right after %s returned (cachestat); %u pages read back "
+                 "wrong from the disk", k->still_dirty, flush, k->bad);
+    } else if (k->not_dropped) {
+        snprintf(p->note, sizeof p->note, "%s; but the pages could not be dropped to read them "
+                 "back from the disk (tmpfs?): the read-back proves nothing", ok);
+    } else {
+        snprintf(p->note, sizeof p->note, "%s; each case's last repetition read back right from "
+                 "the disk (its pages unmapped and dropped from the page cache first)", ok);
+    }
+}
+
 static void prim_flush_view(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
                             int tmpfs)
 {
-    p->name = "ZwFlushVirtualMemory";
-    p->equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+    prim_begin(p, 3, "msync(MS_SYNC) on a MAP_SHARED file view");
     long page = sysconf(_SC_PAGESIZE);
     unsigned maxp = o->max_pages ? o->max_pages : 4096;
     size_t len = (size_t)maxp * (size_t)page;
@@ -500,40 +750,45 @@ static void prim_flush_view(const host_prim_opts_t *o, host_prim_t *p, const cha
         prim_unavailable(p, "msync", strerror(errno));
         goto out;
     }
+    char uncounted[96] = "";
+    int counted = !tmpfs && prim_have_cachestat(fd, uncounted, sizeof uncounted);
+    if (tmpfs)
+        snprintf(uncounted, sizeof uncounted, "tmpfs: nothing is written to a disk");
     static const unsigned cases[] = {0, 1, 16, 256, 4096};
     unsigned reps = prim_reps(o);
-    unsigned bad = 0;
+    prim_file_checks_t k = {0};
     for (unsigned c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         unsigned n = cases[c];
         if (n > maxp)
             break;
         double s[PRIM_MAX_SAMPLES], w[PRIM_MAX_SAMPLES];
-        int counted = 1;
+        uint64_t stamp = 0;
         for (unsigned r = 0; r < reps; r++) {
-            double w0 = prim_write_bytes();
-            uint64_t stamp = ((uint64_t)(c + 1) << 40) | ((uint64_t)r << 20);
-            for (unsigned i = 0; i < n; i++) {
-                uint64_t v = stamp | i;
-                memcpy(view + (size_t)i * (size_t)page + 8, &v, sizeof v);
-            }
+            stamp = ((uint64_t)(c + 1) << 40) | ((uint64_t)r << 20);
+            prim_stamp_pages(view, page, n, stamp);
+            prim_cachestat_t before, after;
+            if (counted && prim_cachestat(fd, &before) != 0)
+                counted = 0;
             double t0 = host_now_ns();
             /* Base at the view, size 0: the whole view, as Windows defines it. */
             int rc = prim_zw_flush(view, len, view, 0, page);
             s[r] = host_now_ns() - t0;
-            double w1 = prim_write_bytes();
-            if (w0 < 0 || w1 < 0)
-                counted = 0;
-            w[r] = (w1 - w0) / (double)page;
             if (rc != 0) {
                 prim_unavailable(p, "msync", strerror(errno));
                 goto out;
             }
-            for (unsigned i = 0; i < n; i++) {
-                uint64_t v = 0;
-                if (pread(fd, &v, sizeof v, (off_t)i * page + 8) != (ssize_t)sizeof v ||
-                    v != (stamp | i))
-                    bad++;
-            }
+            if (counted && prim_cachestat(fd, &after) != 0)
+                counted = 0;
+            /* the pages msync wrote are the dirty ones it cleaned; MS_SYNC leaves none dirty
+             * and none under write-back */
+            w[r] = (double)before.dirty - (double)after.dirty;
+            if (counted)
+                k.still_dirty += (unsigned)(after.dirty + after.writeback);
+        }
+        if (prim_checked(&k, prim_read_back(fd, view, len, page, n, stamp)) != 0) {
+            prim_unavailable(p, "dropping the file's pages (madvise, posix_fadvise)",
+                             strerror(errno));
+            goto out;
         }
         char label[64];
         snprintf(label, sizeof label, "%u dirty page%s, size 0 (whole view)", n, n == 1 ? "" : "s");
@@ -541,55 +796,37 @@ static void prim_flush_view(const host_prim_opts_t *o, host_prim_t *p, const cha
         host_stat_of(s, reps, &m->ns);
         snprintf(m->count_name, sizeof m->count_name, "pages written");
         m->expected = n;
-        if (counted && !tmpfs) {
+        if (counted) {
             host_stat_t ws;
             host_stat_of(w, reps, &ws);
             m->count = ws.median;
         } else {
             m->count = -1;
-            snprintf(m->count_note, sizeof m->count_note, "%s",
-                     tmpfs ? "tmpfs: nothing is written to a disk"
-                           : "/proc/self/io is not readable (no task I/O accounting)");
+            snprintf(m->count_note, sizeof m->count_note, "%s", uncounted);
         }
     }
-    if (bad) {
-        p->status = HOST_FAILED;
-        snprintf(p->note, sizeof p->note, "%u pages read back wrong after msync", bad);
-    } else {
-        snprintf(p->note, sizeof p->note, "every flushed page read back right (pread)%s",
-                 tmpfs ? "; tmpfs: no disk behind the file" : "");
-    }
+    prim_file_verdict(p, &k, "msync",
+                      counted ? "pages written: the dirty pages msync cleaned (cachestat)"
+                              : "pages written not measured");
 out:
     munmap(view, len);
     close(fd);
 }
 
-/* One CcCoherencyFlushAndPurgeCache case: dirty npages through write(), then flush and/or
- * purge, with residency before and after. Returns the number of pages read back wrong, or -1
- * with the reason in why. */
+/* One CcCoherencyFlushAndPurgeCache case: every page dirtied through the view, then flush
+ * and/or purge timed, the residency measured before and after, and a flushed case read back
+ * from the disk. 0, or -1 with the reason in why. */
 static int prim_cc_case(host_prim_t *p, int fd, uint8_t *view, size_t len, long page,
                         unsigned reps, int flush, int purge, const char *label, double expected,
-                        char *why, size_t whylen)
+                        prim_file_checks_t *k, char *why, size_t whylen)
 {
     double s[PRIM_MAX_SAMPLES], before[PRIM_MAX_SAMPLES], after[PRIM_MAX_SAMPLES];
-    size_t npages = len / (size_t)page;
-    uint8_t *pagebuf = malloc((size_t)page);
-    if (!pagebuf) {
-        snprintf(why, whylen, "out of memory");
-        return -1;
-    }
-    int bad = 0;
+    unsigned npages = (unsigned)(len / (size_t)page);
+    int counted = prim_have_cachestat(fd, why, whylen);
     for (unsigned r = 0; r < reps; r++) {
-        for (size_t i = 0; i < npages; i++) {
-            memset(pagebuf, (int)((r + i + (unsigned)flush * 7 + (unsigned)purge * 13) & 0xff),
-                   (size_t)page);
-            if (pwrite(fd, pagebuf, (size_t)page, (off_t)(i * (size_t)page)) != page) {
-                snprintf(why, whylen, "write: %s", errno ? strerror(errno) : "short write");
-                free(pagebuf);
-                return -1;
-            }
-        }
-        before[r] = prim_resident(view, len, page);
+        uint64_t stamp = ((uint64_t)(2 * flush + purge + 1) << 40) | ((uint64_t)r << 20);
+        prim_stamp_pages(view, page, npages, stamp);
+        before[r] = prim_resident(fd, view, len, page);
         double t0 = host_now_ns();
         int rc = 0;
         if (flush)
@@ -599,43 +836,53 @@ static int prim_cc_case(host_prim_t *p, int fd, uint8_t *view, size_t len, long 
         if (rc == 0 && flush)
             rc = fdatasync(fd); /* the metadata sync_file_range leaves out */
         if (rc == 0 && purge)
-            rc = posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_DONTNEED);
+            rc = prim_purge(fd, view, len);
         s[r] = host_now_ns() - t0;
-        after[r] = prim_resident(view, len, page);
+        after[r] = prim_resident(fd, view, len, page);
         if (rc != 0) {
-            snprintf(why, whylen, "%s: %s", flush ? "sync_file_range/fdatasync" : "posix_fadvise",
-                     strerror(errno));
-            free(pagebuf);
+            snprintf(why, whylen, "%s: %s", flush ? "sync_file_range/fdatasync"
+                                                  : "madvise/posix_fadvise", strerror(errno));
             return -1;
         }
-        for (size_t i = 0; i < npages; i++) {
-            uint8_t b = 0;
-            if (pread(fd, &b, 1, (off_t)(i * (size_t)page + 100)) != 1 ||
-                b != (uint8_t)((r + i + (unsigned)flush * 7 + (unsigned)purge * 13) & 0xff))
-                bad++;
+        prim_cachestat_t cs;
+        if (flush && counted && prim_cachestat(fd, &cs) == 0)
+            k->still_dirty += (unsigned)(cs.dirty + cs.writeback);
+        if (flush && r + 1 == reps &&
+            prim_checked(k, prim_read_back(fd, view, len, page, npages, stamp)) != 0) {
+            snprintf(why, whylen, "dropping the file's pages (madvise, posix_fadvise): %s",
+                     strerror(errno));
+            return -1;
         }
         /* Leave the pages clean for the next case. */
-        fdatasync(fd);
+        if (!flush && fdatasync(fd) != 0) {
+            snprintf(why, whylen, "fdatasync: %s", strerror(errno));
+            return -1;
+        }
     }
-    free(pagebuf);
     host_measure_t *m = prim_add(p, label);
     host_stat_of(s, reps, &m->ns);
     host_stat_t b, a;
     host_stat_of(before, reps, &b);
     host_stat_of(after, reps, &a);
-    m->before = b.median;
-    m->after = a.median;
     snprintf(m->count_name, sizeof m->count_name, "resident after");
-    m->count = a.median;
     m->expected = expected;
-    return bad;
+    if (b.min < 0 || a.min < 0) {
+        m->count = -1;
+        snprintf(m->count_note, sizeof m->count_note,
+                 "neither cachestat(2) nor mincore(2) works here: not measured");
+    } else {
+        m->before = b.median;
+        m->after = a.median;
+        m->count = a.median;
+    }
+    return 0;
 }
 
 static void prim_flush_purge(const host_prim_opts_t *o, host_prim_t *p, const char *dir,
                              int tmpfs)
 {
-    p->name = "CcCoherencyFlushAndPurgeCache";
-    p->equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+    prim_begin(p, 4, "sync_file_range + fdatasync, then madvise(MADV_DONTNEED) on the view and "
+                     "posix_fadvise(POSIX_FADV_DONTNEED)");
     long page = sysconf(_SC_PAGESIZE);
     unsigned np = o->max_pages ? (o->max_pages < 256 ? o->max_pages : 256) : 256;
     size_t len = (size_t)np * (size_t)page;
@@ -645,39 +892,36 @@ static void prim_flush_purge(const host_prim_opts_t *o, host_prim_t *p, const ch
         prim_unavailable(p, why, NULL);
         return;
     }
-    /* A read-only view of the file: mincore on it reports the page cache's residency. */
-    uint8_t *view = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    /* The pages are dirtied through a view, as the model's case does: the purge must unmap
+     * them from it before the page cache can let them go. */
+    uint8_t *view = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (view == MAP_FAILED) {
         prim_unavailable(p, "mmap of the file", strerror(errno));
         close(fd);
         return;
     }
     unsigned reps = prim_reps(o);
-    int bad = 0, rc;
+    prim_file_checks_t k = {0};
     /* tmpfs keeps every page whatever is asked: expect them all to stay. */
     double purged = tmpfs ? (double)np : 0;
-    rc = prim_cc_case(p, fd, view, len, page, reps, 1, 1, "flush and purge", purged, why,
-                      sizeof why);
-    if (rc >= 0) {
-        bad += rc;
-        rc = prim_cc_case(p, fd, view, len, page, reps, 1, 0,
-                          "flush, no purge (CC_FLUSH_AND_PURGE_NO_PURGE)", np, why, sizeof why);
-    }
-    if (rc >= 0) {
-        bad += rc;
-        /* Dirty pages cannot be dropped: DONTNEED without the flush leaves most of them. */
-        rc = prim_cc_case(p, fd, view, len, page, reps, 0, 1, "purge without a flush", -1, why,
+    int rc = prim_cc_case(p, fd, view, len, page, reps, 1, 1, "flush and purge", purged, &k, why,
                           sizeof why);
-    }
-    if (rc < 0) {
+    if (rc == 0)
+        rc = prim_cc_case(p, fd, view, len, page, reps, 1, 0,
+                          "flush, no purge (CC_FLUSH_AND_PURGE_NO_PURGE)", np, &k, why,
+                          sizeof why);
+    /* Dirty pages cannot be dropped: a purge without the flush leaves those not yet written. */
+    if (rc == 0)
+        rc = prim_cc_case(p, fd, view, len, page, reps, 0, 1, "purge without a flush", -1, &k,
+                          why, sizeof why);
+    if (rc != 0) {
         p->status = HOST_UNAVAILABLE;
         snprintf(p->note, sizeof p->note, "%s", why);
-    } else if (bad + rc) {
-        p->status = HOST_FAILED;
-        snprintf(p->note, sizeof p->note, "%d pages read back wrong", bad + rc);
     } else {
-        snprintf(p->note, sizeof p->note, "%u-page file; content read back right%s", np,
-                 tmpfs ? "; tmpfs: pages are never dropped" : "");
+        char ok[96];
+        snprintf(ok, sizeof ok, "%u-page file; residency from %s", np,
+                 prim_have_cachestat(fd, why, sizeof why) ? "cachestat" : "mincore");
+        prim_file_verdict(p, &k, "the flush", ok);
     }
     munmap(view, len);
     close(fd);
@@ -692,11 +936,10 @@ int host_primitives(const host_prim_opts_t *o, host_prim_t out[HOST_NPRIMS])
     char dir[4096], note[200];
     int kind = host_pick_dir(o->dir, dir, sizeof dir, note, sizeof note);
     if (kind < 0) {
-        out[3].name = "ZwFlushVirtualMemory";
-        out[3].equivalent = "msync(MS_SYNC) on a MAP_SHARED file view";
+        prim_begin(&out[3], 3, "msync(MS_SYNC) on a MAP_SHARED file view");
         prim_unavailable(&out[3], note, NULL);
-        out[4].name = "CcCoherencyFlushAndPurgeCache";
-        out[4].equivalent = "sync_file_range + fdatasync, then posix_fadvise(POSIX_FADV_DONTNEED)";
+        prim_begin(&out[4], 4, "sync_file_range + fdatasync, then madvise(MADV_DONTNEED) on the "
+                               "view and posix_fadvise(POSIX_FADV_DONTNEED)");
         prim_unavailable(&out[4], note, NULL);
     } else {
         prim_flush_view(o, &out[3], dir, kind == 1);

@@ -1,13 +1,12 @@
 /* host_util.c: what every host measurement shares: the clock, reducing samples to a median and
- * spread, the TSC rate, the CPU count, the sysfs cache geometry and the choice of a temporary
- * directory on a filesystem that really drops pages.
+ * spread, the TSC rate, the CPU count and the choice of a temporary directory on a filesystem
+ * that really drops pages (the cache geometry is host_geometry.c's).
  *
  * Nothing here keeps state between calls.
  */
 #define _GNU_SOURCE
 #include "sim/host.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -91,81 +90,6 @@ unsigned host_cpus(void)
         return 1;
     int n = CPU_COUNT(&set);
     return n > 0 ? (unsigned)n : 1;
-}
-
-static int read_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    int ok = fgets(buf, (int)len, f) != NULL;
-    fclose(f);
-    if (!ok)
-        return -1;
-    buf[strcspn(buf, "\n")] = '\0';
-    return 0;
-}
-
-/* Number of CPUs in a list such as "0-3,8,10-11". */
-static unsigned count_cpu_list(const char *s)
-{
-    unsigned n = 0;
-    while (*s) {
-        char *end;
-        unsigned long a = strtoul(s, &end, 10), b = a;
-        if (end == s)
-            break;
-        if (*end == '-')
-            b = strtoul(end + 1, &end, 10);
-        if (b >= a)
-            n += (unsigned)(b - a + 1);
-        s = *end == ',' ? end + 1 : end;
-        if (*end != ',')
-            break;
-    }
-    return n ? n : 1;
-}
-
-int host_caches(host_cache_t *out, unsigned max, char *err, size_t errlen)
-{
-    const char *base = "/sys/devices/system/cpu/cpu0/cache";
-    unsigned n = 0;
-    for (unsigned idx = 0; idx < 16 && n < max; idx++) {
-        char path[256], v[128];
-        host_cache_t c = {0};
-        snprintf(path, sizeof path, "%s/index%u/level", base, idx);
-        if (read_line(path, v, sizeof v) != 0)
-            continue;
-        c.level = (unsigned)strtoul(v, NULL, 10);
-        snprintf(path, sizeof path, "%s/index%u/type", base, idx);
-        if (read_line(path, c.type, sizeof c.type) != 0)
-            snprintf(c.type, sizeof c.type, "Unified");
-        snprintf(path, sizeof path, "%s/index%u/size", base, idx);
-        if (read_line(path, v, sizeof v) != 0)
-            continue;
-        char *end;
-        c.size = strtoull(v, &end, 10);
-        if (*end == 'K')
-            c.size <<= 10;
-        else if (*end == 'M')
-            c.size <<= 20;
-        else if (*end == 'G')
-            c.size <<= 30;
-        snprintf(path, sizeof path, "%s/index%u/ways_of_associativity", base, idx);
-        c.assoc = read_line(path, v, sizeof v) == 0 ? (unsigned)strtoul(v, NULL, 10) : 0;
-        snprintf(path, sizeof path, "%s/index%u/coherency_line_size", base, idx);
-        c.line = read_line(path, v, sizeof v) == 0 ? (unsigned)strtoul(v, NULL, 10) : 64;
-        snprintf(path, sizeof path, "%s/index%u/shared_cpu_list", base, idx);
-        c.shared_cpus = read_line(path, v, sizeof v) == 0 ? count_cpu_list(v) : 1;
-        if (c.size == 0 || c.level == 0)
-            continue;
-        out[n++] = c;
-    }
-    if (n == 0) {
-        snprintf(err, errlen, "%s: no readable cache descriptions (index*/level, size)", base);
-        return -1;
-    }
-    return (int)n;
 }
 
 /* 0 usable (a disk filesystem), 1 tmpfs/ramfs, -1 not a writable directory. */

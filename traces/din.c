@@ -1,14 +1,17 @@
 /* din.c: Dinero IV's traditional din format (-informat d): one reference per line, `LABEL ADDR`.
  *
  *   0 1fff000d98     read        3 misc (counted apart, treated as a read)
- *   1 1fff000d98     write       4 copy-back: write back every dirty line of every cache
- *   2 401ab70        ifetch      5 invalidate: write back and drop every line
+ *   1 1fff000d98     write       4 copy-back
+ *   2 401ab70        ifetch      5 invalidate
  *
- * ADDR is hexadecimal (0x optional). As Dinero IV does, the address is rounded down to a multiple
- * of 4 and the access is 4 bytes, so no reference crosses a line. Fields after the address are
- * ignored (Dinero ignores them too). The reader keeps no state beyond the stream's position.
- * Lines of the shape din writers produce are read in batches (din_next_batch); every other line
- * goes through din_next and its general parser, which alone reports errors.
+ * ADDR is hexadecimal (0x optional). As Dinero IV's reader does for every label, the address is
+ * rounded down to a multiple of 4 and the size is 4, so no reference crosses a line, and under
+ * --compat dinero a copy-back or invalidate acts on the one line at the address, as in Dinero
+ * (the machine model's copyback and invalidate act on whole caches whatever their size). Fields
+ * after the address are ignored (Dinero ignores them too). The reader keeps no state beyond the
+ * stream's position. Lines of the shape din writers produce are read in batches
+ * (din_next_batch); every other line goes through din_next and its general parser, which alone
+ * reports errors.
  */
 #include <string.h>
 
@@ -95,15 +98,10 @@ static inline size_t din_line_in_place(const char *p, size_t avail, unsigned *la
     return end + 1;
 }
 
-/* By label: Dinero's access is the 4 bytes at the address rounded down to 4; copy-back and
- * invalidate apply to every line (address and size 0). */
-static const uint64_t din_addr_mask[6] = {~3ull, ~3ull, ~3ull, ~3ull, 0, 0};
-static const uint32_t din_size[6] = {4, 4, 4, 4, 0, 0};
-
+/* Every label, as in Dinero's tracein_din: the 4 bytes at the address rounded down to 4. */
 static inline void din_record(mem_req_t *r, unsigned label, uint64_t addr)
 {
-    *r = (mem_req_t){.addr = addr & din_addr_mask[label], .size = din_size[label],
-                     .op = (uint8_t)din_ops[label]};
+    *r = (mem_req_t){.addr = addr & ~3ull, .size = 4, .op = (uint8_t)din_ops[label]};
 }
 
 static int din_next(trace_t *t, void *state, mem_req_t *r)

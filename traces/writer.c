@@ -119,7 +119,7 @@ static int din_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errl
     }
     if (one_cpu(w, r, err, errlen) != 0)
         return -1;
-    return fprintf(w->out, "%d %" PRIx64 "\n", label, label < 4 ? r->addr : 0) > 0 ? 0 : -1;
+    return fprintf(w->out, "%d %" PRIx64 "\n", label, r->addr) > 0 ? 0 : -1;
 }
 
 static int xdin_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)

@@ -4,9 +4,10 @@
 #    program under test; its stdout and stderr, then a line `[exit N]`, must equal NAME.expected.
 #    `--regen` rewrites the .expected files from the current build (make regen).
 #  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes, 77 skips (the
-#    script's last line says why, and the skip is counted apart), anything else fails and the
-#    script's last lines are shown. A passing script's lines that start with `show: ` are shown
-#    (without the prefix): what a script measured, such as the lockstep's counts.
+#    script's last line of output says why, and the skip is counted apart), anything else fails
+#    and the script's last commands and lines of output are shown. A passing script's lines of
+#    output that start with `show: ` are shown (without the prefix): what a script measured, such
+#    as the lockstep's counts.
 # Every test runs from the repository root in a fresh temporary directory $TMP.
 # The last line is `cli: N passed, N failed, N skipped`.
 set -u
@@ -38,22 +39,32 @@ for cmd in tests/cli/cases/*.cmd; do
     fi
 done
 
+# A script runs traced (sh -x), so a failure shows the command that failed with the output
+# around it; and as most scripts send a command's output to a file in $TMP and then grep it, the
+# newest such file's last lines are shown too.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for script in tests/cli/scripts/*.sh; do
     [ -e "$script" ] || continue
     [ "$regen" = "--regen" ] && continue
     tmp=$(mktemp -d)
-    log=$(TMP=$tmp COHSIM=$cohsim ROOT=$root sh "$script" 2>&1)
+    TMP=$tmp COHSIM=$cohsim ROOT=$root sh -x "$script" >"$log" 2>&1
     status=$?
     if [ "$status" -eq 0 ]; then
         pass=$((pass + 1))
-        printf '%s\n' "$log" | sed -n 's/^show: //p'
+        sed -n 's/^show: //p' "$log"
     elif [ "$status" -eq 77 ]; then
         skip=$((skip + 1))
-        echo "SKIP $script: $(printf '%s\n' "$log" | tail -1)"
+        echo "SKIP $script: $(grep -v '^+' "$log" | tail -1)"
     else
         fail=$((fail + 1))
-        echo "FAIL $script (exit $status)"
-        printf '%s\n' "$log" | tail -30
+        echo "FAIL $script (exit $status); its last commands (+) and output:"
+        tail -30 "$log"
+        newest=$(ls -t "$tmp" | head -1)
+        if [ -n "$newest" ] && [ -f "$tmp/$newest" ] && grep -Iq . "$tmp/$newest"; then
+            echo "--- the last lines of \$TMP/$newest, the newest file it wrote:"
+            tail -15 "$tmp/$newest"
+        fi
     fi
     rm -rf "$tmp"
 done

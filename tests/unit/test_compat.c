@@ -259,31 +259,142 @@ Test(compat, cachegrind_both_geometries, .init = cr_redirect_stdout)
     cr_assert_eq(rows, 2);
 }
 
-/* A line invalidated between two reads of it must miss again, and a copy-back in between must
- * leave it a hit: the hit paths (dinero_refs, and cache_probe's look at the most recent slot)
- * trust a slot only while it still holds the line, valid. Expected counts worked by hand: reads of 0x100 (miss), 0x104
- * (hit), invalidate all (din's label 5), 0x108 (miss), write 0x10c (hit, dirty), copy-back all
- * (label 4: one write-back), 0x100 and 0x104 (hits: the line is still there, now clean). */
-Test(compat, dinero_invalidate_between_reads_of_one_line, .init = cr_redirect_stdout)
+/* Replay din text through --compat dinero with the preset dinero changed by the -c assignments
+ * in sets (NULL-terminated; a first entry "dinero-split" picks that preset); the JSON report. */
+static cJSON *run_din(const char *text, const char *const *sets)
 {
-    char path[] = "/tmp/cohsim-test-inval-XXXXXX";
+    const char *preset = "dinero";
+    if (sets && strcmp(sets[0], "dinero-split") == 0)
+        preset = *sets++;
+    char path[] = "/tmp/cohsim-test-din-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
-    const char *text = "0 100\n0 104\n5 0\n0 108\n1 10c\n4 0\n0 100\n0 104\n";
     cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     config_t *c = config_new();
     char err[512];
-    cr_assert_eq(config_load_preset(c, "dinero", err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_load_preset(c, preset, err, sizeof err), 0, "%s", err);
+    for (unsigned i = 0; sets && sets[i]; i++)
+        cr_assert_eq(config_set_assignment(c, sets[i], err, sizeof err), 0, "%s: %s", sets[i],
+                     err);
     cJSON *root = run_compat("dinero", c, "din", path);
-    const cJSON *l1 = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(root, "caches"), "l1");
+    config_free(c);
+    unlink(path);
+    return root;
+}
+
+static const cJSON *cache_of(const cJSON *root, const char *name)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "caches"), name);
+    cr_assert_not_null(o, "no cache %s", name);
+    return o;
+}
+
+/* A line invalidated between two reads of it must miss again, and a copy-back in between must
+ * leave it a hit: the hit paths (dinero_refs, and cache_probe's look at the most recent slot)
+ * trust a slot only while it still holds the line, valid. Expected counts worked by hand: reads
+ * of 0x100 (miss), 0x104 (hit), invalidate the line (din's label 5), 0x108 (miss), write 0x10c
+ * (hit, dirty), copy-back the line (label 4: one write-back), 0x100 and 0x104 (hits: the line is
+ * still there, now clean). */
+Test(compat, dinero_invalidate_between_reads_of_one_line, .init = cr_redirect_stdout)
+{
+    cJSON *root = run_din("0 100\n0 104\n5 100\n0 108\n1 10c\n4 108\n0 100\n0 104\n", NULL);
+    const cJSON *l1 = cache_of(root, "l1");
     cr_expect_eq((int)num(l1, "accesses", "read"), 5);
     cr_expect_eq((int)num(l1, "misses", "read"), 2);
     cr_expect_eq((int)num(l1, "accesses", "write"), 1);
     cr_expect_eq((int)num(l1, "misses", "write"), 0);
     cr_expect_eq((int)num(l1, "writebacks", NULL), 1);
+    cr_expect_eq((int)num(l1, "writebacks_at_end", NULL), 0);
     cJSON_Delete(root);
-    config_free(c);
-    unlink(path);
+}
+
+/* Din labels 4 and 5 act on the one line at their address, as Dinero does: its din reader gives
+ * every record size 4, and d4copyback and d4invalidate treat a nonzero size as one block. Worked
+ * by hand, 32K 8-way L1 (lines 0x100 and 0x200 in sets 4 and 8): read 0x100 and 0x200 (2 misses),
+ * write 0x104 and 0x204 (hits, both lines dirty), copy back 0x108 (0x100's line only: 1
+ * write-back), invalidate 0x200 (its line dropped, dirty as it is, without a write-back), read
+ * 0x100 (hit: still there) and 0x200 (miss). At the end nothing is dirty: no write-back.
+ * Whole-cache labels would give 2 write-backs and 4 read misses. */
+Test(compat, dinero_din_labels_4_and_5_act_on_one_line, .init = cr_redirect_stdout)
+{
+    cJSON *root = run_din("0 100\n0 200\n1 104\n1 204\n4 108\n5 200\n0 100\n0 200\n", NULL);
+    const cJSON *l1 = cache_of(root, "l1");
+    cr_expect_eq((int)num(l1, "accesses", "read"), 4);
+    cr_expect_eq((int)num(l1, "misses", "read"), 3);
+    cr_expect_eq((int)num(l1, "accesses", "write"), 2);
+    cr_expect_eq((int)num(l1, "misses", "write"), 0);
+    cr_expect_eq((int)num(l1, "writebacks", NULL), 1);
+    cr_expect_eq((int)num(l1, "writebacks_at_end", NULL), 0);
+    cJSON_Delete(root);
+}
+
+/* A copy-back goes to the data cache alone and propagates down, as Dinero's driver sends it
+ * (cmdmain.c: only instruction fetches and invalidates go to the instruction side). Data-only
+ * configuration, where instruction fetches enter the L2: L1D one 64-byte line, L2 1K 2-way. Worked
+ * by hand: write 0x0 (A; L1D miss, L2 read miss), write 0x40 (B; L1D miss, L2 read miss, dirty A
+ * written back: an L2 write hit, A dirty there), write A (L1D miss, L2 read hit, dirty B written
+ * back: B dirty in L2). A is now dirty in both. Copy back A: the L1D writes A to the L2 (a hit),
+ * then the L2 writes A back: 1 L2 write-back during the trace, and B's at the end. Sending the
+ * copy-back to the L2 first as well would write A back from the L2 twice. */
+Test(compat, dinero_copyback_goes_to_the_data_cache, .init = cr_redirect_stdout)
+{
+    const char *const sets[] = {"dinero-split", "l1i.size=0", "l1d.size=64", "l1d.assoc=1",
+                                "l2.size=1K", "l2.assoc=2", NULL};
+    cJSON *root = run_din("1 0\n1 40\n1 0\n4 0\n", sets);
+    const cJSON *l1d = cache_of(root, "l1d"), *l2 = cache_of(root, "l2");
+    cr_expect_eq((int)num(l1d, "misses", "write"), 3);
+    cr_expect_eq((int)num(l1d, "writebacks", NULL), 3);
+    cr_expect_eq((int)num(l1d, "writebacks_at_end", NULL), 0);
+    cr_expect_eq((int)num(l2, "accesses", "read"), 3);
+    cr_expect_eq((int)num(l2, "misses", "read"), 2);
+    cr_expect_eq((int)num(l2, "accesses", "write"), 3);
+    cr_expect_eq((int)num(l2, "misses", "write"), 0);
+    cr_expect_eq((int)num(l2, "writebacks", NULL), 1);
+    cr_expect_eq((int)num(l2, "writebacks_at_end", NULL), 1);
+    cJSON_Delete(root);
+}
+
+/* The end-of-run flush writes a set's dirty lines back from the bottom of Dinero's replacement
+ * stack up, and that order decides hits in a small level below. Geometry: L1 128 bytes, 2 ways
+ * (one set), over an L2 of one 64-byte line; both write-back, write-allocate. A = 0x0, B = 0x40.
+ *
+ * Trace "1 0, 1 40": write A (L1 miss: A fetched from L2 as a read, L2 read miss), write B (L1
+ * miss, L2 read miss: B replaces clean A). L1 holds A (way 0, older) and B (way 1), both dirty;
+ * L2 holds B, clean. Dinero flushes A first (bottom of the stack: least recently used, and the
+ * oldest fill): A misses in L2 (a whole-line write: no fetch; clean B dropped), B misses (dirty A
+ * written back); then L2's flush writes B back. L2: 2 write accesses, 2 write misses, 2
+ * write-backs at the end. Flushing by descending way (B first) would give 1 write miss.
+ *
+ * Trace "1 0, 1 40, 0 0": the read hits A, which becomes the most recently used. Under LRU Dinero
+ * flushes B first (a hit in L2, which then holds B dirty), then A (a miss; dirty B written back),
+ * then L2's flush writes A back: 1 write miss. Under FIFO, random and PLRU the stack is the
+ * order of fills (hits do not move a line), so A is flushed first as in the first trace: 2 write
+ * misses. (No random draw: each L1 fill finds an invalid way.) */
+static void flush_order_case(const char *repl, const char *trace, int l2_write_misses)
+{
+    char set_repl[32];
+    snprintf(set_repl, sizeof set_repl, "l1.repl=%s", repl);
+    const char *const sets[] = {"l1.size=128", "l1.assoc=2", "l2.size=64", "l2.assoc=1",
+                                set_repl, NULL};
+    cJSON *root = run_din(trace, sets);
+    const cJSON *l1 = cache_of(root, "l1"), *l2 = cache_of(root, "l2");
+    cr_expect_eq((int)num(l1, "writebacks_at_end", NULL), 2, "%s", repl);
+    cr_expect_eq((int)num(l2, "accesses", "read"), 2, "%s", repl);
+    cr_expect_eq((int)num(l2, "misses", "read"), 2, "%s", repl);
+    cr_expect_eq((int)num(l2, "accesses", "write"), 2, "%s", repl);
+    cr_expect_eq((int)num(l2, "misses", "write"), l2_write_misses, "%s: %s", repl, trace);
+    cr_expect_eq((int)num(l2, "writebacks", NULL), 0, "%s", repl);
+    cr_expect_eq((int)num(l2, "writebacks_at_end", NULL), 2, "%s", repl);
+    cJSON_Delete(root);
+}
+
+Test(compat, dinero_flush_order_is_the_replacement_stack_bottom_up, .init = cr_redirect_stdout)
+{
+    static const char *const repls[] = {"lru", "fifo", "random", "plru"};
+    for (unsigned i = 0; i < 4; i++) {
+        flush_order_case(repls[i], "1 0\n1 40\n", 2);
+        flush_order_case(repls[i], "1 0\n1 40\n0 0\n", i == 0 ? 1 : 2);
+    }
 }

@@ -1,0 +1,1 @@
+cohsim sweep tests/fixtures/sweep/small.ini --out $TMP/out --jobs $TMP/jobs.txt --cohsim cohsim && cat $TMP/jobs.txt

@@ -1,0 +1,1 @@
+cohsim sweep tests/fixtures/sweep/small.ini && cohsim sweep tests/fixtures/sweep/reordered.ini && cohsim sweep tests/fixtures/sweep/constrained.ini
