@@ -36,6 +36,11 @@ SIMLIB   := $(BUILD)/libcohsim-sim.a
 .PHONY: all setup demo test unit cli check-model sanitize regen bench clean fuzz fuzz-replay
 all: $(PROG)
 
+# The RTL (Verilator) and SystemC parts, in their own fragments; RTL_PROGS and SYSTEMC_PROGS are
+# programs the command-line tests run.
+include model/rtl/rtl.mk
+include sim/systemc/systemc.mk
+
 setup:
 	@sh scripts/setup.sh
 
@@ -76,15 +81,16 @@ SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san PROG=build/san/cohsim OP
 SAN_ENV  = ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 
 test: setup
-	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests fuzz-replay
+	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/unit-tests fuzz-replay $(RTL_PROGS) $(SYSTEMC_PROGS)
 	@$(MAKE) --no-print-directory BUILD=build/o0 PROG=build/o0/cohsim OPT=-O0 build/o0/cohsim
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay build/san/rtl/lockstep \
+	    build/san/systemc/platform build/san/systemc/rtl_platform
 	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
 unit: $(PROG) $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
-cli: $(PROG)
+cli: $(PROG) $(RTL_PROGS) $(SYSTEMC_PROGS)
 	@sh tests/cli/run.sh ./$(PROG)
 
 # The model's invariant checker over randomised multicore traces (also part of `make test`).
@@ -95,7 +101,8 @@ check-model: $(PROG)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: setup
-	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay
+	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay build/san/rtl/lockstep \
+	    build/san/systemc/platform build/san/systemc/rtl_platform
 	@$(SAN_ENV) sh tests/run_all.sh build/san/cohsim build/san/unit-tests
 
 # Rewrite the golden outputs of the command-line tests from the current build.

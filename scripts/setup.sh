@@ -5,7 +5,8 @@ set -eu
 
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
 # the cross-checks (valgrind for Lackey and Cachegrind), the runners of `cohsim sweep` (GNU
-# Parallel; Slurm's sbatch for clusters); clang builds the libFuzzer targets (make fuzz).
+# Parallel; Slurm's sbatch for clusters); clang builds the libFuzzer targets (make fuzz); and the
+# RTL and SystemC parts (Verilator, SystemC with TLM-2.0).
 PACKAGES="
 build-essential
 make
@@ -24,6 +25,8 @@ python3
 parallel
 slurm-wlm
 clang
+verilator
+libsystemc-dev
 "
 
 missing=""

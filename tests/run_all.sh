@@ -32,7 +32,8 @@ while [ $# -ge 2 ]; do
     passed=$((passed + p))
     failed=$((failed + f))
 
-    sh tests/cli/run.sh "$cohsim" >"$log" 2>&1
+    # The build's own directory, where scripts find its other programs (build/rtl/lockstep).
+    COHSIM_BUILD=$(cd "$(dirname "$units")" && pwd) sh tests/cli/run.sh "$cohsim" >"$log" 2>&1
     cli_status=$?
     cat "$log"
     p=$(sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)

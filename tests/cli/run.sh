@@ -5,7 +5,9 @@
 #    `--regen` rewrites the .expected files from the current build (make regen).
 #  - scripts: tests/cli/scripts/NAME.sh run with $COHSIM set; exit status 0 passes, 77 skips (the
 #    script's last line of output says why, and the skip is counted apart), anything else fails
-#    and the script's last commands and lines of output are shown.
+#    and the script's last commands and lines of output are shown. A passing script's lines of
+#    output that start with `show: ` are shown (without the prefix): what a script measured, such
+#    as the lockstep's counts.
 # Every test runs from the repository root in a fresh temporary directory $TMP.
 # The last line is `cli: N passed, N failed, N skipped`.
 set -u
@@ -50,6 +52,7 @@ for script in tests/cli/scripts/*.sh; do
     status=$?
     if [ "$status" -eq 0 ]; then
         pass=$((pass + 1))
+        sed -n 's/^show: //p' "$log"
     elif [ "$status" -eq 77 ]; then
         skip=$((skip + 1))
         echo "SKIP $script: $(grep -v '^+' "$log" | tail -1)"
