@@ -1,5 +1,6 @@
-/* machine.c: building the machine, executing requests on cores, store buffers, IPIs, and the
- * event loop that keeps every interaction in simulated-time order.
+/* machine.c: building the machine, executing requests on cores, and the event loop that keeps
+ * every interaction in simulated-time order. The store buffers (storebuf.c) and the IPI ports
+ * (ipi.c) are blocks of their own; this file decides when they act.
  *
  * The loop repeatedly takes the earliest event: a store-buffer drain, an IPI handler finishing,
  * an IPI delivery, or a core issuing its next request; ties go in that order of kinds, then to
@@ -71,10 +72,7 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         ok = ok && c->l1d;
         if (ok && cfg->l2.size)
             ok = (c->l2 = make_cache(&cfg->l2, false, &m->rng)) != NULL;
-        if (ok && cfg->sb_entries) {
-            c->sb.cap = cfg->sb_entries;
-            ok = (c->sb.ring = calloc(cfg->sb_entries, sizeof *c->sb.ring)) != NULL;
-        }
+        ok = ok && sb_init(&c->sb, cfg->sb_entries, cfg->sb_drain_latency) == 0;
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
@@ -94,7 +92,7 @@ void machine_destroy(machine_t *m)
         cache_destroy(m->core[i].l1i);
         cache_destroy(m->core[i].l1d);
         cache_destroy(m->core[i].l2);
-        free(m->core[i].sb.ring);
+        sb_fini(&m->core[i].sb);
     }
     cache_destroy(m->llc);
     memory_destroy(m->mem);
@@ -109,13 +107,6 @@ void machine_attach_os(machine_t *m, const machine_os_t *os)
 
 /* ---- values ----------------------------------------------------------------------------------- */
 
-static void value_to_bytes(uint64_t v, unsigned size, uint8_t *out)
-{
-    memset(out, 0, size);
-    for (unsigned i = 0; i < size && i < 8; i++)
-        out[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
 {
     uint8_t le[8] = {0};
@@ -125,70 +116,12 @@ static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
            (uint64_t)le[6] << 48 | (uint64_t)le[7] << 56;
 }
 
-/* The ring slot of the store buffer's k-th oldest entry (k < cap): no division, which costs more
- * than the whole of a buffered store. */
-static uint32_t sb_slot(const store_buffer_t *sb, uint32_t k)
-{
-    uint32_t i = sb->head + k;
-    return i >= sb->cap ? i - sb->cap : i;
-}
-
-/* Whether any of c's buffered stores touches [paddr, paddr + size). */
-static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
-{
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr < paddr + size && e->addr + e->size > paddr)
-            return true;
-    }
-    return false;
-}
-
-/* How many bytes of [paddr, paddr + size) c's buffered stores cover (no values read). */
-static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
-{
-    if (!sb_overlaps(c, paddr, size))
-        return 0;
-    bool from_sb[REQ_MAX_SIZE] = {false};
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
-        for (unsigned i = 0; i < e->size; i++)
-            if (e->addr + i >= paddr && e->addr + i < paddr + size)
-                from_sb[e->addr + i - paddr] = true;
-    }
-    unsigned n = 0;
-    for (unsigned i = 0; i < size; i++)
-        n += from_sb[i];
-    return n;
-}
-
-/* The bytes a load by c at paddr sees: memory with c's buffered stores applied oldest first.
- * Returns how many of the bytes came from the buffer. */
-static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t paddr,
-                                unsigned size, uint8_t *out)
+/* The bytes a load by c at paddr sees: memory with c's buffered stores forwarded. */
+static void read_through_sb(const machine_t *m, const core_t *c, uint64_t paddr, unsigned size,
+                            uint8_t *out)
 {
     memory_read(m->mem, paddr, out, size);
-    bool from_sb[REQ_MAX_SIZE] = {false};
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr >= paddr + size || e->addr + e->size <= paddr)
-            continue;
-        uint8_t bytes[REQ_MAX_SIZE];
-        value_to_bytes(e->value, e->size, bytes);
-        for (unsigned i = 0; i < e->size; i++) {
-            uint64_t a = e->addr + i;
-            if (a >= paddr && a < paddr + size) {
-                out[a - paddr] = bytes[i];
-                from_sb[a - paddr] = true;
-            }
-        }
-    }
-    unsigned n = 0;
-    for (unsigned i = 0; i < size; i++)
-        n += from_sb[i];
-    return n;
+    sb_forward(&c->sb, paddr, size, out);
 }
 
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size)
@@ -279,15 +212,10 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 /* ---- store buffers ---------------------------------------------------------------------------- */
 
-static uint64_t sb_drain_time(const machine_t *m, const core_t *c)
-{
-    const sb_entry_t *e = &c->sb.ring[c->sb.head];
-    return max_u64(e->retired + m->cfg.sb_drain_latency, c->sb.busy_until);
-}
-
 static bool needs_empty_sb(const mem_req_t *r);
 
-static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
+/* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
+static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
@@ -297,10 +225,7 @@ static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
         return rc;
-    c->sb.head = sb_slot(&c->sb, 1);
-    c->sb.count--;
-    c->sb.stats.drained++;
-    c->sb.busy_until = now + lat + machine_jitter(m);
+    sb_retire_oldest(&c->sb, now + lat + machine_jitter(m));
     return 0;
 }
 
@@ -318,26 +243,23 @@ int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
     if (from >= m->cfg.cores || to >= m->cfg.cores)
         return MACHINE_EBADCPU;
     core_t *t = &m->core[to], *s = &m->core[from];
-    if (t->nirqs == MACHINE_MAX_CORES)
+    uint64_t at = now + m->cfg.ipi_latency + machine_jitter(m);
+    if (ipi_send(&s->ipi, from, &t->ipi, now, at) != 0)
         return machine_fail(m, MACHINE_EUNSUPPORTED, "core %u has too many IPIs pending", to);
-    if (s->acks_waiting == 0) {
-        s->round_drained = 0;
-        s->last_ack = now;
-    }
-    t->irqs[t->nirqs++] = (irq_t){now + m->cfg.ipi_latency + machine_jitter(m), from};
     mark_stale(m, to);
     mark_stale(m, from);
-    s->acks_waiting++;
-    s->ipi.sent++;
     return 0;
 }
 
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from)
 {
-    return m->core[from].round_drained;
+    return m->core[from].ipi.round_drained;
 }
 
-const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].ipi; }
+const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu)
+{
+    return &m->core[cpu].ipi.stats;
+}
 
 /* ---- executing one request ------------------------------------------------------------------- */
 
@@ -373,17 +295,6 @@ static void refresh_identity(machine_t *m)
     m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
 }
 
-/* Put a store of value into c's buffer, retired at cycle at. */
-static void sb_push(core_t *c, uint64_t paddr, unsigned size, uint64_t value, uint64_t at)
-{
-    store_buffer_t *sb = &c->sb;
-    sb->ring[sb_slot(sb, sb->count)] = (sb_entry_t){paddr, value, at, size};
-    sb->count++;
-    sb->stats.stores++;
-    if (sb->count > sb->stats.max_occupancy)
-        sb->stats.max_occupancy = sb->count;
-}
-
 /* The common cases without execute's general path, on a quick machine (m->quick) for a source
  * that wants no result of them: a store into the buffer, or within one line with no buffer, and a
  * load (that no buffered store touches) or a fetch within one line, whose L1 lookup is done here
@@ -401,7 +312,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         uint64_t value = r->flags & REQ_HAS_VALUE ? r->value : 0;
         if (m->cfg.sb_entries) {
             c->stats.ops[OP_STORE]++;
-            sb_push(c, r->addr, r->size, value, now);
+            sb_append(&c->sb, r->addr, r->size, value, now);
             c->clock = now + 1;
             return 1;
         }
@@ -421,7 +332,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
     cache_t *l1;
     access_kind_t kind;
     if (r->op == OP_LOAD) {
-        if (c->sb.count && sb_overlaps(c, r->addr, r->size))
+        if (c->sb.count && sb_touches(&c->sb, r->addr, r->size))
             return 0;
         l1 = c->l1d;
         kind = ACCESS_READ;
@@ -477,13 +388,13 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     case OP_MISC: {
         unsigned forwarded;
         if (want_value) {
-            forwarded = read_through_sb(m, c, paddr, r->size, bytes);
+            memory_read(m->mem, paddr, bytes, r->size);
+            forwarded = sb_load(&c->sb, paddr, r->size, bytes);
             res->value = bytes_to_value(bytes, r->size);
         } else {
-            forwarded = sb_covered(c, paddr, r->size);
+            forwarded = sb_load(&c->sb, paddr, r->size, NULL);
         }
         if (forwarded == r->size) {
-            c->sb.stats.forwarded++;
             lat = c->l1d ? cache_config(c->l1d)->latency : 1;
         } else {
             rc = each_line(m, c, DO_READ, r->op == OP_MISC ? ACCESS_MISC : ACCESS_READ, paddr,
@@ -504,7 +415,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             rc = perform_store(m, c, paddr, r->size, v, now + extra, &lat);
             break;
         }
-        sb_push(c, paddr, r->size, v, now + extra);
+        sb_push(&c->sb, paddr, r->size, v, now + extra);
         lat = 1;
         break;
     }
@@ -544,7 +455,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         if (rc < 0)
             return rc;
         c->clock = max_u64(res->done, now);
-        if (c->acks_waiting) {
+        if (c->ipi.acks_waiting) {
             c->has_waiting_req = true;
             c->waiting_req = *r;
             c->waiting_res = *res;
@@ -629,8 +540,9 @@ static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
 static int refill(machine_t *m, core_t *c)
 {
     /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
-     * needs results (an interpreter) cannot say what comes next before it has. */
-    if (c->has_pending || c->source_done || c->has_waiting_req)
+     * needs results (an interpreter) cannot say what comes next before it has. (Bitwise: one
+     * branch, asked per core per event.) */
+    if (c->has_pending | c->source_done | c->has_waiting_req)
         return c->has_pending;
     int status = 0;
     const mem_req_t *r = feed_next(m, c->id, &status);
@@ -686,7 +598,7 @@ static void dump_state(machine_t *m, const char *why)
         n += snprintf(m->error + n, sizeof m->error - (size_t)n,
                       "core %u: clock %llu, pending %s, sb %u, irqs %u, handler %d, acks %u; ", i,
                       (unsigned long long)c->clock, c->has_pending ? op_name(c->pending->op) : "-",
-                      c->sb.count, c->nirqs, c->in_handler, c->acks_waiting);
+                      c->sb.count, c->ipi.nirqs, c->ipi.in_handler, c->ipi.acks_waiting);
     }
 }
 
@@ -701,21 +613,20 @@ static event_t core_event(machine_t *m, core_t *c)
     uint64_t at = 0;
     if (c->sb.count) {
         kind = EV_DRAIN;
-        at = sb_drain_time(m, c);
+        at = sb_ready_at(&c->sb);
     }
-    if (c->in_handler) {
-        if (c->sb.count == 0) {
-            kind = EV_HANDLER_DONE;
-            at = max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler;
-        }
-    } else if (c->nirqs) {
-        unsigned k = 0;
-        for (unsigned j = 1; j < c->nirqs; j++)
-            if (c->irqs[j].at < c->irqs[k].at)
-                k = j;
-        if (kind == EV_NONE || c->irqs[k].at < at) {
+    /* Interrupt work is rare: one test of both fields, bitwise, in the common case. */
+    const ipi_port_t *p = &c->ipi;
+    if (p->in_handler | (p->nirqs != 0)) {
+        uint64_t irq_at;
+        if (p->in_handler) {
+            if (c->sb.count == 0) {
+                kind = EV_HANDLER_DONE;
+                at = ipi_handler_end(p, c->sb.busy_until, m->cfg.ipi_handler);
+            }
+        } else if (ipi_next_delivery(p, &irq_at) && (kind == EV_NONE || irq_at < at)) {
             kind = EV_IRQ;
-            at = c->irqs[k].at;
+            at = irq_at;
         }
     }
     if (c->has_pending) {
@@ -723,7 +634,7 @@ static event_t core_event(machine_t *m, core_t *c)
         if (store_waits)
             c->waited_full = true;
         bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
-        if (!c->in_handler && !c->acks_waiting && !blocked) {
+        if (!(p->in_handler | (p->acks_waiting != 0) | blocked)) {
             uint64_t issue_at = max_u64(c->clock, c->not_before);
             if (c->pending_needs_empty)
                 issue_at = max_u64(issue_at, c->sb.busy_until);
@@ -766,7 +677,7 @@ static event_t next_event(machine_t *m)
 static int complete_ipi_wait(machine_t *m, core_t *s)
 {
     s->has_waiting_req = false;
-    s->clock = max_u64(s->clock, s->last_ack);
+    s->clock = max_u64(s->clock, s->ipi.last_ack);
     req_result_t res = s->waiting_res;
     res.done = s->clock;
     int status = res.status;
@@ -782,7 +693,7 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
 static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t at)
 {
     if (c->waited_full) {
-        c->sb.stats.full_stalls++;
+        sb_note_full_stall(&c->sb);
         c->waited_full = false;
     }
     if (at > c->clock)
@@ -820,27 +731,18 @@ static int handle_event(machine_t *m, const event_t *e)
     mark_stale(m, c->id);
     switch (e->kind) {
     case EV_DRAIN:
-        return sb_drain_one(m, c, e->at);
+        return drain_one(m, c, e->at);
     case EV_IRQ: {
-        unsigned k = 0;
-        for (unsigned j = 1; j < c->nirqs; j++)
-            if (c->irqs[j].at < c->irqs[k].at)
-                k = j;
-        c->handling = c->irqs[k];
-        c->irqs[k] = c->irqs[--c->nirqs];
-        c->in_handler = true;
-        c->ipi.delivered++;
-        m->core[c->handling.from].round_drained += c->sb.count;
+        unsigned from = ipi_deliver(&c->ipi);
+        m->core[from].ipi.round_drained += c->sb.count;
         return 0;
     }
     case EV_HANDLER_DONE: {
         uint64_t done = e->at + machine_jitter(m);
-        c->in_handler = false;
+        core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
         c->clock = max_u64(c->clock, done);
-        core_t *s = &m->core[c->handling.from];
         mark_stale(m, s->id);
-        s->last_ack = max_u64(s->last_ack, done);
-        if (--s->acks_waiting == 0 && s->has_waiting_req)
+        if (ipi_ack(&s->ipi, done) && s->has_waiting_req)
             return complete_ipi_wait(m, s);
         return 0;
     }
@@ -866,7 +768,7 @@ static bool solo_machine(const machine_t *m)
  * stalls (a solo core issues at its own clock or at the last issue), and the outcome is what
  * solo_run would give. Stops before the first request quick_issue does not take, which then
  * comes next from the feed. 0, or an error (the failing request counted as taken). */
-static int solo_burst(machine_t *m, core_t *c)
+static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
 {
     feed_t *f = &m->feed[0];
     bool global = !m->per_core;
@@ -901,7 +803,7 @@ static int solo_burst(machine_t *m, core_t *c)
 static int solo_run(machine_t *m, bool *stream_done)
 {
     core_t *c = &m->core[0];
-    if (c->has_pending || c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+    if (c->has_pending || ipi_busy(&c->ipi) || c->ipi.acks_waiting || c->has_waiting_req)
         return 0;
     for (;;) {
         if (m->quick) {
@@ -934,7 +836,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         int rc = issue(m, c, r, seq, at);
         if (rc)
             return rc;
-        if (c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+        if (ipi_busy(&c->ipi) || c->ipi.acks_waiting || c->has_waiting_req)
             return 0;
     }
 }
@@ -999,7 +901,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
         if (e.kind == EV_NONE) {
             for (unsigned i = 0; i < m->cfg.cores; i++) {
                 const core_t *c = &m->core[i];
-                if (c->has_pending || c->acks_waiting || c->in_handler || c->nirqs) {
+                if (c->has_pending || c->ipi.acks_waiting || ipi_busy(&c->ipi)) {
                     dump_state(m, "deadlock: no core can move");
                     return MACHINE_EDEADLOCK;
                 }
@@ -1034,7 +936,7 @@ uint64_t machine_core_cycles(const machine_t *m, unsigned cpu) { return m->core[
 uint64_t machine_source_taken(const machine_t *m, unsigned i) { return m->feed[i].taken; }
 int machine_failed_cpu(const machine_t *m) { return m->failed_cpu; }
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].stats; }
-const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].sb.stats; }
+const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return sb_stats(&m->core[cpu].sb); }
 const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cpu].l1i; }
 const cache_t *machine_l1d(const machine_t *m, unsigned cpu) { return m->core[cpu].l1d; }
 const cache_t *machine_l2(const machine_t *m, unsigned cpu) { return m->core[cpu].l2; }

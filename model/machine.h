@@ -18,7 +18,9 @@
 #include <stdint.h>
 
 #include "cache.h"
+#include "ipi.h"
 #include "op.h"
+#include "storebuf.h"
 
 #define MACHINE_MAX_CORES 64
 
@@ -53,11 +55,6 @@ typedef struct machine_config {
 } machine_config_t;
 
 typedef struct machine machine_t;
-
-/* Statistics of one store buffer. */
-typedef struct sb_stats {
-    uint64_t stores, forwarded, drained, full_stalls, max_occupancy;
-} sb_stats_t;
 
 typedef struct coherence_stats {
     uint64_t bus_transactions, invalidations, interventions, upgrades, writebacks;
@@ -149,9 +146,6 @@ int machine_fail(machine_t *m, int status, const char *fmt, ...) __attribute__((
 int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now);
 /* Store-buffer entries the handlers of from's current IPI round found and drained. */
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
-typedef struct ipi_stats {
-    uint64_t sent, delivered;
-} ipi_stats_t;
 const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu);
 
 /* Cache maintenance for the primitives. Each returns the cycles it costs and adds its work to

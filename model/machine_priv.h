@@ -1,39 +1,22 @@
 /* machine_priv.h: the machine's representation, shared by the files of model/ that implement it
  * (machine.c: creation and the event loop; hierarchy.c: caches and coherence; and the OS layer's
- * primitives). Nothing outside model/ and tests may include it.
+ * primitives). A core embeds its store buffer (storebuf_priv.h) and IPI port (ipi.h). Nothing outside model/ and tests may include it.
  *
  * Invariants, besides those of machine.h:
  * - a private L2, when present, holds every line of its core's L1D (and of its L1I when I-caches
  *   snoop), in the same coherence state; an inclusive LLC holds every line of every private cache;
- * - a store buffer holds at most cfg.sb_entries entries, oldest at ring[head];
+ * - a store buffer has capacity cfg.sb_entries (storebuf.h keeps its own invariants);
  * - a core is in at most one wait (store buffer, acknowledgements) and handles one IPI at a time.
  */
 #ifndef COHSIM_MACHINE_PRIV_H
 #define COHSIM_MACHINE_PRIV_H
 
 #include "coherence.h"
+#include "ipi.h"
 #include "machine.h"
 #include "memory.h"
 #include "rng.h"
-
-typedef struct sb_entry {
-    uint64_t addr;    /* physical */
-    uint64_t value;
-    uint64_t retired; /* the cycle the store entered the buffer */
-    uint32_t size;
-} sb_entry_t;
-
-typedef struct store_buffer {
-    sb_entry_t *ring;
-    uint32_t cap, head, count;
-    uint64_t busy_until; /* when the last drain completes; the next may not start before */
-    sb_stats_t stats;
-} store_buffer_t;
-
-typedef struct irq {
-    uint64_t at;   /* delivery cycle */
-    unsigned from; /* the sender, to acknowledge */
-} irq_t;
+#include "storebuf_priv.h"
 
 typedef struct core {
     unsigned id;
@@ -41,7 +24,7 @@ typedef struct core {
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
-    store_buffer_t sb;
+    sb_t sb;               /* storebuf.c */
     uint64_t clock;        /* the cycle the core may issue its next request */
 
     /* The request taken from the source and not yet executed, where the source keeps it (valid
@@ -59,22 +42,13 @@ typedef struct core {
     bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
-    /* IPIs queued for this core, and the handler now running (if any). */
-    irq_t irqs[MACHINE_MAX_CORES];
-    unsigned nirqs;
-    bool in_handler;
-    irq_t handling;
-
-    /* A request waiting for IPI acknowledgements. */
-    unsigned acks_waiting;
-    uint64_t last_ack;
+    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
+    /* The request waiting for the acknowledgements of the IPIs it sent. */
     bool has_waiting_req;
     mem_req_t waiting_req;
     req_result_t waiting_res;
-    uint64_t round_drained;
 
     core_stats_t stats;
-    ipi_stats_t ipi;
 } core_t;
 
 /* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
