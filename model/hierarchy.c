@@ -27,7 +27,6 @@ static void set_state_byte(cache_t *c, int32_t slot, uint8_t st)
     assert((st & LINE_STATE_MASK) != LINE_I);
     c->state[slot] = st;
 }
-static void invalidate_slot(cache_t *c, int32_t slot) { cache_set_state(c, slot, LINE_I); }
 static uint64_t slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
 static cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
 static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
@@ -36,6 +35,68 @@ static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
 static bool snooping_l1i(const machine_t *m, const core_t *c)
 {
     return c->l1i && m->cfg.icache_snoop;
+}
+
+/* ---- observed changes of lines: every state change, fill, eviction and write-back goes
+ * through these, which report it when an observer is attached (machine_priv.h's OBSERVE). The
+ * cycle reported is m->obs_now, the start of the access or operation that caused it. ---- */
+
+static obs_level_t level_of(const machine_t *m, const core_t *c, const cache_t *k)
+{
+    if (k == m->llc)
+        return OBS_LEVEL_LLC;
+    if (k == c->l1i)
+        return OBS_LEVEL_L1I;
+    return k == c->l2 ? OBS_LEVEL_L2 : OBS_LEVEL_L1D;
+}
+
+/* The record of a change to line in core c's cache k (c NULL: the LLC). Cold and out of line,
+ * so that the helpers below stay small enough to inline into the access paths. */
+static __attribute__((cold, noinline)) void observe_line(machine_t *m, obs_kind_t kind,
+                                                         const core_t *c, const cache_t *k,
+                                                         uint64_t line, uint8_t old, uint8_t st,
+                                                         obs_reason_t why)
+{
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = m->obs_now, .cpu = c ? (int)c->id : -1,
+                                   .addr = line, .level = (uint8_t)level_of(m, c, k),
+                                   .old_state = old, .new_state = st, .reason = (uint8_t)why});
+}
+
+#define OBSERVE_LINE(m, ...)                                                                       \
+    do {                                                                                           \
+        if (__builtin_expect((m)->obs != NULL, 0))                                                 \
+            observe_line((m), __VA_ARGS__);                                                        \
+    } while (0)
+
+/* Drop the line in slot of cache k (core c's, or the LLC's with c NULL): a state change to I. */
+static inline void drop_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, obs_reason_t why)
+{
+    OBSERVE_LINE(m, why == OBS_REASON_EVICTION ? OBS_EVICT : OBS_STATE, c, k, slot_addr(k, slot),
+                 state_of(k, slot), LINE_I, why);
+    cache_set_state(k, slot, LINE_I);
+}
+
+/* Install line in slot of k in state st (a victim there already dealt with). */
+static inline void fill_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, uint64_t line,
+                             uint8_t st, obs_reason_t why)
+{
+    cache_fill(k, slot, line, st);
+    OBSERVE_LINE(m, OBS_FILL, c, k, line, LINE_I, st, why);
+}
+
+/* A valid victim in slot of k is being replaced (without being dropped first). */
+static inline void note_eviction(machine_t *m, core_t *c, cache_t *k, int32_t slot)
+{
+    OBSERVE_LINE(m, OBS_EVICT, c, k, slot_addr(k, slot), state_of(k, slot), LINE_I,
+                 OBS_REASON_EVICTION);
+}
+
+/* Line's dirty data leaves cache k (counted in k's statistics). */
+static inline void note_writeback(machine_t *m, core_t *c, cache_t *k, uint64_t line,
+                                  obs_reason_t why)
+{
+    stats_of(k)->writebacks++;
+    OBSERVE_LINE(m, OBS_WRITEBACK, c, k, line, LINE_I, LINE_I, why);
 }
 
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
@@ -53,35 +114,40 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
     return LINE_I;
 }
 
-/* Coherence state st for the line in slot s of k. A dirty mark survives only in the states that
- * own dirty data. */
-static void set_coherence(cache_t *k, int32_t s, uint8_t st)
+/* Coherence state st for the line in slot s of core c's cache k. A dirty mark survives only in
+ * the states that own dirty data. */
+static inline void set_coherence(machine_t *m, core_t *c, cache_t *k, int32_t s, uint8_t st,
+                          obs_reason_t why)
 {
+    uint8_t old = state_of(k, s);
     set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
+    if (old != st)
+        OBSERVE_LINE(m, OBS_STATE, c, k, slot_addr(k, s), old, st, why);
 }
 
 /* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
  * c's L2 when the caller has just found it there (-1: look it up), which saves a probe on the
  * miss and snoop paths. */
-static void agent_set_state(core_t *c, uint64_t line, int32_t s2, uint8_t st)
+static void agent_set_state(machine_t *m, core_t *c, uint64_t line, int32_t s2, uint8_t st,
+                            obs_reason_t why)
 {
     int32_t s1 = cache_probe(c->l1d, line);
     if (s1 >= 0)
-        set_coherence(c->l1d, s1, st);
+        set_coherence(m, c, c->l1d, s1, st, why);
     if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        set_coherence(c->l2, s2, st);
+        set_coherence(m, c, c->l2, s2, st, why);
 }
 
 /* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
-static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
+static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2, obs_reason_t why)
 {
     int32_t s1 = cache_probe(c->l1d, line);
     if (s1 >= 0)
-        invalidate_slot(c->l1d, s1);
+        drop_line(m, c, c->l1d, s1, why);
     if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        invalidate_slot(c->l2, s2);
+        drop_line(m, c, c->l2, s2, why);
     if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
-        invalidate_slot(c->l1i, s1);
+        drop_line(m, c, c->l1i, s1, why);
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
@@ -98,7 +164,7 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now);
 
 /* A write into the shared level (a write-back from a core, or a write that bypasses a core's
  * caches). Allocates in the LLC; without one, memory takes it. */
-static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
+static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now, obs_reason_t why)
 {
     if (!m->llc)
         return m->cfg.mem_latency;
@@ -115,16 +181,17 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
-    cache_fill(m->llc, s, line, LINE_S | LINE_DIRTY);
+    fill_line(m, NULL, m->llc, s, line, LINE_S | LINE_DIRTY, why);
     return latency(m->llc);
 }
 
-static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now)
+static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now,
+                                obs_reason_t why)
 {
-    stats_of(outer_private(from))->writebacks++;
+    note_writeback(m, from, outer_private(from), line, why);
     m->coh.writebacks++;
     bus_occupy(m, now);
-    llc_write(m, line, now);
+    llc_write(m, line, now, why);
 }
 
 /* Make room in the LLC: a dirty victim goes to memory; an inclusive LLC takes the line out of
@@ -142,19 +209,19 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
             if (owned_dirty(st)) {
-                stats_of(outer_private(o))->writebacks++;
+                note_writeback(m, o, outer_private(o), vline, OBS_REASON_INCLUSION);
                 m->coh.writebacks++;
                 vst |= LINE_DIRTY;
             }
-            agent_invalidate(m, o, vline, -1);
+            agent_invalidate(m, o, vline, -1, OBS_REASON_INCLUSION);
             m->coh.invalidations++;
         }
     }
     if (vst & LINE_DIRTY) {
-        stats_of(m->llc)->writebacks++;
+        note_writeback(m, NULL, m->llc, vline, OBS_REASON_EVICTION);
         bus_occupy(m, now);
     }
-    invalidate_slot(m->llc, slot);
+    drop_line(m, NULL, m->llc, slot, OBS_REASON_EVICTION);
 }
 
 /* A read that no cache supplied: the LLC, else memory. */
@@ -172,8 +239,32 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
     st->misses[kind]++;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
-    cache_fill(m->llc, s, line, LINE_S);
+    fill_line(m, NULL, m->llc, s, line, LINE_S,
+              kind == ACCESS_WRITE ? OBS_REASON_WRITE : OBS_REASON_READ);
     return latency(m->llc) + m->cfg.mem_latency;
+}
+
+/* For the observer: the core that will supply line to c's transaction ev (the first whose snoop
+ * rule says so), -1 when none does and the LLC or memory will. */
+static int bus_supplier(const machine_t *m, const core_t *c, uint64_t line, bus_event_t ev)
+{
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        const core_t *o = &m->core[i];
+        uint8_t st = o == c ? LINE_I : hier_agent_state(m, o, line);
+        if (st != LINE_I && coherence_snoop(m->cfg.protocol, st, ev)->supplies)
+            return (int)i;
+    }
+    return -1;
+}
+
+static __attribute__((cold, noinline)) void observe_bus(machine_t *m, const core_t *c,
+                                                        uint64_t line, bus_event_t ev,
+                                                        uint64_t start)
+{
+    m->obs_now = start;
+    machine_emit(m, &(obs_event_t){.kind = OBS_BUS, .cycle = start, .cpu = (int)c->id,
+                                   .addr = line, .bus = (uint8_t)ev, .requester = (int)c->id,
+                                   .supplier = bus_supplier(m, c, line, ev)});
 }
 
 /* One transaction by core c: every other agent applies its snoop rule; data comes from a peer
@@ -190,6 +281,8 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
     uint64_t lat = (start - now) + m->cfg.bus_latency;
     bool supplied = false;
     *shared = false;
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_bus(m, c, line, ev, start);
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *o = &m->core[i];
         if (o == c)
@@ -211,14 +304,14 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
             m->coh.interventions++;
         }
         if (r->writes_back)
-            writeback_to_shared(m, o, line, start);
+            writeback_to_shared(m, o, line, start, OBS_REASON_SNOOP);
         if (r->next == LINE_I) {
-            agent_invalidate(m, o, line, s2);
+            agent_invalidate(m, o, line, s2, OBS_REASON_SNOOP);
             m->coh.invalidations++;
         } else {
             /* Keeping the state (S or O seeing a read) changes nothing: only M and O are dirty. */
             if (r->next != st)
-                agent_set_state(o, line, s2, r->next);
+                agent_set_state(m, o, line, s2, r->next, OBS_REASON_SNOOP);
             *shared = true;
         }
     }
@@ -228,36 +321,40 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
 }
 
 /* x86 keeps instruction fetch coherent with the core's own stores too. */
-static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
+static inline __attribute__((always_inline)) void drop_own_icache_copy(machine_t *m, core_t *c,
+                                                                     uint64_t line)
 {
     if (!snooping_l1i(m, c))
         return;
     int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
-        invalidate_slot(c->l1i, s);
+        drop_line(m, c, c->l1i, s, OBS_REASON_WRITE);
 }
 
 /* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
-static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now)
+static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now,
+                       obs_reason_t why)
 {
     int32_t s = cache_victim(c->l2, line);
     uint8_t vst = state_byte(c->l2, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
         uint64_t vline = slot_addr(c->l2, s);
+        note_eviction(m, c, c->l2, s);
         if (owned_dirty(vst & LINE_STATE_MASK))
-            writeback_to_shared(m, c, vline, now);
+            writeback_to_shared(m, c, vline, now, OBS_REASON_EVICTION);
         int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
-            invalidate_slot(c->l1d, s1);
+            drop_line(m, c, c->l1d, s1, OBS_REASON_INCLUSION);
         if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
-            invalidate_slot(c->l1i, s1);
+            drop_line(m, c, c->l1i, s1, OBS_REASON_INCLUSION);
     }
-    cache_fill(c->l2, s, line, st);
+    fill_line(m, c, c->l2, s, line, st, why);
 }
 
 /* Install line in c's L1D (dirty when dirty), writing a dirty victim back to the L2 or the
  * shared level. */
-static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool dirty, uint64_t now)
+static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool dirty, uint64_t now,
+                        obs_reason_t why)
 {
     cache_t *l1 = c->l1d;
     int32_t s = cache_victim(l1, line);
@@ -266,7 +363,7 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
         uint64_t vline = slot_addr(l1, s);
         if (c->l2) {
             if (vst & LINE_DIRTY) {
-                stats_of(l1)->writebacks++;
+                note_writeback(m, c, l1, vline, OBS_REASON_EVICTION);
                 cache_stats_t *s2 = stats_of(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
                 int32_t v2 = cache_probe(c->l2, vline);
@@ -276,11 +373,11 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
                 }
             }
         } else if (owned_dirty(vst & LINE_STATE_MASK)) {
-            writeback_to_shared(m, c, vline, now);
+            writeback_to_shared(m, c, vline, now, OBS_REASON_EVICTION);
         }
-        invalidate_slot(l1, s);
+        drop_line(m, c, l1, s, OBS_REASON_EVICTION);
     }
-    cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
+    fill_line(m, c, l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)), why);
 }
 
 /* Bring line into c's agent for a read or a write below the L1: the L2, else the bus.
@@ -319,10 +416,11 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     if (c->l2) {
         /* A hit keeps its slot: with the line in the L2 the transaction is at most an upgrade,
          * which writes nothing back and fetches nothing. A read hit keeps its state. */
+        obs_reason_t why = write ? OBS_REASON_WRITE : OBS_REASON_READ;
         if (s2 < 0)
-            l2_install(m, c, line, st, now + lat);
+            l2_install(m, c, line, st, now + lat, why);
         else if (st != state_of(c->l2, s2))
-            agent_set_state(c, line, s2, st);
+            agent_set_state(m, c, line, s2, st, why);
     }
     *state = st;
     return lat;
@@ -340,7 +438,7 @@ HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, a
     uint64_t lat = l1->cfg.latency;
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
-    l1d_install(m, c, line, st, false, now + lat);
+    l1d_install(m, c, line, st, false, now + lat, OBS_REASON_READ);
     return lat;
 }
 
@@ -366,8 +464,8 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
         return latency(c->l2);
     }
     /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
-    agent_set_state(c, line, -1, LINE_E);
-    return llc_write(m, line, now);
+    agent_set_state(m, c, line, -1, LINE_E, OBS_REASON_WRITE_THROUGH);
+    return llc_write(m, line, now, OBS_REASON_WRITE_THROUGH);
 }
 
 /* A write hit on slot s of the L1D that needs more than marking it dirty. */
@@ -384,7 +482,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     }
     drop_own_icache_copy(m, c, line);
     if (old != LINE_M)
-        agent_set_state(c, line, -1, LINE_M);
+        agent_set_state(m, c, line, -1, LINE_M, OBS_REASON_WRITE);
     if (l1->cfg.write_back)
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
     else
@@ -410,12 +508,12 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
         /* Write around: take the line from everyone, write it below, keep no copy. */
         bool shared;
         if (hier_agent_state(m, c, line) != LINE_I)
-            agent_invalidate(m, c, line, -1);
+            agent_invalidate(m, c, line, -1, OBS_REASON_WRITE);
         lat += bus_transaction(m, c, line, BUS_RDX, ACCESS_WRITE, false, now + lat, &shared);
-        return lat + llc_write(m, line, now + lat);
+        return lat + llc_write(m, line, now + lat, OBS_REASON_WRITE_THROUGH);
     }
     lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
-    l1d_install(m, c, line, LINE_M, cfg->write_back, now + lat);
+    l1d_install(m, c, line, LINE_M, cfg->write_back, now + lat, OBS_REASON_WRITE);
     if (!cfg->write_back)
         lat += write_through(m, c, line, now + lat);
     return lat;
@@ -451,7 +549,9 @@ HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line,
     if (st == LINE_M)
         c->l1i_got_modified = true;
     int32_t s = cache_victim(l1i, line);
-    cache_fill(l1i, s, line, LINE_S);
+    if (m->obs && state_of(l1i, s) != LINE_I)
+        note_eviction(m, c, l1i, s);
+    fill_line(m, c, l1i, s, line, LINE_S, OBS_REASON_READ);
     memory_read(m->mem, line, cache_data(l1i, s), m->line);
     return lat;
 }
@@ -609,7 +709,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
             for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
                 examined++;
                 if (state_of(c->l1i, (int32_t)s) != LINE_I) {
-                    invalidate_slot(c->l1i, (int32_t)s);
+                    drop_line(m, c, c->l1i, (int32_t)s, OBS_REASON_MAINTENANCE);
                     counts->lines_invalidated++;
                 }
             }
@@ -619,7 +719,7 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
                 examined++;
                 int32_t s = cache_probe(c->l1i, line);
                 if (s >= 0) {
-                    invalidate_slot(c->l1i, s);
+                    drop_line(m, c, c->l1i, s, OBS_REASON_MAINTENANCE);
                     counts->lines_invalidated++;
                 }
             }
@@ -639,15 +739,15 @@ static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool inv
         return 0;
     uint64_t wb = 0;
     if (owned_dirty(st)) {
-        writeback_to_shared(m, c, line, m->bus_free);
+        writeback_to_shared(m, c, line, m->bus_free, OBS_REASON_MAINTENANCE);
         counts->lines_written_back++;
         wb = 1;
     }
     if (invalidate) {
-        agent_invalidate(m, c, line, -1);
+        agent_invalidate(m, c, line, -1, OBS_REASON_MAINTENANCE);
         counts->lines_invalidated++;
     } else if (owned_dirty(st)) {
-        agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
+        agent_set_state(m, c, line, -1, st == LINE_M ? LINE_E : LINE_S, OBS_REASON_MAINTENANCE);
     }
     return wb;
 }
@@ -664,7 +764,7 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
         if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
             continue;
         /* The point of unification is the L2 when there is one, else the shared level. */
-        stats_of(c->l1d)->writebacks++;
+        note_writeback(m, c, c->l1d, line, OBS_REASON_MAINTENANCE);
         counts->lines_written_back++;
         wb++;
         if (c->l2) {
@@ -676,8 +776,8 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
             uint8_t st = state_of(c->l1d, s);
             m->coh.writebacks++;
             bus_occupy(m, m->bus_free);
-            llc_write(m, line, m->bus_free);
-            set_state_byte(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
+            llc_write(m, line, m->bus_free, OBS_REASON_MAINTENANCE);
+            set_coherence(m, c, c->l1d, s, st == LINE_M ? LINE_E : LINE_S, OBS_REASON_MAINTENANCE);
         }
     }
     return maint_cost(m, examined, wb);
@@ -702,13 +802,13 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
             int32_t s = cache_probe(m->llc, line);
             if (s >= 0) {
                 if (state_byte(m->llc, s) & LINE_DIRTY) {
-                    stats_of(m->llc)->writebacks++;
+                    note_writeback(m, NULL, m->llc, line, OBS_REASON_MAINTENANCE);
                     written = true;
                     wb++;
                     set_state_byte(m->llc, s, LINE_S);
                 }
                 if (invalidate) {
-                    invalidate_slot(m->llc, s);
+                    drop_line(m, NULL, m->llc, s, OBS_REASON_MAINTENANCE);
                     counts->lines_invalidated++;
                 }
             }
@@ -734,18 +834,20 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
             (*examined)++;
             bool is_outer = k == outer_private(c);
             if (k == c->l1d && c->l2 && (full & LINE_DIRTY)) {
-                stats_of(k)->writebacks++; /* into the L2, which goes out next */
+                /* into the L2, which goes out next */
+                note_writeback(m, c, k, slot_addr(k, (int32_t)s), OBS_REASON_MAINTENANCE);
                 set_state_byte(k, (int32_t)s, full & ~LINE_DIRTY);
             } else if (is_outer && owned_dirty(st)) {
                 uint64_t line = slot_addr(k, (int32_t)s);
-                writeback_to_shared(m, c, line, m->bus_free);
+                writeback_to_shared(m, c, line, m->bus_free, OBS_REASON_MAINTENANCE);
                 counts->lines_written_back++;
                 (*wb)++;
                 if (!invalidate)
-                    agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
+                    agent_set_state(m, c, line, -1, st == LINE_M ? LINE_E : LINE_S,
+                                    OBS_REASON_MAINTENANCE);
             }
             if (invalidate) {
-                invalidate_slot(k, (int32_t)s);
+                drop_line(m, c, k, (int32_t)s, OBS_REASON_MAINTENANCE);
                 counts->lines_invalidated++;
             }
         }
@@ -778,13 +880,13 @@ uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint
             continue;
         examined++;
         if (full & LINE_DIRTY) {
-            stats_of(m->llc)->writebacks++;
+            note_writeback(m, NULL, m->llc, slot_addr(m->llc, (int32_t)s), OBS_REASON_MAINTENANCE);
             counts->lines_written_back++;
             wb++;
             set_state_byte(m->llc, (int32_t)s, LINE_S);
         }
         if (invalidate) {
-            invalidate_slot(m->llc, (int32_t)s);
+            drop_line(m, NULL, m->llc, (int32_t)s, OBS_REASON_MAINTENANCE);
             counts->lines_invalidated++;
         }
     }

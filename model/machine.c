@@ -99,6 +99,18 @@ void machine_destroy(machine_t *m)
     free(m);
 }
 
+void machine_observe(machine_t *m, obs_fn fn, void *opaque)
+{
+    m->obs = fn;
+    m->obs_opaque = opaque;
+}
+
+void machine_emit(machine_t *m, const obs_event_t *ev)
+{
+    if (m->obs)
+        m->obs(m->obs_opaque, ev);
+}
+
 void machine_attach_os(machine_t *m, const machine_os_t *os)
 {
     m->os = *os;
@@ -157,6 +169,8 @@ static int each_line(machine_t *m, core_t *c, line_op_t op, access_kind_t kind, 
     *lat = 0;
     for (uint64_t line = first;; line += m->line) {
         uint64_t t = now + *lat;
+        if (m->obs)
+            m->obs_now = t;
         switch (op) {
         case DO_READ:
             *lat += hier_read(m, c, line, kind, t);
@@ -214,6 +228,24 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 static bool needs_empty_sb(const mem_req_t *r);
 
+/* The observer's records, cold and out of line so that the event loop's inlined body stays the
+ * size it was without them. */
+static __attribute__((cold, noinline)) void observe_drain(machine_t *m, obs_kind_t kind,
+                                                          const core_t *c, uint64_t cycle,
+                                                          const sb_entry_t *e)
+{
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = cycle, .cpu = (int)c->id,
+                                   .addr = e->addr, .size = e->size, .value = e->value});
+}
+
+static __attribute__((cold, noinline)) void observe_ipi(machine_t *m, obs_kind_t kind,
+                                                        uint64_t cycle, unsigned cpu,
+                                                        unsigned other, uint64_t value)
+{
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = cycle, .cpu = (int)cpu,
+                                   .other = (int)other, .value = value});
+}
+
 /* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
 static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
@@ -221,11 +253,16 @@ static int drain_one(machine_t *m, core_t *c, uint64_t now)
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
     if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_drain(m, OBS_SB_DRAIN_START, c, now, &e);
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
         return rc;
-    sb_retire_oldest(&c->sb, now + lat + machine_jitter(m));
+    uint64_t busy_until = now + lat + machine_jitter(m);
+    sb_retire_oldest(&c->sb, busy_until);
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_drain(m, OBS_SB_DRAIN_DONE, c, busy_until, &e);
     return 0;
 }
 
@@ -246,6 +283,8 @@ int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
     uint64_t at = now + m->cfg.ipi_latency + machine_jitter(m);
     if (ipi_send(&s->ipi, from, &t->ipi, now, at) != 0)
         return machine_fail(m, MACHINE_EUNSUPPORTED, "core %u has too many IPIs pending", to);
+    if (m->obs)
+        observe_ipi(m, OBS_IPI_SENT, now, from, to, at);
     mark_stale(m, to);
     mark_stale(m, from);
     return 0;
@@ -275,6 +314,24 @@ static const bool machine_op_needs_empty[OP_COUNT] = {
 
 static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
 
+static bool is_os_request(const mem_req_t *r)
+{
+    op_class_t cls = op_class((op_t)r->op);
+    return cls == OPC_PRIMITIVE || cls == OPC_OS || cls == OPC_CHECK;
+}
+
+/* For the observer: request r of core c is complete with result res (status: what it returned). */
+static void observe_completion(machine_t *m, const core_t *c, const mem_req_t *r,
+                               const req_result_t *res, int status)
+{
+    if (is_os_request(r))
+        OBSERVE(m, .kind = OBS_PRIM_RETURN, .cycle = res->done, .cpu = (int)c->id, .op = r->op,
+                .seq = res->seq, .value = res->value, .status = status);
+    OBSERVE(m, .kind = OBS_REQ_COMPLETED, .cycle = res->done, .cpu = (int)c->id, .op = r->op,
+            .addr = r->addr, .size = r->size, .value = res->value, .seq = res->seq,
+            .status = status);
+}
+
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
     const core_source_t *src = &m->sources[m->per_core ? c->id : 0];
@@ -292,7 +349,8 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
 static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
-    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only &&
+               !m->obs;
 }
 
 /* The common cases without execute's general path, on a quick machine (m->quick) for a source
@@ -368,6 +426,16 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     res->value = 0;
     res->status = 0;
     c->stats.ops[r->op]++;
+    if (m->obs) {
+        m->obs_now = now;
+        OBSERVE(m, .kind = OBS_REQ_ISSUED, .cycle = now, .cpu = (int)c->id, .op = r->op,
+                .addr = r->addr, .size = r->size,
+                .value = r->op == OP_STORE && (r->flags & REQ_HAS_VALUE) ? r->value : 0,
+                .seq = seq);
+        if (is_os_request(r))
+            OBSERVE(m, .kind = OBS_PRIM_START, .cycle = now, .cpu = (int)c->id, .op = r->op,
+                    .addr = r->addr, .size = r->size, .seq = seq);
+    }
     switch ((op_class_t)op_classes[r->op]) {
     case OPC_MEM:
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
@@ -395,6 +463,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             forwarded = sb_load(&c->sb, paddr, r->size, NULL);
         }
         if (forwarded == r->size) {
+            OBSERVE(m, .kind = OBS_SB_FORWARD, .cycle = now + extra, .cpu = (int)c->id,
+                    .addr = paddr, .size = r->size, .value = res->value);
             lat = c->l1d ? cache_config(c->l1d)->latency : 1;
         } else {
             rc = each_line(m, c, DO_READ, r->op == OP_MISC ? ACCESS_MISC : ACCESS_READ, paddr,
@@ -416,6 +486,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             break;
         }
         sb_push(&c->sb, paddr, r->size, v, now + extra);
+        OBSERVE(m, .kind = OBS_SB_PUSH, .cycle = now + extra, .cpu = (int)c->id, .addr = paddr,
+                .size = r->size, .value = v);
         lat = 1;
         break;
     }
@@ -465,6 +537,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         res->done = c->clock;
         if (m->os.completed)
             m->os.completed(m->os.opaque, c->id, r, res);
+        if (m->obs)
+            observe_completion(m, c, r, res, rc);
         if (rc == 1)
             return 1;
         return finish(m, c, r, res);
@@ -473,6 +547,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         return rc;
     c->clock = now + extra + lat + machine_jitter(m);
     res->done = c->clock;
+    if (m->obs)
+        observe_completion(m, c, r, res, 0);
     return finish(m, c, r, res);
 }
 
@@ -609,8 +685,9 @@ static void dump_state(machine_t *m, const char *why)
  * waited_full, a stall the store's issue counts). */
 static event_t core_event(machine_t *m, core_t *c)
 {
+    /* No candidate yet: at UINT64_MAX, later than any real one (times stay below 2^56). */
     event_kind_t kind = EV_NONE;
-    uint64_t at = 0;
+    uint64_t at = UINT64_MAX;
     if (c->sb.count) {
         kind = EV_DRAIN;
         at = sb_ready_at(&c->sb);
@@ -624,7 +701,7 @@ static event_t core_event(machine_t *m, core_t *c)
                 kind = EV_HANDLER_DONE;
                 at = ipi_handler_end(p, c->sb.busy_until, m->cfg.ipi_handler);
             }
-        } else if (ipi_next_delivery(p, &irq_at) && (kind == EV_NONE || irq_at < at)) {
+        } else if (ipi_next_delivery(p, &irq_at) && irq_at < at) {
             kind = EV_IRQ;
             at = irq_at;
         }
@@ -638,7 +715,7 @@ static event_t core_event(machine_t *m, core_t *c)
             uint64_t issue_at = max_u64(c->clock, c->not_before);
             if (c->pending_needs_empty)
                 issue_at = max_u64(issue_at, c->sb.busy_until);
-            if (kind == EV_NONE || issue_at < at) {
+            if (issue_at < at) {
                 kind = EV_ISSUE;
                 at = issue_at;
             }
@@ -684,6 +761,8 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
     res.status = 0;
     if (m->os.completed)
         m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);
+    if (m->obs)
+        observe_completion(m, s, &s->waiting_req, &res, status);
     if (status == 1)
         return 1;
     return finish(m, s, &s->waiting_req, &res);
@@ -735,6 +814,8 @@ static int handle_event(machine_t *m, const event_t *e)
     case EV_IRQ: {
         unsigned from = ipi_deliver(&c->ipi);
         m->core[from].ipi.round_drained += c->sb.count;
+        if (__builtin_expect(m->obs != NULL, 0))
+            observe_ipi(m, OBS_IPI_DELIVERED, e->at, c->id, from, 0);
         return 0;
     }
     case EV_HANDLER_DONE: {
@@ -742,7 +823,12 @@ static int handle_event(machine_t *m, const event_t *e)
         core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
         c->clock = max_u64(c->clock, done);
         mark_stale(m, s->id);
-        if (ipi_ack(&s->ipi, done) && s->has_waiting_req)
+        bool last = ipi_ack(&s->ipi, done);
+        if (__builtin_expect(m->obs != NULL, 0)) {
+            observe_ipi(m, OBS_IPI_HANDLED, done, c->id, s->id, 0);
+            observe_ipi(m, OBS_IPI_ACKED, done, s->id, c->id, s->ipi.acks_waiting);
+        }
+        if (last && s->has_waiting_req)
             return complete_ipi_wait(m, s);
         return 0;
     }
@@ -759,7 +845,7 @@ static int handle_event(machine_t *m, const event_t *e)
  * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
 static bool solo_machine(const machine_t *m)
 {
-    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only;
+    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only && !m->obs;
 }
 
 /* The requests left in a solo machine's current batch that quick_issue takes, issued where they

@@ -19,6 +19,7 @@
 
 #include "cache.h"
 #include "ipi.h"
+#include "observe.h"
 #include "op.h"
 #include "storebuf.h"
 
@@ -134,6 +135,13 @@ typedef struct machine_os {
      * by execute, the only ones that can change the answer. */
     bool (*identity)(void *opaque);
 } machine_os_t;
+
+/* Attach an observer (fn NULL: detach), before machine_run: fn receives every event of the
+ * following runs as a record (observe.h); the run computes exactly what it would without one
+ * (the machine then keeps to its general paths). */
+void machine_observe(machine_t *m, obs_fn fn, void *opaque);
+/* Report ev to the observer, if any: for the OS layer's own events (primitives, page faults). */
+void machine_emit(machine_t *m, const obs_event_t *ev);
 
 /* Attach the OS layer (copied); before machine_run. */
 void machine_attach_os(machine_t *m, const machine_os_t *os);

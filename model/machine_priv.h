@@ -15,6 +15,7 @@
 #include "ipi.h"
 #include "machine.h"
 #include "memory.h"
+#include "observe.h"
 #include "rng.h"
 #include "storebuf_priv.h"
 
@@ -86,8 +87,22 @@ struct machine {
     uint64_t next_key[MACHINE_MAX_CORES];
     bool time_overflow;
     int failed_cpu;          /* see machine_failed_cpu */
+    /* The observer (machine_observe), NULL when none; obs_now is the cycle its records of cache
+     * and bus changes carry: the start of the access or operation that caused them. */
+    obs_fn obs;
+    void *obs_opaque;
+    uint64_t obs_now;
     char error[1024];
 };
+
+/* Report an event to the observer, if one is attached: OBSERVE(m, .kind = ..., ...), the fields
+ * of obs_event_t that the kind fills (observe.def); the rest are 0. Only general paths use it:
+ * with an observer attached the machine never takes its quick paths. */
+#define OBSERVE(m, ...)                                                                            \
+    do {                                                                                           \
+        if (__builtin_expect((m)->obs != NULL, 0))                                                 \
+            machine_emit((m), &(obs_event_t){__VA_ARGS__});                                        \
+    } while (0)
 
 /* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. */
 uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);

@@ -19,6 +19,7 @@ struct prim {
     prim_call_t *calls;
     size_t ncalls, capcalls;
     size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
+    uint64_t now; /* the cycle of the access or request the OS is serving (for page events) */
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
 };
 
@@ -43,12 +44,25 @@ static unsigned prim_index(op_t op)
 
 static void phys_read(void *opaque, uint64_t paddr, void *buf, size_t len)
 {
-    machine_mem_read(opaque, paddr, buf, len);
+    prim_t *p = opaque;
+    machine_mem_read(p->m, paddr, buf, len);
 }
 
 static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
 {
-    return machine_mem_write(opaque, paddr, buf, len) == 0 ? 0 : -1;
+    prim_t *p = opaque;
+    return machine_mem_write(p->m, paddr, buf, len) == 0 ? 0 : -1;
+}
+
+/* The page cache's events, reported to the machine's observer. */
+static void phys_page_event(void *opaque, os_page_event_t what, unsigned file, uint64_t page)
+{
+    prim_t *p = opaque;
+    static const obs_kind_t kinds[] = {[OS_PAGE_FAULTED] = OBS_PAGE_FAULT,
+                                       [OS_PAGE_WRITTEN] = OBS_PAGE_WRITTEN,
+                                       [OS_PAGE_PURGED] = OBS_PAGE_PURGED};
+    machine_emit(p->m, &(obs_event_t){.kind = kinds[what], .cycle = p->now, .cpu = -1,
+                                      .addr = page, .value = file});
 }
 
 /* ---- the machine's signals ---- */
@@ -62,8 +76,9 @@ static bool sig_identity(void *opaque)
 static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
                          uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
-    (void)write, (void)now;
+    (void)write;
     prim_t *p = opaque;
+    p->now = now;
     if (os_view_count(p->os) == 0) {
         /* No views: every address is its own physical address (the common trace run). */
         *paddr = vaddr;
@@ -467,6 +482,7 @@ static int sig_execute(void *opaque, machine_t *m, unsigned cpu, const mem_req_t
                        uint64_t now, req_result_t *res)
 {
     prim_t *p = opaque;
+    p->now = now;
     switch (op_class((op_t)r->op)) {
     case OPC_PRIMITIVE:
         return do_primitive(p, m, cpu, r, now, res);
@@ -508,13 +524,14 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
     const machine_config_t *cfg = machine_config(m);
     os_config_t oc = {.cores = cfg->cores, .page_size = cfg->page_size,
                       .disk_latency = cfg->disk_latency, .disk_bandwidth = cfg->disk_bandwidth};
-    os_phys_t phys = {.opaque = m, .read = phys_read, .write = phys_write};
+    p->m = m;
+    os_phys_t phys = {.opaque = p, .read = phys_read, .write = phys_write,
+                      .page_event = phys_page_event};
     p->os = os_create(&oc, &phys, err, errlen);
     if (!p->os) {
         free(p);
         return NULL;
     }
-    p->m = m;
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
         p->waiting_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
