@@ -9,7 +9,9 @@
 
 #include <stdint.h>
 
-#include "machine.h"
+#include "cache.h"
+
+typedef enum protocol { PROTOCOL_MESI, PROTOCOL_MOESI } protocol_t;
 
 typedef enum bus_event {
     BUS_NONE,  /* no transaction needed */

@@ -57,6 +57,7 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     m->cfg = *cfg;
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
+    bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
     m->mem = memory_create();
     bool ok = m->mem != NULL;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
@@ -1027,7 +1028,7 @@ const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cp
 const cache_t *machine_l1d(const machine_t *m, unsigned cpu) { return m->core[cpu].l1d; }
 const cache_t *machine_l2(const machine_t *m, unsigned cpu) { return m->core[cpu].l2; }
 const cache_t *machine_llc(const machine_t *m) { return m->llc; }
-const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->coh; }
+const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->bus.stats; }
 
 void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle)
 {

@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "cache.h"
+#include "coherence.h"
 #include "ipi.h"
 #include "observe.h"
 #include "op.h"
@@ -25,7 +27,6 @@
 
 #define MACHINE_MAX_CORES 64
 
-typedef enum protocol { PROTOCOL_MESI, PROTOCOL_MOESI } protocol_t;
 typedef enum arch { ARCH_X86, ARCH_ARM } arch_t;
 
 typedef struct machine_config {
@@ -56,10 +57,6 @@ typedef struct machine_config {
 } machine_config_t;
 
 typedef struct machine machine_t;
-
-typedef struct coherence_stats {
-    uint64_t bus_transactions, invalidations, interventions, upgrades, writebacks;
-} coherence_stats_t;
 
 typedef struct core_stats {
     uint64_t ops[OP_COUNT];

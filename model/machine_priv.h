@@ -11,6 +11,7 @@
 #ifndef COHSIM_MACHINE_PRIV_H
 #define COHSIM_MACHINE_PRIV_H
 
+#include "bus.h"
 #include "coherence.h"
 #include "ipi.h"
 #include "machine.h"
@@ -68,8 +69,7 @@ struct machine {
     cache_t *llc;
     memory_t *mem;
     uint32_t line;         /* line size, the same at every level */
-    uint64_t bus_free;     /* the bus is busy until this cycle */
-    coherence_stats_t coh;
+    bus_t bus;             /* bus.h: the interconnect's state and counts */
     machine_os_t os;
     bool has_os;
     const core_source_t *sources;
