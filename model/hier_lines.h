@@ -131,6 +131,13 @@ static inline void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int3
 }
 
 /* The outermost private cache of c: where its write-backs to the shared level are counted. */
+/* The state a dirty copy in st (M or O) takes once written back, its agent keeping it: a
+ * modified copy is the only one (E, or S in a protocol without E), an owned one is shared. */
+static inline uint8_t cleaned_state(const machine_t *m, uint8_t st)
+{
+    return st == LINE_M ? m->cfg.protocol->clean_sole : LINE_S;
+}
+
 static inline cache_t *outer_private(core_t *c) { return c->l2 ? c->l2 : c->l1d; }
 
 /* hierarchy.c: write the dirty line of core `from` back to the shared level (why: the cause);

@@ -338,7 +338,7 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
         return latency(c->l2);
     }
     /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
-    agent_set_state(m, c, line, -1, LINE_E, OBS_REASON_WRITE_THROUGH);
+    agent_set_state(m, c, line, -1, m->cfg.protocol->clean_sole, OBS_REASON_WRITE_THROUGH);
     return hier_llc_write(m, line, now, OBS_REASON_WRITE_THROUGH);
 }
 

@@ -31,7 +31,7 @@ typedef enum arch { ARCH_X86, ARCH_ARM } arch_t;
 
 typedef struct machine_config {
     uint32_t cores;
-    protocol_t protocol;
+    const protocol_t *protocol; /* coherence.h: protocol_lookup(name) */
     arch_t arch;
     bool icache_snoop;     /* stores invalidate matching I-cache lines (x86) */
     /* First level: split (l1i + l1d) or unified (l1): exactly one of l1.size and l1d.size is

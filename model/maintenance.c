@@ -65,7 +65,7 @@ static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool inv
         agent_invalidate(m, c, line, -1, OBS_REASON_MAINTENANCE);
         counts->lines_invalidated++;
     } else if (owned_dirty(st)) {
-        agent_set_state(m, c, line, -1, st == LINE_M ? LINE_E : LINE_S, OBS_REASON_MAINTENANCE);
+        agent_set_state(m, c, line, -1, cleaned_state(m, st), OBS_REASON_MAINTENANCE);
     }
     return wb;
 }
@@ -95,7 +95,7 @@ uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_
             m->bus.stats.writebacks++;
             bus_occupy(&m->bus, m->bus.free_at);
             hier_llc_write(m, line, m->bus.free_at, OBS_REASON_MAINTENANCE);
-            set_coherence(m, c, c->l1d, s, st == LINE_M ? LINE_E : LINE_S, OBS_REASON_MAINTENANCE);
+            set_coherence(m, c, c->l1d, s, cleaned_state(m, st), OBS_REASON_MAINTENANCE);
         }
     }
     return maint_cost(m, examined, wb);
@@ -161,7 +161,7 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
                 counts->lines_written_back++;
                 (*wb)++;
                 if (!invalidate)
-                    agent_set_state(m, c, line, -1, st == LINE_M ? LINE_E : LINE_S,
+                    agent_set_state(m, c, line, -1, cleaned_state(m, st),
                                     OBS_REASON_MAINTENANCE);
             }
             if (invalidate) {

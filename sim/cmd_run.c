@@ -238,7 +238,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (!a->quiet) {
         printf("cohsim run: %s, %u core%s, %s, %d trace%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
-               mcfg.cores == 1 ? "" : "s", mcfg.protocol == PROTOCOL_MOESI ? "MOESI" : "MESI",
+               mcfg.cores == 1 ? "" : "s", mcfg.protocol->title,
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)" : " (one per core)");
         report_print(stdout, m);

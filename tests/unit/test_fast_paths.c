@@ -231,7 +231,7 @@ static cache_config_t small_cache(uint32_t sets, uint32_t assoc, uint32_t latenc
 
 static machine_config_t base(unsigned cores)
 {
-    return (machine_config_t){.cores = cores, .protocol = PROTOCOL_MESI, .arch = ARCH_X86,
+    return (machine_config_t){.cores = cores, .protocol = &protocol_mesi, .arch = ARCH_X86,
                               .icache_snoop = true, .l1i = small_cache(4, 2, 1),
                               .l1d = small_cache(4, 2, 1), .l2 = small_cache(8, 4, 5),
                               .llc = small_cache(32, 4, 20), .sb_entries = 4,
@@ -305,7 +305,7 @@ Test(fast_paths, four_cores_store_buffers_mesi)
 Test(fast_paths, four_cores_moesi_stale_icaches_write_through)
 {
     machine_config_t cfg = base(4);
-    cfg.protocol = PROTOCOL_MOESI;
+    cfg.protocol = &protocol_moesi;
     cfg.icache_snoop = false;
     cfg.l1d.write_back = false;
     cfg.llc_inclusive = true;

@@ -55,7 +55,7 @@ Test(observe, bus_rdx_takes_the_other_copy_to_invalid)
     script_t s = {.reqs = r, .n = 3};
     static log_t log;
     memset(&log, 0, sizeof log);
-    machine_t *m = run_observed(tiny_machine(2, PROTOCOL_MESI), &s, &log);
+    machine_t *m = run_observed(tiny_machine(2, &protocol_mesi), &s, &log);
     int bus = -1;
     for (unsigned i = 0; i < log.n; i++)
         if (log.ev[i].kind == OBS_BUS && log.ev[i].bus == BUS_RDX) {
@@ -104,7 +104,7 @@ Test(observe, modified_copy_supplies_and_moesi_keeps_it_owned)
     script_t s = {.reqs = r, .n = 3};
     static log_t log;
     memset(&log, 0, sizeof log);
-    machine_t *m = run_observed(tiny_machine(2, PROTOCOL_MOESI), &s, &log);
+    machine_t *m = run_observed(tiny_machine(2, &protocol_moesi), &s, &log);
     int bus = -1;
     for (unsigned i = 0; i < log.n; i++)
         if (log.ev[i].kind == OBS_BUS && log.ev[i].bus == BUS_RD && log.ev[i].requester == 1)
@@ -135,7 +135,7 @@ Test(observe, fence_waits_and_ipis_and_names)
     script_t s = {.reqs = r, .n = 2};
     static log_t log;
     memset(&log, 0, sizeof log);
-    machine_t *m = run_observed(tiny_machine(1, PROTOCOL_MESI), &s, &log);
+    machine_t *m = run_observed(tiny_machine(1, &protocol_mesi), &s, &log);
     int fw = find(&log, 0, OBS_SB_FORWARD, 0);
     cr_assert_geq(fw, 0);
     cr_assert_eq(log.ev[fw].value, 9);
