@@ -146,6 +146,11 @@ uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned 
     return bytes_to_value(b, size);
 }
 
+void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out)
+{
+    hier_ifetch_bytes(m, &m->core[cpu], addr, size, out);
+}
+
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
 {
     memory_read(m->mem, addr, buf, len);

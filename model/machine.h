@@ -201,6 +201,9 @@ const char *machine_error(const machine_t *m);
 
 /* Values: what a load by cpu would read now (store buffer forwarding included) and memory. */
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size);
+/* The bytes of [addr, addr+size) as cpu's instruction side would fetch them now (its I-cache's
+ * copy when it holds the line, which a non-snooping I-cache may keep stale, else memory). */
+void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out);
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len);
 int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len);
 

@@ -1,6 +1,8 @@
 /* machine_priv.h: the machine's representation, shared by the files of model/ that implement it
- * (machine.c: creation and the event loop; hierarchy.c: caches and coherence; and the OS layer's
- * primitives). A core embeds its store buffer (storebuf_priv.h) and IPI port (ipi.h). Nothing outside model/ and tests may include it.
+ * (machine.c: creation and the event loop; hierarchy.c: accesses and the bus's snoops;
+ * maintenance.c: cache maintenance). A core embeds its store buffer (storebuf_priv.h) and IPI
+ * port (ipi.h); the machine its bus (bus.h). The OS layer (primitives.c) does not include it: it
+ * goes through machine.h and its signals. Nothing outside model/ and tests may include it.
  *
  * Invariants, besides those of machine.h:
  * - a private L2, when present, holds every line of its core's L1D (and of its L1I when I-caches

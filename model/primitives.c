@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "machine_priv.h"
 
 struct prim {
     machine_t *m;
@@ -157,7 +156,7 @@ static uint64_t fic_clean(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
 {
     fic_ctx_t *c = ctx;
     uint64_t cycles = 0;
-    for (unsigned i = 0; i < p->m->cfg.cores; i++)
+    for (unsigned i = 0; i < machine_config(p->m)->cores; i++)
         if (c->mask >> i & 1)
             cycles += machine_dcache_clean(p->m, i, pa, len, c->counts);
     return cycles;
@@ -240,10 +239,10 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         }
         bool all = r->flags & REQ_NULL_BASE;
         fic_ctx_t ctx = {.mask = proc->cpus, .cpu = cpu, .counts = &mc};
-        if (!m->cfg.icache_snoop) {
+        if (!machine_config(m)->icache_snoop) {
             /* Clean to the point of unification first, or the I-side refills stale bytes. */
             if (all) {
-                for (unsigned i = 0; i < m->cfg.cores; i++)
+                for (unsigned i = 0; i < machine_config(m)->cores; i++)
                     if (proc->cpus >> i & 1)
                         cost += machine_flush_caches(m, (int)i, false, &mc);
             } else {
@@ -254,14 +253,14 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
             cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
         else
             cost += each_phys(p, r->addr, r->arg[1], fic_inval, &ctx);
-        cost += m->cfg.bus_latency; /* the maintenance is broadcast to the other cores */
+        cost += machine_config(m)->bus_latency; /* the maintenance is broadcast to the other cores */
         if (all)
             call->base = 0, call->size = 0;
         break;
     }
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:
         proc = os_process_of_cpu(p->os, cpu);
-        for (unsigned i = 0; proc && i < m->cfg.cores; i++)
+        for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
                 int rc = machine_ipi_send(m, cpu, i, now);
                 if (rc < 0)
@@ -272,13 +271,13 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         break;
     case OP_KE_INVALIDATE_ALL_CACHES:
         call->base = call->size = 0;
-        if (m->cfg.arch == ARCH_ARM) {
+        if (machine_config(m)->arch == ARCH_ARM) {
             /* Not available on Arm: no architecturally reliable way to flush the whole cache. */
             call->status = OS_STATUS_NOT_SUPPORTED;
             break;
         }
         /* Every processor runs the write-back-and-invalidate in an IPI handler. */
-        for (unsigned i = 0; i < m->cfg.cores; i++)
+        for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
                 int rc = machine_ipi_send(m, cpu, i, now);
                 if (rc < 0)
@@ -331,7 +330,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
             if (os_page_purge(p->os, (unsigned)f, pg, false) == 1)
                 st->pages_purged++;
         }
-        cost += m->cfg.bus_latency;
+        cost += machine_config(m)->bus_latency;
         break;
     }
     default:
@@ -383,11 +382,11 @@ static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *r
     if (os_translate(p->os, r->addr, &paddr, &cycles) < 0)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
     if (r->op == OP_EXPECT_FETCH) {
-        if (r->arg[0] >= m->cfg.cores)
+        if (r->arg[0] >= machine_config(m)->cores)
             return machine_fail(m, MACHINE_EBADCPU, "expect fetch: CPU %llu does not exist",
                                 (unsigned long long)r->arg[0]);
         uint8_t bytes[8] = {0};
-        hier_ifetch_bytes(m, &m->core[r->arg[0]], paddr, r->size, bytes);
+        machine_ifetch_bytes(m, (unsigned)r->arg[0], paddr, r->size, bytes);
         for (unsigned i = 0; i < r->size; i++)
             got |= (uint64_t)bytes[i] << (8 * i);
         res->value = got;
