@@ -45,6 +45,27 @@ static cache_t *make_cache(const cache_config_t *cfg, bool keeps_data, rng_t *rn
     return cache_create(&c, rng);
 }
 
+#ifdef COHSIM_STRESS
+/* The stress build (make stress), as Lua's test build: every machine is cut to one-entry store
+ * buffers and two-set caches, with the invariant checker on, so that the randomised checks
+ * find full buffers, evictions, back-invalidations and write-backs at every other request. */
+static void stress_level(cache_config_t *c)
+{
+    if (c->size)
+        c->size = 2ull * c->assoc * c->line;
+}
+
+static void stress_config(machine_config_t *cfg)
+{
+    cache_config_t *levels[] = {&cfg->l1i, &cfg->l1d, &cfg->l1, &cfg->l2, &cfg->llc};
+    for (unsigned i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        stress_level(levels[i]);
+    if (cfg->sb_entries)
+        cfg->sb_entries = 1;
+    cfg->check = true;
+}
+#endif
+
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (machine_config_check(cfg, err, errlen) != 0)
@@ -55,11 +76,15 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         return NULL;
     }
     m->cfg = *cfg;
+#ifdef COHSIM_STRESS
+    stress_config(&m->cfg);
+#endif
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
     m->mem = memory_create();
     bool ok = m->mem != NULL;
+    cfg = &m->cfg;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
         c->id = i;
