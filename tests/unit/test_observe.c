@@ -48,22 +48,33 @@ static int find(const log_t *l, unsigned from, obs_kind_t kind, int cpu)
     return -1;
 }
 
+/* The index of the first bus transaction ev by requester, or -1. */
+static int find_bus(const log_t *l, bus_event_t ev, int requester)
+{
+    for (unsigned i = 0; i < l->n; i++)
+        if (l->ev[i].kind == OBS_BUS && l->ev[i].bus == ev && l->ev[i].requester == requester)
+            return (int)i;
+    return -1;
+}
+
+/* A scenario run on a tiny machine of two cores with protocol p, its records in *log. */
+static machine_t *observe_two_cores(const protocol_t *p, mem_req_t *r, unsigned n, script_t *s,
+                                    log_t *log)
+{
+    *s = (script_t){.reqs = r, .n = n};
+    memset(log, 0, sizeof *log);
+    return run_observed(tiny_machine(2, p), s, log);
+}
+
 Test(observe, bus_rdx_takes_the_other_copy_to_invalid)
 {
     /* Core 0 reads the line (E in its L1D and L2); core 1's store drains as a BusRdX. */
     mem_req_t r[] = {LD(0, 0x40), ST(1, 0x40, 7), FENCE(1)};
-    script_t s = {.reqs = r, .n = 3};
+    script_t s;
     static log_t log;
-    memset(&log, 0, sizeof log);
-    machine_t *m = run_observed(tiny_machine(2, &protocol_mesi), &s, &log);
-    int bus = -1;
-    for (unsigned i = 0; i < log.n; i++)
-        if (log.ev[i].kind == OBS_BUS && log.ev[i].bus == BUS_RDX) {
-            bus = (int)i;
-            break;
-        }
-    cr_assert_geq(bus, 0, "no BusRdX reported");
-    cr_assert_eq(log.ev[bus].requester, 1);
+    machine_t *m = observe_two_cores(&protocol_mesi, r, 3, &s, &log);
+    int bus = find_bus(&log, BUS_RDX, 1);
+    cr_assert_geq(bus, 0, "no BusRdX by core 1 reported");
     cr_assert_eq(log.ev[bus].cpu, 1);
     cr_assert_eq(log.ev[bus].addr, 0x40);
     cr_assert_eq(log.ev[bus].supplier, -1, "an E copy does not supply");
@@ -101,14 +112,10 @@ Test(observe, bus_rdx_takes_the_other_copy_to_invalid)
 Test(observe, modified_copy_supplies_and_moesi_keeps_it_owned)
 {
     mem_req_t r[] = {ST(0, 0x80, 5), FENCE(0), LD(1, 0x80)};
-    script_t s = {.reqs = r, .n = 3};
+    script_t s;
     static log_t log;
-    memset(&log, 0, sizeof log);
-    machine_t *m = run_observed(tiny_machine(2, &protocol_moesi), &s, &log);
-    int bus = -1;
-    for (unsigned i = 0; i < log.n; i++)
-        if (log.ev[i].kind == OBS_BUS && log.ev[i].bus == BUS_RD && log.ev[i].requester == 1)
-            bus = (int)i;
+    machine_t *m = observe_two_cores(&protocol_moesi, r, 3, &s, &log);
+    int bus = find_bus(&log, BUS_RD, 1);
     cr_assert_geq(bus, 0);
     cr_assert_eq(log.ev[bus].supplier, 0, "the M copy of core 0 supplies");
     int st = find(&log, (unsigned)bus, OBS_STATE, 0);
