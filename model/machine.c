@@ -200,8 +200,6 @@ static int each_line(machine_t *m, core_t *c, line_op_t op, access_kind_t kind, 
     *lat = 0;
     for (uint64_t line = first;; line += m->line) {
         uint64_t t = now + *lat;
-        if (m->obs)
-            m->obs_now = t;
         switch (op) {
         case DO_READ:
             *lat += hier_read(m, c, line, kind, t);
@@ -220,6 +218,10 @@ static int each_line(machine_t *m, core_t *c, line_op_t op, access_kind_t kind, 
         }
         if (line == last)
             break;
+        /* The observer's records of the next line carry its start (the first line's were set
+         * by whoever started the access: execute, or a drain). */
+        if (m->obs)
+            m->obs_now = now + *lat;
     }
     return 0;
 }
@@ -265,6 +267,8 @@ static __attribute__((cold, noinline)) void observe_drain(machine_t *m, obs_kind
                                                           const core_t *c, uint64_t cycle,
                                                           const sb_entry_t *e)
 {
+    if (kind == OBS_SB_DRAIN_START)
+        m->obs_now = cycle; /* the cycle the drain's cache and bus records carry */
     machine_emit(m, &(obs_event_t){.kind = kind, .cycle = cycle, .cpu = (int)c->id,
                                    .addr = e->addr, .size = e->size, .value = e->value});
 }
