@@ -940,7 +940,7 @@ static int solo_run(machine_t *m, bool *stream_done)
             r = global_next(m, stream_done, &status);
         if (!r) {
             c->source_done = m->per_core && status == 0;
-            return status == -1 ? -100 : status; /* -100: the source's own error, as below */
+            return status == -1 ? MACHINE_ESOURCE : status; /* the source's own error */
         }
         uint64_t seq = m->feed[0].taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
@@ -997,8 +997,9 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     for (;;) {
         if (solo) {
             int rc = solo_run(m, &stream_done);
-            if (rc) /* -100, 1 and a bad CPU are the source's own, not core 0's request */
-                return stopped_by(m, rc, rc != -100 && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
+            if (rc) /* a source's error, 1 and a bad CPU are the source's own, not core 0's request */
+                return stopped_by(m, rc,
+                                  rc != MACHINE_ESOURCE && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
             mark_stale(m, 0);
         }
         if (per_core) {
@@ -1006,12 +1007,12 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
                 unsigned i = (unsigned)__builtin_ctzll(stale);
                 if (i < nsources && refill(m, &m->core[i]) < 0)
-                    return -100;
+                    return MACHINE_ESOURCE;
             }
         } else {
             int rc = refill_global(m, &stream_done);
             if (rc == -1)
-                return -100;
+                return MACHINE_ESOURCE;
             if (rc < 0)
                 return rc;
         }

@@ -80,10 +80,14 @@ enum {
     MACHINE_EUNSUPPORTED = -4, /* an operation this machine cannot execute */
     MACHINE_EDEADLOCK = -5,    /* nothing can move */
     MACHINE_ECHECK = -6,       /* an invariant failed (check mode); see machine_error */
+    MACHINE_ESOURCE = -100,    /* machine_run: a source's next failed (the source has the message) */
 };
 
+/* On the machine's fallible calls: a caller that drops the status is a compile error. */
+#define MACHINE_MUST_CHECK __attribute__((warn_unused_result))
+
 /* 0 when cfg can be built, else -1 with "key: reason" in err. */
-int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen);
+int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen) MACHINE_MUST_CHECK;
 /* NULL with the reason in err when cfg is invalid or memory runs out. */
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen);
 void machine_destroy(machine_t *m);
@@ -148,7 +152,7 @@ int machine_fail(machine_t *m, int status, const char *fmt, ...) __attribute__((
 /* IPIs: schedule delivery to core `to` at now + ipi latency; its handler waits for the core's store
  * buffer to drain, runs for the handler cost and acknowledges. The sender's current request
  * completes when all its IPIs are acknowledged. */
-int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now);
+int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now) MACHINE_MUST_CHECK;
 /* Store-buffer entries the handlers of from's current IPI round found and drained. */
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
 const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu);
@@ -183,8 +187,9 @@ unsigned machine_sb_count(const machine_t *m, unsigned cpu);
  * field is overwritten with i). !per_core: sources[0] alone feeds every core in global issue
  * order (each request issues at the later of its core's clock and the previous request's issue
  * time). Store buffers are drained at the end. Returns 0, 1 when a source's done callback asked
- * to stop, or a negative MACHINE_E* / -100 when a source failed. */
-int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core);
+ * to stop, or a negative MACHINE_E* (MACHINE_ESOURCE when a source failed). */
+int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
+    MACHINE_MUST_CHECK;
 
 /* How many requests the machine has taken from source i (of the last machine_run): after a failure
  * of one global stream, the number of the failing request. */
@@ -205,7 +210,7 @@ uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned 
  * copy when it holds the line, which a non-snooping I-cache may keep stale, else memory). */
 void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out);
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len);
-int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len);
+int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len) MACHINE_MUST_CHECK;
 
 /* Statistics. Cache accessors return NULL for levels this machine does not have. */
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu);

@@ -19,7 +19,7 @@ struct sb {
 };
 
 /* An embedded buffer: sb_create's work on storage the owner provides. 0, or -1 out of memory. */
-int sb_init(sb_t *sb, uint32_t capacity, uint32_t drain_latency);
+int sb_init(sb_t *sb, uint32_t capacity, uint32_t drain_latency) __attribute__((warn_unused_result));
 /* Free what sb_init allocated (a zeroed sb too). */
 void sb_fini(sb_t *sb);
 
