@@ -33,7 +33,7 @@ LIB      := $(BUILD)/libcohsim.a
 # The program's objects minus main, so unit tests can exercise sim/ code too.
 SIMLIB   := $(BUILD)/libcohsim-sim.a
 
-.PHONY: all setup demo test unit cli check-model sanitize regen bench clean fuzz fuzz-replay
+.PHONY: all setup demo test unit cli check-model stress sanitize regen bench clean fuzz fuzz-replay
 all: $(PROG)
 
 # The RTL (Verilator) and SystemC parts, in their own fragments; RTL_PROGS and SYSTEMC_PROGS are
@@ -85,6 +85,7 @@ test: setup
 	@$(MAKE) --no-print-directory BUILD=build/o0 PROG=build/o0/cohsim OPT=-O0 build/o0/cohsim
 	@$(SAN_MAKE) build/san/cohsim build/san/unit-tests fuzz-replay build/san/rtl/lockstep \
 	    build/san/systemc/platform build/san/systemc/rtl_platform
+	@$(MAKE) --no-print-directory stress
 	@$(SAN_ENV) sh tests/run_all.sh ./$(PROG) $(BUILD)/unit-tests build/san/cohsim build/san/unit-tests
 
 unit: $(PROG) $(BUILD)/unit-tests
@@ -98,6 +99,20 @@ check-model: $(PROG)
 	@tmp=$$(mktemp -d) && TMP=$$tmp COHSIM=$(CURDIR)/$(PROG) ROOT=$(CURDIR) \
 	    sh tests/cli/scripts/check_model.sh; status=$$?; rm -rf $$tmp; \
 	    [ $$status -eq 0 ] && echo "check-model: every invariant held" || exit $$status
+
+# The stress build (also part of `make test`): every machine cut to one-entry store buffers and
+# two-set caches with the invariant checker on (model/machine.c, COHSIM_STRESS), run over the
+# randomised model checks: the unit tests of random traffic and check_model.sh. Their numbers
+# differ from a normal build's, so only checks that hold for any geometry run here.
+STRESS_MAKE = $(MAKE) --no-print-directory BUILD=build/stress PROG=build/stress/cohsim \
+	      EXTRA_CFLAGS=-DCOHSIM_STRESS
+stress:
+	@$(STRESS_MAKE) build/stress/cohsim build/stress/unit-tests
+	@build/stress/unit-tests --filter 'invariants/*' && \
+	    build/stress/unit-tests --filter 'fast_paths/*'
+	@tmp=$$(mktemp -d) && TMP=$$tmp COHSIM=$(CURDIR)/build/stress/cohsim ROOT=$(CURDIR) \
+	    sh tests/cli/scripts/check_model.sh; status=$$?; rm -rf $$tmp; \
+	    [ $$status -eq 0 ] && echo "stress: every invariant held" || exit $$status
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize: setup

@@ -1,4 +1,7 @@
-/* coherence.c: MESI and MOESI, written as the textbook's tables. Pure data; no state. */
+/* coherence.c: the registry of coherence protocols, the processor side MESI and MOESI share, and
+ * the names of states and transactions. Pure data; no state. */
+#include <string.h>
+
 #include "coherence.h"
 
 #define I LINE_I
@@ -7,9 +10,9 @@
 #define O LINE_O
 #define M LINE_M
 
-/* Processor side: [state][event]. Identical for both protocols (an owner O is readable and must
+/* Processor side: [state][event]. Identical for MESI and MOESI (an owner O is readable and must
  * upgrade to write, like S). */
-static const proc_rule_t proc_table[LINE_M + 1][PR_EVENTS] = {
+const proc_rule_t coherence_proc_with_e[COHERENCE_STATES][PR_EVENTS] = {
     /*            PR_RD                 PR_WR              */
     [I] = {{BUS_RD, E, S},       {BUS_RDX, M, M}},
     [S] = {{BUS_NONE, S, S},     {BUS_UPGR, M, M}},
@@ -18,38 +21,20 @@ static const proc_rule_t proc_table[LINE_M + 1][PR_EVENTS] = {
     [M] = {{BUS_NONE, M, M},     {BUS_NONE, M, M}},
 };
 
-/* Snoop side, MESI: [state][transaction] = {next, supplies, writes back}. A modified line seen by
- * a reader is written back and shared; E and S give up silently; nothing survives RdX/Upgr. */
-static const snoop_rule_t mesi_snoop[LINE_M + 1][BUS_EVENTS] = {
-    /*          NONE        BUS_RD       BUS_RDX      BUS_UPGR  */
-    [I] = {{I, 0, 0}, {I, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [S] = {{S, 0, 0}, {S, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [E] = {{E, 0, 0}, {S, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [O] = {{O, 0, 0}, {O, 1, 0}, {I, 1, 0}, {I, 0, 0}}, /* unused by MESI */
-    [M] = {{M, 0, 0}, {S, 1, 1}, {I, 1, 0}, {I, 0, 0}},
-};
+/* The one list of protocols that configuration looks up by name. */
+static const protocol_t *const protocols[] = {&protocol_mesi, &protocol_moesi, &protocol_msi};
 
-/* Snoop side, MOESI: a modified line seen by a reader becomes the owner and keeps supplying it,
- * without a write-back; the owner writes back only when evicted. */
-static const snoop_rule_t moesi_snoop[LINE_M + 1][BUS_EVENTS] = {
-    /*          NONE        BUS_RD       BUS_RDX      BUS_UPGR  */
-    [I] = {{I, 0, 0}, {I, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [S] = {{S, 0, 0}, {S, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [E] = {{E, 0, 0}, {S, 0, 0}, {I, 0, 0}, {I, 0, 0}},
-    [O] = {{O, 0, 0}, {O, 1, 0}, {I, 1, 0}, {I, 0, 0}},
-    [M] = {{M, 0, 0}, {O, 1, 0}, {I, 1, 0}, {I, 0, 0}},
-};
-
-const proc_rule_t *coherence_proc(protocol_t p, uint8_t state, proc_event_t ev)
+const protocol_t *protocol_at(unsigned i)
 {
-    (void)p;
-    return &proc_table[state & LINE_STATE_MASK][ev];
+    return i < sizeof protocols / sizeof protocols[0] ? protocols[i] : NULL;
 }
 
-const snoop_rule_t *coherence_snoop(protocol_t p, uint8_t state, bus_event_t ev)
+const protocol_t *protocol_lookup(const char *name)
 {
-    return p == PROTOCOL_MOESI ? &moesi_snoop[state & LINE_STATE_MASK][ev]
-                               : &mesi_snoop[state & LINE_STATE_MASK][ev];
+    for (unsigned i = 0; protocol_at(i); i++)
+        if (strcmp(protocols[i]->name, name) == 0)
+            return protocols[i];
+    return NULL;
 }
 
 const char *coherence_state_name(uint8_t state)

@@ -1,15 +1,19 @@
-/* coherence.h: the MESI and MOESI protocols as state x event tables.
+/* coherence.h: coherence protocols as state x event tables, one const struct per protocol
+ * (model/protocol/: one file each), found by name in one registry (coherence.c).
  *
  * The processor side says what a local read or write needs (which bus transaction, which state
  * after); the snoop side says what a remote agent does when it sees a transaction on the bus.
- * States are the LINE_* coherence values of cache.h.
+ * States are the LINE_* coherence values of cache.h. Invariants every protocol's tables keep
+ * (test_machine checks them for each registered protocol): a write leaves the writer in M; after
+ * BUS_RDX or BUS_UPGR no other agent keeps a copy; at most one agent supplies data; the states a
+ * protocol does not use are never reached from I through its own tables.
  */
 #ifndef COHSIM_COHERENCE_H
 #define COHSIM_COHERENCE_H
 
 #include <stdint.h>
 
-#include "machine.h"
+#include "cache.h"
 
 typedef enum bus_event {
     BUS_NONE,  /* no transaction needed */
@@ -22,8 +26,8 @@ typedef enum bus_event {
 typedef enum proc_event { PR_RD, PR_WR, PR_EVENTS } proc_event_t;
 
 /* A local access in state: the transaction it needs and the state after it. For a BUS_RD the
- * state after depends on whether another agent keeps a copy: next is LINE_E, next_if_shared
- * LINE_S. */
+ * state after depends on whether another agent keeps a copy: next without one, next_if_shared
+ * with one. */
 typedef struct proc_rule {
     bus_event_t bus;
     uint8_t next, next_if_shared;
@@ -37,8 +41,39 @@ typedef struct snoop_rule {
     uint8_t writes_back;
 } snoop_rule_t;
 
-const proc_rule_t *coherence_proc(protocol_t p, uint8_t state, proc_event_t ev);
-const snoop_rule_t *coherence_snoop(protocol_t p, uint8_t state, bus_event_t ev);
+#define COHERENCE_STATES (LINE_M + 1)
+
+typedef struct protocol {
+    const char *name;  /* as configured (machine.protocol = name) */
+    const char *title; /* as printed */
+    /* The state of a copy that a write-back has just made clean while no other agent holds it
+     * (maintenance, a write-through L1): E, or S in a protocol without E. */
+    uint8_t clean_sole;
+    const proc_rule_t (*proc)[PR_EVENTS];   /* [state][event], COHERENCE_STATES rows */
+    const snoop_rule_t (*snoop)[BUS_EVENTS]; /* [state][transaction], COHERENCE_STATES rows */
+} protocol_t;
+
+extern const protocol_t protocol_mesi, protocol_moesi, protocol_msi;
+
+/* The processor side of the protocols with an exclusive state (MESI, MOESI): the textbook's. */
+extern const proc_rule_t coherence_proc_with_e[COHERENCE_STATES][PR_EVENTS];
+
+/* The protocol called name, or NULL. */
+const protocol_t *protocol_lookup(const char *name);
+/* The registry's i-th protocol (NULL past the last), in the order names lists them. */
+const protocol_t *protocol_at(unsigned i);
+
+static inline const proc_rule_t *coherence_proc(const protocol_t *p, uint8_t state, proc_event_t ev)
+{
+    return &p->proc[state & LINE_STATE_MASK][ev];
+}
+
+static inline const snoop_rule_t *coherence_snoop(const protocol_t *p, uint8_t state,
+                                                  bus_event_t ev)
+{
+    return &p->snoop[state & LINE_STATE_MASK][ev];
+}
+
 const char *coherence_state_name(uint8_t state);
 const char *coherence_bus_name(bus_event_t ev);
 

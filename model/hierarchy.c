@@ -1,41 +1,24 @@
-/* hierarchy.c: a core's private caches, the snooping bus, the shared last level, and the cache
- * maintenance the primitives need.
+/* hierarchy.c: one core's accesses through its private caches, the transactions they put on the
+ * bus (bus.h) and what the other agents do on seeing them, the shared last level, and the
+ * invariant checks. Cache maintenance is maintenance.c's; line changes are hier_lines.h's.
  *
- * Representation: coherence state lives in the private caches' line states (machine_priv.h).
- * A core's agent state for a line is its L2's state when it has an L2 (inclusive of the L1D and of
- * a snooping L1I); without one, its L1D's state, or S when only its snooping L1I holds the line.
- * Memory always holds the latest performed bytes, so a transfer moves state and timing, not data;
- * LINE_DIRTY marks a private copy newer than the level below, which is what write-backs count.
- * Non-snooping I-caches are outside coherence: they keep the bytes they were filled with.
+ * Representation: hier_lines.h. Memory always holds the latest performed bytes, so a transfer
+ * moves state and timing, not data. Non-snooping I-caches are outside coherence: they keep the
+ * bytes they were filled with.
  */
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cache_priv.h"
-#include "machine_priv.h"
+#include "hier_lines.h"
 
-static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
-static uint32_t latency(const cache_t *c) { return c->cfg.latency; }
-static uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
-/* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).
- * set_state_byte is for valid states only: an invalid slot must also lose its tag and stamp
- * (cache_priv.h's invariants), which cache_set_state does. */
-static uint8_t state_byte(const cache_t *c, int32_t slot) { return c->state[slot]; }
-static void set_state_byte(cache_t *c, int32_t slot, uint8_t st)
+__attribute__((cold, noinline)) void hier_observe_line(machine_t *m, obs_kind_t kind,
+                                                       const core_t *c, const cache_t *k,
+                                                       uint64_t line, uint8_t old, uint8_t st,
+                                                       obs_reason_t why)
 {
-    assert((st & LINE_STATE_MASK) != LINE_I);
-    c->state[slot] = st;
-}
-static void invalidate_slot(cache_t *c, int32_t slot) { cache_set_state(c, slot, LINE_I); }
-static uint64_t slot_addr(const cache_t *c, int32_t slot) { return c->tag[slot] << c->line_shift; }
-static cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
-static bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
-static bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
-
-static bool snooping_l1i(const machine_t *m, const core_t *c)
-{
-    return c->l1i && m->cfg.icache_snoop;
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = m->obs_now, .cpu = c ? (int)c->id : -1,
+                                   .addr = line, .level = (uint8_t)level_of(m, c, k),
+                                   .old_state = old, .new_state = st, .reason = (uint8_t)why});
 }
 
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
@@ -53,52 +36,11 @@ uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
     return LINE_I;
 }
 
-/* Coherence state st for the line in slot s of k. A dirty mark survives only in the states that
- * own dirty data. */
-static void set_coherence(cache_t *k, int32_t s, uint8_t st)
-{
-    set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
-}
-
-/* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
- * c's L2 when the caller has just found it there (-1: look it up), which saves a probe on the
- * miss and snoop paths. */
-static void agent_set_state(core_t *c, uint64_t line, int32_t s2, uint8_t st)
-{
-    int32_t s1 = cache_probe(c->l1d, line);
-    if (s1 >= 0)
-        set_coherence(c->l1d, s1, st);
-    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        set_coherence(c->l2, s2, st);
-}
-
-/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
-static void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2)
-{
-    int32_t s1 = cache_probe(c->l1d, line);
-    if (s1 >= 0)
-        invalidate_slot(c->l1d, s1);
-    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
-        invalidate_slot(c->l2, s2);
-    if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
-        invalidate_slot(c->l1i, s1);
-}
-
-/* The outermost private cache of c: where its write-backs to the shared level are counted. */
-static cache_t *outer_private(core_t *c) { return c->l2 ? c->l2 : c->l1d; }
-
-/* A write-back uses the bus but not the requester's time (write-back buffers hide it). */
-static void bus_occupy(machine_t *m, uint64_t now)
-{
-    m->bus_free = max_u64(m->bus_free, now) + m->cfg.bus_occupancy;
-    m->coh.bus_transactions++;
-}
-
 static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now);
 
 /* A write into the shared level (a write-back from a core, or a write that bypasses a core's
  * caches). Allocates in the LLC; without one, memory takes it. */
-static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
+uint64_t hier_llc_write(machine_t *m, uint64_t line, uint64_t now, obs_reason_t why)
 {
     if (!m->llc)
         return m->cfg.mem_latency;
@@ -116,16 +58,17 @@ static uint64_t llc_write(machine_t *m, uint64_t line, uint64_t now)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
-    cache_fill(m->llc, s, line, LINE_S | LINE_DIRTY);
+    fill_line(m, NULL, m->llc, s, line, LINE_S | LINE_DIRTY, why);
     return latency(m->llc);
 }
 
-static void writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now)
+void hier_writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now,
+                              obs_reason_t why)
 {
-    stats_of(outer_private(from))->writebacks++;
-    m->coh.writebacks++;
-    bus_occupy(m, now);
-    llc_write(m, line, now);
+    note_writeback(m, from, outer_private(from), line, why);
+    m->bus.stats.writebacks++;
+    bus_occupy(&m->bus, now);
+    hier_llc_write(m, line, now, why);
 }
 
 /* Make room in the LLC: a dirty victim goes to memory; an inclusive LLC takes the line out of
@@ -143,19 +86,19 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
             if (owned_dirty(st)) {
-                stats_of(outer_private(o))->writebacks++;
-                m->coh.writebacks++;
+                note_writeback(m, o, outer_private(o), vline, OBS_REASON_INCLUSION);
+                m->bus.stats.writebacks++;
                 vst |= LINE_DIRTY;
             }
-            agent_invalidate(m, o, vline, -1);
-            m->coh.invalidations++;
+            agent_invalidate(m, o, vline, -1, OBS_REASON_INCLUSION);
+            m->bus.stats.invalidations++;
         }
     }
     if (vst & LINE_DIRTY) {
-        stats_of(m->llc)->writebacks++;
-        bus_occupy(m, now);
+        note_writeback(m, NULL, m->llc, vline, OBS_REASON_EVICTION);
+        bus_occupy(&m->bus, now);
     }
-    invalidate_slot(m->llc, slot);
+    drop_line(m, NULL, m->llc, slot, OBS_REASON_EVICTION);
 }
 
 /* A read that no cache supplied: the LLC, else memory. */
@@ -174,28 +117,50 @@ static uint64_t llc_read(machine_t *m, uint64_t line, access_kind_t kind, uint64
     st->misses[kind]++;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
-    cache_fill(m->llc, s, line, LINE_S);
+    fill_line(m, NULL, m->llc, s, line, LINE_S,
+              kind == ACCESS_WRITE ? OBS_REASON_WRITE : OBS_REASON_READ);
     return latency(m->llc) + m->cfg.mem_latency;
 }
 
-/* One transaction by core c: every other agent applies its snoop rule; data comes from a peer
- * that supplies it, else from the LLC or memory (when fetch). *shared says whether another
- * agent keeps a copy. */
-static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_event_t ev,
-                                access_kind_t kind, bool fetch, uint64_t now, bool *shared)
+/* For the observer: the agent among targets that will supply req's line (the first whose snoop
+ * rule says so), -1 when none does and the LLC or memory will. */
+static int bus_supplier(const machine_t *m, const bus_req_t *req, uint64_t targets)
 {
-    uint64_t start = max_u64(now, m->bus_free);
-    m->bus_free = start + m->cfg.bus_occupancy;
-    m->coh.bus_transactions++;
-    if (ev == BUS_UPGR)
-        m->coh.upgrades++;
-    uint64_t lat = (start - now) + m->cfg.bus_latency;
+    for (; targets; targets &= targets - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(targets);
+        uint8_t st = hier_agent_state(m, &m->core[i], req->line);
+        if (st != LINE_I && coherence_snoop(m->cfg.protocol, st, req->ev)->supplies)
+            return (int)i;
+    }
+    return -1;
+}
+
+static __attribute__((cold, noinline)) void observe_bus(machine_t *m, const bus_req_t *req,
+                                                        uint64_t targets, uint64_t start)
+{
+    m->obs_now = start;
+    machine_emit(m, &(obs_event_t){.kind = OBS_BUS, .cycle = start, .cpu = (int)req->requester,
+                                   .addr = req->line, .bus = (uint8_t)req->ev,
+                                   .requester = (int)req->requester,
+                                   .supplier = bus_supplier(m, req, targets)});
+}
+
+/* Transaction req on the bus (bus.h): each agent the bus names applies the protocol's snoop
+ * rule; the data comes from a peer that supplies it, else from the LLC or memory (when
+ * req->fetch). Returns the requester's cycles; *shared says whether another agent keeps a copy. */
+static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shared)
+{
+    uint64_t start = bus_grant(&m->bus, req);
+    uint64_t lat = (start - req->now) + m->bus.latency;
+    uint64_t line = req->line;
+    bus_event_t ev = req->ev;
+    uint64_t targets = bus_targets(&m->bus, req, m->cfg.cores);
     bool supplied = false;
     *shared = false;
-    for (unsigned i = 0; i < m->cfg.cores; i++) {
-        core_t *o = &m->core[i];
-        if (o == c)
-            continue;
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_bus(m, req, targets, start);
+    for (; targets; targets &= targets - 1) {
+        core_t *o = &m->core[__builtin_ctzll(targets)];
         /* The agent state, keeping the L2 slot for the update below. The slot stays the line's:
          * a write-back into the LLC evicts (and may back-invalidate) only other lines. */
         int32_t s2 = -1;
@@ -210,56 +175,60 @@ static uint64_t bus_transaction(machine_t *m, core_t *c, uint64_t line, bus_even
         const snoop_rule_t *r = coherence_snoop(m->cfg.protocol, st, ev);
         if (r->supplies) {
             supplied = true;
-            m->coh.interventions++;
+            m->bus.stats.interventions++;
         }
         if (r->writes_back)
-            writeback_to_shared(m, o, line, start);
+            hier_writeback_to_shared(m, o, line, start, OBS_REASON_SNOOP);
         if (r->next == LINE_I) {
-            agent_invalidate(m, o, line, s2);
-            m->coh.invalidations++;
+            agent_invalidate(m, o, line, s2, OBS_REASON_SNOOP);
+            m->bus.stats.invalidations++;
         } else {
             /* Keeping the state (S or O seeing a read) changes nothing: only M and O are dirty. */
             if (r->next != st)
-                agent_set_state(o, line, s2, r->next);
+                agent_set_state(m, o, line, s2, r->next, OBS_REASON_SNOOP);
             *shared = true;
         }
     }
-    if (fetch && ev != BUS_UPGR && !supplied)
-        lat += llc_read(m, line, kind, start);
+    if (req->fetch && ev != BUS_UPGR && !supplied)
+        lat += llc_read(m, line, (access_kind_t)req->kind, start);
     return lat;
 }
 
 /* x86 keeps instruction fetch coherent with the core's own stores too. */
-static void drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
+static inline __attribute__((always_inline)) void drop_own_icache_copy(machine_t *m, core_t *c,
+                                                                     uint64_t line)
 {
     if (!snooping_l1i(m, c))
         return;
     int32_t s = cache_probe(c->l1i, line);
     if (s >= 0)
-        invalidate_slot(c->l1i, s);
+        drop_line(m, c, c->l1i, s, OBS_REASON_WRITE);
 }
 
 /* Install line in c's L2 in state st, evicting (and back-invalidating) a victim. */
-static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now)
+static void l2_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, uint64_t now,
+                       obs_reason_t why)
 {
     int32_t s = cache_victim(c->l2, line);
     uint8_t vst = state_byte(c->l2, s);
     if ((vst & LINE_STATE_MASK) != LINE_I) {
         uint64_t vline = slot_addr(c->l2, s);
+        note_eviction(m, c, c->l2, s);
         if (owned_dirty(vst & LINE_STATE_MASK))
-            writeback_to_shared(m, c, vline, now);
+            hier_writeback_to_shared(m, c, vline, now, OBS_REASON_EVICTION);
         int32_t s1 = cache_probe(c->l1d, vline);
         if (s1 >= 0)
-            invalidate_slot(c->l1d, s1);
+            drop_line(m, c, c->l1d, s1, OBS_REASON_INCLUSION);
         if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, vline)) >= 0)
-            invalidate_slot(c->l1i, s1);
+            drop_line(m, c, c->l1i, s1, OBS_REASON_INCLUSION);
     }
-    cache_fill(c->l2, s, line, st);
+    fill_line(m, c, c->l2, s, line, st, why);
 }
 
 /* Install line in c's L1D (dirty when dirty), writing a dirty victim back to the L2 or the
  * shared level. */
-static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool dirty, uint64_t now)
+static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool dirty, uint64_t now,
+                        obs_reason_t why)
 {
     cache_t *l1 = c->l1d;
     int32_t s = cache_victim(l1, line);
@@ -268,7 +237,7 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
         uint64_t vline = slot_addr(l1, s);
         if (c->l2) {
             if (vst & LINE_DIRTY) {
-                stats_of(l1)->writebacks++;
+                note_writeback(m, c, l1, vline, OBS_REASON_EVICTION);
                 cache_stats_t *s2 = stats_of(c->l2);
                 s2->accesses[ACCESS_WRITE]++;
                 cache_classify_hit(c->l2, vline, ACCESS_WRITE);
@@ -279,11 +248,11 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
                 }
             }
         } else if (owned_dirty(vst & LINE_STATE_MASK)) {
-            writeback_to_shared(m, c, vline, now);
+            hier_writeback_to_shared(m, c, vline, now, OBS_REASON_EVICTION);
         }
-        invalidate_slot(l1, s);
+        drop_line(m, c, l1, s, OBS_REASON_EVICTION);
     }
-    cache_fill(l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)));
+    fill_line(m, c, l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)), why);
 }
 
 /* Bring line into c's agent for a read or a write below the L1: the L2, else the bus.
@@ -313,7 +282,9 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     const proc_rule_t *r = coherence_proc(m->cfg.protocol, st, write ? PR_WR : PR_RD);
     if (r->bus != BUS_NONE) {
         bool shared;
-        lat += bus_transaction(m, c, line, r->bus, kind, true, now + lat, &shared);
+        bus_req_t req = {.line = line, .now = now + lat, .requester = c->id, .ev = r->bus,
+                         .kind = (uint8_t)kind, .fetch = true};
+        lat += snoop_transaction(m, &req, &shared);
         st = shared ? r->next_if_shared : r->next;
     } else {
         st = r->next;
@@ -323,10 +294,11 @@ static uint64_t fill_from_below(machine_t *m, core_t *c, uint64_t line, access_k
     if (c->l2) {
         /* A hit keeps its slot: with the line in the L2 the transaction is at most an upgrade,
          * which writes nothing back and fetches nothing. A read hit keeps its state. */
+        obs_reason_t why = write ? OBS_REASON_WRITE : OBS_REASON_READ;
         if (s2 < 0)
-            l2_install(m, c, line, st, now + lat);
+            l2_install(m, c, line, st, now + lat, why);
         else if (st != state_of(c->l2, s2))
-            agent_set_state(c, line, s2, st);
+            agent_set_state(m, c, line, s2, st, why);
     }
     *state = st;
     return lat;
@@ -344,7 +316,7 @@ HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, a
     uint64_t lat = l1->cfg.latency;
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
-    l1d_install(m, c, line, st, false, now + lat);
+    l1d_install(m, c, line, st, false, now + lat, OBS_REASON_READ);
     return lat;
 }
 
@@ -372,8 +344,8 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
         return latency(c->l2);
     }
     /* No private level keeps the data: it is current below, so the copy is clean exclusive. */
-    agent_set_state(c, line, -1, LINE_E);
-    return llc_write(m, line, now);
+    agent_set_state(m, c, line, -1, m->cfg.protocol->clean_sole, OBS_REASON_WRITE_THROUGH);
+    return hier_llc_write(m, line, now, OBS_REASON_WRITE_THROUGH);
 }
 
 /* A write hit on slot s of the L1D that needs more than marking it dirty. */
@@ -386,11 +358,13 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
     if (r->bus != BUS_NONE) {
         bool shared;
-        lat += bus_transaction(m, c, line, r->bus, ACCESS_WRITE, true, now + lat, &shared);
+        bus_req_t req = {.line = line, .now = now + lat, .requester = c->id, .ev = r->bus,
+                         .kind = ACCESS_WRITE, .fetch = true};
+        lat += snoop_transaction(m, &req, &shared);
     }
     drop_own_icache_copy(m, c, line);
     if (old != LINE_M)
-        agent_set_state(c, line, -1, LINE_M);
+        agent_set_state(m, c, line, -1, LINE_M, OBS_REASON_WRITE);
     if (l1->cfg.write_back)
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
     else
@@ -416,12 +390,14 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
         /* Write around: take the line from everyone, write it below, keep no copy. */
         bool shared;
         if (hier_agent_state(m, c, line) != LINE_I)
-            agent_invalidate(m, c, line, -1);
-        lat += bus_transaction(m, c, line, BUS_RDX, ACCESS_WRITE, false, now + lat, &shared);
-        return lat + llc_write(m, line, now + lat);
+            agent_invalidate(m, c, line, -1, OBS_REASON_WRITE);
+        bus_req_t req = {.line = line, .now = now + lat, .requester = c->id, .ev = BUS_RDX,
+                         .kind = ACCESS_WRITE, .fetch = false};
+        lat += snoop_transaction(m, &req, &shared);
+        return lat + hier_llc_write(m, line, now + lat, OBS_REASON_WRITE_THROUGH);
     }
     lat += fill_from_below(m, c, line, ACCESS_WRITE, true, now + lat, &st);
-    l1d_install(m, c, line, LINE_M, cfg->write_back, now + lat);
+    l1d_install(m, c, line, LINE_M, cfg->write_back, now + lat, OBS_REASON_WRITE);
     if (!cfg->write_back)
         lat += write_through(m, c, line, now + lat);
     return lat;
@@ -458,7 +434,9 @@ HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line,
     if (st == LINE_M)
         c->l1i_got_modified = true;
     int32_t s = cache_victim(l1i, line);
-    cache_fill(l1i, s, line, LINE_S);
+    if (m->obs && state_of(l1i, s) != LINE_I)
+        note_eviction(m, c, l1i, s);
+    fill_line(m, c, l1i, s, line, LINE_S, OBS_REASON_READ);
     memory_read(m->mem, line, cache_data(l1i, s), m->line);
     return lat;
 }
@@ -594,218 +572,4 @@ int hier_check_all(machine_t *m)
             return rc;
     }
     return check_cache_lines(m, m->llc);
-}
-
-/* ---- maintenance ----------------------------------------------------------------------------- */
-
-static uint64_t maint_cost(const machine_t *m, uint64_t examined, uint64_t written_back)
-{
-    uint64_t per_wb = m->cfg.bus_occupancy ? m->cfg.bus_occupancy : 1;
-    return examined + written_back * per_wb + (written_back ? m->cfg.mem_latency : 0);
-}
-
-/* How many lines [addr, addr + len) touches: 0 when len is 0, and a range past the top of the
- * address space stops at the top. A count, because a loop bounded by an address wraps there. */
-static uint64_t lines_in(const machine_t *m, uint64_t addr, uint64_t len)
-{
-    if (len == 0)
-        return 0;
-    uint64_t mask = ~(uint64_t)(m->line - 1);
-    uint64_t last = addr + len - 1 < addr ? UINT64_MAX : addr + len - 1;
-    return ((last & mask) - (addr & mask)) / m->line + 1;
-}
-
-uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
-                                   bool all, maint_counts_t *counts)
-{
-    uint64_t slowest = 0;
-    for (unsigned i = 0; i < m->cfg.cores; i++) {
-        core_t *c = &m->core[i];
-        if (!(core_mask >> i & 1) || !c->l1i)
-            continue;
-        uint64_t examined = 0;
-        if (all) {
-            for (uint32_t s = 0; s < cache_slots(c->l1i); s++) {
-                examined++;
-                if (state_of(c->l1i, (int32_t)s) != LINE_I) {
-                    invalidate_slot(c->l1i, (int32_t)s);
-                    counts->lines_invalidated++;
-                }
-            }
-        } else if (len) {
-            uint64_t first = addr & ~(uint64_t)(m->line - 1);
-            for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
-                examined++;
-                int32_t s = cache_probe(c->l1i, line);
-                if (s >= 0) {
-                    invalidate_slot(c->l1i, s);
-                    counts->lines_invalidated++;
-                }
-            }
-        }
-        uint64_t cost = maint_cost(m, examined, 0);
-        slowest = cost > slowest ? cost : slowest;
-    }
-    return slowest;
-}
-
-/* Write back the dirty data of line held by core c, keeping (clean) or dropping the copies. */
-static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool invalidate,
-                                maint_counts_t *counts)
-{
-    uint8_t st = hier_agent_state(m, c, line);
-    if (st == LINE_I)
-        return 0;
-    uint64_t wb = 0;
-    if (owned_dirty(st)) {
-        writeback_to_shared(m, c, line, m->bus_free);
-        counts->lines_written_back++;
-        wb = 1;
-    }
-    if (invalidate) {
-        agent_invalidate(m, c, line, -1);
-        counts->lines_invalidated++;
-    } else if (owned_dirty(st)) {
-        agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
-    }
-    return wb;
-}
-
-uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
-                              maint_counts_t *counts)
-{
-    core_t *c = &m->core[cpu];
-    uint64_t examined = 0, wb = 0;
-    uint64_t first = addr & ~(uint64_t)(m->line - 1);
-    for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
-        examined++;
-        int32_t s = cache_probe(c->l1d, line);
-        if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
-            continue;
-        /* The point of unification is the L2 when there is one, else the shared level. */
-        stats_of(c->l1d)->writebacks++;
-        counts->lines_written_back++;
-        wb++;
-        if (c->l2) {
-            set_state_byte(c->l1d, s, state_byte(c->l1d, s) & ~LINE_DIRTY);
-            int32_t s2 = cache_probe(c->l2, line);
-            if (s2 >= 0)
-                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
-        } else {
-            uint8_t st = state_of(c->l1d, s);
-            m->coh.writebacks++;
-            bus_occupy(m, m->bus_free);
-            llc_write(m, line, m->bus_free);
-            set_state_byte(c->l1d, s, st == LINE_M ? LINE_E : LINE_S);
-        }
-    }
-    return maint_cost(m, examined, wb);
-}
-
-uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool invalidate,
-                           maint_counts_t *counts)
-{
-    uint64_t examined = 0, wb = 0;
-    uint64_t first = addr & ~(uint64_t)(m->line - 1);
-    for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
-        /* A core's dirty copy goes through the LLC on its way to memory: two transfers (each
-         * costs), but one line written back (each line counts once). */
-        maint_counts_t through = {0, 0};
-        for (unsigned i = 0; i < m->cfg.cores; i++) {
-            examined++;
-            wb += agent_writeback(m, &m->core[i], line, invalidate, &through);
-        }
-        counts->lines_invalidated += through.lines_invalidated;
-        bool written = through.lines_written_back > 0;
-        if (m->llc) {
-            int32_t s = cache_probe(m->llc, line);
-            if (s >= 0) {
-                if (state_byte(m->llc, s) & LINE_DIRTY) {
-                    stats_of(m->llc)->writebacks++;
-                    written = true;
-                    wb++;
-                    set_state_byte(m->llc, s, LINE_S);
-                }
-                if (invalidate) {
-                    invalidate_slot(m->llc, s);
-                    counts->lines_invalidated++;
-                }
-            }
-        }
-        counts->lines_written_back += written;
-    }
-    return maint_cost(m, examined, wb);
-}
-
-/* Every valid line of cache c, written back and (when invalidate) dropped, as core `owner`'s. */
-static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts_t *counts,
-                          uint64_t *examined, uint64_t *wb)
-{
-    cache_t *levels[3] = {c->l1d, c->l2, c->l1i};
-    for (int i = 0; i < 3; i++) {
-        cache_t *k = levels[i];
-        if (!k)
-            continue;
-        for (uint32_t s = 0; s < cache_slots(k); s++) {
-            uint8_t full = state_byte(k, (int32_t)s), st = full & LINE_STATE_MASK;
-            if (st == LINE_I)
-                continue;
-            (*examined)++;
-            bool is_outer = k == outer_private(c);
-            if (k == c->l1d && c->l2 && (full & LINE_DIRTY)) {
-                stats_of(k)->writebacks++; /* into the L2, which goes out next */
-                set_state_byte(k, (int32_t)s, full & ~LINE_DIRTY);
-            } else if (is_outer && owned_dirty(st)) {
-                uint64_t line = slot_addr(k, (int32_t)s);
-                writeback_to_shared(m, c, line, m->bus_free);
-                counts->lines_written_back++;
-                (*wb)++;
-                if (!invalidate)
-                    agent_set_state(c, line, -1, st == LINE_M ? LINE_E : LINE_S);
-            }
-            if (invalidate) {
-                invalidate_slot(k, (int32_t)s);
-                counts->lines_invalidated++;
-            }
-        }
-    }
-}
-
-uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts)
-{
-    uint64_t slowest = 0;
-    /* When the LLC is flushed too, the cores' dirty lines reach memory through it: they are
-     * counted as written back once, when the LLC writes them out. */
-    bool through_llc = cpu_only < 0 && m->llc;
-    maint_counts_t private_counts = {0, 0};
-    for (unsigned i = 0; i < m->cfg.cores; i++) {
-        if (cpu_only >= 0 && (unsigned)cpu_only != i)
-            continue;
-        uint64_t examined = 0, wb = 0;
-        flush_private(m, &m->core[i], invalidate, through_llc ? &private_counts : counts,
-                      &examined, &wb);
-        uint64_t cost = maint_cost(m, examined, wb);
-        slowest = cost > slowest ? cost : slowest;
-    }
-    if (!through_llc)
-        return slowest;
-    counts->lines_invalidated += private_counts.lines_invalidated;
-    uint64_t examined = 0, wb = 0;
-    for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
-        uint8_t full = state_byte(m->llc, (int32_t)s);
-        if ((full & LINE_STATE_MASK) == LINE_I)
-            continue;
-        examined++;
-        if (full & LINE_DIRTY) {
-            stats_of(m->llc)->writebacks++;
-            counts->lines_written_back++;
-            wb++;
-            set_state_byte(m->llc, (int32_t)s, LINE_S);
-        }
-        if (invalidate) {
-            invalidate_slot(m->llc, (int32_t)s);
-            counts->lines_invalidated++;
-        }
-    }
-    return slowest + maint_cost(m, examined, wb);
 }

@@ -1,5 +1,6 @@
-/* machine.c: building the machine, executing requests on cores, store buffers, IPIs, and the
- * event loop that keeps every interaction in simulated-time order.
+/* machine.c: building the machine, executing requests on cores, and the event loop that keeps
+ * every interaction in simulated-time order. The store buffers (storebuf.c) and the IPI ports
+ * (ipi.c) are blocks of their own; this file decides when they act.
  *
  * The loop repeatedly takes the earliest event: a store-buffer drain, an IPI handler finishing,
  * an IPI delivery, or a core issuing its next request; ties go in that order of kinds, then to
@@ -44,6 +45,27 @@ static cache_t *make_cache(const cache_config_t *cfg, bool keeps_data, rng_t *rn
     return cache_create(&c, rng);
 }
 
+#ifdef COHSIM_STRESS
+/* The stress build (make stress), as Lua's test build: every machine is cut to one-entry store
+ * buffers and two-set caches, with the invariant checker on, so that the randomised checks
+ * find full buffers, evictions, back-invalidations and write-backs at every other request. */
+static void stress_level(cache_config_t *c)
+{
+    if (c->size)
+        c->size = 2ull * c->assoc * c->line;
+}
+
+static void stress_config(machine_config_t *cfg)
+{
+    cache_config_t *levels[] = {&cfg->l1i, &cfg->l1d, &cfg->l1, &cfg->l2, &cfg->llc};
+    for (unsigned i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        stress_level(levels[i]);
+    if (cfg->sb_entries)
+        cfg->sb_entries = 1;
+    cfg->check = true;
+}
+#endif
+
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (machine_config_check(cfg, err, errlen) != 0)
@@ -54,12 +76,17 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         return NULL;
     }
     m->cfg = *cfg;
+#ifdef COHSIM_STRESS
+    stress_config(&m->cfg);
+#endif
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
+    bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
     m->mem = memory_create();
     if (m->mem)
         memory_set_limit(m->mem, cfg->memory_pages_max);
     bool ok = m->mem != NULL;
+    cfg = &m->cfg;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
         c->id = i;
@@ -73,10 +100,7 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         ok = ok && c->l1d;
         if (ok && cfg->l2.size)
             ok = (c->l2 = make_cache(&cfg->l2, false, &m->rng)) != NULL;
-        if (ok && cfg->sb_entries) {
-            c->sb.cap = cfg->sb_entries;
-            ok = (c->sb.ring = calloc(cfg->sb_entries, sizeof *c->sb.ring)) != NULL;
-        }
+        ok = ok && sb_init(&c->sb, cfg->sb_entries, cfg->sb_drain_latency) == 0;
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
@@ -96,11 +120,23 @@ void machine_destroy(machine_t *m)
         cache_destroy(m->core[i].l1i);
         cache_destroy(m->core[i].l1d);
         cache_destroy(m->core[i].l2);
-        free(m->core[i].sb.ring);
+        sb_fini(&m->core[i].sb);
     }
     cache_destroy(m->llc);
     memory_destroy(m->mem);
     free(m);
+}
+
+void machine_observe(machine_t *m, obs_fn fn, void *opaque)
+{
+    m->obs = fn;
+    m->obs_opaque = opaque;
+}
+
+void machine_emit(machine_t *m, const obs_event_t *ev)
+{
+    if (m->obs)
+        m->obs(m->obs_opaque, ev);
 }
 
 void machine_attach_os(machine_t *m, const machine_os_t *os)
@@ -111,13 +147,6 @@ void machine_attach_os(machine_t *m, const machine_os_t *os)
 
 /* ---- values ----------------------------------------------------------------------------------- */
 
-static void value_to_bytes(uint64_t v, unsigned size, uint8_t *out)
-{
-    memset(out, 0, size);
-    for (unsigned i = 0; i < size && i < 8; i++)
-        out[i] = (uint8_t)(v >> (8 * i));
-}
-
 static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
 {
     uint8_t le[8] = {0};
@@ -127,71 +156,12 @@ static uint64_t bytes_to_value(const uint8_t *b, unsigned size)
            (uint64_t)le[6] << 48 | (uint64_t)le[7] << 56;
 }
 
-/* The ring slot of the store buffer's k-th oldest entry (k < cap): no division, which costs more
- * than the whole of a buffered store. */
-static uint32_t sb_slot(const store_buffer_t *sb, uint32_t k)
-{
-    uint32_t i = sb->head + k;
-    return i >= sb->cap ? i - sb->cap : i;
-}
-
-/* Whether any of c's buffered stores touches [paddr, paddr + size). */
-static bool sb_overlaps(const core_t *c, uint64_t paddr, unsigned size)
-{
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        /* unsigned differences: no end is computed, so a range at the top cannot wrap */
-        if (e->addr - paddr < size || paddr - e->addr < e->size)
-            return true;
-    }
-    return false;
-}
-
-/* How many bytes of [paddr, paddr + size) c's buffered stores cover (no values read). */
-static unsigned sb_covered(const core_t *c, uint64_t paddr, unsigned size)
-{
-    if (!sb_overlaps(c, paddr, size))
-        return 0;
-    bool from_sb[REQ_MAX_SIZE] = {false};
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
-            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
-        for (unsigned i = 0; i < e->size; i++)
-            if (e->addr + i - paddr < size)
-                from_sb[e->addr + i - paddr] = true;
-    }
-    unsigned n = 0;
-    for (unsigned i = 0; i < size; i++)
-        n += from_sb[i];
-    return n;
-}
-
-/* The bytes a load by c at paddr sees: memory with c's buffered stores applied oldest first.
- * Returns how many of the bytes came from the buffer. */
-static unsigned read_through_sb(const machine_t *m, const core_t *c, uint64_t paddr,
-                                unsigned size, uint8_t *out)
+/* The bytes a load by c at paddr sees: memory with c's buffered stores forwarded. */
+static void read_through_sb(const machine_t *m, const core_t *c, uint64_t paddr, unsigned size,
+                            uint8_t *out)
 {
     memory_read(m->mem, paddr, out, size);
-    bool from_sb[REQ_MAX_SIZE] = {false};
-    for (uint32_t k = 0; k < c->sb.count; k++) {
-        const sb_entry_t *e = &c->sb.ring[sb_slot(&c->sb, k)];
-        if (e->addr - paddr >= size && paddr - e->addr >= e->size)
-            continue; /* no overlap (unsigned differences, as in sb_overlaps) */
-        uint8_t bytes[REQ_MAX_SIZE];
-        value_to_bytes(e->value, e->size, bytes);
-        for (unsigned i = 0; i < e->size; i++) {
-            uint64_t a = e->addr + i;
-            if (a - paddr < size) {
-                out[a - paddr] = bytes[i];
-                from_sb[a - paddr] = true;
-            }
-        }
-    }
-    unsigned n = 0;
-    for (unsigned i = 0; i < size; i++)
-        n += from_sb[i];
-    return n;
+    sb_forward(&c->sb, paddr, size, out);
 }
 
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size)
@@ -201,6 +171,11 @@ uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned 
         size = REQ_MAX_SIZE;
     read_through_sb(m, &m->core[cpu < m->cfg.cores ? cpu : 0], addr, size, b);
     return bytes_to_value(b, size);
+}
+
+void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out)
+{
+    hier_ifetch_bytes(m, &m->core[cpu], addr, size, out);
 }
 
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
@@ -256,6 +231,10 @@ static int each_line(machine_t *m, core_t *c, line_op_t op, access_kind_t kind, 
         }
         if (line == last)
             break;
+        /* The observer's records of the next line carry its start (the first line's were set
+         * by whoever started the access: execute, or a drain). */
+        if (m->obs)
+            m->obs_now = now + *lat;
     }
     return 0;
 }
@@ -299,28 +278,45 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 /* ---- store buffers ---------------------------------------------------------------------------- */
 
-static uint64_t sb_drain_time(const machine_t *m, const core_t *c)
-{
-    const sb_entry_t *e = &c->sb.ring[c->sb.head];
-    return max_u64(e->retired + m->cfg.sb_drain_latency, c->sb.busy_until);
-}
-
 static bool needs_empty_sb(const mem_req_t *r);
 
-static int sb_drain_one(machine_t *m, core_t *c, uint64_t now)
+/* The observer's records, cold and out of line so that the event loop's inlined body stays the
+ * size it was without them. */
+static __attribute__((cold, noinline)) void observe_drain(machine_t *m, obs_kind_t kind,
+                                                          const core_t *c, uint64_t cycle,
+                                                          const sb_entry_t *e)
+{
+    if (kind == OBS_SB_DRAIN_START)
+        m->obs_now = cycle; /* the cycle the drain's cache and bus records carry */
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = cycle, .cpu = (int)c->id,
+                                   .addr = e->addr, .size = e->size, .value = e->value});
+}
+
+static __attribute__((cold, noinline)) void observe_ipi(machine_t *m, obs_kind_t kind,
+                                                        uint64_t cycle, unsigned cpu,
+                                                        unsigned other, uint64_t value)
+{
+    machine_emit(m, &(obs_event_t){.kind = kind, .cycle = cycle, .cpu = (int)cpu,
+                                   .other = (int)other, .value = value});
+}
+
+/* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
+static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
     if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_drain(m, OBS_SB_DRAIN_START, c, now, &e);
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
         return rc;
-    c->sb.head = sb_slot(&c->sb, 1);
-    c->sb.count--;
-    c->sb.stats.drained++;
-    c->sb.busy_until = now + lat + machine_jitter(m);
+    uint64_t busy_until = now + lat + machine_jitter(m);
+    sb_retire_oldest(&c->sb, busy_until);
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_drain(m, OBS_SB_DRAIN_DONE, c, busy_until, &e);
     return 0;
 }
 
@@ -338,26 +334,25 @@ int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
     if (from >= m->cfg.cores || to >= m->cfg.cores)
         return MACHINE_EBADCPU;
     core_t *t = &m->core[to], *s = &m->core[from];
-    if (t->nirqs == MACHINE_MAX_CORES)
+    uint64_t at = now + m->cfg.ipi_latency + machine_jitter(m);
+    if (ipi_send(&s->ipi, from, &t->ipi, now, at) != 0)
         return machine_fail(m, MACHINE_EUNSUPPORTED, "core %u has too many IPIs pending", to);
-    if (s->acks_waiting == 0) {
-        s->round_drained = 0;
-        s->last_ack = now;
-    }
-    t->irqs[t->nirqs++] = (irq_t){now + m->cfg.ipi_latency + machine_jitter(m), from};
+    if (m->obs)
+        observe_ipi(m, OBS_IPI_SENT, now, from, to, at);
     mark_stale(m, to);
     mark_stale(m, from);
-    s->acks_waiting++;
-    s->ipi.sent++;
     return 0;
 }
 
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from)
 {
-    return m->core[from].round_drained;
+    return m->core[from].ipi.round_drained;
 }
 
-const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].ipi; }
+const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu)
+{
+    return &m->core[cpu].ipi.stats;
+}
 
 /* ---- executing one request ------------------------------------------------------------------- */
 
@@ -372,6 +367,24 @@ static const bool machine_op_needs_empty[OP_COUNT] = {
 };
 
 static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
+
+static bool is_os_request(const mem_req_t *r)
+{
+    op_class_t cls = op_class((op_t)r->op);
+    return cls == OPC_PRIMITIVE || cls == OPC_OS || cls == OPC_CHECK;
+}
+
+/* For the observer: request r of core c is complete with result res (status: what it returned). */
+static void observe_completion(machine_t *m, const core_t *c, const mem_req_t *r,
+                               const req_result_t *res, int status)
+{
+    if (is_os_request(r))
+        OBSERVE(m, .kind = OBS_PRIM_RETURN, .cycle = res->done, .cpu = (int)c->id, .op = r->op,
+                .seq = res->seq, .value = res->value, .status = status);
+    OBSERVE(m, .kind = OBS_REQ_COMPLETED, .cycle = res->done, .cpu = (int)c->id, .op = r->op,
+            .addr = r->addr, .size = r->size, .value = res->value, .seq = res->seq,
+            .status = status);
+}
 
 static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_t *res)
 {
@@ -390,18 +403,8 @@ static int finish(machine_t *m, core_t *c, const mem_req_t *r, const req_result_
 static void refresh_identity(machine_t *m)
 {
     m->identity = !m->has_os || !m->os.translate || (m->os.identity && m->os.identity(m->os.opaque));
-    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only;
-}
-
-/* Put a store of value into c's buffer, retired at cycle at. */
-static void sb_push(core_t *c, uint64_t paddr, unsigned size, uint64_t value, uint64_t at)
-{
-    store_buffer_t *sb = &c->sb;
-    sb->ring[sb_slot(sb, sb->count)] = (sb_entry_t){paddr, value, at, size};
-    sb->count++;
-    sb->stats.stores++;
-    if (sb->count > sb->stats.max_occupancy)
-        sb->stats.max_occupancy = sb->count;
+    m->quick = m->identity && !m->cfg.check && !m->cfg.jitter && !m->cfg.general_paths_only &&
+               !m->obs;
 }
 
 /* The common cases without execute's general path, on a quick machine (m->quick) for a source
@@ -421,7 +424,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         uint64_t value = r->flags & REQ_HAS_VALUE ? r->value : 0;
         if (m->cfg.sb_entries) {
             c->stats.ops[OP_STORE]++;
-            sb_push(c, r->addr, r->size, value, now);
+            sb_append(&c->sb, r->addr, r->size, value, now);
             c->clock = now + 1;
             return 1;
         }
@@ -441,7 +444,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
     cache_t *l1;
     access_kind_t kind;
     if (r->op == OP_LOAD) {
-        if (c->sb.count && sb_overlaps(c, r->addr, r->size))
+        if (c->sb.count && sb_touches(&c->sb, r->addr, r->size))
             return 0;
         l1 = c->l1d;
         kind = ACCESS_READ;
@@ -478,6 +481,16 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     res->value = 0;
     res->status = 0;
     c->stats.ops[r->op]++;
+    if (m->obs) {
+        m->obs_now = now;
+        OBSERVE(m, .kind = OBS_REQ_ISSUED, .cycle = now, .cpu = (int)c->id, .op = r->op,
+                .addr = r->addr, .size = r->size,
+                .value = r->op == OP_STORE && (r->flags & REQ_HAS_VALUE) ? r->value : 0,
+                .seq = seq);
+        if (is_os_request(r))
+            OBSERVE(m, .kind = OBS_PRIM_START, .cycle = now, .cpu = (int)c->id, .op = r->op,
+                    .addr = r->addr, .size = r->size, .seq = seq);
+    }
     switch ((op_class_t)op_classes[r->op]) {
     case OPC_MEM:
         if (r->size == 0 || r->size > REQ_MAX_SIZE)
@@ -502,13 +515,15 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
     case OP_MISC: {
         unsigned forwarded;
         if (want_value) {
-            forwarded = read_through_sb(m, c, paddr, r->size, bytes);
+            memory_read(m->mem, paddr, bytes, r->size);
+            forwarded = sb_load(&c->sb, paddr, r->size, bytes);
             res->value = bytes_to_value(bytes, r->size);
         } else {
-            forwarded = sb_covered(c, paddr, r->size);
+            forwarded = sb_load(&c->sb, paddr, r->size, NULL);
         }
         if (forwarded == r->size) {
-            c->sb.stats.forwarded++;
+            OBSERVE(m, .kind = OBS_SB_FORWARD, .cycle = now + extra, .cpu = (int)c->id,
+                    .addr = paddr, .size = r->size, .value = res->value);
             lat = c->l1d ? cache_config(c->l1d)->latency : 1;
         } else {
             rc = each_line(m, c, DO_READ, r->op == OP_MISC ? ACCESS_MISC : ACCESS_READ, paddr,
@@ -529,7 +544,9 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             rc = perform_store(m, c, paddr, r->size, v, now + extra, &lat);
             break;
         }
-        sb_push(c, paddr, r->size, v, now + extra);
+        sb_push(&c->sb, paddr, r->size, v, now + extra);
+        OBSERVE(m, .kind = OBS_SB_PUSH, .cycle = now + extra, .cpu = (int)c->id, .addr = paddr,
+                .size = r->size, .value = v);
         lat = 1;
         break;
     }
@@ -576,7 +593,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         if (rc < 0)
             return rc;
         c->clock = max_u64(res->done, now);
-        if (c->acks_waiting) {
+        if (c->ipi.acks_waiting) {
             c->has_waiting_req = true;
             c->waiting_req = *r;
             c->waiting_res = *res;
@@ -586,6 +603,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         res->done = c->clock;
         if (m->os.completed)
             m->os.completed(m->os.opaque, c->id, r, res);
+        if (m->obs)
+            observe_completion(m, c, r, res, rc);
         if (rc == 1)
             return 1;
         return finish(m, c, r, res);
@@ -594,6 +613,8 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         return rc;
     c->clock = now + extra + lat + machine_jitter(m);
     res->done = c->clock;
+    if (m->obs)
+        observe_completion(m, c, r, res, 0);
     return finish(m, c, r, res);
 }
 
@@ -661,8 +682,9 @@ static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
 static int refill(machine_t *m, core_t *c)
 {
     /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
-     * needs results (an interpreter) cannot say what comes next before it has. */
-    if (c->has_pending || c->source_done || c->has_waiting_req)
+     * needs results (an interpreter) cannot say what comes next before it has. (Bitwise: one
+     * branch, asked per core per event.) */
+    if (c->has_pending | c->source_done | c->has_waiting_req)
         return c->has_pending;
     int status = 0;
     const mem_req_t *r = feed_next(m, c->id, &status);
@@ -718,7 +740,7 @@ static void dump_state(machine_t *m, const char *why)
         n += snprintf(m->error + n, sizeof m->error - (size_t)n,
                       "core %u: clock %llu, pending %s, sb %u, irqs %u, handler %d, acks %u; ", i,
                       (unsigned long long)c->clock, c->has_pending ? op_name(c->pending->op) : "-",
-                      c->sb.count, c->nirqs, c->in_handler, c->acks_waiting);
+                      c->sb.count, c->ipi.nirqs, c->ipi.in_handler, c->ipi.acks_waiting);
     }
 }
 
@@ -729,25 +751,25 @@ static void dump_state(machine_t *m, const char *why)
  * waited_full, a stall the store's issue counts). */
 static event_t core_event(machine_t *m, core_t *c)
 {
+    /* No candidate yet: at UINT64_MAX, later than any real one (times stay below 2^56). */
     event_kind_t kind = EV_NONE;
-    uint64_t at = 0;
+    uint64_t at = UINT64_MAX;
     if (c->sb.count) {
         kind = EV_DRAIN;
-        at = sb_drain_time(m, c);
+        at = sb_ready_at(&c->sb);
     }
-    if (c->in_handler) {
-        if (c->sb.count == 0) {
-            kind = EV_HANDLER_DONE;
-            at = max_u64(c->handling.at, c->sb.busy_until) + m->cfg.ipi_handler;
-        }
-    } else if (c->nirqs) {
-        unsigned k = 0;
-        for (unsigned j = 1; j < c->nirqs; j++)
-            if (c->irqs[j].at < c->irqs[k].at)
-                k = j;
-        if (kind == EV_NONE || c->irqs[k].at < at) {
+    /* Interrupt work is rare: one test of both fields, bitwise, in the common case. */
+    const ipi_port_t *p = &c->ipi;
+    if (p->in_handler | (p->nirqs != 0)) {
+        uint64_t irq_at;
+        if (p->in_handler) {
+            if (c->sb.count == 0) {
+                kind = EV_HANDLER_DONE;
+                at = ipi_handler_end(p, c->sb.busy_until, m->cfg.ipi_handler);
+            }
+        } else if (ipi_next_delivery(p, &irq_at) && irq_at < at) {
             kind = EV_IRQ;
-            at = c->irqs[k].at;
+            at = irq_at;
         }
     }
     if (c->has_pending) {
@@ -755,11 +777,11 @@ static event_t core_event(machine_t *m, core_t *c)
         if (store_waits)
             c->waited_full = true;
         bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
-        if (!c->in_handler && !c->acks_waiting && !blocked) {
+        if (!(p->in_handler | (p->acks_waiting != 0) | blocked)) {
             uint64_t issue_at = max_u64(c->clock, c->not_before);
             if (c->pending_needs_empty)
                 issue_at = max_u64(issue_at, c->sb.busy_until);
-            if (kind == EV_NONE || issue_at < at) {
+            if (issue_at < at) {
                 kind = EV_ISSUE;
                 at = issue_at;
             }
@@ -798,13 +820,15 @@ static event_t next_event(machine_t *m)
 static int complete_ipi_wait(machine_t *m, core_t *s)
 {
     s->has_waiting_req = false;
-    s->clock = max_u64(s->clock, s->last_ack);
+    s->clock = max_u64(s->clock, s->ipi.last_ack);
     req_result_t res = s->waiting_res;
     res.done = s->clock;
     int status = res.status;
     res.status = 0;
     if (m->os.completed)
         m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);
+    if (m->obs)
+        observe_completion(m, s, &s->waiting_req, &res, status);
     if (status == 1)
         return 1;
     return finish(m, s, &s->waiting_req, &res);
@@ -814,7 +838,7 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
 static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t at)
 {
     if (c->waited_full) {
-        c->sb.stats.full_stalls++;
+        sb_note_full_stall(&c->sb);
         c->waited_full = false;
     }
     if (at > c->clock)
@@ -852,27 +876,25 @@ static int handle_event(machine_t *m, const event_t *e)
     mark_stale(m, c->id);
     switch (e->kind) {
     case EV_DRAIN:
-        return sb_drain_one(m, c, e->at);
+        return drain_one(m, c, e->at);
     case EV_IRQ: {
-        unsigned k = 0;
-        for (unsigned j = 1; j < c->nirqs; j++)
-            if (c->irqs[j].at < c->irqs[k].at)
-                k = j;
-        c->handling = c->irqs[k];
-        c->irqs[k] = c->irqs[--c->nirqs];
-        c->in_handler = true;
-        c->ipi.delivered++;
-        m->core[c->handling.from].round_drained += c->sb.count;
+        unsigned from = ipi_deliver(&c->ipi);
+        m->core[from].ipi.round_drained += c->sb.count;
+        if (__builtin_expect(m->obs != NULL, 0))
+            observe_ipi(m, OBS_IPI_DELIVERED, e->at, c->id, from, 0);
         return 0;
     }
     case EV_HANDLER_DONE: {
         uint64_t done = e->at + machine_jitter(m);
-        c->in_handler = false;
+        core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
         c->clock = max_u64(c->clock, done);
-        core_t *s = &m->core[c->handling.from];
         mark_stale(m, s->id);
-        s->last_ack = max_u64(s->last_ack, done);
-        if (--s->acks_waiting == 0 && s->has_waiting_req)
+        bool last = ipi_ack(&s->ipi, done);
+        if (__builtin_expect(m->obs != NULL, 0)) {
+            observe_ipi(m, OBS_IPI_HANDLED, done, c->id, s->id, 0);
+            observe_ipi(m, OBS_IPI_ACKED, done, s->id, c->id, s->ipi.acks_waiting);
+        }
+        if (last && s->has_waiting_req)
             return complete_ipi_wait(m, s);
         return 0;
     }
@@ -889,7 +911,7 @@ static int handle_event(machine_t *m, const event_t *e)
  * IPIs only through the OS layer's requests, which solo_run leaves to the event loop. */
 static bool solo_machine(const machine_t *m)
 {
-    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only;
+    return m->cfg.cores == 1 && m->cfg.sb_entries == 0 && !m->cfg.general_paths_only && !m->obs;
 }
 
 /* The requests left in a solo machine's current batch that quick_issue takes, issued where they
@@ -898,7 +920,7 @@ static bool solo_machine(const machine_t *m)
  * stalls (a solo core issues at its own clock or at the last issue), and the outcome is what
  * solo_run would give. Stops before the first request quick_issue does not take, which then
  * comes next from the feed. 0, or an error (the failing request counted as taken). */
-static int solo_burst(machine_t *m, core_t *c)
+static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
 {
     feed_t *f = &m->feed[0];
     bool global = !m->per_core;
@@ -933,7 +955,7 @@ static int solo_burst(machine_t *m, core_t *c)
 static int solo_run(machine_t *m, bool *stream_done)
 {
     core_t *c = &m->core[0];
-    if (c->has_pending || c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+    if (c->has_pending || ipi_busy(&c->ipi) || c->ipi.acks_waiting || c->has_waiting_req)
         return 0;
     for (;;) {
         if (m->quick) {
@@ -949,7 +971,7 @@ static int solo_run(machine_t *m, bool *stream_done)
             r = global_next(m, stream_done, &status);
         if (!r) {
             c->source_done = m->per_core && status == 0;
-            return status == -1 ? -100 : status; /* -100: the source's own error, as below */
+            return status == -1 ? MACHINE_ESOURCE : status; /* the source's own error */
         }
         uint64_t seq = m->feed[0].taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
@@ -966,7 +988,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         int rc = issue(m, c, r, seq, at);
         if (rc)
             return rc;
-        if (c->in_handler || c->nirqs || c->acks_waiting || c->has_waiting_req)
+        if (ipi_busy(&c->ipi) || c->ipi.acks_waiting || c->has_waiting_req)
             return 0;
     }
 }
@@ -1006,8 +1028,9 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     for (;;) {
         if (solo) {
             int rc = solo_run(m, &stream_done);
-            if (rc) /* -100, 1 and a bad CPU are the source's own, not core 0's request */
-                return stopped_by(m, rc, rc != -100 && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
+            if (rc) /* a source's error, 1 and a bad CPU are the source's own, not core 0's request */
+                return stopped_by(m, rc,
+                                  rc != MACHINE_ESOURCE && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
             mark_stale(m, 0);
         }
         if (per_core) {
@@ -1015,12 +1038,12 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
                 unsigned i = (unsigned)__builtin_ctzll(stale);
                 if (i < nsources && refill(m, &m->core[i]) < 0)
-                    return -100;
+                    return MACHINE_ESOURCE;
             }
         } else {
             int rc = refill_global(m, &stream_done);
             if (rc == -1)
-                return -100;
+                return MACHINE_ESOURCE;
             if (rc < 0)
                 return rc;
         }
@@ -1031,7 +1054,7 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
         if (e.kind == EV_NONE) {
             for (unsigned i = 0; i < m->cfg.cores; i++) {
                 const core_t *c = &m->core[i];
-                if (c->has_pending || c->acks_waiting || c->in_handler || c->nirqs) {
+                if (c->has_pending || c->ipi.acks_waiting || ipi_busy(&c->ipi)) {
                     dump_state(m, "deadlock: no core can move");
                     return MACHINE_EDEADLOCK;
                 }
@@ -1066,12 +1089,12 @@ uint64_t machine_core_cycles(const machine_t *m, unsigned cpu) { return m->core[
 uint64_t machine_source_taken(const machine_t *m, unsigned i) { return m->feed[i].taken; }
 int machine_failed_cpu(const machine_t *m) { return m->failed_cpu; }
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].stats; }
-const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return &m->core[cpu].sb.stats; }
+const sb_stats_t *machine_sb_stats(const machine_t *m, unsigned cpu) { return sb_stats(&m->core[cpu].sb); }
 const cache_t *machine_l1i(const machine_t *m, unsigned cpu) { return m->core[cpu].l1i; }
 const cache_t *machine_l1d(const machine_t *m, unsigned cpu) { return m->core[cpu].l1d; }
 const cache_t *machine_l2(const machine_t *m, unsigned cpu) { return m->core[cpu].l2; }
 const cache_t *machine_llc(const machine_t *m) { return m->llc; }
-const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->coh; }
+const coherence_stats_t *machine_coherence_stats(const machine_t *m) { return &m->bus.stats; }
 
 void machine_set_core_clock(machine_t *m, unsigned cpu, uint64_t cycle)
 {

@@ -17,17 +17,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
 #include "cache.h"
+#include "coherence.h"
+#include "ipi.h"
+#include "observe.h"
 #include "op.h"
+#include "storebuf.h"
 
 #define MACHINE_MAX_CORES 64
 
-typedef enum protocol { PROTOCOL_MESI, PROTOCOL_MOESI } protocol_t;
 typedef enum arch { ARCH_X86, ARCH_ARM } arch_t;
 
 typedef struct machine_config {
     uint32_t cores;
-    protocol_t protocol;
+    const protocol_t *protocol; /* coherence.h: protocol_lookup(name) */
     arch_t arch;
     bool icache_snoop;     /* stores invalidate matching I-cache lines (x86) */
     /* First level: split (l1i + l1d) or unified (l1): exactly one of l1.size and l1d.size is
@@ -55,15 +59,6 @@ typedef struct machine_config {
 
 typedef struct machine machine_t;
 
-/* Statistics of one store buffer. */
-typedef struct sb_stats {
-    uint64_t stores, forwarded, drained, full_stalls, max_occupancy;
-} sb_stats_t;
-
-typedef struct coherence_stats {
-    uint64_t bus_transactions, invalidations, interventions, upgrades, writebacks;
-} coherence_stats_t;
-
 typedef struct core_stats {
     uint64_t ops[OP_COUNT];
     uint64_t stall_cycles;
@@ -86,10 +81,14 @@ enum {
     MACHINE_EUNSUPPORTED = -4, /* an operation this machine cannot execute */
     MACHINE_EDEADLOCK = -5,    /* nothing can move */
     MACHINE_ECHECK = -6,       /* an invariant failed (check mode); see machine_error */
+    MACHINE_ESOURCE = -100,    /* machine_run: a source's next failed (the source has the message) */
 };
 
+/* On the machine's fallible calls: a caller that drops the status is a compile error. */
+#define MACHINE_MUST_CHECK __attribute__((warn_unused_result))
+
 /* 0 when cfg can be built, else -1 with "key: reason" in err. */
-int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen);
+int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen) MACHINE_MUST_CHECK;
 /* The bytes machine_create allocates for cfg (which passes machine_config_check): caches, store
  * buffers and the machine itself; simulated memory grows apart (memory_bytes_for). */
 uint64_t machine_bytes(const machine_config_t *cfg);
@@ -142,6 +141,13 @@ typedef struct machine_os {
     bool (*identity)(void *opaque);
 } machine_os_t;
 
+/* Attach an observer (fn NULL: detach), before machine_run: fn receives every event of the
+ * following runs as a record (observe.h); the run computes exactly what it would without one
+ * (the machine then keeps to its general paths). */
+void machine_observe(machine_t *m, obs_fn fn, void *opaque);
+/* Report ev to the observer, if any: for the OS layer's own events (primitives, page faults). */
+void machine_emit(machine_t *m, const obs_event_t *ev);
+
 /* Attach the OS layer (copied); before machine_run. */
 void machine_attach_os(machine_t *m, const machine_os_t *os);
 /* Record a failure message for machine_error (for the OS layer); returns status. */
@@ -150,12 +156,9 @@ int machine_fail(machine_t *m, int status, const char *fmt, ...) __attribute__((
 /* IPIs: schedule delivery to core `to` at now + ipi latency; its handler waits for the core's store
  * buffer to drain, runs for the handler cost and acknowledges. The sender's current request
  * completes when all its IPIs are acknowledged. */
-int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now);
+int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now) MACHINE_MUST_CHECK;
 /* Store-buffer entries the handlers of from's current IPI round found and drained. */
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
-typedef struct ipi_stats {
-    uint64_t sent, delivered;
-} ipi_stats_t;
 const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu);
 
 /* Cache maintenance for the primitives. Each returns the cycles it costs and adds its work to
@@ -188,8 +191,9 @@ unsigned machine_sb_count(const machine_t *m, unsigned cpu);
  * field is overwritten with i). !per_core: sources[0] alone feeds every core in global issue
  * order (each request issues at the later of its core's clock and the previous request's issue
  * time). Store buffers are drained at the end. Returns 0, 1 when a source's done callback asked
- * to stop, or a negative MACHINE_E* / -100 when a source failed. */
-int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core);
+ * to stop, or a negative MACHINE_E* (MACHINE_ESOURCE when a source failed). */
+int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
+    MACHINE_MUST_CHECK;
 
 /* How many requests the machine has taken from source i (of the last machine_run): after a failure
  * of one global stream, the number of the failing request. */
@@ -206,8 +210,11 @@ const char *machine_error(const machine_t *m);
 
 /* Values: what a load by cpu would read now (store buffer forwarding included) and memory. */
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size);
+/* The bytes of [addr, addr+size) as cpu's instruction side would fetch them now (its I-cache's
+ * copy when it holds the line, which a non-snooping I-cache may keep stale, else memory). */
+void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out);
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len);
-int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len);
+int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len) MACHINE_MUST_CHECK;
 
 /* Statistics. Cache accessors return NULL for levels this machine does not have. */
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu);

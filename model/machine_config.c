@@ -23,6 +23,10 @@ int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
                  MACHINE_MAX_CORES);
         return -1;
     }
+    if (!cfg->protocol) {
+        snprintf(err, errlen, "machine.protocol: no coherence protocol");
+        return -1;
+    }
     if (check_level("l1i", &cfg->l1i, err, errlen) || check_level("l1d", &cfg->l1d, err, errlen) ||
         check_level("l1", &cfg->l1, err, errlen) || check_level("l2", &cfg->l2, err, errlen) ||
         check_level("llc", &cfg->llc, err, errlen))

@@ -1,39 +1,26 @@
 /* machine_priv.h: the machine's representation, shared by the files of model/ that implement it
- * (machine.c: creation and the event loop; hierarchy.c: caches and coherence; and the OS layer's
- * primitives). Nothing outside model/ and tests may include it.
+ * (machine.c: creation and the event loop; hierarchy.c: accesses and the bus's snoops;
+ * maintenance.c: cache maintenance). A core embeds its store buffer (storebuf_priv.h) and IPI
+ * port (ipi.h); the machine its bus (bus.h). The OS layer (primitives.c) does not include it: it
+ * goes through machine.h and its signals. Nothing outside model/ and tests may include it.
  *
  * Invariants, besides those of machine.h:
  * - a private L2, when present, holds every line of its core's L1D (and of its L1I when I-caches
  *   snoop), in the same coherence state; an inclusive LLC holds every line of every private cache;
- * - a store buffer holds at most cfg.sb_entries entries, oldest at ring[head];
+ * - a store buffer has capacity cfg.sb_entries (storebuf.h keeps its own invariants);
  * - a core is in at most one wait (store buffer, acknowledgements) and handles one IPI at a time.
  */
 #ifndef COHSIM_MACHINE_PRIV_H
 #define COHSIM_MACHINE_PRIV_H
 
+#include "bus.h"
 #include "coherence.h"
+#include "ipi.h"
 #include "machine.h"
 #include "memory.h"
+#include "observe.h"
 #include "rng.h"
-
-typedef struct sb_entry {
-    uint64_t addr;    /* physical */
-    uint64_t value;
-    uint64_t retired; /* the cycle the store entered the buffer */
-    uint32_t size;
-} sb_entry_t;
-
-typedef struct store_buffer {
-    sb_entry_t *ring;
-    uint32_t cap, head, count;
-    uint64_t busy_until; /* when the last drain completes; the next may not start before */
-    sb_stats_t stats;
-} store_buffer_t;
-
-typedef struct irq {
-    uint64_t at;   /* delivery cycle */
-    unsigned from; /* the sender, to acknowledge */
-} irq_t;
+#include "storebuf_priv.h"
 
 typedef struct core {
     unsigned id;
@@ -41,7 +28,7 @@ typedef struct core {
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
-    store_buffer_t sb;
+    sb_t sb;               /* storebuf.c */
     uint64_t clock;        /* the cycle the core may issue its next request */
 
     /* The request taken from the source and not yet executed, where the source keeps it (valid
@@ -59,22 +46,13 @@ typedef struct core {
     bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
-    /* IPIs queued for this core, and the handler now running (if any). */
-    irq_t irqs[MACHINE_MAX_CORES];
-    unsigned nirqs;
-    bool in_handler;
-    irq_t handling;
-
-    /* A request waiting for IPI acknowledgements. */
-    unsigned acks_waiting;
-    uint64_t last_ack;
+    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
+    /* The request waiting for the acknowledgements of the IPIs it sent. */
     bool has_waiting_req;
     mem_req_t waiting_req;
     req_result_t waiting_res;
-    uint64_t round_drained;
 
     core_stats_t stats;
-    ipi_stats_t ipi;
 } core_t;
 
 /* Where a source's requests are taken from: batch[pos..count) are those not yet taken (sources
@@ -93,8 +71,7 @@ struct machine {
     cache_t *llc;
     memory_t *mem;
     uint32_t line;         /* line size, the same at every level */
-    uint64_t bus_free;     /* the bus is busy until this cycle */
-    coherence_stats_t coh;
+    bus_t bus;             /* bus.h: the interconnect's state and counts */
     machine_os_t os;
     bool has_os;
     const core_source_t *sources;
@@ -114,8 +91,22 @@ struct machine {
     int failed_cpu;          /* see machine_failed_cpu */
     machine_region_t region; /* region.c: the statistics' last reset */
     uint64_t roi_marks;      /* roi begins issued since the last reset */
+    /* The observer (machine_observe), NULL when none; obs_now is the cycle its records of cache
+     * and bus changes carry: the start of the access or operation that caused them. */
+    obs_fn obs;
+    void *obs_opaque;
+    uint64_t obs_now;
     char error[1024];
 };
+
+/* Report an event to the observer, if one is attached: OBSERVE(m, .kind = ..., ...), the fields
+ * of obs_event_t that the kind fills (observe.def); the rest are 0. Only general paths use it:
+ * with an observer attached the machine never takes its quick paths. */
+#define OBSERVE(m, ...)                                                                            \
+    do {                                                                                           \
+        if (__builtin_expect((m)->obs != NULL, 0))                                                 \
+            machine_emit((m), &(obs_event_t){__VA_ARGS__});                                        \
+    } while (0)
 
 /* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. */
 uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);

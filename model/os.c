@@ -402,6 +402,8 @@ int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
     }
     p->frame = frame;
     f->stats.pages_read++;
+    if (os->phys.page_event)
+        os->phys.page_event(os->phys.opaque, OS_PAGE_FAULTED, file, page);
     *cycles += os_disk_cycles(os, page_bytes(os, f, page));
     return 1;
 }
@@ -422,6 +424,8 @@ int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
     os->phys.read(os->phys.opaque, p->frame, p->disk, n);
     p->dirty = false;
     f->stats.pages_written++;
+    if (os->phys.page_event)
+        os->phys.page_event(os->phys.opaque, OS_PAGE_WRITTEN, file, page);
     *cycles += os_disk_cycles(os, n);
     return 1;
 }
@@ -443,6 +447,8 @@ int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
     p->frame = 0;
     p->dirty = false;
     f->stats.pages_purged++;
+    if (os->phys.page_event)
+        os->phys.page_event(os->phys.opaque, OS_PAGE_PURGED, file, page);
     return 1;
 }
 

@@ -37,11 +37,16 @@
 /* Physical frames of the page cache start here (far above the user address space). */
 #define OS_FRAME_BASE 0xF000000000000000ull
 
-/* The physical memory that holds frame bytes: read never fails; write 0 or -1 (out of memory). */
+/* What happened to a page, for os_phys_t's page_event. */
+typedef enum os_page_event { OS_PAGE_FAULTED, OS_PAGE_WRITTEN, OS_PAGE_PURGED } os_page_event_t;
+
+/* The physical memory that holds frame bytes: read never fails; write 0 or -1 (out of memory).
+ * page_event (optional) hears of every page read from disk, written to disk or purged. */
 typedef struct os_phys {
     void *opaque;
     void (*read)(void *opaque, uint64_t paddr, void *buf, size_t len);
     int (*write)(void *opaque, uint64_t paddr, const void *buf, size_t len);
+    void (*page_event)(void *opaque, os_page_event_t what, unsigned file, uint64_t page);
 } os_phys_t;
 
 enum {

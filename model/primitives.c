@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "machine_priv.h"
 
 struct prim {
     machine_t *m;
@@ -19,6 +18,7 @@ struct prim {
     prim_call_t *calls;
     size_t ncalls, capcalls;
     size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
+    uint64_t now; /* the cycle of the access or request the OS is serving (for page events) */
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
 };
 
@@ -43,12 +43,25 @@ static unsigned prim_index(op_t op)
 
 static void phys_read(void *opaque, uint64_t paddr, void *buf, size_t len)
 {
-    machine_mem_read(opaque, paddr, buf, len);
+    prim_t *p = opaque;
+    machine_mem_read(p->m, paddr, buf, len);
 }
 
 static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
 {
-    return machine_mem_write(opaque, paddr, buf, len) == 0 ? 0 : -1;
+    prim_t *p = opaque;
+    return machine_mem_write(p->m, paddr, buf, len) == 0 ? 0 : -1;
+}
+
+/* The page cache's events, reported to the machine's observer. */
+static void phys_page_event(void *opaque, os_page_event_t what, unsigned file, uint64_t page)
+{
+    prim_t *p = opaque;
+    static const obs_kind_t kinds[] = {[OS_PAGE_FAULTED] = OBS_PAGE_FAULT,
+                                       [OS_PAGE_WRITTEN] = OBS_PAGE_WRITTEN,
+                                       [OS_PAGE_PURGED] = OBS_PAGE_PURGED};
+    machine_emit(p->m, &(obs_event_t){.kind = kinds[what], .cycle = p->now, .cpu = -1,
+                                      .addr = page, .value = file});
 }
 
 /* ---- the machine's signals ---- */
@@ -62,8 +75,9 @@ static bool sig_identity(void *opaque)
 static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
                          uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
-    (void)write, (void)now;
+    (void)write;
     prim_t *p = opaque;
+    p->now = now;
     if (os_view_count(p->os) == 0) {
         /* No views: every address is its own physical address (the common trace run). */
         *paddr = vaddr;
@@ -142,7 +156,7 @@ static uint64_t fic_clean(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
 {
     fic_ctx_t *c = ctx;
     uint64_t cycles = 0;
-    for (unsigned i = 0; i < p->m->cfg.cores; i++)
+    for (unsigned i = 0; i < machine_config(p->m)->cores; i++)
         if (c->mask >> i & 1)
             cycles += machine_dcache_clean(p->m, i, pa, len, c->counts);
     return cycles;
@@ -225,10 +239,10 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         }
         bool all = r->flags & REQ_NULL_BASE;
         fic_ctx_t ctx = {.mask = proc->cpus, .cpu = cpu, .counts = &mc};
-        if (!m->cfg.icache_snoop) {
+        if (!machine_config(m)->icache_snoop) {
             /* Clean to the point of unification first, or the I-side refills stale bytes. */
             if (all) {
-                for (unsigned i = 0; i < m->cfg.cores; i++)
+                for (unsigned i = 0; i < machine_config(m)->cores; i++)
                     if (proc->cpus >> i & 1)
                         cost += machine_flush_caches(m, (int)i, false, &mc);
             } else {
@@ -239,14 +253,14 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
             cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
         else
             cost += each_phys(p, r->addr, r->arg[1], fic_inval, &ctx);
-        cost += m->cfg.bus_latency; /* the maintenance is broadcast to the other cores */
+        cost += machine_config(m)->bus_latency; /* the maintenance is broadcast to the other cores */
         if (all)
             call->base = 0, call->size = 0;
         break;
     }
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:
         proc = os_process_of_cpu(p->os, cpu);
-        for (unsigned i = 0; proc && i < m->cfg.cores; i++)
+        for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
                 int rc = machine_ipi_send(m, cpu, i, now);
                 if (rc < 0)
@@ -257,13 +271,13 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         break;
     case OP_KE_INVALIDATE_ALL_CACHES:
         call->base = call->size = 0;
-        if (m->cfg.arch == ARCH_ARM) {
+        if (machine_config(m)->arch == ARCH_ARM) {
             /* Not available on Arm: no architecturally reliable way to flush the whole cache. */
             call->status = OS_STATUS_NOT_SUPPORTED;
             break;
         }
         /* Every processor runs the write-back-and-invalidate in an IPI handler. */
-        for (unsigned i = 0; i < m->cfg.cores; i++)
+        for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
                 int rc = machine_ipi_send(m, cpu, i, now);
                 if (rc < 0)
@@ -316,7 +330,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
             if (os_page_purge(p->os, (unsigned)f, pg, false) == 1)
                 st->pages_purged++;
         }
-        cost += m->cfg.bus_latency;
+        cost += machine_config(m)->bus_latency;
         break;
     }
     default:
@@ -368,11 +382,11 @@ static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *r
     if (os_translate(p->os, r->addr, &paddr, &cycles) < 0)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
     if (r->op == OP_EXPECT_FETCH) {
-        if (r->arg[0] >= m->cfg.cores)
+        if (r->arg[0] >= machine_config(m)->cores)
             return machine_fail(m, MACHINE_EBADCPU, "expect fetch: CPU %llu does not exist",
                                 (unsigned long long)r->arg[0]);
         uint8_t bytes[8] = {0};
-        hier_ifetch_bytes(m, &m->core[r->arg[0]], paddr, r->size, bytes);
+        machine_ifetch_bytes(m, (unsigned)r->arg[0], paddr, r->size, bytes);
         for (unsigned i = 0; i < r->size; i++)
             got |= (uint64_t)bytes[i] << (8 * i);
         res->value = got;
@@ -467,6 +481,7 @@ static int sig_execute(void *opaque, machine_t *m, unsigned cpu, const mem_req_t
                        uint64_t now, req_result_t *res)
 {
     prim_t *p = opaque;
+    p->now = now;
     switch (op_class((op_t)r->op)) {
     case OPC_PRIMITIVE:
         return do_primitive(p, m, cpu, r, now, res);
@@ -508,13 +523,14 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
     const machine_config_t *cfg = machine_config(m);
     os_config_t oc = {.cores = cfg->cores, .page_size = cfg->page_size,
                       .disk_latency = cfg->disk_latency, .disk_bandwidth = cfg->disk_bandwidth};
-    os_phys_t phys = {.opaque = m, .read = phys_read, .write = phys_write};
+    p->m = m;
+    os_phys_t phys = {.opaque = p, .read = phys_read, .write = phys_write,
+                      .page_event = phys_page_event};
     p->os = os_create(&oc, &phys, err, errlen);
     if (!p->os) {
         free(p);
         return NULL;
     }
-    p->m = m;
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
         p->waiting_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,

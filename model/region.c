@@ -22,7 +22,7 @@ void machine_stats_reset(machine_t *m, uint64_t cycle)
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
         memset(&c->stats, 0, sizeof c->stats);
-        memset(&c->ipi, 0, sizeof c->ipi);
+        memset(&c->ipi.stats, 0, sizeof c->ipi.stats);
         memset(&c->sb.stats, 0, sizeof c->sb.stats);
         c->sb.stats.max_occupancy = c->sb.count; /* the most it holds from now on */
         reset_cache(c->l1i);
@@ -30,7 +30,7 @@ void machine_stats_reset(machine_t *m, uint64_t cycle)
         reset_cache(c->l2);
     }
     reset_cache(m->llc);
-    memset(&m->coh, 0, sizeof m->coh);
+    memset(&m->bus.stats, 0, sizeof m->bus.stats);
     m->roi_marks = 0;
     m->region.resets++;
     m->region.start_cycle = cycle;

@@ -1,4 +1,7 @@
 /* repl.h: replacement policies as const ops tables, one file each, found by name in one registry.
+ * LRU is the exception: the cache implements it itself with use stamps (cache.c says why and what
+ * it measured) and repl_lru is its name-only entry in the registry (its functions are NULL; only
+ * cache.c may be handed it). A new policy is a file in model/repl/ with every function set.
  *
  * A policy keeps assoc 32-bit words of state per set (plus repl_extra_words); the cache owns that
  * storage and hands a policy only its own set. The cache fills invalid ways itself (the lowest

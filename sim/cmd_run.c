@@ -553,12 +553,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         goto out;
     }
     if (!a->quiet) {
-        printf("cohsim run: %s, %u core%s%s, %d trace%s%s\n",
+        printf("cohsim run: %s, %u core%s%s%s, %d trace%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
                mcfg.cores == 1 ? "" : "s",
-               mcfg.cores == 1                  ? "" /* no coherence protocol to speak of */
-               : mcfg.protocol == PROTOCOL_MOESI ? ", MOESI"
-                                                 : ", MESI",
+               /* a one-core machine has no coherence protocol to speak of */
+               mcfg.cores == 1 ? "" : ", ", mcfg.cores == 1 ? "" : mcfg.protocol->title,
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)"
                : separate  ? " (one per core, separate address spaces)"

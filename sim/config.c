@@ -553,9 +553,7 @@ int config_to_machine(const config_t *c, machine_config_t *m, char *err, size_t 
 {
     memset(m, 0, sizeof *m);
     m->cores = (uint32_t)get_num(c, "machine", "cores", 1);
-    m->protocol = strcmp(get_str(c, "machine", "protocol", "mesi"), "moesi") == 0
-                      ? PROTOCOL_MOESI
-                      : PROTOCOL_MESI;
+    m->protocol = protocol_lookup(get_str(c, "machine", "protocol", "mesi"));
     m->arch = strcmp(get_str(c, "machine", "arch", "x86"), "arm") == 0 ? ARCH_ARM : ARCH_X86;
     m->icache_snoop = get_bool(c, "machine", "icache_snoop", 1);
     if (build_cache(c, "l1i", &m->l1i, err, errlen) || build_cache(c, "l1d", &m->l1d, err, errlen) ||

@@ -152,7 +152,7 @@ void ref_sys_machine_config(const ref_sys_config_t *cfg, machine_config_t *out)
      * then core), the order the harness replays into the RTL. */
     *out = (machine_config_t){
         .cores = cfg->cores,
-        .protocol = PROTOCOL_MESI,
+        .protocol = &protocol_mesi,
         .arch = ARCH_X86,
         .l1d = level_config(cfg->sets, cfg->ways, cfg->line, cfg->fifo, cfg->write_back),
         .sb_entries = cfg->sb_entries,

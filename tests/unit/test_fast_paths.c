@@ -2,7 +2,8 @@
  * a store buffer and its burst over a batch, the quick path for one-line loads and fetches,
  * buffered stores and one-line stores without a buffer) change nothing observable:
  * random traffic run with them and with general_paths_only gives the same statistics at every
- * level, the same cycles, and the same values returned to the source. */
+ * level, the same cycles, and the same values returned to the source. So does an attached
+ * observer (model/observe.h), whose records must also agree with those statistics. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,13 +124,83 @@ static void dump(const machine_t *m, char *out, size_t len)
     cr_assert_lt(at, len, "dump truncated");
 }
 
-/* One run: nsrc sources (one global stream, or one per core), batched or not. */
-static void run(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
-                batch_src_t *srcs, char *out, size_t len)
+/* An observer that counts records per kind and checks each is well formed. */
+typedef struct tally {
+    uint64_t kind[OBS_KINDS];
+    uint64_t writebacks_per_level[OBS_LEVEL_COUNT];
+    uint64_t last_issue[MAX_SOURCES * 16];
+} tally_t;
+
+static void count_event(void *opaque, const obs_event_t *ev)
+{
+    tally_t *t = opaque;
+    cr_assert_lt((unsigned)ev->kind, OBS_KINDS);
+    t->kind[ev->kind]++;
+    switch (ev->kind) {
+    case OBS_STATE:
+        cr_assert_neq(ev->old_state, ev->new_state, "a state change changes the state");
+        cr_assert(ev->level > OBS_LEVEL_NONE && ev->level < OBS_LEVEL_COUNT);
+        cr_assert(ev->reason > OBS_REASON_NONE && ev->reason < OBS_REASON_COUNT);
+        break;
+    case OBS_WRITEBACK:
+        t->writebacks_per_level[ev->level]++;
+        break;
+    case OBS_BUS:
+        cr_assert_eq(ev->requester, ev->cpu);
+        cr_assert_neq(ev->supplier, ev->requester);
+        break;
+    case OBS_REQ_ISSUED:
+        /* A core's requests issue in time order. */
+        cr_assert_geq(ev->cycle, t->last_issue[ev->cpu]);
+        t->last_issue[ev->cpu] = ev->cycle;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The statistics the observer's records must add up to. */
+static void tally_agrees(const tally_t *t, const machine_t *m)
+{
+    const machine_config_t *cfg = machine_config(m);
+    uint64_t ops = 0, stores = 0, drained = 0, forwarded = 0, wb[OBS_LEVEL_COUNT] = {0};
+    for (unsigned c = 0; c < cfg->cores; c++) {
+        for (unsigned o = 0; o < OP_COUNT; o++)
+            ops += machine_core_stats(m, c)->ops[o];
+        stores += machine_sb_stats(m, c)->stores;
+        drained += machine_sb_stats(m, c)->drained;
+        forwarded += machine_sb_stats(m, c)->forwarded;
+        if (machine_l1i(m, c))
+            wb[OBS_LEVEL_L1I] += cache_stats_const(machine_l1i(m, c))->writebacks;
+        wb[OBS_LEVEL_L1D] += cache_stats_const(machine_l1d(m, c))->writebacks;
+        if (machine_l2(m, c))
+            wb[OBS_LEVEL_L2] += cache_stats_const(machine_l2(m, c))->writebacks;
+    }
+    if (machine_llc(m))
+        wb[OBS_LEVEL_LLC] = cache_stats_const(machine_llc(m))->writebacks;
+    cr_assert_eq(t->kind[OBS_REQ_ISSUED], ops);
+    cr_assert_eq(t->kind[OBS_REQ_COMPLETED], ops);
+    cr_assert_eq(t->kind[OBS_SB_PUSH], stores);
+    cr_assert_eq(t->kind[OBS_SB_DRAIN_START], drained);
+    cr_assert_eq(t->kind[OBS_SB_DRAIN_DONE], drained);
+    cr_assert_eq(t->kind[OBS_SB_FORWARD], forwarded);
+    for (unsigned l = 0; l < OBS_LEVEL_COUNT; l++)
+        cr_assert_eq(t->writebacks_per_level[l], wb[l], "write-backs of level %s",
+                     obs_level_name((obs_level_t)l));
+    cr_assert_gt(t->kind[OBS_BUS], 0);
+    cr_assert_gt(t->kind[OBS_STATE] + t->kind[OBS_FILL], 0);
+}
+
+/* One run: nsrc sources (one global stream, or one per core), batched or not; observed when
+ * tally is not NULL. */
+static void run_observed(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
+                         batch_src_t *srcs, char *out, size_t len, tally_t *tally)
 {
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
+    if (tally)
+        machine_observe(m, count_event, tally);
     core_source_t cs[MAX_SOURCES];
     for (unsigned i = 0; i < nsrc; i++) {
         srcs[i] = (batch_src_t){.reqs = reqs + i * (N / nsrc), .n = N / nsrc, .batches = batches};
@@ -140,7 +211,15 @@ static void run(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool
     int rc = machine_run(m, cs, nsrc, nsrc > 1);
     cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
     dump(m, out, len);
+    if (tally)
+        tally_agrees(tally, m);
     machine_destroy(m);
+}
+
+static void run(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
+                batch_src_t *srcs, char *out, size_t len)
+{
+    run_observed(cfg, reqs, nsrc, batches, srcs, out, len, NULL);
 }
 
 static cache_config_t small_cache(uint32_t sets, uint32_t assoc, uint32_t latency)
@@ -152,7 +231,7 @@ static cache_config_t small_cache(uint32_t sets, uint32_t assoc, uint32_t latenc
 
 static machine_config_t base(unsigned cores)
 {
-    return (machine_config_t){.cores = cores, .protocol = PROTOCOL_MESI, .arch = ARCH_X86,
+    return (machine_config_t){.cores = cores, .protocol = &protocol_mesi, .arch = ARCH_X86,
                               .icache_snoop = true, .l1i = small_cache(4, 2, 1),
                               .l1d = small_cache(4, 2, 1), .l2 = small_cache(8, 4, 5),
                               .llc = small_cache(32, 4, 20), .sb_entries = 4,
@@ -182,6 +261,15 @@ static void agree(machine_config_t cfg, uint64_t seed)
                 cr_assert(memcmp(a[i].results, b[i].results, sizeof a[i].results[0] * a[i].nresults) == 0,
                           "results of source %u differ", i);
             }
+            /* Observed: the general paths again, with every event reported. */
+            static tally_t tally;
+            memset(&tally, 0, sizeof tally);
+            run_observed(cfg, reqs, nsrc, batches, b, general, sizeof general, &tally);
+            cr_assert_str_eq(fast, general, "seed %llu, %u sources, batches %d:\nfast:\n%s\nobserved:\n%s",
+                             (unsigned long long)seed, nsrc, batches, fast, general);
+            for (unsigned i = 0; i < nsrc; i++)
+                cr_assert(memcmp(a[i].results, b[i].results, sizeof a[i].results[0] * a[i].nresults) == 0,
+                          "results of source %u differ when observed", i);
         }
         if (cfg.cores == 1)
             break;
@@ -217,7 +305,7 @@ Test(fast_paths, four_cores_store_buffers_mesi)
 Test(fast_paths, four_cores_moesi_stale_icaches_write_through)
 {
     machine_config_t cfg = base(4);
-    cfg.protocol = PROTOCOL_MOESI;
+    cfg.protocol = &protocol_moesi;
     cfg.icache_snoop = false;
     cfg.l1d.write_back = false;
     cfg.llc_inclusive = true;

@@ -20,6 +20,9 @@ static machine_t *run_script(machine_config_t cfg, script_t *s)
     return m;
 }
 
+/* The protocols with an exclusive state, whose processor side is the textbook's. */
+static const protocol_t *const with_e[2] = {&protocol_mesi, &protocol_moesi};
+
 static uint8_t l2_state(machine_t *m, unsigned cpu, uint64_t addr)
 {
     const cache_t *c = machine_l2(m, cpu);
@@ -29,7 +32,8 @@ static uint8_t l2_state(machine_t *m, unsigned cpu, uint64_t addr)
 
 Test(protocol, processor_side_rows)
 {
-    for (int p = 0; p < 2; p++) {
+    for (int i = 0; i < 2; i++) {
+        const protocol_t *p = with_e[i];
         cr_assert_eq(coherence_proc(p, LINE_I, PR_RD)->bus, BUS_RD);
         cr_assert_eq(coherence_proc(p, LINE_I, PR_RD)->next, LINE_E);
         cr_assert_eq(coherence_proc(p, LINE_I, PR_RD)->next_if_shared, LINE_S);
@@ -47,28 +51,28 @@ Test(protocol, processor_side_rows)
 Test(protocol, snoop_side_rows)
 {
     /* MESI: M seen by a reader writes back and shares; by a writer supplies and invalidates. */
-    const snoop_rule_t *r = coherence_snoop(PROTOCOL_MESI, LINE_M, BUS_RD);
+    const snoop_rule_t *r = coherence_snoop(&protocol_mesi, LINE_M, BUS_RD);
     cr_assert(r->next == LINE_S && r->supplies && r->writes_back);
-    r = coherence_snoop(PROTOCOL_MESI, LINE_M, BUS_RDX);
+    r = coherence_snoop(&protocol_mesi, LINE_M, BUS_RDX);
     cr_assert(r->next == LINE_I && r->supplies && !r->writes_back);
-    r = coherence_snoop(PROTOCOL_MESI, LINE_E, BUS_RD);
+    r = coherence_snoop(&protocol_mesi, LINE_E, BUS_RD);
     cr_assert(r->next == LINE_S && !r->supplies);
-    r = coherence_snoop(PROTOCOL_MESI, LINE_S, BUS_UPGR);
+    r = coherence_snoop(&protocol_mesi, LINE_S, BUS_UPGR);
     cr_assert(r->next == LINE_I);
-    r = coherence_snoop(PROTOCOL_MESI, LINE_S, BUS_RD);
+    r = coherence_snoop(&protocol_mesi, LINE_S, BUS_RD);
     cr_assert(r->next == LINE_S);
     /* MOESI: M seen by a reader becomes the owner, no write-back; the owner keeps supplying. */
-    r = coherence_snoop(PROTOCOL_MOESI, LINE_M, BUS_RD);
+    r = coherence_snoop(&protocol_moesi, LINE_M, BUS_RD);
     cr_assert(r->next == LINE_O && r->supplies && !r->writes_back);
-    r = coherence_snoop(PROTOCOL_MOESI, LINE_O, BUS_RD);
+    r = coherence_snoop(&protocol_moesi, LINE_O, BUS_RD);
     cr_assert(r->next == LINE_O && r->supplies);
-    r = coherence_snoop(PROTOCOL_MOESI, LINE_O, BUS_RDX);
+    r = coherence_snoop(&protocol_moesi, LINE_O, BUS_RDX);
     cr_assert(r->next == LINE_I && r->supplies);
-    r = coherence_snoop(PROTOCOL_MOESI, LINE_O, BUS_UPGR);
+    r = coherence_snoop(&protocol_moesi, LINE_O, BUS_UPGR);
     cr_assert(r->next == LINE_I);
-    for (int p = 0; p < 2; p++)
+    for (unsigned i = 0; protocol_at(i); i++)
         for (int ev = 0; ev < BUS_EVENTS; ev++)
-            cr_assert_eq(coherence_snoop(p, LINE_I, ev)->next, LINE_I);
+            cr_assert_eq(coherence_snoop(protocol_at(i), LINE_I, ev)->next, LINE_I);
 }
 
 /* Every row of both tables against the textbook, written out independently of coherence.c:
@@ -90,14 +94,14 @@ Test(protocol, every_state_event_row)
         {"M00", "O10", "I10", "I00"},
     };
     static const char names[] = "ISEOM";
-    for (int p = 0; p < 2; p++)
+    for (int i = 0; i < 2; i++)
         for (int st = 0; st <= LINE_M; st++)
             for (int ev = 0; ev < BUS_EVENTS; ev++) {
-                const snoop_rule_t *r = coherence_snoop(p, (uint8_t)st, ev);
+                const snoop_rule_t *r = coherence_snoop(with_e[i], (uint8_t)st, ev);
                 char got[4] = {names[r->next], (char)('0' + r->supplies),
                                (char)('0' + r->writes_back), 0};
-                const char *want = (p == PROTOCOL_MESI ? mesi : moesi)[st][ev];
-                cr_assert_str_eq(got, want, "%s %c x %s", p ? "MOESI" : "MESI", names[st],
+                const char *want = (i == 0 ? mesi : moesi)[st][ev];
+                cr_assert_str_eq(got, want, "%s %c x %s", with_e[i]->title, names[st],
                                  coherence_bus_name(ev));
             }
     /* Processor side: I S E O M x (read, write) -> transaction, next, next if shared. */
@@ -105,10 +109,10 @@ Test(protocol, every_state_event_row)
         {"RdES", "RdXMM"}, {"-SS", "UpgrMM"}, {"-EE", "-MM"}, {"-OO", "UpgrMM"}, {"-MM", "-MM"},
     };
     static const char *const bus_short[] = {"-", "Rd", "RdX", "Upgr"};
-    for (int p = 0; p < 2; p++)
+    for (int i = 0; i < 2; i++)
         for (int st = 0; st <= LINE_M; st++)
             for (int ev = 0; ev < PR_EVENTS; ev++) {
-                const proc_rule_t *r = coherence_proc(p, (uint8_t)st, ev);
+                const proc_rule_t *r = coherence_proc(with_e[i], (uint8_t)st, ev);
                 char got[16];
                 snprintf(got, sizeof got, "%s%c%c", bus_short[r->bus], names[r->next],
                          names[r->next_if_shared]);
@@ -116,11 +120,88 @@ Test(protocol, every_state_event_row)
             }
 }
 
+/* MSI's tables against the textbook, written out independently of model/protocol/msi.c (its
+ * E and O rows are never entered and not checked). */
+Test(protocol, msi_rows)
+{
+    cr_assert_eq(protocol_lookup("msi"), &protocol_msi);
+    cr_assert_null(protocol_lookup("mosi"));
+    static const char names[] = "ISEOM";
+    static const char *const snoop[5][4] = {
+        /*  I:  */ {"I00", "I00", "I00", "I00"},
+        /*  S:  */ {"S00", "S00", "I00", "I00"},
+        [LINE_M] = {"M00", "S11", "I10", "I00"},
+    };
+    static const char *const proc[5][2] = {
+        /*  I:  */ {"RdSS", "RdXMM"},
+        /*  S:  */ {"-SS", "UpgrMM"},
+        [LINE_M] = {"-MM", "-MM"},
+    };
+    static const char *const bus_short[] = {"-", "Rd", "RdX", "Upgr"};
+    const uint8_t used[] = {LINE_I, LINE_S, LINE_M};
+    for (unsigned k = 0; k < 3; k++) {
+        uint8_t st = used[k];
+        for (int ev = 0; ev < BUS_EVENTS; ev++) {
+            const snoop_rule_t *r = coherence_snoop(&protocol_msi, st, ev);
+            char got[4] = {names[r->next], (char)('0' + r->supplies), (char)('0' + r->writes_back),
+                           0};
+            cr_assert_str_eq(got, snoop[st][ev], "MSI %c x %s", names[st], coherence_bus_name(ev));
+        }
+        for (int ev = 0; ev < PR_EVENTS; ev++) {
+            const proc_rule_t *r = coherence_proc(&protocol_msi, st, ev);
+            char got[16];
+            snprintf(got, sizeof got, "%s%c%c", bus_short[r->bus], names[r->next],
+                     names[r->next_if_shared]);
+            cr_assert_str_eq(got, proc[st][ev], "MSI %c x %s", names[st], ev ? "write" : "read");
+        }
+    }
+}
+
+/* Without E, a line read alone is shared, and writing it then takes an upgrade; a modified line
+ * read by another core is written back and both keep it shared. */
+Test(protocol, msi_read_alone_is_shared_and_writing_it_upgrades)
+{
+    mem_req_t r[] = {LD(0, 0x100), ST(0, 0x100, 3), FENCE(0), LD(1, 0x100)};
+    script_t s = {.reqs = r, .n = 4};
+    machine_t *m = run_script(tiny_machine(2, &protocol_msi), &s);
+    const coherence_stats_t *co = machine_coherence_stats(m);
+    cr_assert_eq(co->upgrades, 1, "MESI would write its E copy silently");
+    cr_assert_eq(co->interventions, 1);
+    cr_assert_eq(co->writebacks, 1);
+    cr_assert_eq(s.values[3], 3);
+    cr_assert_eq(l2_state(m, 0, 0x100), LINE_S);
+    cr_assert_eq(l2_state(m, 1, 0x100), LINE_S);
+    machine_destroy(m);
+}
+
+/* No run of MSI ever puts a line in E or O, even through write-through L1s and maintenance. */
+Test(protocol, msi_never_enters_e_or_o)
+{
+    mem_req_t r[] = {LD(0, 0x100), ST(0, 0x140, 1), FENCE(0), {.op = OP_COPYBACK, .cpu = 0},
+                     LD(1, 0x180), ST(1, 0x180, 2), FENCE(1)};
+    for (int through = 0; through < 2; through++) {
+        script_t s = {.reqs = r, .n = 7};
+        machine_config_t cfg = tiny_machine(2, &protocol_msi);
+        cfg.l1d.write_back = !through;
+        cfg.l2.size = 0;
+        machine_t *m = run_script(cfg, &s);
+        for (unsigned c = 0; c < 2; c++) {
+            const cache_t *k = machine_l1d(m, c);
+            for (uint32_t slot = 0; slot < cache_slots(k); slot++) {
+                uint8_t st = cache_state(k, (int32_t)slot) & LINE_STATE_MASK;
+                cr_assert(st != LINE_E && st != LINE_O, "core %u holds a line in %s", c,
+                          coherence_state_name(st));
+            }
+        }
+        machine_destroy(m);
+    }
+}
+
 Test(protocol, read_alone_is_exclusive_then_shared)
 {
     mem_req_t r[] = {LD(0, 0x100), FENCE(0), LD(1, 0x100)};
     script_t s = {.reqs = r, .n = 3};
-    machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(2, &protocol_mesi);
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
@@ -139,13 +220,14 @@ Test(protocol, read_alone_is_exclusive_then_shared)
 Test(protocol, modified_line_read_by_another_core)
 {
     mem_req_t r[] = {ST(0, 0x100, 7), FENCE(0), LD(1, 0x100)};
-    for (int p = 0; p < 2; p++) {
+    for (int i = 0; i < 2; i++) {
+        const protocol_t *p = with_e[i];
         script_t s = {.reqs = r, .n = 3};
         machine_t *m = run_script(tiny_machine(2, p), &s);
         cr_assert_eq(s.values[2], 7);
         const coherence_stats_t *co = machine_coherence_stats(m);
         cr_assert_eq(co->interventions, 1);
-        if (p == PROTOCOL_MESI) {
+        if (p == &protocol_mesi) {
             cr_assert_eq(l2_state(m, 0, 0x100), LINE_S);
             cr_assert_eq(co->writebacks, 1);
         } else {
@@ -161,7 +243,7 @@ Test(protocol, write_to_shared_line_upgrades_and_invalidates)
 {
     mem_req_t r[] = {LD(0, 0x100), LD(1, 0x100), ST(0, 0x100, 1), FENCE(0)};
     script_t s = {.reqs = r, .n = 4};
-    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
+    machine_t *m = run_script(tiny_machine(2, &protocol_mesi), &s);
     const coherence_stats_t *co = machine_coherence_stats(m);
     cr_assert_eq(co->upgrades, 1);
     cr_assert_eq(co->invalidations, 1);
@@ -174,7 +256,7 @@ Test(protocol, exclusive_line_written_silently)
 {
     mem_req_t r[] = {LD(0, 0x100), ST(0, 0x100, 1), FENCE(0)};
     script_t s = {.reqs = r, .n = 3};
-    machine_t *m = run_script(tiny_machine(1, PROTOCOL_MESI), &s);
+    machine_t *m = run_script(tiny_machine(1, &protocol_mesi), &s);
     cr_assert_eq(machine_coherence_stats(m)->bus_transactions, 1); /* the read miss only */
     cr_assert_eq(l2_state(m, 0, 0x100), LINE_M);
     machine_destroy(m);
@@ -184,7 +266,7 @@ Test(protocol, write_miss_takes_line_from_owner)
 {
     mem_req_t r[] = {ST(0, 0x100, 1), FENCE(0), ST(1, 0x100, 2), FENCE(1), LD(0, 0x100)};
     script_t s = {.reqs = r, .n = 5};
-    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
+    machine_t *m = run_script(tiny_machine(2, &protocol_mesi), &s);
     cr_assert_eq(s.values[4], 2);
     cr_assert_geq(machine_coherence_stats(m)->invalidations, 1);
     cr_assert_geq(machine_coherence_stats(m)->interventions, 2);
@@ -195,7 +277,7 @@ Test(storebuf, store_buffering_both_read_zero_without_fence)
 {
     mem_req_t r[] = {ST(0, 0x100, 1), ST(1, 0x200, 1), LD(0, 0x200), LD(1, 0x100)};
     script_t s = {.reqs = r, .n = 4};
-    machine_t *m = run_script(tiny_machine(2, PROTOCOL_MESI), &s);
+    machine_t *m = run_script(tiny_machine(2, &protocol_mesi), &s);
     cr_assert_eq(s.values[2], 0);
     cr_assert_eq(s.values[3], 0);
     machine_destroy(m);
@@ -207,7 +289,7 @@ Test(storebuf, fences_forbid_both_zero)
                      LD(1, 0x100)};
     for (uint64_t seed = 1; seed <= 50; seed++) {
         script_t s = {.reqs = r, .n = 6};
-        machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
+        machine_config_t cfg = tiny_machine(2, &protocol_mesi);
         cfg.seed = seed;
         cfg.jitter = 40;
         machine_t *m = run_script(cfg, &s);
@@ -229,7 +311,7 @@ Test(storebuf, message_passing_never_sees_flag_without_data)
     int seen_flag = 0, missed_flag = 0;
     for (uint64_t seed = 1; seed <= 200; seed++) {
         script_t s0 = {.reqs = p0, .n = 2}, s1 = {.reqs = p1, .n = 32};
-        machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
+        machine_config_t cfg = tiny_machine(2, &protocol_mesi);
         cfg.seed = seed;
         cfg.jitter = 60;
         char err[256];
@@ -257,7 +339,7 @@ Test(storebuf, forwarding_and_full_buffer)
     mem_req_t r[] = {ST(0, 0x100, 5), LD(0, 0x100), ST(0, 0x140, 1), ST(0, 0x180, 1),
                      ST(0, 0x1c0, 1), ST(0, 0x200, 1), FENCE(0)};
     script_t s = {.reqs = r, .n = 7};
-    machine_config_t cfg = tiny_machine(1, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(1, &protocol_mesi);
     cfg.sb_drain_latency = 1000;
     machine_t *m = run_script(cfg, &s);
     cr_assert_eq(s.values[1], 5);
@@ -274,7 +356,7 @@ Test(icache, snooping_icache_sees_new_code_stale_one_does_not)
     for (int snoop = 0; snoop < 2; snoop++) {
         mem_req_t r[] = {IF(1, 0x400), ST(0, 0x400, 0x1234), FENCE(0), IF(1, 0x400)};
         script_t s = {.reqs = r, .n = 4};
-        machine_config_t cfg = tiny_machine(2, PROTOCOL_MOESI);
+        machine_config_t cfg = tiny_machine(2, &protocol_moesi);
         cfg.icache_snoop = snoop;
         r[1].size = 4;
         machine_t *m = run_script(cfg, &s);
@@ -291,7 +373,7 @@ Test(icache, own_store_to_fetched_modified_line_drops_the_copy)
     mem_req_t r[] = {ST(0, 0x400, 0x11), FENCE(0), IF(0, 0x400), ST(0, 0x400, 0x22), FENCE(0),
                      IF(0, 0x400)};
     script_t s = {.reqs = r, .n = 6};
-    machine_t *m = run_script(tiny_machine(1, PROTOCOL_MESI), &s);
+    machine_t *m = run_script(tiny_machine(1, &protocol_mesi), &s);
     cr_assert_eq(s.values[2], 0x11u);
     cr_assert_eq(s.values[5], 0x22u);
     cr_assert_eq(cache_stats_const(machine_l1i(m, 0))->misses[ACCESS_IFETCH], 2);
@@ -300,7 +382,7 @@ Test(icache, own_store_to_fetched_modified_line_drops_the_copy)
 
 Test(hierarchy, inclusive_llc_back_invalidates)
 {
-    machine_config_t cfg = tiny_machine(1, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(1, &protocol_mesi);
     cfg.llc.size = 2 * 64; /* one set of two ways */
     cfg.llc.assoc = 2;
     cfg.llc_inclusive = true;
@@ -315,7 +397,7 @@ Test(hierarchy, inclusive_llc_back_invalidates)
 
 Test(hierarchy, values_survive_evictions)
 {
-    machine_config_t cfg = tiny_machine(2, PROTOCOL_MESI);
+    machine_config_t cfg = tiny_machine(2, &protocol_mesi);
     mem_req_t r[40];
     unsigned n = 0;
     for (uint64_t i = 0; i < 16; i++)
@@ -370,7 +452,7 @@ Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
 {
     char a[128], b[128];
     for (uint64_t seed = 1; seed <= 12; seed++) {
-        machine_config_t cfg = tiny_machine(4, seed % 2 ? PROTOCOL_MESI : PROTOCOL_MOESI);
+        machine_config_t cfg = tiny_machine(4, protocol_at((unsigned)seed % 3));
         cfg.jitter = (uint32_t)(seed * 3);
         cfg.icache_snoop = seed % 3 != 0;
         cfg.llc_inclusive = seed % 4 == 0;
@@ -381,7 +463,7 @@ Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
         random_run(cfg, seed, a, sizeof a);
     }
     /* Determinism: the same seed gives the same run. */
-    machine_config_t cfg = tiny_machine(4, PROTOCOL_MOESI);
+    machine_config_t cfg = tiny_machine(4, &protocol_moesi);
     cfg.jitter = 17;
     random_run(cfg, 99, a, sizeof a);
     random_run(cfg, 99, b, sizeof b);

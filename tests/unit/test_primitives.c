@@ -12,7 +12,7 @@
 /* Four cores of the tiny machine, of architecture arch (Arm: I-caches that do not snoop). */
 static machine_config_t tiny4(arch_t arch)
 {
-    machine_config_t c = tiny_machine(4, PROTOCOL_MESI);
+    machine_config_t c = tiny_machine(4, &protocol_mesi);
     c.arch = arch;
     c.icache_snoop = arch == ARCH_X86;
     return c;

@@ -8,7 +8,7 @@
 
 /* 1-set 2-way L1s, a 2-set 2-way L2, a 4-set 4-way LLC, 4-entry store buffers, IPIs of 100 cycles
  * to deliver and 50 to handle; invariants checked after every transaction. */
-static inline machine_config_t tiny_machine(unsigned cores, protocol_t p)
+static inline machine_config_t tiny_machine(unsigned cores, const protocol_t *p)
 {
     cache_config_t l1 = {.size = 2 * 64, .assoc = 2, .line = 64, .repl = &repl_lru,
                          .write_back = true, .write_allocate = true, .latency = 1};

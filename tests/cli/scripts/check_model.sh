@@ -22,4 +22,6 @@ for seed in 1 2 3 4 5 6; do
     "$COHSIM" run -q --check --preset arm-like-4 $tiny -c llc.inclusive=yes --seed $seed "$TMP/t$seed"
     "$COHSIM" run -q --check --preset x86-4 $tiny -c l2.size=0 -c storebuf.entries=1 --seed $seed "$TMP/t$seed"
     "$COHSIM" run -q --check --preset x86-4 $tiny -c l1d.write=through -c l1d.alloc=no --seed $seed "$TMP/t$seed"
+    "$COHSIM" run -q --check --preset x86-4 $tiny -c machine.protocol=msi -c sim.jitter=$seed --seed $seed "$TMP/t$seed"
+    "$COHSIM" run -q --check --preset arm-like-4 $tiny -c machine.protocol=msi -c l2.size=0 -c l1d.write=through --seed $seed "$TMP/t$seed"
 done

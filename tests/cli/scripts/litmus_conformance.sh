@@ -50,5 +50,8 @@ check sc
 # Never and Always hold whatever the seed: two more seeds, fewer runs.
 check tso --seed 1234 --runs 100
 check tso --seed 987654 --runs 100 --jitter 60 --skew 60
+# The other protocols: the memory model must not depend on the coherence protocol.
+check tso --runs 100 -c machine.protocol=moesi
+check tso --runs 100 -c machine.protocol=msi
 [ "${LITMUS_COVERAGE:-}" ] && cat "$TMP/coverage"
 exit $fail
