@@ -20,6 +20,7 @@ zstd
 gzip
 valgrind
 python3
+gtkwave
 "
 
 missing=""

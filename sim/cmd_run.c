@@ -14,6 +14,7 @@
 #include "sim/os_report.h"
 #include "sim/progress.h"
 #include "sim/report.h"
+#include "sim/seeing.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -24,6 +25,7 @@ static const cli_opt_t run_opts[] = {
     {"quiet", 'q', NULL, "print no statistics table"},
     {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
                           "preset cachegrind): that simulator's exact rules and counts"},
+    CLI_SEEING_OPTS,
     {0},
 };
 
@@ -42,6 +44,7 @@ typedef struct run_args {
     int check, quiet;
     const char *compat; /* --compat MODE */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
+    seeing_opts_t see;  /* --explain, --vcd and their filters */
 } run_args_t;
 
 static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
@@ -49,6 +52,8 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
     run_args_t *a = ctx;
     int h = machine_opts_handle(&a->mo, opt, arg, a->dflt);
     if (h)
+        return h < 0 ? -1 : 0;
+    if ((h = seeing_option(&a->see, "run", opt, arg)) != 0)
         return h < 0 ? -1 : 0;
     if (strcmp(opt->name, "format") == 0)
         a->format = arg;
@@ -86,6 +91,7 @@ typedef struct trace_source {
     mem_req_t batch[SOURCE_BATCH];
     char failure[1024];
     int failed_check;
+    seeing_t *see; /* the views of the run, told of each checked value; NULL: none */
 } trace_source_t;
 
 /* The line of the record numbered seq (from 1) in its trace, for a line format (whose records
@@ -151,6 +157,10 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     if (req->op != OP_LOAD || !(req->flags & REQ_HAS_VALUE))
         return 0;
     uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
+    seeing_note(s->see, res->done, req->cpu, req->addr,
+                "check: load %#llx read %llu, the trace expects %llu: %s",
+                (unsigned long long)req->addr, (unsigned long long)got, (unsigned long long)want,
+                want == got ? "as expected" : "MISMATCH, the run stops");
     if (want == got)
         return 0;
     snprintf(s->failure, sizeof s->failure,
@@ -183,6 +193,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     trace_source_t *srcs = calloc((size_t)npaths, sizeof *srcs);
     core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
     int status = EXIT_DONE;
+    seeing_t *see = NULL;
     prim_t *os = prim_attach(m, err, sizeof err);
     if (!os) {
         cli_error("run: %s", err);
@@ -208,6 +219,20 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
             srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    if (seeing_wanted(&a->see)) {
+        char title[512];
+        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u",
+                 paths[0], npaths > 1 ? " ..." : "",
+                 a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
+                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries);
+        if (!(see = seeing_create(&a->see, &mcfg, "run", title))) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+        machine_observe(m, seeing_observe, see);
+        for (int i = 0; i < npaths; i++)
+            srcs[i].see = see;
+    }
     run_progress_t progress = {.records = 0};
     char label[64];
     snprintf(label, sizeof label, "%d traces", npaths);
@@ -216,6 +241,13 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].progress = &progress;
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
+    if (rc != 0)
+        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+                    "the machine stops: %s",
+                    rc == MACHINE_ECHECK ? machine_error(m) : "a request failed (see the error)");
+    /* the log and the waveform come before the statistics, and also when the run failed */
+    if (see && seeing_finish(see) != 0 && rc == 0)
+        status = EXIT_USAGE;
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
@@ -235,6 +267,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
         goto out;
     }
+    if (status != EXIT_DONE)
+        goto out;
     if (!a->quiet) {
         printf("cohsim run: %s, %u core%s, %s, %d trace%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
@@ -260,6 +294,7 @@ out:
         trace_close(srcs[i].trace);
     free(srcs);
     free(cs);
+    seeing_destroy(see);
     prim_destroy(os);
     machine_destroy(m);
     return status;
@@ -267,7 +302,7 @@ out:
 
 int cmd_run(int argc, char **argv)
 {
-    run_args_t a = {.dflt = "x86-2"};
+    run_args_t a = {.dflt = "x86-2", .see = SEEING_OPTS_INIT};
     /* --compat picks the default preset, and -c may come before it: look ahead. */
     for (int i = 1; i < argc; i++) {
         const char *m = strcmp(argv[i], "--compat") == 0 && i + 1 < argc ? argv[i + 1]
@@ -288,6 +323,11 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     int status;
+    if (a.compat && seeing_wanted(&a.see)) {
+        cli_error("run: --explain and --vcd show cohsim's own machine, not a --compat run");
+        machine_opts_free(&a.mo);
+        return EXIT_USAGE;
+    }
     if (a.compat) {
         machine_config_t unused;
         status = machine_opts_build(&a.mo, a.dflt, &unused) != 0
