@@ -5,8 +5,9 @@
  * the run ends, then sorted by cycle, keeping the machine's order among equal cycles; a bus
  * transaction is held open while the snoops it causes arrive, so that one line says what every
  * other cache did (`BusRdX 0x1040 by cpu1: cpu0 M->I (supplies the data, writes back)`).
- * Invariants: store-buffer occupancies are counted from every event, shown or not (pushes in,
- * finished drains out), so a filtered log still states the buffer's true fill.
+ * Invariants: store-buffer occupancies are counted from every event, shown or not (a push adds an
+ * entry, a drain's start takes it out, as the machine counts), so a filtered log still states the
+ * buffer's true fill.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -300,13 +301,14 @@ static void narrate(explain_t *x, const obs_event_t *ev)
                  ev->addr, value_text(ev->value, v, sizeof v));
         break;
     case OBS_SB_DRAIN_START:
-        add_line(x, ev->cycle, cpu, "store buffer drains %#" PRIx64 " =%s into the cache",
-                 ev->addr, value_text(ev->value, v, sizeof v));
-        break;
-    case OBS_SB_DRAIN_DONE:
-        add_line(x, ev->cycle, cpu, "store %#" PRIx64 " =%s is visible to all (store buffer %u/%u)",
+        add_line(x, ev->cycle, cpu, "store buffer drains %#" PRIx64 " =%s into the cache (%u/%u "
+                                    "left)",
                  ev->addr, value_text(ev->value, v, sizeof v), x->occupancy[cpu],
                  x->cfg.sb_entries);
+        break;
+    case OBS_SB_DRAIN_DONE:
+        add_line(x, ev->cycle, cpu, "store %#" PRIx64 " =%s is visible to all", ev->addr,
+                 value_text(ev->value, v, sizeof v));
         break;
     case OBS_STATE:
         add_line(x, ev->cycle, cpu < 0 ? WHO_LLC : cpu, "%s %#" PRIx64 " %s->%s (%s)",
@@ -369,7 +371,7 @@ void explain_event(explain_t *x, const obs_event_t *ev, bool shown)
     bool own_core = ev->cpu >= 0 && ev->cpu < MACHINE_MAX_CORES;
     if (ev->kind == OBS_SB_PUSH && own_core)
         x->occupancy[ev->cpu]++;
-    else if (ev->kind == OBS_SB_DRAIN_DONE && own_core && x->occupancy[ev->cpu])
+    else if (ev->kind == OBS_SB_DRAIN_START && own_core && x->occupancy[ev->cpu])
         x->occupancy[ev->cpu]--;
     if (own_core && ev->kind == OBS_PRIM_START && op_class((op_t)ev->op) == OPC_PRIMITIVE)
         x->primitive[ev->cpu] = ev->op;

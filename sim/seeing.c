@@ -270,13 +270,13 @@ int seeing_finish(seeing_t *s)
         explain_write(s->explain, s->title, &out);
         if (s->log_cut_at != UINT64_MAX) {
             sbuf_printf(&out,
-                        "(the log stops here: it holds its first %" PRIu64 " events, up to cycle "
-                        "%" PRIu64 "; --cycles FROM:TO or --watch shows the rest, --max-events "
-                        "keeps more)\n",
-                        s->logged, s->log_cut_at);
+                        "(the log stops here: the run has more than %" PRIu64 " events to narrate "
+                        "(--max-events), so events from cycle %" PRIu64 " on may be missing: "
+                        "--cycles FROM:TO or --watch shows a part, --max-events keeps more)\n",
+                        s->o.max_events, s->log_cut_at);
             fprintf(stderr,
                     "cohsim: %s: the run has more than %" PRIu64 " events to narrate: the log "
-                    "stops at cycle %" PRIu64 " (choose a window with --cycles FROM:TO)\n",
+                    "is cut at cycle %" PRIu64 " (choose a window with --cycles FROM:TO)\n",
                     s->cmd, s->o.max_events, s->log_cut_at);
         }
         if (out.oom) {

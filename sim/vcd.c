@@ -1,6 +1,6 @@
 /* vcd.c: a run as waveforms (--vcd): a Value Change Dump that GTKWave and Surfer open, one tick
  * per cycle. Per core: the operation in flight and the primitive running (strings), the store
- * buffer's occupancy, whether an IPI is pending for it; the bus: the transaction in flight and its
+ * buffer's occupancy (entries waiting, as the machine counts them), whether an IPI is pending for it; the bus: the transaction in flight and its
  * line; per shown line (the watched ones, else the 8 lines with the most data accesses): its
  * coherence state in each cache, as a string.
  *
@@ -298,9 +298,11 @@ bool vcd_event(vcd_t *v, const obs_event_t *ev, uint64_t max)
         if (core)
             change(v, ev->cycle, core_sig(cpu, SIG_SB), NULL, 1, max);
         break;
-    case OBS_SB_DRAIN_DONE:
+    case OBS_SB_DRAIN_START: /* the entry leaves the buffer as its write starts */
         if (core)
             change(v, ev->cycle, core_sig(cpu, SIG_SB), NULL, -1, max);
+        break;
+    case OBS_SB_DRAIN_DONE:
         if (core)
             bus_ends(v, ev->cpu, ev->cycle, max);
         break;
@@ -365,6 +367,21 @@ static int by_addr(const void *a, const void *b)
 {
     uint64_t p = *(const uint64_t *)a, q = *(const uint64_t *)b;
     return p < q ? -1 : p > q;
+}
+
+/* Line signals in the order cpu0_L1I, cpu0_L1D, cpu0_L2, cpu1_..., LLC. */
+static int by_cache(const void *a, const void *b)
+{
+    const signal_t *p = *(const signal_t *const *)a, *q = *(const signal_t *const *)b;
+    bool pl = strcmp(p->name, "LLC") == 0, ql = strcmp(q->name, "LLC") == 0;
+    if (pl != ql)
+        return pl ? 1 : -1;
+    unsigned pc = 0, qc = 0;
+    sscanf(p->name, "cpu%u", &pc);
+    sscanf(q->name, "cpu%u", &qc);
+    if (pc != qc)
+        return pc < qc ? -1 : 1;
+    return strcmp(p->name, q->name);
 }
 
 /* The lines shown: the watched ones, else the VCD_DEFAULT_LINES with most data accesses. */
@@ -451,12 +468,14 @@ void vcd_write(vcd_t *v, const char *title, sbuf_t *out)
         return;
     }
     bool *shown = calloc(v->nsig + 1, sizeof *shown);
+    const signal_t **order = calloc(v->nsig + 1, sizeof *order);
     char(*now)[VCD_VALUE] = calloc(v->nsig + 1, sizeof *now);
     char(*written)[VCD_VALUE] = calloc(v->nsig + 1, sizeof *written);
     int64_t *count = calloc(v->nsig + 1, sizeof *count);
     int64_t *written_count = calloc(v->nsig + 1, sizeof *written_count);
-    if (!shown || !now || !written || !count || !written_count) {
+    if (!shown || !order || !now || !written || !count || !written_count) {
         out->oom = true;
+        free(order);
         free(shown);
         free(now);
         free(written);
@@ -482,19 +501,24 @@ void vcd_write(vcd_t *v, const char *title, sbuf_t *out)
         sig_id(i, id);
         const signal_t *s = &v->sig[i];
         sbuf_printf(out, "$var %s %s %s $end\n",
-                    s->type == SIG_STRING ? "string 1" : s->type == SIG_FLAG ? "wire 1" : "integer 32",
+                    s->type == SIG_STRING ? "string 0" : s->type == SIG_FLAG ? "wire 1" : "integer 32",
                     id, s->name);
         if (i + 1 == v->nsig || v->sig[i + 1].is_line || strcmp(v->sig[i + 1].scope, s->scope) != 0)
             sbuf_printf(out, "$upscope $end\n");
     }
     for (unsigned k = 0; k < nlines; k++) {
         sbuf_printf(out, "$scope module line_%#" PRIx64 " $end\n", lines[k]);
+        /* the caches by core, then the LLC: signals were made as lines first changed */
+        size_t n = 0;
         for (size_t i = 0; i < v->nsig; i++)
-            if (v->sig[i].is_line && v->sig[i].line == lines[k]) {
-                char id[8];
-                sig_id(i, id);
-                sbuf_printf(out, "$var string 1 %s %s $end\n", id, v->sig[i].name);
-            }
+            if (v->sig[i].is_line && v->sig[i].line == lines[k])
+                order[n++] = v->sig + i;
+        qsort(order, n, sizeof *order, by_cache);
+        for (size_t j = 0; j < n; j++) {
+            char id[8];
+            sig_id((size_t)(order[j] - v->sig), id);
+            sbuf_printf(out, "$var string 0 %s %s $end\n", id, order[j]->name);
+        }
         sbuf_printf(out, "$upscope $end\n");
     }
     sbuf_printf(out, "$upscope $end\n$enddefinitions $end\n");
@@ -546,6 +570,7 @@ void vcd_write(vcd_t *v, const char *title, sbuf_t *out)
     if (v->cut_at != UINT64_MAX && v->cut_at > at)
         sbuf_printf(out, "$comment the waveform was cut here (--max-events) $end\n#%" PRIu64 "\n",
                     v->cut_at);
+    free(order);
     free(shown);
     free(now);
     free(written);
