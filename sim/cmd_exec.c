@@ -219,11 +219,14 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         src[cpu] = isa_core_source(&cores[cpu]);
     }
     int rc = machine_run(m, src, ncores, true);
-    if (rc != 0)
+    /* the views of a run that ended, or that check mode stopped; a fault (exit 2) writes none */
+    bool core_failed = false;
+    for (unsigned cpu = 0; cpu < ncores; cpu++)
+        core_failed = core_failed || cores[cpu].failed;
+    if (rc == MACHINE_ECHECK)
         seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
-                    "the machine stops: %s",
-                    rc == MACHINE_ECHECK ? machine_error(m) : "a request failed (see the error)");
-    if (see && seeing_finish(see) != 0) {
+                    "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
+    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) && seeing_finish(see) != 0) {
         status = EXIT_USAGE;
         goto out;
     }

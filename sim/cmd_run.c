@@ -172,6 +172,16 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     return 1;
 }
 
+/* The exit status of a run that stopped with rc: a failed check (1) or bad input (2). The first
+ * trace with a failure of its own decides; else the machine's status. */
+static int failure_status(const trace_source_t *srcs, int npaths, int rc)
+{
+    for (int i = 0; i < npaths; i++)
+        if (srcs[i].failure[0])
+            return srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
+    return rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
+}
+
 static int run_traces(run_args_t *a, char **paths, int npaths)
 {
     machine_config_t mcfg;
@@ -241,18 +251,19 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].progress = &progress;
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
-    if (rc != 0)
+    /* The log and the waveform come before the statistics, and also when a check failed (they
+     * show how it came about); not after bad input (exit 2), which writes nothing. */
+    int failed = rc == 0 ? EXIT_DONE : failure_status(srcs, npaths, rc);
+    if (rc == MACHINE_ECHECK)
         seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
-                    "the machine stops: %s",
-                    rc == MACHINE_ECHECK ? machine_error(m) : "a request failed (see the error)");
-    /* the log and the waveform come before the statistics, and also when the run failed */
-    if (see && seeing_finish(see) != 0 && rc == 0)
+                    "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
+    if (see && failed != EXIT_USAGE && seeing_finish(see) != 0 && rc == 0)
         status = EXIT_USAGE;
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
                 cli_error("%s", srcs[i].failure);
-                status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
+                status = failed;
                 goto out;
             }
         /* The failing record is the last one taken from its trace: the one trace, or the
@@ -264,7 +275,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                       machine_error(m));
         else
             cli_error("run: %s", machine_error(m));
-        status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
+        status = failed;
         goto out;
     }
     if (status != EXIT_DONE)

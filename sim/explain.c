@@ -77,15 +77,12 @@ static void add_line(explain_t *x, uint64_t cycle, int who, const char *fmt, ...
 
 static void add_line(explain_t *x, uint64_t cycle, int who, const char *fmt, ...)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 1024;
-        line_rec_t *l = realloc(x->lines, cap * sizeof *l);
-        if (!l) {
-            x->arena.oom = true;
-            return;
-        }
-        x->lines = l;
-        x->cap = cap;
+    void *lines = x->lines;
+    bool room = seeing_grow(&lines, &x->cap, x->n, sizeof *x->lines, 1024);
+    x->lines = lines;
+    if (!room) {
+        x->arena.oom = true;
+        return;
     }
     char text[1024];
     va_list ap;

@@ -143,6 +143,19 @@ void sbuf_printf(sbuf_t *b, const char *fmt, ...)
     }
 }
 
+bool seeing_grow(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = realloc(*items, c * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = c;
+    return true;
+}
+
 void sbuf_free(sbuf_t *b)
 {
     free(b->p);

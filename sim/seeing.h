@@ -58,6 +58,9 @@ typedef struct sbuf {
 } sbuf_t;
 void sbuf_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_free(sbuf_t *b);
+/* Room for one more of the n items of size bytes at *items (capacity *cap, doubled from first
+ * when full). false when out of memory (*items unchanged). */
+bool seeing_grow(void **items, size_t *cap, size_t n, size_t size, size_t first);
 
 /* The views of one run. */
 typedef struct seeing seeing_t;

@@ -116,15 +116,12 @@ static uint64_t *map_at(map_t *m, uint64_t a, uint32_t b)
 static uint32_t add_signal(vcd_t *v, const char *scope, const char *name, sig_type_t type,
                            const char *init)
 {
-    if (v->nsig == v->sigcap) {
-        size_t cap = v->sigcap ? v->sigcap * 2 : 64;
-        signal_t *s = realloc(v->sig, cap * sizeof *s);
-        if (!s) {
-            v->oom = true;
-            return UINT32_MAX;
-        }
-        v->sig = s;
-        v->sigcap = cap;
+    void *sigs = v->sig;
+    bool room = seeing_grow(&sigs, &v->sigcap, v->nsig, sizeof *v->sig, 64);
+    v->sig = sigs;
+    if (!room) {
+        v->oom = true;
+        return UINT32_MAX;
     }
     signal_t *s = &v->sig[v->nsig];
     *s = (signal_t){.type = type};
@@ -157,15 +154,12 @@ static size_t change(vcd_t *v, uint64_t cycle, uint32_t sig, const char *value, 
             v->cut_at = cycle;
         return SIZE_MAX;
     }
-    if (v->nch == v->chcap) {
-        size_t cap = v->chcap ? v->chcap * 2 : 4096;
-        change_t *c = realloc(v->ch, cap * sizeof *c);
-        if (!c) {
-            v->oom = true;
-            return SIZE_MAX;
-        }
-        v->ch = c;
-        v->chcap = cap;
+    void *changes = v->ch;
+    bool room = seeing_grow(&changes, &v->chcap, v->nch, sizeof *v->ch, 4096);
+    v->ch = changes;
+    if (!room) {
+        v->oom = true;
+        return SIZE_MAX;
     }
     change_t *c = &v->ch[v->nch];
     *c = (change_t){.cycle = cycle, .order = order, .sig = sig, .step = step};
