@@ -20,7 +20,7 @@
 #include "sim/cli.h"
 
 #define SEEING_MAX_WATCH 64
-#define SEEING_DEFAULT_MAX_EVENTS 1000000ull
+#define SEEING_DEFAULT_MAX_EVENTS 200000ull
 
 /* The options every command that shows a run shares. */
 #define CLI_SEEING_OPTS                                                                            \
@@ -31,7 +31,7 @@
                                    "core-wide ones: IPIs, primitives); in --vcd, their states"},  \
     {"cycles", 0, "FROM:TO", "show only the events of cycles FROM to TO (TO may be left out)"},    \
     {"max-events", 0, "N", "keep at most N events in the log and N changes in the waveform "      \
-                           "(default 1000000); a longer run is cut, saying so"}
+                           "(default 200000); a longer run is cut, saying so"}
 
 typedef struct seeing_opts {
     bool explain;

@@ -88,6 +88,7 @@ check() {
 check demo run traces/examples/demo.trace
 check fpwb run -p x86-4 traces/examples/flush_process_write_buffers.trace
 check mp run traces/examples/message_passing.trace
+check demo_window run --cycles 1040:2500 traces/examples/demo.trace
 check sb litmus tests/fixtures/litmus/SB.litmus
 check spinlock exec isa/examples/spinlock.s
 # the primitive and the IPIs are among what was compared
