@@ -8,6 +8,8 @@
  */
 #include "sim/seeing.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +31,21 @@ struct seeing {
 
 /* ---- options --------------------------------------------------------------------------------- */
 
+/* A number in decimal or 0x hexadecimal at s (a leading 0 is not octal); *end after it. */
 static int parse_u64(const char *s, const char **end, uint64_t *out)
 {
     char *e;
-    if (*s < '0' || *s > '9')
+    bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    const char *digits = hex ? s + 2 : s;
+    if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
         return -1;
-    unsigned long long v = strtoull(s, &e, 0);
+    errno = 0;
+    unsigned long long v = strtoull(digits, &e, hex ? 16 : 10);
+    if (errno == ERANGE)
+        return -1;
     *out = v;
     *end = e;
-    return e == s ? -1 : 0;
+    return 0;
 }
 
 static int parse_watch(seeing_opts_t *o, const char *cmd, const char *arg)
