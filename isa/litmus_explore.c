@@ -242,7 +242,8 @@ int litmus_explore(const litmus_test_t *t, const machine_config_t *cfg,
         mc.jitter = c->jitter;
         mc.seed = c->seed;
         litmus_state_t s;
-        if (litmus_run_once(t, &mc, c->var, &s, err, errlen) != 0) {
+        obs_fn observe = r == o->observed_run ? o->observe : NULL;
+        if (litmus_run_observed(t, &mc, c->var, observe, o->observe_opaque, &s, err, errlen) != 0) {
             rc = -1;
             break;
         }

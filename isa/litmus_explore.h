@@ -42,6 +42,11 @@ typedef struct litmus_explore_opts {
     uint32_t skew;    /* largest start skew and pause, in cycles */
     bool vary_cache;  /* preloads and scratch stores (litmus7's preload, a busy store buffer) */
     bool guided;      /* half the runs search toward the condition until it is reached */
+    /* Run observed_run (counting from 0) has observe attached (NULL: none): replaying an
+     * exploration up to that run narrates it, the same run as the first time. */
+    uint64_t observed_run;
+    obs_fn observe;
+    void *observe_opaque;
 } litmus_explore_opts_t;
 
 /* The default number of runs of a test with nthreads threads: 500 for one or two, five times as

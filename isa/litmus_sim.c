@@ -194,6 +194,13 @@ static int warm_next(void *opaque, mem_req_t *out)
 int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
                     const litmus_variation_t *var, litmus_state_t *out, char *err, size_t errlen)
 {
+    return litmus_run_observed(t, cfg, var, NULL, NULL, out, err, errlen);
+}
+
+int litmus_run_observed(const litmus_test_t *t, const machine_config_t *cfg,
+                        const litmus_variation_t *var, obs_fn observe, void *opaque,
+                        litmus_state_t *out, char *err, size_t errlen)
+{
     if (cfg->cores < t->nthreads) {
         snprintf(err, errlen, "%s needs %u cores; the machine has %u (choose a preset with more "
                               "cores or set -c machine.cores=%u)",
@@ -228,6 +235,8 @@ int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
         asm_free(&prog);
         return -1;
     }
+    if (observe)
+        machine_observe(m, observe, opaque);
     /* the OS layer runs FlushProcessWriteBuffers (its implicit process 1 spans every core) */
     prim_t *os = prim_attach(m, err, errlen);
     if (!os) {

@@ -75,5 +75,10 @@ uint64_t litmus_loop_cycles(const machine_config_t *cfg);
  * may be NULL). 0 with the final state in *out, or -1 with a message in err. */
 int litmus_run_once(const litmus_test_t *t, const machine_config_t *cfg,
                     const litmus_variation_t *var, litmus_state_t *out, char *err, size_t errlen);
+/* The same run with an observer attached (model/observe.h) from the warm-up on, so that the
+ * caches' states are seen from their first fill. */
+int litmus_run_observed(const litmus_test_t *t, const machine_config_t *cfg,
+                        const litmus_variation_t *var, obs_fn observe, void *opaque,
+                        litmus_state_t *out, char *err, size_t errlen);
 
 #endif

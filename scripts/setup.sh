@@ -27,6 +27,7 @@ slurm-wlm
 clang
 verilator
 libsystemc-dev
+gtkwave
 "
 
 missing=""

@@ -17,6 +17,7 @@
 #include "sim/commands.h"
 #include "sim/os_report.h"
 #include "sim/outfile.h"
+#include "sim/seeing.h"
 
 #define EXEC_ORIGIN 0x10000u
 #define EXEC_STRIDE 0x10000u
@@ -28,6 +29,7 @@ static const cli_opt_t exec_opts[] = {
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
+    CLI_SEEING_OPTS,
     {0},
 };
 
@@ -46,6 +48,7 @@ typedef struct exec_cli {
     const char *json;
     unsigned long max_insns;
     bool disasm;
+    seeing_opts_t see; /* --explain, --vcd and their filters */
 } exec_cli_t;
 
 static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
@@ -53,6 +56,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
     exec_cli_t *ec = ctx;
     int h = machine_opts_handle(&ec->mo, opt, arg, "x86-4");
     if (h != 0)
+        return h > 0 ? 0 : -1;
+    if ((h = seeing_option(&ec->see, "exec", opt, arg)) != 0)
         return h > 0 ? 0 : -1;
     if (strcmp(opt->name, "json") == 0) {
         ec->json = arg;
@@ -173,6 +178,19 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     isa_core_t *cores = calloc(ncores, sizeof *cores);
     core_source_t *src = calloc(ncores, sizeof *src);
     int status = EXIT_DONE;
+    seeing_t *see = NULL;
+    if (seeing_wanted(&ec->see)) {
+        char title[512];
+        snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u",
+                 paths[0], nprogs > 1 ? " ..." : "",
+                 ec->mo.preset ? ec->mo.preset : "configured machine", cfg->cores,
+                 cfg->protocol->title, cfg->sb_entries);
+        if (!(see = seeing_create(&ec->see, cfg, "exec", title))) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+        machine_observe(m, seeing_observe, see);
+    }
     if (!cores || !src) {
         cli_error("out of memory");
         status = EXIT_USAGE;
@@ -208,6 +226,17 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         src[cpu] = isa_core_source(&cores[cpu]);
     }
     int rc = machine_run(m, src, ncores, true);
+    /* the views of a run that ended, or that check mode stopped; a fault (exit 2) writes none */
+    bool core_failed = false;
+    for (unsigned cpu = 0; cpu < ncores; cpu++)
+        core_failed = core_failed || cores[cpu].failed;
+    if (rc == MACHINE_ECHECK)
+        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+                    "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
+    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) && seeing_finish(see) != 0) {
+        status = EXIT_USAGE;
+        goto out;
+    }
     bool faulted = false;
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         if (cores[cpu].failed) {
@@ -310,6 +339,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
     free(assert_msg);
 out:
+    seeing_destroy(see);
     free(cores);
     free(src);
     prim_destroy(os);
@@ -319,7 +349,7 @@ out:
 
 int cmd_exec(int argc, char **argv)
 {
-    exec_cli_t ec = {.max_insns = EXEC_DEFAULT_MAX_INSNS};
+    exec_cli_t ec = {.max_insns = EXEC_DEFAULT_MAX_INSNS, .see = SEEING_OPTS_INIT};
     int first;
     int rc = cli_parse(&exec_spec, argc, argv, exec_option, &ec, &first);
     if (rc != 0) {

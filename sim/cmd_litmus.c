@@ -39,6 +39,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/outfile.h"
+#include "sim/seeing.h"
 
 #define LITMUS_DEFAULT_JITTER 24
 #define LITMUS_STATE_TEXT 512
@@ -59,6 +60,7 @@ static const cli_opt_t litmus_opts[] = {
     {"no-preload", 0, NULL, "do not preload locations into a thread's caches, nor fill its "
                             "store buffer with scratch stores, before the test"},
     {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
+    CLI_SEEING_OPTS,
     {0},
 };
 
@@ -68,7 +70,8 @@ static const cli_spec_t litmus_spec = {
     "each N times with seeded jitter and start skews, and prints herd's layout: Test, States "
     "with a count per final state, Ok/No, Positive/Negative, Condition and Observation. Exit "
     "status 1 when a ~exists or forall test is not validated (a forbidden outcome was reached), "
-    "2 for bad input.",
+    "2 for bad input. --explain and --vcd show one run of each test: the first that reached its "
+    "condition (for forall, the first where it failed), else the first run.",
     litmus_opts,
 };
 
@@ -82,6 +85,7 @@ typedef struct litmus_cli {
     bool show_asm;
     bool preload;
     bool guided;
+    seeing_opts_t see; /* --explain, --vcd: one run of the test shown */
 } litmus_cli_t;
 
 static int parse_ulong(const char *opt, const char *arg, unsigned long max, unsigned long *out)
@@ -101,6 +105,8 @@ static int litmus_option(void *ctx, const cli_opt_t *opt, const char *arg)
     litmus_cli_t *lc = ctx;
     int h = machine_opts_handle(&lc->mo, opt, arg, "x86-4");
     if (h != 0)
+        return h > 0 ? 0 : -1;
+    if ((h = seeing_option(&lc->see, "litmus", opt, arg)) != 0)
         return h > 0 ? 0 : -1;
     unsigned long v;
     if (strcmp(opt->name, "runs") == 0) {
@@ -174,12 +180,17 @@ static int hist_cmp(const void *a, const void *b)
     return strcmp(((const hist_entry_t *)a)->text, ((const hist_entry_t *)b)->text);
 }
 
-/* The histogram of one test's runs. */
+/* The histogram of one test's runs, and the run --explain shows: the first that reached the
+ * condition's target (the proposition; for forall, its negation), else run 0. */
 typedef struct tally {
     const litmus_test_t *t;
     hist_t h;
     uint64_t pos, neg;
     bool oom;
+    uint64_t runs;
+    bool reached;
+    uint64_t shown_run;
+    char shown_state[LITMUS_STATE_TEXT];
 } tally_t;
 
 static int tally_run(void *ctx, const litmus_state_t *s)
@@ -196,7 +207,72 @@ static int tally_run(void *ctx, const litmus_state_t *s)
         tl->pos++;
     else
         tl->neg++;
+    bool target = holds == (tl->t->quant != LITMUS_FORALL);
+    if (tl->runs == 0 || (target && !tl->reached)) {
+        tl->shown_run = tl->runs;
+        snprintf(tl->shown_state, sizeof tl->shown_state, "%s", text);
+        tl->reached = target;
+    }
+    tl->runs++;
     return 0;
+}
+
+/* The replay's callback: keeps the final state of the last run, the one observed. */
+typedef struct replay {
+    const litmus_test_t *t;
+    char state[LITMUS_STATE_TEXT];
+} replay_t;
+
+static int replay_run(void *ctx, const litmus_state_t *s)
+{
+    replay_t *r = ctx;
+    litmus_state_format(r->t, s, r->state, sizeof r->state);
+    return 0;
+}
+
+/* Replay the exploration up to the run tl chose, with the views attached to that run. */
+static int show_run(const litmus_cli_t *lc, const litmus_test_t *t, const machine_config_t *cfg,
+                    const litmus_explore_opts_t *eo, const tally_t *tl)
+{
+    char locs[512] = "", title[2048], err[1024];
+    size_t k = 0;
+    for (unsigned i = 0; i < t->nlocs && k < sizeof locs; i++) {
+        int w = snprintf(locs + k, sizeof locs - k, " %s=%#llx", t->locs[i],
+                         (unsigned long long)litmus_loc_addr(i));
+        k += w > 0 ? (size_t)w : 0;
+    }
+    snprintf(title, sizeof title,
+             "cohsim litmus %s: run %llu of %llu, %s; final state %s locations%s (stores at "
+             "%#x.. and loads before the test's code are its timing variation)",
+             t->name, (unsigned long long)tl->shown_run + 1, (unsigned long long)eo->runs,
+             tl->reached ? (t->quant == LITMUS_FORALL ? "the first where the condition fails"
+                                                       : "the first that reached the condition")
+                         : "no run reached the condition, so the first",
+             tl->shown_state, locs, LITMUS_SCRATCH_BASE);
+    seeing_t *see = seeing_create(&lc->see, cfg, "litmus", title);
+    if (!see)
+        return EXIT_USAGE;
+    litmus_explore_opts_t o = *eo;
+    o.runs = tl->shown_run + 1;
+    o.observed_run = tl->shown_run;
+    o.observe = seeing_observe;
+    o.observe_opaque = see;
+    int status = EXIT_DONE;
+    replay_t r = {.t = t};
+    if (litmus_explore(t, cfg, &o, replay_run, &r, err, sizeof err) != 0) {
+        cli_error("litmus: %s: replaying run %llu: %s", t->name,
+                  (unsigned long long)tl->shown_run + 1, err);
+        status = EXIT_USAGE;
+    } else if (strcmp(r.state, tl->shown_state) != 0) {
+        /* an observed run must compute what the unobserved one did */
+        cli_error("litmus: %s: run %llu observed ended in %s, unobserved in %s", t->name,
+                  (unsigned long long)tl->shown_run + 1, r.state, tl->shown_state);
+        status = EXIT_USAGE;
+    } else if (seeing_finish(see) != 0) {
+        status = EXIT_USAGE;
+    }
+    seeing_destroy(see);
+    return status;
 }
 
 /* Run one test and print its block; fills j (when not NULL) with the same. Returns the exit
@@ -230,7 +306,7 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
         .runs = lc->runs ? lc->runs : litmus_default_runs(t->nthreads), .seed = base->seed, .jitter = (uint32_t)lc->jitter,
         .skew = lc->skew >= 0 ? (uint32_t)lc->skew : litmus_default_skew(&cfg),
         .vary_cache = lc->preload, .guided = lc->guided};
-    tally_t tl = {t, {0}, 0, 0, false};
+    tally_t tl = {.t = t};
     int status = EXIT_DONE;
     int rc = litmus_explore(t, &cfg, &eo, tally_run, &tl, err, errlen);
     if (rc != 0) {
@@ -261,6 +337,11 @@ static int run_test(const litmus_cli_t *lc, const char *path, const machine_conf
                litmus_observation(pos, neg), (unsigned long long)pos, (unsigned long long)neg);
         if (!ok && t->quant != LITMUS_EXISTS)
             status = EXIT_CHECK;
+        if (seeing_wanted(&lc->see)) {
+            fflush(stdout);
+            if (show_run(lc, t, &cfg, &eo, &tl) != EXIT_DONE)
+                status = EXIT_USAGE;
+        }
         if (jtests) {
             cJSON *jt = cJSON_CreateObject();
             cJSON_AddStringToObject(jt, "test", t->name);
@@ -420,7 +501,7 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
 int cmd_litmus(int argc, char **argv)
 {
     litmus_cli_t lc = {.runs = 0, .jitter = LITMUS_DEFAULT_JITTER,
-                       .skew = -1, .preload = true, .guided = true};
+                       .skew = -1, .preload = true, .guided = true, .see = SEEING_OPTS_INIT};
     int first;
     int rc = cli_parse(&litmus_spec, argc, argv, litmus_option, &lc, &first);
     if (rc != 0) {
@@ -429,6 +510,11 @@ int cmd_litmus(int argc, char **argv)
     }
     if (first >= argc) {
         cli_error("litmus: expected at least one FILE.litmus (see cohsim litmus --help)");
+        machine_opts_free(&lc.mo);
+        return EXIT_USAGE;
+    }
+    if ((lc.see.explain_to || lc.see.vcd) && argc - first > 1) {
+        cli_error("litmus: --explain-to and --vcd show one test's run: give one FILE.litmus");
         machine_opts_free(&lc.mo);
         return EXIT_USAGE;
     }

@@ -21,6 +21,7 @@
 #include "traces/binary.h"
 #include "sim/report_3c.h"
 #include "sim/top.h"
+#include "sim/seeing.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -42,6 +43,7 @@ static const cli_opt_t run_opts[] = {
     {"max", 0, "N", "after the warm-up, simulate at most N records of each trace"},
     {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
                           "preset cachegrind): that simulator's exact rules and counts"},
+    CLI_SEEING_OPTS,
     {0},
 };
 
@@ -67,6 +69,7 @@ typedef struct run_args {
     int ccc;                    /* --3c */
     unsigned top;               /* --top N, 0: off */
     const char *dflt;   /* the preset when none is given: x86-2, or the --compat mode's */
+    seeing_opts_t see;  /* --explain, --vcd and their filters */
 } run_args_t;
 
 static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
@@ -74,6 +77,8 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
     run_args_t *a = ctx;
     int h = machine_opts_handle(&a->mo, opt, arg, a->dflt);
     if (h)
+        return h < 0 ? -1 : 0;
+    if ((h = seeing_option(&a->see, "run", opt, arg)) != 0)
         return h < 0 ? -1 : 0;
     if (strcmp(opt->name, "format") == 0)
         a->format = arg;
@@ -168,6 +173,7 @@ typedef struct trace_source {
     uint64_t space;
     unsigned unplaced;
     char unplaced_why[160];
+    seeing_t *see; /* the views of the run, told of each checked value; NULL: none */
 } trace_source_t;
 
 /* Separate address spaces: core i's address A is the physical address i << SPACE_SHIFT | A.
@@ -363,14 +369,18 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
     if (req->op != OP_LOAD || !(req->flags & REQ_HAS_VALUE))
         return 0;
     uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
+    uint64_t vaddr = req->addr & ~(s->separate ? s->space << SPACE_SHIFT : 0);
+    seeing_note(s->see, res->done, req->cpu, req->addr,
+                "check: load %#llx read %llu, the trace expects %llu: %s",
+                (unsigned long long)vaddr, (unsigned long long)got, (unsigned long long)want,
+                want == got ? "as expected" : "MISMATCH, the run stops");
     if (want == got) {
         s->values_checked++;
         return 0;
     }
     snprintf(s->failure, sizeof s->failure,
              "%s: CPU %u load %#llx read %llu (%#llx), expected %llu (%#llx) at cycle %llu",
-             where(s, res->seq).text, req->cpu,
-             (unsigned long long)(req->addr & ~(s->separate ? s->space << SPACE_SHIFT : 0)),
+             where(s, res->seq).text, req->cpu, (unsigned long long)vaddr,
              (unsigned long long)got, (unsigned long long)got,
              (unsigned long long)want, (unsigned long long)want, (unsigned long long)res->issued);
     s->failed_check = 1;
@@ -451,6 +461,16 @@ static int region_json(cJSON *doc, const run_args_t *a, const machine_t *m,
     return traces ? 0 : -1;
 }
 
+/* The exit status of a run that stopped with rc: a failed check (1) or bad input (2). The first
+ * trace with a failure of its own decides; else the machine's status. */
+static int failure_status(const trace_source_t *srcs, int npaths, int rc)
+{
+    for (int i = 0; i < npaths; i++)
+        if (srcs[i].failure[0])
+            return srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
+    return rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
+}
+
 static int run_traces(run_args_t *a, char **paths, int npaths)
 {
     machine_config_t mcfg;
@@ -480,6 +500,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     core_source_t *cs = calloc((size_t)npaths, sizeof *cs);
     int status = EXIT_DONE;
     top_t *top = NULL;
+    seeing_t *see = NULL;
     prim_t *os = prim_attach(m, err, sizeof err);
     if (!os) {
         cli_error("run: %s", err);
@@ -507,6 +528,20 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
             srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    if (seeing_wanted(&a->see)) {
+        char title[512];
+        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u",
+                 paths[0], npaths > 1 ? " ..." : "",
+                 a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
+                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries);
+        if (!(see = seeing_create(&a->see, &mcfg, "run", title))) {
+            status = EXIT_USAGE;
+            goto out;
+        }
+        machine_observe(m, seeing_observe, see);
+        for (int i = 0; i < npaths; i++)
+            srcs[i].see = see;
+    }
     run_progress_t progress = {.records = 0};
     char label[64];
     snprintf(label, sizeof label, "%d traces", npaths);
@@ -529,11 +564,19 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (rc == 0 && sig)
         cli_error("run: %s after %llu records: the statistics so far", interrupt_name(sig),
                   (unsigned long long)progress.records);
+    /* The log and the waveform come before the statistics, and also when a check failed (they
+     * show how it came about); not after bad input (exit 2), which writes nothing. */
+    int failed = rc == 0 ? EXIT_DONE : failure_status(srcs, npaths, rc);
+    if (rc == MACHINE_ECHECK)
+        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+                    "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
+    if (see && failed != EXIT_USAGE && seeing_finish(see) != 0 && rc == 0)
+        status = EXIT_USAGE;
     if (rc != 0) {
         for (int i = 0; i < npaths; i++)
             if (srcs[i].failure[0]) {
                 cli_error("%s", srcs[i].failure);
-                status = srcs[i].failed_check ? EXIT_CHECK : EXIT_USAGE;
+                status = failed;
                 goto out;
             }
         /* The failing record is the last one taken from its trace: the one trace, or the
@@ -544,9 +587,11 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                       machine_error(m));
         else
             cli_error("run: %s", machine_error(m));
-        status = rc == MACHINE_ECHECK || rc == 1 ? EXIT_CHECK : EXIT_USAGE;
+        status = failed;
         goto out;
     }
+    if (status != EXIT_DONE)
+        goto out;
     if (a->ccc && report_3c_failed(m)) {
         cli_error("run: --3c: out of memory for the set of referenced lines");
         status = EXIT_USAGE;
@@ -605,6 +650,7 @@ out:
         trace_close(srcs[i].trace);
     free(srcs);
     free(cs);
+    seeing_destroy(see);
     prim_destroy(os);
     top_destroy(top);
     machine_destroy(m);
@@ -622,7 +668,7 @@ static void print_operations(void)
 
 int cmd_run(int argc, char **argv)
 {
-    run_args_t a = {.dflt = "x86-2"};
+    run_args_t a = {.dflt = "x86-2", .see = SEEING_OPTS_INIT};
     /* --compat picks the default preset, and -c may come before it: look ahead. */
     for (int i = 1; i < argc; i++) {
         const char *m = strcmp(argv[i], "--compat") == 0 && i + 1 < argc ? argv[i + 1]
@@ -648,6 +694,9 @@ int cmd_run(int argc, char **argv)
     if (a.compat && a.have_region) {
         cli_error("run: --skip, --warmup and --max are not available with --compat (the compat "
                   "modes count whole traces, as their simulators do)");
+        status = EXIT_USAGE;
+    } else if (a.compat && seeing_wanted(&a.see)) {
+        cli_error("run: --explain and --vcd show cohsim's own machine, not a --compat run");
         status = EXIT_USAGE;
     } else if (a.compat) {
         /* compat_run validates: a key the mode does not read is refused before anything else. */

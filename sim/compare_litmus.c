@@ -70,7 +70,8 @@ int cmp_litmus_states(const litmus_test_t *t, const machine_config_t *cfg, uint6
 {
     snprintf(r->test, sizeof r->test, "%s", t->name);
     state_set_t ms = {t, NULL, 0, 0, false}, hs = {t, NULL, 0, 0, false};
-    litmus_explore_opts_t o = {runs, seed, 24, litmus_default_skew(cfg), true, true};
+    litmus_explore_opts_t o = {.runs = runs, .seed = seed, .jitter = 24,
+                               .skew = litmus_default_skew(cfg), .vary_cache = true, .guided = true};
     int rc = litmus_explore(t, cfg, &o, on_run, &ms, err, errlen);
     if (rc == 0 && hr && hr->status == HOST_OK)
         for (unsigned i = 0; i < hr->nstates && !hs.oom; i++)

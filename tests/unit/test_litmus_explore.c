@@ -139,7 +139,8 @@ static int record(void *ctx, const litmus_state_t *s)
 static void explore(const litmus_test_t *t, uint64_t runs, uint64_t seed, log_t *l)
 {
     machine_config_t mc = x86_4();
-    litmus_explore_opts_t o = {runs, seed, 24, litmus_default_skew(&mc), true, true};
+    litmus_explore_opts_t o = {.runs = runs, .seed = seed, .jitter = 24,
+                               .skew = litmus_default_skew(&mc), .vary_cache = true, .guided = true};
     char err[512];
     memset(l, 0, sizeof *l);
     l->t = t;

@@ -1,0 +1,105 @@
+/* seeing.h: what `run`, `exec` and `litmus` show of a run besides their totals: a narrated log
+ * (--explain, explain.c) and a waveform (--vcd, vcd.c), both fed by the machine's event stream
+ * (model/observe.h) through one filter (seeing.c: --watch lines, a --cycles window, a cap).
+ *
+ * Invariants: the views only read events, so an observed run prints the statistics of an
+ * unobserved one; nothing is written before the run ends, and each output file is written whole
+ * (a temporary file renamed) or not at all; an option's bad argument is an error naming the
+ * option, found before the run starts.
+ */
+#ifndef COHSIM_SEEING_H
+#define COHSIM_SEEING_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/machine.h"
+#include "sim/cli.h"
+
+#define SEEING_MAX_WATCH 64
+#define SEEING_DEFAULT_MAX_EVENTS 200000ull
+
+/* The options every command that shows a run shares. */
+#define CLI_SEEING_OPTS                                                                            \
+    {"explain", 0, NULL, "narrate the run: one line per event, in words (to standard output)"},   \
+    {"explain-to", 0, "FILE", "write the narrated log to FILE instead"},                          \
+    {"vcd", 0, "FILE", "write a waveform (Value Change Dump, for GTKWave or Surfer) to FILE"},     \
+    {"watch", 0, "ADDR[,ADDR...]", "show only the events of these addresses' lines (and the "      \
+                                   "core-wide ones: IPIs, primitives); in --vcd, their states"},  \
+    {"cycles", 0, "FROM:TO", "show only the events of cycles FROM to TO (TO may be left out)"},    \
+    {"max-events", 0, "N", "keep at most N events in the log and N changes in the waveform "      \
+                           "(default 200000); a longer run is cut, saying so"}
+
+typedef struct seeing_opts {
+    bool explain;
+    const char *explain_to, *vcd;
+    uint64_t watch[SEEING_MAX_WATCH];
+    unsigned nwatch;
+    uint64_t from, to; /* the window, inclusive; 0..UINT64_MAX when none is given */
+    uint64_t max_events;
+} seeing_opts_t;
+
+#define SEEING_OPTS_INIT {.to = UINT64_MAX, .max_events = SEEING_DEFAULT_MAX_EVENTS}
+
+/* Handle one of CLI_SEEING_OPTS for command cmd: 1 handled, 0 not one of them, -1 a bad argument
+ * (printed, naming the option). */
+int seeing_option(seeing_opts_t *o, const char *cmd, const cli_opt_t *opt, const char *arg);
+/* Whether any view was asked for. */
+bool seeing_wanted(const seeing_opts_t *o);
+
+/* A growing text buffer; oom is set when it could not grow (the text is then incomplete). */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} sbuf_t;
+void sbuf_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_free(sbuf_t *b);
+/* Room for one more of the n items of size bytes at *items (capacity *cap, doubled from first
+ * when full). false when out of memory (*items unchanged). */
+bool seeing_grow(void **items, size_t *cap, size_t n, size_t size, size_t first);
+
+/* The views of one run. */
+typedef struct seeing seeing_t;
+
+/* Views for a run of a machine configured as cfg, for command cmd; title heads the log.
+ * NULL when out of memory (printed). */
+seeing_t *seeing_create(const seeing_opts_t *o, const machine_config_t *cfg, const char *cmd,
+                        const char *title);
+/* The observer to attach with machine_observe(m, seeing_observe, s). */
+void seeing_observe(void *s, const obs_event_t *ev);
+/* An event the program itself saw (a checked value, the machine stopping), narrated at cycle by
+ * core cpu (-1: none) about addr (UINT64_MAX: none, kept whatever --watch says). */
+void seeing_note(seeing_t *s, uint64_t cycle, int cpu, uint64_t addr, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Write the views: the log to standard output or its file, the waveform to its file; warn about
+ * watched addresses no request touched, and about a run cut by the cap. 0, or -1 (printed). */
+int seeing_finish(seeing_t *s);
+void seeing_destroy(seeing_t *s);
+
+/* ---- the two views (explain.c, vcd.c), fed by seeing.c with the events that pass its filter */
+
+typedef struct explain explain_t;
+explain_t *explain_create(const machine_config_t *cfg);
+/* Every event, shown or not (the log's counts need them all); only shown ones are narrated. */
+void explain_event(explain_t *x, const obs_event_t *ev, bool shown);
+void explain_note(explain_t *x, uint64_t cycle, int cpu, const char *text);
+/* The log, in cycle order, after a line with title. */
+void explain_write(explain_t *x, const char *title, sbuf_t *out);
+void explain_destroy(explain_t *x);
+
+typedef struct vcd vcd_t;
+/* lines: the watched lines (nlines > 0), or none: the 8 most-accessed. */
+vcd_t *vcd_create(const machine_config_t *cfg, const uint64_t *lines, unsigned nlines,
+                  uint64_t from, uint64_t to);
+/* Returns false once the waveform holds max changes (the event is then not kept). */
+bool vcd_event(vcd_t *v, const obs_event_t *ev, uint64_t max);
+/* The cycle up to which the waveform is complete when it was cut (UINT64_MAX: not cut). */
+uint64_t vcd_cut_at(const vcd_t *v);
+void vcd_write(vcd_t *v, const char *title, sbuf_t *out);
+void vcd_destroy(vcd_t *v);
+
+#endif

@@ -1,0 +1,7 @@
+cohsim run --explain-to "$TMP/log" --vcd "$TMP/w.vcd" --watch 0x10z0 traces/examples/demo.trace; echo "[exit $?]"
+cohsim exec --explain-to "$TMP/log" --cycles 20:10 isa/examples/spinlock.s; echo "[exit $?]"
+cohsim litmus --vcd "$TMP/w.vcd" --cycles 5 tests/fixtures/litmus/SB.litmus; echo "[exit $?]"
+cohsim litmus --vcd "$TMP/w.vcd" --watch , tests/fixtures/litmus/SB.litmus; echo "[exit $?]"
+cohsim run --explain --max-events 0 traces/examples/demo.trace; echo "[exit $?]"
+cohsim litmus --vcd "$TMP/w.vcd" tests/fixtures/litmus/SB.litmus tests/fixtures/litmus/MP.litmus; echo "[exit $?]"
+ls "$TMP"

@@ -1,0 +1,1 @@
+cohsim run -q --preset x86-4 --explain traces/examples/cc_flush_and_purge.trace

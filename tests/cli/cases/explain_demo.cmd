@@ -1,0 +1,1 @@
+cohsim run -q --preset x86-2 --explain traces/examples/demo.trace

@@ -1,0 +1,7 @@
+printf '0 store 0x40 8 =5\n0 fence\n1 load 0x40 8 =6\n' >"$TMP/wrong.trace"
+cohsim run -q --explain-to "$TMP/wrong.log" "$TMP/wrong.trace"; echo "[exit $?]"
+tail -2 "$TMP/wrong.log"
+printf '0 store 0x40 8 =5\n0 bogus 0x40\n' >"$TMP/bad.trace"
+cohsim run -q --explain-to "$TMP/bad.log" --vcd "$TMP/bad.vcd" "$TMP/bad.trace"; echo "[exit $?]"
+cohsim run -q --explain-to "$TMP/x2.log" traces/examples/flush_process_write_buffers.trace; echo "[exit $?]"
+ls "$TMP"

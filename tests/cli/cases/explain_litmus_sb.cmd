@@ -1,0 +1,1 @@
+cohsim litmus --explain tests/fixtures/litmus/SB.litmus
