@@ -28,14 +28,18 @@ enum {
     LINE_DIRTY = 8,
 };
 
-/* Access kinds, the columns of every cache's statistics. */
+/* Access kinds, the columns of every cache's statistics: ACCESS_KIND(NAME, "printed name") rows,
+ * the enum and cache_access_kind_name's table expanded from the one list. */
+#define ACCESS_KIND_ROWS(X) X(READ, "read") X(WRITE, "write") X(IFETCH, "ifetch") X(MISC, "misc")
 typedef enum access_kind {
-    ACCESS_READ,
-    ACCESS_WRITE,
-    ACCESS_IFETCH,
-    ACCESS_MISC,
+#define ACCESS_KIND_ENUM(name, text) ACCESS_##name,
+    ACCESS_KIND_ROWS(ACCESS_KIND_ENUM)
+#undef ACCESS_KIND_ENUM
     ACCESS_KINDS
 } access_kind_t;
+
+/* "read", "write", "ifetch", "misc" (the statistics' names of the kinds), "?" out of range. */
+const char *cache_access_kind_name(access_kind_t kind);
 
 typedef struct cache_config {
     uint64_t size;    /* bytes; sets = size / (assoc * line) */
