@@ -61,7 +61,8 @@ typedef struct cache_stats {
 typedef struct cache cache_t;
 
 /* 0 when cfg describes a cache that can be built, else -1 with a reason in err. */
-int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen);
+int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* The bytes cache_create allocates for cfg (which passes cache_config_check). */
 uint64_t cache_bytes(const cache_config_t *cfg);
@@ -105,7 +106,8 @@ uint64_t cache_valid_lines(const cache_t *c);
 uint64_t cache_dirty_lines(const cache_t *c);
 
 /* --3c (model/ccc.h): classify this cache's misses from now on. 0, or -1 when memory runs out. */
-int cache_enable_3c(cache_t *c);
+int cache_enable_3c(cache_t *c)
+    __attribute__((warn_unused_result));
 /* The classified misses, or NULL when cache_enable_3c was not called. */
 const struct ccc_stats *cache_3c(const cache_t *c);
 /* Whether a reference went unclassified for want of memory. */
