@@ -17,9 +17,19 @@
 
 #include "coherence.h"
 
-/* The interconnect's counts (what machine_coherence_stats reports). */
+/* The interconnect's counts (what machine_coherence_stats reports): X(field, JSON key, the
+ * statistics line's word for one) rows, which the struct, the line and the JSON (sim/report.c)
+ * all expand. */
+#define COHERENCE_STAT_ROWS(X)                                  \
+    X(bus_transactions, "bus_transactions", "bus transaction")  \
+    X(invalidations, "invalidations", "invalidation")           \
+    X(interventions, "interventions", "intervention")           \
+    X(upgrades, "upgrades", "upgrade")                          \
+    X(writebacks, "writebacks", "write-back")
 typedef struct coherence_stats {
-    uint64_t bus_transactions, invalidations, interventions, upgrades, writebacks;
+#define COHERENCE_STAT_FIELD(field, key, word) uint64_t field;
+    COHERENCE_STAT_ROWS(COHERENCE_STAT_FIELD)
+#undef COHERENCE_STAT_FIELD
 } coherence_stats_t;
 
 /* One transaction, as the requester puts it on the bus. */

@@ -15,6 +15,14 @@
  * name, for the registry; the other policies are called through their ops. */
 const repl_ops_t repl_lru = {.name = "lru"};
 
+const char *cache_access_kind_name(access_kind_t kind)
+{
+#define ACCESS_KIND_TEXT(name, text) [ACCESS_##name] = text,
+    static const char *const names[ACCESS_KINDS] = {ACCESS_KIND_ROWS(ACCESS_KIND_TEXT)};
+#undef ACCESS_KIND_TEXT
+    return (unsigned)kind < ACCESS_KINDS ? names[kind] : "?";
+}
+
 static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
 
 static uint32_t log2_u64(uint64_t x)

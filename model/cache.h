@@ -28,14 +28,18 @@ enum {
     LINE_DIRTY = 8,
 };
 
-/* Access kinds, the columns of every cache's statistics. */
+/* Access kinds, the columns of every cache's statistics: ACCESS_KIND(NAME, "printed name") rows,
+ * the enum and cache_access_kind_name's table expanded from the one list. */
+#define ACCESS_KIND_ROWS(X) X(READ, "read") X(WRITE, "write") X(IFETCH, "ifetch") X(MISC, "misc")
 typedef enum access_kind {
-    ACCESS_READ,
-    ACCESS_WRITE,
-    ACCESS_IFETCH,
-    ACCESS_MISC,
+#define ACCESS_KIND_ENUM(name, text) ACCESS_##name,
+    ACCESS_KIND_ROWS(ACCESS_KIND_ENUM)
+#undef ACCESS_KIND_ENUM
     ACCESS_KINDS
 } access_kind_t;
+
+/* "read", "write", "ifetch", "misc" (the statistics' names of the kinds), "?" out of range. */
+const char *cache_access_kind_name(access_kind_t kind);
 
 typedef struct cache_config {
     uint64_t size;    /* bytes; sets = size / (assoc * line) */
@@ -57,7 +61,8 @@ typedef struct cache_stats {
 typedef struct cache cache_t;
 
 /* 0 when cfg describes a cache that can be built, else -1 with a reason in err. */
-int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen);
+int cache_config_check(const cache_config_t *cfg, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* The bytes cache_create allocates for cfg (which passes cache_config_check). */
 uint64_t cache_bytes(const cache_config_t *cfg);
@@ -101,7 +106,8 @@ uint64_t cache_valid_lines(const cache_t *c);
 uint64_t cache_dirty_lines(const cache_t *c);
 
 /* --3c (model/ccc.h): classify this cache's misses from now on. 0, or -1 when memory runs out. */
-int cache_enable_3c(cache_t *c);
+int cache_enable_3c(cache_t *c)
+    __attribute__((warn_unused_result));
 /* The classified misses, or NULL when cache_enable_3c was not called. */
 const struct ccc_stats *cache_3c(const cache_t *c);
 /* Whether a reference went unclassified for want of memory. */

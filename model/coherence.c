@@ -21,8 +21,10 @@ const proc_rule_t coherence_proc_with_e[COHERENCE_STATES][PR_EVENTS] = {
     [M] = {{BUS_NONE, M, M},     {BUS_NONE, M, M}},
 };
 
-/* The one list of protocols that configuration looks up by name. */
-static const protocol_t *const protocols[] = {&protocol_mesi, &protocol_moesi, &protocol_msi};
+/* The protocols that configuration looks up by name, expanded from PROTOCOLS (coherence.h). */
+#define PROTOCOL_ADDRESS(name) &protocol_##name
+#define PROTOCOL_COMMA ,
+static const protocol_t *const protocols[] = {PROTOCOLS(PROTOCOL_ADDRESS, PROTOCOL_COMMA)};
 
 const protocol_t *protocol_at(unsigned i)
 {

@@ -53,7 +53,19 @@ typedef struct protocol {
     const snoop_rule_t (*snoop)[BUS_EVENTS]; /* [state][transaction], COHERENCE_STATES rows */
 } protocol_t;
 
-extern const protocol_t protocol_mesi, protocol_moesi, protocol_msi;
+/* The one list of registered protocols, in the order configuration shows them: X(name) for each,
+ * SEP between two. The registry (protocols[] in coherence.c) and machine.protocol's allowed values
+ * (sim/config_keys.def) expand it; each protocol is a const protocol_t protocol_NAME in
+ * model/protocol/NAME.c whose .name is "NAME". */
+#define PROTOCOLS(X, SEP) X(mesi) SEP X(moesi) SEP X(msi)
+
+#define PROTOCOL_EXTERN(name) extern const protocol_t protocol_##name;
+PROTOCOLS(PROTOCOL_EXTERN, )
+#undef PROTOCOL_EXTERN
+
+/* The protocols' names as one string literal, sep between two ("mesi|moesi|msi"). */
+#define PROTOCOL_NAME_STRING(name) #name
+#define PROTOCOL_NAMES_JOINED(sep) PROTOCOLS(PROTOCOL_NAME_STRING, sep)
 
 /* The processor side of the protocols with an exclusive state (MESI, MOESI): the textbook's. */
 extern const proc_rule_t coherence_proc_with_e[COHERENCE_STATES][PR_EVENTS];

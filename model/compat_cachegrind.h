@@ -31,7 +31,8 @@ typedef struct cachegrind cachegrind_t;
 cachegrind_t *cachegrind_create(const machine_config_t *cfg, char *err, size_t errlen);
 void cachegrind_destroy(cachegrind_t *g);
 /* One trace record: load, store, ifetch (misc counts as a read). Others are refused (-1). */
-int cachegrind_ref(cachegrind_t *g, const mem_req_t *r, char *err, size_t errlen);
+int cachegrind_ref(cachegrind_t *g, const mem_req_t *r, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 /* cachegrind_ref on n records in order, hits taking a shorter path: how many were taken, n
  * unless one was refused (its index, with the reason in err). */
 unsigned cachegrind_refs(cachegrind_t *g, const mem_req_t *r, unsigned n, char *err,

@@ -55,7 +55,8 @@ void dinero_destroy(dinero_t *d);
 
 /* One trace record: load, store, ifetch, misc, copyback, invalidate (size 0: the whole cache,
  * else the line at addr); other operations are refused (-1), with the reason in err. */
-int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen);
+int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 /* dinero_ref on n records in order, hits taking a shorter path: how many were taken, n unless
  * one was refused (its index, with the reason in err). */
 unsigned dinero_refs(dinero_t *d, const mem_req_t *r, unsigned n, char *err, size_t errlen);
@@ -69,7 +70,8 @@ const char *dinero_cache_name(const dinero_t *d, unsigned i);
 const cache_config_t *dinero_cache_config(const dinero_t *d, unsigned i);
 const dinero_stats_t *dinero_cache_stats(const dinero_t *d, unsigned i);
 /* -lN-Tccc on every level: 0, or -1 with the reason in err (a level not LRU, no memory). */
-int dinero_enable_3c(dinero_t *d, char *err, size_t errlen);
+int dinero_enable_3c(dinero_t *d, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 /* Level i's classified misses, NULL without dinero_enable_3c. */
 const ccc_stats_t *dinero_cache_3c(const dinero_t *d, unsigned i);
 

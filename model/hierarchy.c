@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hier_access.h"
 #include "hier_lines.h"
 
 __attribute__((cold, noinline)) void hier_observe_line(machine_t *m, obs_kind_t kind,
@@ -320,16 +321,6 @@ HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, a
     return lat;
 }
 
-uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now)
-{
-    cache_t *l1 = c->l1d;
-    l1->stats.accesses[kind]++;
-    cache_classify(l1, line, kind);
-    if (cache_lookup(l1, line) >= 0)
-        return l1->cfg.latency;
-    return hier_read_miss(m, c, line, kind, now);
-}
-
 /* A write-through L1 passes every write to the level below. */
 static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
@@ -441,27 +432,12 @@ HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line,
     return lat;
 }
 
-HIER_MISS_PATH static uint64_t ifetch_without_l1i(machine_t *m, core_t *c, uint64_t line,
-                                                  uint64_t now)
+HIER_MISS_PATH uint64_t hier_ifetch_without_l1(machine_t *m, core_t *c, uint64_t line,
+                                               uint64_t now)
 {
-    if (!m->cfg.l1.size) {
-        /* A split first level without an I-cache: fetch from below, keep nothing. */
-        uint8_t st;
-        return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
-    }
-    return hier_read(m, c, line, ACCESS_IFETCH, now);
-}
-
-uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
-{
-    cache_t *l1i = c->l1i;
-    if (!l1i)
-        return ifetch_without_l1i(m, c, line, now);
-    l1i->stats.accesses[ACCESS_IFETCH]++;
-    cache_classify(l1i, line, ACCESS_IFETCH);
-    if (cache_lookup(l1i, line) >= 0)
-        return l1i->cfg.latency;
-    return hier_ifetch_miss(m, c, line, now);
+    /* A split first level without an I-cache: fetch from below, keep nothing. */
+    uint8_t st;
+    return fill_from_below(m, c, line, ACCESS_IFETCH, false, now, &st);
 }
 
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out)

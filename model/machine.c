@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cache_priv.h"
+#include "hier_access.h"
 #include "machine_priv.h"
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -249,17 +250,24 @@ static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, boo
     return m->os.translate(m->os.opaque, c->id, vaddr, size, write, now, paddr, extra);
 }
 
+/* A store's bytes into memory, once the hierarchy has taken its lines for writing, and the OS
+ * layer told (a view's page is now dirty): the end of every performed store, on both issue paths. */
+static inline int store_commit(machine_t *m, uint64_t paddr, unsigned size, uint64_t value)
+{
+    if (memory_store_le(m->mem, paddr, size, value) != 0)
+        return sim_memory_full(m);
+    if (m->has_os && m->os.store_performed)
+        m->os.store_performed(m->os.opaque, paddr, size);
+    return 0;
+}
+
 /* Perform one store on the coherent hierarchy and in memory (a drain, or a store with no buffer). */
 static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size, uint64_t value,
                          uint64_t now, uint64_t *lat)
 {
     int rc = each_line(m, c, DO_WRITE, ACCESS_WRITE, paddr, size, now, lat);
-    if (rc)
+    if (rc || (rc = store_commit(m, paddr, size, value)) != 0)
         return rc;
-    if (memory_store_le(m->mem, paddr, size, value) != 0)
-        return sim_memory_full(m);
-    if (m->has_os && m->os.store_performed)
-        m->os.store_performed(m->os.opaque, paddr, size);
     if (m->cfg.check) {
         /* Snooping I-caches must not keep what this store replaced. Up to the last line,
          * inclusive: at the top of the address space line + m->line wraps to 0, and a bound of
@@ -409,10 +417,11 @@ static void refresh_identity(machine_t *m)
 
 /* The common cases without execute's general path, on a quick machine (m->quick) for a source
  * that wants no result of them: a store into the buffer, or within one line with no buffer, and a
- * load (that no buffered store touches) or a fetch within one line, whose L1 lookup is done here
- * and whose miss goes straight to the hierarchy's miss path. Each does exactly what execute (with
- * hier_read, hier_write or hier_ifetch) would. 1 done; 0 not taken, nothing changed; or an error
- * (the request was taken). */
+ * load (that no buffered store touches) or a fetch within one line. Each calls what execute calls
+ * for it (sb_append, sb_push's body; hier_write and store_commit, perform_store's one line;
+ * hier_read and hier_ifetch, hier_access.h), so the two paths agree by construction; what
+ * quick_issue skips is what a quick machine has not (translation, jitter, checking, an observer).
+ * 1 done; 0 not taken, nothing changed; or an error (the request was taken). */
 static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
                                                            const mem_req_t *r, uint64_t now)
 {
@@ -430,45 +439,27 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         }
         if (!one_line)
             return 0;
-        /* perform_store for one line, without check mode */
+        /* perform_store for one line on a machine without check mode */
         c->stats.ops[OP_STORE]++;
         c->clock = now + hier_write(m, c, line, now);
-        if (memory_store_le(m->mem, r->addr, r->size, value) != 0)
-            return sim_memory_full(m);
-        if (m->has_os && m->os.store_performed)
-            m->os.store_performed(m->os.opaque, r->addr, r->size);
-        return 1;
+        int rc = store_commit(m, r->addr, r->size, value);
+        return rc ? rc : 1;
     }
     if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !one_line)
         return 0;
-    cache_t *l1;
-    access_kind_t kind;
     if (r->op == OP_LOAD) {
-        if (c->sb.count && sb_touches(&c->sb, r->addr, r->size))
+        if (!c->l1d || (c->sb.count && sb_touches(&c->sb, r->addr, r->size)))
             return 0;
-        l1 = c->l1d;
-        kind = ACCESS_READ;
-    } else if (r->op == OP_IFETCH) {
-        l1 = c->l1i ? c->l1i : m->cfg.l1.size ? c->l1d : NULL;
-        kind = ACCESS_IFETCH;
-    } else {
-        return 0;
+        c->stats.ops[OP_LOAD]++;
+        c->clock = now + hier_read(m, c, line, ACCESS_READ, now);
+        return 1;
     }
-    if (!l1)
-        return 0;
-    c->stats.ops[r->op]++;
-    l1->stats.accesses[kind]++;
-    cache_classify(l1, line, kind);
-    int32_t slot = cache_probe(l1, line);
-    if (slot >= 0) {
-        cache_hit(l1, slot);
-        c->clock = now + l1->cfg.latency;
-    } else if (l1 == c->l1i) {
-        c->clock = now + hier_ifetch_miss(m, c, line, now);
-    } else {
-        c->clock = now + hier_read_miss(m, c, line, kind, now);
+    if (r->op == OP_IFETCH) {
+        c->stats.ops[OP_IFETCH]++;
+        c->clock = now + hier_ifetch(m, c, line, now);
+        return 1;
     }
-    return 1;
+    return 0;
 }
 
 static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t now,

@@ -238,7 +238,7 @@ void machine_stats_reset(machine_t *m, uint64_t cycle);
 /* --3c: classify every cache's misses from now on (cache_3c); 0, or -1 when memory runs out.
  * A miss caused by another core's invalidation counts as the 3C rules say (model/ccc.h): there
  * is no fourth, coherence, class. */
-int machine_enable_3c(machine_t *m);
+int machine_enable_3c(machine_t *m) MACHINE_MUST_CHECK;
 const machine_region_t *machine_region(const machine_t *m);
 
 /* Set cpu's clock before machine_run: the core issues nothing before that cycle (a litmus run's

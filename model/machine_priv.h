@@ -108,14 +108,15 @@ struct machine {
             machine_emit((m), &(obs_event_t){__VA_ARGS__});                                        \
     } while (0)
 
-/* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. */
-uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
+/* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. hier_read and
+ * hier_ifetch are inline in hier_access.h, for both issue paths. */
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
-uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 /* hier_read and hier_ifetch (with an L1I) after their L1 lookup, already counted as an access,
- * missed: for machine.c's quick path, which has looked already. */
+ * missed; and hier_ifetch on a split first level without an I-cache. Out of line: the hit paths
+ * save no registers. */
 uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
 uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+uint64_t hier_ifetch_without_l1(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 /* The fetched bytes of [addr, addr+size) as core c's I-side sees them (its I-cache's bytes when
  * it holds the line, else memory). */
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out);

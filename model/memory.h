@@ -16,7 +16,8 @@ memory_t *memory_create(void);
 void memory_destroy(memory_t *m);
 void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len);
 /* 0, or -1 when memory for a new page could not be allocated. */
-int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len);
+int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
+    __attribute__((warn_unused_result));
 /* Pages allocated so far (4 KiB each). */
 uint64_t memory_pages(const memory_t *m);
 /* Allow at most max_pages pages (0: no limit); a write that needs one more fails (-1) and
@@ -28,6 +29,7 @@ uint64_t memory_bytes_for(uint64_t pages);
 
 /* Little-endian helpers for values of 1..8 bytes. */
 uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size);
-int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value);
+int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
+    __attribute__((warn_unused_result));
 
 #endif

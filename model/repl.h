@@ -26,12 +26,21 @@ typedef struct repl_ops {
     uint32_t (*victim)(uint32_t *set, uint32_t assoc, rng_t *rng);
 } repl_ops_t;
 
-extern const repl_ops_t repl_lru;
-extern const repl_ops_t repl_fifo;
-extern const repl_ops_t repl_random;
-extern const repl_ops_t repl_plru;
+/* The one list of registered policies, in the order configuration shows them: X(name) for each,
+ * SEP between two. The registry (model/repl/registry.c), repl_names() and the cache.repl key's
+ * allowed values (sim/config_keys.def) all expand it; each policy is a const repl_ops_t
+ * repl_NAME whose .name is "NAME". */
+#define REPL_POLICIES(X, SEP) X(lru) SEP X(fifo) SEP X(random) SEP X(plru)
 
-/* The policy called name ("lru", "fifo", "random", "plru"), or NULL. */
+#define REPL_EXTERN(name) extern const repl_ops_t repl_##name;
+REPL_POLICIES(REPL_EXTERN, )
+#undef REPL_EXTERN
+
+/* The policies' names as one string literal, sep between two ("lru|fifo|random|plru"). */
+#define REPL_NAME_STRING(name) #name
+#define REPL_NAMES_JOINED(sep) REPL_POLICIES(REPL_NAME_STRING, sep)
+
+/* The policy called name (one of REPL_POLICIES), or NULL. */
 const repl_ops_t *repl_lookup(const char *name);
 /* The names, comma-separated, for error messages. */
 const char *repl_names(void);

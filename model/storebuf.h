@@ -30,9 +30,18 @@ typedef struct sb_entry {
 /* The widest store an entry holds (one line of the widest supported size). */
 #define SB_MAX_SIZE 64u
 
-/* Statistics of one store buffer. */
+/* Statistics of one store buffer: X(field, JSON key, table heading, table width) rows, which the
+ * struct, the statistics table and the JSON (sim/report.c) all expand. */
+#define SB_STAT_ROWS(X)                                \
+    X(stores, "stores", "sb.store", 8)                 \
+    X(forwarded, "forwarded", "forwarded", 9)          \
+    X(drained, "drained", "drained", 8)                \
+    X(full_stalls, "full_stalls", "full", 6)           \
+    X(max_occupancy, "max_occupancy", "max", 4)
 typedef struct sb_stats {
-    uint64_t stores, forwarded, drained, full_stalls, max_occupancy;
+#define SB_STAT_FIELD(field, key, heading, width) uint64_t field;
+    SB_STAT_ROWS(SB_STAT_FIELD)
+#undef SB_STAT_FIELD
 } sb_stats_t;
 
 /* A buffer of capacity entries whose drains each take at least drain_latency cycles after the

@@ -18,8 +18,6 @@
 #include "sim/progress.h"
 #include "traces/trace.h"
 
-static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
-
 static void print_size(char *buf, size_t len, uint64_t bytes)
 {
     if (bytes % (1u << 20) == 0)
@@ -51,7 +49,7 @@ static cJSON *json_kinds(const uint64_t *v, int with_misc)
     for (int k = 0; k < ACCESS_KINDS; k++) {
         if (k == ACCESS_MISC && !with_misc)
             continue;
-        cJSON_AddNumberToObject(o, kind_names[k], (double)v[k]);
+        cJSON_AddNumberToObject(o, cache_access_kind_name((access_kind_t)k), (double)v[k]);
         total += v[k];
     }
     cJSON_AddNumberToObject(o, "total", (double)total);
@@ -71,7 +69,7 @@ static void print_kinds_table(FILE *out, const char *name, const cache_config_t 
     fprintf(out, "\n  %-10s %12s", "", "total");
     int nk = with_misc ? ACCESS_KINDS : ACCESS_MISC;
     for (int k = 0; k < nk; k++)
-        fprintf(out, " %12s", kind_names[k]);
+        fprintf(out, " %12s", cache_access_kind_name((access_kind_t)k));
     uint64_t ta = 0, tm = 0;
     for (int k = 0; k < nk; k++)
         ta += acc[k], tm += miss[k];

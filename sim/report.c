@@ -7,8 +7,6 @@
 #include "sim/cli.h"
 #include "sim/outfile.h"
 
-static const char *const kind_names[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
-
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 static uint64_t total(const uint64_t *v)
@@ -37,20 +35,24 @@ void report_print(FILE *out, const machine_t *m)
 {
     const machine_config_t *cfg = machine_config(m);
     fprintf(out, "cycles %llu\n\n", (unsigned long long)machine_cycles(m));
-    fprintf(out, "  %-5s %12s %10s %10s %8s %8s %8s %10s | %8s %9s %8s %6s %4s\n", "core",
-            "cycles", "load", "store", "ifetch", "rmw", "fence", "stall", "sb.store", "forwarded",
-            "drained", "full", "max");
+    fprintf(out, "  %-5s %12s %10s %10s %8s %8s %8s %10s |", "core", "cycles", "load", "store",
+            "ifetch", "rmw", "fence", "stall");
+#define SB_HEADING(field, key, heading, width) fprintf(out, " %*s", width, heading);
+    SB_STAT_ROWS(SB_HEADING)
+#undef SB_HEADING
+    fputc('\n', out);
     for (unsigned i = 0; i < cfg->cores; i++) {
         const core_stats_t *cs = machine_core_stats(m, i);
         const sb_stats_t *sb = machine_sb_stats(m, i);
-        fprintf(out, "  %-5u %12llu %10llu %10llu %8llu %8llu %8llu %10llu | %8llu %9llu %8llu %6llu %4llu\n",
-                i, (unsigned long long)machine_core_cycles(m, i),
+        fprintf(out, "  %-5u %12llu %10llu %10llu %8llu %8llu %8llu %10llu |", i,
+                (unsigned long long)machine_core_cycles(m, i),
                 (unsigned long long)cs->ops[OP_LOAD], (unsigned long long)cs->ops[OP_STORE],
                 (unsigned long long)cs->ops[OP_IFETCH], (unsigned long long)cs->ops[OP_RMW],
-                (unsigned long long)cs->ops[OP_FENCE], (unsigned long long)cs->stall_cycles,
-                (unsigned long long)sb->stores, (unsigned long long)sb->forwarded,
-                (unsigned long long)sb->drained, (unsigned long long)sb->full_stalls,
-                (unsigned long long)sb->max_occupancy);
+                (unsigned long long)cs->ops[OP_FENCE], (unsigned long long)cs->stall_cycles);
+#define SB_CELL(field, key, heading, width) fprintf(out, " %*llu", width, (unsigned long long)sb->field);
+        SB_STAT_ROWS(SB_CELL)
+#undef SB_CELL
+        fputc('\n', out);
     }
     fprintf(out, "\n  %-9s %10s %10s %10s %10s  %9s %9s %9s  %7s  %9s\n", "cache", "reads",
             "writes", "ifetches", "accesses", "rd.miss", "wr.miss", "if.miss", "miss", "writebacks");
@@ -68,20 +70,21 @@ void report_print(FILE *out, const machine_t *m)
     if (cfg->cores == 1)
         return;
     const coherence_stats_t *co = machine_coherence_stats(m);
-    fprintf(out, "\n  coherence: %llu bus transaction%s, %llu invalidation%s, %llu intervention%s, "
-                 "%llu upgrade%s, %llu write-back%s\n",
-            (unsigned long long)co->bus_transactions, plural(co->bus_transactions),
-            (unsigned long long)co->invalidations, plural(co->invalidations),
-            (unsigned long long)co->interventions, plural(co->interventions),
-            (unsigned long long)co->upgrades, plural(co->upgrades),
-            (unsigned long long)co->writebacks, plural(co->writebacks));
+    fputs("\n  coherence:", out);
+    const char *sep = "";
+#define COHERENCE_COUNT(field, key, word)                                                       \
+    fprintf(out, "%s %llu %s%s", sep, (unsigned long long)co->field, word, plural(co->field)); \
+    sep = ",";
+    COHERENCE_STAT_ROWS(COHERENCE_COUNT)
+#undef COHERENCE_COUNT
+    fputc('\n', out);
 }
 
 static cJSON *kinds_json(const uint64_t *v)
 {
     cJSON *o = cJSON_CreateObject();
     for (int k = 0; k < ACCESS_KINDS; k++)
-        cJSON_AddNumberToObject(o, kind_names[k], (double)v[k]);
+        cJSON_AddNumberToObject(o, cache_access_kind_name((access_kind_t)k), (double)v[k]);
     cJSON_AddNumberToObject(o, "total", (double)total(v));
     return o;
 }
@@ -122,21 +125,17 @@ cJSON *report_json(const machine_t *m)
         add_cache(caches, "l2", machine_l2(m, i));
         const sb_stats_t *sb = machine_sb_stats(m, i);
         cJSON *o = cJSON_AddObjectToObject(c, "storebuf");
-        cJSON_AddNumberToObject(o, "stores", (double)sb->stores);
-        cJSON_AddNumberToObject(o, "forwarded", (double)sb->forwarded);
-        cJSON_AddNumberToObject(o, "drained", (double)sb->drained);
-        cJSON_AddNumberToObject(o, "full_stalls", (double)sb->full_stalls);
-        cJSON_AddNumberToObject(o, "max_occupancy", (double)sb->max_occupancy);
+#define SB_JSON(field, key, heading, width) cJSON_AddNumberToObject(o, key, (double)sb->field);
+        SB_STAT_ROWS(SB_JSON)
+#undef SB_JSON
     }
     cJSON *shared = cJSON_AddObjectToObject(doc, "shared");
     add_cache(shared, "llc", machine_llc(m));
     const coherence_stats_t *co = machine_coherence_stats(m);
     cJSON *coh = cJSON_AddObjectToObject(doc, "coherence");
-    cJSON_AddNumberToObject(coh, "bus_transactions", (double)co->bus_transactions);
-    cJSON_AddNumberToObject(coh, "invalidations", (double)co->invalidations);
-    cJSON_AddNumberToObject(coh, "interventions", (double)co->interventions);
-    cJSON_AddNumberToObject(coh, "upgrades", (double)co->upgrades);
-    cJSON_AddNumberToObject(coh, "writebacks", (double)co->writebacks);
+#define COHERENCE_JSON(field, key, word) cJSON_AddNumberToObject(coh, key, (double)co->field);
+    COHERENCE_STAT_ROWS(COHERENCE_JSON)
+#undef COHERENCE_JSON
     return doc;
 }
 

@@ -1,8 +1,6 @@
 /* report_3c.c: --3c's table and JSON (see report_3c.h). */
 #include "sim/report_3c.h"
 
-static const char *const kind_words[ACCESS_KINDS] = {"read", "write", "ifetch", "misc"};
-
 void report_3c_header(FILE *out)
 {
     fprintf(out, "\n  %-9s %-7s %11s %11s %11s\n", "3C misses", "kind", "compulsory", "capacity",
@@ -13,7 +11,8 @@ void report_3c_rows(FILE *out, const char *name, const ccc_stats_t *s)
 {
     for (int k = 0; k < ACCESS_KINDS; k++)
         if (s->compulsory[k] || s->capacity[k] || s->conflict[k])
-            fprintf(out, "  %-9s %-7s %11llu %11llu %11llu\n", name, kind_words[k],
+            fprintf(out, "  %-9s %-7s %11llu %11llu %11llu\n", name,
+                    cache_access_kind_name((access_kind_t)k),
                     (unsigned long long)s->compulsory[k], (unsigned long long)s->capacity[k],
                     (unsigned long long)s->conflict[k]);
 }
@@ -59,7 +58,7 @@ static cJSON *kinds(const uint64_t *v)
     cJSON *o = cJSON_CreateObject();
     uint64_t total = 0;
     for (int k = 0; o && k < ACCESS_KINDS; k++) {
-        cJSON_AddNumberToObject(o, kind_words[k], (double)v[k]);
+        cJSON_AddNumberToObject(o, cache_access_kind_name((access_kind_t)k), (double)v[k]);
         total += v[k];
     }
     if (o)

@@ -1,9 +1,12 @@
-/* registry.c: the one list of replacement policies that configuration looks up by name. */
+/* registry.c: the replacement policies that configuration looks up by name, expanded from
+ * REPL_POLICIES (model/repl.h), the one list. */
 #include <string.h>
 
 #include "../repl.h"
 
-static const repl_ops_t *const policies[] = {&repl_lru, &repl_fifo, &repl_random, &repl_plru};
+#define POLICY_ADDRESS(name) &repl_##name
+#define POLICY_COMMA ,
+static const repl_ops_t *const policies[] = {REPL_POLICIES(POLICY_ADDRESS, POLICY_COMMA)};
 
 const repl_ops_t *repl_lookup(const char *name)
 {
@@ -13,4 +16,4 @@ const repl_ops_t *repl_lookup(const char *name)
     return NULL;
 }
 
-const char *repl_names(void) { return "lru, fifo, random, plru"; }
+const char *repl_names(void) { return REPL_NAMES_JOINED(", "); }

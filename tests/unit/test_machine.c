@@ -451,8 +451,11 @@ static void random_run(machine_config_t cfg, uint64_t seed, char *json, size_t l
 Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
 {
     char a[128], b[128];
+    unsigned protocols = 0; /* every registered protocol, in turn */
+    while (protocol_at(protocols))
+        protocols++;
     for (uint64_t seed = 1; seed <= 12; seed++) {
-        machine_config_t cfg = tiny_machine(4, protocol_at((unsigned)seed % 3));
+        machine_config_t cfg = tiny_machine(4, protocol_at((unsigned)seed % protocols));
         cfg.jitter = (uint32_t)(seed * 3);
         cfg.icache_snoop = seed % 3 != 0;
         cfg.llc_inclusive = seed % 4 == 0;

@@ -1,0 +1,47 @@
+/* hier_access.h: one line's access by a core (read, fetch) through its first level, inline for
+ * both issue paths: the event loop's general path (machine.c's execute, through each_line) and its
+ * quick path (quick_issue) call these same functions, so they count and time alike by
+ * construction. A miss goes on out of line in hierarchy.c (hier_read_miss, hier_ifetch_miss).
+ *
+ * Invariant: each counts one access of its kind in the L1 it looks in, classifies it for the 3C
+ * statistics, and returns the cycles the access takes (the L1's latency on a hit).
+ */
+#ifndef COHSIM_HIER_ACCESS_H
+#define COHSIM_HIER_ACCESS_H
+
+#include "cache_priv.h"
+#include "machine_priv.h"
+
+/* Inline into every caller: out of line, the call and its saved registers cost the quick path
+ * more than the whole of an L1 hit. */
+#define HIER_ACCESS static inline __attribute__((always_inline))
+
+/* A read (ACCESS_READ, ACCESS_MISC or ACCESS_IFETCH without an L1I) of line by core c. */
+HIER_ACCESS uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
+                               uint64_t now)
+{
+    cache_t *l1 = c->l1d;
+    l1->stats.accesses[kind]++;
+    cache_classify(l1, line, kind);
+    if (cache_lookup(l1, line) >= 0)
+        return l1->cfg.latency;
+    return hier_read_miss(m, c, line, kind, now);
+}
+
+/* An instruction fetch of line by core c: its L1I, else its unified L1, else the level below. */
+HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    cache_t *l1i = c->l1i;
+    if (!l1i) {
+        if (m->cfg.l1.size) /* a unified first level */
+            return hier_read(m, c, line, ACCESS_IFETCH, now);
+        return hier_ifetch_without_l1(m, c, line, now);
+    }
+    l1i->stats.accesses[ACCESS_IFETCH]++;
+    cache_classify(l1i, line, ACCESS_IFETCH);
+    if (cache_lookup(l1i, line) >= 0)
+        return l1i->cfg.latency;
+    return hier_ifetch_miss(m, c, line, now);
+}
+
+#endif
