@@ -97,7 +97,9 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
             case ISA_XCHG4: case ISA_XCHG8: out->arg[0] = RMW_XCHG; break;
             case ISA_LOR4: case ISA_LOR8: out->arg[0] = RMW_OR; break;
             case ISA_LXOR4: case ISA_LXOR8: out->arg[0] = RMW_XOR; break;
-            case ISA_CAS4: case ISA_CAS8: out->arg[0] = RMW_CMPXCHG, out->arg[1] = reg[in->rd]; break;
+            case ISA_CAS4: case ISA_CAS8:
+                out->arg[0] = RMW_CMPXCHG, out->arg[1] = reg[in->rd]; /* the expected value */
+                break;
             default: out->arg[0] = RMW_ADD; break;
             }
         }

@@ -65,7 +65,8 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
     case LITMUS_IOR: {
         const char *alu = in->op == LITMUS_XOR ? "xor" : "or";
         if (d->kind == LITMUS_OPD_REG)
-            litmus_put(buf, len, off, "    %s r%u, r%u, r%u\n", alu, isa_reg(d->reg), isa_reg(d->reg), src);
+            litmus_put(buf, len, off, "    %s r%u, r%u, r%u\n", alu, isa_reg(d->reg),
+                isa_reg(d->reg), src);
         else if (in->lock)
             litmus_put(buf, len, off, "    l%s4 r0, %s, r%u\n", alu, m, src);
         else /* unlocked: a load and a buffered store, not atomic */

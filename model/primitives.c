@@ -72,7 +72,7 @@ static bool sig_identity(void *opaque)
     return os_view_count(p->os) == 0;
 }
 
-/* The call log stays whole (it is a log of events, numbered from the start); the counters restart. */
+/* A statistics reset: the counters restart; the call log stays whole (numbered from the start). */
 static void sig_stats_reset(void *opaque)
 {
     prim_t *p = opaque;
