@@ -92,9 +92,17 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
             out->value = v;
             out->flags = REQ_HAS_VALUE;
         }
-        if (info->mem_op == OP_RMW)
-            out->arg[0] = (in->op == ISA_XCHG4 || in->op == ISA_XCHG8) ? RMW_XCHG
-                                                                   : RMW_ADD;
+        if (info->mem_op == OP_RMW) {
+            switch (in->op) {
+            case ISA_XCHG4: case ISA_XCHG8: out->arg[0] = RMW_XCHG; break;
+            case ISA_LOR4: case ISA_LOR8: out->arg[0] = RMW_OR; break;
+            case ISA_LXOR4: case ISA_LXOR8: out->arg[0] = RMW_XOR; break;
+            case ISA_CAS4: case ISA_CAS8:
+                out->arg[0] = RMW_CMPXCHG, out->arg[1] = reg[in->rd]; /* the expected value */
+                break;
+            default: out->arg[0] = RMW_ADD; break;
+            }
+        }
         return 0;
     }
     case OP_FENCE:

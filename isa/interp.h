@@ -9,8 +9,9 @@
  * Lowering (the requests carry values as model/op.h says):
  * - ldN: load addr=rs1+imm size N; the result value (little-endian) is zero-extended into rd;
  * - stN: store with REQ_HAS_VALUE, value = rs2 truncated to N bytes;
- * - xchgN / xaddN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] = RMW_XCHG (1) or
- *   RMW_ADD (0) (model/op.h); rd gets the old value the machine returns;
+ * - xchgN / xaddN / lorN / lxorN / cmpxchgN: rmw with REQ_HAS_VALUE, value = rs2, arg[0] =
+ *   RMW_XCHG, RMW_ADD, RMW_OR, RMW_XOR or RMW_CMPXCHG (model/op.h; cmpxchg: arg[1] = rd, the
+ *   expected value); rd gets the old value the machine returns;
  * - fence: fence;
  * - primitives and OS set-up: the layout model/ops.def documents (FlushInstructionCache and
  *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;

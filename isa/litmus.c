@@ -387,6 +387,7 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
         int nopd;
     } mn[] = {{"MOV", LITMUS_MOV, 2}, {"MFENCE", LITMUS_MFENCE, 0}, {"XCHG", LITMUS_XCHG, 2},
               {"ADD", LITMUS_ADD, 2}, {"INC", LITMUS_INC, 1}, {"DEC", LITMUS_DEC, 1},
+              {"XOR", LITMUS_XOR, 2}, {"OR", LITMUS_IOR, 2}, {"CMPXCHG", LITMUS_CMPXCHG, 2},
               {"FlushProcessWriteBuffers", LITMUS_FPWB, 0}};
     int found = -1;
     for (int k = 0; k < (int)(sizeof mn / sizeof mn[0]); k++)
@@ -394,7 +395,8 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
             found = k;
     if (found < 0)
         return fail_at(p, w0, "unknown instruction '%.*s': expected MOV, MFENCE, XCHG, ADD, "
-                              "INC or DEC (optionally after LOCK), or FlushProcessWriteBuffers",
+                              "INC, DEC, XOR, OR or CMPXCHG (optionally after LOCK), or "
+                              "FlushProcessWriteBuffers",
                        (int)(w1 - w0), p->text + w0);
     in->op = mn[found].op;
     size_t a = skip_spaces(p, w1, e);
@@ -442,6 +444,8 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
         ok = d == LITMUS_OPD_MEM && r == LITMUS_OPD_REG;
         break;
     case LITMUS_ADD:
+    case LITMUS_XOR:
+    case LITMUS_IOR:
         ok = (d == LITMUS_OPD_MEM && (r == LITMUS_OPD_IMM || r == LITMUS_OPD_REG)) ||
              (!in->lock && d == LITMUS_OPD_REG && (r == LITMUS_OPD_IMM || r == LITMUS_OPD_REG));
         break;
@@ -449,13 +453,17 @@ static int parse_insn(parser_t *p, size_t s, size_t e, litmus_insn_t *in)
     case LITMUS_DEC:
         ok = d == LITMUS_OPD_MEM || (!in->lock && d == LITMUS_OPD_REG);
         break;
+    case LITMUS_CMPXCHG:
+        ok = d == LITMUS_OPD_MEM && r == LITMUS_OPD_REG;
+        break;
     default:
         ok = false;
     }
     if (!ok)
         return fail_at(p, s, "unsupported operand form for %s%s (supported: MOV reg,[loc]|$imm|reg; "
-                             "MOV [loc],$imm|reg; XCHG [loc],reg; [LOCK] ADD [loc],$imm|reg; ADD "
-                             "reg,$imm|reg; [LOCK] INC|DEC [loc]; INC|DEC reg; MFENCE)",
+                             "MOV [loc],$imm|reg; XCHG [loc],reg; [LOCK] ADD|XOR|OR [loc],$imm|reg; "
+                             "ADD|XOR|OR reg,$imm|reg; [LOCK] INC|DEC [loc]; INC|DEC reg; [LOCK] "
+                             "CMPXCHG [loc],reg; MFENCE)",
                        in->lock ? "LOCK " : "", mn[found].name);
     return 0;
 }
@@ -987,8 +995,8 @@ static void format_operand(const litmus_test_t *t, const litmus_operand_t *o, ch
 
 int litmus_insn_format(const litmus_test_t *t, const litmus_insn_t *in, char *buf, size_t len)
 {
-    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC", "DEC",
-                                        "FlushProcessWriteBuffers"};
+    static const char *const names[] = {"MOV", "MFENCE", "XCHG", "ADD", "INC", "DEC", "XOR",
+                                        "OR", "CMPXCHG", "FlushProcessWriteBuffers"};
     size_t off = 0;
     if (len)
         buf[0] = 0;

@@ -62,6 +62,10 @@ typedef enum litmus_mnemonic {
                       or reg+=$imm|reg */
     LITMUS_INC,    /* INC [loc] (LOCK: locked RMW) or INC reg */
     LITMUS_DEC,    /* DEC [loc] (LOCK: locked RMW) or DEC reg */
+    LITMUS_XOR,    /* XOR dst,src: as ADD, with exclusive or */
+    LITMUS_IOR,    /* OR dst,src: as ADD, with inclusive or */
+    LITMUS_CMPXCHG, /* CMPXCHG [loc],reg: if [loc] == EAX then [loc] = reg, else EAX = [loc] (EAX
+                       ends as [loc]'s old value); locked with LOCK, else a load and maybe a store */
     LITMUS_FPWB,   /* FlushProcessWriteBuffers: a cohsim extension, not herd's (no operands):
                       every core of the process drains its store buffer before it returns */
 } litmus_mnemonic_t;

@@ -61,6 +61,32 @@ static void lower_insn(const litmus_test_t *t, const litmus_insn_t *in, char *bu
     case LITMUS_XCHG:
         litmus_put(buf, len, off, "    xchg4 r%u, %s, r%u\n", isa_reg(s->reg), m, isa_reg(s->reg));
         break;
+    case LITMUS_XOR:
+    case LITMUS_IOR: {
+        const char *alu = in->op == LITMUS_XOR ? "xor" : "or";
+        if (d->kind == LITMUS_OPD_REG)
+            litmus_put(buf, len, off, "    %s r%u, r%u, r%u\n", alu, isa_reg(d->reg),
+                isa_reg(d->reg), src);
+        else if (in->lock)
+            litmus_put(buf, len, off, "    l%s4 r0, %s, r%u\n", alu, m, src);
+        else /* unlocked: a load and a buffered store, not atomic */
+            litmus_put(buf, len, off, "    ld4 r9, %s\n    %s r9, r9, r%u\n    st4 %s, r9\n", m, alu,
+                src, m);
+        break;
+    }
+    case LITMUS_CMPXCHG: {
+        unsigned eax = isa_reg(LITMUS_EAX);
+        if (in->lock) {
+            litmus_put(buf, len, off, "    cmpxchg4 r%u, %s, r%u\n", eax, m, src);
+            break;
+        }
+        /* unlocked: a load, then a buffered store only when it equals EAX; EAX gets the load.
+         * The label is unique: no two instructions share a line and column. */
+        litmus_put(buf, len, off,
+            "    ld4 r9, %s\n    bne r9, r%u, cx_%u_%u\n    st4 %s, r%u\ncx_%u_%u:\n    mov r%u, r9\n",
+            m, eax, in->line, in->col, m, src, in->line, in->col, eax);
+        break;
+    }
     case LITMUS_ADD:
     case LITMUS_INC:
     case LITMUS_DEC:

@@ -549,8 +549,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         cache_stats(c->l1d)->accesses[ACCESS_READ]++;
         memory_read(m->mem, paddr, bytes, r->size);
         uint64_t old = bytes_to_value(bytes, r->size);
-        uint64_t operand = r->flags & REQ_HAS_VALUE ? r->value : 1;
-        uint64_t nv = r->arg[0] == RMW_XCHG ? operand : old + operand;
+        uint64_t nv = op_rmw_result(r, old);
         if (memory_store_le(m->mem, paddr, r->size, nv) != 0)
             return sim_memory_full(m);
         if (m->has_os && m->os.store_performed)

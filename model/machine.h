@@ -139,6 +139,9 @@ typedef struct machine_os {
      * so the machine may skip it. Asked at the start of a run and after every request executed
      * by execute, the only ones that can change the answer. */
     bool (*identity)(void *opaque);
+    /* Optional: zero the OS layer's counters, called by machine_stats_reset with the machine's
+     * own, so a warm-up's primitive calls and page traffic are not counted in the region. */
+    void (*stats_reset)(void *opaque);
 } machine_os_t;
 
 /* Attach an observer (fn NULL: detach), before machine_run: fn receives every event of the

@@ -28,3 +28,16 @@ op_t op_lookup(const char *name, unsigned len)
             return (op_t)i;
     return OP_COUNT;
 }
+
+uint64_t op_rmw_result(const mem_req_t *r, uint64_t old)
+{
+    uint64_t operand = r->flags & REQ_HAS_VALUE ? r->value : 1;
+    uint64_t mask = r->size >= 8 ? UINT64_MAX : ((uint64_t)1 << (8 * r->size)) - 1;
+    switch (r->arg[0]) {
+    case RMW_XCHG: return operand;
+    case RMW_OR: return old | operand;
+    case RMW_XOR: return old ^ operand;
+    case RMW_CMPXCHG: return (old & mask) == (r->arg[1] & mask) ? operand : old;
+    default: return old + operand;
+    }
+}

@@ -36,8 +36,9 @@ enum {
                               * flagged; Cachegrind counts the pair as one read */
 };
 
-/* rmw: arg[0] says what it writes. */
-enum { RMW_ADD = 0, RMW_XCHG = 1 };
+/* rmw: arg[0] says what it writes (value is the operand; RMW_CMPXCHG compares with arg[1]).
+ * Numbers are only ever appended. */
+enum { RMW_ADD = 0, RMW_XCHG = 1, RMW_OR = 2, RMW_XOR = 3, RMW_CMPXCHG = 4 };
 
 /* The largest access one request may make (one cache line of the widest supported size). */
 #define REQ_MAX_SIZE 64u
@@ -45,8 +46,9 @@ enum { RMW_ADD = 0, RMW_XCHG = 1 };
 typedef struct mem_req {
     uint64_t addr;     /* byte address; for primitives, the base argument */
     uint64_t value;    /* value stored, or value a load must read (REQ_HAS_VALUE) */
-    uint64_t arg[4];   /* operation-specific: rmw arg[0] is RMW_ADD (value is the addend) or
-                        * RMW_XCHG; primitives and OS operations document theirs in ops.def */
+    uint64_t arg[4];   /* operation-specific: rmw arg[0] is an RMW_* (value is the operand, arg[1]
+                        * what RMW_CMPXCHG compares with); primitives and OS operations document
+                        * theirs in ops.def */
     const char *name;  /* a file name for file operations; owned by the producer */
     uint32_t size;     /* bytes accessed, 1..REQ_MAX_SIZE for memory operations */
     uint16_t cpu;      /* issuing core */
@@ -61,5 +63,10 @@ static inline op_class_t op_class(op_t op) { return (op_class_t)op_classes[op]; 
 const char *op_doc(op_t op);
 /* The op whose text spelling is name (exact, case-sensitive), or OP_COUNT when none. */
 op_t op_lookup(const char *name, unsigned len);
+
+/* What a locked rmw r writes over old (size bytes, little-endian in the low bits): add, exchange,
+ * or, xor, or compare-exchange (value when old equals arg[1], else old itself: x86's LOCK CMPXCHG
+ * writes either way). */
+uint64_t op_rmw_result(const mem_req_t *r, uint64_t old);
 
 #endif

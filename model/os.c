@@ -304,6 +304,12 @@ const os_file_stats_t *os_file_stats(const os_t *os, unsigned file)
     return &os->files[file].stats;
 }
 
+void os_file_stats_reset(os_t *os)
+{
+    for (size_t i = 0; i < os->nfiles; i++)
+        memset(&os->files[i].stats, 0, sizeof os->files[i].stats);
+}
+
 unsigned os_page_state(const os_t *os, unsigned file, uint64_t page)
 {
     const os_file_t *f = &os->files[file];

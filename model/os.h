@@ -131,6 +131,8 @@ const char *os_file_name(const os_t *os, unsigned file);
 uint64_t os_file_size(const os_t *os, unsigned file);
 uint64_t os_file_pages(const os_t *os, unsigned file);
 const os_file_stats_t *os_file_stats(const os_t *os, unsigned file);
+/* Zero every file's counters (a statistics reset: pages stay as they are). */
+void os_file_stats_reset(os_t *os);
 unsigned os_page_state(const os_t *os, unsigned file, uint64_t page);
 uint64_t os_file_resident_pages(const os_t *os, unsigned file);
 uint64_t os_file_dirty_pages(const os_t *os, unsigned file);

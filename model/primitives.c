@@ -72,6 +72,14 @@ static bool sig_identity(void *opaque)
     return os_view_count(p->os) == 0;
 }
 
+/* A statistics reset: the counters restart; the call log stays whole (numbered from the start). */
+static void sig_stats_reset(void *opaque)
+{
+    prim_t *p = opaque;
+    memset(p->stats, 0, sizeof p->stats);
+    os_file_stats_reset(p->os);
+}
+
 static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
                          uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
@@ -535,7 +543,8 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         p->waiting_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
-                        .completed = sig_completed, .identity = sig_identity};
+                        .completed = sig_completed, .identity = sig_identity,
+                        .stats_reset = sig_stats_reset};
     machine_attach_os(m, &sig);
     return p;
 }

@@ -4,6 +4,7 @@
  * falls exactly between what came before the mark and what comes after. With one stream per core,
  * each stream's mark says how many marks to wait for (arg[0]): the reset happens when the last
  * core issues its own, and what the cores that got there first did in between counts as warm-up.
+ * The OS layer's counters (primitives, files) are reset through its stats_reset hook.
  * Invariant: only counters are reset, and no decision of the machine reads a counter, so a reset
  * changes no later timing, state or value.
  */
@@ -31,6 +32,8 @@ void machine_stats_reset(machine_t *m, uint64_t cycle)
     }
     reset_cache(m->llc);
     memset(&m->bus.stats, 0, sizeof m->bus.stats);
+    if (m->has_os && m->os.stats_reset)
+        m->os.stats_reset(m->os.opaque);
     m->roi_marks = 0;
     m->region.resets++;
     m->region.start_cycle = cycle;

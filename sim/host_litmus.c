@@ -100,6 +100,9 @@ static int hl_lower(const litmus_insn_t *in, hl_op_t *op)
         else
             return -1;
         return 0;
+    case LITMUS_XOR: /* not implemented by this runner: the model runs them */
+    case LITMUS_IOR:
+    case LITMUS_CMPXCHG:
     case LITMUS_FPWB: /* cohsim's extension: not run on the host */
         return -1;
     }

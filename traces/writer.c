@@ -86,6 +86,11 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
                      r->size, op_name((op_t)r->op));
             return -1;
         }
+        if (r->op == OP_RMW && r->arg[0] != RMW_ADD && r->arg[0] != RMW_XCHG) {
+            snprintf(err, errlen, "an rmw that ors, xors or compares cannot be written as text "
+                                  "(the text format has add +N and exchange =N)");
+            return -1;
+        }
         int n = fprintf(w->out, "%u %s 0x%" PRIx64 " %u", r->cpu, op_name((op_t)r->op), r->addr,
                         r->size);
         /* An rmw that adds is written +N; = means exchange for an rmw and the value otherwise. */

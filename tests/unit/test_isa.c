@@ -187,7 +187,7 @@ static void flat_run(flat_t *f, isa_core_t *cores, unsigned n)
             case OP_RMW:
                 f->nrmw++;
                 res.value = flat_read(f, r.addr, r.size);
-                flat_write(f, r.addr, r.size, r.arg[0] == RMW_XCHG ? r.value : res.value + r.value);
+                flat_write(f, r.addr, r.size, op_rmw_result(&r, res.value));
                 break;
             case OP_FENCE: f->nfence++; break;
             case OP_FLUSH_INSTRUCTION_CACHE: f->nprim++; f->fic = r; res.value = 1; break;

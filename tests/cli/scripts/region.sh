@@ -44,6 +44,13 @@ get() { # FILE PYTHON-EXPR on the JSON as j
 # a trace shorter than its warm-up measures nothing, and says so
 "$COHSIM" run -q -p x86-2 --warmup 1000 --json long.json two.trace
 [ "$(get long.json '[j["region"]["traces"][0][k] for k in ("warmup","measured")]')" = "[128, 0]" ]
+# the OS layer's counters are reset with the others: a warm-up's primitive call and the pages it
+# wrote and read are not counted (cc_flush_and_purge makes two calls; a roi begin after the first)
+sed '/^release log.dat/{x;s/^/x/;/^x$/{x;s/$/\nroi begin/;b};x}' "$ROOT/traces/examples/cc_flush_and_purge.trace" >os.trace
+[ "$(grep -c '^roi begin' os.trace)" = 1 ]
+"$COHSIM" run -q -p x86-4 --json os.json os.trace
+[ "$(get os.json 'j["primitives"]["CcCoherencyFlushAndPurgeCache"]["calls"]')" = 1 ]
+[ "$(get os.json '[j["files"][0][k] for k in ("pages_written","pages_purged","pages_read")]')" = "[1, 0, 2]" ]
 # bad values, and the compat modes (which count whole traces)
 for bad in '--max 0' '--warmup -1' '--skip x'; do
     status=0; "$COHSIM" run $bad two.trace 2>err.txt || status=$?
