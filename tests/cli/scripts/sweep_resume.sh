@@ -6,9 +6,12 @@ command -v parallel >/dev/null || { echo "SKIP GNU Parallel (Debian: parallel) i
 spec=$ROOT/tests/fixtures/sweep/small.ini
 cd "$TMP"
 # The jobs run this cohsim: it logs each start and takes its time, so that the sweep can be
-# stopped in the middle.
+# stopped in the middle. Each records its process id (exec keeps it), so that the test can wait
+# for every job to end: GNU Parallel signals a job's process group, and a job it has just forked
+# may not have made that group yet, so it can outlive the stopped sweep and finish its result.
 cat > slow <<SLOW
 #!/bin/sh
+echo \$\$ >> "$TMP/pids"
 echo "\$*" >> "$TMP/calls"
 sleep 0.3
 exec "$COHSIM" "\$@"
@@ -28,6 +31,13 @@ status=0
 wait $sweep || status=$?
 [ $status -eq 1 ] || { echo "stopped sweep exited $status"; cat first.log; exit 1; }
 grep -q 'results complete; the joblog is r/joblog; the same command again runs the rest' first.log
+tries=0
+# (a zombie has ended: an orphan's new parent may never reap it)
+while [ -n "$(while read -r p; do ps -o stat= -p "$p" | grep -v '^ *Z'; done < pids)" ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+    [ $tries -lt 600 ] || { echo "a job of the stopped sweep still runs after 60 s"; exit 1; }
+done
 done=$(ls r/*.json | wc -l)
 [ "$done" -ge 4 ] && [ "$done" -lt 12 ] || { echo "$done results after the stop"; exit 1; }
 stat -c '%n %i %Y %s' r/*.json > finished
