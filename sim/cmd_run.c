@@ -173,6 +173,10 @@ typedef struct trace_source {
     uint64_t space;
     unsigned unplaced;
     char unplaced_why[160];
+    /* batch[next..unplaced) holds only plain records: CPUs the machine has, no check and no
+     * mark (roi begin, roi end). Such a batch is handed whole, up to the allowance, without a
+     * look at each record; else record by record. */
+    int plain;
     seeing_t *see; /* the views of the run, told of each checked value; NULL: none */
 } trace_source_t;
 
@@ -244,6 +248,14 @@ static int mark_due(const trace_source_t *s)
     return s->warmup && !s->mark_seq && (s->records == s->warmup || s->eof);
 }
 
+/* The operations a source looks at one by one (checks and marks), as a mask by op from ops.def. */
+_Static_assert(OP_COUNT <= 64, "source_special_ops has a bit per operation");
+static const uint64_t source_special_ops = 0
+#define OP(id, spelling, cls, doc) | ((uint64_t)((cls) == OPC_CHECK || (cls) == OPC_MARK) << OP_##id)
+#include "model/ops.def"
+#undef OP
+    ;
+
 /* Refill the batch, dropping the records still to be skipped. 1 records, 0 end, -1 error. */
 static int source_refill(trace_source_t *s)
 {
@@ -273,6 +285,10 @@ static int source_refill(trace_source_t *s)
                 s->unplaced = k;
                 break;
             }
+        /* A summary of the whole batch, skipped and unplaced records too: at worst a batch
+         * goes record by record for nothing. */
+        trace_batch_info_t info = trace_batch_info(s->trace, s->batch, (unsigned)r);
+        s->plain = info.max_cpu < s->cores && !(info.ops & source_special_ops);
         if (s->next < s->count)
             return 1;
     }
@@ -314,9 +330,12 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
         return 0;
     uint64_t allowed = source_allowance(s);
     unsigned k = s->next;
-    while (k < s->unplaced && s->batch[k].cpu < s->cores && k - s->next < allowed &&
-           s->batch[k].op != OP_ROI_END)
-        k++;
+    if (s->plain)
+        k = s->unplaced - s->next <= allowed ? s->unplaced : s->next + (unsigned)allowed;
+    else
+        while (k < s->unplaced && s->batch[k].cpu < s->cores && k - s->next < allowed &&
+               s->batch[k].op != OP_ROI_END)
+            k++;
     if (k == s->next && k == s->unplaced) {
         snprintf(s->failure, sizeof s->failure, "%s: %s",
                  where(s, s->records + 1 + (s->mark_seq != 0)).text, s->unplaced_why);
@@ -334,7 +353,7 @@ static int source_next_batch(void *opaque, const mem_req_t **reqs)
     *reqs = &s->batch[s->next];
     unsigned n = k - s->next;
     s->records += n;
-    for (unsigned i = s->next; i < k; i++)
+    for (unsigned i = s->next; !s->plain && i < k; i++)
         s->expects += op_class((op_t)s->batch[i].op) == OPC_CHECK;
     if (s->mark_seq || !s->warmup)
         s->after_mark += n;

@@ -56,7 +56,7 @@ static bool binary_record_ok(const uint8_t *b)
            (size != 0 && size <= FIELDS_MAX_SIZE && !binary_wraps(b));
 }
 
-static void binary_decode(const uint8_t *b, mem_req_t *r)
+static inline void binary_decode(const uint8_t *b, mem_req_t *r)
 {
     *r = (mem_req_t){
         .op = b[0],
@@ -107,20 +107,58 @@ static int binary_next(trace_t *t, void *state, mem_req_t *r)
     return 1;
 }
 
-/* The records that lie whole in the buffer, up to max, in one peek: a good record costs a check
- * and a decode, nothing per call. Anything else (the end, a truncated or bad record) is left
- * to binary_next, at the record where it happens. */
+/* The memory operations as a bit mask by op, from ops.def: a constant, so a record's class
+ * costs no lookup per record. */
+_Static_assert(OP_COUNT <= 64, "binary_mem_ops has a bit per operation");
+static const uint64_t binary_mem_ops = 0
+#define OP(id, spelling, cls, doc) | ((uint64_t)((cls) == OPC_MEM) << OP_##id)
+#include "model/ops.def"
+#undef OP
+    ;
+
+/* The records that lie whole in the buffer, up to max, in one peek. Every record is decoded and
+ * checked without a branch, the checks gathered for the batch (as binary_record_ok would judge
+ * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for the first (records
+ * after it are overwritten by later calls, never delivered). Anything else (the end, a truncated
+ * or bad record) is left to binary_next, at the record where it happens. */
 static int binary_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t whole = stream_peek(s, &b, (size_t)max * BINARY_RECORD_SIZE) / BINARY_RECORD_SIZE;
-    unsigned k = 0;
-    for (; k < whole && binary_record_ok(b); k++, b += BINARY_RECORD_SIZE)
-        binary_decode(b, &out[k]);
+    uint64_t ops = 0;
+    unsigned op_flags = 0, max_cpu = 0, bad_size = 0;
+    for (size_t i = 0; i < whole; i++) {
+        const uint8_t *p = b + i * BINARY_RECORD_SIZE;
+        unsigned head = binary_get16(p), op = head & 0xffu, cpu = binary_get16(p + 2);
+        uint32_t size = binary_get32(p + 4);
+        uint64_t addr = binary_get64(p + 8);
+        op_flags |= head;
+        ops |= 1ull << (op & 63);
+        max_cpu = cpu > max_cpu ? cpu : max_cpu;
+        bad_size |= (unsigned)(binary_mem_ops >> (op & 63)) & 1u &
+                    ((size - 1u >= FIELDS_MAX_SIZE) | (addr + size < addr));
+        out[i] = (mem_req_t){
+            .op = (uint8_t)op,
+            .flags = (uint8_t)(head >> 8),
+            .cpu = (uint16_t)cpu,
+            .size = size,
+            .addr = addr,
+            .value = binary_get64(p + 16),
+        };
+    }
+    /* Operations 64 and up show in op_flags' bits 6 and 7, those below in ops. */
+    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
+    size_t k = whole;
+    if ((op_flags & 0xc0u) | (ops & unknown_ops) | ((op_flags >> 8) & ~BINARY_FLAGS_KNOWN) |
+        bad_size)
+        for (k = 0; k < whole && binary_record_ok(b + k * BINARY_RECORD_SIZE); k++)
+            ;
+    else
+        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
     if (k == 0)
         return binary_next(t, state, out);
-    stream_skip(s, (size_t)k * BINARY_RECORD_SIZE);
+    stream_skip(s, k * BINARY_RECORD_SIZE);
     return (int)k;
 }
 

@@ -16,6 +16,8 @@ struct trace {
     char *path;
     void *state;
     char error[512];
+    trace_batch_info_t info; /* the last batch's summary, when info_set (its reader's) */
+    bool info_set;
 };
 
 extern const trace_format_t trace_format_text;
@@ -186,12 +188,34 @@ int trace_next(trace_t *t, mem_req_t *out)
     return r;
 }
 
+_Static_assert(OP_COUNT <= 64, "trace_batch_info_t has a bit per operation");
+
+void trace_set_batch_info(trace_t *t, trace_batch_info_t info)
+{
+    t->info = info;
+    t->info_set = true;
+}
+
+trace_batch_info_t trace_batch_info(trace_t *t, const mem_req_t *out, unsigned n)
+{
+    if (t->info_set)
+        return t->info;
+    trace_batch_info_t info = {0, 0};
+    for (unsigned i = 0; i < n; i++) {
+        info.ops |= 1ull << out[i].op;
+        info.max_cpu = out[i].cpu > info.max_cpu ? out[i].cpu : info.max_cpu;
+    }
+    return info;
+}
+
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
+    t->info_set = false;
     if (!t->format->next_batch || max <= 1)
         return trace_next(t, out);
     if (t->error[0])
         return -1;
+    t->info_set = false;
     int r = t->format->next_batch(t, t->state, out, max);
     if (r < 0 && !t->error[0])
         snprintf(t->error, sizeof t->error, "%s: read error", t->path);

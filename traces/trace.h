@@ -45,6 +45,18 @@ int trace_next(trace_t *t, mem_req_t *out);
  * one are delivered first, so work happens in the same order as one at a time. After a batch
  * from a format by_line, the stream's line number is that of the batch's last record. */
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max);
+/* What the records of a batch have in common, for a caller that treats most records alike and
+ * looks at each record only when a batch holds something else: bit op of ops is set for each
+ * operation present, and the largest CPU. */
+typedef struct trace_batch_info {
+    uint64_t ops;
+    unsigned max_cpu;
+} trace_batch_info_t;
+/* The summary of the n records the last trace_next_batch put in out: the reader's, when it
+ * gathered one while decoding, else computed here (a pass over the records). */
+trace_batch_info_t trace_batch_info(trace_t *t, const mem_req_t *out, unsigned n);
+/* For readers' next_batch: the summary of the records it is about to return. */
+void trace_set_batch_info(trace_t *t, trace_batch_info_t info);
 const char *trace_error(const trace_t *t);
 const char *trace_path(const trace_t *t);
 const trace_format_t *trace_format(const trace_t *t);
