@@ -220,7 +220,8 @@ static int space_place(trace_source_t *s, mem_req_t *r)
 /* Where the record numbered seq (from 1 among those the machine took) came from, counting
  * skipped records and not the source's own warm-up mark: "path:LINE" for a line format (whose
  * records come one at a time, so the stream is at that record's line); "path: record N, byte B"
- * for the cohsim binary format (one request per fixed-size record); else "path: access N". */
+ * for the cohsim binary format version 1 (one request per fixed-size record), "path: record N"
+ * for version 2 (records vary in size); else "path: access N". */
 typedef struct where {
     char text[600];
 } where_t;
@@ -233,6 +234,9 @@ static where_t where(trace_source_t *s, uint64_t seq)
     uint64_t n = s->skipped + seq - (s->mark_seq && seq > s->mark_seq);
     if (line)
         snprintf(w.text, sizeof w.text, "%s:%llu", path, (unsigned long long)line);
+    else if (strcmp(trace_format(s->trace)->name, "binary") == 0 &&
+             binary_trace_record_size(s->trace) == 0)
+        snprintf(w.text, sizeof w.text, "%s: record %llu", path, (unsigned long long)n);
     else if (strcmp(trace_format(s->trace)->name, "binary") == 0)
         snprintf(w.text, sizeof w.text, "%s: record %llu, byte %llu", path,
                  (unsigned long long)n,

@@ -25,7 +25,7 @@
 #include "traces/writer.h"
 
 static const cli_opt_t trace_opts[] = {
-    {"to", 't', "FORMAT", "convert: the output format (binary, text, din, xdin)"},
+    {"to", 't', "FORMAT", "convert: the output format (binary: version 2, binary-v1, text, din, xdin)"},
     {"format", 'f', "NAME", "the input's format instead of detecting it from the content"},
     {"line", 0, "BYTES", "stats: line size for distinct lines (default 64); with --reuse, "
                          "repeatable: one curve per line size"},

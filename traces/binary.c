@@ -1,8 +1,10 @@
-/* binary.c: the cohsim binary trace: a versioned header, then fixed-size little-endian records
- * (layout in binary.h, byte by byte in FORMATS.md). The fast path: no parsing, one copy per record.
+/* binary.c: the cohsim binary trace: a versioned header, then little-endian records (layout in
+ * binary.h, byte by byte in FORMATS.md): version 1's of 24 bytes, version 2's of 2 to 24 bytes,
+ * delta-coded. The fast path: records decoded in batches straight from the stream's buffer.
  *
  * Errors name the byte offset of the header at fault, or the record (from 1) and its byte.
- * State: none beyond the stream.
+ * State: the version; for version 2 the records read and the previous record's address, size and
+ * CPU, which the next record's fields are relative to.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -16,9 +18,23 @@ static int binary_probe(const uint8_t *head, size_t len)
     return len >= 8 && memcmp(head, BINARY_MAGIC, 8) == 0 ? 100 : 0;
 }
 
+/* Version 2: the previous record's address, size and CPU, which a record's fields are relative
+ * to (0 before the first). */
+typedef struct binary2_prev {
+    uint64_t addr;
+    uint32_t size;
+    unsigned cpu;
+} binary2_prev_t;
+
+typedef struct binary_state {
+    unsigned version;
+    uint64_t records; /* version 2: records read */
+    binary2_prev_t prev;
+} binary_state_t;
+
 static int binary_init(trace_t *t, void *state)
 {
-    (void)state;
+    binary_state_t *st = state;
     stream_t *s = trace_stream(t);
     uint8_t h[BINARY_HEADER_SIZE];
     ssize_t n = stream_read(s, h, sizeof h);
@@ -28,9 +44,16 @@ static int binary_init(trace_t *t, void *state)
     if (memcmp(h, BINARY_MAGIC, 8) != 0)
         return trace_fail_at(t, 0, "bad magic: expected \"%s\"", BINARY_MAGIC);
     uint16_t version = binary_get16(h + 8), recsize = binary_get16(h + 10);
+    st->version = version;
+    if (version == BINARY_VERSION_2) {
+        if (recsize != 0)
+            return trace_fail_at(t, 10, "record size %u: version 2 records vary (0 expected)",
+                                 recsize);
+        return 0;
+    }
     if (version != BINARY_VERSION)
-        return trace_fail_at(t, 8, "version %u: this build reads version %u", version,
-                             BINARY_VERSION);
+        return trace_fail_at(t, 8, "version %u: this build reads versions %u and %u", version,
+                             BINARY_VERSION, BINARY_VERSION_2);
     if (recsize != BINARY_RECORD_SIZE)
         return trace_fail_at(t, 10, "record size %u: version %u records are %u bytes", recsize,
                              BINARY_VERSION, BINARY_RECORD_SIZE);
@@ -70,9 +93,8 @@ static inline void binary_decode(const uint8_t *b, mem_req_t *r)
 
 /* Records are decoded where they lie in the stream's buffer (refilled a megabyte at a time):
  * no copy, one peek per record. */
-static int binary_next(trace_t *t, void *state, mem_req_t *r)
+static int binary1_next(trace_t *t, mem_req_t *r)
 {
-    (void)state;
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t n = stream_peek(s, &b, BINARY_RECORD_SIZE);
@@ -121,7 +143,7 @@ static const uint64_t binary_mem_ops = 0
  * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for the first (records
  * after it are overwritten by later calls, never delivered). Anything else (the end, a truncated
  * or bad record) is left to binary_next, at the record where it happens. */
-static int binary_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
+__attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
@@ -157,15 +179,203 @@ static int binary_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned m
     else
         trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
     if (k == 0)
-        return binary_next(t, state, out);
+        return binary1_next(t, out);
     stream_skip(s, k * BINARY_RECORD_SIZE);
     return (int)k;
 }
 
+/* ---- version 2 ---------------------------------------------------------------------------- */
+
+/* Where a version 2 record's fields lie, by control byte: its length (bits 0-7), the offsets of
+ * its size (8-15), address delta (16-23) and value (24-31), and the right shifts that make the
+ * masks of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous record's) and
+ * of its delta (40-47: ~0 >> shift). An absent field's offset is where it would start, so a load
+ * of 8 bytes there stays within 8 bytes past the record. One constant table, so that decoding
+ * takes no branch on the layout and keeps one table address in a register. */
+#define B2_CPU_LEN(c) (((c) & BINARY2_SAME_CPU) ? 0u : 2u)
+#define B2_SIZE_LEN(c) ((0x04020100u >> (8 * (((c) >> BINARY2_SIZE_SHIFT) & 3))) & 0xffu)
+#define B2_ADDR_LEN(c) ((0x08040201u >> (8 * ((c) >> BINARY2_ADDR_SHIFT))) & 0xffu)
+#define B2_VALUE_LEN(c) (((c) & REQ_HAS_VALUE) ? 8u : 0u)
+#define B2_SIZE_AT(c) (2u + B2_CPU_LEN(c))
+#define B2_ADDR_AT(c) (B2_SIZE_AT(c) + B2_SIZE_LEN(c))
+#define B2_VALUE_AT(c) (B2_ADDR_AT(c) + B2_ADDR_LEN(c))
+#define B2_LAYOUT(c)                                                                               \
+    ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_SIZE_AT(c) << 8 |                  \
+     (uint64_t)B2_ADDR_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
+     (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32 | (uint64_t)(64u - 8u * B2_ADDR_LEN(c)) << 40)
+#define B2_4(c) B2_LAYOUT(c), B2_LAYOUT((c) + 1), B2_LAYOUT((c) + 2), B2_LAYOUT((c) + 3)
+#define B2_16(c) B2_4(c), B2_4((c) + 4), B2_4((c) + 8), B2_4((c) + 12)
+#define B2_64(c) B2_16(c), B2_16((c) + 16), B2_16((c) + 32), B2_16((c) + 48)
+static const uint64_t binary2_layout[256] = {B2_64(0u), B2_64(64u), B2_64(128u), B2_64(192u)};
+
+/* The length of the version 2 record whose op and control bytes are at p. */
+static inline unsigned binary2_length(const uint8_t *p)
+{
+    return (unsigned)binary2_layout[p[1]] & 0xffu;
+}
+
+/* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
+ * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
+ * within 8 bytes past the record), relative to prev's; its value in *value. No branch. */
+static inline __attribute__((always_inline)) binary2_prev_t binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
+{
+    unsigned ctl = p[1];
+    uint64_t layout = binary2_layout[ctl];
+    uint32_t size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
+                               (0xffffffffull >> ((layout >> 32) & 0xffu)));
+    uint64_t delta = binary_get64(p + ((layout >> 16) & 0xffu)) & (~0ull >> (layout >> 40));
+    *value = binary_get64(p + ((layout >> 24) & 0xffu)) & (0 - (uint64_t)(ctl & REQ_HAS_VALUE));
+    return (binary2_prev_t){
+        .addr = prev.addr + binary_unzigzag(delta),
+        .size = ctl & (3u << BINARY2_SIZE_SHIFT) ? size : prev.size,
+        .cpu = ctl & BINARY2_SAME_CPU ? prev.cpu : binary_get16(p + 2),
+    };
+}
+
+/* Whether a version 2 record of op with fields f is bad (nonzero), as binary_record_ok judges
+ * version 1's: its flags are always known. */
+static inline __attribute__((always_inline)) unsigned binary2_bad(unsigned op, binary2_prev_t f)
+{
+    unsigned mem = (unsigned)(binary_mem_ops >> (op & 63)) & 1u;
+    return (op >= OP_COUNT) | (mem & ((f.size - 1u >= FIELDS_MAX_SIZE) | (f.addr + f.size < f.addr)));
+}
+
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, const uint8_t *p, binary2_prev_t f, uint64_t value)
+{
+    *r = (mem_req_t){
+        .op = p[0],
+        .flags = (uint8_t)(p[1] & BINARY_FLAGS_KNOWN),
+        .cpu = (uint16_t)f.cpu,
+        .size = f.size,
+        .addr = f.addr,
+        .value = value,
+    };
+}
+
+/* One record, with the error that stops a batch: the end, a truncated or bad record. */
+static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
+{
+    stream_t *s = trace_stream(t);
+    const uint8_t *b;
+    size_t n = stream_peek(s, &b, BINARY2_MAX_RECORD);
+    uint64_t at = stream_offset(s), rec = st->records + 1;
+    if (stream_error(s))
+        return trace_fail_record(t, rec, at, "%s", stream_error(s));
+    if (n == 0)
+        return 0;
+    unsigned len = n >= 2 ? binary2_length(b) : 2;
+    if (len > n)
+        return trace_fail_record(t, rec, at,
+                                 "truncated: the record needs %u bytes, the file has %zu more "
+                                 "(version 2)",
+                                 len, n);
+    uint64_t value;
+    binary2_prev_t f = binary2_fields(b, st->prev, &value);
+    if (b[0] >= OP_COUNT)
+        return trace_fail_record(t, rec, at,
+                                 "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
+                                 OP_COUNT - 1);
+    if (binary2_bad(b[0], f) && f.size - 1u >= FIELDS_MAX_SIZE)
+        return trace_fail_record(t, rec, at + 1, "size %u: expected 1 to %u", f.size,
+                                 FIELDS_MAX_SIZE);
+    if (binary2_bad(b[0], f))
+        return trace_fail_record(t, rec, at + 1,
+                                 "access of %u bytes at 0x%llx wraps past the top of the address "
+                                 "space", f.size, (unsigned long long)f.addr);
+    binary2_put(r, b, f, value);
+    st->prev = f;
+    st->records++;
+    stream_skip(s, len);
+    return 1;
+}
+
+/* The batch's summary as it is gathered: operations present, largest CPU. */
+typedef struct binary2_run {
+    binary2_prev_t prev;
+    size_t pos;
+    uint64_t ops;
+    unsigned max_cpu;
+} binary2_run_t;
+
+/* Decode up to max records from b[run->pos..avail) into out, stopping before a bad record, and
+ * (when whole is false) before one that does not lie whole in what the stream shows. Records,
+ * with run advanced past them. Inlined twice: with whole true (every record fits), the loop
+ * checks no length. */
+static inline __attribute__((always_inline)) unsigned
+binary2_run(binary2_run_t *run, const uint8_t *b, size_t avail, mem_req_t *out, unsigned max,
+            bool whole)
+{
+    binary2_prev_t cur = run->prev;
+    size_t pos = run->pos;
+    uint64_t ops = run->ops;
+    unsigned k = 0, max_cpu = run->max_cpu;
+    for (; k < max; k++) {
+        const uint8_t *p = b + pos;
+        unsigned len = binary2_length(p), op = p[0];
+        if (!whole && (pos >= avail || len > avail - pos))
+            break;
+        uint64_t value;
+        binary2_prev_t f = binary2_fields(p, cur, &value);
+        if (binary2_bad(op, f))
+            break;
+        binary2_put(&out[k], p, f, value);
+        cur = f;
+        pos += len;
+        ops |= 1ull << (op & 63);
+        max_cpu = f.cpu > max_cpu ? f.cpu : max_cpu;
+    }
+    *run = (binary2_run_t){cur, pos, ops, max_cpu};
+    return k;
+}
+
+/* The records that lie whole in one peek, up to max: no call per record. A record is at most
+ * BINARY2_MAX_RECORD bytes, so when the peek shows max of those, every record fits and the loop
+ * checks no length; else (the file's end is near) each record's length is checked. The first
+ * record that is truncated or bad ends the batch; binary2_next reports it. */
+__attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state_t *st,
+                                                         mem_req_t *out, unsigned max)
+{
+    stream_t *s = trace_stream(t);
+    const uint8_t *b;
+    size_t want = (size_t)max * BINARY2_MAX_RECORD;
+    size_t avail = stream_peek(s, &b, want);
+    binary2_run_t run = {st->prev, 0, 0, 0};
+    unsigned k = avail == want ? binary2_run(&run, b, avail, out, max, true)
+                               : binary2_run(&run, b, avail, out, max, false);
+    if (k == 0)
+        return binary2_next(t, st, out);
+    st->prev = run.prev;
+    st->records += k;
+    stream_skip(s, run.pos);
+    trace_set_batch_info(t, (trace_batch_info_t){run.ops, run.max_cpu});
+    return (int)k;
+}
+
+static int binary_next(trace_t *t, void *state, mem_req_t *r)
+{
+    binary_state_t *st = state;
+    return st->version == BINARY_VERSION_2 ? binary2_next(t, st, r) : binary1_next(t, r);
+}
+
+static int binary_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
+{
+    binary_state_t *st = state;
+    return st->version == BINARY_VERSION_2 ? binary2_next_batch(t, st, out, max)
+                                           : binary1_next_batch(t, out, max);
+}
+
+unsigned binary_trace_record_size(trace_t *t)
+{
+    const binary_state_t *st = trace_reader_state(t);
+    return st->version == BINARY_VERSION_2 ? 0 : BINARY_RECORD_SIZE;
+}
+
 const trace_format_t trace_format_binary = {
     .name = "binary",
-    .doc = "cohsim binary: 16-byte header (magic COHSIMTR, version 1), 24-byte little-endian records",
+    .doc = "cohsim binary: 16-byte header (magic COHSIMTR, version 1 or 2), 24-byte little-endian "
+           "records (version 1) or 2 to 24 bytes, delta-coded (version 2)",
     .probe = binary_probe,
+    .state_size = sizeof(binary_state_t),
     .init = binary_init,
     .next = binary_next,
     .next_batch = binary_next_batch,

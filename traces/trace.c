@@ -190,6 +190,8 @@ int trace_next(trace_t *t, mem_req_t *out)
 
 _Static_assert(OP_COUNT <= 64, "trace_batch_info_t has a bit per operation");
 
+void *trace_reader_state(trace_t *t) { return t->state; }
+
 void trace_set_batch_info(trace_t *t, trace_batch_info_t info)
 {
     t->info = info;

@@ -71,6 +71,8 @@ const trace_format_t *trace_format_lookup(const char *name);
  * as "path:line: ..." (*status -1). */
 char *trace_read_line(trace_t *t, size_t *len, uint64_t *lineno, int *status);
 
+/* For a format's own helpers: the reader state of t (its format's state_size bytes). */
+void *trace_reader_state(trace_t *t);
 /* For readers: the trace's byte stream, and error reporting ("path:line: message"). */
 stream_t *trace_stream(trace_t *t);
 int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -33,6 +33,10 @@ struct trace_writer {
     FILE *out;
     int cpu; /* -1 until the first record */
     writer_losses_t lost;
+    /* binary version 2: the previous record's address, size and CPU (0 before the first) */
+    uint64_t prev_addr;
+    uint32_t prev_size;
+    uint16_t prev_cpu;
 };
 
 /* din and xdin: what a memory record loses beyond its size. */
@@ -49,7 +53,7 @@ static int plain_args(const mem_req_t *r)
     return !r->name && !r->arg[0] && !r->arg[1] && !r->arg[2] && !r->arg[3];
 }
 
-static int binary_header(trace_writer_t *w)
+static int binary1_header(trace_writer_t *w)
 {
     uint8_t h[BINARY_HEADER_SIZE] = {0};
     memcpy(h, BINARY_MAGIC, 8);
@@ -58,13 +62,19 @@ static int binary_header(trace_writer_t *w)
     return fwrite(h, 1, sizeof h, w->out) == sizeof h ? 0 : -1;
 }
 
-static int binary_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+static int binary_refuse_args(const mem_req_t *r, char *err, size_t errlen)
 {
-    if (!plain_args(r)) {
-        snprintf(err, errlen, "%s has arguments the binary format cannot carry (write text)",
-                 op_name((op_t)r->op));
+    if (plain_args(r))
+        return 0;
+    snprintf(err, errlen, "%s has arguments the binary format cannot carry (write text)",
+             op_name((op_t)r->op));
+    return -1;
+}
+
+static int binary1_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    if (binary_refuse_args(r, err, errlen) != 0)
         return -1;
-    }
     uint8_t b[BINARY_RECORD_SIZE];
     b[0] = r->op;
     b[1] = (uint8_t)(r->flags & BINARY_FLAGS_KNOWN);
@@ -73,6 +83,63 @@ static int binary_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t e
     binary_put64(b + 8, r->addr);
     binary_put64(b + 16, r->value);
     return fwrite(b, 1, sizeof b, w->out) == sizeof b ? 0 : -1;
+}
+
+static int binary2_header(trace_writer_t *w)
+{
+    uint8_t h[BINARY_HEADER_SIZE] = {0};
+    memcpy(h, BINARY_MAGIC, 8);
+    binary_put16(h + 8, BINARY_VERSION_2);
+    return fwrite(h, 1, sizeof h, w->out) == sizeof h ? 0 : -1;
+}
+
+/* The code (0 to 3) of the fewest bytes of 1, 2, 4, 8 that hold v. */
+static unsigned binary2_len_code(uint64_t v)
+{
+    return v <= 0xff ? 0 : v <= 0xffff ? 1 : v <= 0xffffffffu ? 2 : 3;
+}
+
+/* Version 2: fields relative to the previous record (binary.h); the value only when the flags
+ * say the record has one, so a value without REQ_HAS_VALUE is refused rather than dropped. */
+static int binary2_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
+{
+    if (binary_refuse_args(r, err, errlen) != 0)
+        return -1;
+    if (r->value && !(r->flags & REQ_HAS_VALUE)) {
+        snprintf(err, errlen, "%s carries a value without stating it (REQ_HAS_VALUE), which "
+                              "binary version 2 does not keep (write binary-v1)",
+                 op_name((op_t)r->op));
+        return -1;
+    }
+    uint8_t b[BINARY2_MAX_RECORD];
+    unsigned ctl = r->flags & BINARY_FLAGS_KNOWN, n = 2;
+    if (r->cpu == w->prev_cpu) {
+        ctl |= BINARY2_SAME_CPU;
+    } else {
+        binary_put16(b + n, r->cpu);
+        n += 2;
+    }
+    if (r->size != w->prev_size) {
+        unsigned code = binary2_len_code(r->size); /* 0, 1 or 2: 1, 2 or 4 bytes */
+        ctl |= (code + 1) << BINARY2_SIZE_SHIFT;
+        for (unsigned i = 0; i < (1u << code); i++)
+            b[n++] = (uint8_t)(r->size >> (8 * i));
+    }
+    uint64_t z = binary_zigzag(r->addr - w->prev_addr);
+    unsigned code = binary2_len_code(z);
+    ctl |= code << BINARY2_ADDR_SHIFT;
+    for (unsigned i = 0; i < (1u << code); i++)
+        b[n++] = (uint8_t)(z >> (8 * i));
+    if (r->flags & REQ_HAS_VALUE) {
+        binary_put64(b + n, r->value);
+        n += 8;
+    }
+    b[0] = r->op;
+    b[1] = (uint8_t)ctl;
+    w->prev_addr = r->addr;
+    w->prev_size = r->size;
+    w->prev_cpu = r->cpu;
+    return fwrite(b, 1, n, w->out) == n ? 0 : -1;
 }
 
 static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen)
@@ -174,13 +241,14 @@ static int xdin_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
 }
 
 static const writer_format_t writer_formats[] = {
-    {"binary", binary_header, binary_put},
+    {"binary", binary2_header, binary2_put},
+    {"binary-v1", binary1_header, binary1_put},
     {"text", NULL, text_put},
     {"din", NULL, din_put},
     {"xdin", NULL, xdin_put},
 };
 
-const char *trace_writer_formats(void) { return "binary, text, din, xdin"; }
+const char *trace_writer_formats(void) { return "binary, binary-v1, text, din, xdin"; }
 
 trace_writer_t *trace_writer_open(const char *format, FILE *out, char *err, size_t errlen)
 {

@@ -1,4 +1,5 @@
-/* writer.h: writing traces: the cohsim binary and text formats, and Dinero's din and xdin.
+/* writer.h: writing traces: the cohsim binary (version 2, or binary-v1) and text formats, and
+ * Dinero's din and xdin.
  *
  * A writer formats records onto a FILE the caller opened (the caller makes the output whole or
  * nothing: a temporary file renamed into place). Records a format cannot carry are refused with
@@ -15,7 +16,7 @@
 
 typedef struct trace_writer trace_writer_t;
 
-/* A writer of format ("binary", "text", "din", "xdin") onto out; NULL with the reason in err. */
+/* A writer of format ("binary", "binary-v1", "text", "din", "xdin") onto out; NULL with the reason in err. */
 trace_writer_t *trace_writer_open(const char *format, FILE *out, char *err, size_t errlen);
 /* 0, or -1 with the reason in err (a record the format cannot carry, a write error). */
 int trace_writer_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t errlen);
