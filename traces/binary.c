@@ -289,65 +289,82 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
     return 1;
 }
 
-/* The batch's summary as it is gathered: operations present, largest CPU. */
-typedef struct binary2_run {
-    binary2_prev_t prev;
-    size_t pos;
-    uint64_t ops;
-    unsigned max_cpu;
-} binary2_run_t;
-
-/* Decode up to max records from b[run->pos..avail) into out, stopping before a bad record, and
- * (when whole is false) before one that does not lie whole in what the stream shows. Records,
- * with run advanced past them. Inlined twice: with whole true (every record fits), the loop
- * checks no length. */
+/* Decode up to max records from b[*pos..avail) into out, relative to *prev, without a check
+ * (when whole is false, stopping before a record that does not lie whole in what the stream
+ * shows). Records, with *pos and *prev past them. Inlined twice: with whole true (every record
+ * fits), the loop checks no length. */
 static inline __attribute__((always_inline)) unsigned
-binary2_run(binary2_run_t *run, const uint8_t *b, size_t avail, mem_req_t *out, unsigned max,
-            bool whole)
+binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *prev,
+                   mem_req_t *out, unsigned max, bool whole)
 {
-    binary2_prev_t cur = run->prev;
-    size_t pos = run->pos;
-    uint64_t ops = run->ops;
-    unsigned k = 0, max_cpu = run->max_cpu;
-    for (; k < max; k++) {
-        const uint8_t *p = b + pos;
-        unsigned len = binary2_length(p), op = p[0];
-        if (!whole && (pos >= avail || len > avail - pos))
+    binary2_prev_t cur = *prev;
+    size_t at = *pos;
+    mem_req_t *r = out, *end = out + max;
+    for (; r < end; r++) {
+        const uint8_t *p = b + at;
+        unsigned len = binary2_length(p);
+        if (!whole && (at >= avail || len > avail - at))
             break;
         uint64_t value;
-        binary2_prev_t f = binary2_fields(p, cur, &value);
-        if (binary2_bad(op, f))
-            break;
-        binary2_put(&out[k], p, f, value);
-        cur = f;
-        pos += len;
-        ops |= 1ull << (op & 63);
-        max_cpu = f.cpu > max_cpu ? f.cpu : max_cpu;
+        cur = binary2_fields(p, cur, &value);
+        binary2_put(r, p, cur, value);
+        at += len;
     }
-    *run = (binary2_run_t){cur, pos, ops, max_cpu};
-    return k;
+    *pos = at;
+    *prev = cur;
+    return (unsigned)(r - out);
 }
 
 /* The records that lie whole in one peek, up to max: no call per record. A record is at most
  * BINARY2_MAX_RECORD bytes, so when the peek shows max of those, every record fits and the loop
- * checks no length; else (the file's end is near) each record's length is checked. The first
- * record that is truncated or bad ends the batch; binary2_next reports it. */
+ * checks no length; else (the file's end is near) each record's length is checked. A second
+ * pass over the decoded records checks them all without a branch and gathers the batch's
+ * summary; only a batch with a bad record looks for the first, which ends the batch (the
+ * records before it are delivered, and the position and the previous record are theirs);
+ * binary2_next reports it, and a truncated one. */
 __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state_t *st,
                                                          mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t want = (size_t)max * BINARY2_MAX_RECORD;
-    size_t avail = stream_peek(s, &b, want);
-    binary2_run_t run = {st->prev, 0, 0, 0};
-    unsigned k = avail == want ? binary2_run(&run, b, avail, out, max, true)
-                               : binary2_run(&run, b, avail, out, max, false);
+    size_t avail = stream_peek(s, &b, want), pos = 0;
+    binary2_prev_t prev = st->prev;
+    unsigned k = avail == want ? binary2_decode_run(b, avail, &pos, &prev, out, max, true)
+                               : binary2_decode_run(b, avail, &pos, &prev, out, max, false);
+    /* binary2_bad, gathered: operations 64 and up show in op_high's bits 6 and 7, those below
+     * in ops; the access check counts for memory operations only. */
+    uint64_t ops = 0;
+    unsigned max_cpu = 0, op_high = 0, bad_access = 0;
+    for (unsigned i = 0; i < k; i++) {
+        const mem_req_t *r = &out[i];
+        uint64_t bit = 1ull << (r->op & 63);
+        ops |= bit;
+        op_high |= r->op;
+        bad_access |= ((r->size - 1u >= FIELDS_MAX_SIZE) | (r->addr + r->size < r->addr)) &
+                      ((bit & binary_mem_ops) != 0);
+        max_cpu = r->cpu > max_cpu ? r->cpu : max_cpu;
+    }
+    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
+    bool bad = (op_high & 0xc0u) | (ops & unknown_ops) | bad_access;
+    if (bad) {
+        unsigned good = 0;
+        while (!binary2_bad(out[good].op, (binary2_prev_t){out[good].addr, out[good].size,
+                                                            out[good].cpu}))
+            good++;
+        k = good;
+        for (pos = 0; good > 0; good--)
+            pos += binary2_length(b + pos);
+        if (k > 0)
+            prev = (binary2_prev_t){out[k - 1].addr, out[k - 1].size, out[k - 1].cpu};
+    }
     if (k == 0)
         return binary2_next(t, st, out);
-    st->prev = run.prev;
+    st->prev = prev;
     st->records += k;
-    stream_skip(s, run.pos);
-    trace_set_batch_info(t, (trace_batch_info_t){run.ops, run.max_cpu});
+    stream_skip(s, pos);
+    if (!bad)
+        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
     return (int)k;
 }
 
