@@ -255,7 +255,8 @@ static int mark_due(const trace_source_t *s)
 /* The operations a source looks at one by one (checks and marks), as a mask by op from ops.def. */
 _Static_assert(OP_COUNT <= 64, "source_special_ops has a bit per operation");
 static const uint64_t source_special_ops = 0
-#define OP(id, spelling, cls, doc) | ((uint64_t)((cls) == OPC_CHECK || (cls) == OPC_MARK) << OP_##id)
+#define OP(id, spelling, cls, doc)                                                                 \
+    | ((uint64_t)((cls) == OPC_CHECK || (cls) == OPC_MARK) << OP_##id)
 #include "model/ops.def"
 #undef OP
     ;

@@ -140,9 +140,10 @@ static const uint64_t binary_mem_ops = 0
 
 /* The records that lie whole in the buffer, up to max, in one peek. Every record is decoded and
  * checked without a branch, the checks gathered for the batch (as binary_record_ok would judge
- * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for the first (records
- * after it are overwritten by later calls, never delivered). Anything else (the end, a truncated
- * or bad record) is left to binary_next, at the record where it happens. */
+ * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for
+ * the first (records after it are overwritten by later calls, never delivered). Anything else
+ * (the end, a truncated or bad record) is left to binary1_next, at the record where it
+ * happens. */
 __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
@@ -217,7 +218,8 @@ static inline unsigned binary2_length(const uint8_t *p)
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
  * within 8 bytes past the record), relative to prev's; its value in *value. No branch. */
-static inline __attribute__((always_inline)) binary2_prev_t binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
+static inline __attribute__((always_inline)) binary2_prev_t
+binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
 {
     unsigned ctl = p[1];
     uint64_t layout = binary2_layout[ctl];
@@ -234,13 +236,15 @@ static inline __attribute__((always_inline)) binary2_prev_t binary2_fields(const
 
 /* Whether a version 2 record of op with fields f is bad (nonzero), as binary_record_ok judges
  * version 1's: its flags are always known. */
-static inline __attribute__((always_inline)) unsigned binary2_bad(unsigned op, binary2_prev_t f)
+static inline unsigned binary2_bad(unsigned op, binary2_prev_t f)
 {
     unsigned mem = (unsigned)(binary_mem_ops >> (op & 63)) & 1u;
-    return (op >= OP_COUNT) | (mem & ((f.size - 1u >= FIELDS_MAX_SIZE) | (f.addr + f.size < f.addr)));
+    return (op >= OP_COUNT) |
+           (mem & ((f.size - 1u >= FIELDS_MAX_SIZE) | (f.addr + f.size < f.addr)));
 }
 
-static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, const uint8_t *p, binary2_prev_t f, uint64_t value)
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, const uint8_t *p,
+                                                               binary2_prev_t f, uint64_t value)
 {
     *r = (mem_req_t){
         .op = p[0],
