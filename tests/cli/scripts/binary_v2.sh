@@ -55,7 +55,7 @@ bad() {
     [ ! -s out.txt ] || { echo "$*: partial output"; exit 1; }
     cat err.txt
 }
-hdr='COHSIMTR\002\000\000\000\000\000\000\000'
+hdr() { printf 'COHSIMTR\002\000\000\000\000\000\000\000'; } # a version 2 header
 # truncated in the last record: the record (from 1) and its byte
 size=$(wc -c <t2.bin)
 head -c $((size - 1)) t2.bin >cut.bin
@@ -64,14 +64,14 @@ bad "cut.bin: record 20000, byte [0-9]*: truncated" "$COHSIM" run -q --preset di
 bad "cut.bin: record 20000, byte [0-9]*: truncated" "$COHSIM" trace convert cut.bin cut.txt --to text
 [ ! -e cut.txt ] || { echo "partial output of a truncated trace"; exit 1; }
 # truncated in the middle of a batch: a 1-byte delta promised, none given, then the end
-printf "$hdr"'\000\030\004\010\001\010' >short.bin
+{ hdr; printf '\000\030\004\010\001\010'; } >short.bin
 bad "short.bin: record 2, byte 20: truncated: the record needs 3 bytes, the file has 2 more" \
     "$COHSIM" trace stats short.bin
-printf "$hdr"'\310\010\002' >op.bin
+{ hdr; printf '\310\010\002'; } >op.bin
 bad "op.bin: record 1, byte 16: unknown operation 200" "$COHSIM" trace stats op.bin
-printf "$hdr"'\000\030\000\002' >size0.bin
+{ hdr; printf '\000\030\000\002'; } >size0.bin
 bad "size0.bin: record 1, byte 17: size 0: expected 1 to 4096" "$COHSIM" run -q size0.bin
-printf "$hdr"'\000\030\004\003' >wrap.bin
+{ hdr; printf '\000\030\004\003'; } >wrap.bin
 bad "wrap.bin: record 1, byte 17: access of 4 bytes at 0xfffffffffffffffe wraps" \
     "$COHSIM" trace stats wrap.bin
 printf 'COHSIMTR\002\000\030\000\000\000\000\000' >recsize.bin
