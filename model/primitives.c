@@ -25,8 +25,11 @@ struct prim {
 #define CC_NO_PURGE 1u
 
 static const op_t prim_ops[PRIM_COUNT] = {
-    OP_FLUSH_INSTRUCTION_CACHE, OP_FLUSH_PROCESS_WRITE_BUFFERS, OP_KE_INVALIDATE_ALL_CACHES,
-    OP_ZW_FLUSH_VIRTUAL_MEMORY, OP_CC_COHERENCY_FLUSH_AND_PURGE,
+#define OP(id, spelling, cls, doc)
+#define PRIM(id, spelling, doc, a1, a2, a3, a4) OP_##id,
+#include "ops.def"
+#undef PRIM
+#undef OP
 };
 
 op_t prim_op(unsigned i) { return i < PRIM_COUNT ? prim_ops[i] : OP_COUNT; }
