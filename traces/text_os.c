@@ -27,11 +27,15 @@
  * Sizes take K/M/G (powers of 1024). The reader checks syntax only: whether a process, file or
  * view exists is the model's to say when the line executes.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "traces/text_syntax.h"
 
 #define CC_FLAG_NO_PURGE 1u
+/* The longest word text_format_primitive writes for one argument (a file name, a number). */
+#define OS_WORD_MAX 128
 
 static int word_is(const char *tok, const char *word) { return strcmp(tok, word) == 0; }
 
@@ -227,6 +231,72 @@ int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
         }
     }
     return 1;
+}
+
+int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen)
+{
+    unsigned nargs, required;
+    const op_arg_t *args = op_args((op_t)r->op, &nargs, &required);
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned i = 0; args && i < nargs; i++) {
+        const op_arg_t *a = &args[i];
+        bool null = (a->kind == OPARG_BASE || a->kind == OPARG_OFFSET) &&
+                    (r->flags & REQ_NULL_BASE);
+        uint64_t v = a->kind == OPARG_FILE ? 0 : op_arg_get(r, a);
+        char word[OS_WORD_MAX];
+        switch ((op_arg_kind_t)a->kind) {
+        case OPARG_HANDLE:
+            if (v == UINT64_MAX)
+                snprintf(word, sizeof word, "self");
+            else
+                snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_BASE:
+        case OPARG_OFFSET:
+            if (null)
+                snprintf(word, sizeof word, "NULL");
+            else
+                snprintf(word, sizeof word, "0x%" PRIx64, v);
+            break;
+        case OPARG_SIZE:
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_FILE: {
+            const char *name = r->name ? r->name : "";
+            if (!*name || strlen(name) >= sizeof word || strpbrk(name, " \t\r\n#")) {
+                snprintf(err, errlen, "%s's %s '%s' is not one word of the text format",
+                         op_name((op_t)r->op), a->what, name);
+                return -1;
+            }
+            snprintf(word, sizeof word, "%s", name);
+            break;
+        }
+        case OPARG_FLAGS:
+            if (v > CC_FLAG_NO_PURGE) {
+                snprintf(err, errlen, "%s's %s %#" PRIx64 " have no spelling in the text format "
+                                      "(0 or NO_PURGE)",
+                         op_name((op_t)r->op), a->what, v);
+                return -1;
+            }
+            if (v == 0)
+                continue; /* optional: left out */
+            snprintf(word, sizeof word, "NO_PURGE");
+            break;
+        case OPARG_NONE:
+            continue;
+        }
+        size_t w = strlen(word);
+        if (used + 1 + w >= len) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name((op_t)r->op));
+            return -1;
+        }
+        buf[used++] = ' ';
+        memcpy(buf + used, word, w + 1);
+        used += w;
+    }
+    return 0;
 }
 
 /* Fill r for `WORD FILE KEY=N` (lock, unlock). */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "traces/text_syntax.h"
 #include "traces/trace.h"
 
 /* Write text to a fresh file and open it as a text trace. */
@@ -236,6 +237,40 @@ Test(text_os, primitive_layouts_from_ops_def)
     cr_assert_eq(r.arg[2], 1);
     cr_assert_eq(op_arg_get(&r, flags), 1);
     cr_assert_null(op_arg_of(OP_FLUSH_PROCESS_WRITE_BUFFERS, OPARG_SIZE));
+}
+
+/* What text_format_primitive writes reads back to the same request, for every primitive. */
+Test(text_os, primitive_arguments_written_read_back)
+{
+    static const char *const lines[] = {
+        "0 FlushInstructionCache 1 NULL 0\n",
+        "2 FlushInstructionCache self 0x400000 4K\n",
+        "0 ZwFlushVirtualMemory 7 0x40000010 0\n",
+        "0 CcCoherencyFlushAndPurgeCache log.dat 16 8192 NO_PURGE\n",
+        "1 CcCoherencyFlushAndPurgeCache log.dat NULL 0\n",
+        "0 FlushProcessWriteBuffers\n",
+        "3 KeInvalidateAllCaches\n",
+    };
+    for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char name[64], name2[64], args[256], err[128], line[320];
+        mem_req_t r = one(lines[i], name);
+        cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), 0, "%s", err);
+        snprintf(line, sizeof line, "%u %s%s\n", r.cpu, op_name((op_t)r.op), args);
+        mem_req_t back = one(line, name2);
+        cr_assert_eq(back.op, r.op, "%s", line);
+        cr_assert_eq(back.addr, r.addr, "%s", line);
+        cr_assert_eq(back.flags, r.flags, "%s", line);
+        cr_assert_eq(memcmp(back.arg, r.arg, sizeof r.arg), 0, "%s", line);
+        cr_assert_str_eq(back.name ? back.name : "", r.name ? r.name : "", "%s", line);
+    }
+    char args[256], err[128];
+    mem_req_t r = {.op = OP_CC_COHERENCY_FLUSH_AND_PURGE, .name = "two words"};
+    cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "not one word"), "%s", err);
+    r.name = "f";
+    r.arg[2] = 6;
+    cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "no spelling"), "%s", err);
 }
 
 Test(text_os, directives_are_detected_as_text)
