@@ -4,7 +4,8 @@
 #include "machine.h"
 #include "machine_priv.h"
 
-static machine_status_t check_level(const char *name, const cache_config_t *c, char *err, size_t errlen)
+static machine_status_t check_level(const char *name, const cache_config_t *c, char *err,
+                                    size_t errlen)
 {
     if (c->size == 0)
         return MACHINE_OK;

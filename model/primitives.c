@@ -376,7 +376,8 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
                                 (unsigned long long)os_file_size(p->os, (unsigned)f));
         res->value = got;
         if (got != want)
-            return machine_fail(m, MACHINE_STOPPED, "expect disk %s %#llx %u failed: the disk holds %llu "
+            return machine_fail(m, MACHINE_STOPPED,
+                                "expect disk %s %#llx %u failed: the disk holds %llu "
                                 "(%#llx), expected %llu (%#llx)",
                                 r->name, (unsigned long long)r->arg[0], r->size,
                                 (unsigned long long)got, (unsigned long long)got,

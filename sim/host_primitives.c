@@ -45,7 +45,8 @@
 
 /* The host measures the model's primitives, in the order of their PRIM rows in model/ops.def,
  * under their names there. */
-_Static_assert((int)HOST_NPRIMS == (int)PRIM_COUNT, "one host measurement per primitive of model/ops.def");
+_Static_assert((int)HOST_NPRIMS == (int)PRIM_COUNT,
+               "one host measurement per primitive of model/ops.def");
 
 const char *host_prim_name(unsigned i) { return i < HOST_NPRIMS ? op_name(prim_op(i)) : NULL; }
 
