@@ -404,7 +404,8 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
             got |= (uint64_t)bytes[i] << (8 * i);
         res->value = got;
         if (got != want)
-            return machine_fail(m, MACHINE_STOPPED, "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
+            return machine_fail(m, MACHINE_STOPPED,
+                                "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
                                 "(%#llx), expected %llu (%#llx)",
                                 (unsigned long long)r->addr, r->size,
                                 (unsigned long long)r->arg[0], (unsigned long long)got,
@@ -415,7 +416,8 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
     got = machine_peek(m, 0, paddr, r->size);
     res->value = got;
     if (got != want)
-        return machine_fail(m, MACHINE_STOPPED, "expect mem %#llx %u failed: CPU 0 would read %llu (%#llx), "
+        return machine_fail(m, MACHINE_STOPPED,
+                            "expect mem %#llx %u failed: CPU 0 would read %llu (%#llx), "
                             "expected %llu (%#llx)",
                             (unsigned long long)r->addr, r->size, (unsigned long long)got,
                             (unsigned long long)got, (unsigned long long)want,
