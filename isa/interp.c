@@ -204,7 +204,7 @@ __attribute__((format(printf, 2, 3))) static int stop(isa_core_t *c, const char 
     va_start(ap, fmt);
     vsnprintf(c->err, sizeof c->err, fmt, ap);
     va_end(ap);
-    return -1;
+    return SOURCE_ERROR;
 }
 
 int isa_core_next(void *opaque, mem_req_t *out)
@@ -213,7 +213,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
     for (;;) {
         switch (c->phase) {
         case ISA_HALTED:
-            return c->failed ? -1 : 0;
+            return c->failed ? SOURCE_ERROR : SOURCE_END;
         case ISA_WAIT:
             /* the machine asks again before delivering: a machine bug, not a program error */
             return stop(c, "core asked for a request while one is outstanding (pc 0x%llx)",
@@ -231,7 +231,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
             out->size = ISA_INSN_SIZE;
             out->cpu = (uint16_t)c->cpu;
             c->phase = ISA_WAIT;
-            return 1;
+            return SOURCE_GOT;
         case ISA_EXEC:
             if (isa_is_local(&c->cur)) {
                 bool bad;
@@ -249,7 +249,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
                 }
                 if (c->cur.op == ISA_HALT) {
                     c->phase = ISA_HALTED;
-                    return 0;
+                    return SOURCE_END;
                 }
                 c->pc = next;
                 c->phase = ISA_FETCH;
@@ -258,7 +258,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
             if (isa_lower(&c->cur, c->reg, c->cpu, out, c->err, sizeof c->err) != 0) {
                 c->failed = true;
                 c->phase = ISA_HALTED;
-                return -1;
+                return SOURCE_ERROR;
             }
             int at_reg = name_reg(&c->cur, (op_t)out->op);
             if (at_reg >= 0) {
@@ -271,7 +271,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
                 out->name = c->name;
             }
             c->phase = ISA_WAIT;
-            return 1;
+            return SOURCE_GOT;
         }
     }
 }
@@ -281,7 +281,7 @@ int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
     isa_core_t *c = opaque;
     if (c->phase != ISA_WAIT)
         return 0;
-    if (res->status != 0) {
+    if (res->status != MACHINE_OK) {
         c->failed = true;
         c->phase = ISA_HALTED;
         snprintf(c->err, sizeof c->err, "%s at pc 0x%llx: machine error %d",

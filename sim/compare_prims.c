@@ -109,11 +109,11 @@ static int plan_next(void *opaque, mem_req_t *out)
     plan_t *pl = opaque;
     step_t *st = step_at(pl, &pl->next, &pl->next_k);
     if (!st)
-        return 0;
+        return SOURCE_END;
     *out = st->r;
     out->addr += st->stride * pl->next_k;
     pl->next_k++;
-    return 1;
+    return SOURCE_GOT;
 }
 
 static void take_snap(plan_t *pl, snap_t *s)
