@@ -573,5 +573,5 @@ int config_to_machine(const config_t *c, machine_config_t *m, char *err, size_t 
     m->disk_bandwidth = (uint32_t)get_num(c, "os", "disk_bandwidth", 1);
     m->seed = get_num(c, "sim", "seed", 1);
     m->jitter = (uint32_t)get_num(c, "sim", "jitter", 0);
-    return machine_config_check(m, err, errlen);
+    return machine_config_check(m, err, errlen) == MACHINE_OK ? 0 : -1;
 }

@@ -17,6 +17,13 @@ xz -dc "$ROOT/tests/fixtures/reference/sort.din.xz" | head -5000 >t.din
 "$COHSIM" trace convert t.bin t.txt --to text
 "$COHSIM" trace convert t.txt back.bin --to binary
 cmp t.bin back.bin
+# primitives are written as text by their rows in model/ops.def, and read back the same
+printf '%s\n' "0 FlushInstructionCache 1 NULL 0" "2 FlushInstructionCache self 0x400000 4K" \
+    "0 CcCoherencyFlushAndPurgeCache log.dat 0 8192 NO_PURGE" "3 KeInvalidateAllCaches" >prims.trace
+"$COHSIM" trace convert prims.trace prims.txt --to text
+grep -qx '2 FlushInstructionCache self 0x400000 4096' prims.txt
+"$COHSIM" trace convert prims.txt prims2.txt --to text
+cmp prims.txt prims2.txt
 # what a format cannot carry
 refuse() { # IN OUT FORMAT MESSAGE
     status=0
