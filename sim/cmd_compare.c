@@ -331,6 +331,7 @@ static cJSON *strings_json(char *const *s, size_t n)
 static char *compare_json(const report_t *r)
 {
     cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "command", "compare");
     cJSON_AddNumberToObject(root, "clock_mhz", r->mhz);
     cJSON_AddStringToObject(root, "clock_from", r->clock_from_config ? "machine.clock_mhz"
                                                                      : "time-stamp counter");

@@ -39,6 +39,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 #include "sim/seeing.h"
 
 #define LITMUS_DEFAULT_JITTER 24
@@ -525,7 +526,12 @@ int cmd_litmus(int argc, char **argv)
     }
     cJSON *root = NULL, *jtests = NULL;
     if (lc.json) {
-        root = cJSON_CreateObject();
+        root = report_doc("litmus", &lc.mo);
+        if (!root) {
+            cli_error("litmus: out of memory for the JSON report");
+            machine_opts_free(&lc.mo);
+            return EXIT_USAGE;
+        }
         cJSON_AddStringToObject(root, "model", lc.sc ? "sc" : "tso");
         if (lc.runs)
             cJSON_AddNumberToObject(root, "runs", (double)lc.runs);

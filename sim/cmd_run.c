@@ -461,6 +461,21 @@ static int region_json(cJSON *doc, const run_args_t *a, const machine_t *m,
     return traces ? 0 : -1;
 }
 
+/* "traces": each trace's name (as given), format and records read (skipped ones too). */
+static int traces_json(cJSON *doc, const trace_source_t *srcs, int npaths)
+{
+    cJSON *traces = cJSON_AddArrayToObject(doc, "traces");
+    for (int i = 0; traces && i < npaths; i++) {
+        cJSON *t = cJSON_CreateObject();
+        if (!t || !cJSON_AddItemToArray(traces, t))
+            return -1;
+        cJSON_AddStringToObject(t, "name", trace_path(srcs[i].trace));
+        cJSON_AddStringToObject(t, "format", trace_format(srcs[i].trace)->name);
+        cJSON_AddNumberToObject(t, "records", (double)(srcs[i].skipped + srcs[i].records));
+    }
+    return traces ? 0 : -1;
+}
+
 /* The exit status of a run that stopped with rc: a failed check (1) or bad input (2). The first
  * trace with a failure of its own decides; else the machine's status. */
 static int failure_status(const trace_source_t *srcs, int npaths, int rc)
@@ -623,19 +638,15 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         sim_os_print(stdout, m, os);
     }
     if (a->json) {
-        cJSON *doc = report_json(m);
-        cJSON *config = config_to_json(a->mo.config);
-        if (doc && config)
-            cJSON_AddItemToObject(doc, "config", config);
-        if (doc)
+        cJSON *doc = report_doc("run", &a->mo);
+        if (doc) {
             cJSON_AddStringToObject(doc, "address_spaces", separate ? "separate" : "shared");
-        else
-            cJSON_Delete(config);
-        if (doc && sig) {
-            cJSON_AddBoolToObject(doc, "interrupted", 1);
+            if (sig)
+                cJSON_AddBoolToObject(doc, "interrupted", 1);
             cJSON_AddNumberToObject(doc, "records", (double)progress.records);
         }
-        if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
+        if (!doc || traces_json(doc, srcs, npaths) != 0 || report_json(doc, m) != 0 ||
+            sim_os_json(doc, m, os) != 0 ||
             region_json(doc, a, m, srcs, npaths) != 0 ||
             (a->ccc && report_3c_json(doc, m) != 0) ||
             (top && !cJSON_AddItemToObject(doc, "top", top_json(top, a->top))) ||
@@ -702,7 +713,7 @@ int cmd_run(int argc, char **argv)
         /* compat_run validates: a key the mode does not read is refused before anything else. */
         status = machine_opts_config(&a.mo, a.dflt) != 0
                      ? EXIT_USAGE
-                     : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
+                     : compat_run(a.compat, &a.mo, a.format, argv + first, argc - first,
                                   a.json, a.quiet, a.ccc);
     } else {
         status = run_traces(&a, argv + first, argc - first);

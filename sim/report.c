@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
+#include "sim/config.h"
 #include "sim/outfile.h"
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
@@ -98,20 +99,34 @@ static void add_cache(cJSON *parent, const char *name, const cache_t *c)
     cJSON_AddItemToObject(o, "accesses", kinds_json(s->accesses));
     cJSON_AddItemToObject(o, "misses", kinds_json(s->misses));
     cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
+    uint64_t acc = total(s->accesses);
+    cJSON_AddNumberToObject(o, "miss_rate", acc ? (double)total(s->misses) / (double)acc : 0.0);
 }
 
-cJSON *report_json(const machine_t *m)
+cJSON *report_doc(const char *command, const machine_opts_t *mo)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *config = config_to_json(mo->config);
+    if (!doc || !config || !cJSON_AddStringToObject(doc, "command", command) ||
+        !cJSON_AddItemToObject(doc, "preset", mo->preset ? cJSON_CreateString(mo->preset)
+                                                         : cJSON_CreateNull())) {
+        cJSON_Delete(doc);
+        cJSON_Delete(config);
+        return NULL;
+    }
+    cJSON_AddItemToObject(doc, "config", config);
+    return doc;
+}
+
+int report_json(cJSON *doc, const machine_t *m)
 {
     const machine_config_t *cfg = machine_config(m);
-    cJSON *doc = cJSON_CreateObject();
-    if (!doc)
-        return NULL;
     cJSON_AddNumberToObject(doc, "cycles", (double)machine_cycles(m));
     cJSON *cores = cJSON_AddArrayToObject(doc, "cores");
     for (unsigned i = 0; i < cfg->cores; i++) {
         cJSON *c = cJSON_CreateObject();
         cJSON_AddItemToArray(cores, c);
-        cJSON_AddNumberToObject(c, "cpu", i);
+        cJSON_AddNumberToObject(c, "core", i);
         cJSON_AddNumberToObject(c, "cycles", (double)machine_core_cycles(m, i));
         const core_stats_t *cs = machine_core_stats(m, i);
         cJSON *ops = cJSON_AddObjectToObject(c, "ops");
@@ -136,7 +151,7 @@ cJSON *report_json(const machine_t *m)
 #define COHERENCE_JSON(field, key, word) cJSON_AddNumberToObject(coh, key, (double)co->field);
     COHERENCE_STAT_ROWS(COHERENCE_JSON)
 #undef COHERENCE_JSON
-    return doc;
+    return cores && shared && coh ? 0 : -1;
 }
 
 int report_write_json(const char *path, cJSON *doc)

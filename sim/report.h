@@ -6,10 +6,15 @@
 #include <stdio.h>
 
 #include "model/machine.h"
+#include "sim/cli.h"
 
 void report_print(FILE *out, const machine_t *m);
-/* The statistics object ("cycles", "cores", "shared", "coherence"); NULL when out of memory. */
-cJSON *report_json(const machine_t *m);
+/* A new JSON document of cohsim (docs/cohsim.schema.json): "command" (run, exec...), "preset"
+ * (its name, or null for a --config base) and "config" (every key, numbers as numbers); NULL
+ * when out of memory. */
+cJSON *report_doc(const char *command, const machine_opts_t *mo);
+/* Add the statistics ("cycles", "cores", "shared", "coherence") to doc. 0, or -1 out of memory. */
+int report_json(cJSON *doc, const machine_t *m);
 /* Serialise doc and write it to path whole or not at all. 0 or -1 (printed). */
 int report_write_json(const char *path, cJSON *doc);
 

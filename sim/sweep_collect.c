@@ -172,16 +172,25 @@ int sweep_result_complete(const char *path)
     return doc != NULL;
 }
 
-/* A value as sweep_spec.c canonicalises it: a number in decimal, else as written. */
-static int same_value(const char *a, const char *canon)
+/* A configuration value of a result (config_to_json: a number, a boolean or a word) as
+ * sweep_spec.c canonicalises the spec's: a number in decimal, yes/no, else as written. NULL when
+ * the result has no such value. */
+static const char *echoed_value(const cJSON *v, char *buf, size_t len)
 {
-    uint64_t n;
-    char buf[32];
-    if (config_parse_size(a, &n) == 0) {
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
-        a = buf;
+    if (cJSON_IsNumber(v)) {
+        snprintf(buf, len, "%.0f", v->valuedouble);
+        return buf;
     }
-    return strcmp(a, canon) == 0;
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? "yes" : "no";
+    if (!cJSON_IsString(v))
+        return NULL;
+    uint64_t n;
+    if (config_parse_size(v->valuestring, &n) == 0) {
+        snprintf(buf, len, "%llu", (unsigned long long)n);
+        return buf;
+    }
+    return v->valuestring;
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -238,12 +247,13 @@ static int table_fill(const sweep_spec_t *s, const char *out, table_t *tb, char 
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(
                     cJSON_GetObjectItemCaseSensitive(config, q->section), q->key);
                 const char *want = q->canon[sweep_value_index(s, p, k)];
-                if (!cJSON_IsString(v) || !same_value(v->valuestring, want)) {
+                char buf[32];
+                const char *got = echoed_value(v, buf, sizeof buf);
+                if (!got || strcmp(got, want) != 0) {
                     snprintf(err, errlen,
                              "%s: its configuration has %s.%s = %s, not %s: the result of another "
                              "run (remove it to run the point again)",
-                             path, q->section, q->key,
-                             cJSON_IsString(v) ? v->valuestring : "(nothing)",
+                             path, q->section, q->key, got ? got : "(nothing)",
                              q->values[sweep_value_index(s, p, k)]);
                     cJSON_Delete(doc);
                     free(path);
