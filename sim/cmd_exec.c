@@ -28,6 +28,7 @@
 static const cli_opt_t exec_opts[] = {
     CLI_MACHINE_OPTS,
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"csv", 0, "FILE", "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
     CLI_SEEING_OPTS,
@@ -46,7 +47,7 @@ static const cli_spec_t exec_spec = {
 
 typedef struct exec_cli {
     machine_opts_t mo;
-    const char *json;
+    const char *json, *csv;
     unsigned long max_insns;
     bool disasm;
     seeing_opts_t see; /* --explain, --vcd and their filters */
@@ -62,6 +63,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
         return h > 0 ? 0 : -1;
     if (strcmp(opt->name, "json") == 0) {
         ec->json = arg;
+    } else if (strcmp(opt->name, "csv") == 0) {
+        ec->csv = arg;
     } else if (strcmp(opt->name, "disasm") == 0) {
         ec->disasm = true;
     } else if (strcmp(opt->name, "max-insns") == 0) {
@@ -378,11 +381,11 @@ int cmd_exec(int argc, char **argv)
         for (int f = 0; f < nprogs; f++)
             print_disasm(&progs[f]);
     } else if (status == EXIT_DONE) {
-        cJSON *root = ec.json ? report_doc("exec", &ec.mo) : NULL;
+        cJSON *root = ec.json || ec.csv ? report_doc("exec", &ec.mo) : NULL;
         cJSON *programs = root ? cJSON_AddArrayToObject(root, "programs") : NULL;
         for (int f = 0; programs && f < nprogs; f++)
             cJSON_AddItemToArray(programs, cJSON_CreateString(argv[first + f]));
-        if (ec.json && !programs) {
+        if ((ec.json || ec.csv) && !programs) {
             cli_error("exec: out of memory for the JSON report");
             status = EXIT_USAGE;
         } else {
@@ -391,7 +394,8 @@ int cmd_exec(int argc, char **argv)
         }
         if (root && status != EXIT_USAGE) {
             /* report_write_json: the document ends with a newline, like `run`'s */
-            if (report_write_json(ec.json, root) != 0)
+            if ((ec.json && report_write_json(ec.json, root) != 0) ||
+                (ec.csv && report_write_csv(ec.csv, root) != 0))
                 status = EXIT_USAGE;
         }
         cJSON_Delete(root);

@@ -341,7 +341,8 @@ static int refuse_ignored_keys(const config_t *cfg, const char *mode, int dinero
 }
 
 int compat_run(const char *mode, const machine_opts_t *mo, const char *format, char **traces,
-               int ntraces, const char *json_path, bool quiet, bool ccc)
+               int ntraces, const char *json_path, const char *csv_path, bool quiet,
+               bool ccc)
 {
     const config_t *cfg = mo->config;
     int dinero = strcmp(mode, "dinero") == 0, cg = strcmp(mode, "cachegrind") == 0;
@@ -440,7 +441,9 @@ int compat_run(const char *mode, const machine_opts_t *mo, const char *format, c
     else
         report_cachegrind(&st, root, caches, shared);
     status = EXIT_DONE;
-    if (json_path) {
+    if (csv_path && report_write_csv(csv_path, root) != 0)
+        status = EXIT_USAGE;
+    if (json_path && status == EXIT_DONE) {
         char *text = cJSON_Print(root);
         if (!text) {
             cli_error("%s: out of memory", json_path);

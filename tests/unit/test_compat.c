@@ -126,7 +126,7 @@ static cJSON *run_compat(const char *mode, config_t *c, const char *format, cons
     close(fd);
     char *traces[1] = {(char *)trace};
     machine_opts_t mo = {.config = c, .preset = NULL, .have_base = 1};
-    int rc = compat_run(mode, &mo, format, traces, 1, json, true, false);
+    int rc = compat_run(mode, &mo, format, traces, 1, json, NULL, true, false);
     cr_assert_eq(rc, 0, "compat_run %s on %s failed", mode, trace);
     char *text = slurp(json);
     unlink(json);
