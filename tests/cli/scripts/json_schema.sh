@@ -1,5 +1,5 @@
 # Every JSON document cohsim writes is valid under docs/cohsim.schema.json: the golden cases'
-# (each case that writes --json is run again and its documents kept), and one of each command and
+# (each case that writes --json, or runs a sweep's jobs, is run again and its documents kept), and one of each command and
 # mode (run: plain, --3c --top, one trace per core, an OS trace, --config base, --compat dinero
 # and cachegrind; exec; litmus; compare; host's fixture). The schema is no formality: a size
 # written as a string, a missing miss rate and run's old "cpu" are each rejected.
@@ -11,7 +11,7 @@ cd "$TMP"
 mkdir docs
 # The golden cases that write JSON, run as tests/cli/run.sh runs them, their $TMP kept.
 for cmd in "$ROOT"/tests/cli/cases/*.cmd; do
-    grep -q -- '--json' "$cmd" || continue
+    grep -qE -- '--json|--jobs' "$cmd" || continue    # --jobs: a sweep's results, when run
     name=$(basename "$cmd" .cmd)
     mkdir "case.$name"
     (cd "$ROOT" && TMP=$TMP/case.$name COHSIM=$COHSIM \
