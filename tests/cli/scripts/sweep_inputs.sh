@@ -50,6 +50,18 @@ got=$(awk -F, '$2 ~ /SB.litmus$/ && $3 == 4 {print $4 "," $5 "," $6 "," $7 "," $
 [ "$(awk -F, '$2 ~ /MP.litmus$/ && $6 != 0' l.csv | wc -l)" -eq 0 ]
 grep -c '<polyline' l.svg | grep -qx 2
 
+# The same sweep through GNU Parallel gives the same CSV; its Slurm array names every job once.
+if command -v parallel >/dev/null; then
+    "$COHSIM" sweep "$F/litmus.ini" --out lp --run -j 2 >/dev/null
+    "$COHSIM" sweep "$F/litmus.ini" --out lp --collect --csv lp.csv >/dev/null
+    cmp l.csv lp.csv
+fi
+"$COHSIM" sweep "$F/exec.ini" --out e --slurm sl >/dev/null
+bash -n sl/sweep.sbatch
+for j in $(sed 's/^test -e \([^ ]*\) .*/\1/' e.jobs); do
+    [ "$(grep -c -F "$j" sl/sweep.sbatch)" -eq 1 ] || { echo "$j: not once in the array"; exit 1; }
+done
+
 # A result of another command (exec's where litmus's is expected) is not complete: listed as not
 # done, and collect refuses to make a CSV of it.
 sb=$(ls l/*.SB.litmus.json | head -1)
