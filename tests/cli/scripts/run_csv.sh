@@ -1,5 +1,6 @@
 # --csv FILE writes the per-cache table as CSV: every row's numbers are those of the JSON of the
-# same run (run, run --3c, the compat modes, exec); an unwritable CSV is exit 2 with no file.
+# same run (run, run --3c, the compat modes, exec; litmus: a row per test); an unwritable CSV is
+# exit 2 with no file.
 set -eu
 cd "$TMP"
 r=$ROOT/tests/fixtures/reference
@@ -37,6 +38,19 @@ head -1 3c.csv | grep -q ',compulsory,capacity,conflict$'
 [ "$(check cg.csv cg.json)" = 3 ]
 "$COHSIM" exec --csv exec.csv --json exec.json "$ROOT/isa/examples/producer_consumer.s" >/dev/null
 [ "$(check exec.csv exec.json)" = 13 ]
+# litmus --csv: a row per test, as its JSON says
+"$COHSIM" litmus --runs 50 --csv lit.csv --json lit.json "$ROOT/tests/fixtures/litmus/SB.litmus" \
+    "$ROOT/tests/fixtures/litmus/MP.litmus" >/dev/null
+python3 - lit.csv lit.json <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+tests = json.load(open(sys.argv[2]))["tests"]
+assert [r["test"] for r in rows] == [t["test"] for t in tests] == ["SB", "MP"], rows
+for r, t in zip(rows, tests):
+    assert (r["file"], r["kind"], r["observation"]) == (t["file"], t["kind"], t["observation"]), r
+    assert [int(r[k]) for k in ("runs", "positive", "negative")] == [t["runs"], t["positive"], t["negative"]], r
+    assert int(r["states"]) == len(t["states"]) and r["ok"] == ("Ok" if t["ok"] else "No"), r
+PY
 # The CSV alone (no --json), and to standard output
 "$COHSIM" run -q --csv alone.csv "$ROOT/traces/examples/demo.trace"
 cmp alone.csv run.csv
