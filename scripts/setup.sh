@@ -6,7 +6,8 @@ set -eu
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
 # the cross-checks (valgrind for Lackey and Cachegrind), the runners of `cohsim sweep` (GNU
 # Parallel; Slurm's sbatch for clusters); clang builds the libFuzzer targets (make fuzz); and the
-# RTL and SystemC parts (Verilator, SystemC with TLM-2.0).
+# RTL and SystemC parts (Verilator, SystemC with TLM-2.0); chromium, node and npm for the browser
+# test of the --html page (playwright-core comes from npm: package.json, package-lock.json).
 PACKAGES="
 build-essential
 make
@@ -28,6 +29,9 @@ clang
 verilator
 libsystemc-dev
 gtkwave
+chromium
+nodejs
+npm
 "
 
 missing=""
@@ -37,16 +41,23 @@ for pkg in $PACKAGES; do
     fi
 done
 
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO=sudo
-else
-    SUDO=
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    else
+        SUDO=
+    fi
+    echo "setup: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    echo "setup: done"
 fi
-echo "setup: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-echo "setup: done"
+
+# playwright-core for the browser test (tests/browser/), exactly as package-lock.json pins it.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -d "$root/node_modules/playwright-core" ] && command -v npm >/dev/null; then
+    echo "setup: npm ci"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
