@@ -59,6 +59,8 @@ struct html_run {
     size_t cut_event; /* the first event not kept (SIZE_MAX: none) */
     uint64_t cut_cycle;
     sbuf_t extra;     /* sections a command adds (html_run_section) */
+    html_code_range_t *code; /* where each row of the shown code lies (html_run_code) */
+    size_t ncode;
 };
 
 html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max)
@@ -79,6 +81,7 @@ void html_run_destroy(html_run_t *h)
     if (!h)
         return;
     free(h->changes);
+    free(h->code);
     sbuf_free(&h->extra);
     free(h);
 }
@@ -139,6 +142,27 @@ void html_run_section(html_run_t *h, const char *heading, const char *html)
     sbuf_printf(&h->extra, "</h2>\n%s</section>\n", html);
 }
 
+int html_run_code(html_run_t *h, const html_code_range_t *ranges, size_t n)
+{
+    html_code_range_t *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return -1;
+    memcpy(copy, ranges, n * sizeof *copy);
+    free(h->code);
+    h->code = copy;
+    h->ncode = n;
+    return 0;
+}
+
+/* The row of the shown code that the instruction fetched at pc by cpu belongs to, or -1. */
+static long code_row(const html_run_t *h, int cpu, uint64_t pc)
+{
+    for (size_t i = 0; i < h->ncode; i++)
+        if (h->code[i].cpu == cpu && pc >= h->code[i].lo && pc < h->code[i].hi)
+            return (long)h->code[i].row;
+    return -1;
+}
+
 /* The first kept change of an event numbered at least event. */
 static size_t first_change(const html_run_t *h, size_t event)
 {
@@ -154,7 +178,8 @@ static size_t first_change(const html_run_t *h, size_t event)
 }
 
 /* One change as the script reads it (html_run.js, apply()); counts[] gathers the step's counts. */
-static void write_change(sbuf_t *b, const obs_event_t *ev, unsigned *counts, bool *comma)
+static void write_change(const html_run_t *h, sbuf_t *b, const obs_event_t *ev, unsigned *counts,
+                         bool *comma)
 {
     char v[32];
     const char *sep = *comma ? "," : "";
@@ -195,9 +220,14 @@ static void write_change(sbuf_t *b, const obs_event_t *ev, unsigned *counts, boo
         sbuf_printf(b, "%s[\"i\",%d,%d,%d]", sep, ev->cpu, ev->other,
                     ev->kind == OBS_IPI_DELIVERED ? 2 : 0);
         break;
-    case OBS_REQ_ISSUED:
+    case OBS_REQ_ISSUED: {
         counts[ev->op == OP_IFETCH ? COUNT_IFETCH : COUNT_REQUESTS]++;
-        return;
+        long row = ev->op == OP_IFETCH && h->ncode ? code_row(h, ev->cpu, ev->addr) : -1;
+        if (row < 0)
+            return;
+        sbuf_printf(b, "%s[\"c\",%d,%ld]", sep, ev->cpu, row);
+        break;
+    }
     case OBS_SB_FORWARD:
         counts[COUNT_FORWARDS]++;
         return;
@@ -231,6 +261,8 @@ static const char html_run_css[] =
     "#log{font-size:12px;white-space:pre;background:#f6f6f6;padding:4px;overflow-x:auto}\n"
     "#log .now{background:#ffe58a}\n"
     "#cut{color:#a00;font-weight:bold}\n"
+    ".threads{display:flex;gap:10px}\n"
+    ".code td{font-family:ui-monospace,monospace}\n"
     ".code .now{background:#ffe58a;font-weight:bold}\n"
     "kbd{border:1px solid #aaa;border-radius:3px;padding:0 3px;font-size:12px}\n";
 
@@ -260,10 +292,11 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
                      "<kbd>PageUp</kbd> <kbd>PageDown</kbd> ten, <kbd>Home</kbd> <kbd>End</kbd> the "
                      "first and the last.</p>\n<div id=\"narration\"></div>\n"
                      "<div id=\"machine\"></div>\n<svg id=\"bus\"></svg>\n"
-                     "<p id=\"cut\"></p>\n<h2>Log</h2>\n<div id=\"log\"></div>\n"
-                     "<h2>Counts so far</h2>\n<table id=\"counts\"></table>\n");
+                     "<p id=\"cut\"></p>\n");
     if (h->extra.p)
         sbuf_printf(out, "%s", h->extra.p);
+    sbuf_printf(out, "<h2>Log</h2>\n<div id=\"log\"></div>\n"
+                     "<h2>Counts so far</h2>\n<table id=\"counts\"></table>\n");
     sbuf_printf(out, "<script>\n\"use strict\";\nconst RUN = {\n  cores: %u,\n  sb: %u,\n  watch: [",
                 cfg->cores, cfg->sb_entries);
     for (unsigned i = 0; i < h->nwatch; i++)
@@ -295,7 +328,7 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
         sbuf_printf(out, ",[");
         bool comma = false;
         for (size_t k = first_change(h, from); k < h->n && h->changes[k].event < upto; k++)
-            write_change(out, &h->changes[k].ev, counts, &comma);
+            write_change(h, out, &h->changes[k].ev, counts, &comma);
         sbuf_printf(out, "],[");
         comma = false;
         for (unsigned c = 0; c < COUNTS; c++)

@@ -3,15 +3,17 @@
 // Change kinds: ["s", cpu, level, line, old, new] a cache line's state (cpu -1: the LLC);
 // ["p", cpu, addr, value, cycle] a store enters the buffer; ["d", cpu] the oldest leaves;
 // ["b", requester, supplier, kind, line] a bus transaction (supplier -1: the LLC or memory);
-// ["i", target, sender, phase] an IPI: 1 sent, 2 its handler runs, 0 handled.
+// ["i", target, sender, phase] an IPI: 1 sent, 2 its handler runs, 0 handled; ["c", cpu, row] the
+// core fetched an instruction of row `row` of the code shown (element code-CPU-ROW).
 
 const state = {
   lines: new Map(),  // "cpu line" -> Map(level -> state)
   sb: [],            // per core: [{addr, value, cycle}], oldest first
   ipis: [],          // per core: [{from, phase}]
   counts: RUN.counts.map(() => 0),
+  code: [],          // per core: the row of the code it last fetched from (-1: none)
 };
-for (let c = 0; c < RUN.cores; c++) { state.sb.push([]); state.ipis.push([]); }
+for (let c = 0; c < RUN.cores; c++) { state.sb.push([]); state.ipis.push([]); state.code.push(-1); }
 const undo = [];     // undo[k]: what reverses step k, while step k is applied
 let applied = -1;    // the last step applied
 
@@ -48,6 +50,11 @@ function apply(ch) {
       else if (c === 2 && i >= 0) list[i].phase = before.phase;
       else if (c === 0 && i >= 0) list.splice(i, 0, before);
     };
+  }
+  if (kind === "c") {
+    const before = state.code[a];
+    state.code[a] = b;
+    return () => (state.code[a] = before);
   }
   return () => {};
 }
@@ -230,7 +237,11 @@ function render() {
     tr.append(el("td", {}, label), el("td", { "data-count": i }, String(state.counts[i])));
     counts.append(tr);
   });
-  if (window.showCode) window.showCode(k);
+  for (const e of document.querySelectorAll(".code .now")) e.classList.remove("now");
+  state.code.forEach((row, cpu) => {
+    const e = row >= 0 && document.getElementById(`code-${cpu}-${row}`);
+    if (e) e.classList.add("now");
+  });
 }
 
 $("cut").textContent = RUN.cut;

@@ -119,6 +119,16 @@ void vcd_destroy(vcd_t *v);
  * watched_lines (nwatch; none: every line) must outlive it; at most max changes are kept. */
 html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max);
 void html_run_event(html_run_t *h, const obs_event_t *ev);
+/* Code a core runs: instructions at [lo, hi) on core cpu are row `row` of the code the page shows
+ * (an element with id code-CPU-ROW, from html_run_section), highlighted while it is the last one
+ * that core fetched. */
+typedef struct html_code_range {
+    uint64_t lo, hi;
+    int cpu;
+    unsigned row;
+} html_code_range_t;
+/* Copy the ranges (any order). 0, or -1 when out of memory. */
+int html_run_code(html_run_t *h, const html_code_range_t *ranges, size_t n);
 /* Add a section (heading, then html as given) below the step-through. */
 void html_run_section(html_run_t *h, const char *heading, const char *html);
 /* The page: one step per line of x's log (x is finished by it); log_cut_at is the cycle where the

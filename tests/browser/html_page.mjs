@@ -1,0 +1,105 @@
+// html_page.mjs: the --html page in a real browser (Debian's chromium, driven by playwright-core).
+// Usage: node html_page.mjs OUTDIR NAME PAGE LOG [NAME PAGE LOG...], each PAGE written by cohsim
+// --html and LOG by --explain-to from the same run. For each page: it loads with no console error
+// and no request beyond its own file; keyboard stepping (arrows, PageUp/PageDown, Home/End) moves
+// as documented, forwards through every step and back again; at every step the narration is the
+// log's line word for word, and every cache line state the log has stated up to that line is the
+// state the panels show; a screenshot is saved as OUTDIR/NAME.png. Exit 0 passes, 1 fails.
+import { chromium } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+
+const [outdir, ...rest] = process.argv.slice(2);
+const failures = [];
+const fail = (msg) => failures.push(msg);
+
+// What a log line says about states: [{panel, line, level (null: any of the core's), state}].
+function statesOf(text) {
+  const m = /^cycle +\d+ +(\S+) +(.*)$/.exec(text);
+  if (!m) return [];
+  const [, who, what] = m;
+  const panel = who === "llc" ? "llc" : who;
+  let s;
+  if ((s = /^(L1I|L1D|L2|LLC) (0x[0-9a-f]+) (\w)->(\w) \(/.exec(what)))
+    return [{ panel, line: s[2], level: s[1], state: s[4] }];
+  if ((s = /^(L1I|L1D|L2|LLC) (0x[0-9a-f]+) filled in (\w)/.exec(what)))
+    return [{ panel, line: s[2], level: s[1], state: s[3] }];
+  if ((s = /^(L1I|L1D|L2|LLC) (0x[0-9a-f]+) evicted/.exec(what)))
+    return [{ panel, line: s[2], level: s[1], state: "I" }];
+  if (who === "bus" && (s = /^Bus\w+ (0x[0-9a-f]+) by cpu\d+: ([^;]*)/.exec(what)))
+    return [...s[2].matchAll(/(cpu\d+|LLC) (\w)->(\w)/g)].map((e) => ({
+      panel: e[1] === "LLC" ? "llc" : e[1], line: s[1], level: null, state: e[3] }));
+  return [];
+}
+
+// expected[k]: the state of every (panel, line, level) the log's lines 0..k have stated, as a
+// Map "panel line level" -> state. A bus line's snoop effect ("cpu1 E->I") names no level: it
+// sets the levels of that line in that panel which hold it (all of them, for I).
+function expectations(log) {
+  const now = new Map(), out = [];
+  for (const text of log) {
+    for (const w of statesOf(text)) {
+      if (w.level) { now.set(`${w.panel} ${w.line} ${w.level}`, w.state); continue; }
+      for (const [key, st] of now)
+        if (key.startsWith(`${w.panel} ${w.line} `) && (w.state === "I" || st !== "I")) now.set(key, w.state);
+    }
+    out.push(new Map(now));
+  }
+  return out;
+}
+
+async function check(page, name, log, expected, expectStep) {
+  const step = Number(await page.evaluate(() => document.body.dataset.step));
+  if (step !== expectStep) return fail(`${name}: at step ${step}, expected ${expectStep}`);
+  const text = await page.textContent("#narration");
+  if (text !== log[step]) return fail(`${name} step ${step}: narration "${text}", log "${log[step]}"`);
+  // every state the log has stated so far, as the panels show it now (a line not listed: I)
+  const cells = await page.evaluate(() => {
+    const out = {};
+    for (const td of document.querySelectorAll(".panel tr[data-line] td[data-level]"))
+      out[`${td.closest(".panel").id} ${td.parentElement.dataset.line} ${td.dataset.level}`] = td.textContent;
+    return out;
+  });
+  for (const [key, state] of expected[step]) {
+    statesChecked++;
+    if ((cells[key] || "I") !== state)
+      return fail(`${name} step ${step} (${text}): the log makes ${key} ${state}, the page shows ${cells[key] || "no line"}`);
+  }
+  stepsChecked++;
+}
+let stepsChecked = 0, statesChecked = 0;
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"],
+});
+for (let i = 0; i + 2 < rest.length; i += 3) {
+  const [name, pagePath, logPath] = rest.slice(i, i + 3);
+  const log = readFileSync(logPath, "utf8").split("\n").filter((l) => l.startsWith("cycle "));
+  const url = pathToFileURL(pagePath).href;
+  const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+  page.on("console", (m) => m.type() === "error" && fail(`${name}: console error: ${m.text()}`));
+  page.on("pageerror", (e) => fail(`${name}: script error: ${e.message}`));
+  page.on("request", (r) => r.url() !== url && fail(`${name}: a request for ${r.url()}`));
+  await page.goto(url);
+  const steps = await page.evaluate(() => RUN.steps.length);
+  if (steps !== log.length) fail(`${name}: ${steps} steps, the log has ${log.length} lines`);
+  const last = steps - 1, expected = expectations(log);
+  const press = async (key, k) => { await page.keyboard.press(key); await check(page, name, log, expected, k); };
+  await press("Home", 0);
+  for (let k = 1; k <= last; k++) await press("ArrowRight", k); // forwards, one event at a time
+  await press("ArrowRight", last);                                // stays at the end
+  for (let k = last - 1; k >= 0; k--) await press("ArrowLeft", k); // backwards: every change undone
+  await press("ArrowLeft", 0);
+  for (let k = 10; k < last + 10; k += 10) await press("PageDown", Math.min(k, last));
+  for (let k = last - 10; k > -10; k -= 10) await press("PageUp", Math.max(k, 0));
+  await press("End", last);
+  await press("Home", 0);
+  await press("PageDown", Math.min(10, last));
+  await page.screenshot({ path: `${outdir}/${name}.png` });
+  await page.close();
+  console.log(`${name}: ${steps} steps checked forwards and backwards`);
+}
+await browser.close();
+console.log(`${stepsChecked} steps checked: narration equal to the log, and ${statesChecked} line states equal to those the log stated`);
+for (const f of failures.slice(0, 20)) console.log("FAIL " + f);
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The --html page in a real browser: the demo trace and the MP and SB litmus tests, each page
+# stepped forwards and backwards with the keyboard in headless Chromium (tests/browser/
+# html_page.mjs) and checked against the --explain log of the same run: narration word for word,
+# the states the panels show, no console error, no network request; screenshots left in $TMP.
+set -eu
+cd "$ROOT"
+if [ ! -x /usr/bin/chromium ]; then
+    echo "SKIP /usr/bin/chromium absent (Debian package chromium; scripts/setup.sh installs it)"
+    exit 77
+fi
+if ! command -v node >/dev/null || [ ! -d node_modules/playwright-core ]; then
+    echo "SKIP node or node_modules/playwright-core absent (scripts/setup.sh runs npm ci)"
+    exit 77
+fi
+"$COHSIM" run -q --preset x86-2 --html "$TMP/demo.html" --explain-to "$TMP/demo.log" \
+    traces/examples/demo.trace >/dev/null
+"$COHSIM" litmus --html "$TMP/mp.html" --explain-to "$TMP/mp.log" tests/fixtures/litmus/MP.litmus \
+    >/dev/null
+"$COHSIM" litmus --html "$TMP/sb.html" --explain-to "$TMP/sb.log" tests/fixtures/litmus/SB.litmus \
+    >/dev/null
+node tests/browser/html_page.mjs "$TMP" demo "$TMP/demo.html" "$TMP/demo.log" \
+    mp "$TMP/mp.html" "$TMP/mp.log" sb "$TMP/sb.html" "$TMP/sb.log" >"$TMP/browser.out" 2>&1 \
+    || { cat "$TMP/browser.out"; exit 1; }
+cat "$TMP/browser.out"
+for n in demo mp sb; do
+    [ -s "$TMP/$n.png" ] || { echo "no screenshot of $n"; exit 1; }
+done
