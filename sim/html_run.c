@@ -246,6 +246,7 @@ static const char html_run_js[] =
     ;
 
 static const char html_run_css[] =
+    "h1{font-size:17px;margin:0 0 .4em}\n"
     "#controls{display:flex;gap:.5em;align-items:center;flex-wrap:wrap}\n"
     "#slider{flex:1;min-width:200px}\n"
     "#narration{font-size:15px;background:#fffbe6;border:1px solid #e6d9a3;padding:4px 8px;"
