@@ -44,15 +44,23 @@ static const char *const count_label[COUNTS] = {
 #undef X
 };
 
+/* What the page needs of an event (an obs_event_t, kept small: a page may keep millions). */
 typedef struct change {
-    size_t event; /* its number among the events the log saw */
-    obs_event_t ev;
+    uint64_t event; /* its number among the events the log saw */
+    uint64_t addr, value, cycle;
+    int16_t cpu;    /* the core (a bus transaction's requester) */
+    int16_t other;  /* an IPI's other core; a bus transaction's supplier */
+    uint8_t kind, level, old_state, new_state, bus, op;
+    bool counted;   /* its count is in start_counts already (compact) */
 } change_t;
 
 struct html_run {
     const uint64_t *watch; /* watched lines (nwatch), or none: every line */
     unsigned nwatch;
     uint64_t max;     /* changes kept at most */
+    uint64_t from;    /* the window's first cycle: the events before it only set the start */
+    bool in_window;   /* an event of the window has arrived: no more compacting */
+    unsigned start_counts[COUNTS]; /* counts of the changes compacted away */
     change_t *changes;
     size_t n, cap;
     size_t nevents;   /* events seen */
@@ -63,11 +71,13 @@ struct html_run {
     size_t ncode;
 };
 
-html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max)
+html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max,
+                            uint64_t from)
 {
     html_run_t *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
+    h->from = from;
     h->watch = watched_lines;
     h->nwatch = nwatch;
     h->max = max;
@@ -119,11 +129,141 @@ static bool kept(const html_run_t *h, const obs_event_t *ev)
     }
 }
 
+/* The count a change adds one to (COUNTS: none). */
+static unsigned count_of(const change_t *c)
+{
+    switch (c->kind) {
+    case OBS_FILL:
+        return COUNT_FILLS;
+    case OBS_EVICT:
+        return COUNT_EVICTIONS;
+    case OBS_SB_DRAIN_START:
+        return COUNT_DRAINS;
+    case OBS_BUS:
+        return c->bus == BUS_RD ? COUNT_BUSRD : c->bus == BUS_RDX ? COUNT_BUSRDX : COUNT_BUSUPGR;
+    case OBS_IPI_SENT:
+        return COUNT_IPIS;
+    case OBS_REQ_ISSUED:
+        return c->op == OP_IFETCH ? COUNT_IFETCH : COUNT_REQUESTS;
+    case OBS_SB_FORWARD:
+        return COUNT_FORWARDS;
+    case OBS_WRITEBACK:
+        return COUNT_WRITEBACKS;
+    default:
+        return COUNTS;
+    }
+}
+
+static bool is_state(const change_t *c)
+{
+    return c->kind == OBS_STATE || c->kind == OBS_FILL || c->kind == OBS_EVICT;
+}
+
+static int by_line_then_event(const void *a, const void *b)
+{
+    const change_t *p = *(const change_t *const *)a, *q = *(const change_t *const *)b;
+    if (p->cpu != q->cpu)
+        return p->cpu < q->cpu ? -1 : 1;
+    if (p->level != q->level)
+        return p->level < q->level ? -1 : 1;
+    if (p->addr != q->addr)
+        return p->addr < q->addr ? -1 : 1;
+    return p->event < q->event ? -1 : p->event > q->event;
+}
+
+/* Before the window starts, only what the changes leave matters: the last state of each line,
+ * the store-buffer entries not drained, the IPIs not handled, the last transaction and fetch,
+ * and the counts. Keep those (in their order, with their numbers) and drop the rest. */
+static void compact(html_run_t *h)
+{
+    const change_t **order = malloc((h->n ? h->n : 1) * sizeof *order);
+    bool *keep = calloc(h->n ? h->n : 1, sizeof *keep);
+    if (!order || !keep) {
+        free(order);
+        free(keep);
+        return;
+    }
+    size_t nstates = 0;
+    unsigned drains[MACHINE_MAX_CORES] = {0};
+    /* [target][sender]: the last IPI's sending and delivery (SIZE_MAX: none, or handled) */
+    static const size_t none = SIZE_MAX;
+    size_t (*sent)[MACHINE_MAX_CORES] = malloc(2 * sizeof(size_t[MACHINE_MAX_CORES][MACHINE_MAX_CORES]));
+    if (!sent) {
+        free(order);
+        free(keep);
+        return;
+    }
+    size_t (*delivered)[MACHINE_MAX_CORES] = sent + MACHINE_MAX_CORES;
+    for (unsigned t = 0; t < MACHINE_MAX_CORES; t++)
+        for (unsigned f = 0; f < MACHINE_MAX_CORES; f++)
+            sent[t][f] = delivered[t][f] = none;
+    size_t last_bus = none, last_fetch[MACHINE_MAX_CORES];
+    for (unsigned c = 0; c < MACHINE_MAX_CORES; c++)
+        last_fetch[c] = none;
+    for (size_t i = 0; i < h->n; i++) {
+        const change_t *c = &h->changes[i];
+        bool core = c->cpu >= 0 && c->cpu < MACHINE_MAX_CORES;
+        bool pair = core && c->other >= 0 && c->other < MACHINE_MAX_CORES;
+        if (count_of(c) < COUNTS && !c->counted)
+            h->start_counts[count_of(c)]++;
+        if (is_state(c))
+            order[nstates++] = c;
+        else if (c->kind == OBS_SB_DRAIN_START && core)
+            drains[c->cpu]++;
+        else if (c->kind == OBS_BUS)
+            last_bus = i;
+        else if (c->kind == OBS_REQ_ISSUED && c->op == OP_IFETCH && core)
+            last_fetch[c->cpu] = i;
+        else if (pair && c->kind == OBS_IPI_SENT)
+            sent[c->other][c->cpu] = i, delivered[c->other][c->cpu] = none;
+        else if (pair && c->kind == OBS_IPI_DELIVERED)
+            delivered[c->cpu][c->other] = i;
+        else if (pair && c->kind == OBS_IPI_HANDLED)
+            sent[c->cpu][c->other] = delivered[c->cpu][c->other] = none;
+        else
+            continue;
+    }
+    qsort(order, nstates, sizeof *order, by_line_then_event);
+    for (size_t k = 0; k < nstates; k++) {
+        const change_t *c = order[k];
+        bool last = k + 1 == nstates || order[k + 1]->cpu != c->cpu ||
+                    order[k + 1]->level != c->level || order[k + 1]->addr != c->addr;
+        if (last && c->kind != OBS_EVICT && (c->new_state & LINE_STATE_MASK) != LINE_I)
+            keep[c - h->changes] = true;
+    }
+    for (size_t i = 0; i < h->n; i++) {
+        const change_t *c = &h->changes[i];
+        bool core = c->cpu >= 0 && c->cpu < MACHINE_MAX_CORES;
+        bool pair = core && c->other >= 0 && c->other < MACHINE_MAX_CORES;
+        if (c->kind == OBS_SB_PUSH && core)
+            keep[i] = drains[c->cpu] ? (drains[c->cpu]--, false) : true;
+        else if (c->kind == OBS_IPI_SENT && pair)
+            keep[i] = sent[c->other][c->cpu] == i;
+        else if (c->kind == OBS_IPI_DELIVERED && pair)
+            keep[i] = delivered[c->cpu][c->other] == i;
+        else if (c->kind == OBS_BUS || (c->kind == OBS_REQ_ISSUED && c->op == OP_IFETCH))
+            keep[i] = i == last_bus || (core && i == last_fetch[c->cpu]);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (keep[i]) {
+            h->changes[n] = h->changes[i];
+            h->changes[n++].counted = true;
+        }
+    h->n = n;
+    free(sent);
+    free(order);
+    free(keep);
+}
+
 void html_run_event(html_run_t *h, const obs_event_t *ev)
 {
     size_t number = h->nevents++;
+    h->in_window = h->in_window || ev->cycle >= h->from;
     if (h->cut_event != SIZE_MAX || !kept(h, ev))
         return;
+    if (h->n >= h->max && !h->in_window)
+        compact(h);
     void *items = h->changes;
     bool room = h->n < h->max && seeing_grow(&items, &h->cap, h->n, sizeof *h->changes, 1024);
     h->changes = items;
@@ -132,7 +272,11 @@ void html_run_event(html_run_t *h, const obs_event_t *ev)
         h->cut_cycle = ev->cycle;
         return;
     }
-    h->changes[h->n++] = (change_t){number, *ev};
+    h->changes[h->n++] = (change_t){
+        .event = number, .addr = ev->addr, .value = ev->value, .cycle = ev->cycle,
+        .cpu = (int16_t)ev->cpu, .other = (int16_t)(ev->kind == OBS_BUS ? ev->supplier : ev->other),
+        .kind = (uint8_t)ev->kind, .level = ev->level, .old_state = ev->old_state,
+        .new_state = ev->new_state, .bus = ev->bus, .op = ev->op};
 }
 
 void html_run_section(html_run_t *h, const char *heading, const char *html)
@@ -178,62 +322,50 @@ static size_t first_change(const html_run_t *h, size_t event)
 }
 
 /* One change as the script reads it (html_run.js, apply()); counts[] gathers the step's counts. */
-static void write_change(const html_run_t *h, sbuf_t *b, const obs_event_t *ev, unsigned *counts,
+static void write_change(const html_run_t *h, sbuf_t *b, const change_t *c, unsigned *counts,
                          bool *comma)
 {
     char v[32];
     const char *sep = *comma ? "," : "";
-    switch (ev->kind) {
+    if (count_of(c) < COUNTS && !c->counted)
+        counts[count_of(c)]++;
+    switch (c->kind) {
     case OBS_STATE:
     case OBS_FILL:
     case OBS_EVICT: {
-        uint8_t old = ev->kind == OBS_FILL ? LINE_I : ev->old_state;
-        uint8_t now = ev->kind == OBS_EVICT ? LINE_I : ev->new_state;
-        sbuf_printf(b, "%s[\"s\",%d,\"%s\",\"%#" PRIx64 "\",\"%s\",\"%s\"]", sep, ev->cpu,
-                    obs_level_name((obs_level_t)ev->level), ev->addr, coherence_state_name(old),
+        uint8_t old = c->kind == OBS_FILL ? LINE_I : c->old_state;
+        uint8_t now = c->kind == OBS_EVICT ? LINE_I : c->new_state;
+        sbuf_printf(b, "%s[\"s\",%d,\"%s\",\"%#" PRIx64 "\",\"%s\",\"%s\"]", sep, c->cpu,
+                    obs_level_name((obs_level_t)c->level), c->addr, coherence_state_name(old),
                     coherence_state_name(now));
-        if (ev->kind == OBS_FILL)
-            counts[COUNT_FILLS]++;
-        else if (ev->kind == OBS_EVICT)
-            counts[COUNT_EVICTIONS]++;
         break;
     }
     case OBS_SB_PUSH:
-        sbuf_printf(b, "%s[\"p\",%d,\"%#" PRIx64 "\",\"%s\",%" PRIu64 "]", sep, ev->cpu, ev->addr,
-                    explain_value(ev->value, v, sizeof v), ev->cycle);
+        sbuf_printf(b, "%s[\"p\",%d,\"%#" PRIx64 "\",\"%s\",%" PRIu64 "]", sep, c->cpu, c->addr,
+                    explain_value(c->value, v, sizeof v), c->cycle);
         break;
     case OBS_SB_DRAIN_START:
-        sbuf_printf(b, "%s[\"d\",%d]", sep, ev->cpu);
-        counts[COUNT_DRAINS]++;
+        sbuf_printf(b, "%s[\"d\",%d]", sep, c->cpu);
         break;
     case OBS_BUS:
-        sbuf_printf(b, "%s[\"b\",%d,%d,\"%s\",\"%#" PRIx64 "\"]", sep, ev->requester, ev->supplier,
-                    coherence_bus_name((bus_event_t)ev->bus), ev->addr);
-        counts[ev->bus == BUS_RD ? COUNT_BUSRD : ev->bus == BUS_RDX ? COUNT_BUSRDX : COUNT_BUSUPGR]++;
+        sbuf_printf(b, "%s[\"b\",%d,%d,\"%s\",\"%#" PRIx64 "\"]", sep, c->cpu, c->other,
+                    coherence_bus_name((bus_event_t)c->bus), c->addr);
         break;
     case OBS_IPI_SENT: /* phases: 1 sent, 2 its handler runs, 0 handled */
-        sbuf_printf(b, "%s[\"i\",%d,%d,1]", sep, ev->other, ev->cpu);
-        counts[COUNT_IPIS]++;
+        sbuf_printf(b, "%s[\"i\",%d,%d,1]", sep, c->other, c->cpu);
         break;
     case OBS_IPI_DELIVERED:
     case OBS_IPI_HANDLED:
-        sbuf_printf(b, "%s[\"i\",%d,%d,%d]", sep, ev->cpu, ev->other,
-                    ev->kind == OBS_IPI_DELIVERED ? 2 : 0);
+        sbuf_printf(b, "%s[\"i\",%d,%d,%d]", sep, c->cpu, c->other,
+                    c->kind == OBS_IPI_DELIVERED ? 2 : 0);
         break;
     case OBS_REQ_ISSUED: {
-        counts[ev->op == OP_IFETCH ? COUNT_IFETCH : COUNT_REQUESTS]++;
-        long row = ev->op == OP_IFETCH && h->ncode ? code_row(h, ev->cpu, ev->addr) : -1;
+        long row = c->op == OP_IFETCH && h->ncode ? code_row(h, c->cpu, c->addr) : -1;
         if (row < 0)
             return;
-        sbuf_printf(b, "%s[\"c\",%d,%ld]", sep, ev->cpu, row);
+        sbuf_printf(b, "%s[\"c\",%d,%ld]", sep, c->cpu, row);
         break;
     }
-    case OBS_SB_FORWARD:
-        counts[COUNT_FORWARDS]++;
-        return;
-    case OBS_WRITEBACK:
-        counts[COUNT_WRITEBACKS]++;
-        return;
     default:
         return;
     }
@@ -307,6 +439,9 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
         sbuf_printf(out, "%s", c ? "," : "");
         html_js_string(out, count_label[c]);
     }
+    sbuf_printf(out, "],\n  start: [");
+    for (unsigned c = 0; c < COUNTS; c++)
+        sbuf_printf(out, "%s%u", c ? "," : "", h->start_counts[c]);
     /* the steps: [cycle, narration, [changes], [[count, increment]...]] */
     sbuf_printf(out, "],\n  steps: [\n");
     uint64_t cut_cycle = log_cut_at;
@@ -329,7 +464,7 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
         sbuf_printf(out, ",[");
         bool comma = false;
         for (size_t k = first_change(h, from); k < h->n && h->changes[k].event < upto; k++)
-            write_change(h, out, &h->changes[k].ev, counts, &comma);
+            write_change(h, out, &h->changes[k], counts, &comma);
         sbuf_printf(out, "],[");
         comma = false;
         for (unsigned c = 0; c < COUNTS; c++)

@@ -10,7 +10,7 @@ const state = {
   lines: new Map(),  // "cpu line" -> Map(level -> state)
   sb: [],            // per core: [{addr, value, cycle}], oldest first
   ipis: [],          // per core: [{from, phase}]
-  counts: RUN.counts.map(() => 0),
+  counts: RUN.start.slice(), // the counts before the window's first step (--cycles)
   code: [],          // per core: the row of the code it last fetched from (-1: none)
 };
 for (let c = 0; c < RUN.cores; c++) { state.sb.push([]); state.ipis.push([]); state.code.push(-1); }

@@ -203,10 +203,10 @@ seeing_t *seeing_create(const seeing_opts_t *o, const machine_config_t *cfg, con
     bool ok = true;
     if (log_wanted(o) || o->html)
         ok = (s->explain = explain_create(cfg)) != NULL;
-    /* a page keeps at most 16 changes per narrated line on average, so the cap bounds it too */
-    uint64_t max_changes = o->max_events > UINT64_MAX / 16 ? UINT64_MAX : o->max_events * 16;
+    /* a page keeps at most 8 changes per narrated line on average, so the cap bounds it too */
+    uint64_t max_changes = o->max_events > UINT64_MAX / 8 ? UINT64_MAX : o->max_events * 8;
     if (ok && o->html)
-        ok = (s->html = html_run_create(s->watched_line, o->nwatch, max_changes)) != NULL;
+        ok = (s->html = html_run_create(s->watched_line, o->nwatch, max_changes, o->from)) != NULL;
     if (ok && o->vcd)
         ok = (s->vcd = vcd_create(cfg, s->watched_line, o->nwatch, o->from, o->to)) != NULL;
     if (!ok) {

@@ -116,8 +116,10 @@ void vcd_write(vcd_t *v, const char *title, sbuf_t *out);
 void vcd_destroy(vcd_t *v);
 
 /* The step-through page (html_run.c): fed every event the log is fed, in the same order;
- * watched_lines (nwatch; none: every line) must outlive it; at most max changes are kept. */
-html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max);
+ * watched_lines (nwatch; none: every line) must outlive it; at most max changes are kept, those
+ * of events before cycle from (the window's start) reduced to what they leave when they fill it. */
+html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint64_t max,
+                            uint64_t from);
 void html_run_event(html_run_t *h, const obs_event_t *ev);
 /* Code a core runs: instructions at [lo, hi) on core cpu are row `row` of the code the page shows
  * (an element with id code-CPU-ROW, from html_run_section), highlighted while it is the last one

@@ -2,7 +2,8 @@
 # The --html page in a real browser: the demo trace and the MP and SB litmus tests, each page
 # stepped forwards and backwards with the keyboard in headless Chromium (tests/browser/
 # html_page.mjs) and checked against the --explain log of the same run: narration word for word,
-# the states the panels show, no console error, no network request; screenshots left in $TMP.
+# the states the panels show, no console error, no network request; screenshots left in $TMP. A
+# page of a window of the run starts from the state the whole run's page shows there.
 set -eu
 cd "$ROOT"
 if [ ! -x /usr/bin/chromium ]; then
@@ -26,3 +27,14 @@ cat "$TMP/browser.out"
 for n in demo mp sb; do
     [ -s "$TMP/$n.png" ] || { echo "no screenshot of $n"; exit 1; }
 done
+
+# windows (--cycles FROM:) start from the whole run's state; --max-events so small that the events
+# before the window are reduced to what they leave (the window's page keeps them in few changes)
+"$COHSIM" run -q --preset x86-2 --html "$TMP/w1.html" --cycles 450: --max-events 3 \
+    traces/examples/demo.trace >/dev/null 2>&1
+"$COHSIM" run -q --preset x86-4 --html "$TMP/fpwb.html" traces/examples/flush_process_write_buffers.trace
+"$COHSIM" run -q --preset x86-4 --html "$TMP/w2.html" --cycles 4000: --max-events 6 \
+    traces/examples/flush_process_write_buffers.trace >/dev/null 2>&1
+grep -q 'start: \[[1-9]' "$TMP/w1.html"
+grep -q 'start: \[[1-9]' "$TMP/w2.html"
+node tests/browser/html_window.mjs "$TMP/demo.html" "$TMP/w1.html" "$TMP/fpwb.html" "$TMP/w2.html"
