@@ -395,7 +395,7 @@ static const char html_run_css[] =
     "#log .now{background:#ffe58a}\n"
     "#cut{color:#a00;font-weight:bold}\n"
     ".threads{display:flex;gap:10px}\n"
-    ".code td{font-family:ui-monospace,monospace}\n"
+    ".code td{font-family:ui-monospace,monospace;white-space:pre}\n"
     ".code .now{background:#ffe58a;font-weight:bold}\n"
     "kbd{border:1px solid #aaa;border-radius:3px;padding:0 3px;font-size:12px}\n";
 

@@ -4,7 +4,9 @@
 // and no request beyond its own file; keyboard stepping (arrows, PageUp/PageDown, Home/End) moves
 // as documented, forwards through every step and back again; at every step the narration is the
 // log's line word for word, and every cache line state the log has stated up to that line is the
-// state the panels show; a screenshot is saved as OUTDIR/NAME.png. Exit 0 passes, 1 fails.
+// state the panels show; on a litmus page, a thread's load or store of a location has the
+// instruction naming it highlighted; a screenshot is saved as OUTDIR/NAME.png. Exit 0 passes, 1
+// fails.
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
@@ -65,9 +67,23 @@ async function check(page, name, log, expected, expectStep) {
     if ((cells[key] || "I") !== state)
       return fail(`${name} step ${step} (${text}): the log makes ${key} ${state}, the page shows ${cells[key] || "no line"}`);
   }
+  // a litmus thread issues a load or a store of a location: its highlighted instruction names it
+  // (a load before any is the run's timing variation, a preload, which no instruction makes)
+  const access = /^cycle +\d+ +cpu(\d+) +(load|store) (0x[0-9a-f]+) (?:\(\d+ bytes\)$|=\S+ -> store buffer)/.exec(text);
+  const loc = access && locations[name] && locations[name][access[3]];
+  if (loc) {
+    const now = await page.evaluate((cpu) => {
+      const row = document.querySelector(`.code tr.now[id^="code-${cpu}-"]`);
+      return row ? row.textContent : "";
+    }, access[1]);
+    codeChecked += now ? 1 : 0;
+    if (!now.includes(`[${loc}]`) && !(now === "" && access[2] === "load"))
+      fail(`${name} step ${step} (${text}): cpu${access[1]}'s highlighted instruction is "${now}"`);
+  }
   stepsChecked++;
 }
-let stepsChecked = 0, statesChecked = 0;
+let stepsChecked = 0, statesChecked = 0, codeChecked = 0;
+const locations = {}; // per litmus page: address -> location name, from its title
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox"],
@@ -82,6 +98,10 @@ for (let i = 0; i + 2 < rest.length; i += 3) {
   page.on("request", (r) => r.url() !== url && fail(`${name}: a request for ${r.url()}`));
   await page.goto(url);
   const steps = await page.evaluate(() => RUN.steps.length);
+  const title = await page.textContent("h1");
+  const named = /locations((?: \w+=0x[0-9a-f]+)+)/.exec(title);
+  if (named)
+    locations[name] = Object.fromEntries(named[1].trim().split(" ").map((p) => p.split("=").reverse()));
   if (steps !== log.length) fail(`${name}: ${steps} steps, the log has ${log.length} lines`);
   const last = steps - 1, expected = expectations(log);
   const press = async (key, k) => { await page.keyboard.press(key); await check(page, name, log, expected, k); };
@@ -100,6 +120,8 @@ for (let i = 0; i + 2 < rest.length; i += 3) {
   console.log(`${name}: ${steps} steps checked forwards and backwards`);
 }
 await browser.close();
-console.log(`${stepsChecked} steps checked: narration equal to the log, and ${statesChecked} line states equal to those the log stated`);
+console.log(`${stepsChecked} steps checked: narration equal to the log, ${statesChecked} line states ` +
+            `equal to those the log stated, ${codeChecked} litmus accesses with their instruction highlighted`);
+if (!codeChecked) fail("no litmus access was checked against the highlighted code");
 for (const f of failures.slice(0, 20)) console.log("FAIL " + f);
 process.exit(failures.length ? 1 : 0);

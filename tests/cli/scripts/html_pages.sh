@@ -41,6 +41,8 @@ done
 for f in isa/examples/*.s; do
     preset=$(grep -o -e '--preset [a-z0-9-]*' "$f" | head -1 | cut -d' ' -f2)
     page exec "$f" --preset "${preset:-x86-4}"
+    grep -q 'id="code-0-[0-9]*"' "$TMP/p.html" || { echo "$f: no code on the page"; exit 1; }
+    grep -q '\["c",0,[0-9]*\]' "$TMP/p.html" || { echo "$f: no fetch highlights a line"; exit 1; }
 done
 for f in tests/fixtures/litmus/SB.litmus tests/fixtures/litmus/MP.litmus; do
     page litmus "$f"
