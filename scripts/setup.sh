@@ -6,8 +6,8 @@ set -eu
 # Every package the project uses, one per line: the build, the unit tests, the trace formats,
 # the cross-checks (valgrind for Lackey and Cachegrind), the runners of `cohsim sweep` (GNU
 # Parallel; Slurm's sbatch for clusters); clang builds the libFuzzer targets (make fuzz); and the
-# RTL and SystemC parts (Verilator, SystemC with TLM-2.0); chromium, node and npm for the browser
-# test of the --html page (playwright-core comes from npm: package.json, package-lock.json).
+# RTL and SystemC parts (Verilator, SystemC with TLM-2.0); chromium and node for the browser test
+# of the --html page (playwright-core comes from npm: package.json, package-lock.json).
 PACKAGES="
 build-essential
 make
@@ -31,7 +31,6 @@ libsystemc-dev
 gtkwave
 chromium
 nodejs
-npm
 "
 
 missing=""
@@ -41,12 +40,16 @@ for pkg in $PACKAGES; do
     fi
 done
 
+# npm comes with some builds of node (NodeSource's nodejs, which conflicts with Debian's npm);
+# beside Debian's own nodejs it is a package of its own
+command -v npm >/dev/null || missing="$missing npm"
+
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO=sudo
+else
+    SUDO=
+fi
 if [ -n "$missing" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        SUDO=sudo
-    else
-        SUDO=
-    fi
     echo "setup: installing$missing"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
