@@ -393,6 +393,7 @@ static const char html_run_css[] =
     "#bus{width:100%;height:70px;display:block;margin:6px 0}\n"
     "#log{font-size:12px;white-space:pre;background:#f6f6f6;padding:4px;overflow-x:auto}\n"
     "#log .now{background:#ffe58a}\n"
+    "#log div{cursor:pointer}\n"
     "#cut{color:#a00;font-weight:bold}\n"
     ".threads{display:flex;gap:10px}\n"
     ".code td{font-family:ui-monospace,monospace;white-space:pre}\n"

@@ -228,8 +228,11 @@ function render() {
   drawBus(b >= 0 ? RUN.steps[b][2].find((c) => c[0] === "b") : null, b === k);
   const log = $("log");
   log.replaceChildren();
-  for (let i = Math.max(0, k - 6); i < Math.min(RUN.steps.length, k + 7); i++)
-    log.append(el("div", i === k ? { class: "now" } : {}, RUN.steps[i][1]));
+  for (let i = Math.max(0, k - 6); i < Math.min(RUN.steps.length, k + 7); i++) {
+    const line = el("div", i === k ? { class: "now" } : {}, RUN.steps[i][1]);
+    line.onclick = () => goTo(i); // the log is a timeline too: a click goes to that step
+    log.append(line);
+  }
   const counts = $("counts");
   counts.replaceChildren();
   RUN.counts.forEach((label, i) => {

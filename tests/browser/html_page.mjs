@@ -1,12 +1,12 @@
 // html_page.mjs: the --html page in a real browser (Debian's chromium, driven by playwright-core).
 // Usage: node html_page.mjs OUTDIR NAME PAGE LOG [NAME PAGE LOG...], each PAGE written by cohsim
 // --html and LOG by --explain-to from the same run. For each page: it loads with no console error
-// and no request beyond its own file; keyboard stepping (arrows, PageUp/PageDown, Home/End) moves
-// as documented, forwards through every step and back again; at every step the narration is the
-// log's line word for word, and every cache line state the log has stated up to that line is the
-// state the panels show; on a litmus page, a thread's load or store of a location has the
-// instruction naming it highlighted; a screenshot is saved as OUTDIR/NAME.png. Exit 0 passes, 1
-// fails.
+// and no request beyond its own file; keyboard stepping (arrows, PageUp/PageDown, Home/End) and a
+// click on a line of the log move as documented, forwards through every step and back again; at
+// every step the narration is the log's line word for word, and every cache line state the log has
+// stated up to that line is the state the panels show; on a litmus page, a thread's load or store
+// of a location has the instruction naming it highlighted; a screenshot is saved as
+// OUTDIR/NAME.png. Exit 0 passes, 1 fails.
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
@@ -115,6 +115,8 @@ for (let i = 0; i + 2 < rest.length; i += 3) {
   await press("End", last);
   await press("Home", 0);
   await press("PageDown", Math.min(10, last));
+  await page.click("#log div:first-child"); // the log around the step is a timeline too
+  await check(page, name, log, expected, Math.max(0, Math.min(10, last) - 6));
   await page.screenshot({ path: `${outdir}/${name}.png` });
   await page.close();
   console.log(`${name}: ${steps} steps checked forwards and backwards`);
