@@ -428,7 +428,8 @@ size_t explain_finish(explain_t *x)
     return x->n;
 }
 
-void explain_line(const explain_t *x, size_t i, sbuf_t *out, size_t *order, size_t *upto)
+void explain_line(const explain_t *x, size_t i, sbuf_t *out, uint64_t *cycle, size_t *order,
+                  size_t *upto)
 {
     const line_rec_t *l = &x->lines[i];
     char who[16];
@@ -436,6 +437,8 @@ void explain_line(const explain_t *x, size_t i, sbuf_t *out, size_t *order, size
     if (l->who >= 0)
         snprintf(who, sizeof who, "cpu%d", l->who);
     sbuf_printf(out, "cycle %*" PRIu64 "  %-5s %s", x->width, l->cycle, who, x->arena.p + l->text);
+    if (cycle)
+        *cycle = l->cycle;
     if (order)
         *order = l->order;
     if (upto)
@@ -451,7 +454,7 @@ void explain_write(explain_t *x, const char *title, sbuf_t *out)
     }
     sbuf_printf(out, "# %s\n", title);
     for (size_t i = 0; i < n; i++) {
-        explain_line(x, i, out, NULL, NULL);
+        explain_line(x, i, out, NULL, NULL, NULL);
         sbuf_printf(out, "\n");
     }
 }

@@ -65,7 +65,6 @@ struct html_run {
     size_t n, cap;
     size_t nevents;   /* events seen */
     size_t cut_event; /* the first event not kept (SIZE_MAX: none) */
-    uint64_t cut_cycle;
     sbuf_t extra;     /* sections a command adds (html_run_section) */
     html_code_range_t *code; /* where each row of the shown code lies (html_run_code) */
     size_t ncode;
@@ -82,7 +81,6 @@ html_run_t *html_run_create(const uint64_t *watched_lines, unsigned nwatch, uint
     h->nwatch = nwatch;
     h->max = max;
     h->cut_event = SIZE_MAX;
-    h->cut_cycle = UINT64_MAX;
     return h;
 }
 
@@ -269,7 +267,6 @@ void html_run_event(html_run_t *h, const obs_event_t *ev)
     h->changes = items;
     if (!room) {
         h->cut_event = number;
-        h->cut_cycle = ev->cycle;
         return;
     }
     h->changes[h->n++] = (change_t){
@@ -401,7 +398,7 @@ static const char html_run_css[] =
     "kbd{border:1px solid #aaa;border-radius:3px;padding:0 3px;font-size:12px}\n";
 
 int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, const char *title,
-                   uint64_t log_cut_at, sbuf_t *out)
+                   uint64_t log_cut_at, sbuf_t *out, uint64_t *stops_at)
 {
     size_t n = explain_finish(x);
     size_t *upto_by_order = calloc(n ? n : 1, sizeof *upto_by_order);
@@ -411,7 +408,7 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
     for (size_t i = 0; i < n; i++) {
         size_t order, upto;
         scratch.n = 0;
-        explain_line(x, i, &scratch, &order, &upto);
+        explain_line(x, i, &scratch, NULL, &order, &upto);
         upto_by_order[order] = upto;
     }
     html_head(out, title, html_run_css);
@@ -446,20 +443,18 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
     /* the steps: [cycle, narration, [changes], [[count, increment]...]] */
     sbuf_printf(out, "],\n  steps: [\n");
     uint64_t cut_cycle = log_cut_at;
-    size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         size_t order, upto;
+        uint64_t cycle;
         scratch.n = 0;
-        explain_line(x, i, &scratch, &order, &upto);
+        explain_line(x, i, &scratch, &cycle, &order, &upto);
         if (upto > h->cut_event) { /* its events were not all kept: the page stops before it */
-            if (h->cut_cycle < cut_cycle)
-                cut_cycle = h->cut_cycle;
-            continue;
+            cut_cycle = cycle < cut_cycle ? cycle : cut_cycle;
+            break;
         }
         size_t from = order ? upto_by_order[order - 1] : 0;
         unsigned counts[COUNTS] = {0};
         const char *text = scratch.p ? scratch.p : "";
-        uint64_t cycle = strtoull(text + 6, NULL, 10); /* "cycle N ..." */
         sbuf_printf(out, "[%" PRIu64 ",", cycle);
         html_js_string(out, text);
         sbuf_printf(out, ",[");
@@ -474,8 +469,8 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
                 comma = true;
             }
         sbuf_printf(out, "]],\n");
-        shown++;
     }
+    *stops_at = cut_cycle;
     if (cut_cycle != UINT64_MAX)
         sbuf_printf(out, "  ],\n  cut: \"the page stops at cycle %" PRIu64 ": the run has more "
                          "events than --max-events keeps (or than a page holds); choose a window "
@@ -487,6 +482,5 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
     html_foot(out);
     sbuf_free(&scratch);
     free(upto_by_order);
-    (void)shown;
     return out->oom ? -1 : 0;
 }

@@ -349,17 +349,19 @@ int seeing_finish(seeing_t *s)
     }
     if (s->html && rc == 0) {
         sbuf_t out = {0};
-        if (s->log_cut_at != UINT64_MAX && !log_wanted(&s->o))
-            fprintf(stderr,
-                    "cohsim: %s: the run has more than %" PRIu64 " events to narrate: the page "
-                    "stops at cycle %" PRIu64 " (choose a window with --cycles FROM:TO)\n",
-                    s->cmd, s->o.max_events, s->log_cut_at);
-        if (html_run_write(s->html, s->explain, &s->cfg, s->title, s->log_cut_at, &out) != 0 ||
+        uint64_t stops_at;
+        if (html_run_write(s->html, s->explain, &s->cfg, s->title, s->log_cut_at, &out,
+                           &stops_at) != 0 ||
             out.oom) {
             cli_error("%s: out of memory for the page", s->cmd);
             rc = -1;
         } else if (outfile_write(s->o.html, out.p, out.n) != 0) {
             rc = -1;
+        } else if (stops_at != UINT64_MAX && (stops_at != s->log_cut_at || !log_wanted(&s->o))) {
+            fprintf(stderr,
+                    "cohsim: %s: the run has more than %" PRIu64 " events to show: the page "
+                    "stops at cycle %" PRIu64 " (choose a window with --cycles FROM:TO)\n",
+                    s->cmd, s->o.max_events, stops_at);
         }
         sbuf_free(&out);
     }

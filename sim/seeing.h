@@ -94,10 +94,11 @@ void explain_note(explain_t *x, uint64_t cycle, int cpu, const char *text);
 /* Put the log's lines in cycle order (the machine's among equal cycles), closing the open
  * transaction: no event may follow. Returns how many lines (0 when out of memory). */
 size_t explain_finish(explain_t *x);
-/* Append line i (after explain_finish) as the log prints it, without its newline; *order is its
- * place among the lines in the order they were made, *upto how many events had arrived when the
- * line was complete (either may be NULL). */
-void explain_line(const explain_t *x, size_t i, sbuf_t *out, size_t *order, size_t *upto);
+/* Append line i (after explain_finish) as the log prints it, without its newline; *cycle is its
+ * cycle, *order its place among the lines in the order they were made, *upto how many events had
+ * arrived when the line was complete (any may be NULL). */
+void explain_line(const explain_t *x, size_t i, sbuf_t *out, uint64_t *cycle, size_t *order,
+                  size_t *upto);
 /* A value as a student reads it: decimal while small, else hexadecimal (every view). */
 const char *explain_value(uint64_t v, char *buf, size_t len);
 /* The log, in cycle order, after a line with title. */
@@ -134,9 +135,10 @@ int html_run_code(html_run_t *h, const html_code_range_t *ranges, size_t n);
 /* Add a section (heading, then html as given) below the step-through. */
 void html_run_section(html_run_t *h, const char *heading, const char *html);
 /* The page: one step per line of x's log (x is finished by it); log_cut_at is the cycle where the
- * log was cut (UINT64_MAX: not cut). 0, or -1 when out of memory. */
+ * log was cut (UINT64_MAX: not cut); *stops_at where the page stops (UINT64_MAX: it does not).
+ * 0, or -1 when out of memory. */
 int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, const char *title,
-                   uint64_t log_cut_at, sbuf_t *out);
+                   uint64_t log_cut_at, sbuf_t *out, uint64_t *stops_at);
 void html_run_destroy(html_run_t *h);
 
 #endif
