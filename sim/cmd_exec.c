@@ -15,6 +15,7 @@
 #include "model/primitives.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/html.h"
 #include "sim/os_report.h"
 #include "sim/outfile.h"
 #include "sim/report.h"
@@ -125,6 +126,79 @@ static void source_of(const isa_core_t *c, const asm_program_t *progs, char *con
 }
 
 /* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
+/* The page's code section: per core, the source lines of its program that place code (for a
+ * file with .cpu sections, those of the core's own sections), as rows code-CPU-LINE that the page
+ * highlights as the core fetches them. 0, or -1 (printed). */
+static int page_exec(html_run_t *h, const asm_program_t *progs, char *const *paths, int nprogs,
+                     unsigned ncores)
+{
+    size_t nranges = 0;
+    for (int f = 0; f < nprogs; f++)
+        nranges += progs[f].nspans;
+    html_code_range_t *ranges = malloc((nranges ? nranges : 1) * sizeof *ranges);
+    sbuf_t b = {0};
+    int rc = -1;
+    if (!ranges)
+        goto oom;
+    nranges = 0;
+    sbuf_printf(&b, "<div class=\"threads\">\n");
+    for (unsigned cpu = 0; cpu < ncores; cpu++) {
+        int f = 0;
+        while (f < nprogs && !progs[f].has_entry[cpu])
+            f++;
+        if (f == nprogs)
+            continue;
+        FILE *in = fopen(paths[f], "r");
+        if (!in) {
+            cli_error("exec: %s: cannot read it again for the page", paths[f]);
+            goto out;
+        }
+        /* the core whose code each line is: the file's own core (file f is assembled with core f
+         * as its default) until a .cpu line names another */
+        unsigned owner = (unsigned)f, line = 0;
+        char text[1024];
+        sbuf_printf(&b, "<table class=\"code\"><tr><th colspan=\"2\">cpu%u: ", cpu);
+        html_text(&b, paths[f]);
+        sbuf_printf(&b, "</th></tr>\n");
+        while (fgets(text, sizeof text, in)) {
+            line++;
+            text[strcspn(text, "\n")] = 0;
+            unsigned named;
+            if (sscanf(text, " .cpu %u", &named) == 1)
+                owner = named;
+            if (owner != cpu)
+                continue;
+            bool code = false;
+            for (size_t k = 0; k < progs[f].nspans; k++)
+                if (progs[f].spans[k].line == line) {
+                    ranges[nranges++] = (html_code_range_t){
+                        progs[f].spans[k].addr, progs[f].spans[k].addr + progs[f].spans[k].len,
+                        (int)cpu, line};
+                    code = true;
+                }
+            if (!code)
+                continue;
+            sbuf_printf(&b, "<tr id=\"code-%u-%u\"><td>%u</td><td>", cpu, line, line);
+            html_text(&b, text);
+            sbuf_printf(&b, "</td></tr>\n");
+        }
+        fclose(in);
+        sbuf_printf(&b, "</table>\n");
+    }
+    sbuf_printf(&b, "</div>\n");
+    if (b.oom || html_run_code(h, ranges, nranges) != 0)
+        goto oom;
+    html_run_section(h, "Code (the line each core fetched last is highlighted)", b.p);
+    rc = 0;
+    goto out;
+oom:
+    cli_error("out of memory");
+out:
+    free(ranges);
+    sbuf_free(&b);
+    return rc;
+}
+
 static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, int nprogs,
                const machine_config_t *cfg, cJSON *root)
 {
@@ -220,7 +294,9 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     if (rc == MACHINE_ECHECK)
         seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
-    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) && seeing_finish(see) != 0) {
+    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) &&
+        ((seeing_page(see) && page_exec(seeing_page(see), progs, paths, nprogs, ncores) != 0) ||
+         seeing_finish(see) != 0)) {
         status = EXIT_USAGE;
         goto out;
     }
