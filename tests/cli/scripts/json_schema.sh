@@ -1,10 +1,15 @@
-# Every JSON document cohsim writes is valid under docs/cohsim.schema.json: the golden cases'
-# (each case that writes --json, or runs a sweep's jobs, is run again and its documents kept), and one of each command and
-# mode (run: plain, --3c --top, one trace per core, an OS trace, --config base, --compat dinero
-# and cachegrind; exec; litmus; compare; host's fixture). The schema is no formality: a size
-# written as a string, a missing miss rate and run's old "cpu" are each rejected.
+# Every JSON document cohsim writes is valid under docs/cohsim.schema.json: the golden cases' (each
+# case that writes --json, or runs a sweep's jobs, is run again and its documents kept), and one of
+# each command and mode (run: plain, --3c --top, one trace per core, an OS trace, --config base,
+# --compat dinero and cachegrind; exec; litmus; compare; host's fixture). The schema is no
+# formality: a size written as a string, a missing miss rate and run's old "cpu" are each rejected.
 set -eu
-python3 -c 'import jsonschema' 2>/dev/null ||
+# The first python3 that has the module: the one on PATH (perhaps not Debian's), else Debian's.
+py=
+for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import jsonschema' 2>/dev/null; then py=$candidate; break; fi
+done
+[ -n "$py" ] ||
     { echo "SKIP python3-jsonschema (Debian: python3-jsonschema) is not installed"; exit 77; }
 schema=$ROOT/docs/cohsim.schema.json
 cd "$TMP"
@@ -32,7 +37,7 @@ r=$ROOT/tests/fixtures/reference
 "$COHSIM" compare --preset x86-2 --host-results "$ROOT/tests/fixtures/host/results.json" \
     --json docs/compare.json >/dev/null || [ $? -eq 1 ]
 cp "$ROOT/tests/fixtures/host/results.json" docs/host.json
-python3 - "$schema" <<'PY'
+"$py" - "$schema" <<'PY'
 import glob, json, sys, copy
 import jsonschema
 schema = json.load(open(sys.argv[1]))
