@@ -29,6 +29,11 @@ int machine_fail(machine_t *m, int status, const char *fmt, ...)
 }
 
 const char *machine_error(const machine_t *m) { return m->error; }
+
+uint64_t machine_broken_cycle(const machine_t *m)
+{
+    return m->mon ? monitor_broken_cycle(m->mon, machine_cycles(m)) : machine_cycles(m);
+}
 const machine_config_t *machine_config(const machine_t *m) { return &m->cfg; }
 
 /* An event changed core cpu's state: its next event must be computed again. */
@@ -67,6 +72,27 @@ static void stress_config(machine_config_t *cfg)
 }
 #endif
 
+static void build_needs_empty(machine_t *m);
+
+/* The faults that change the machine's tables rather than its code (faults.h): the snoop table
+ * of no-invalidate is the protocol's, except that a copy seeing a BusRdX keeps its state. */
+static void apply_table_faults(machine_t *m)
+{
+    build_needs_empty(m);
+    m->l1i_snoops = m->cfg.icache_snoop && !(m->cfg.faults & FAULT_BIT(ICACHE_NO_SNOOP));
+    if (m->cfg.faults & FAULT_BIT(NO_INVALIDATE)) {
+        const protocol_t *p = m->cfg.protocol;
+        for (unsigned s = 0; s < COHERENCE_STATES; s++)
+            for (unsigned e = 0; e < BUS_EVENTS; e++)
+                m->faulty_snoop[s][e] = p->snoop[s][e];
+        for (unsigned s = LINE_I + 1; s < COHERENCE_STATES; s++)
+            m->faulty_snoop[s][BUS_RDX].next = (uint8_t)s;
+        m->faulty_protocol = *p;
+        m->faulty_protocol.snoop = (const snoop_rule_t(*)[BUS_EVENTS])m->faulty_snoop;
+        m->cfg.protocol = &m->faulty_protocol;
+    }
+}
+
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (machine_config_check(cfg, err, errlen) != 0)
@@ -80,6 +106,7 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 #ifdef COHSIM_STRESS
     stress_config(&m->cfg);
 #endif
+    apply_table_faults(m);
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
@@ -105,6 +132,11 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
+    if (ok && (cfg->check || cfg->faults)) {
+        ok = (m->mon = monitor_create(cfg)) != NULL;
+        m->obs = monitor_event;
+        m->obs_opaque = m;
+    }
     if (!ok) {
         machine_destroy(m);
         snprintf(err, errlen, "out of memory building the machine");
@@ -125,11 +157,17 @@ void machine_destroy(machine_t *m)
     }
     cache_destroy(m->llc);
     memory_destroy(m->mem);
+    monitor_destroy(m->mon);
     free(m);
 }
 
 void machine_observe(machine_t *m, obs_fn fn, void *opaque)
 {
+    if (m->mon) { /* the monitor stays the machine's observer and passes records on */
+        m->user_obs = fn;
+        m->user_obs_opaque = opaque;
+        return;
+    }
     m->obs = fn;
     m->obs_opaque = opaque;
 }
@@ -286,7 +324,7 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 /* ---- store buffers ---------------------------------------------------------------------------- */
 
-static bool needs_empty_sb(const mem_req_t *r);
+static bool needs_empty_sb(const machine_t *m, const mem_req_t *r);
 
 /* The observer's records, cold and out of line so that the event loop's inlined body stays the
  * size it was without them. */
@@ -308,15 +346,25 @@ static __attribute__((cold, noinline)) void observe_ipi(machine_t *m, obs_kind_t
                                    .other = (int)other, .value = value});
 }
 
+/* An observed drain's start (an observer, check mode or a fault): the sb-reorder fault first
+ * puts the youngest entry where the oldest was; then the start is reported. */
+static __attribute__((cold, noinline)) void observe_drain_start(machine_t *m, core_t *c,
+                                                                uint64_t now)
+{
+    if (m->cfg.faults & FAULT_BIT(SB_REORDER))
+        sb_youngest_first(&c->sb);
+    observe_drain(m, OBS_SB_DRAIN_START, c, now, &c->sb.ring[c->sb.head]);
+}
+
 /* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
 static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
+    if (__builtin_expect(m->obs != NULL, 0))
+        observe_drain_start(m, c, now);
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
-    if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
+    if (c->has_pending && needs_empty_sb(m, c->pending) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
-    if (__builtin_expect(m->obs != NULL, 0))
-        observe_drain(m, OBS_SB_DRAIN_START, c, now, &e);
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
@@ -374,7 +422,15 @@ static const bool machine_op_needs_empty[OP_COUNT] = {
 #undef OP
 };
 
-static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
+/* The machine's own copy, which the no-drain-on-fence fault changes. */
+static void build_needs_empty(machine_t *m)
+{
+    memcpy(m->needs_empty, machine_op_needs_empty, sizeof m->needs_empty);
+    if (m->cfg.faults & FAULT_BIT(NO_DRAIN_ON_FENCE))
+        m->needs_empty[OP_FENCE] = false;
+}
+
+static bool needs_empty_sb(const machine_t *m, const mem_req_t *r) { return m->needs_empty[r->op]; }
 
 static bool is_os_request(const mem_req_t *r)
 {
@@ -659,7 +715,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
-    c->pending_needs_empty = needs_empty_sb(r);
+    c->pending_needs_empty = needs_empty_sb(m, r);
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -973,7 +1029,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         c->not_before = not_before;
         c->syscall_drained = 0;
         uint64_t at = max_u64(c->clock, not_before);
-        if (needs_empty_sb(r))
+        if (needs_empty_sb(m, r))
             at = max_u64(at, c->sb.busy_until);
         int rc = issue(m, c, r, seq, at);
         if (rc)

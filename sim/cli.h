@@ -48,7 +48,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
     {"max-memory", 0, "SIZE", "refuse a machine (caches and simulated memory) larger than SIZE "   \
                               "(K/M/G; default: this host's memory)"}
 
+/* --inject, for the commands that show a run (run, exec, litmus); machine_opts_handle takes it. */
+#define CLI_INJECT_OPT                                                                       \
+    {"inject", 0, "BUG[,BUG...]", "switch on deliberate protocol bugs, for teaching (model/"   \
+                                  "faults.def; an unknown name lists them)"}
+
 typedef struct machine_opts {
+    uint32_t faults; /* --inject: FAULT_BIT()s */
     config_t *config;
     const char *preset;
     int have_base; /* a preset or --config was given */

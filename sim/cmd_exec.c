@@ -29,7 +29,9 @@ static const cli_opt_t exec_opts[] = {
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
+    {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 
@@ -48,6 +50,7 @@ typedef struct exec_cli {
     const char *json;
     unsigned long max_insns;
     bool disasm;
+    bool check; /* --check */
     seeing_opts_t see; /* --explain, --vcd and their filters */
 } exec_cli_t;
 
@@ -63,6 +66,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
         ec->json = arg;
     } else if (strcmp(opt->name, "disasm") == 0) {
         ec->disasm = true;
+    } else if (strcmp(opt->name, "check") == 0) {
+        ec->check = true;
     } else if (strcmp(opt->name, "max-insns") == 0) {
         char *end;
         ec->max_insns = strtoul(arg, &end, 10);
@@ -231,13 +236,13 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         core_failed = core_failed || cores[cpu].failed;
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) && seeing_finish(see) != 0) {
         status = EXIT_USAGE;
         goto out;
     }
-    bool faulted = false;
+    bool faulted = false, check_broken = false;
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         if (cores[cpu].failed) {
             char at[512];
@@ -254,7 +259,11 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             cli_error("exec: %score %d: the machine stopped: %s", at, cpu, machine_error(m));
         else
             cli_error("exec: the machine stopped: %s", machine_error(m));
-        faulted = true;
+        /* check mode's broken invariant is a failed check (exit 1), not bad input */
+        if (rc == MACHINE_ECHECK)
+            check_broken = true;
+        else
+            faulted = true;
     }
     uint64_t asserts = 0, failed = 0;
     /* per core, its first failed assert with the source line it is on */
@@ -336,7 +345,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             faulted = true;
         }
     }
-    status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
+    status = faulted ? EXIT_USAGE : failed || check_broken ? EXIT_CHECK : EXIT_DONE;
     free(assert_msg);
 out:
     seeing_destroy(see);
@@ -368,6 +377,7 @@ int cmd_exec(int argc, char **argv)
         machine_opts_free(&ec.mo);
         return EXIT_USAGE;
     }
+    cfg.check = ec.check;
     asm_program_t *progs = calloc((size_t)nprogs, sizeof *progs);
     int status = progs ? EXIT_DONE : EXIT_USAGE;
     int loaded = 0;

@@ -61,6 +61,7 @@ static const cli_opt_t litmus_opts[] = {
                             "store buffer with scratch stores, before the test"},
     {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 

@@ -44,6 +44,7 @@ static const cli_opt_t run_opts[] = {
     {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
                           "preset cachegrind): that simulator's exact rules and counts"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 
@@ -568,7 +569,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
      * show how it came about); not after bad input (exit 2), which writes nothing. */
     int failed = rc == 0 ? EXIT_DONE : failure_status(srcs, npaths, rc);
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && failed != EXIT_USAGE && seeing_finish(see) != 0 && rc == 0)
         status = EXIT_USAGE;
