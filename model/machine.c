@@ -72,13 +72,10 @@ static void stress_config(machine_config_t *cfg)
 }
 #endif
 
-static void build_needs_empty(machine_t *m);
-
 /* The faults that change the machine's tables rather than its code (faults.h): the snoop table
  * of no-invalidate is the protocol's, except that a copy seeing a BusRdX keeps its state. */
 static void apply_table_faults(machine_t *m)
 {
-    build_needs_empty(m);
     m->l1i_snoops = m->cfg.icache_snoop && !(m->cfg.faults & FAULT_BIT(ICACHE_NO_SNOOP));
     if (m->cfg.faults & FAULT_BIT(NO_INVALIDATE)) {
         const protocol_t *p = m->cfg.protocol;
@@ -324,7 +321,7 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 /* ---- store buffers ---------------------------------------------------------------------------- */
 
-static bool needs_empty_sb(const machine_t *m, const mem_req_t *r);
+static inline bool pending_waits_for_drain(const machine_t *m, const core_t *c);
 
 /* The observer's records, cold and out of line so that the event loop's inlined body stays the
  * size it was without them. */
@@ -359,12 +356,14 @@ static __attribute__((cold, noinline)) void observe_drain_start(machine_t *m, co
 /* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
 static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
-    if (__builtin_expect(m->obs != NULL, 0))
-        observe_drain_start(m, c, now);
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
-    if (c->has_pending && needs_empty_sb(m, c->pending) && now >= max_u64(c->clock, c->not_before))
+    if (c->has_pending && pending_waits_for_drain(m, c) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
+    if (__builtin_expect(m->obs != NULL, 0)) {
+        observe_drain_start(m, c, now);
+        e = c->sb.ring[c->sb.head]; /* the youngest under sb-reorder */
+    }
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
@@ -422,15 +421,16 @@ static const bool machine_op_needs_empty[OP_COUNT] = {
 #undef OP
 };
 
-/* The machine's own copy, which the no-drain-on-fence fault changes. */
-static void build_needs_empty(machine_t *m)
+/* Whether core c's pending request waits for its store buffer to drain: one of the operations
+ * above (held in pending_needs_empty), except a fence under the no-drain-on-fence fault. The
+ * fault is tested only once the request is one that waits, which few are, so that the loop's
+ * common case pays nothing for it. */
+static inline bool pending_waits_for_drain(const machine_t *m, const core_t *c)
 {
-    memcpy(m->needs_empty, machine_op_needs_empty, sizeof m->needs_empty);
-    if (m->cfg.faults & FAULT_BIT(NO_DRAIN_ON_FENCE))
-        m->needs_empty[OP_FENCE] = false;
+    return c->pending_needs_empty &&
+           !(__builtin_expect(m->cfg.faults & FAULT_BIT(NO_DRAIN_ON_FENCE), 0) &&
+             c->pending->op == OP_FENCE);
 }
-
-static bool needs_empty_sb(const machine_t *m, const mem_req_t *r) { return m->needs_empty[r->op]; }
 
 static bool is_os_request(const mem_req_t *r)
 {
@@ -715,7 +715,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
-    c->pending_needs_empty = needs_empty_sb(m, r);
+    c->pending_needs_empty = machine_op_needs_empty[r->op];
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -822,10 +822,10 @@ static event_t core_event(machine_t *m, core_t *c)
         bool store_waits = c->sb.count && c->sb.count == c->sb.cap && c->pending->op == OP_STORE;
         if (store_waits)
             c->waited_full = true;
-        bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
+        bool blocked = c->sb.count && (pending_waits_for_drain(m, c) || store_waits);
         if (!(p->in_handler | (p->acks_waiting != 0) | blocked)) {
             uint64_t issue_at = max_u64(c->clock, c->not_before);
-            if (c->pending_needs_empty)
+            if (pending_waits_for_drain(m, c))
                 issue_at = max_u64(issue_at, c->sb.busy_until);
             if (issue_at < at) {
                 kind = EV_ISSUE;
@@ -1029,7 +1029,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         c->not_before = not_before;
         c->syscall_drained = 0;
         uint64_t at = max_u64(c->clock, not_before);
-        if (needs_empty_sb(m, r))
+        if (machine_op_needs_empty[r->op]) /* no fault: a solo machine is never observed */
             at = max_u64(at, c->sb.busy_until);
         int rc = issue(m, c, r, seq, at);
         if (rc)

@@ -105,10 +105,9 @@ struct machine {
     monitor_t *mon;
     obs_fn user_obs;
     void *user_obs_opaque;
-    /* What the faults change, built once (machine.c): which operations wait for an empty store
-     * buffer (no-drain-on-fence), whether I-caches take part in coherence (icache-no-snoop),
-     * and the protocol whose snoop table keeps copies on a BusRdX (no-invalidate). */
-    bool needs_empty[OP_COUNT];
+    /* What the faults change, built once (machine.c): whether I-caches take part in coherence
+     * (icache-no-snoop), and the protocol whose snoop table keeps copies on a BusRdX
+     * (no-invalidate). */
     bool l1i_snoops;
     protocol_t faulty_protocol;
     snoop_rule_t faulty_snoop[COHERENCE_STATES][BUS_EVENTS];
