@@ -256,8 +256,8 @@ static void order_drain(monitor_t *mon, const obs_event_t *ev)
         mon->broken = true;
         mon->broken_by = mon->cause;
         snprintf(mon->broken_text, sizeof mon->broken_text,
-                 "stores leave a store buffer in program order, but cpu%d's store %#llx =%s "
-                 "left before its older store %#llx =%s",
+                 "stores leave a store buffer in program order, but cpu%d's store 0x%llx =%s "
+                 "left before its older store 0x%llx =%s",
                  ev->cpu, (unsigned long long)ev->addr, value_text(ev->value).s,
                  (unsigned long long)first->addr, value_text(first->value).s);
     }
@@ -283,6 +283,22 @@ static void suspect(monitor_t *mon, const obs_event_t *ev)
     }
     mon->suspects[mon->nsuspects++] =
         (suspect_t){ev->addr, ev->cpu, ev->old_state & LINE_STATE_MASK, ev->level};
+}
+
+/* The no-invalidate fault: the copies a BusRdX leaves in other cores change no state, so the
+ * hierarchy reports nothing of them; for the observer (the narrated log) each is a state record
+ * whose old and new states are the same, on the core's outermost private level. */
+static void report_kept_copies(machine_t *m, const obs_event_t *bus)
+{
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        uint8_t st = hier_agent_state(m, &m->core[i], bus->addr);
+        if ((int)i == bus->requester || st == LINE_I)
+            continue;
+        obs_event_t kept = {.kind = OBS_STATE, .cycle = bus->cycle, .cpu = (int)i,
+                            .addr = bus->addr, .level = (uint8_t)m->mon->outer, .old_state = st,
+                            .new_state = st, .reason = OBS_REASON_SNOOP};
+        m->user_obs(m->user_obs_opaque, &kept);
+    }
 }
 
 void monitor_event(void *machine, const obs_event_t *ev)
@@ -330,8 +346,11 @@ void monitor_event(void *machine, const obs_event_t *ev)
     default:
         break;
     }
-    if (m->user_obs)
-        m->user_obs(m->user_obs_opaque, ev);
+    if (!m->user_obs)
+        return;
+    m->user_obs(m->user_obs_opaque, ev);
+    if (ev->kind == OBS_BUS && ev->bus == BUS_RDX && (m->cfg.faults & FAULT_BIT(NO_INVALIDATE)))
+        report_kept_copies(m, ev);
 }
 
 /* ---- checks ---------------------------------------------------------------------------------- */
@@ -360,7 +379,7 @@ int monitor_check(machine_t *m)
         mon->broken_by = mon->cause;
         snprintf(mon->broken_text, sizeof mon->broken_text,
                  "modified data leaves a core only by a write-back, but cpu%d's %s dropped line "
-                 "%#llx in %s without one, and no cache holds its stores",
+                 "0x%llx in %s without one, and no cache holds its stores",
                  s->cpu, obs_level_name((obs_level_t)s->level), (unsigned long long)s->line,
                  coherence_state_name(s->old_state));
         return machine_fail(m, MACHINE_ECHECK, "%s", mon->broken_text);
@@ -377,14 +396,14 @@ void monitor_blame(machine_t *m)
         return;
     char what[256];
     if (c->drain)
-        snprintf(what, sizeof what, "cpu%d's store %#llx =%s leaving its store buffer", c->cpu,
+        snprintf(what, sizeof what, "cpu%d's store 0x%llx =%s leaving its store buffer", c->cpu,
                  (unsigned long long)c->addr, value_text(c->value).s);
     else
-        snprintf(what, sizeof what, "cpu%d's %s %#llx", c->cpu, op_name((op_t)c->op),
+        snprintf(what, sizeof what, "cpu%d's %s 0x%llx", c->cpu, op_name((op_t)c->op),
                  (unsigned long long)c->addr);
     char bus[96] = "";
     if (c->bus)
-        snprintf(bus, sizeof bus, ": %s %#llx by cpu%d", coherence_bus_name((bus_event_t)c->bus_ev),
+        snprintf(bus, sizeof bus, ": %s 0x%llx by cpu%d", coherence_bus_name((bus_event_t)c->bus_ev),
                  (unsigned long long)c->bus_line, c->requester);
     mon->blamed = true;
     mon->blamed_cycle = c->bus ? c->bus_cycle : c->cycle;

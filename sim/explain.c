@@ -127,8 +127,11 @@ static void close_bus(explain_t *x)
         int w = snprintf(what + k, sizeof what - k, "%s%s", i ? ", " : "", who);
         k += w > 0 ? (size_t)w : 0;
         if (k < sizeof what && e->changed) {
-            w = snprintf(what + k, sizeof what - k, " %s->%s", state_name(e->old_state),
-                         state_name(e->new_state));
+            /* the same state: a copy the snoop left alone (the no-invalidate fault) */
+            w = e->old_state == e->new_state
+                    ? snprintf(what + k, sizeof what - k, " keeps %s", state_name(e->old_state))
+                    : snprintf(what + k, sizeof what - k, " %s->%s", state_name(e->old_state),
+                               state_name(e->new_state));
             k += w > 0 ? (size_t)w : 0;
         }
         if (k < sizeof what && (supplies || e->wrote_back)) {
