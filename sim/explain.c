@@ -358,6 +358,11 @@ static void narrate(explain_t *x, const obs_event_t *ev)
                  : ev->kind == OBS_PAGE_WRITTEN ? "written to disk"
                                                 : "purged from the page cache");
         break;
+    case OBS_VIEW_INVALIDATED:
+        add_line(x, ev->cycle, WHO_OS, "view of file %" PRIu64 " in process %d invalidated at %#" PRIx64
+                 ": its page left the page cache, the next access there faults it in again",
+                 ev->value, ev->other, ev->addr);
+        break;
     case OBS_BUS:
     case OBS_KINDS:
         break;
