@@ -142,6 +142,24 @@ static void source_of(const isa_core_t *c, const asm_program_t *progs, char *con
         buf[0] = 0;
 }
 
+/* What the narrated log needs to tell of an assert (--explain). */
+typedef struct assert_log {
+    seeing_t *see;
+    const asm_program_t *progs;
+    char *const *paths;
+} assert_log_t;
+
+/* An assert as it executes, in the narrated log: at its core's cycle, with its source line. */
+static void narrate_assert(void *opaque, const isa_core_t *c, bool held)
+{
+    const assert_log_t *a = opaque;
+    char at[512];
+    source_of(c, a->progs, a->paths, c->pc, at, sizeof at);
+    seeing_note(a->see, c->now, (int)c->cpu, UINT64_MAX, "%sassert r%u == %d: %s (r%u = %lld)", at,
+                c->cur.rd, c->cur.imm, held ? "holds" : "FAILS", c->cur.rd,
+                (long long)c->reg[c->cur.rd]);
+}
+
 /* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
 static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, int nprogs,
                const machine_config_t *cfg, cJSON *root)
@@ -184,6 +202,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     core_source_t *src = calloc(ncores, sizeof *src);
     int status = EXIT_DONE;
     seeing_t *see = NULL;
+    assert_log_t alog = {.progs = progs, .paths = paths};
     if (seeing_wanted(&ec->see)) {
         char title[512];
         snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u",
@@ -195,6 +214,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             goto out;
         }
         machine_observe(m, seeing_observe, see);
+        alog.see = see;
     }
     if (!cores || !src) {
         cli_error("out of memory");
@@ -229,6 +249,10 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         else
             cores[cpu].image = &progs[owner];
         src[cpu] = isa_core_source(&cores[cpu]);
+        if (see) {
+            cores[cpu].on_assert = narrate_assert;
+            cores[cpu].assert_opaque = &alog;
+        }
     }
     int rc = machine_run(m, src, ncores, true);
     /* the views of a run that ended, or that check mode stopped; a fault (exit 2) writes none */
