@@ -103,6 +103,22 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
     return rc;
 }
 
+void cli_faults_text(uint32_t faults, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned f = 0; f < FAULT_COUNT && n < len; f++) {
+        if (!(faults >> f & 1))
+            continue;
+        int k = snprintf(buf + n, len - n, "%s%s", n ? ", " : "; injected bugs: ",
+                         fault_name((fault_id_t)f));
+        if (k < 0)
+            return;
+        n += (size_t)k;
+    }
+}
+
 /* --inject NAME[,NAME...]: each a row of model/faults.def; an unknown one lists them all. */
 static int machine_opts_inject(machine_opts_t *mo, const char *arg)
 {

@@ -61,6 +61,8 @@ typedef struct machine_opts {
     uint64_t max_memory; /* --max-memory, bytes; 0: the host's physical memory */
 } machine_opts_t;
 
+/* "" without faults, else "; injected bugs: NAME, NAME" (for titles and headers). */
+void cli_faults_text(uint32_t faults, char *buf, size_t len);
 /* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
 int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
                         const char *default_preset);

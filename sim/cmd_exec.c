@@ -205,10 +205,12 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     assert_log_t alog = {.progs = progs, .paths = paths};
     if (seeing_wanted(&ec->see)) {
         char title[512];
-        snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u",
+        char bugs[160];
+        cli_faults_text(cfg->faults, bugs, sizeof bugs);
+        snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u%s",
                  paths[0], nprogs > 1 ? " ..." : "",
                  ec->mo.preset ? ec->mo.preset : "configured machine", cfg->cores,
-                 cfg->protocol->title, cfg->sb_entries);
+                 cfg->protocol->title, cfg->sb_entries, bugs);
         if (!(see = seeing_create(&ec->see, cfg, "exec", title))) {
             status = EXIT_USAGE;
             goto out;

@@ -529,12 +529,14 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
             srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    char bugs[160];
+    cli_faults_text(mcfg.faults, bugs, sizeof bugs);
     if (seeing_wanted(&a->see)) {
         char title[512];
-        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u",
+        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u%s",
                  paths[0], npaths > 1 ? " ..." : "",
                  a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
-                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries);
+                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries, bugs);
         if (!(see = seeing_create(&a->see, &mcfg, "run", title))) {
             status = EXIT_USAGE;
             goto out;
@@ -599,7 +601,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         goto out;
     }
     if (!a->quiet) {
-        printf("cohsim run: %s, %u core%s%s%s, %d trace%s%s\n",
+        printf("cohsim run: %s, %u core%s%s%s, %d trace%s%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
                mcfg.cores == 1 ? "" : "s",
                /* a one-core machine has no coherence protocol to speak of */
@@ -607,7 +609,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)"
                : separate  ? " (one per core, separate address spaces)"
-                           : " (one per core, shared address space)");
+                           : " (one per core, shared address space)",
+               bugs);
         uint64_t values = 0, expects = 0;
         for (int i = 0; i < npaths; i++)
             values += srcs[i].values_checked, expects += srcs[i].expects;
@@ -632,6 +635,12 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             cJSON_AddStringToObject(doc, "address_spaces", separate ? "separate" : "shared");
         else
             cJSON_Delete(config);
+        /* --inject: the bugs this run had, so that its numbers are not taken for a machine's */
+        cJSON *injected = doc && mcfg.faults ? cJSON_AddArrayToObject(doc, "injected_bugs") : NULL;
+        for (unsigned f = 0; injected && f < FAULT_COUNT; f++) {
+            if (mcfg.faults >> f & 1)
+                cJSON_AddItemToArray(injected, cJSON_CreateString(fault_name((fault_id_t)f)));
+        }
         if (doc && sig) {
             cJSON_AddBoolToObject(doc, "interrupted", 1);
             cJSON_AddNumberToObject(doc, "records", (double)progress.records);

@@ -73,3 +73,10 @@ grep -q "^cycle 458  cpu0  check mode: an invariant is broken, the machine stops
     fail "no violation at cycle 458 in the log: $(cat "$TMP/log")"
 grep -B1 "check mode: an invariant is broken" "$TMP/log" | head -1 | grep -q "^cycle 458  cpu0  L1D 0x2000 filled in M" ||
     fail "the violation does not follow the fill that broke it: $(cat "$TMP/log")"
+
+# a run with bugs says so: in its statistics header and its JSON; one without says nothing
+expect_exit 0 "^cohsim run: x86-2, 2 cores, MESI, 1 trace \(global issue order\); injected bugs: no-writeback, sb-reorder$" \
+    "$COHSIM" run --inject sb-reorder,no-writeback --json "$TMP/bugs.json" "$ex/demo.trace"
+grep -q '"injected_bugs":.*\["no-writeback", "sb-reorder"\]' "$TMP/bugs.json" || fail "no injected_bugs in the JSON"
+"$COHSIM" run --json "$TMP/plain.json" "$ex/demo.trace" >"$TMP/plain.txt" || fail "run without bugs"
+! grep -q "injected" "$TMP/plain.json" "$TMP/plain.txt" || fail "a run without bugs names some"
