@@ -22,6 +22,7 @@ zstd
 gzip
 valgrind
 python3
+python3-jsonschema
 parallel
 slurm-wlm
 clang

@@ -17,6 +17,7 @@
 #include "sim/commands.h"
 #include "sim/os_report.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 #include "sim/seeing.h"
 
 #define EXEC_ORIGIN 0x10000u
@@ -27,6 +28,7 @@
 static const cli_opt_t exec_opts[] = {
     CLI_MACHINE_OPTS,
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"csv", 0, "FILE", "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
@@ -47,7 +49,7 @@ static const cli_spec_t exec_spec = {
 
 typedef struct exec_cli {
     machine_opts_t mo;
-    const char *json;
+    const char *json, *csv;
     unsigned long max_insns;
     bool disasm;
     bool check; /* --check */
@@ -64,6 +66,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
         return h > 0 ? 0 : -1;
     if (strcmp(opt->name, "json") == 0) {
         ec->json = arg;
+    } else if (strcmp(opt->name, "csv") == 0) {
+        ec->csv = arg;
     } else if (strcmp(opt->name, "disasm") == 0) {
         ec->disasm = true;
     } else if (strcmp(opt->name, "check") == 0) {
@@ -97,23 +101,6 @@ static void print_disasm(const asm_program_t *p)
             printf("  %08llx  %016llx  %s\n", (unsigned long long)pc, (unsigned long long)w, text);
         }
     }
-}
-
-static cJSON *json_cache(const cache_t *c)
-{
-    if (!c)
-        return cJSON_CreateNull();
-    const cache_stats_t *s = cache_stats_const(c);
-    uint64_t acc = 0, miss = 0;
-    for (unsigned k = 0; k < ACCESS_KINDS; k++) {
-        acc += s->accesses[k];
-        miss += s->misses[k];
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "accesses", (double)acc);
-    cJSON_AddNumberToObject(o, "misses", (double)miss);
-    cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
-    return o;
 }
 
 static void print_cache(const char *name, const cache_t *c)
@@ -305,7 +292,14 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             source_of(&cores[cpu], progs, paths, cores[cpu].assert_pc, at, sizeof at);
             snprintf(assert_msg[cpu], sizeof assert_msg[cpu], "%s%s", at, cores[cpu].assert_msg);
         }
-    cJSON *jcores = root ? cJSON_AddArrayToObject(root, "cores") : NULL;
+    /* The statistics as `run` reports them; each core's object gains what the program did. */
+    if (root && report_json(root, m) != 0) {
+        cli_error("exec: out of memory for the JSON report");
+        status = EXIT_USAGE;
+        free(assert_msg);
+        goto out;
+    }
+    cJSON *jcores = root ? cJSON_GetObjectItemCaseSensitive(root, "cores") : NULL;
     for (unsigned cpu = 0; cpu < ncores; cpu++) {
         const isa_core_t *c = &cores[cpu];
         const core_stats_t *st = machine_core_stats(m, cpu);
@@ -329,25 +323,16 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
                (unsigned long long)sb->stores, (unsigned long long)sb->forwarded,
                (unsigned long long)sb->max_occupancy);
         if (jcores) {
-            cJSON *jc = cJSON_CreateObject();
-            cJSON_AddNumberToObject(jc, "core", cpu);
+            cJSON *jc = cJSON_GetArrayItem(jcores, (int)cpu);
             cJSON_AddBoolToObject(jc, "faulted", c->failed);
             cJSON_AddNumberToObject(jc, "instructions", (double)c->retired);
-            cJSON_AddNumberToObject(jc, "cycles", (double)machine_core_cycles(m, cpu));
             cJSON *jr = cJSON_AddArrayToObject(jc, "registers");
             for (unsigned r = 0; r < ISA_NREGS; r++)
                 cJSON_AddItemToArray(jr, cJSON_CreateNumber((double)(int64_t)c->reg[r]));
-            cJSON *jo = cJSON_AddObjectToObject(jc, "ops");
-            for (unsigned op = 0; op < OP_COUNT; op++)
-                if (st->ops[op])
-                    cJSON_AddNumberToObject(jo, op_name((op_t)op), (double)st->ops[op]);
-            cJSON_AddItemToObject(jc, "l1i", json_cache(machine_l1i(m, cpu)));
-            cJSON_AddItemToObject(jc, "l1d", json_cache(machine_l1d(m, cpu)));
             cJSON_AddNumberToObject(jc, "asserts", (double)c->asserts);
             cJSON_AddNumberToObject(jc, "asserts_failed", (double)c->asserts_failed);
             if (c->asserts_failed)
                 cJSON_AddStringToObject(jc, "first_failed_assert", assert_msg[cpu]);
-            cJSON_AddItemToArray(jcores, jc);
         }
     }
     const coherence_stats_t *co = machine_coherence_stats(m);
@@ -362,7 +347,6 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         if (cores[cpu].asserts_failed)
             printf("FAILED %s\n", assert_msg[cpu]);
     if (root) {
-        cJSON_AddNumberToObject(root, "cycles", (double)machine_cycles(m));
         cJSON_AddNumberToObject(root, "asserts", (double)asserts);
         cJSON_AddNumberToObject(root, "asserts_failed", (double)failed);
         cJSON_AddBoolToObject(root, "faulted", faulted);
@@ -433,16 +417,22 @@ int cmd_exec(int argc, char **argv)
         for (int f = 0; f < nprogs; f++)
             print_disasm(&progs[f]);
     } else if (status == EXIT_DONE) {
-        cJSON *root = ec.json ? cJSON_CreateObject() : NULL;
-        status = run(&ec, progs, argv + first, nprogs, &cfg, root);
-        fflush(stdout);
+        cJSON *root = ec.json || ec.csv ? report_doc("exec", &ec.mo) : NULL;
+        cJSON *programs = root ? cJSON_AddArrayToObject(root, "programs") : NULL;
+        for (int f = 0; programs && f < nprogs; f++)
+            cJSON_AddItemToArray(programs, cJSON_CreateString(argv[first + f]));
+        if ((ec.json || ec.csv) && !programs) {
+            cli_error("exec: out of memory for the JSON report");
+            status = EXIT_USAGE;
+        } else {
+            status = run(&ec, progs, argv + first, nprogs, &cfg, root);
+            fflush(stdout);
+        }
         if (root && status != EXIT_USAGE) {
-            char *text = cJSON_Print(root);
-            if (!text)
-                cli_error("exec: out of memory writing %s", ec.json);
-            if (!text || outfile_write(ec.json, text, strlen(text)) != 0)
+            /* report_write_json: the document ends with a newline, like `run`'s */
+            if ((ec.json && report_write_json(ec.json, root) != 0) ||
+                (ec.csv && report_write_csv(ec.csv, root) != 0))
                 status = EXIT_USAGE;
-            free(text);
         }
         cJSON_Delete(root);
     }

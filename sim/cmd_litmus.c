@@ -39,6 +39,7 @@
 #include "sim/cli.h"
 #include "sim/commands.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 #include "sim/seeing.h"
 
 #define LITMUS_DEFAULT_JITTER 24
@@ -55,6 +56,8 @@ static const cli_opt_t litmus_opts[] = {
     {"skew", 0, "CYCLES", "largest start skew, and pause between two instructions, in cycles "
                           "(default: four times the machine's miss latency)"},
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"csv", 0, "FILE", "also write a row per test as CSV to FILE: test, file, kind, runs, states, "
+                       "positive, negative, ok, observation"},
     {"no-guide", 0, NULL, "draw every run's timing at random; by default, until the condition is "
                           "reached, half the runs mutate the runs that came closest to it"},
     {"no-preload", 0, NULL, "do not preload locations into a thread's caches, nor fill its "
@@ -82,7 +85,7 @@ typedef struct litmus_cli {
     bool sc;
     long jitter;
     long skew; /* cycles; -1: litmus_default_skew */
-    const char *json;
+    const char *json, *csv;
     bool show_asm;
     bool preload;
     bool guided;
@@ -133,6 +136,8 @@ static int litmus_option(void *ctx, const cli_opt_t *opt, const char *arg)
         lc->skew = (long)v;
     } else if (strcmp(opt->name, "json") == 0) {
         lc->json = arg;
+    } else if (strcmp(opt->name, "csv") == 0) {
+        lc->csv = arg;
     } else if (strcmp(opt->name, "no-guide") == 0) {
         lc->guided = false;
     } else if (strcmp(opt->name, "no-preload") == 0) {
@@ -501,6 +506,64 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
     return rc;
 }
 
+static void csv_text(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* --csv: a row per test of the JSON's tests array, written whole or not at all. 0 or -1. */
+static int write_csv(const char *path, const cJSON *tests)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    fputs("test,file,kind,runs,states,positive,negative,ok,observation\n", out);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tests)
+    {
+        static const char *const words[] = {"test", "file", "kind"};
+        for (int w = 0; w < 3; w++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, words[w]);
+            if (w)
+                fputc(',', out);
+            csv_text(out, cJSON_IsString(v) ? v->valuestring : "");
+        }
+        static const char *const counts[] = {"runs", "positive", "negative"};
+        for (int c = 0; c < 3; c++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, counts[c]);
+            if (c == 1)
+                fprintf(out, ",%d",
+                        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "states")));
+            fprintf(out, ",%.0f", cJSON_IsNumber(v) ? v->valuedouble : 0.0);
+        }
+        const cJSON *obs = cJSON_GetObjectItemCaseSensitive(t, "observation");
+        fprintf(out, ",%s,", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "ok")) ? "Ok" : "No");
+        csv_text(out, cJSON_IsString(obs) ? obs->valuestring : "");
+        fputc('\n', out);
+    }
+    int rc = -1;
+    if (fclose(out) != 0 || !text)
+        cli_error("%s: out of memory", path);
+    else
+        rc = outfile_write(path, text, len);
+    free(text);
+    return rc;
+}
+
 int cmd_litmus(int argc, char **argv)
 {
     litmus_cli_t lc = {.runs = 0, .jitter = LITMUS_DEFAULT_JITTER,
@@ -527,8 +590,13 @@ int cmd_litmus(int argc, char **argv)
         return EXIT_USAGE;
     }
     cJSON *root = NULL, *jtests = NULL;
-    if (lc.json) {
-        root = cJSON_CreateObject();
+    if (lc.json || lc.csv) {
+        root = report_doc("litmus", &lc.mo);
+        if (!root) {
+            cli_error("litmus: out of memory for the JSON report");
+            machine_opts_free(&lc.mo);
+            return EXIT_USAGE;
+        }
         cJSON_AddStringToObject(root, "model", lc.sc ? "sc" : "tso");
         if (lc.runs)
             cJSON_AddNumberToObject(root, "runs", (double)lc.runs);
@@ -553,7 +621,9 @@ int cmd_litmus(int argc, char **argv)
             status = EXIT_CHECK;
     }
     fflush(stdout);
-    if (root && status != EXIT_USAGE) {
+    if (root && status != EXIT_USAGE && lc.csv && write_csv(lc.csv, jtests) != 0)
+        status = EXIT_USAGE;
+    if (root && status != EXIT_USAGE && lc.json) {
         char *text = cJSON_Print(root);
         if (!text)
             cli_error("litmus: out of memory writing %s", lc.json);
