@@ -246,6 +246,8 @@ int isa_core_next(void *opaque, mem_req_t *out)
                                  c->cpu, (unsigned long long)c->pc, c->cur.rd,
                                  (long long)c->reg[c->cur.rd], c->cur.imm);
                     }
+                    if (c->on_assert)
+                        c->on_assert(c->assert_opaque, c, !bad);
                 }
                 if (c->cur.op == ISA_HALT) {
                     c->phase = ISA_HALTED;
@@ -281,6 +283,7 @@ int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
     isa_core_t *c = opaque;
     if (c->phase != ISA_WAIT)
         return 0;
+    c->now = res->done;
     if (res->status != MACHINE_OK) {
         c->failed = true;
         c->phase = ISA_HALTED;

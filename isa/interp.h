@@ -43,7 +43,8 @@ typedef enum isa_phase {
     ISA_HALTED, /* halt executed, or stopped by an error or a failed assert */
 } isa_phase_t;
 
-typedef struct isa_core {
+typedef struct isa_core isa_core_t;
+struct isa_core {
     unsigned cpu;
     uint64_t reg[ISA_NREGS];
     uint64_t pc;
@@ -58,7 +59,12 @@ typedef struct isa_core {
     char err[200];
     const asm_program_t *image; /* where file names are read (NULL: none) */
     char name[128];        /* the current request's file name */
-} isa_core_t;
+    uint64_t now;          /* the cycle its last request completed: when local instructions run */
+    /* Optional (NULL: none), set after isa_core_init: told of every assert as it executes, held
+     * or not, with cur, pc and reg as the assert saw them (for a narrated log). */
+    void (*on_assert)(void *opaque, const struct isa_core *c, bool held);
+    void *assert_opaque;
+};
 
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);
 /* The core_source_t functions (opaque is the isa_core_t). */

@@ -29,6 +29,11 @@ machine_status_t machine_fail(machine_t *m, machine_status_t status, const char 
 }
 
 const char *machine_error(const machine_t *m) { return m->error; }
+
+uint64_t machine_broken_cycle(const machine_t *m)
+{
+    return m->mon ? monitor_broken_cycle(m->mon, machine_cycles(m)) : machine_cycles(m);
+}
 const machine_config_t *machine_config(const machine_t *m) { return &m->cfg; }
 
 /* An event changed core cpu's state: its next event must be computed again. */
@@ -67,6 +72,24 @@ static void stress_config(machine_config_t *cfg)
 }
 #endif
 
+/* The faults that change the machine's tables rather than its code (faults.h): the snoop table
+ * of no-invalidate is the protocol's, except that a copy seeing a BusRdX keeps its state. */
+static void apply_table_faults(machine_t *m)
+{
+    m->l1i_snoops = m->cfg.icache_snoop && !(m->cfg.faults & FAULT_BIT(ICACHE_NO_SNOOP));
+    if (m->cfg.faults & FAULT_BIT(NO_INVALIDATE)) {
+        const protocol_t *p = m->cfg.protocol;
+        for (unsigned s = 0; s < COHERENCE_STATES; s++)
+            for (unsigned e = 0; e < BUS_EVENTS; e++)
+                m->faulty_snoop[s][e] = p->snoop[s][e];
+        for (unsigned s = LINE_I + 1; s < COHERENCE_STATES; s++)
+            m->faulty_snoop[s][BUS_RDX].next = (uint8_t)s;
+        m->faulty_protocol = *p;
+        m->faulty_protocol.snoop = (const snoop_rule_t(*)[BUS_EVENTS])m->faulty_snoop;
+        m->cfg.protocol = &m->faulty_protocol;
+    }
+}
+
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (machine_config_check(cfg, err, errlen) != 0)
@@ -80,6 +103,7 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 #ifdef COHSIM_STRESS
     stress_config(&m->cfg);
 #endif
+    apply_table_faults(m);
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
@@ -105,6 +129,11 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
+    if (ok && (cfg->check || cfg->faults)) {
+        ok = (m->mon = monitor_create(cfg)) != NULL;
+        m->obs = monitor_event;
+        m->obs_opaque = m;
+    }
     if (!ok) {
         machine_destroy(m);
         snprintf(err, errlen, "out of memory building the machine");
@@ -125,11 +154,17 @@ void machine_destroy(machine_t *m)
     }
     cache_destroy(m->llc);
     memory_destroy(m->mem);
+    monitor_destroy(m->mon);
     free(m);
 }
 
 void machine_observe(machine_t *m, obs_fn fn, void *opaque)
 {
+    if (m->mon) { /* the monitor stays the machine's observer and passes records on */
+        m->user_obs = fn;
+        m->user_obs_opaque = opaque;
+        return;
+    }
     m->obs = fn;
     m->obs_opaque = opaque;
 }
@@ -286,7 +321,7 @@ static int perform_store(machine_t *m, core_t *c, uint64_t paddr, unsigned size,
 
 /* ---- store buffers ---------------------------------------------------------------------------- */
 
-static bool needs_empty_sb(const mem_req_t *r);
+static inline bool pending_waits_for_drain(const machine_t *m, const core_t *c);
 
 /* The observer's records, cold and out of line so that the event loop's inlined body stays the
  * size it was without them. */
@@ -308,15 +343,27 @@ static __attribute__((cold, noinline)) void observe_ipi(machine_t *m, obs_kind_t
                                    .other = (int)other, .value = value});
 }
 
+/* An observed drain's start (an observer, check mode or a fault): the sb-reorder fault first
+ * puts the youngest entry where the oldest was; then the start is reported. */
+static __attribute__((cold, noinline)) void observe_drain_start(machine_t *m, core_t *c,
+                                                                uint64_t now)
+{
+    if (m->cfg.faults & FAULT_BIT(SB_REORDER))
+        sb_youngest_first(&c->sb);
+    observe_drain(m, OBS_SB_DRAIN_START, c, now, &c->sb.ring[c->sb.head]);
+}
+
 /* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
 static int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
-    if (c->has_pending && needs_empty_sb(c->pending) && now >= max_u64(c->clock, c->not_before))
+    if (c->has_pending && pending_waits_for_drain(m, c) && now >= max_u64(c->clock, c->not_before))
         c->syscall_drained++;
-    if (__builtin_expect(m->obs != NULL, 0))
-        observe_drain(m, OBS_SB_DRAIN_START, c, now, &e);
+    if (__builtin_expect(m->obs != NULL, 0)) {
+        observe_drain_start(m, c, now);
+        e = c->sb.ring[c->sb.head]; /* the youngest under sb-reorder */
+    }
     uint64_t lat;
     int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
     if (rc)
@@ -374,7 +421,16 @@ static const bool machine_op_needs_empty[OP_COUNT] = {
 #undef OP
 };
 
-static bool needs_empty_sb(const mem_req_t *r) { return machine_op_needs_empty[r->op]; }
+/* Whether core c's pending request waits for its store buffer to drain: one of the operations
+ * above (held in pending_needs_empty), except a fence under the no-drain-on-fence fault. The
+ * fault is tested only once the request is one that waits, which few are, so that the loop's
+ * common case pays nothing for it. */
+static inline bool pending_waits_for_drain(const machine_t *m, const core_t *c)
+{
+    return c->pending_needs_empty &&
+           !(__builtin_expect(m->cfg.faults & FAULT_BIT(NO_DRAIN_ON_FENCE), 0) &&
+             c->pending->op == OP_FENCE);
+}
 
 static bool is_os_request(const mem_req_t *r)
 {
@@ -662,7 +718,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
-    c->pending_needs_empty = needs_empty_sb(r);
+    c->pending_needs_empty = machine_op_needs_empty[r->op];
     c->pending_seq = seq;
     c->has_pending = true;
     c->not_before = not_before;
@@ -770,10 +826,10 @@ static event_t core_event(machine_t *m, core_t *c)
         bool store_waits = c->sb.count && c->sb.count == c->sb.cap && c->pending->op == OP_STORE;
         if (store_waits)
             c->waited_full = true;
-        bool blocked = c->sb.count && (c->pending_needs_empty || store_waits);
+        bool blocked = c->sb.count && (pending_waits_for_drain(m, c) || store_waits);
         if (!(p->in_handler | (p->acks_waiting != 0) | blocked)) {
             uint64_t issue_at = max_u64(c->clock, c->not_before);
-            if (c->pending_needs_empty)
+            if (pending_waits_for_drain(m, c))
                 issue_at = max_u64(issue_at, c->sb.busy_until);
             if (issue_at < at) {
                 kind = EV_ISSUE;
@@ -977,7 +1033,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         c->not_before = not_before;
         c->syscall_drained = 0;
         uint64_t at = max_u64(c->clock, not_before);
-        if (needs_empty_sb(r))
+        if (machine_op_needs_empty[r->op]) /* no fault: a solo machine is never observed */
             at = max_u64(at, c->sb.busy_until);
         int rc = issue(m, c, r, seq, at);
         if (rc)

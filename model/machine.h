@@ -20,6 +20,7 @@
 #include "bus.h"
 #include "cache.h"
 #include "coherence.h"
+#include "faults.h"
 #include "ipi.h"
 #include "observe.h"
 #include "op.h"
@@ -55,6 +56,8 @@ typedef struct machine_config {
     /* Run every request through the general event loop and execute, never the solo loop or the
      * quick path: for tests that show those change nothing. */
     bool general_paths_only;
+    /* Deliberate protocol bugs (FAULT_BIT of faults.def; 0: none), for teaching: --inject. */
+    uint32_t faults;
 } machine_config_t;
 
 typedef struct machine machine_t;
@@ -224,6 +227,10 @@ int machine_failed_cpu(const machine_t *m);
 uint64_t machine_cycles(const machine_t *m);
 uint64_t machine_core_cycles(const machine_t *m, unsigned cpu);
 const char *machine_error(const machine_t *m);
+/* After a run that check mode stopped (MACHINE_ECHECK): the cycle of the event that broke the
+ * invariant machine_error names (the bus transaction, drain or request it names), else the
+ * machine's cycle. */
+uint64_t machine_broken_cycle(const machine_t *m);
 
 /* Values: what a load by cpu would read now (store buffer forwarding included) and memory. */
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size);

@@ -67,6 +67,21 @@ static void phys_page_event(void *opaque, os_page_event_t what, unsigned file, u
                                       .addr = page, .value = file});
 }
 
+/* View invalidation, for the observer: every view that maps page pg of file loses it (the next
+ * access there faults the page in again). */
+static void report_views_invalidated(prim_t *p, unsigned file, uint64_t pg)
+{
+    uint64_t at = pg * os_config(p->os)->page_size;
+    for (size_t i = 0; i < os_view_count(p->os); i++) {
+        const os_view_t *v = os_view_at_index(p->os, i);
+        if (v->file != file || at < v->offset || at - v->offset >= v->span)
+            continue;
+        machine_emit(p->m, &(obs_event_t){.kind = OBS_VIEW_INVALIDATED, .cycle = p->now,
+                                          .cpu = -1, .addr = v->base + (at - v->offset),
+                                          .value = file, .other = (int)v->pid});
+    }
+}
+
 /* ---- the machine's signals ---- */
 
 static bool sig_identity(void *opaque)
@@ -338,8 +353,10 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
                 continue;
             /* View invalidation: no cache may keep a line of a page that leaves memory. */
             cost += machine_snoop_out(m, frame, ps, true, &mc);
-            if (os_page_purge(p->os, (unsigned)f, pg, false) == OS_PURGED)
+            if (os_page_purge(p->os, (unsigned)f, pg, false) == OS_PURGED) {
                 st->pages_purged++;
+                report_views_invalidated(p, (unsigned)f, pg);
+            }
         }
         cost += machine_config(m)->bus_latency;
         break;

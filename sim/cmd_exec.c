@@ -32,7 +32,9 @@ static const cli_opt_t exec_opts[] = {
     {"csv", 0, "FILE", "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
+    {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 
@@ -51,6 +53,7 @@ typedef struct exec_cli {
     const char *json, *csv;
     unsigned long max_insns;
     bool disasm;
+    bool check; /* --check */
     seeing_opts_t see; /* --explain, --vcd and their filters */
 } exec_cli_t;
 
@@ -68,6 +71,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
         ec->csv = arg;
     } else if (strcmp(opt->name, "disasm") == 0) {
         ec->disasm = true;
+    } else if (strcmp(opt->name, "check") == 0) {
+        ec->check = true;
     } else if (strcmp(opt->name, "max-insns") == 0) {
         char *end;
         ec->max_insns = strtoul(arg, &end, 10);
@@ -123,6 +128,24 @@ static void source_of(const isa_core_t *c, const asm_program_t *progs, char *con
         snprintf(buf, len, "%s:%u: ", paths[c->image - progs], line);
     else if (len)
         buf[0] = 0;
+}
+
+/* What the narrated log needs to tell of an assert (--explain). */
+typedef struct assert_log {
+    seeing_t *see;
+    const asm_program_t *progs;
+    char *const *paths;
+} assert_log_t;
+
+/* An assert as it executes, in the narrated log: at its core's cycle, with its source line. */
+static void narrate_assert(void *opaque, const isa_core_t *c, bool held)
+{
+    const assert_log_t *a = opaque;
+    char at[512];
+    source_of(c, a->progs, a->paths, c->pc, at, sizeof at);
+    seeing_note(a->see, c->now, (int)c->cpu, UINT64_MAX, "%sassert r%u == %d: %s (r%u = %lld)", at,
+                c->cur.rd, c->cur.imm, held ? "holds" : "FAILS", c->cur.rd,
+                (long long)c->reg[c->cur.rd]);
 }
 
 /* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
@@ -240,17 +263,21 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     core_source_t *src = calloc(ncores, sizeof *src);
     int status = EXIT_DONE;
     seeing_t *see = NULL;
+    assert_log_t alog = {.progs = progs, .paths = paths};
     if (seeing_wanted(&ec->see)) {
         char title[512];
-        snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u",
+        char bugs[160];
+        cli_faults_text(cfg->faults, bugs, sizeof bugs);
+        snprintf(title, sizeof title, "cohsim exec %s%s: %s, %u cores, %s, store buffers of %u%s",
                  paths[0], nprogs > 1 ? " ..." : "",
                  ec->mo.preset ? ec->mo.preset : "configured machine", cfg->cores,
-                 cfg->protocol->title, cfg->sb_entries);
+                 cfg->protocol->title, cfg->sb_entries, bugs);
         if (!(see = seeing_create(&ec->see, cfg, "exec", title))) {
             status = EXIT_USAGE;
             goto out;
         }
         machine_observe(m, seeing_observe, see);
+        alog.see = see;
     }
     if (!cores || !src) {
         cli_error("out of memory");
@@ -285,6 +312,10 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         else
             cores[cpu].image = &progs[owner];
         src[cpu] = isa_core_source(&cores[cpu]);
+        if (see) {
+            cores[cpu].on_assert = narrate_assert;
+            cores[cpu].assert_opaque = &alog;
+        }
     }
     int rc = machine_run(m, src, ncores, true);
     /* the views of a run that ended, or that check mode stopped; a fault (exit 2) writes none */
@@ -292,7 +323,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         core_failed = core_failed || cores[cpu].failed;
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) &&
         ((seeing_page(see) && page_exec(seeing_page(see), progs, paths, nprogs, ncores) != 0) ||
@@ -300,7 +331,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         status = EXIT_USAGE;
         goto out;
     }
-    bool faulted = false;
+    bool faulted = false, check_broken = false;
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         if (cores[cpu].failed) {
             char at[512];
@@ -317,7 +348,11 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             cli_error("exec: %score %d: the machine stopped: %s", at, cpu, machine_error(m));
         else
             cli_error("exec: the machine stopped: %s", machine_error(m));
-        faulted = true;
+        /* check mode's broken invariant is a failed check (exit 1), not bad input */
+        if (rc == MACHINE_ECHECK)
+            check_broken = true;
+        else
+            faulted = true;
     }
     uint64_t asserts = 0, failed = 0;
     /* per core, its first failed assert with the source line it is on */
@@ -396,7 +431,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             faulted = true;
         }
     }
-    status = faulted ? EXIT_USAGE : failed ? EXIT_CHECK : EXIT_DONE;
+    status = faulted ? EXIT_USAGE : failed || check_broken ? EXIT_CHECK : EXIT_DONE;
     free(assert_msg);
 out:
     seeing_destroy(see);
@@ -428,6 +463,7 @@ int cmd_exec(int argc, char **argv)
         machine_opts_free(&ec.mo);
         return EXIT_USAGE;
     }
+    cfg.check = ec.check;
     asm_program_t *progs = calloc((size_t)nprogs, sizeof *progs);
     int status = progs ? EXIT_DONE : EXIT_USAGE;
     int loaded = 0;

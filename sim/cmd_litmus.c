@@ -66,6 +66,7 @@ static const cli_opt_t litmus_opts[] = {
                             "store buffer with scratch stores, before the test"},
     {"show-asm", 0, NULL, "print each test's lowered ISA code instead of running it"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 
@@ -359,14 +360,16 @@ static int show_run(const litmus_cli_t *lc, const litmus_test_t *t, const machin
                          (unsigned long long)litmus_loc_addr(i));
         k += w > 0 ? (size_t)w : 0;
     }
+    char bugs[160];
+    cli_faults_text(cfg->faults, bugs, sizeof bugs);
     snprintf(title, sizeof title,
              "cohsim litmus %s: run %llu of %llu, %s; final state %s locations%s (stores at "
-             "%#x.. and loads before the test's code are its timing variation)",
+             "%#x.. and loads before the test's code are its timing variation)%s",
              t->name, (unsigned long long)tl->shown_run + 1, (unsigned long long)eo->runs,
              tl->reached ? (t->quant == LITMUS_FORALL ? "the first where the condition fails"
                                                        : "the first that reached the condition")
                          : "no run reached the condition, so the first",
-             tl->shown_state, locs, LITMUS_SCRATCH_BASE);
+             tl->shown_state, locs, LITMUS_SCRATCH_BASE, bugs);
     seeing_t *see = seeing_create(&lc->see, cfg, "litmus", title);
     if (!see)
         return EXIT_USAGE;

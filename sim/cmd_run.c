@@ -46,6 +46,7 @@ static const cli_opt_t run_opts[] = {
     {"compat", 0, "MODE", "dinero (--format din|xdin, preset dinero) or cachegrind (--format lackey, "
                           "preset cachegrind): that simulator's exact rules and counts"},
     CLI_SEEING_OPTS,
+    CLI_INJECT_OPT,
     {0},
 };
 
@@ -547,12 +548,14 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (npaths > 1)
         for (int i = 0; i < npaths; i++)
             srcs[i].cores = mcfg.cores; /* per-core streams: the reader's CPU field is replaced */
+    char bugs[160];
+    cli_faults_text(mcfg.faults, bugs, sizeof bugs);
     if (seeing_wanted(&a->see)) {
         char title[512];
-        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u",
+        snprintf(title, sizeof title, "cohsim run %s%s: %s, %u core%s, %s, store buffers of %u%s",
                  paths[0], npaths > 1 ? " ..." : "",
                  a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
-                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries);
+                 mcfg.cores == 1 ? "" : "s", mcfg.protocol->title, mcfg.sb_entries, bugs);
         if (!(see = seeing_create(&a->see, &mcfg, "run", title))) {
             status = EXIT_USAGE;
             goto out;
@@ -587,7 +590,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
      * show how it came about); not after bad input (exit 2), which writes nothing. */
     int failed = rc == 0 ? EXIT_DONE : failure_status(srcs, npaths, rc);
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && failed != EXIT_USAGE && seeing_finish(see) != 0 && rc == 0)
         status = EXIT_USAGE;
@@ -617,7 +620,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         goto out;
     }
     if (!a->quiet) {
-        printf("cohsim run: %s, %u core%s%s%s, %d trace%s%s\n",
+        printf("cohsim run: %s, %u core%s%s%s, %d trace%s%s%s\n",
                a->mo.preset ? a->mo.preset : "configured machine", mcfg.cores,
                mcfg.cores == 1 ? "" : "s",
                /* a one-core machine has no coherence protocol to speak of */
@@ -625,7 +628,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
                npaths, npaths == 1 ? "" : "s",
                npaths == 1 ? " (global issue order)"
                : separate  ? " (one per core, separate address spaces)"
-                           : " (one per core, shared address space)");
+                           : " (one per core, shared address space)",
+               bugs);
         uint64_t values = 0, expects = 0;
         for (int i = 0; i < npaths; i++)
             values += srcs[i].values_checked, expects += srcs[i].expects;
@@ -645,6 +649,13 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         cJSON *doc = report_doc("run", &a->mo);
         if (doc) {
             cJSON_AddStringToObject(doc, "address_spaces", separate ? "separate" : "shared");
+            /* --inject: the bugs this run had, so that its numbers are not taken for a
+             * machine's */
+            cJSON *injected = mcfg.faults ? cJSON_AddArrayToObject(doc, "injected_bugs") : NULL;
+            for (unsigned f = 0; injected && f < FAULT_COUNT; f++) {
+                if (mcfg.faults >> f & 1)
+                    cJSON_AddItemToArray(injected, cJSON_CreateString(fault_name((fault_id_t)f)));
+            }
             if (sig)
                 cJSON_AddBoolToObject(doc, "interrupted", 1);
             cJSON_AddNumberToObject(doc, "records", (double)progress.records);

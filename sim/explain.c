@@ -132,8 +132,11 @@ static void close_bus(explain_t *x)
         int w = snprintf(what + k, sizeof what - k, "%s%s", i ? ", " : "", who);
         k += w > 0 ? (size_t)w : 0;
         if (k < sizeof what && e->changed) {
-            w = snprintf(what + k, sizeof what - k, " %s->%s", state_name(e->old_state),
-                         state_name(e->new_state));
+            /* the same state: a copy the snoop left alone (the no-invalidate fault) */
+            w = e->old_state == e->new_state
+                    ? snprintf(what + k, sizeof what - k, " keeps %s", state_name(e->old_state))
+                    : snprintf(what + k, sizeof what - k, " %s->%s", state_name(e->old_state),
+                               state_name(e->new_state));
             k += w > 0 ? (size_t)w : 0;
         }
         if (k < sizeof what && (supplies || e->wrote_back)) {
@@ -360,6 +363,11 @@ static void narrate(explain_t *x, const obs_event_t *ev)
                  ev->kind == OBS_PAGE_FAULT     ? "read from disk into the page cache (page fault)"
                  : ev->kind == OBS_PAGE_WRITTEN ? "written to disk"
                                                 : "purged from the page cache");
+        break;
+    case OBS_VIEW_INVALIDATED:
+        add_line(x, ev->cycle, WHO_OS, "view of file %" PRIu64 " in process %d invalidated at %#" PRIx64
+                 ": its page left the page cache, the next access there faults it in again",
+                 ev->value, ev->other, ev->addr);
         break;
     case OBS_BUS:
     case OBS_KINDS:
