@@ -13,11 +13,14 @@
  *   RMW_XCHG, RMW_ADD, RMW_OR, RMW_XOR or RMW_CMPXCHG (model/op.h; cmpxchg: arg[1] = rd, the
  *   expected value); rd gets the old value the machine returns;
  * - fence: fence;
- * - primitives and OS set-up: the layout model/ops.def documents (FlushInstructionCache and
- *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;
- *   CcCoherencyFlushAndPurgeCache: name = the string at rs1, addr = rs2 offset, arg[1] = rs3,
- *   arg[2] = imm flags; r0 as rs2 sets REQ_NULL_BASE); a file name is read from image, the
- *   assembled program; rd gets the result value (1 success, 0 failure).
+ * - primitives: the arguments of the op's PRIM row in model/ops.def, in order, from rs1, rs2,
+ *   rs3 and imm, each put in the request field its slot names (so CcCoherencyFlushAndPurgeCache:
+ *   name = the string at rs1, addr = rs2 offset, arg[1] = rs3 length, arg[2] = imm flags); a
+ *   base or offset given as r0 sets REQ_NULL_BASE;
+ * - OS set-up: the layout model/ops.def documents (process: arg[0] = rs1, arg[1] = rs2; file:
+ *   name at rs1, arg[0] = rs2; map: name at rs1, arg[0] = imm, addr = rs2, arg[1] = rs3);
+ * - a file name is read from image, the assembled program; rd gets the result value (1 success,
+ *   0 failure).
  * Accesses must be naturally aligned and pc a multiple of ISA_INSN_SIZE; a violation, an
  * undecodable word or a machine error stops the core with a message (isa_core_error).
  *
@@ -40,7 +43,8 @@ typedef enum isa_phase {
     ISA_HALTED, /* halt executed, or stopped by an error or a failed assert */
 } isa_phase_t;
 
-typedef struct isa_core {
+typedef struct isa_core isa_core_t;
+struct isa_core {
     unsigned cpu;
     uint64_t reg[ISA_NREGS];
     uint64_t pc;
@@ -55,7 +59,12 @@ typedef struct isa_core {
     char err[200];
     const asm_program_t *image; /* where file names are read (NULL: none) */
     char name[128];        /* the current request's file name */
-} isa_core_t;
+    uint64_t now;          /* the cycle its last request completed: when local instructions run */
+    /* Optional (NULL: none), set after isa_core_init: told of every assert as it executes, held
+     * or not, with cur, pc and reg as the assert saw them (for a narrated log). */
+    void (*on_assert)(void *opaque, const struct isa_core *c, bool held);
+    void *assert_opaque;
+};
 
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);
 /* The core_source_t functions (opaque is the isa_core_t). */

@@ -32,9 +32,11 @@ static inline cache_stats_t *stats_of(cache_t *c) { return &c->stats; }
 static inline bool writable(uint8_t st) { return st == LINE_E || st == LINE_M; }
 static inline bool owned_dirty(uint8_t st) { return st == LINE_M || st == LINE_O; }
 
+/* Whether c's I-cache takes part in coherence (sees stores): the configured machine.icache_snoop,
+ * unless the icache-no-snoop fault is on. */
 static inline bool snooping_l1i(const machine_t *m, const core_t *c)
 {
-    return c->l1i && m->cfg.icache_snoop;
+    return c->l1i && m->l1i_snoops;
 }
 
 /* ---- observed changes of lines: every state change, fill, eviction and write-back goes

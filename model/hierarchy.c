@@ -66,6 +66,12 @@ uint64_t hier_llc_write(machine_t *m, uint64_t line, uint64_t now, obs_reason_t 
 void hier_writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now,
                               obs_reason_t why)
 {
+    /* The no-writeback fault (faults.h): an evicted modified line is dropped, and its stores
+     * with it. */
+    if (__builtin_expect(m->cfg.faults & FAULT_BIT(NO_WRITEBACK), 0) && why == OBS_REASON_EVICTION) {
+        monitor_lose_line(m, line);
+        return;
+    }
     note_writeback(m, from, outer_private(from), line, why);
     m->bus.stats.writebacks++;
     bus_occupy(&m->bus, now);
@@ -459,7 +465,8 @@ void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, ui
 
 /* ---- invariants ------------------------------------------------------------------------------ */
 
-int hier_check_line(machine_t *m, uint64_t line)
+/* The invariants of the states of line, as machine.h states them. */
+static int check_line_states(machine_t *m, uint64_t line)
 {
     int writer = -1;
     unsigned holders = 0;
@@ -504,10 +511,11 @@ int hier_check_line(machine_t *m, uint64_t line)
         return machine_fail(m, MACHINE_ECHECK,
                             "line %#llx is writable in core %d but valid in another core too",
                             (unsigned long long)line, writer);
-    /* A snooping I-cache holds exactly the latest bytes. */
+    /* A snooping I-cache holds exactly the latest bytes: as configured, which the icache-no-snoop
+     * fault does not change. */
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
-        if (!snooping_l1i(m, c))
+        if (!c->l1i || !m->cfg.icache_snoop)
             continue;
         int32_t s = cache_probe(c->l1i, line);
         if (s < 0)
@@ -520,6 +528,17 @@ int hier_check_line(machine_t *m, uint64_t line)
                                 (unsigned long long)line);
     }
     return 0;
+}
+
+int hier_check_line(machine_t *m, uint64_t line)
+{
+    /* The monitor's invariants first: it has seen the events of this access in their order. */
+    int rc = m->mon ? monitor_check(m) : 0;
+    if (rc == 0)
+        rc = check_line_states(m, line);
+    if (rc && m->mon)
+        monitor_blame(m);
+    return rc;
 }
 
 static int check_cache_lines(machine_t *m, const cache_t *c)
@@ -537,6 +556,13 @@ static int check_cache_lines(machine_t *m, const cache_t *c)
 
 int hier_check_all(machine_t *m)
 {
+    if (m->mon) {
+        int rc = monitor_check(m);
+        if (rc) {
+            monitor_blame(m);
+            return rc;
+        }
+    }
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
         int rc = check_cache_lines(m, c->l1d);

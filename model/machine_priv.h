@@ -15,12 +15,15 @@
 
 #include "bus.h"
 #include "coherence.h"
+#include "faults.h"
 #include "ipi.h"
 #include "machine.h"
 #include "memory.h"
 #include "observe.h"
 #include "rng.h"
 #include "storebuf_priv.h"
+
+typedef struct monitor monitor_t;
 
 typedef struct core {
     unsigned id;
@@ -96,6 +99,18 @@ struct machine {
     obs_fn obs;
     void *obs_opaque;
     uint64_t obs_now;
+    /* Check mode and the faults (faults.h) watch the machine through its own observer, the
+     * monitor (monitor.c): obs is then monitor_event, which passes every record on to the
+     * observer machine_observe attached (user_obs, NULL: none). */
+    monitor_t *mon;
+    obs_fn user_obs;
+    void *user_obs_opaque;
+    /* What the faults change, built once (machine.c): whether I-caches take part in coherence
+     * (icache-no-snoop), and the protocol whose snoop table keeps copies on a BusRdX
+     * (no-invalidate). */
+    bool l1i_snoops;
+    protocol_t faulty_protocol;
+    snoop_rule_t faulty_snoop[COHERENCE_STATES][BUS_EVENTS];
     char error[1024];
 };
 
@@ -129,6 +144,21 @@ int hier_check_all(machine_t *m);
 
 /* machine.c */
 uint64_t machine_jitter(machine_t *m);
+
+/* monitor.c: the machine's own observer, created when check mode or a fault is on.
+ * monitor_event is the machine's observer then (opaque: the machine); it keeps what the checks
+ * and no-writeback need and passes the record on. monitor_check: the invariants that the event
+ * stream shows since the last call (stores leave a store buffer in program order; modified data
+ * leaves a core only by a write-back or to another core), 0 or MACHINE_ECHECK with the message;
+ * monitor_blame adds to m->error the event that broke the invariant; monitor_lose_line (the
+ * no-writeback fault) puts back in memory the bytes the shared level last had of line. */
+monitor_t *monitor_create(const machine_config_t *cfg);
+void monitor_destroy(monitor_t *mon);
+void monitor_event(void *machine, const obs_event_t *ev);
+int monitor_check(machine_t *m);
+void monitor_blame(machine_t *m);
+uint64_t monitor_broken_cycle(const monitor_t *mon, uint64_t otherwise);
+void monitor_lose_line(machine_t *m, uint64_t line);
 
 /* region.c: core-independent work of a roi begin or roi end request issued at cycle now. */
 void region_mark(machine_t *m, const mem_req_t *r, uint64_t now);

@@ -101,6 +101,16 @@ unsigned sb_load(sb_t *sb, uint64_t addr, unsigned size, uint8_t *bytes)
     return n;
 }
 
+void sb_youngest_first(sb_t *sb)
+{
+    if (sb->count < 2)
+        return;
+    sb_entry_t youngest = sb->ring[sb_slot(sb, sb->count - 1)];
+    for (uint32_t k = sb->count - 1; k > 0; k--)
+        sb->ring[sb_slot(sb, k)] = sb->ring[sb_slot(sb, k - 1)];
+    sb->ring[sb->head] = youngest;
+}
+
 void sb_note_full_stall(sb_t *sb) { sb->stats.full_stalls++; }
 
 const sb_stats_t *sb_stats(const sb_t *sb) { return &sb->stats; }

@@ -75,6 +75,10 @@ bool sb_overlaps(const sb_t *sb, uint64_t addr, unsigned size);
 /* A load by the buffer's core: sb_forward, counted as forwarded when the buffer supplied every
  * byte. */
 unsigned sb_load(sb_t *sb, uint64_t addr, unsigned size, uint8_t *bytes);
+/* The sb-reorder fault (model/faults.h): move the youngest entry to the head, where the next drain
+ * takes it, keeping the others in their order; this breaks the buffer's first invariant on
+ * purpose. */
+void sb_youngest_first(sb_t *sb);
 /* A store waited because the buffer was full. */
 void sb_note_full_stall(sb_t *sb);
 

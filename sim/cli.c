@@ -103,6 +103,49 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
     return rc;
 }
 
+void cli_faults_text(uint32_t faults, char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned f = 0; f < FAULT_COUNT && n < len; f++) {
+        if (!(faults >> f & 1))
+            continue;
+        int k = snprintf(buf + n, len - n, "%s%s", n ? ", " : "; injected bugs: ",
+                         fault_name((fault_id_t)f));
+        if (k < 0)
+            return;
+        n += (size_t)k;
+    }
+}
+
+/* --inject NAME[,NAME...]: each a row of model/faults.def; an unknown one lists them all. */
+static int machine_opts_inject(machine_opts_t *mo, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        char name[64];
+        uint32_t bit = 0;
+        if (n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            bit = fault_lookup(name);
+        }
+        if (!bit) {
+            cli_error("--inject %s: no bug called '%.*s'; the known ones:", arg, (int)n, p);
+            for (unsigned f = 0; f < FAULT_COUNT; f++)
+                fprintf(stderr, "  %-18s %s\n", fault_name((fault_id_t)f),
+                        fault_doc((fault_id_t)f));
+            return -1;
+        }
+        mo->faults |= bit;
+        if (!p[n])
+            return 1;
+        p += n + 1;
+    }
+}
+
 int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
                         const char *default_preset)
 {
@@ -124,6 +167,8 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
         mo->have_base = 1;
         return 1;
     }
+    if (strcmp(opt->name, "inject") == 0)
+        return machine_opts_inject(mo, arg);
     if (strcmp(opt->name, "max-memory") == 0) {
         if (config_parse_size(arg, &mo->max_memory) != 0 || mo->max_memory == 0) {
             cli_error("--max-memory '%s': expected a size in bytes above 0 (K/M/G allowed)", arg);
@@ -135,10 +180,12 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
         strcmp(opt->name, "seed") == 0) {
         /* A --config file given first is the whole base; -c and --seed refine a preset. */
         int is_file = strcmp(opt->name, "config") == 0;
-        if (!mo->have_base && !is_file &&
-            config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
-            cli_error("%s", err);
-            return -1;
+        if (!mo->have_base && !is_file) {
+            if (config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
+                cli_error("%s", err);
+                return -1;
+            }
+            mo->preset = default_preset;
         }
         mo->have_base = 1;
         int rc;
@@ -186,6 +233,7 @@ int machine_opts_build(machine_opts_t *mo, const char *default_preset, machine_c
         cli_error("configuration: %s", err);
         return -1;
     }
+    out->faults = mo->faults;
     return machine_opts_fit(mo, out);
 }
 

@@ -48,13 +48,21 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
     {"max-memory", 0, "SIZE", "refuse a machine (caches and simulated memory) larger than SIZE "   \
                               "(K/M/G; default: this host's memory)"}
 
+/* --inject, for the commands that show a run (run, exec, litmus); machine_opts_handle takes it. */
+#define CLI_INJECT_OPT                                                                       \
+    {"inject", 0, "BUG[,BUG...]", "switch on deliberate protocol bugs, for teaching (model/"   \
+                                  "faults.def; an unknown name lists them)"}
+
 typedef struct machine_opts {
+    uint32_t faults; /* --inject: FAULT_BIT()s */
     config_t *config;
     const char *preset;
     int have_base; /* a preset or --config was given */
     uint64_t max_memory; /* --max-memory, bytes; 0: the host's physical memory */
 } machine_opts_t;
 
+/* "" without faults, else "; injected bugs: NAME, NAME" (for titles and headers). */
+void cli_faults_text(uint32_t faults, char *buf, size_t len);
 /* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
 int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
                         const char *default_preset);

@@ -2,7 +2,9 @@
  * per cycle. Per core: the operation in flight and the primitive running (strings), the store
  * buffer's occupancy (entries waiting, as the machine counts them), whether an IPI is pending for it; the bus: the transaction in flight and its
  * line; per shown line (the watched ones, else the 8 lines with the most data accesses): its
- * coherence state in each cache, as a string.
+ * coherence state in each cache, as a string; in a run that invalidates a view (a purge by
+ * CcCoherencyFlushAndPurgeCache), os.view_invalidated: the process and view address, for one
+ * cycle.
  *
  * Representation: every change is kept as (cycle, arrival order, signal, value) until the run
  * ends, then sorted by cycle, keeping arrival order among equal cycles (events reach the observer
@@ -70,6 +72,9 @@ struct vcd {
     /* the bus's end of transaction, moved back when the next one starts earlier */
     int bus_owner;
     size_t bus_end[2];
+    /* os.view_invalidated, made at a run's first view invalidation (index + 1; 0: none yet), so
+     * that a run without one has the signals it always had */
+    uint32_t view_sig;
 };
 
 enum { SIG_OP, SIG_SB, SIG_IPI, SIG_PRIM, SIGS_PER_CORE };
@@ -326,6 +331,17 @@ bool vcd_event(vcd_t *v, const obs_event_t *ev, uint64_t max)
     case OBS_IPI_HANDLED:
         if (core)
             change(v, ev->cycle, core_sig(cpu, SIG_IPI), NULL, -1, max);
+        break;
+    case OBS_VIEW_INVALIDATED:
+        if (!v->view_sig) {
+            uint32_t s = add_signal(v, "os", "view_invalidated", SIG_STRING, "-");
+            if (s == UINT32_MAX)
+                return false;
+            v->view_sig = s + 1;
+        }
+        snprintf(text, sizeof text, "p%d_%#" PRIx64, ev->other, ev->addr);
+        change(v, ev->cycle, v->view_sig - 1, text, 0, max);
+        change(v, ev->cycle + 1, v->view_sig - 1, "-", 0, max);
         break;
     case OBS_PRIM_START:
     case OBS_PRIM_RETURN:

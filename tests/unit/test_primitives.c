@@ -164,3 +164,52 @@ Test(primitives, the_call_log_keeps_every_call_in_order)
     cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->calls, 2);
     finish(&r);
 }
+
+/* The observer's records of kind, counted, and the last one kept. */
+typedef struct kind_log {
+    obs_kind_t kind;
+    unsigned n;
+    obs_event_t last;
+} kind_log_t;
+
+static void log_kind(void *opaque, const obs_event_t *ev)
+{
+    kind_log_t *l = opaque;
+    if (ev->kind == l->kind) {
+        l->n++;
+        l->last = *ev;
+    }
+}
+
+Test(primitives, cc_purge_reports_each_view_it_invalidates)
+{
+    /* two pages of f.dat mapped at 0x40000000 in process 1; a store dirties the second one,
+     * which the purge of page 1 then takes out of the view (and only that page) */
+    mem_req_t r[] = {PROCESS(1, 0x3),
+                     {.op = OP_OS_FILE, .name = "f.dat", .arg = {8192}},
+                     {.op = OP_OS_MAP, .name = "f.dat", .addr = 0x40000000, .arg = {1, 0, 8192}},
+                     ST(0, 0x40001008, 9),
+                     FENCE(0),
+                     {.op = OP_OS_ACQUIRE, .name = "f.dat"},
+                     {.op = OP_CC_COHERENCY_FLUSH_AND_PURGE, .name = "f.dat", .addr = 4096,
+                      .arg = {0, 4096, 0}}};
+    char err[256];
+    machine_config_t cfg = tiny4(ARCH_X86);
+    machine_t *m = machine_create(&cfg, err, sizeof err);
+    cr_assert_not_null(m, "%s", err);
+    prim_t *p = prim_attach(m, err, sizeof err);
+    cr_assert_not_null(p, "%s", err);
+    kind_log_t views = {.kind = OBS_VIEW_INVALIDATED};
+    machine_observe(m, log_kind, &views);
+    script_t s = {.reqs = r, .n = sizeof r / sizeof r[0]};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
+    cr_assert_eq(machine_run(m, &src, 1, false), 0, "%s", machine_error(m));
+    cr_assert_eq(s.values[6], 1, "the purge failed");
+    cr_assert_eq(views.n, 1);
+    cr_assert_eq(views.last.addr, 0x40001000);
+    cr_assert_eq(views.last.other, 1);
+    cr_assert_eq(views.last.value, 0);
+    cr_assert_str_eq(obs_kind_name(OBS_VIEW_INVALIDATED), "view.invalidated");
+    prim_destroy(p);
+    machine_destroy(m);
+}
