@@ -7,12 +7,14 @@ set -eu
 cd "$TMP"
 ex=$ROOT/traces/examples
 version() { od -An -tu2 -j8 -N2 "$1" | tr -d ' '; }
-# runs FILE1 FILE2 ARGS...: both runs' JSON statistics are the same
+# same_run FILE1 FILE2 ARGS...: both runs' JSON statistics are the same (each file run under one
+# name, in a directory of its own, since the JSON names its traces)
 same_run() {
     a=$1 b=$2
     shift 2
-    "$COHSIM" run -q --json ja.json "$@" "$a"
-    "$COHSIM" run -q --json jb.json "$@" "$b"
+    rm -rf ra rb && mkdir ra rb && cp "$a" ra/t.bin && cp "$b" rb/t.bin
+    (cd ra && "$COHSIM" run -q --json ../ja.json "$@" t.bin)
+    (cd rb && "$COHSIM" run -q --json ../jb.json "$@" t.bin)
     cmp ja.json jb.json || { echo "$a and $b ran differently"; exit 1; }
 }
 "$COHSIM" trace convert "$ex/demo.trace" demo.bin --to binary
@@ -36,12 +38,16 @@ echo "show: sort.din's first 20000 records: binary v1 $s1 bytes, v2 $s2 bytes"
 # per-core traces (one per core, shared addresses), region options too
 head -8000 t.din >c0.din
 sed -n '8001,16000p' t.din >c1.din
+mkdir v1 v2
 for c in c0 c1; do
-    "$COHSIM" trace convert $c.din $c.v1 --to binary-v1
-    "$COHSIM" trace convert $c.din $c.v2 --to binary
+    "$COHSIM" trace convert $c.din v1/$c.bin --to binary-v1
+    "$COHSIM" trace convert $c.din v2/$c.bin --to binary
 done
-"$COHSIM" run -q --json ja.json --preset x86-2 --address-spaces shared --skip 100 --warmup 1000 --max 5000 c0.v1 c1.v1
-"$COHSIM" run -q --json jb.json --preset x86-2 --address-spaces shared --skip 100 --warmup 1000 --max 5000 c0.v2 c1.v2
+region="--preset x86-2 --address-spaces shared --skip 100 --warmup 1000 --max 5000"
+# shellcheck disable=SC2086 # the options' words
+(cd v1 && "$COHSIM" run -q --json ../ja.json $region c0.bin c1.bin)
+# shellcheck disable=SC2086
+(cd v2 && "$COHSIM" run -q --json ../jb.json $region c0.bin c1.bin)
 cmp ja.json jb.json
 
 # bad input: STATUS, then the message (a grep pattern), for COMMAND...
