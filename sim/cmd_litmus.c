@@ -578,7 +578,7 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
         return -1;
     }
     char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", (int)(base - path ? base - path - 1 : 1),
+    snprintf(dir, sizeof dir, "%.*s", (int)((base - path) ? base - path - 1 : 1),
              base == path ? "." : path);
     char line[4096];
     unsigned lineno = 0;
