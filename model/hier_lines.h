@@ -63,19 +63,47 @@ __attribute__((cold)) void hier_observe_line(machine_t *m, obs_kind_t kind, cons
             hier_observe_line((m), __VA_ARGS__);                                                        \
     } while (0)
 
+/* ---- the snoop filter (bus.h, snoopfilter.h): told of every line an agent gains or loses,
+ * through fill_line and drop_line, while the bus is filtering ---- */
+
+/* Whether a change in cache k of core c (NULL: the LLC) can change c's agent state. */
+static inline bool filter_follows(const machine_t *m, const core_t *c, const cache_t *k)
+{
+    return m->bus.filtering && c && (k == c->coherent[0] || k == c->coherent[1]);
+}
+
+/* hierarchy.c: core c's coherent cache k has gained line (gained) or no longer holds it. Out of
+ * line, so that fill_line and drop_line stay small enough to inline into the access paths. */
+void hier_filter_note(machine_t *m, core_t *c, const cache_t *k, uint64_t line, bool gained);
+
 /* Drop the line in slot of cache k (core c's, or the LLC's with c NULL): a state change to I. */
 static inline void drop_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, obs_reason_t why)
 {
-    OBSERVE_LINE(m, why == OBS_REASON_EVICTION ? OBS_EVICT : OBS_STATE, c, k, slot_addr(k, slot),
+    uint64_t line = slot_addr(k, slot);
+    OBSERVE_LINE(m, why == OBS_REASON_EVICTION ? OBS_EVICT : OBS_STATE, c, k, line,
                  state_of(k, slot), LINE_I, why);
     cache_set_state(k, slot, LINE_I);
+    if (filter_follows(m, c, k))
+        hier_filter_note(m, c, k, line, false);
 }
 
-/* Install line in slot of k in state st (a victim there already dealt with). */
+/* Install line in slot of k in state st; a victim there has been dealt with (dropped, or
+ * written back and noted as evicted, and is replaced here). */
 static inline void fill_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, uint64_t line,
                              uint8_t st, obs_reason_t why)
 {
-    cache_fill(k, slot, line, st);
+    if (filter_follows(m, c, k)) {
+        if (state_of(k, slot) != LINE_I) {
+            uint64_t victim = slot_addr(k, slot);
+            cache_fill(k, slot, line, st);
+            hier_filter_note(m, c, k, victim, false);
+        } else {
+            cache_fill(k, slot, line, st);
+        }
+        hier_filter_note(m, c, k, line, true);
+    } else {
+        cache_fill(k, slot, line, st);
+    }
     OBSERVE_LINE(m, OBS_FILL, c, k, line, LINE_I, st, why);
 }
 

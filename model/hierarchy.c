@@ -22,6 +22,20 @@ __attribute__((cold, noinline)) void hier_observe_line(machine_t *m, obs_kind_t 
                                    .old_state = old, .new_state = st, .reason = (uint8_t)why});
 }
 
+__attribute__((noinline)) void hier_filter_note(machine_t *m, core_t *c, const cache_t *k,
+                                                 uint64_t line, bool gained)
+{
+    if (gained) {
+        if (!sf_add(&m->bus.filter, line, c->id))
+            bus_stop_filtering(&m->bus);
+        return;
+    }
+    /* Without an L2, the agent keeps the line while its other coherent cache holds it. */
+    const cache_t *other = k == c->coherent[0] ? c->coherent[1] : c->coherent[0];
+    if (!other || cache_probe(other, line) < 0)
+        sf_remove(&m->bus.filter, line, c->id);
+}
+
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
 {
     int32_t s;
@@ -81,8 +95,12 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
         return;
     uint64_t vline = slot_addr(m->llc, slot);
     if (m->cfg.llc_inclusive) {
-        for (unsigned i = 0; i < m->cfg.cores; i++) {
-            core_t *o = &m->core[i];
+        /* The cores that hold the line (all of them when the bus broadcasts: the others are
+         * passed over below), taken before the loop takes it out of them. */
+        uint64_t holders = m->bus.filtering ? sf_agents(&m->bus.filter, vline)
+                                            : ~0ull >> (64 - m->cfg.cores);
+        for (; holders; holders &= holders - 1) {
+            core_t *o = &m->core[__builtin_ctzll(holders)];
             uint8_t st = hier_agent_state(m, o, vline);
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
@@ -463,12 +481,14 @@ int hier_check_line(machine_t *m, uint64_t line)
 {
     int writer = -1;
     unsigned holders = 0;
+    uint64_t agents = 0;
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
         uint8_t st = hier_agent_state(m, c, line);
         if (st == LINE_I)
             continue;
         holders++;
+        agents |= 1ull << i;
         if (writable(st)) {
             if (writer >= 0)
                 return machine_fail(m, MACHINE_ECHECK,
@@ -504,6 +524,12 @@ int hier_check_line(machine_t *m, uint64_t line)
         return machine_fail(m, MACHINE_ECHECK,
                             "line %#llx is writable in core %d but valid in another core too",
                             (unsigned long long)line, writer);
+    if (m->bus.filtering && sf_agents(&m->bus.filter, line) != agents)
+        return machine_fail(m, MACHINE_ECHECK,
+                            "line %#llx: the snoop filter names cores %#llx, but cores %#llx hold it",
+                            (unsigned long long)line,
+                            (unsigned long long)sf_agents(&m->bus.filter, line),
+                            (unsigned long long)agents);
     /* A snooping I-cache holds exactly the latest bytes. */
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
@@ -537,6 +563,25 @@ static int check_cache_lines(machine_t *m, const cache_t *c)
 
 int hier_check_all(machine_t *m)
 {
+    /* A filter entry for a line no cache holds any more fails hier_check_line; the lines the
+     * caches hold are checked below. */
+    if (m->bus.filtering) {
+        const sfilter_t *f = &m->bus.filter;
+        uint64_t used = 0;
+        for (uint64_t i = 0; i < sf_cap(f); i++) {
+            const sf_entry_t *e = sf_slot(f, i);
+            if (e->line == SF_EMPTY)
+                continue;
+            used++;
+            int rc = hier_check_line(m, e->line);
+            if (rc)
+                return rc;
+        }
+        if (used != f->used)
+            return machine_fail(m, MACHINE_ECHECK,
+                                "the snoop filter counts %llu lines but holds %llu",
+                                (unsigned long long)f->used, (unsigned long long)used);
+    }
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
         int rc = check_cache_lines(m, c->l1d);

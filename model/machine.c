@@ -82,11 +82,15 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 #endif
     rng_seed(&m->rng, cfg->seed);
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
-    bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
+    /* One core snoops no one: no filter to keep. */
+    bool filter = cfg->cores > 1 && !cfg->snoop_broadcast;
+    bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
+                       filter ? &bus_filtered : &bus_broadcast,
+                       (unsigned)__builtin_ctz(m->line)) == 0;
     m->mem = memory_create();
     if (m->mem)
         memory_set_limit(m->mem, cfg->memory_pages_max);
-    bool ok = m->mem != NULL;
+    ok = ok && m->mem != NULL;
     cfg = &m->cfg;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
@@ -102,6 +106,8 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         if (ok && cfg->l2.size)
             ok = (c->l2 = make_cache(&cfg->l2, false, &m->rng)) != NULL;
         ok = ok && sb_init(&c->sb, cfg->sb_entries, cfg->sb_drain_latency) == 0;
+        c->coherent[0] = c->l2 ? c->l2 : c->l1d;
+        c->coherent[1] = !c->l2 && c->l1i && cfg->icache_snoop ? c->l1i : NULL;
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
@@ -124,6 +130,7 @@ void machine_destroy(machine_t *m)
         sb_fini(&m->core[i].sb);
     }
     cache_destroy(m->llc);
+    bus_fini(&m->bus);
     memory_destroy(m->mem);
     free(m);
 }

@@ -55,6 +55,10 @@ typedef struct machine_config {
     /* Run every request through the general event loop and execute, never the solo loop or the
      * quick path: for tests that show those change nothing. */
     bool general_paths_only;
+    /* Let every bus transaction visit every other core, as a snooping bus does, instead of only
+     * those the snoop filter names as holding the line: for tests that show the filter changes
+     * nothing (every count and cycle is the same either way). */
+    bool snoop_broadcast;
 } machine_config_t;
 
 typedef struct machine machine_t;

@@ -28,6 +28,9 @@ typedef struct core {
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
+    /* The caches whose lines make up this core's agent state (hier_lines.h), which the snoop
+     * filter follows: {l2, NULL} with an L2, else {l1d, the L1I when it snoops, else NULL}. */
+    cache_t *coherent[2];
     sb_t sb;               /* storebuf.c */
     uint64_t clock;        /* the cycle the core may issue its next request */
 
