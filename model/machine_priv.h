@@ -90,6 +90,14 @@ struct machine {
      * events as the loop takes them: cycle << 8 | kind << 6 | i (UINT64_MAX for none). Cycles
      * must stay below 2^56 (time_overflow says when one did not). */
     uint64_t next_key[MACHINE_MAX_CORES];
+    /* With more than EVENT_SCAN_MAX cores (machine.c) the keys are kept instead as the leaves of
+     * a tournament tree, so that a core's new key costs at most log2(cores) steps instead of a
+     * scan of every core: event_tree[event_leaves + i] is core i's key (UINT64_MAX past the last
+     * core), event_tree[j] for 1 <= j < event_leaves the smaller of its children's, so
+     * event_tree[1] is the earliest. event_leaves: a power of two, or 0 when next_key is
+     * scanned instead (few cores: a scan costs less than the tree). */
+    uint64_t event_tree[2 * MACHINE_MAX_CORES];
+    unsigned event_leaves;
     bool time_overflow;
     int failed_cpu;          /* see machine_failed_cpu */
     machine_region_t region; /* region.c: the statistics' last reset */
