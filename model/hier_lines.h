@@ -1,5 +1,7 @@
-/* hier_lines.h: changing lines of the machine's caches, for the files that implement the
- * hierarchy (hierarchy.c: accesses and the bus; maintenance.c: the primitives' cache maintenance).
+/* hier_lines.h: changing lines of the machine's caches, and the accessors of their arrays, for
+ * the files that implement the hierarchy (hierarchy.c: accesses and the bus; hier_access.h: the
+ * inline L1 hits; maintenance.c: the primitives' cache maintenance), which touch cache_t's fields
+ * only through these.
  * Every state change, fill, eviction and write-back goes through these, which report it to an
  * attached observer (observe.h); the cache array's representation is cache_priv.h's.
  *
@@ -17,6 +19,7 @@
 #include "machine_priv.h"
 
 static inline uint32_t latency(const cache_t *c) { return c->cfg.latency; }
+static inline const cache_config_t *cfg_of(const cache_t *c) { return &c->cfg; }
 static inline uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
 /* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).
  * set_state_byte is for valid states only: an invalid slot must also lose its tag and stamp

@@ -69,7 +69,7 @@ uint64_t hier_llc_write(machine_t *m, uint64_t line, uint64_t now, obs_reason_t 
         return latency(m->llc);
     }
     st->misses[ACCESS_WRITE]++;
-    if (!m->llc->cfg.write_allocate)
+    if (!cfg_of(m->llc)->write_allocate)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
@@ -331,8 +331,8 @@ HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, a
                                        uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    l1->stats.misses[kind]++;
-    uint64_t lat = l1->cfg.latency;
+    stats_of(l1)->misses[kind]++;
+    uint64_t lat = latency(l1);
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
     l1d_install(m, c, line, st, false, now + lat, OBS_REASON_READ);
@@ -362,7 +362,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
                                               uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    uint64_t lat = l1->cfg.latency;
+    uint64_t lat = latency(l1);
     uint8_t old = state_of(l1, s);
     const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
     if (r->bus != BUS_NONE) {
@@ -374,7 +374,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     drop_own_icache_copy(m, c, line);
     if (old != LINE_M)
         agent_set_state(m, c, line, -1, LINE_M, OBS_REASON_WRITE);
-    if (l1->cfg.write_back)
+    if (cfg_of(l1)->write_back)
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
     else
         lat += write_through(m, c, line, now + lat);
@@ -384,8 +384,8 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
 HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    const cache_config_t *cfg = &l1->cfg;
-    l1->stats.misses[ACCESS_WRITE]++;
+    const cache_config_t *cfg = cfg_of(l1);
+    stats_of(l1)->misses[ACCESS_WRITE]++;
     uint64_t lat = cfg->latency;
     uint8_t st;
     if (!cfg->write_allocate) {
@@ -415,7 +415,7 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    l1->stats.accesses[ACCESS_WRITE]++;
+    stats_of(l1)->accesses[ACCESS_WRITE]++;
     cache_classify(l1, line, ACCESS_WRITE);
     int32_t s = cache_lookup(l1, line);
     if (s < 0)
@@ -424,11 +424,11 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
      * the L1D's lines in their state) needs no transaction and no other level's state; only a
      * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
      * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
-    if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
+    if (state_of(l1, s) == LINE_M && cfg_of(l1)->write_back) {
         if (c->l1i_got_modified)
             drop_own_icache_copy(m, c, line);
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
-        return l1->cfg.latency;
+        return latency(l1);
     }
     return write_hit_slow(m, c, line, s, now);
 }
@@ -436,8 +436,8 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1i = c->l1i;
-    l1i->stats.misses[ACCESS_IFETCH]++;
-    uint64_t lat = l1i->cfg.latency;
+    stats_of(l1i)->misses[ACCESS_IFETCH]++;
+    uint64_t lat = latency(l1i);
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
     if (st == LINE_M)
