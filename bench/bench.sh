@@ -4,7 +4,10 @@
 #
 # Usage: bench/bench.sh COHSIM TOOLDIR JSON
 #   TOOLDIR holds tracegen and timeit (bench/*.c, built by make bench) and the generated inputs.
-# Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 7).
+# Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 7),
+#   BENCH_CORE_RECORDS (records in total of each core-count row, default 1e7), BENCH_IR_RECORDS
+#   (records in total of the callgrind run behind each core-count row's instructions per
+#   reference, default 1e6; 0 skips callgrind).
 #
 # Inputs (made once per record count, again when tracegen changes):
 #   big.din, big.bin, big.lackey   BENCH_RECORDS records of tests/fixtures/reference/sort.{din,lackey}
@@ -12,6 +15,9 @@
 #   shared0..3.bin                 the synthetic four-core workload, BENCH_RECORDS / 4 per core
 #   *.xz                           the same, compressed with xz -1
 #   mem6.din.zst, mem8.din.zst     10^6 and 10^8 din records (zstd, to keep the disk use small)
+#   cores-C/s0..s<C-1>.bin         the shared workload on C = 4, 8, 16, 32, 64 cores, one trace per
+#                                  core, BENCH_CORE_RECORDS / C each (the same total on every C)
+#   ir-C/s0..s<C-1>.bin            the same with BENCH_IR_RECORDS in total, for callgrind
 # Each row runs BENCH_RUNS times, in rounds (timeit: wall seconds, peak RSS): median, min and max;
 # the floor beside it is `cat` (or `xz -dc`, `zstd -dc`) of the same files to /dev/null, timed
 # just before each run.
@@ -22,11 +28,14 @@ json=$3
 n=${BENCH_RECORDS:-30000000}
 runs=${BENCH_RUNS:-7}
 n=$(awk -v n="$n" 'BEGIN { printf "%d", n }')
+nc=$(awk -v n="${BENCH_CORE_RECORDS:-10000000}" 'BEGIN { printf "%d", n }')
+nir=$(awk -v n="${BENCH_IR_RECORDS:-1000000}" 'BEGIN { printf "%d", n }')
+core_counts="4 8 16 32 64"
 ref=tests/fixtures/reference
 gen=$dir/tracegen
 timeit=$dir/timeit
 
-stamp=$dir/inputs-$n
+stamp=$dir/inputs-$n-$nc-$nir
 if [ ! -f "$stamp" ] || [ "$gen" -nt "$stamp" ]; then
     echo "bench: making inputs of $n records in $dir"
     rm -f "$dir"/inputs-*
@@ -41,8 +50,24 @@ if [ ! -f "$stamp" ] || [ "$gen" -nt "$stamp" ]; then
     done
     "$gen" din "$dir/sort.din" 1e6 /dev/stdout | zstd -q -1 -f -o "$dir/mem6.din.zst"
     "$gen" din "$dir/sort.din" 1e8 /dev/stdout | zstd -q -1 -T2 -f -o "$dir/mem8.din.zst"
+    for c in $core_counts; do
+        rm -rf "$dir/cores-$c" "$dir/ir-$c"
+        mkdir -p "$dir/cores-$c" "$dir/ir-$c"
+        "$gen" shared $((nc / c)) "$dir/cores-$c/s" "$c"
+        [ "$nir" -gt 0 ] && "$gen" shared $((nir / c)) "$dir/ir-$c/s" "$c"
+    done
     touch "$stamp"
 fi
+
+# The traces of the C-core rows, in core order (s0 .. s<C-1>).
+core_traces() {
+    i=0 list=
+    while [ "$i" -lt "$2" ]; do
+        list="$list $dir/$1-$2/s$i.bin"
+        i=$((i + 1))
+    done
+    echo "$list"
+}
 
 # Runs go round-robin: round k times every row once, so that a slow spell of the machine (this
 # is meant for shared 2-core virtual machines) spreads over all rows instead of sinking one.
@@ -74,10 +99,16 @@ every_row() {
     sample cachegrind-lackey.xz "$n" x3 "xz -dc $d/big.lackey.xz" run -q --compat cachegrind "$d/big.lackey.xz"
     # shellcheck disable=SC2086
     sample x86-4-binary.xz "$n" x4 "xz -dc $sharedxz" run -q --preset x86-4 --address-spaces shared $sharedxz
+    for c in $core_counts; do
+        t=$(core_traces cores "$c")
+        # shellcheck disable=SC2086
+        sample "cores-$c" "$nc" - "cat $t" run -q --preset x86-4 -c machine.cores="$c" \
+            --address-spaces shared $t
+    done
     sample memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
     sample memory-1e8.zst 100000000 - "zstd -dc $d/mem8.din.zst" run -q --compat dinero "$d/mem8.din.zst"
 }
-echo "bench: $runs rounds of every row, $n records per row"
+echo "bench: $runs rounds of every row, $n records per row ($nc in total on each core-count row)"
 round=1
 while [ "$round" -le "$runs" ]; do
     every_row
@@ -145,5 +176,49 @@ END {
     printf "\npeak memory: %.1f MiB on 10^6 records, %.1f MiB on 10^8 (target: the same, under 64 MiB): %s\n",
            m6, m8, (m8 <= m6 * 1.05 + 1 && m8 < 64) ? "met" : "not met"
 }' "$rows"
-mv "$json.tmp" "$json"
+
+# The core-count rows: time per reference against 4 cores, instructions per reference counted by
+# callgrind on the smaller ir-C inputs (whole process: reading the traces included), peak memory.
+irs=$dir/irs.txt
+: >"$irs"
+if [ "$nir" -gt 0 ] && command -v valgrind >/dev/null 2>&1; then
+    for c in $core_counts; do
+        t=$(core_traces ir "$c")
+        # shellcheck disable=SC2086
+        ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$cohsim" run -q \
+                 --preset x86-4 -c machine.cores="$c" --address-spaces shared $t 2>&1 |
+             sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p')
+        echo "$c $ir" >>"$irs"
+    done
+fi
+awk -v irs="$irs" -v nir="$nir" '
+BEGIN { while ((getline line < irs) > 0) { split(line, f, " "); ir[f[1]] = f[2] } }
+$1 ~ /^cores-/ {
+    c = substr($1, 7) + 0; nc[++k] = c; ns[c] = $4 / $2 * 1e9; rss[c] = $7 / 1024
+}
+END {
+    if (!k) exit
+    printf "\n%-6s %12s %9s %12s %9s\n", "cores", "ns/ref", "x 4 cores", "Ir/ref", "peak MiB"
+    for (i = 1; i <= k; i++) {
+        c = nc[i]
+        irc = (c in ir) && ir[c] != "" ? sprintf("%.1f", ir[c] / nir) : "-"
+        printf "%-6d %12.1f %9.2f %12s %9.1f\n", c, ns[c], ns[c] / ns[4], irc, rss[c]
+    }
+    r = ns[64] / ns[4]
+    printf "\ntime per reference at 64 cores: %.2fx that at 4 (target: at most 1.5x): %s\n", r,
+           r <= 1.5 ? "met" : "not met"
+    printf "peak memory at 64 cores: %.1f MiB (target: at most 64): %s\n", rss[64],
+           rss[64] <= 64 ? "met" : "not met"
+}' "$rows"
+# The same figures in the JSON: each core-count row gains instructions per reference.
+awk -v irs="$irs" -v nir="$nir" '
+BEGIN { while ((getline line < irs) > 0) { split(line, f, " "); ir[f[1]] = f[2] } }
+/"row": "cores-[0-9]*"/ {
+    c = $0; sub(/.*"row": "cores-/, "", c); sub(/".*/, "", c)
+    v = (c in ir) && ir[c] != "" ? sprintf("%.1f", ir[c] / nir) : "null"
+    sub(/"met": /, "\"ir_per_ref\": " v ", \"met\": ")
+}
+{ print }' "$json.tmp" >"$json.tmp2"
+mv "$json.tmp2" "$json"
+rm -f "$json.tmp"
 echo "bench: wrote $json"
