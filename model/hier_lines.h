@@ -149,15 +149,16 @@ static inline void agent_set_state(machine_t *m, core_t *c, uint64_t line, int32
         set_coherence(m, c, c->l2, s2, st, why);
 }
 
-/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
+/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state.
+ * Mostly another core's caches (snoops, back-invalidation): probed without their recent slot. */
 static inline void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2, obs_reason_t why)
 {
-    int32_t s1 = cache_probe(c->l1d, line);
+    int32_t s1 = cache_probe_set(c->l1d, line);
     if (s1 >= 0)
         drop_line(m, c, c->l1d, s1, why);
-    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe_set(c->l2, line)) >= 0))
         drop_line(m, c, c->l2, s2, why);
-    if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
+    if (snooping_l1i(m, c) && (s1 = cache_probe_set(c->l1i, line)) >= 0)
         drop_line(m, c, c->l1i, s1, why);
 }
 

@@ -185,7 +185,7 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
         int32_t s2 = -1;
         uint8_t st;
         if (o->l2) {
-            if ((s2 = cache_probe(o->l2, line)) < 0)
+            if ((s2 = cache_probe_set(o->l2, line)) < 0)
                 continue;
             st = state_of(o->l2, s2);
         } else if ((st = hier_agent_state(m, o, line)) == LINE_I) {

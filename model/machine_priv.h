@@ -49,9 +49,10 @@ typedef struct core {
     bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
-    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
-    /* The request waiting for the acknowledgements of the IPIs it sent. */
+    /* The request waiting for the acknowledgements of the IPIs it sent (has_waiting_req, which
+     * the event loop reads for every core, before the port, near the fields above). */
     bool has_waiting_req;
+    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
     mem_req_t waiting_req;
     req_result_t waiting_res;
 
