@@ -36,6 +36,7 @@ void bus_stop_filtering(bus_t *b)
 {
     sf_fini(&b->filter);
     b->filtering = false;
+    b->owners = false;
     b->snoop = &bus_broadcast;
 }
 

@@ -66,6 +66,10 @@ typedef struct bus {
     /* With bus_filtered: which agents hold each line (snoopfilter.h), kept by the hierarchy
      * while filtering is set (hier_lines.h); bus_stop_filtering goes back to the broadcast. */
     bool filtering;
+    /* The filter also names each line's owner (the machine sets it with many cores, where it
+     * lets a read visit the owner only: hierarchy.c's snoop_transaction); cleared with
+     * filtering. */
+    bool owners;
     sfilter_t filter;
     coherence_stats_t stats;
 } bus_t;

@@ -75,9 +75,22 @@ static inline bool filter_follows(const machine_t *m, const core_t *c, const cac
     return m->bus.filtering && c && (k == c->coherent[0] || k == c->coherent[1]);
 }
 
-/* hierarchy.c: core c's coherent cache k has gained line (gained) or no longer holds it. Out of
- * line, so that fill_line and drop_line stay small enough to inline into the access paths. */
-void hier_filter_note(machine_t *m, core_t *c, const cache_t *k, uint64_t line, bool gained);
+/* hierarchy.c: core c's coherent cache k has gained line in state st (gained) or no longer
+ * holds it. Out of line, so that fill_line and drop_line stay small enough to inline into the
+ * access paths. */
+void hier_filter_note(machine_t *m, core_t *c, const cache_t *k, uint64_t line, bool gained,
+                      uint8_t st);
+
+/* hierarchy.c: core c, which holds line, now owns it (owns) or no longer does. Out of line
+ * for the same reason as hier_filter_note. */
+void hier_filter_owner(machine_t *m, core_t *c, uint64_t line, bool owns);
+
+/* Whether an agent in state st owns the line (the one the filter names as its owner). */
+static inline bool owning(uint8_t st)
+{
+    st &= LINE_STATE_MASK;
+    return st == LINE_E || st == LINE_M || st == LINE_O;
+}
 
 /* Drop the line in slot of cache k (core c's, or the LLC's with c NULL): a state change to I. */
 static inline void drop_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, obs_reason_t why)
@@ -87,7 +100,7 @@ static inline void drop_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, 
                  state_of(k, slot), LINE_I, why);
     cache_set_state(k, slot, LINE_I);
     if (filter_follows(m, c, k))
-        hier_filter_note(m, c, k, line, false);
+        hier_filter_note(m, c, k, line, false, LINE_I);
 }
 
 /* Install line in slot of k in state st; a victim there has been dealt with (dropped, or
@@ -99,11 +112,11 @@ static inline void fill_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, 
         if (state_of(k, slot) != LINE_I) {
             uint64_t victim = slot_addr(k, slot);
             cache_fill(k, slot, line, st);
-            hier_filter_note(m, c, k, victim, false);
+            hier_filter_note(m, c, k, victim, false, LINE_I);
         } else {
             cache_fill(k, slot, line, st);
         }
-        hier_filter_note(m, c, k, line, true);
+        hier_filter_note(m, c, k, line, true, st);
     } else {
         cache_fill(k, slot, line, st);
     }
@@ -132,8 +145,12 @@ static inline void set_coherence(machine_t *m, core_t *c, cache_t *k, int32_t s,
 {
     uint8_t old = state_of(k, s);
     set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
-    if (old != st)
+    if (old != st) {
         OBSERVE_LINE(m, OBS_STATE, c, k, slot_addr(k, s), old, st, why);
+        /* The agent's state is its first coherent cache's (hier_lines.h's head). */
+        if (m->bus.owners && k == c->coherent[0] && owning(old) != owning(st))
+            hier_filter_owner(m, c, slot_addr(k, s), owning(st));
+    }
 }
 
 /* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
@@ -151,7 +168,9 @@ static inline void agent_set_state(machine_t *m, core_t *c, uint64_t line, int32
 
 /* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state.
  * Mostly another core's caches (snoops, back-invalidation): probed without their recent slot. */
-static inline void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2, obs_reason_t why)
+static inline __attribute__((always_inline)) void agent_invalidate(machine_t *m, core_t *c,
+                                                                 uint64_t line, int32_t s2,
+                                                                 obs_reason_t why)
 {
     int32_t s1 = cache_probe_set(c->l1d, line);
     if (s1 >= 0)

@@ -22,18 +22,29 @@ __attribute__((cold, noinline)) void hier_observe_line(machine_t *m, obs_kind_t 
                                    .old_state = old, .new_state = st, .reason = (uint8_t)why});
 }
 
+__attribute__((noinline)) void hier_filter_owner(machine_t *m, core_t *c, uint64_t line,
+                                                  bool owns)
+{
+    sf_note_owner(&m->bus.filter, line, c->id, owns);
+}
+
 __attribute__((noinline)) void hier_filter_note(machine_t *m, core_t *c, const cache_t *k,
-                                                 uint64_t line, bool gained)
+                                                 uint64_t line, bool gained, uint8_t st)
 {
     if (gained) {
         if (!sf_add(&m->bus.filter, line, c->id))
             bus_stop_filtering(&m->bus);
+        else if (m->bus.owners && k == c->coherent[0] && owning(st))
+            hier_filter_owner(m, c, line, true);
         return;
     }
-    /* Without an L2, the agent keeps the line while its other coherent cache holds it. */
+    /* Without an L2, the agent keeps the line while its other coherent cache holds it: in S
+     * when that is the I-cache. */
     const cache_t *other = k == c->coherent[0] ? c->coherent[1] : c->coherent[0];
     if (!other || cache_probe(other, line) < 0)
         sf_remove(&m->bus.filter, line, c->id);
+    else if (m->bus.owners && k == c->coherent[0])
+        hier_filter_owner(m, c, line, false);
 }
 
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
@@ -174,8 +185,16 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
     uint64_t line = req->line;
     bus_event_t ev = req->ev;
     uint64_t targets = bus_targets(&m->bus, req, m->cfg.cores);
-    bool supplied = false;
+    bool supplied = false, others = false;
     *shared = false;
+    /* A read changes nothing at a core holding the line in S but that it keeps a copy (when the
+     * protocol says so; the machine then keeps owners in the filter), so only the owner, if any,
+     * need see it. */
+    if (ev == BUS_RD && m->bus.owners) {
+        others = targets != 0;
+        unsigned owner = sf_owner(&m->bus.filter, line);
+        targets = owner == SF_NO_OWNER ? 0 : targets & 1ull << owner;
+    }
     if (__builtin_expect(m->obs != NULL, 0))
         observe_bus(m, req, targets, start);
     for (; targets; targets &= targets - 1) {
@@ -208,6 +227,7 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
             *shared = true;
         }
     }
+    *shared = *shared || others;
     if (req->fetch && ev != BUS_UPGR && !supplied)
         lat += llc_read(m, line, (access_kind_t)req->kind, start);
     return lat;
@@ -480,7 +500,7 @@ void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, ui
 int hier_check_line(machine_t *m, uint64_t line)
 {
     int writer = -1;
-    unsigned holders = 0;
+    unsigned holders = 0, owner = SF_NO_OWNER;
     uint64_t agents = 0;
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
@@ -489,6 +509,13 @@ int hier_check_line(machine_t *m, uint64_t line)
             continue;
         holders++;
         agents |= 1ull << i;
+        if (owning(st)) {
+            if (owner != SF_NO_OWNER)
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "line %#llx is owned (E, M or O) in cores %u and %u at once",
+                                    (unsigned long long)line, owner, i);
+            owner = i;
+        }
         if (writable(st)) {
             if (writer >= 0)
                 return machine_fail(m, MACHINE_ECHECK,
@@ -530,6 +557,11 @@ int hier_check_line(machine_t *m, uint64_t line)
                             (unsigned long long)line,
                             (unsigned long long)sf_agents(&m->bus.filter, line),
                             (unsigned long long)agents);
+    if (m->bus.owners && agents && sf_owner(&m->bus.filter, line) != owner)
+        return machine_fail(m, MACHINE_ECHECK,
+                            "line %#llx: the snoop filter names owner %u, but it is %u (%u: none)",
+                            (unsigned long long)line, sf_owner(&m->bus.filter, line), owner,
+                            SF_NO_OWNER);
     /* A snooping I-cache holds exactly the latest bytes. */
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];

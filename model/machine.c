@@ -22,6 +22,10 @@ static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 /* Up to this many cores, a scan of the event keys costs fewer instructions than keeping the
  * tournament tree of machine_priv.h's event_tree. */
 #define EVENT_SCAN_MAX 8
+/* From this many cores the snoop filter keeps each line's owner (machine_create says why). */
+#ifndef FILTER_OWNERS_MIN_CORES
+#define FILTER_OWNERS_MIN_CORES 8
+#endif
 
 int machine_fail(machine_t *m, int status, const char *fmt, ...)
 {
@@ -98,6 +102,12 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
                        filter ? &bus_filtered : &bus_broadcast,
                        (unsigned)__builtin_ctz(m->line)) == 0;
+    /* A read need visit only the line's owner when the protocol's S does nothing on seeing one
+     * but keep its copy; worth keeping owners for with many cores only (each S holder spared is
+     * a probe of another core's caches). */
+    const snoop_rule_t *s_read = coherence_snoop(cfg->protocol, LINE_S, BUS_RD);
+    m->bus.owners = m->bus.filtering && cfg->cores >= FILTER_OWNERS_MIN_CORES &&
+                    s_read->next == LINE_S && !s_read->supplies && !s_read->writes_back;
     m->mem = memory_create();
     if (m->mem)
         memory_set_limit(m->mem, cfg->memory_pages_max);

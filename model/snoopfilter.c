@@ -3,6 +3,7 @@
 #include "snoopfilter.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SF_FIRST_BITS 10
 
@@ -15,18 +16,32 @@ static sf_entry_t *empty_slots(uint64_t cap)
     return s;
 }
 
+static uint8_t *no_owners(uint64_t cap)
+{
+    uint8_t *o = malloc(cap);
+    if (o)
+        memset(o, SF_NO_OWNER, cap);
+    return o;
+}
+
 int sf_init(sfilter_t *f, unsigned line_shift)
 {
     *f = (sfilter_t){.cap_mask = (1ull << SF_FIRST_BITS) - 1, .shift = 64 - SF_FIRST_BITS,
                      .line_shift = line_shift};
     f->slot = empty_slots(1ull << SF_FIRST_BITS);
-    return f->slot ? 0 : -1;
+    f->owner = no_owners(1ull << SF_FIRST_BITS);
+    if (f->slot && f->owner)
+        return 0;
+    sf_fini(f);
+    return -1;
 }
 
 void sf_fini(sfilter_t *f)
 {
     free(f->slot);
+    free(f->owner);
     f->slot = NULL;
+    f->owner = NULL;
 }
 
 /* Double the table, placing every entry again. */
@@ -34,9 +49,13 @@ static __attribute__((noinline)) bool grow(sfilter_t *f)
 {
     uint64_t cap = sf_cap(f);
     sf_entry_t *old = f->slot, *s = empty_slots(2 * cap);
-    if (!s)
+    uint8_t *old_owner = f->owner, *o = s ? no_owners(2 * cap) : NULL;
+    if (!o) {
+        free(s);
         return false;
+    }
     f->slot = s;
+    f->owner = o;
     f->cap_mask = 2 * cap - 1;
     f->shift--;
     for (uint64_t i = 0; i < cap; i++) {
@@ -46,8 +65,10 @@ static __attribute__((noinline)) bool grow(sfilter_t *f)
         while (s[j].line != SF_EMPTY)
             j = (j + 1) & f->cap_mask;
         s[j] = old[i];
+        o[j] = old_owner[i];
     }
     free(old);
+    free(old_owner);
     return true;
 }
 
@@ -60,6 +81,7 @@ bool sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i)
             ;
     }
     f->slot[i] = (sf_entry_t){line, 1ull << agent};
+    f->owner[i] = SF_NO_OWNER;
     f->used++;
     return true;
 }
@@ -73,6 +95,8 @@ void sf_remove(sfilter_t *f, uint64_t line, unsigned agent)
         if (f->slot[i].line == SF_EMPTY)
             return;
     }
+    if (f->owner[i] == agent)
+        f->owner[i] = SF_NO_OWNER;
     if ((f->slot[i].agents &= ~(1ull << agent)) != 0)
         return;
     /* The entry goes: move back every later entry of the run whose home does not lie cyclically
@@ -87,7 +111,9 @@ void sf_remove(sfilter_t *f, uint64_t line, unsigned agent)
         if (stays)
             continue;
         f->slot[i] = *e;
+        f->owner[i] = f->owner[j];
         i = j;
     }
     f->slot[i] = (sf_entry_t){SF_EMPTY, 0};
+    f->owner[i] = SF_NO_OWNER;
 }

@@ -10,7 +10,9 @@
  * its run back (no tombstones), so a lookup ends at the first empty slot.
  * Invariants: used <= cap / 2 (the table doubles before it would pass that); no entry has an
  * empty agent set; a line has at most one entry, found from its home slot without crossing an
- * empty slot; a line's agents are exactly the cores that hold it (kept by the hierarchy).
+ * empty slot; a line's agents are exactly the cores that hold it, and its owner the one that
+ * holds it in E, M or O, if any (kept by the hierarchy), so that a read need visit only the
+ * owner when the protocol's S does nothing on a read (bus.h).
  * The table holds at most the lines the private caches hold, so its size follows what the
  * caches hold, not their capacity.
  */
@@ -27,8 +29,12 @@ typedef struct sf_entry {
     uint64_t agents;
 } sf_entry_t;
 
+/* owner[i] for an empty slot or a line no agent owns. */
+#define SF_NO_OWNER 0xFF
+
 typedef struct sfilter {
     sf_entry_t *slot;
+    uint8_t *owner; /* owner[i]: the agent holding slot i's line in E, M or O, or SF_NO_OWNER */
     uint64_t cap_mask; /* cap - 1 */
     unsigned shift;    /* 64 - bits: the home slot is the top bits of the hash */
     unsigned line_shift;
@@ -44,16 +50,43 @@ static inline uint64_t sf_home(const sfilter_t *f, uint64_t line)
     return ((line >> f->line_shift) * 0x9E3779B97F4A7C15ull) >> f->shift;
 }
 
-/* The agents holding line (0: none). */
-static inline uint64_t sf_agents(const sfilter_t *f, uint64_t line)
+/* The slot of line's entry, or -1. */
+static inline int64_t sf_find(const sfilter_t *f, uint64_t line)
 {
     for (uint64_t i = sf_home(f, line);; i = (i + 1) & f->cap_mask) {
         const sf_entry_t *e = &f->slot[i];
         if (e->line == line)
-            return e->agents;
+            return (int64_t)i;
         if (e->line == SF_EMPTY)
-            return 0;
+            return -1;
     }
+}
+
+/* The agents holding line (0: none). */
+static inline uint64_t sf_agents(const sfilter_t *f, uint64_t line)
+{
+    int64_t i = sf_find(f, line);
+    return i < 0 ? 0 : f->slot[i].agents;
+}
+
+/* The agent holding line in E, M or O (a protocol has at most one), or SF_NO_OWNER. */
+static inline unsigned sf_owner(const sfilter_t *f, uint64_t line)
+{
+    int64_t i = sf_find(f, line);
+    return i < 0 ? SF_NO_OWNER : f->owner[i];
+}
+
+/* Agent, which holds line, now owns it (owns) or holds it in S (it owns it no longer, if it
+ * did). */
+static inline void sf_note_owner(sfilter_t *f, uint64_t line, unsigned agent, bool owns)
+{
+    int64_t i = sf_find(f, line);
+    if (i < 0)
+        return;
+    if (owns)
+        f->owner[i] = (uint8_t)agent;
+    else if (f->owner[i] == agent)
+        f->owner[i] = SF_NO_OWNER;
 }
 
 /* sf_add for a line without an entry, whose run ends at empty slot i. */
@@ -74,7 +107,7 @@ static inline bool sf_add(sfilter_t *f, uint64_t line, unsigned agent)
     }
 }
 
-/* Agent no longer holds line (nothing when it was not named). */
+/* Agent no longer holds line, nor owns it (nothing when it was not named). */
 void sf_remove(sfilter_t *f, uint64_t line, unsigned agent);
 
 /* The i-th slot's entry (i < cap), for check mode's walk over every entry: its line, or
