@@ -323,7 +323,19 @@ Test(fast_paths, four_cores_moesi_stale_icaches_write_through)
         agree(cfg, seed);
 }
 
-/* More cores than the event loop scans (machine.c's EVENT_SCAN_MAX): its event tree. */
+/* Enough cores for the snoop filter (machine.c's FILTER_MIN_CORES), too few for it to keep
+ * owners (FILTER_OWNERS_MIN_CORES). */
+Test(fast_paths, six_cores_snoop_filter_without_owners)
+{
+    agree(base(6), 25);
+    machine_config_t cfg = base(6);
+    cfg.l2.size = 0;
+    cfg.icache_snoop = false;
+    agree(cfg, 26);
+}
+
+/* More cores than the event loop scans (machine.c's EVENT_SCAN_MAX): its event tree, and the
+ * snoop filter with owners. */
 Test(fast_paths, twelve_cores_event_tree_and_snoop_filter)
 {
     for (uint64_t seed = 21; seed <= 23; seed++)
