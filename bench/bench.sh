@@ -5,7 +5,9 @@
 # Usage: bench/bench.sh COHSIM TOOLDIR JSON
 #   TOOLDIR holds tracegen and timeit (bench/*.c, built by make bench) and the generated inputs.
 # Environment: BENCH_RECORDS (records per row, default 3e7), BENCH_RUNS (runs per row, default 7),
-# BENCH_CG_RECORDS (records per row of the callgrind column, default 1e6; 0: no such column).
+# BENCH_CG_RECORDS (records per row of the callgrind column, default 1e6; 0: no such column),
+# BENCH_CORE_RECORDS (records in total of each core-count row, default 1e7; its callgrind column
+# runs BENCH_CG_RECORDS in total).
 # The callgrind column: instructions per reference of each row's command on inputs of
 # BENCH_CG_RECORDS records (made the same way, in TOOLDIR/cg), from valgrind --tool=callgrind,
 # which counts every thread (a compressed row's decoder too); "-" when not measured.
@@ -18,6 +20,8 @@
 #   *.xz                           the same, compressed with xz -1; big.bin.zst, big.v2.bin.zst
 #                                  with zstd -1
 #   mem6.din.zst, mem8.din.zst     10^6 and 10^8 din records (zstd, to keep the disk use small)
+#   cores-C/s0..s<C-1>.bin         the shared workload on C = 4, 8, 16, 32, 64 cores, one trace per
+#                                  core, BENCH_CORE_RECORDS / C each (the same total on every C)
 # Each row runs BENCH_RUNS times, in rounds (timeit: wall seconds, peak RSS): median, min and max;
 # the floor beside it is `cat` (or `xz -dc`, `zstd -dc`) of the same files to /dev/null, timed
 # just before each run.
@@ -28,14 +32,16 @@ json=$3
 n=${BENCH_RECORDS:-30000000}
 runs=${BENCH_RUNS:-7}
 n=$(awk -v n="$n" 'BEGIN { printf "%d", n }')
+nc=$(awk -v n="${BENCH_CORE_RECORDS:-10000000}" 'BEGIN { printf "%d", n }')
+core_counts="4 8 16 32 64"
 ref=tests/fixtures/reference
 gen=$dir/tracegen
 timeit=$dir/timeit
 
-# inputs DIR RECORDS MEMORY: the rows' inputs of RECORDS records in DIR (the 10^6 and 10^8
-# memory rows' too when MEMORY is 1).
+# inputs DIR RECORDS MEMORY CORE_RECORDS: the rows' inputs of RECORDS records in DIR (the 10^6
+# and 10^8 memory rows' too when MEMORY is 1), the core-count rows' of CORE_RECORDS in total.
 inputs() {
-    d=$1 recs=$2 memory=$3
+    d=$1 recs=$2 memory=$3 crecs=$4
     xz -dc $ref/sort.din.xz >"$d/sort.din"
     xz -dc $ref/sort.lackey.xz >"$d/sort.lackey"
     "$gen" din "$d/sort.din" "$recs" "$d/big.din"
@@ -52,6 +58,11 @@ inputs() {
     for f in big.bin big.v2.bin; do
         zstd -q -1 -f "$d/$f" -o "$d/$f.zst"
     done
+    for c in $core_counts; do
+        rm -rf "$d/cores-$c"
+        mkdir -p "$d/cores-$c"
+        "$gen" shared $((crecs / c)) "$d/cores-$c/s" "$c"
+    done
     if [ "$memory" = 1 ]; then
         "$gen" din "$d/sort.din" 1e6 /dev/stdout | zstd -q -1 -f -o "$d/mem6.din.zst"
         "$gen" din "$d/sort.din" 1e8 /dev/stdout | zstd -q -1 -T2 -f -o "$d/mem8.din.zst"
@@ -59,11 +70,11 @@ inputs() {
 }
 
 # The inputs depend on tracegen and on cohsim's binary version 2 writer.
-stamp=$dir/inputs-$n
+stamp=$dir/inputs-$n-$nc
 if [ ! -f "$stamp" ] || [ "$gen" -nt "$stamp" ] || [ "$cohsim" -nt "$stamp" ]; then
     echo "bench: making inputs of $n records in $dir"
     rm -f "$dir"/inputs-*
-    inputs "$dir" "$n" 1
+    inputs "$dir" "$n" 1 "$nc"
     touch "$stamp"
 fi
 cgn=$(awk -v n="${BENCH_CG_RECORDS:-1000000}" 'BEGIN { printf "%d", n }')
@@ -74,7 +85,7 @@ if [ "$cgn" -gt 0 ] && command -v valgrind >/dev/null; then
         echo "bench: making the callgrind inputs of $cgn records in $cgdir"
         mkdir -p "$cgdir"
         rm -f "$cgdir"/inputs-*
-        inputs "$cgdir" "$cgn" 0
+        inputs "$cgdir" "$cgn" 0 "$cgn"
         touch "$cgstamp"
     fi
 else
@@ -118,10 +129,26 @@ row_list() {
     echo "x86-4-binary-v2|30|cat $(s4 .v2.bin)|$x4 $(s4 .v2.bin)"
     echo "x86-4-binary-v2.xz|x13|xz -dc $(s4 .v2.bin.xz)|$x4 $(s4 .v2.bin.xz)"
 }
+# The core-count rows, one a line as row_list's: x86-4 made C cores, one trace per core.
+core_rows() {
+    D=$1
+    for c in $core_counts; do
+        i=0 t=
+        while [ "$i" -lt "$c" ]; do
+            t="$t $D/cores-$c/s$i.bin"
+            i=$((i + 1))
+        done
+        echo "cores-$c|-|cat$t|run -q --preset x86-4 -c machine.cores=$c --address-spaces shared$t"
+    done
+}
 every_row() {
     row_list "$dir" | while IFS='|' read -r name target floor args; do
         # shellcheck disable=SC2086 # the row's words (paths without blanks)
         sample "$name" "$n" "$target" "$floor" $args
+    done
+    core_rows "$dir" | while IFS='|' read -r name target floor args; do
+        # shellcheck disable=SC2086
+        sample "$name" "$nc" "$target" "$floor" $args
     done
     d=$dir
     sample memory-1e6.zst 1000000 - "zstd -dc $d/mem6.din.zst" run -q --compat dinero "$d/mem6.din.zst"
@@ -133,7 +160,7 @@ cgtxt=$dir/cg.txt
 : >"$cgtxt"
 if [ "$cgn" -gt 0 ]; then
     echo "bench: callgrind on $cgn records per row"
-    row_list "$cgdir" | while IFS='|' read -r name target floor args; do
+    { row_list "$cgdir"; core_rows "$cgdir"; } | while IFS='|' read -r name target floor args; do
         # shellcheck disable=SC2086
         ir=$(nice valgrind --tool=callgrind --callgrind-out-file=/dev/null "$cohsim" $args 2>&1 |
             sed -n 's/.*Collected : *//p' | tail -1)
@@ -144,7 +171,7 @@ fi
 size_ratio() { awk -v a="$(wc -c <"$1")" -v b="$(wc -c <"$2")" 'BEGIN { printf "%d -> %d bytes (%.3f)", a, b, b / a }'; }
 echo "bench: binary v2 / v1 file size: big $(size_ratio "$dir/big.bin" "$dir/big.v2.bin"), shared0 $(size_ratio "$dir/shared0.bin" "$dir/shared0.v2.bin"), big.xz $(size_ratio "$dir/big.bin.xz" "$dir/big.v2.bin.xz")"
 
-echo "bench: $runs rounds of every row, $n records per row"
+echo "bench: $runs rounds of every row, $n records per row ($nc in total on each core-count row)"
 round=1
 while [ "$round" -le "$runs" ]; do
     every_row
@@ -216,4 +243,21 @@ END {
            m6, m8, (m8 <= m6 * 1.05 + 1 && m8 < 64) ? "met" : "not met"
 }' "$rows"
 mv "$json.tmp" "$json"
+# The core-count rows against 4 cores: time per reference, instructions per reference, peak memory.
+awk -v cgtxt="$cgtxt" '
+BEGIN { while ((getline line < cgtxt) > 0) { split(line, f, " "); ir[f[1]] = f[2] } }
+$1 ~ /^cores-/ { c = substr($1, 7) + 0; nc[++k] = c; ns[c] = $4 / $2 * 1e9; rss[c] = $7 / 1024; irc[c] = ($1 in ir) ? ir[$1] : "-" }
+END {
+    if (!k) exit
+    printf "\n%-6s %12s %9s %12s %9s\n", "cores", "ns/ref", "x 4 cores", "Ir/ref", "peak MiB"
+    for (i = 1; i <= k; i++) {
+        c = nc[i]
+        printf "%-6d %12.1f %9.2f %12s %9.1f\n", c, ns[c], ns[c] / ns[4], irc[c], rss[c]
+    }
+    r = ns[64] / ns[4]
+    printf "\ntime per reference at 64 cores: %.2fx that at 4 (target: at most 1.5x): %s\n", r,
+           r <= 1.5 ? "met" : "not met"
+    printf "peak memory at 64 cores: %.1f MiB (target: at most 64): %s\n", rss[64],
+           rss[64] <= 64 ? "met" : "not met"
+}' "$rows"
 echo "bench: wrote $json"

@@ -1,12 +1,14 @@
 /* tracegen.c: the deterministic inputs of `make bench`: large traces made by expanding the
- * reference traces with address offsets, and a synthetic four-core workload with sharing.
+ * reference traces with address offsets, and a synthetic multicore workload with sharing.
  *
  *   tracegen din    IN N OUT   N din records: IN (din text) repeated, copy k at offset k
  *   tracegen dinbin IN N OUT   the same N records as a cohsim binary trace (what the din reader
  *                              yields: the address rounded down to 4, 4 bytes)
  *   tracegen lackey IN N OUT   N Lackey lines: IN (Lackey text) repeated, copy k at offset k
- *   tracegen shared N PREFIX   four per-core binary traces PREFIX0.bin .. PREFIX3.bin of N
- *                              records each (the workload below), seeded by the core number
+ *   tracegen shared N PREFIX [CORES]
+ *                              CORES (default 4, at most 64) per-core binary traces PREFIX0.bin
+ *                              .. PREFIX<CORES-1>.bin of N records each (the workload below),
+ *                              seeded by the core number
  *
  * Offsets: copy k of a reference trace adds (k mod 16) << 36 to every address, so consecutive
  * copies touch disjoint lines (each copy starts cold, as a new process would) and the address
@@ -177,7 +179,7 @@ static void gen_lackey(const char *in, uint64_t n, const char *path)
     free(text);
 }
 
-/* ---- the synthetic four-core workload ------------------------------------------------------- */
+/* ---- the synthetic multicore workload ------------------------------------------------------- */
 
 typedef struct gen {
     uint64_t state;
@@ -247,9 +249,9 @@ static void gen_shared_core(gen_t *g, unsigned core, uint64_t n, out_t *o)
     }
 }
 
-static void gen_shared(uint64_t n, const char *prefix)
+static void gen_shared(uint64_t n, const char *prefix, unsigned cores)
 {
-    for (unsigned core = 0; core < 4; core++) {
+    for (unsigned core = 0; core < cores; core++) {
         char path[4096];
         snprintf(path, sizeof path, "%s%u.bin", prefix, core);
         out_t o = {fopen(path, "wb"), path};
@@ -275,6 +277,18 @@ static uint64_t count_arg(const char *s)
     return (uint64_t)v;
 }
 
+static unsigned cores_arg(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || end == s || v < 1 || v > 64) {
+        fprintf(stderr, "tracegen: bad core count '%s' (expected 1 to 64)\n", s);
+        exit(2);
+    }
+    return (unsigned)v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "din") == 0)
@@ -283,10 +297,11 @@ int main(int argc, char **argv)
         gen_din(argv[2], count_arg(argv[3]), argv[4], 1);
     else if (argc == 5 && strcmp(argv[1], "lackey") == 0)
         gen_lackey(argv[2], count_arg(argv[3]), argv[4]);
-    else if (argc == 4 && strcmp(argv[1], "shared") == 0)
-        gen_shared(count_arg(argv[2]), argv[3]);
+    else if ((argc == 4 || argc == 5) && strcmp(argv[1], "shared") == 0)
+        gen_shared(count_arg(argv[2]), argv[3], argc == 5 ? cores_arg(argv[4]) : 4);
     else {
-        fprintf(stderr, "usage: tracegen din|dinbin|lackey IN N OUT | tracegen shared N PREFIX\n");
+        fprintf(stderr,
+                "usage: tracegen din|dinbin|lackey IN N OUT | tracegen shared N PREFIX [CORES]\n");
         return 2;
     }
     return 0;

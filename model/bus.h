@@ -4,8 +4,9 @@
  * A transaction is a value (bus_req_t). The bus owns arbitration, occupancy and the counts; the
  * hierarchy applies the protocol's snoop rule at each agent the bus names (bus_targets) and
  * fetches the data. Which agents must see a transaction is the seam (bus_snoop_ops_t): the
- * broadcast names every agent but the requester; a snoop filter or a directory would name only
- * those that may hold the line, with no change to the hierarchy or the protocols.
+ * broadcast names every agent but the requester; the snoop filter (snoopfilter.h) names only
+ * those that hold the line, with no change to the protocols; the hierarchy keeps the filter
+ * told of every line its agents gain or lose (hier_lines.h).
  * Invariants: free_at never decreases; a transaction starts no earlier than it was requested and
  * than free_at, and holds the bus for occupancy cycles.
  */
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "coherence.h"
+#include "snoopfilter.h"
 
 /* The interconnect's counts (what machine_coherence_stats reports): X(field, JSON key, the
  * statistics line's word for one) rows, which the struct, the line and the JSON (sim/report.c)
@@ -42,23 +44,43 @@ typedef struct bus_req {
     bool fetch;         /* the requester needs the data (from a peer, the LLC or memory) */
 } bus_req_t;
 
+struct bus;
+
 /* The snoop seam: the agents (bit i: agent i, i < nagents) that must see req. */
 typedef struct bus_snoop_ops {
     const char *name;
-    uint64_t (*targets)(const bus_req_t *req, unsigned nagents);
+    uint64_t (*targets)(const struct bus *b, const bus_req_t *req, unsigned nagents);
 } bus_snoop_ops_t;
 
 /* Every agent but the requester. */
 extern const bus_snoop_ops_t bus_broadcast;
+/* The agents but the requester that the snoop filter names as holding the line: exactly those
+ * of the broadcast that hold it, which are the only ones a snoop changes, so every count and
+ * cycle is the broadcast's. */
+extern const bus_snoop_ops_t bus_filtered;
 
 typedef struct bus {
     uint32_t latency, occupancy;
     uint64_t free_at;             /* the bus is busy until this cycle */
     const bus_snoop_ops_t *snoop;
+    /* With bus_filtered: which agents hold each line (snoopfilter.h), kept by the hierarchy
+     * while filtering is set (hier_lines.h); bus_stop_filtering goes back to the broadcast. */
+    bool filtering;
+    /* The filter also names each line's owner (the machine sets it with many cores, where it
+     * lets a read visit the owner only: hierarchy.c's snoop_transaction); cleared with
+     * filtering. */
+    bool owners;
+    sfilter_t filter;
     coherence_stats_t stats;
 } bus_t;
 
-void bus_init(bus_t *b, uint32_t latency, uint32_t occupancy, const bus_snoop_ops_t *snoop);
+/* With snoop bus_filtered, the filter starts empty (the caches must be too); 0, or -1 out of
+ * memory. */
+int bus_init(bus_t *b, uint32_t latency, uint32_t occupancy, const bus_snoop_ops_t *snoop,
+             unsigned line_shift);
+void bus_fini(bus_t *b);
+/* Broadcast from now on (the filter could not grow): the same counts and cycles, more snoops. */
+void bus_stop_filtering(bus_t *b);
 
 /* Grant req the bus: the cycle its transaction starts (it then holds the bus for occupancy
  * cycles, and its requester waits start - now + latency before the snoops have answered). */
@@ -82,7 +104,7 @@ static inline void bus_occupy(bus_t *b, uint64_t now)
 /* The agents that must see req, by the bus's snoop policy. */
 static inline uint64_t bus_targets(const bus_t *b, const bus_req_t *req, unsigned nagents)
 {
-    return b->snoop->targets(req, nagents);
+    return b->snoop->targets(b, req, nagents);
 }
 
 #endif

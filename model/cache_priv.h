@@ -46,6 +46,19 @@ struct cache {
 /* The slot holding addr's line, or -1. */
 #define CACHE_NO_TAG UINT64_MAX
 
+/* cache_probe without looking at recent first: for probes of another core's caches (snoops),
+ * whose recent slot is seldom the line and costs a load of its own. */
+static inline int32_t cache_probe_set(const cache_t *c, uint64_t addr)
+{
+    uint64_t lineno = addr >> c->line_shift;
+    uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
+    const uint64_t *tag = c->tag + base;
+    for (uint32_t w = 0; w < c->assoc; w++)
+        if (tag[w] == lineno)
+            return (int32_t)(base + w);
+    return -1;
+}
+
 static inline int32_t cache_probe(const cache_t *c, uint64_t addr)
 {
     uint64_t lineno = addr >> c->line_shift;

@@ -9,8 +9,7 @@
 #ifndef COHSIM_HIER_ACCESS_H
 #define COHSIM_HIER_ACCESS_H
 
-#include "cache_priv.h"
-#include "machine_priv.h"
+#include "hier_lines.h"
 
 /* Inline into every caller: out of line, the call and its saved registers cost the quick path
  * more than the whole of an L1 hit. */
@@ -21,10 +20,10 @@ HIER_ACCESS uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_ki
                                uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    l1->stats.accesses[kind]++;
+    stats_of(l1)->accesses[kind]++;
     cache_classify(l1, line, kind);
     if (cache_lookup(l1, line) >= 0)
-        return l1->cfg.latency;
+        return latency(l1);
     return hier_read_miss(m, c, line, kind, now);
 }
 
@@ -37,10 +36,10 @@ HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_
             return hier_read(m, c, line, ACCESS_IFETCH, now);
         return hier_ifetch_without_l1(m, c, line, now);
     }
-    l1i->stats.accesses[ACCESS_IFETCH]++;
+    stats_of(l1i)->accesses[ACCESS_IFETCH]++;
     cache_classify(l1i, line, ACCESS_IFETCH);
     if (cache_lookup(l1i, line) >= 0)
-        return l1i->cfg.latency;
+        return latency(l1i);
     return hier_ifetch_miss(m, c, line, now);
 }
 

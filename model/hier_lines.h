@@ -1,5 +1,7 @@
-/* hier_lines.h: changing lines of the machine's caches, for the files that implement the
- * hierarchy (hierarchy.c: accesses and the bus; maintenance.c: the primitives' cache maintenance).
+/* hier_lines.h: changing lines of the machine's caches, and the accessors of their arrays, for
+ * the files that implement the hierarchy (hierarchy.c: accesses and the bus; hier_access.h: the
+ * inline L1 hits; maintenance.c: the primitives' cache maintenance), which touch cache_t's fields
+ * only through these.
  * Every state change, fill, eviction and write-back goes through these, which report it to an
  * attached observer (observe.h); the cache array's representation is cache_priv.h's.
  *
@@ -17,6 +19,7 @@
 #include "machine_priv.h"
 
 static inline uint32_t latency(const cache_t *c) { return c->cfg.latency; }
+static inline const cache_config_t *cfg_of(const cache_t *c) { return &c->cfg; }
 static inline uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
 /* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).
  * set_state_byte is for valid states only: an invalid slot must also lose its tag and stamp
@@ -65,19 +68,60 @@ __attribute__((cold)) void hier_observe_line(machine_t *m, obs_kind_t kind, cons
             hier_observe_line((m), __VA_ARGS__);                                                        \
     } while (0)
 
+/* ---- the snoop filter (bus.h, snoopfilter.h): told of every line an agent gains or loses,
+ * through fill_line and drop_line, while the bus is filtering ---- */
+
+/* Whether a change in cache k of core c (NULL: the LLC) can change c's agent state. */
+static inline bool filter_follows(const machine_t *m, const core_t *c, const cache_t *k)
+{
+    return m->bus.filtering && c && (k == c->coherent[0] || k == c->coherent[1]);
+}
+
+/* hierarchy.c: core c's coherent cache k has gained line in state st (gained) or no longer
+ * holds it. Out of line, so that fill_line and drop_line stay small enough to inline into the
+ * access paths. */
+void hier_filter_note(machine_t *m, core_t *c, const cache_t *k, uint64_t line, bool gained,
+                      uint8_t st);
+
+/* hierarchy.c: core c, which holds line, now owns it (owns) or no longer does. Out of line
+ * for the same reason as hier_filter_note. */
+void hier_filter_owner(machine_t *m, core_t *c, uint64_t line, bool owns);
+
+/* Whether an agent in state st owns the line (the one the filter names as its owner). */
+static inline bool owning(uint8_t st)
+{
+    st &= LINE_STATE_MASK;
+    return st == LINE_E || st == LINE_M || st == LINE_O;
+}
+
 /* Drop the line in slot of cache k (core c's, or the LLC's with c NULL): a state change to I. */
 static inline void drop_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, obs_reason_t why)
 {
-    OBSERVE_LINE(m, why == OBS_REASON_EVICTION ? OBS_EVICT : OBS_STATE, c, k, slot_addr(k, slot),
+    uint64_t line = slot_addr(k, slot);
+    OBSERVE_LINE(m, why == OBS_REASON_EVICTION ? OBS_EVICT : OBS_STATE, c, k, line,
                  state_of(k, slot), LINE_I, why);
     cache_set_state(k, slot, LINE_I);
+    if (filter_follows(m, c, k))
+        hier_filter_note(m, c, k, line, false, LINE_I);
 }
 
-/* Install line in slot of k in state st (a victim there already dealt with). */
+/* Install line in slot of k in state st; a victim there has been dealt with (dropped, or
+ * written back and noted as evicted, and is replaced here). */
 static inline void fill_line(machine_t *m, core_t *c, cache_t *k, int32_t slot, uint64_t line,
                              uint8_t st, obs_reason_t why)
 {
-    cache_fill(k, slot, line, st);
+    if (filter_follows(m, c, k)) {
+        if (state_of(k, slot) != LINE_I) {
+            uint64_t victim = slot_addr(k, slot);
+            cache_fill(k, slot, line, st);
+            hier_filter_note(m, c, k, victim, false, LINE_I);
+        } else {
+            cache_fill(k, slot, line, st);
+        }
+        hier_filter_note(m, c, k, line, true, st);
+    } else {
+        cache_fill(k, slot, line, st);
+    }
     OBSERVE_LINE(m, OBS_FILL, c, k, line, LINE_I, st, why);
 }
 
@@ -103,8 +147,12 @@ static inline void set_coherence(machine_t *m, core_t *c, cache_t *k, int32_t s,
 {
     uint8_t old = state_of(k, s);
     set_state_byte(k, s, owned_dirty(st) ? (uint8_t)(st | (state_byte(k, s) & LINE_DIRTY)) : st);
-    if (old != st)
+    if (old != st) {
         OBSERVE_LINE(m, OBS_STATE, c, k, slot_addr(k, s), old, st, why);
+        /* The agent's state is its first coherent cache's (hier_lines.h's head). */
+        if (m->bus.owners && k == c->coherent[0] && owning(old) != owning(st))
+            hier_filter_owner(m, c, slot_addr(k, s), owning(st));
+    }
 }
 
 /* Give line state st in every private D-side cache of c that holds it. s2 is the line's slot in
@@ -120,15 +168,18 @@ static inline void agent_set_state(machine_t *m, core_t *c, uint64_t line, int32
         set_coherence(m, c, c->l2, s2, st, why);
 }
 
-/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state. */
-static inline void agent_invalidate(machine_t *m, core_t *c, uint64_t line, int32_t s2, obs_reason_t why)
+/* Remove line from c's private caches (its snooping I-cache too); s2 as for agent_set_state.
+ * Mostly another core's caches (snoops, back-invalidation): probed without their recent slot. */
+static inline __attribute__((always_inline)) void agent_invalidate(machine_t *m, core_t *c,
+                                                                 uint64_t line, int32_t s2,
+                                                                 obs_reason_t why)
 {
-    int32_t s1 = cache_probe(c->l1d, line);
+    int32_t s1 = cache_probe_set(c->l1d, line);
     if (s1 >= 0)
         drop_line(m, c, c->l1d, s1, why);
-    if (c->l2 && (s2 >= 0 || (s2 = cache_probe(c->l2, line)) >= 0))
+    if (c->l2 && (s2 >= 0 || (s2 = cache_probe_set(c->l2, line)) >= 0))
         drop_line(m, c, c->l2, s2, why);
-    if (snooping_l1i(m, c) && (s1 = cache_probe(c->l1i, line)) >= 0)
+    if (snooping_l1i(m, c) && (s1 = cache_probe_set(c->l1i, line)) >= 0)
         drop_line(m, c, c->l1i, s1, why);
 }
 

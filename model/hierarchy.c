@@ -22,6 +22,31 @@ __attribute__((cold, noinline)) void hier_observe_line(machine_t *m, obs_kind_t 
                                    .old_state = old, .new_state = st, .reason = (uint8_t)why});
 }
 
+__attribute__((noinline)) void hier_filter_owner(machine_t *m, core_t *c, uint64_t line,
+                                                  bool owns)
+{
+    sf_note_owner(&m->bus.filter, line, c->id, owns);
+}
+
+__attribute__((noinline)) void hier_filter_note(machine_t *m, core_t *c, const cache_t *k,
+                                                 uint64_t line, bool gained, uint8_t st)
+{
+    if (gained) {
+        if (!sf_add(&m->bus.filter, line, c->id))
+            bus_stop_filtering(&m->bus);
+        else if (m->bus.owners && k == c->coherent[0] && owning(st))
+            hier_filter_owner(m, c, line, true);
+        return;
+    }
+    /* Without an L2, the agent keeps the line while its other coherent cache holds it: in S
+     * when that is the I-cache. */
+    const cache_t *other = k == c->coherent[0] ? c->coherent[1] : c->coherent[0];
+    if (!other || cache_probe(other, line) < 0)
+        sf_remove(&m->bus.filter, line, c->id);
+    else if (m->bus.owners && k == c->coherent[0])
+        hier_filter_owner(m, c, line, false);
+}
+
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line)
 {
     int32_t s;
@@ -55,7 +80,7 @@ uint64_t hier_llc_write(machine_t *m, uint64_t line, uint64_t now, obs_reason_t 
         return latency(m->llc);
     }
     st->misses[ACCESS_WRITE]++;
-    if (!m->llc->cfg.write_allocate)
+    if (!cfg_of(m->llc)->write_allocate)
         return latency(m->llc) + m->cfg.mem_latency;
     s = cache_victim(m->llc, line);
     llc_evict_slot(m, s, now);
@@ -87,8 +112,12 @@ static void llc_evict_slot(machine_t *m, int32_t slot, uint64_t now)
         return;
     uint64_t vline = slot_addr(m->llc, slot);
     if (m->cfg.llc_inclusive) {
-        for (unsigned i = 0; i < m->cfg.cores; i++) {
-            core_t *o = &m->core[i];
+        /* The cores that hold the line (all of them when the bus broadcasts: the others are
+         * passed over below), taken before the loop takes it out of them. */
+        uint64_t holders = m->bus.filtering ? sf_agents(&m->bus.filter, vline)
+                                            : ~0ull >> (64 - m->cfg.cores);
+        for (; holders; holders &= holders - 1) {
+            core_t *o = &m->core[__builtin_ctzll(holders)];
             uint8_t st = hier_agent_state(m, o, vline);
             if (st == LINE_I && !(o->l1i && cache_probe(o->l1i, vline) >= 0 && snooping_l1i(m, o)))
                 continue;
@@ -162,8 +191,16 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
     uint64_t line = req->line;
     bus_event_t ev = req->ev;
     uint64_t targets = bus_targets(&m->bus, req, m->cfg.cores);
-    bool supplied = false;
+    bool supplied = false, others = false;
     *shared = false;
+    /* A read changes nothing at a core holding the line in S but that it keeps a copy (when the
+     * protocol says so; the machine then keeps owners in the filter), so only the owner, if any,
+     * need see it. */
+    if (ev == BUS_RD && m->bus.owners) {
+        others = targets != 0;
+        unsigned owner = sf_owner(&m->bus.filter, line);
+        targets = owner == SF_NO_OWNER ? 0 : targets & 1ull << owner;
+    }
     if (__builtin_expect(m->obs != NULL, 0))
         observe_bus(m, req, targets, start);
     for (; targets; targets &= targets - 1) {
@@ -173,7 +210,7 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
         int32_t s2 = -1;
         uint8_t st;
         if (o->l2) {
-            if ((s2 = cache_probe(o->l2, line)) < 0)
+            if ((s2 = cache_probe_set(o->l2, line)) < 0)
                 continue;
             st = state_of(o->l2, s2);
         } else if ((st = hier_agent_state(m, o, line)) == LINE_I) {
@@ -196,6 +233,7 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
             *shared = true;
         }
     }
+    *shared = *shared || others;
     if (req->fetch && ev != BUS_UPGR && !supplied)
         lat += llc_read(m, line, (access_kind_t)req->kind, start);
     return lat;
@@ -319,8 +357,8 @@ HIER_MISS_PATH uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, a
                                        uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    l1->stats.misses[kind]++;
-    uint64_t lat = l1->cfg.latency;
+    stats_of(l1)->misses[kind]++;
+    uint64_t lat = latency(l1);
     uint8_t st;
     lat += fill_from_below(m, c, line, kind, false, now + lat, &st);
     l1d_install(m, c, line, st, false, now + lat, OBS_REASON_READ);
@@ -350,7 +388,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
                                               uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    uint64_t lat = l1->cfg.latency;
+    uint64_t lat = latency(l1);
     uint8_t old = state_of(l1, s);
     const proc_rule_t *r = coherence_proc(m->cfg.protocol, old, PR_WR);
     if (r->bus != BUS_NONE) {
@@ -362,7 +400,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     drop_own_icache_copy(m, c, line);
     if (old != LINE_M)
         agent_set_state(m, c, line, -1, LINE_M, OBS_REASON_WRITE);
-    if (l1->cfg.write_back)
+    if (cfg_of(l1)->write_back)
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
     else
         lat += write_through(m, c, line, now + lat);
@@ -372,8 +410,8 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
 HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    const cache_config_t *cfg = &l1->cfg;
-    l1->stats.misses[ACCESS_WRITE]++;
+    const cache_config_t *cfg = cfg_of(l1);
+    stats_of(l1)->misses[ACCESS_WRITE]++;
     uint64_t lat = cfg->latency;
     uint8_t st;
     if (!cfg->write_allocate) {
@@ -403,7 +441,7 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
-    l1->stats.accesses[ACCESS_WRITE]++;
+    stats_of(l1)->accesses[ACCESS_WRITE]++;
     cache_classify(l1, line, ACCESS_WRITE);
     int32_t s = cache_lookup(l1, line);
     if (s < 0)
@@ -412,11 +450,11 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
      * the L1D's lines in their state) needs no transaction and no other level's state; only a
      * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
      * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
-    if (state_of(l1, s) == LINE_M && l1->cfg.write_back) {
+    if (state_of(l1, s) == LINE_M && cfg_of(l1)->write_back) {
         if (c->l1i_got_modified)
             drop_own_icache_copy(m, c, line);
         set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
-        return l1->cfg.latency;
+        return latency(l1);
     }
     return write_hit_slow(m, c, line, s, now);
 }
@@ -424,8 +462,8 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1i = c->l1i;
-    l1i->stats.misses[ACCESS_IFETCH]++;
-    uint64_t lat = l1i->cfg.latency;
+    stats_of(l1i)->misses[ACCESS_IFETCH]++;
+    uint64_t lat = latency(l1i);
     uint8_t st;
     lat += fill_from_below(m, c, line, ACCESS_IFETCH, false, now + lat, &st);
     if (st == LINE_M)
@@ -469,13 +507,22 @@ void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, ui
 static int check_line_states(machine_t *m, uint64_t line)
 {
     int writer = -1;
-    unsigned holders = 0;
+    unsigned holders = 0, owner = SF_NO_OWNER;
+    uint64_t agents = 0;
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];
         uint8_t st = hier_agent_state(m, c, line);
         if (st == LINE_I)
             continue;
         holders++;
+        agents |= 1ull << i;
+        if (owning(st)) {
+            if (owner != SF_NO_OWNER)
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "line %#llx is owned (E, M or O) in cores %u and %u at once",
+                                    (unsigned long long)line, owner, i);
+            owner = i;
+        }
         if (writable(st)) {
             if (writer >= 0)
                 return machine_fail(m, MACHINE_ECHECK,
@@ -511,6 +558,17 @@ static int check_line_states(machine_t *m, uint64_t line)
         return machine_fail(m, MACHINE_ECHECK,
                             "line %#llx is writable in core %d but valid in another core too",
                             (unsigned long long)line, writer);
+    if (m->bus.filtering && sf_agents(&m->bus.filter, line) != agents)
+        return machine_fail(m, MACHINE_ECHECK,
+                            "line %#llx: the snoop filter names cores %#llx, but cores %#llx hold it",
+                            (unsigned long long)line,
+                            (unsigned long long)sf_agents(&m->bus.filter, line),
+                            (unsigned long long)agents);
+    if (m->bus.owners && agents && sf_owner(&m->bus.filter, line) != owner)
+        return machine_fail(m, MACHINE_ECHECK,
+                            "line %#llx: the snoop filter names owner %u, but it is %u (%u: none)",
+                            (unsigned long long)line, sf_owner(&m->bus.filter, line), owner,
+                            SF_NO_OWNER);
     /* A snooping I-cache holds exactly the latest bytes: as configured, which the icache-no-snoop
      * fault does not change. */
     for (unsigned i = 0; i < m->cfg.cores; i++) {
@@ -562,6 +620,25 @@ int hier_check_all(machine_t *m)
             monitor_blame(m);
             return rc;
         }
+    }
+    /* A filter entry for a line no cache holds any more fails hier_check_line; the lines the
+     * caches hold are checked below. */
+    if (m->bus.filtering) {
+        const sfilter_t *f = &m->bus.filter;
+        uint64_t used = 0;
+        for (uint64_t i = 0; i < sf_cap(f); i++) {
+            const sf_entry_t *e = sf_slot(f, i);
+            if (e->line == SF_EMPTY)
+                continue;
+            used++;
+            int rc = hier_check_line(m, e->line);
+            if (rc)
+                return rc;
+        }
+        if (used != f->used)
+            return machine_fail(m, MACHINE_ECHECK,
+                                "the snoop filter counts %llu lines but holds %llu",
+                                (unsigned long long)f->used, (unsigned long long)used);
     }
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         core_t *c = &m->core[i];

@@ -25,15 +25,17 @@ typedef struct ipi_irq {
     unsigned from; /* the sender, to acknowledge */
 } ipi_irq_t;
 
+/* The fields the event loop reads for every core it looks at come first, the queue last, so
+ * that they share a cache line with the core's fields before the port (machine_priv.h). */
 typedef struct ipi_port {
-    ipi_irq_t irqs[IPI_MAX_QUEUED]; /* sent to this core, not yet delivered */
     unsigned nirqs;
     bool in_handler;
-    ipi_irq_t handling;             /* the IPI whose handler runs, while in_handler */
     unsigned acks_waiting;          /* as a sender */
+    ipi_irq_t handling;             /* the IPI whose handler runs, while in_handler */
     uint64_t last_ack;              /* the latest acknowledgement of the current round */
     uint64_t round_drained;         /* store-buffer entries the round's handlers found */
     ipi_stats_t stats;
+    ipi_irq_t irqs[IPI_MAX_QUEUED]; /* sent to this core, not yet delivered */
 } ipi_port_t;
 
 /* Sender `from` (its port sender) sends an IPI at cycle now, to be delivered to port to at cycle

@@ -19,6 +19,20 @@
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
+/* Up to this many cores, a scan of the event keys costs fewer instructions than keeping the
+ * tournament tree of machine_priv.h's event_tree. */
+#define EVENT_SCAN_MAX 8
+/* From this many cores the bus snoops through the snoop filter: with four, snooping the other
+ * three costs about the instructions of keeping the filter, and the filter's table costs host
+ * cache misses (x86-4: 5-8% more wall time with it, the same with 8 cores, 25% less with 16). */
+#ifndef FILTER_MIN_CORES
+#define FILTER_MIN_CORES 5
+#endif
+/* From this many cores the snoop filter keeps each line's owner (machine_create says why). */
+#ifndef FILTER_OWNERS_MIN_CORES
+#define FILTER_OWNERS_MIN_CORES 8
+#endif
+
 machine_status_t machine_fail(machine_t *m, machine_status_t status, const char *fmt, ...)
 {
     va_list ap;
@@ -105,12 +119,29 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 #endif
     apply_table_faults(m);
     rng_seed(&m->rng, cfg->seed);
+    for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
+        m->next_key[i] = UINT64_MAX;
+    for (unsigned j = 0; j < 2 * MACHINE_MAX_CORES; j++)
+        m->event_tree[j] = UINT64_MAX;
+    if (cfg->cores > EVENT_SCAN_MAX)
+        for (m->event_leaves = 2; m->event_leaves < cfg->cores; m->event_leaves *= 2)
+            ;
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
-    bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy, &bus_broadcast);
+    /* A few cores snoop each other faster than a filter is kept (one core snoops no one). */
+    bool filter = cfg->cores >= FILTER_MIN_CORES && !cfg->snoop_broadcast;
+    bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
+                       filter ? &bus_filtered : &bus_broadcast,
+                       (unsigned)__builtin_ctz(m->line)) == 0;
+    /* A read need visit only the line's owner when the protocol's S does nothing on seeing one
+     * but keep its copy; worth keeping owners for with many cores only (each S holder spared is
+     * a probe of another core's caches). */
+    const snoop_rule_t *s_read = coherence_snoop(cfg->protocol, LINE_S, BUS_RD);
+    m->bus.owners = m->bus.filtering && cfg->cores >= FILTER_OWNERS_MIN_CORES &&
+                    s_read->next == LINE_S && !s_read->supplies && !s_read->writes_back;
     m->mem = memory_create();
     if (m->mem)
         memory_set_limit(m->mem, cfg->memory_pages_max);
-    bool ok = m->mem != NULL;
+    ok = ok && m->mem != NULL;
     cfg = &m->cfg;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
@@ -126,6 +157,8 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         if (ok && cfg->l2.size)
             ok = (c->l2 = make_cache(&cfg->l2, false, &m->rng)) != NULL;
         ok = ok && sb_init(&c->sb, cfg->sb_entries, cfg->sb_drain_latency) == 0;
+        c->coherent[0] = c->l2 ? c->l2 : c->l1d;
+        c->coherent[1] = !c->l2 && c->l1i && cfg->icache_snoop ? c->l1i : NULL;
     }
     if (ok && cfg->llc.size)
         ok = (m->llc = make_cache(&cfg->llc, false, &m->rng)) != NULL;
@@ -153,6 +186,7 @@ void machine_destroy(machine_t *m)
         sb_fini(&m->core[i].sb);
     }
     cache_destroy(m->llc);
+    bus_fini(&m->bus);
     memory_destroy(m->mem);
     monitor_destroy(m->mon);
     free(m);
@@ -354,7 +388,7 @@ static __attribute__((cold, noinline)) void observe_drain_start(machine_t *m, co
 }
 
 /* Drain c's oldest buffered store at cycle now: a coherent write on the hierarchy. */
-static int drain_one(machine_t *m, core_t *c, uint64_t now)
+static inline __attribute__((always_inline)) int drain_one(machine_t *m, core_t *c, uint64_t now)
 {
     sb_entry_t e = c->sb.ring[c->sb.head];
     /* A drain the pending fence, rmw or primitive waits for is that request's own work. */
@@ -729,7 +763,7 @@ static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
 
 /* Take the next request for c from its source (per-core streams only), if it has none held and
  * the source has one: MACHINE_OK, or MACHINE_ESOURCE. */
-static machine_status_t refill(machine_t *m, core_t *c)
+static inline __attribute__((always_inline)) machine_status_t refill(machine_t *m, core_t *c)
 {
     /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
      * needs results (an interpreter) cannot say what comes next before it has. (Bitwise: one
@@ -799,7 +833,7 @@ static void dump_state(machine_t *m, const char *why)
  * strictly earlier, which is the tie rule of the loop. A pending request waits while the buffer
  * holds entries it must see drained, or while it is a store and the buffer is full (noted in
  * waited_full, a stall the store's issue counts). */
-static event_t core_event(machine_t *m, core_t *c)
+static inline __attribute__((always_inline)) event_t core_event(machine_t *m, core_t *c)
 {
     /* No candidate yet: at UINT64_MAX, later than any real one (times stay below 2^56). */
     event_kind_t kind = EV_NONE;
@@ -867,6 +901,43 @@ static event_t next_event(machine_t *m)
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
+/* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
+ * tournament tree (machine_priv.h). Changed leaves are taken one at a time, each bringing its
+ * whole path up to date, so the tree is consistent after each. (Stopping where a node keeps its
+ * value would be correct too, but the core whose event was just taken held the minimum along
+ * its whole path, so that test costs more than it saves.) */
+static event_t next_event_tree(machine_t *m)
+{
+    uint64_t *t = m->event_tree;
+    for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
+        unsigned i = (unsigned)__builtin_ctzll(stale);
+        event_t e = core_event(m, &m->core[i]);
+        uint64_t key = UINT64_MAX;
+        if (e.kind != EV_NONE) {
+            if (e.at >> 56) {
+                m->time_overflow = true;
+                return (event_t){EV_NONE, 0, 0};
+            }
+            key = e.at << 8 | (uint64_t)e.kind << 6 | i;
+        }
+        unsigned j = m->event_leaves + i;
+        if (t[j] == key)
+            continue;
+        t[j] = key;
+        do {
+            uint64_t sibling = t[j ^ 1];
+            key = sibling < key ? sibling : key;
+            j >>= 1;
+            t[j] = key;
+        } while (j > 1);
+    }
+    m->stale = 0;
+    uint64_t best = t[1];
+    if (best == UINT64_MAX)
+        return (event_t){EV_NONE, 0, 0};
+    return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
+}
+
 static int complete_ipi_wait(machine_t *m, core_t *s)
 {
     s->has_waiting_req = false;
@@ -920,7 +991,7 @@ static int issue_pending(machine_t *m, core_t *c, uint64_t at)
     return issue(m, c, c->pending, c->pending_seq, at);
 }
 
-static int handle_event(machine_t *m, const event_t *e)
+static inline __attribute__((always_inline)) int handle_event(machine_t *m, const event_t *e)
 {
     core_t *c = &m->core[e->cpu];
     mark_stale(m, c->id);
@@ -1051,6 +1122,65 @@ static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int 
     return rc;
 }
 
+/* The event loop of machine_run until every core is done (0) or an error. Inlined twice, with
+ * tree constant: each copy finds the earliest event one way only (next_event_tree with many
+ * cores, next_event's scan with few), so that the other way costs the loop nothing. */
+static inline __attribute__((always_inline)) machine_status_t run_events(machine_t *m, unsigned nsources,
+                                                            bool per_core, bool solo,
+                                                            bool *stream_done, const bool tree)
+{
+    for (;;) {
+        if (solo) {
+            int rc = solo_run(m, stream_done);
+            if (rc != MACHINE_OK) /* a source's error, a stop and a bad CPU: not core 0's request */
+                return stopped_by(m, rc, rc == MACHINE_ESOURCE || rc == MACHINE_STOPPED ||
+                                                 rc == MACHINE_EBADCPU ? -1 : 0);
+            mark_stale(m, 0);
+        }
+        if (per_core) {
+            /* Only a core whose state changed (stale) can have become ready for its next. */
+            for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
+                unsigned i = (unsigned)__builtin_ctzll(stale);
+                if (i < nsources && refill(m, &m->core[i]) != MACHINE_OK)
+                    return MACHINE_ESOURCE;
+            }
+        } else {
+            int rc = refill_global(m, stream_done);
+            if (rc != MACHINE_OK)
+                return rc;
+        }
+        event_t e = tree ? next_event_tree(m) : next_event(m);
+        if (m->time_overflow)
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "simulated time passed 2^56 cycles, the most this machine counts");
+        if (e.kind == EV_NONE) {
+            for (unsigned i = 0; i < m->cfg.cores; i++) {
+                const core_t *c = &m->core[i];
+                if (c->has_pending || c->ipi.acks_waiting || ipi_busy(&c->ipi)) {
+                    dump_state(m, "deadlock: no core can move");
+                    return MACHINE_EDEADLOCK;
+                }
+            }
+            return MACHINE_OK;
+        }
+        int rc = handle_event(m, &e);
+        if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
+            return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
+    }
+}
+
+static __attribute__((noinline)) machine_status_t run_events_scan(machine_t *m, unsigned nsources,
+                                                     bool per_core, bool solo, bool *stream_done)
+{
+    return run_events(m, nsources, per_core, solo, stream_done, false);
+}
+
+static __attribute__((noinline)) machine_status_t run_events_tree(machine_t *m, unsigned nsources,
+                                                     bool per_core, bool solo, bool *stream_done)
+{
+    return run_events(m, nsources, per_core, solo, stream_done, true);
+}
+
 machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigned nsources,
                              bool per_core)
 {
@@ -1076,52 +1206,13 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
         for (unsigned i = nsources; i < m->cfg.cores; i++)
             m->core[i].source_done = true;
     bool solo = solo_machine(m);
-    for (;;) {
-        if (solo) {
-            int rc = solo_run(m, &stream_done);
-            if (rc != MACHINE_OK) /* a source's error, a stop and a bad CPU: not core 0's request */
-                return stopped_by(m, rc, rc == MACHINE_ESOURCE || rc == MACHINE_STOPPED ||
-                                                 rc == MACHINE_EBADCPU ? -1 : 0);
-            mark_stale(m, 0);
-        }
-        if (per_core) {
-            /* Only a core whose state changed (stale) can have become ready for its next. */
-            for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
-                unsigned i = (unsigned)__builtin_ctzll(stale);
-                if (i < nsources && refill(m, &m->core[i]) != MACHINE_OK)
-                    return MACHINE_ESOURCE;
-            }
-        } else {
-            int rc = refill_global(m, &stream_done);
-            if (rc != MACHINE_OK)
-                return rc;
-        }
-        event_t e = next_event(m);
-        if (m->time_overflow)
-            return machine_fail(m, MACHINE_EUNSUPPORTED,
-                                "simulated time passed 2^56 cycles, the most this machine counts");
-        if (e.kind == EV_NONE) {
-            for (unsigned i = 0; i < m->cfg.cores; i++) {
-                const core_t *c = &m->core[i];
-                if (c->has_pending || c->ipi.acks_waiting || ipi_busy(&c->ipi)) {
-                    dump_state(m, "deadlock: no core can move");
-                    return MACHINE_EDEADLOCK;
-                }
-            }
-            break;
-        }
-        int rc = handle_event(m, &e);
-        if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
-            return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
-    }
+    int rc = m->event_leaves ? run_events_tree(m, nsources, per_core, solo, &stream_done)
+                             : run_events_scan(m, nsources, per_core, solo, &stream_done);
+    if (rc != MACHINE_OK)
+        return rc;
     for (unsigned i = 0; i < m->cfg.cores; i++)
         m->core[i].clock = max_u64(m->core[i].clock, m->core[i].sb.busy_until);
-    if (m->cfg.check) {
-        int rc = hier_check_all(m);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    return m->cfg.check ? hier_check_all(m) : 0;
 }
 
 /* ---- statistics ------------------------------------------------------------------------------ */

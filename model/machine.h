@@ -58,6 +58,10 @@ typedef struct machine_config {
     bool general_paths_only;
     /* Deliberate protocol bugs (FAULT_BIT of faults.def; 0: none), for teaching: --inject. */
     uint32_t faults;
+    /* Let every bus transaction visit every other core, as a snooping bus does, instead of only
+     * those the snoop filter names as holding the line: for tests that show the filter changes
+     * nothing (every count and cycle is the same either way). */
+    bool snoop_broadcast;
 } machine_config_t;
 
 typedef struct machine machine_t;

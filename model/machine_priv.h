@@ -31,6 +31,9 @@ typedef struct core {
     cache_t *l1i;  /* NULL: no I-cache, or a unified L1 (ifetches use l1d) */
     cache_t *l1d;  /* the unified L1 when the first level is unified */
     cache_t *l2;   /* NULL: none */
+    /* The caches whose lines make up this core's agent state (hier_lines.h), which the snoop
+     * filter follows: {l2, NULL} with an L2, else {l1d, the L1I when it snoops, else NULL}. */
+    cache_t *coherent[2];
     sb_t sb;               /* storebuf.c */
     uint64_t clock;        /* the cycle the core may issue its next request */
 
@@ -49,9 +52,10 @@ typedef struct core {
     bool done_for_values;  /* its source's done is called only for loads stating a value */
     uint64_t syscall_drained; /* entries drained while the pending request waited for them */
 
-    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
-    /* The request waiting for the acknowledgements of the IPIs it sent. */
+    /* The request waiting for the acknowledgements of the IPIs it sent (has_waiting_req, which
+     * the event loop reads for every core, before the port, near the fields above). */
     bool has_waiting_req;
+    ipi_port_t ipi;        /* ipi.c: IPIs to this core, and the acknowledgements it waits for */
     mem_req_t waiting_req;
     req_result_t waiting_res;
 
@@ -90,6 +94,14 @@ struct machine {
      * events as the loop takes them: cycle << 8 | kind << 6 | i (UINT64_MAX for none). Cycles
      * must stay below 2^56 (time_overflow says when one did not). */
     uint64_t next_key[MACHINE_MAX_CORES];
+    /* With more than EVENT_SCAN_MAX cores (machine.c) the keys are kept instead as the leaves of
+     * a tournament tree, so that a core's new key costs at most log2(cores) steps instead of a
+     * scan of every core: event_tree[event_leaves + i] is core i's key (UINT64_MAX past the last
+     * core), event_tree[j] for 1 <= j < event_leaves the smaller of its children's, so
+     * event_tree[1] is the earliest. event_leaves: a power of two, or 0 when next_key is
+     * scanned instead (few cores: a scan costs less than the tree). */
+    uint64_t event_tree[2 * MACHINE_MAX_CORES];
+    unsigned event_leaves;
     bool time_overflow;
     int failed_cpu;          /* see machine_failed_cpu */
     machine_region_t region; /* region.c: the statistics' last reset */

@@ -3,7 +3,8 @@
  * buffered stores and one-line stores without a buffer) change nothing observable:
  * random traffic run with them and with general_paths_only gives the same statistics at every
  * level, the same cycles, and the same values returned to the source. So does an attached
- * observer (model/observe.h), whose records must also agree with those statistics. */
+ * observer (model/observe.h), whose records must also agree with those statistics, and so does
+ * snooping every core (snoop_broadcast) instead of those the snoop filter names. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include "model/machine.h"
 #include "model/rng.h"
 
-enum { N = 6000, MAX_SOURCES = 4 };
+enum { N = 6000, MAX_SOURCES = 12 };
 
 /* A trace-like source over reqs: hands out batches of varying size (or one at a time), records
  * every result it is given. */
@@ -245,7 +246,7 @@ static machine_config_t base(unsigned cores)
  * per-core streams, batched or not. */
 static void agree(machine_config_t cfg, uint64_t seed)
 {
-    static char fast[16384], general[16384];
+    static char fast[65536], general[65536];
     static batch_src_t a[MAX_SOURCES], b[MAX_SOURCES];
     mem_req_t *reqs = traffic(seed, cfg.cores, N);
     for (unsigned nsrc = 1; nsrc <= cfg.cores && nsrc <= MAX_SOURCES; nsrc += cfg.cores - 1 ? cfg.cores - 1 : 1) {
@@ -270,6 +271,15 @@ static void agree(machine_config_t cfg, uint64_t seed)
             for (unsigned i = 0; i < nsrc; i++)
                 cr_assert(memcmp(a[i].results, b[i].results, sizeof a[i].results[0] * a[i].nresults) == 0,
                           "results of source %u differ when observed", i);
+            /* Every transaction snooping every core instead of those the snoop filter names. */
+            machine_config_t broadcast = cfg;
+            broadcast.snoop_broadcast = true;
+            run(broadcast, reqs, nsrc, batches, b, general, sizeof general);
+            cr_assert_str_eq(fast, general, "seed %llu, %u sources, batches %d:\nfiltered:\n%s\nbroadcast:\n%s",
+                             (unsigned long long)seed, nsrc, batches, fast, general);
+            for (unsigned i = 0; i < nsrc; i++)
+                cr_assert(memcmp(a[i].results, b[i].results, sizeof a[i].results[0] * a[i].nresults) == 0,
+                          "results of source %u differ with the broadcast", i);
         }
         if (cfg.cores == 1)
             break;
@@ -311,6 +321,29 @@ Test(fast_paths, four_cores_moesi_stale_icaches_write_through)
     cfg.llc_inclusive = true;
     for (uint64_t seed = 13; seed <= 16; seed++)
         agree(cfg, seed);
+}
+
+/* Enough cores for the snoop filter (machine.c's FILTER_MIN_CORES), too few for it to keep
+ * owners (FILTER_OWNERS_MIN_CORES). */
+Test(fast_paths, six_cores_snoop_filter_without_owners)
+{
+    agree(base(6), 25);
+    machine_config_t cfg = base(6);
+    cfg.l2.size = 0;
+    cfg.icache_snoop = false;
+    agree(cfg, 26);
+}
+
+/* More cores than the event loop scans (machine.c's EVENT_SCAN_MAX): its event tree, and the
+ * snoop filter with owners. */
+Test(fast_paths, twelve_cores_event_tree_and_snoop_filter)
+{
+    for (uint64_t seed = 21; seed <= 23; seed++)
+        agree(base(12), seed);
+    machine_config_t cfg = base(12);
+    cfg.l2.size = 0;
+    cfg.protocol = &protocol_moesi;
+    agree(cfg, 24);
 }
 
 Test(fast_paths, two_cores_without_icache_or_store_buffer)

@@ -465,6 +465,18 @@ Test(invariants, random_traffic_keeps_every_invariant, .timeout = 120)
             cfg.l1d.write_back = false;
         random_run(cfg, seed, a, sizeof a);
     }
+    /* Many cores: the snoop filter (checked against the caches after every transaction; with
+     * owners from 8 cores) and the event tree of more than eight cores; with and without an L2,
+     * inclusive or not. */
+    for (uint64_t seed = 13; seed <= 20; seed++) {
+        static const unsigned cores[] = {12, 33, 6, 5};
+        machine_config_t cfg = tiny_machine(cores[seed % 4], protocol_at((unsigned)seed % protocols));
+        cfg.icache_snoop = seed % 3 != 0;
+        cfg.llc_inclusive = seed % 4 == 0;
+        if (seed % 5 == 0 || seed == 14)
+            cfg.l2.size = 0;
+        random_run(cfg, seed, a, sizeof a);
+    }
     /* Determinism: the same seed gives the same run. */
     machine_config_t cfg = tiny_machine(4, &protocol_moesi);
     cfg.jitter = 17;
