@@ -516,19 +516,20 @@ static int check_line_states(machine_t *m, uint64_t line)
             continue;
         holders++;
         agents |= 1ull << i;
-        if (owning(st)) {
-            if (owner != SF_NO_OWNER)
-                return machine_fail(m, MACHINE_ECHECK,
-                                    "line %#llx is owned (E, M or O) in cores %u and %u at once",
-                                    (unsigned long long)line, owner, i);
-            owner = i;
-        }
+        /* (two writers first: the graver fault, and the message --inject no-invalidate shows) */
         if (writable(st)) {
             if (writer >= 0)
                 return machine_fail(m, MACHINE_ECHECK,
                                     "line %#llx is writable in cores %d and %u at once",
                                     (unsigned long long)line, writer, i);
             writer = (int)i;
+        }
+        if (owning(st)) {
+            if (owner != SF_NO_OWNER)
+                return machine_fail(m, MACHINE_ECHECK,
+                                    "line %#llx is owned (E, M or O) in cores %u and %u at once",
+                                    (unsigned long long)line, owner, i);
+            owner = i;
         }
         int32_t s1 = cache_probe(c->l1d, line);
         if (s1 >= 0 && (state_byte(c->l1d, s1) & LINE_DIRTY) &&
