@@ -178,7 +178,8 @@ uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t ad
 uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
                               maint_counts_t *counts);
 /* Snoop dirty copies of [addr, addr+len) out of every cache to memory; invalidate them too when
- * invalidate. */
+ * invalidate. One snoop by address per line, which every cache looks up at once: a line costs
+ * one cycle to examine however many cores there are. */
 uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool invalidate,
                            maint_counts_t *counts);
 /* Write back and invalidate every line of every cache: cpu's own caches when cpu_only, else every

@@ -118,13 +118,14 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
     uint64_t examined = 0, wb = 0;
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
     for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
-        /* A core's dirty copy goes through the LLC on its way to memory: two transfers (each
-         * costs), but one line written back (each line counts once). */
+        /* One snoop by address per line: every cache looks it up in its own tags at once, so
+         * examining a line costs one cycle however many cores there are. A core's dirty copy
+         * goes through the LLC on its way to memory: two transfers (each costs), but one line
+         * written back (each line counts once). */
         maint_counts_t through = {0, 0};
-        for (unsigned i = 0; i < m->cfg.cores; i++) {
-            examined++;
+        examined++;
+        for (unsigned i = 0; i < m->cfg.cores; i++)
             wb += agent_writeback(m, &m->core[i], line, invalidate, &through);
-        }
         counts->lines_invalidated += through.lines_invalidated;
         bool written = through.lines_written_back > 0;
         if (m->llc) {

@@ -195,17 +195,18 @@ static prim_call_t *new_call(prim_t *p, unsigned cpu, const mem_req_t *r, uint64
 }
 
 /* Flush the dirty pages of [first, first+count) of file: snoop their dirty lines out of every
- * cache, then write them to disk, one request per run of consecutive dirty pages. */
+ * cache, then write them to disk, one request per run of consecutive dirty pages. The work is the
+ * modified pages': a cache line can be dirty only in a dirty page (a store dirties its page when
+ * it performs, and a page is cleaned only here, after its lines were snooped out), so a clean
+ * page, resident or not, is left alone and costs nothing. */
 static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t count,
                             prim_stats_t *st, maint_counts_t *mc, uint64_t *bytes)
 {
     uint64_t cycles = 0, ps = os_config(p->os)->page_size, run = 0;
     for (uint64_t pg = first; pg <= first + count; pg++) {
         bool dirty = pg < first + count && (os_page_state(p->os, file, pg) & OS_PAGE_DIRTY);
-        uint64_t frame = pg < first + count ? os_page_frame(p->os, file, pg) : 0;
-        if (frame)
-            cycles += machine_snoop_out(p->m, frame, ps, false, mc);
         if (dirty) {
+            cycles += machine_snoop_out(p->m, os_page_frame(p->os, file, pg), ps, false, mc);
             uint64_t ignored = 0;
             if (os_page_write(p->os, file, pg, &ignored) == 1) {
                 st->pages_written++;
