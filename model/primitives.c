@@ -156,18 +156,13 @@ static uint64_t each_phys(prim_t *p, uint64_t addr, uint64_t len, phys_fn fn, vo
 
 typedef struct fic_ctx {
     uint64_t mask;
-    unsigned cpu;
     maint_counts_t *counts;
 } fic_ctx_t;
 
 static uint64_t fic_clean(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
 {
     fic_ctx_t *c = ctx;
-    uint64_t cycles = 0;
-    for (unsigned i = 0; i < machine_config(p->m)->cores; i++)
-        if (c->mask >> i & 1)
-            cycles += machine_dcache_clean(p->m, i, pa, len, c->counts);
-    return cycles;
+    return machine_dcache_clean(p->m, c->mask, pa, len, false, c->counts);
 }
 
 static uint64_t fic_inval(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
@@ -247,24 +242,27 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
             break;
         }
         bool all = r->flags & REQ_NULL_BASE;
-        fic_ctx_t ctx = {.mask = proc->cpus, .cpu = cpu, .counts = &mc};
-        if (!machine_config(m)->icache_snoop) {
-            /* Clean to the point of unification first, or the I-side refills stale bytes. */
-            if (all) {
-                for (unsigned i = 0; i < machine_config(m)->cores; i++)
-                    if (proc->cpus >> i & 1)
-                        cost += machine_flush_caches(m, (int)i, false, &mc);
-            } else {
-                cost += each_phys(p, r->addr, r->arg[1], fic_clean, &ctx);
-            }
-        }
+        if (all)
+            call->base = 0, call->size = 0;
+        /* Snooping I-caches (x86) are coherent with every store: nothing to invalidate, the
+         * call is the system call alone. */
+        if (machine_config(m)->icache_snoop)
+            break;
+        /* Clean to the point of unification first, or the I-side refills stale bytes: one
+         * broadcast by address that reaches every core's L1D, the writer's wherever it runs
+         * (it need not be a core of the process). */
+        uint64_t every_core = ~0ull >> (64 - machine_config(m)->cores);
+        fic_ctx_t clean = {.mask = every_core, .counts = &mc};
+        if (all)
+            cost += machine_dcache_clean(m, every_core, 0, 0, true, &mc);
+        else
+            cost += each_phys(p, r->addr, r->arg[1], fic_clean, &clean);
+        fic_ctx_t inval = {.mask = proc->cpus, .counts = &mc};
         if (all)
             cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
         else
-            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &ctx);
+            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &inval);
         cost += machine_config(m)->bus_latency; /* the maintenance is broadcast to the other cores */
-        if (all)
-            call->base = 0, call->size = 0;
         break;
     }
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:

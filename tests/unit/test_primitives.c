@@ -216,3 +216,99 @@ Test(primitives, zw_flush_costs_the_modified_pages_not_the_resident_ones)
     cr_assert_eq(stats_of(&r, OP_ZW_FLUSH_VIRTUAL_MEMORY)->lines_written_back, 2);
     finish(&r);
 }
+
+/* FlushInstructionCache(current process, base, size) by core c. */
+#define FIC(c, base, size) \
+    {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = c, .addr = base, .arg = {UINT64_MAX, size}}
+
+static machine_config_t arm4(const protocol_t *proto)
+{
+    machine_config_t c = tiny4(ARCH_ARM);
+    c.protocol = proto;
+    return c;
+}
+
+Test(primitives, arm_fetch_reads_the_point_of_unification_until_the_clean)
+{
+    /* Code written by the fetching core sits dirty in its L1D, above the point of unification
+     * that an I-cache fill reads: the fetch gets the old word, even on a miss, until
+     * FlushInstructionCache cleans the line and invalidates the I-cache. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1234), FENCE(0),
+        IF(0, 0x5000), IF(0, 0x5000),
+        FIC(0, 0x5000, 8),
+        IF(0, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_mesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[2].value, 0, "a fill took the word from the L1D: %#llx",
+                 (unsigned long long)r.s.res[2].value);
+    cr_assert_eq(r.s.res[3].value, 0);
+    cr_assert_eq(r.s.res[5].value, 0x1234);
+    cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->lines_written_back, 1);
+    finish(&r);
+}
+
+Test(primitives, arm_clean_reaches_the_writer_outside_the_process)
+{
+    /* Core 1 (process 2) writes code; under MOESI core 0's fill leaves core 1 the dirty owner,
+     * so core 0 fetches the old word. Core 0's FlushInstructionCache for its own process (core
+     * 0 alone) must still clean core 1's line: the clean is a broadcast by address. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x1), PROCESS(2, 0x2),
+        ST(1, 0x5000, 0x1234), FENCE(1),
+        IF(0, 0x5000),
+        FIC(0, 0x5000, 8),
+        IF(0, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0, "the owner's dirty word was fetched before any clean");
+    cr_assert_eq(r.s.res[6].value, 0x1234, "the clean did not reach the writer: %#llx",
+                 (unsigned long long)r.s.res[6].value);
+    cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->lines_written_back, 1);
+    finish(&r);
+}
+
+Test(primitives, arm_dirty_line_passed_on_keeps_the_older_bytes_below)
+{
+    /* MOESI: core 0 writes, core 1 reads (core 0 owns it, O), core 1 writes (core 0's copy is
+     * invalidated without a write-back). Neither store has reached the point of unification,
+     * so core 2 fetches the original word until a clean. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1111), FENCE(0),
+        LD(1, 0x5000),
+        ST(1, 0x5000, 0x2222), FENCE(1),
+        IF(2, 0x5000),
+        FIC(2, 0x5000, 8),
+        IF(2, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[5].value, 0, "fetched %#llx", (unsigned long long)r.s.res[5].value);
+    cr_assert_eq(r.s.res[7].value, 0x2222);
+    finish(&r);
+}
+
+Test(primitives, x86_flush_instruction_cache_is_the_system_call_alone)
+{
+    /* Snooping I-caches hold no stale line: FlushInstructionCache has nothing to invalidate or
+     * clean and costs what a FlushProcessWriteBuffers with no other core to interrupt costs. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x1),
+        IF(0, 0x5000), ST(0, 0x5000, 0x1234), FENCE(0), IF(0, 0x5000),
+        FIC(0, 0x5000, 4096),
+        CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0x1234, "a snooping I-cache fetches the new word at once");
+    const prim_call_t *fic = prim_call_at(r.p, 0), *fpwb = prim_call_at(r.p, 1);
+    cr_assert(fic->win32_ok);
+    cr_assert_eq(fic->cycles, fpwb->cycles, "FlushInstructionCache %llu cycles, the system "
+                 "call %llu", (unsigned long long)fic->cycles, (unsigned long long)fpwb->cycles);
+    const prim_stats_t *st = stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(st->lines_invalidated, 0);
+    cr_assert_eq(st->lines_written_back, 0);
+    finish(&r);
+}
