@@ -20,6 +20,8 @@ struct prim {
     size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
     uint64_t now; /* the cycle of the access or request the OS is serving (for page events) */
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
+    size_t last_call[MACHINE_MAX_CORES]; /* index into calls of each core's latest, or SIZE_MAX */
+    size_t region_first_call; /* the first call made since the statistics were last reset */
 };
 
 #define CC_NO_PURGE 1u
@@ -77,6 +79,7 @@ static void sig_stats_reset(void *opaque)
 {
     prim_t *p = opaque;
     memset(p->stats, 0, sizeof p->stats);
+    p->region_first_call = p->ncalls;
     os_file_stats_reset(p->os);
 }
 
@@ -185,6 +188,7 @@ static prim_call_t *new_call(prim_t *p, unsigned cpu, const mem_req_t *r, uint64
     *c = (prim_call_t){.seq = p->ncalls, .cpu = cpu, .op = (op_t)r->op,
                        .status = OS_STATUS_SUCCESS, .win32_ok = true, .base = r->addr,
                        .size = r->arg[1], .issued = now};
+    p->last_call[cpu] = p->ncalls;
     p->ncalls++;
     return c;
 }
@@ -222,9 +226,23 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint64_t now,
                         req_result_t *res)
 {
+    /* The calling thread's process: the one the request names (arg[3]), which must have a
+     * thread on this core, else the core's lowest-numbered process. */
+    const os_process_t *caller = os_process_of_cpu(p->os, cpu);
+    if (r->arg[3]) {
+        caller = r->arg[3] <= UINT32_MAX ? os_process_find(p->os, (uint32_t)r->arg[3]) : NULL;
+        if (!caller || !(caller->cpus >> cpu & 1))
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "%s: the calling thread names process %llu, which %s", op_name(r->op),
+                                (unsigned long long)r->arg[3],
+                                caller ? "has no thread on this CPU" : "does not exist");
+    }
+    /* NtCurrentProcess() names the caller's process: a full-access handle to it. */
+    uint64_t handle = r->arg[0] == OS_HANDLE_CURRENT && r->arg[3] ? r->arg[3] : r->arg[0];
     prim_call_t *call = new_call(p, cpu, r, now);
     if (!call)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the call log");
+    call->pid = caller ? caller->id : 0;
     prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
     uint64_t own = machine_syscall_drained(m, cpu);
     maint_counts_t mc = {0, 0};
@@ -234,7 +252,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
 
     switch (r->op) {
     case OP_FLUSH_INSTRUCTION_CACHE: {
-        os_handle_result_t h = os_handle_resolve(p->os, r->arg[0], cpu, &proc);
+        os_handle_result_t h = os_handle_resolve(p->os, handle, cpu, &proc);
         if (h != OS_HANDLE_OK) {
             call->win32_ok = false;
             call->last_error =
@@ -266,7 +284,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         break;
     }
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:
-        proc = os_process_of_cpu(p->os, cpu);
+        proc = caller;
         for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
                 int rc = machine_ipi_send(m, cpu, i, now);
@@ -296,7 +314,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
     case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
         const os_view_t *v;
         uint64_t rbase, rsize;
-        call->status = os_zw_flush_check(p->os, r->arg[0], cpu, r->addr, r->arg[1], &v, &rbase,
+        call->status = os_zw_flush_check(p->os, handle, cpu, r->addr, r->arg[1], &v, &rbase,
                                          &rsize);
         if (call->status != OS_STATUS_SUCCESS)
             break;
@@ -539,7 +557,7 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         return NULL;
     }
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
-        p->waiting_call[i] = SIZE_MAX;
+        p->waiting_call[i] = p->last_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
                         .completed = sig_completed, .identity = sig_identity,
@@ -561,6 +579,24 @@ os_t *prim_os(prim_t *p) { return p->os; }
 const os_t *prim_os_const(const prim_t *p) { return p->os; }
 const prim_stats_t *prim_stats(const prim_t *p, unsigned i) { return &p->stats[i]; }
 size_t prim_call_count(const prim_t *p) { return p->ncalls; }
+size_t prim_region_first_call(const prim_t *p) { return p->region_first_call; }
+
+const prim_call_t *prim_last_call(const prim_t *p, unsigned cpu)
+{
+    return cpu < MACHINE_MAX_CORES && p->last_call[cpu] != SIZE_MAX ? &p->calls[p->last_call[cpu]]
+                                                                      : NULL;
+}
+
+bool prim_call_failed(const prim_call_t *c)
+{
+    return c->op == OP_FLUSH_INSTRUCTION_CACHE ? !c->win32_ok : c->status != OS_STATUS_SUCCESS;
+}
+
+uint64_t prim_call_code(const prim_call_t *c)
+{
+    return c->op == OP_FLUSH_INSTRUCTION_CACHE ? (uint64_t)c->win32_ok
+                                               : os_status_value(c->status);
+}
 const prim_call_t *prim_call_at(const prim_t *p, size_t i)
 {
     return i < p->ncalls ? &p->calls[i] : NULL;

@@ -22,6 +22,9 @@
  *   0 KeInvalidateAllCaches
  *   0 ZwFlushVirtualMemory 1 0x40000010 0           process handle, base (or NULL), size
  *   0 CcCoherencyFlushAndPurgeCache log.dat 0 8192 NO_PURGE   file, offset or NULL, length, flags
+ *   1 FlushProcessWriteBuffers as=2     any primitive may end with as=PID: the calling thread is
+ *                                       process 2's (which must run on the core; default: the
+ *                                       core's lowest-numbered process)
  *
  * Sizes take K/M/G (powers of 1024). The reader checks syntax only: whether a process, file or
  * view exists is the model's to say when the line executes.
@@ -141,6 +144,14 @@ static int parse_check_value(trace_t *t, uint64_t line, const char *size_tok, co
 int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r)
 {
     const char *name = op_name(r->op);
+    /* A trailing as=PID: the calling thread's process (a core shared by processes calls as
+     * either), in arg[3]. */
+    if (ntok > 0 && keyval(tok[ntok - 1], "as")) {
+        if (parse_pid(keyval(tok[ntok - 1], "as"), &r->arg[3]) != 0)
+            return trace_fail(t, line, "bad '%s': expected as=PID, the calling thread's process "
+                              "id (1 or more)", tok[ntok - 1]);
+        ntok--;
+    }
     switch (r->op) {
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:
     case OP_KE_INVALIDATE_ALL_CACHES:

@@ -312,3 +312,65 @@ Test(primitives, x86_flush_instruction_cache_is_the_system_call_alone)
     cr_assert_eq(st->lines_written_back, 0);
     finish(&r);
 }
+
+Test(primitives, a_core_shared_by_two_processes_calls_as_either)
+{
+    /* Core 1 runs threads of processes 1 (cores 0-1) and 2 (cores 1-3). A call names its thread's
+     * process in arg[3]; without one it is the lowest-numbered process's. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x3), PROCESS(2, 0xe),
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1, .arg = {0, 0, 0, 2}},
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1},
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 1, .addr = 0x1000, .arg = {UINT64_MAX, 8, 0, 2}},
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(machine_ipi_stats(r.m, 0)->delivered, 1, "the call as process 1 IPIs core 0");
+    cr_assert_eq(machine_ipi_stats(r.m, 2)->delivered, 1, "the call as process 2 IPIs core 2");
+    cr_assert_eq(machine_ipi_stats(r.m, 3)->delivered, 1);
+    cr_assert_eq(prim_call_at(r.p, 0)->pid, 2);
+    cr_assert_eq(prim_call_at(r.p, 1)->pid, 1);
+    cr_assert_eq(prim_call_at(r.p, 2)->pid, 2);
+    cr_assert(prim_call_at(r.p, 2)->win32_ok);
+    finish(&r);
+}
+
+Test(primitives, a_thread_of_a_process_without_that_core_is_refused)
+{
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x3), PROCESS(2, 0xc),
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1, .arg = {0, 0, 0, 2}},
+    };
+    machine_config_t cfg = tiny4(ARCH_X86);
+    char err[256];
+    machine_t *m = machine_create(&cfg, err, sizeof err);
+    prim_t *p = prim_attach(m, err, sizeof err);
+    script_t s = {.reqs = reqs, .n = 3};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
+    cr_assert_eq(machine_run(m, &src, 1, false), MACHINE_EUNSUPPORTED);
+    cr_assert(strstr(machine_error(m), "process 2, which has no thread on this CPU"), "%s",
+              machine_error(m));
+    prim_destroy(p);
+    machine_destroy(m);
+}
+
+Test(primitives, the_last_call_of_each_core_and_its_code)
+{
+    const mem_req_t reqs[] = {
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 1, .addr = 0x1000, .arg = {77, 8}},
+        {.op = OP_ZW_FLUSH_VIRTUAL_MEMORY, .cpu = 2, .addr = 0x1000, .arg = {UINT64_MAX, 0}},
+        CALL(2, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_null(prim_last_call(r.p, 0));
+    const prim_call_t *fic = prim_last_call(r.p, 1);
+    cr_assert(prim_call_failed(fic));
+    cr_assert_eq(prim_call_code(fic), 0);
+    cr_assert_eq(prim_last_call(r.p, 2)->op, OP_FLUSH_PROCESS_WRITE_BUFFERS);
+    const prim_call_t *zw = prim_call_at(r.p, 1);
+    cr_assert(prim_call_failed(zw));
+    cr_assert_eq(prim_call_code(zw), 0xC0000019u, "STATUS_NOT_MAPPED_VIEW, got %#llx",
+                 (unsigned long long)prim_call_code(zw));
+    finish(&r);
+}
