@@ -17,7 +17,11 @@
  *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;
  *   CcCoherencyFlushAndPurgeCache: name = the string at rs1, addr = rs2 offset, arg[1] = rs3,
  *   arg[2] = imm flags; r0 as rs2 sets REQ_NULL_BASE); a file name is read from image, the
- *   assembled program; rd gets the result value (1 success, 0 failure).
+ *   assembled program; rd gets the result value (1 success, 0 failure); a primitive's arg[3] is
+ *   the process the core's thread belongs to (set by `thread`, 0 by default);
+ * - lastcall rd, imm: rd = field imm (opcodes.def) of what the core's last primitive call
+ *   returned, read from the OS layer (os) when that call completed; thread rd: the process of
+ *   the core's thread from now on. Both execute in the core, without a request.
  * Accesses must be naturally aligned and pc a multiple of ISA_INSN_SIZE; a violation, an
  * undecodable word or a machine error stops the core with a message (isa_core_error).
  *
@@ -32,6 +36,7 @@
 #include "isa/asm.h"
 #include "isa/isa.h"
 #include "model/machine.h"
+#include "model/primitives.h"
 
 typedef enum isa_phase {
     ISA_FETCH,  /* next: emit the ifetch at pc */
@@ -55,6 +60,10 @@ typedef struct isa_core {
     char err[200];
     const asm_program_t *image; /* where file names are read (NULL: none) */
     char name[128];        /* the current request's file name */
+    const prim_t *os;      /* the OS layer whose calls lastcall reads (NULL: none) */
+    uint32_t pid;          /* the process of the core's thread (0: the core's lowest-numbered) */
+    bool has_call;         /* call holds the last primitive call's results */
+    uint64_t call[5];      /* its code, last error, base, size, information (lastcall's imm) */
 } isa_core_t;
 
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);
