@@ -5,7 +5,8 @@
  * Invariants the machine keeps (checked after every transaction when cfg.check is set):
  * - a line is writable (E or M) in at most one core, and then valid in no other core's D-side;
  * - every readable copy holds the latest value (memory's bytes are the performed value; caches
- *   hold coherence state, and non-snooping I-caches the bytes they were filled with);
+ *   hold coherence state, and non-snooping I-caches the bytes they were filled with, which they
+ *   fill from the point of unification, below the L1Ds);
  * - each core's stores leave its store buffer in program order;
  * - events happen in time order; among equal times, lower core ids first: a run is a pure
  *   function of its configuration, inputs and seed.

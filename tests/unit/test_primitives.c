@@ -374,3 +374,26 @@ Test(primitives, the_last_call_of_each_core_and_its_code)
                  (unsigned long long)prim_call_code(zw));
     finish(&r);
 }
+
+Test(primitives, arm_null_base_cleans_every_dirty_l1d_line_to_the_point_of_unification)
+{
+    /* A NULL base cleans every L1D's dirty lines (into each core's L2, the point of
+     * unification: nothing goes further) and invalidates the whole I-caches of the process. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1234), ST(1, 0x6000, 0x5678), FENCE(0), FENCE(1),
+        IF(0, 0x5000), IF(0, 0x6000),
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 0, .arg = {UINT64_MAX, 0}, .flags = REQ_NULL_BASE},
+        IF(0, 0x5000), IF(0, 0x6000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0);
+    cr_assert_eq(r.s.res[5].value, 0, "core 1 owns its dirty line under MOESI: stale");
+    cr_assert_eq(r.s.res[7].value, 0x1234);
+    cr_assert_eq(r.s.res[8].value, 0x5678);
+    const prim_stats_t *st = stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(st->lines_written_back, 2, "%llu", (unsigned long long)st->lines_written_back);
+    cr_assert_eq(cache_stats_const(machine_l2(r.m, 0))->writebacks, 0, "nothing left the L2");
+    cr_assert_eq(cache_dirty_lines(machine_l2(r.m, 0)), 1, "the L2 took the line, dirty");
+    finish(&r);
+}
