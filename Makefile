@@ -53,6 +53,13 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
 
+# The step-through page's script (sim/html_run.js) as a C string literal that html_run.c includes.
+$(BUILD)/gen/sim/html_run_js.inc: sim/html_run.js
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
+$(BUILD)/sim/html_run.o: $(BUILD)/gen/sim/html_run_js.inc
+$(BUILD)/sim/html_run.o: CPPFLAGS += -I$(BUILD)/gen
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^

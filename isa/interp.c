@@ -66,6 +66,27 @@ uint64_t isa_exec_local(const isa_insn_t *in, uint64_t *reg, uint64_t pc, bool *
     return next;
 }
 
+/* A primitive's arguments from its operands, by its PRIM row in model/ops.def: slot i comes from
+ * rs1, rs2, rs3, then imm; a base or offset given as r0 is NULL (REQ_NULL_BASE); a file slot is
+ * read from the image at issue (name_reg). false when op has no layout. */
+static bool lower_primitive(const isa_insn_t *in, const uint64_t *reg, mem_req_t *out)
+{
+    unsigned n, required;
+    const op_arg_t *a = op_args((op_t)out->op, &n, &required);
+    if (!a)
+        return false;
+    const unsigned rs[3] = {in->rs1, in->rs2, in->rs3};
+    for (unsigned i = 0; i < n; i++) {
+        if (a[i].kind == OPARG_FILE)
+            continue;
+        uint64_t v = i < 3 ? reg[rs[i]] : (uint64_t)(uint32_t)in->imm;
+        if ((a[i].kind == OPARG_BASE || a[i].kind == OPARG_OFFSET) && i < 3 && rs[i] == 0)
+            out->flags |= REQ_NULL_BASE;
+        op_arg_put(out, &a[i], v);
+    }
+    return true;
+}
+
 int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t *out,
               char *err, size_t errlen)
 {
@@ -107,24 +128,6 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
     }
     case OP_FENCE:
         return 0;
-    case OP_FLUSH_INSTRUCTION_CACHE:
-    case OP_ZW_FLUSH_VIRTUAL_MEMORY:
-        out->arg[0] = reg[in->rs1]; /* process handle */
-        out->addr = reg[in->rs2];   /* base */
-        out->arg[1] = reg[in->rs3]; /* size */
-        if (in->rs2 == 0)
-            out->flags |= REQ_NULL_BASE;
-        return 0;
-    case OP_FLUSH_PROCESS_WRITE_BUFFERS:
-    case OP_KE_INVALIDATE_ALL_CACHES:
-        return 0;
-    case OP_CC_COHERENCY_FLUSH_AND_PURGE:
-        out->addr = reg[in->rs2];   /* offset */
-        out->arg[1] = reg[in->rs3]; /* length */
-        out->arg[2] = (uint64_t)(uint32_t)in->imm; /* flags */
-        if (in->rs2 == 0)
-            out->flags |= REQ_NULL_BASE;
-        return 0;
     case OP_OS_PROCESS:
         out->arg[0] = reg[in->rs1];
         out->arg[1] = reg[in->rs2];
@@ -142,16 +145,25 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
     case OP_OS_RELEASE:
         return 0;
     default:
+        if (op_class(info->mem_op) == OPC_PRIMITIVE && lower_primitive(in, reg, out))
+            return 0;
         snprintf(err, errlen, "%s: no lowering for %s", info->name, op_name(info->mem_op));
         return -1;
     }
 }
 
-/* Whether op names a file by the string at rs1. */
-static bool takes_name(op_t op)
+/* The register holding the address of the file name op takes, or -1 when it takes none: a
+ * primitive's file slot (model/ops.def), rs1 for the OS set-up that names a file. */
+static int name_reg(const isa_insn_t *in, op_t op)
 {
-    return op == OP_CC_COHERENCY_FLUSH_AND_PURGE || op == OP_OS_FILE || op == OP_OS_MAP ||
-           op == OP_OS_ACQUIRE || op == OP_OS_RELEASE;
+    if (op == OP_OS_FILE || op == OP_OS_MAP || op == OP_OS_ACQUIRE || op == OP_OS_RELEASE)
+        return in->rs1;
+    unsigned n, required;
+    const op_arg_t *a = op_args(op, &n, &required);
+    for (unsigned i = 0; i < n && i < 3; i++)
+        if (a[i].kind == OPARG_FILE)
+            return i == 0 ? in->rs1 : i == 1 ? in->rs2 : in->rs3;
+    return -1;
 }
 
 /* The NUL-terminated string at addr in the image, copied into buf. 0, or -1. */
@@ -192,7 +204,7 @@ __attribute__((format(printf, 2, 3))) static int stop(isa_core_t *c, const char 
     va_start(ap, fmt);
     vsnprintf(c->err, sizeof c->err, fmt, ap);
     va_end(ap);
-    return -1;
+    return SOURCE_ERROR;
 }
 
 /* lastcall and thread: instructions on the core's own state of calls, not its registers alone. */
@@ -225,7 +237,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
     for (;;) {
         switch (c->phase) {
         case ISA_HALTED:
-            return c->failed ? -1 : 0;
+            return c->failed ? SOURCE_ERROR : SOURCE_END;
         case ISA_WAIT:
             /* the machine asks again before delivering: a machine bug, not a program error */
             return stop(c, "core asked for a request while one is outstanding (pc 0x%llx)",
@@ -243,11 +255,11 @@ int isa_core_next(void *opaque, mem_req_t *out)
             out->size = ISA_INSN_SIZE;
             out->cpu = (uint16_t)c->cpu;
             c->phase = ISA_WAIT;
-            return 1;
+            return SOURCE_GOT;
         case ISA_EXEC:
             if (c->cur.op == ISA_LASTCALL || c->cur.op == ISA_THREAD) {
                 if (exec_core_state(c) != 0)
-                    return -1;
+                    return SOURCE_ERROR;
                 c->retired++;
                 c->pc += ISA_INSN_SIZE;
                 c->phase = ISA_FETCH;
@@ -269,7 +281,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
                 }
                 if (c->cur.op == ISA_HALT) {
                     c->phase = ISA_HALTED;
-                    return 0;
+                    return SOURCE_END;
                 }
                 c->pc = next;
                 c->phase = ISA_FETCH;
@@ -278,10 +290,11 @@ int isa_core_next(void *opaque, mem_req_t *out)
             if (isa_lower(&c->cur, c->reg, c->cpu, out, c->err, sizeof c->err) != 0) {
                 c->failed = true;
                 c->phase = ISA_HALTED;
-                return -1;
+                return SOURCE_ERROR;
             }
-            if (takes_name((op_t)out->op)) {
-                uint64_t at = c->reg[c->cur.rs1];
+            int at_reg = name_reg(&c->cur, (op_t)out->op);
+            if (at_reg >= 0) {
+                uint64_t at = c->reg[at_reg];
                 if (image_string(c->image, at, c->name, sizeof c->name) != 0)
                     return stop(c, "%s at pc 0x%llx: no NUL-terminated file name at 0x%llx in "
                                    "the program's image",
@@ -292,7 +305,7 @@ int isa_core_next(void *opaque, mem_req_t *out)
             if (op_class((op_t)out->op) == OPC_PRIMITIVE)
                 out->arg[3] = c->pid;
             c->phase = ISA_WAIT;
-            return 1;
+            return SOURCE_GOT;
         }
     }
 }
@@ -302,7 +315,7 @@ int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
     isa_core_t *c = opaque;
     if (c->phase != ISA_WAIT)
         return 0;
-    if (res->status != 0) {
+    if (res->status != MACHINE_OK) {
         c->failed = true;
         c->phase = ISA_HALTED;
         snprintf(c->err, sizeof c->err, "%s at pc 0x%llx: machine error %d",

@@ -13,12 +13,15 @@
  *   RMW_XCHG, RMW_ADD, RMW_OR, RMW_XOR or RMW_CMPXCHG (model/op.h; cmpxchg: arg[1] = rd, the
  *   expected value); rd gets the old value the machine returns;
  * - fence: fence;
- * - primitives and OS set-up: the layout model/ops.def documents (FlushInstructionCache and
- *   ZwFlushVirtualMemory: arg[0] = rs1 handle, addr = rs2 base, arg[1] = rs3 size;
- *   CcCoherencyFlushAndPurgeCache: name = the string at rs1, addr = rs2 offset, arg[1] = rs3,
- *   arg[2] = imm flags; r0 as rs2 sets REQ_NULL_BASE); a file name is read from image, the
- *   assembled program; rd gets the result value (1 success, 0 failure); a primitive's arg[3] is
- *   the process the core's thread belongs to (set by `thread`, 0 by default);
+ * - primitives: the arguments of the op's PRIM row in model/ops.def, in order, from rs1, rs2,
+ *   rs3 and imm, each put in the request field its slot names (so CcCoherencyFlushAndPurgeCache:
+ *   name = the string at rs1, addr = rs2 offset, arg[1] = rs3 length, arg[2] = imm flags); a
+ *   base or offset given as r0 sets REQ_NULL_BASE;
+ * - OS set-up: the layout model/ops.def documents (process: arg[0] = rs1, arg[1] = rs2; file:
+ *   name at rs1, arg[0] = rs2; map: name at rs1, arg[0] = imm, addr = rs2, arg[1] = rs3);
+ * - a file name is read from image, the assembled program; rd gets the result value (1 success,
+ *   0 failure); a primitive's arg[3] is the process the core's thread belongs to (set by
+ *   `thread`, 0 by default);
  * - lastcall rd, imm: rd = field imm (opcodes.def) of what the core's last primitive call
  *   returned, read from the OS layer (os) when that call completed; thread rd: the process of
  *   the core's thread from now on. Both execute in the core, without a request.

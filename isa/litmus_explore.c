@@ -243,6 +243,8 @@ int litmus_explore(const litmus_test_t *t, const machine_config_t *cfg,
         mc.seed = c->seed;
         litmus_state_t s;
         obs_fn observe = r == o->observed_run ? o->observe : NULL;
+        if (r == o->observed_run && o->observed_var)
+            memcpy(o->observed_var, c->var, sizeof c->var);
         if (litmus_run_observed(t, &mc, c->var, observe, o->observe_opaque, &s, err, errlen) != 0) {
             rc = -1;
             break;

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "isa/litmus.h"
+#include "isa/litmus_sim.h"
 #include "model/machine.h"
 
 typedef struct litmus_explore_opts {
@@ -47,6 +48,9 @@ typedef struct litmus_explore_opts {
     uint64_t observed_run;
     obs_fn observe;
     void *observe_opaque;
+    /* When not NULL, receives the observed run's variations (LITMUS_MAX_THREADS entries): the
+     * code it ran is litmus_lower's with them (a view shows that code). */
+    litmus_variation_t *observed_var;
 } litmus_explore_opts_t;
 
 /* The default number of runs of a test with nthreads threads: 500 for one or two, five times as

@@ -19,7 +19,7 @@
 
 static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 
-int machine_fail(machine_t *m, int status, const char *fmt, ...)
+machine_status_t machine_fail(machine_t *m, machine_status_t status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -189,13 +189,13 @@ void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
     memory_read(m->mem, addr, buf, len);
 }
 
-int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
+machine_status_t machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
 {
-    return memory_write(m->mem, addr, buf, len) == 0 ? 0 : MACHINE_ENOMEM;
+    return memory_write(m->mem, addr, buf, len) == 0 ? MACHINE_OK : MACHINE_ENOMEM;
 }
 
 /* A page of simulated memory could not be had: the limit, or the host's memory. */
-static int sim_memory_full(machine_t *m)
+static machine_status_t sim_memory_full(machine_t *m)
 {
     if (memory_at_limit(m->mem))
         return machine_fail(m, MACHINE_ENOMEM,
@@ -342,7 +342,7 @@ uint64_t machine_syscall_drained(const machine_t *m, unsigned cpu)
 
 /* ---- IPIs ------------------------------------------------------------------------------------ */
 
-int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
+machine_status_t machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
 {
     if (from >= m->cfg.cores || to >= m->cfg.cores)
         return MACHINE_EBADCPU;
@@ -354,7 +354,7 @@ int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
         observe_ipi(m, OBS_IPI_SENT, now, from, to, at);
     mark_stale(m, to);
     mark_stale(m, from);
-    return 0;
+    return MACHINE_OK;
 }
 
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from)
@@ -426,12 +426,14 @@ static void refresh_identity(machine_t *m)
  * for it (sb_append, sb_push's body; hier_write and store_commit, perform_store's one line;
  * hier_read and hier_ifetch, hier_access.h), so the two paths agree by construction; what
  * quick_issue skips is what a quick machine has not (translation, jitter, checking, an observer).
- * 1 done; 0 not taken, nothing changed; or an error (the request was taken). */
+ * QUICK_TAKEN done; QUICK_DECLINED not taken, nothing changed; or an error status (the request
+ * was taken). */
+enum { QUICK_DECLINED = 0, QUICK_TAKEN = 1 };
 static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
                                                            const mem_req_t *r, uint64_t now)
 {
     if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
-        return 0;
+        return QUICK_DECLINED;
     uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
     bool one_line = ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) == line;
     if (r->op == OP_STORE) {
@@ -440,31 +442,31 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
             c->stats.ops[OP_STORE]++;
             sb_append(&c->sb, r->addr, r->size, value, now);
             c->clock = now + 1;
-            return 1;
+            return QUICK_TAKEN;
         }
         if (!one_line)
-            return 0;
+            return QUICK_DECLINED;
         /* perform_store for one line on a machine without check mode */
         c->stats.ops[OP_STORE]++;
         c->clock = now + hier_write(m, c, line, now);
         int rc = store_commit(m, r->addr, r->size, value);
-        return rc ? rc : 1;
+        return rc != MACHINE_OK ? rc : QUICK_TAKEN;
     }
     if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !one_line)
-        return 0;
+        return QUICK_DECLINED;
     if (r->op == OP_LOAD) {
         if (!c->l1d || (c->sb.count && sb_touches(&c->sb, r->addr, r->size)))
-            return 0;
+            return QUICK_DECLINED;
         c->stats.ops[OP_LOAD]++;
         c->clock = now + hier_read(m, c, line, ACCESS_READ, now);
-        return 1;
+        return QUICK_TAKEN;
     }
     if (r->op == OP_IFETCH) {
         c->stats.ops[OP_IFETCH]++;
         c->clock = now + hier_ifetch(m, c, line, now);
-        return 1;
+        return QUICK_TAKEN;
     }
-    return 0;
+    return QUICK_DECLINED;
 }
 
 static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t now,
@@ -585,7 +587,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
                                 op_name(r->op));
         res->done = now;
         rc = m->os.execute(m->os.opaque, m, c->id, r, now, res);
-        if (rc < 0)
+        if (rc != MACHINE_OK && rc != MACHINE_STOPPED)
             return rc;
         c->clock = max_u64(res->done, now);
         if (c->ipi.acks_waiting) {
@@ -593,15 +595,15 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
             c->waiting_req = *r;
             c->waiting_res = *res;
             c->waiting_res.status = rc;
-            return 0;
+            return MACHINE_OK;
         }
         res->done = c->clock;
         if (m->os.completed)
             m->os.completed(m->os.opaque, c->id, r, res);
         if (m->obs)
             observe_completion(m, c, r, res, rc);
-        if (rc == 1)
-            return 1;
+        if (rc == MACHINE_STOPPED)
+            return MACHINE_STOPPED;
         return finish(m, c, r, res);
     }
     if (rc)
@@ -644,12 +646,13 @@ static const mem_req_t *feed_refill(machine_t *m, unsigned i, int *status)
             return &f->slot;
         }
     }
-    *status = got < 0 ? -1 : 0;
+    *status = got == SOURCE_END ? MACHINE_OK : MACHINE_ESOURCE;
     return NULL;
 }
 
 /* The next request of source i where it lies (in the source's batch, or the feed's slot), valid
- * until the next call for the same source; NULL at the end (*status 0) or on error (-1). */
+ * until the next call for the same source; NULL at the end (*status MACHINE_OK) or on the
+ * source's error (MACHINE_ESOURCE). */
 static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 {
     feed_t *f = &m->feed[i];
@@ -673,35 +676,36 @@ static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
     mark_stale(m, c->id);
 }
 
-/* Take the next request for c from its source (per-core streams only). 1 got, 0 none, -1 error. */
-static int refill(machine_t *m, core_t *c)
+/* Take the next request for c from its source (per-core streams only), if it has none held and
+ * the source has one: MACHINE_OK, or MACHINE_ESOURCE. */
+static machine_status_t refill(machine_t *m, core_t *c)
 {
     /* A request waiting for IPI acknowledgements has not delivered its result yet: a source that
      * needs results (an interpreter) cannot say what comes next before it has. (Bitwise: one
      * branch, asked per core per event.) */
     if (c->has_pending | c->source_done | c->has_waiting_req)
-        return c->has_pending;
-    int status = 0;
+        return MACHINE_OK;
+    int status = MACHINE_OK;
     const mem_req_t *r = feed_next(m, c->id, &status);
     if (!r) {
-        c->source_done = status == 0;
+        c->source_done = status == MACHINE_OK;
         return status;
     }
     hold(m, c, r, m->feed[c->id].taken, 0);
-    return 1;
+    return MACHINE_OK;
 }
 
 /* The next record of the global stream, checked to name a core the machine has. NULL at the end
- * (*status 0) or on an error: -1 from the source, MACHINE_EBADCPU with its message. */
+ * (*status MACHINE_OK) or on an error: MACHINE_ESOURCE, or MACHINE_EBADCPU with its message. */
 static inline const mem_req_t *global_next(machine_t *m, bool *stream_done, int *status)
 {
     if (*stream_done) {
-        *status = 0;
+        *status = MACHINE_OK;
         return NULL;
     }
     const mem_req_t *r = feed_next(m, 0, status);
     if (!r) {
-        *stream_done = *status == 0;
+        *stream_done = *status == MACHINE_OK;
         return NULL;
     }
     if (r->cpu >= m->cfg.cores) {
@@ -713,18 +717,18 @@ static inline const mem_req_t *global_next(machine_t *m, bool *stream_done, int 
     return r;
 }
 
-/* Global issue order: hand the stream's next record to its core. 1 handed, 0 end, -1 error,
- * MACHINE_EBADCPU for a core the machine does not have. */
-static int refill_global(machine_t *m, bool *stream_done)
+/* Global issue order: hand the stream's next record to its core, unless one is held or the
+ * stream has ended. MACHINE_OK, or global_next's error. */
+static machine_status_t refill_global(machine_t *m, bool *stream_done)
 {
     if (m->npending)
-        return 1;
-    int status = 0;
+        return MACHINE_OK;
+    int status = MACHINE_OK;
     const mem_req_t *r = global_next(m, stream_done, &status);
     if (!r)
         return status;
     hold(m, &m->core[r->cpu], r, m->feed[0].taken, m->last_issue);
-    return 1;
+    return MACHINE_OK;
 }
 
 static void dump_state(machine_t *m, const char *why)
@@ -819,13 +823,13 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
     req_result_t res = s->waiting_res;
     res.done = s->clock;
     int status = res.status;
-    res.status = 0;
+    res.status = MACHINE_OK;
     if (m->os.completed)
         m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);
     if (m->obs)
         observe_completion(m, s, &s->waiting_req, &res, status);
-    if (status == 1)
-        return 1;
+    if (status == MACHINE_STOPPED)
+        return MACHINE_STOPPED;
     return finish(m, s, &s->waiting_req, &res);
 }
 
@@ -842,8 +846,8 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
     req_result_t res;
     if (m->quick) {
         int taken = quick_issue(m, c, r, at);
-        if (taken)
-            return taken < 0 ? taken : 0;
+        if (taken != QUICK_DECLINED)
+            return taken == QUICK_TAKEN ? MACHINE_OK : taken;
     }
     uint8_t cls = op_classes[r->op];
     if (cls == OPC_MEM || cls == OPC_SYNC)
@@ -914,13 +918,13 @@ static bool solo_machine(const machine_t *m)
  * nothing else can happen (no other core, no buffer, and a quick request sends no IPI), nothing
  * stalls (a solo core issues at its own clock or at the last issue), and the outcome is what
  * solo_run would give. Stops before the first request quick_issue does not take, which then
- * comes next from the feed. 0, or an error (the failing request counted as taken). */
+ * comes next from the feed. MACHINE_OK, or an error (the failing request counted as taken). */
 static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
 {
     feed_t *f = &m->feed[0];
     bool global = !m->per_core;
     unsigned pos = f->pos;
-    int rc = 0;
+    int rc = QUICK_DECLINED;
     for (; pos < f->count; pos++) {
         const mem_req_t *r = &f->batch[pos];
         if (r->cpu != 0)
@@ -928,25 +932,25 @@ static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
         uint64_t not_before = global ? m->last_issue : 0;
         uint64_t at = max_u64(c->clock, not_before);
         rc = quick_issue(m, c, r, at);
-        if (rc == 0)
+        if (rc == QUICK_DECLINED)
             break;
         m->last_issue = at;
         c->not_before = not_before;
         c->syscall_drained = 0;
-        if (rc < 0) {
+        if (rc != QUICK_TAKEN) {
             pos++;
             break;
         }
     }
     f->taken += pos - f->pos;
     f->pos = pos;
-    return rc < 0 ? rc : 0;
+    return rc == QUICK_DECLINED || rc == QUICK_TAKEN ? MACHINE_OK : rc;
 }
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
- * at once, at the cycle core_event would, without copying it. Returns to the general loop (0) at
- * the end of the stream, or holding a request of another class, or when the core is not quiet
- * (an interrupt, a wait); nonzero is an error, as handle_event. */
+ * at once, at the cycle core_event would, without copying it. Returns to the general loop
+ * (MACHINE_OK) at the end of the stream, or holding a request of another class, or when the core
+ * is not quiet (an interrupt, a wait); else what handle_event would (an error, MACHINE_STOPPED). */
 static int solo_run(machine_t *m, bool *stream_done)
 {
     core_t *c = &m->core[0];
@@ -955,18 +959,18 @@ static int solo_run(machine_t *m, bool *stream_done)
     for (;;) {
         if (m->quick) {
             int rc = solo_burst(m, c);
-            if (rc)
+            if (rc != MACHINE_OK)
                 return rc;
         }
-        int status = 0;
+        int status = MACHINE_OK;
         const mem_req_t *r;
         if (m->per_core)
             r = c->source_done ? NULL : feed_next(m, 0, &status);
         else
             r = global_next(m, stream_done, &status);
         if (!r) {
-            c->source_done = m->per_core && status == 0;
-            return status == -1 ? MACHINE_ESOURCE : status; /* the source's own error */
+            c->source_done = m->per_core && status == MACHINE_OK;
+            return status;
         }
         uint64_t seq = m->feed[0].taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
@@ -988,15 +992,16 @@ static int solo_run(machine_t *m, bool *stream_done)
     }
 }
 
-/* machine_run's way out on an error: note the core whose request failed (-1: none). Cold, so
- * that the loop's hot path carries none of it. */
+/* machine_run's way out on an error or MACHINE_STOPPED: note the core whose request failed (-1:
+ * none). Cold, so that the loop's hot path carries none of it. */
 static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int cpu)
 {
     m->failed_cpu = cpu;
     return rc;
 }
 
-int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
+machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigned nsources,
+                             bool per_core)
 {
     if (per_core && nsources > m->cfg.cores)
         return machine_fail(m, MACHINE_EBADCPU, "%u traces for %u cores", nsources, m->cfg.cores);
@@ -1023,23 +1028,21 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
     for (;;) {
         if (solo) {
             int rc = solo_run(m, &stream_done);
-            if (rc) /* a source's error, 1 and a bad CPU are the source's own, not core 0's request */
-                return stopped_by(m, rc,
-                                  rc != MACHINE_ESOURCE && rc != 1 && rc != MACHINE_EBADCPU ? 0 : -1);
+            if (rc != MACHINE_OK) /* a source's error, a stop and a bad CPU: not core 0's request */
+                return stopped_by(m, rc, rc == MACHINE_ESOURCE || rc == MACHINE_STOPPED ||
+                                                 rc == MACHINE_EBADCPU ? -1 : 0);
             mark_stale(m, 0);
         }
         if (per_core) {
             /* Only a core whose state changed (stale) can have become ready for its next. */
             for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
                 unsigned i = (unsigned)__builtin_ctzll(stale);
-                if (i < nsources && refill(m, &m->core[i]) < 0)
+                if (i < nsources && refill(m, &m->core[i]) != MACHINE_OK)
                     return MACHINE_ESOURCE;
             }
         } else {
             int rc = refill_global(m, &stream_done);
-            if (rc == -1)
-                return MACHINE_ESOURCE;
-            if (rc < 0)
+            if (rc != MACHINE_OK)
                 return rc;
         }
         event_t e = next_event(m);
@@ -1057,8 +1060,8 @@ int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, b
             break;
         }
         int rc = handle_event(m, &e);
-        if (rc) /* 1: the source's done callback stopped the run */
-            return stopped_by(m, rc, rc != 1 ? (int)e.cpu : -1);
+        if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
+            return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
     }
     for (unsigned i = 0; i < m->cfg.cores; i++)
         m->core[i].clock = max_u64(m->core[i].clock, m->core[i].sb.busy_until);

@@ -71,25 +71,30 @@ typedef struct req_result {
     uint64_t issued; /* the cycle it started */
     uint64_t done;   /* the cycle its core may go on */
     uint64_t seq;    /* which request of its source this was, counting from 1 */
-    int status;      /* 0, or a MACHINE_E* code */
+    int status;      /* a machine_status_t: MACHINE_OK or MACHINE_STOPPED (observer records) */
 } req_result_t;
 
-enum {
+/* What the machine's fallible calls return: MACHINE_OK, MACHINE_STOPPED (no error: the run was
+ * asked to stop), or an error (negative). */
+typedef enum machine_status {
     MACHINE_OK = 0,
+    MACHINE_STOPPED = 1,       /* a source's done callback or a failed check stopped the run */
     MACHINE_EBADCPU = -1,      /* cpu >= cores */
     MACHINE_EBADSIZE = -2,     /* size not 1..64 */
     MACHINE_ENOMEM = -3,
     MACHINE_EUNSUPPORTED = -4, /* an operation this machine cannot execute */
     MACHINE_EDEADLOCK = -5,    /* nothing can move */
     MACHINE_ECHECK = -6,       /* an invariant failed (check mode); see machine_error */
+    MACHINE_ECONFIG = -7,      /* machine_config_check: a configuration that cannot be built */
     MACHINE_ESOURCE = -100,    /* machine_run: a source's next failed (the source has the message) */
-};
+} machine_status_t;
 
 /* On the machine's fallible calls: a caller that drops the status is a compile error. */
 #define MACHINE_MUST_CHECK __attribute__((warn_unused_result))
 
-/* 0 when cfg can be built, else -1 with "key: reason" in err. */
-int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen) MACHINE_MUST_CHECK;
+/* MACHINE_OK when cfg can be built, else MACHINE_ECONFIG with "key: reason" in err. */
+machine_status_t machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
+    MACHINE_MUST_CHECK;
 /* The bytes machine_create allocates for cfg (which passes machine_config_check): caches, store
  * buffers and the machine itself; simulated memory grows apart (memory_bytes_for). */
 uint64_t machine_bytes(const machine_config_t *cfg);
@@ -98,12 +103,17 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
 void machine_destroy(machine_t *m);
 const machine_config_t *machine_config(const machine_t *m);
 
+/* What a source's next (and next_batch) says: a request (next_batch: a count of them, > 0), the
+ * end of the stream, or its own error (the source keeps the message). */
+enum { SOURCE_GOT = 1, SOURCE_END = 0, SOURCE_ERROR = -1 };
+
 /* A source of requests for the event loop: the next request for its core(s), and the result of
  * each executed one (an interpreter needs loaded values before it can go on).
- * next: 1 a request, 0 no more, -1 error (the source keeps its own message). */
+ * next: SOURCE_GOT, SOURCE_END or SOURCE_ERROR. */
 typedef struct core_source {
     int (*next)(void *opaque, mem_req_t *out);
-    /* 0 go on; nonzero stops the run (machine_run returns 1), e.g. a failed expectation. */
+    /* 0 go on; nonzero stops the run (machine_run returns MACHINE_STOPPED), e.g. a failed
+     * expectation. */
     int (*done)(void *opaque, const mem_req_t *req, const req_result_t *res);
     void *opaque;
     /* true: the source looks at the value a load or fetch returned only for requests that state
@@ -113,28 +123,29 @@ typedef struct core_source {
     /* true: done need only be called for loads that state a value (a trace checking what they
      * read); false: for every request (an interpreter, a timer). */
     bool done_only_for_values;
-    /* Optional, used instead of next: *reqs points to the next count requests (count > 0; 0 no
-     * more, -1 error), which stay valid and unchanged until the next call. */
+    /* Optional, used instead of next: *reqs points to the next count requests (count > 0;
+     * SOURCE_END no more, SOURCE_ERROR), which stay valid and unchanged until the next call. */
     int (*next_batch)(void *opaque, const mem_req_t **reqs);
 } core_source_t;
 
 /* The OS layer, wired in as signals so that the machine never includes it.
  * translate: map [vaddr, vaddr+size) of cpu to a contiguous physical range before it reaches the
- *   caches; extra_cycles is charged to the access (a page fault reading from disk). 0 or a
- *   negative MACHINE_E* status (with the message in machine_error via machine_fail).
+ *   caches; extra_cycles is charged to the access (a page fault reading from disk). MACHINE_OK
+ *   or an error status (with the message in machine_error via machine_fail).
  * store_performed: a store left a store buffer (or an rmw wrote) at paddr: dirty the page.
  * execute: run an OPC_PRIMITIVE, OPC_OS or OPC_CHECK request on cpu at cycle now (the machine has
  *   drained cpu's store buffer first for primitives). It may send IPIs (machine_ipi_send); the
- *   request then completes when every IPI has been acknowledged. Returns 0, 1 for a failed check
- *   (the run stops, machine_run returns 1), or a negative MACHINE_E* status.
+ *   request then completes when every IPI has been acknowledged. Returns MACHINE_OK,
+ *   MACHINE_STOPPED for a failed check (machine_run returns it), or an error status.
  * completed: the request executed by execute is complete, with its final timing. */
 typedef struct machine_os {
     void *opaque;
-    int (*translate)(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
-                     uint64_t now, uint64_t *paddr, uint64_t *extra_cycles);
+    machine_status_t (*translate)(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size,
+                                  bool write, uint64_t now, uint64_t *paddr,
+                                  uint64_t *extra_cycles);
     void (*store_performed)(void *opaque, uint64_t paddr, unsigned size);
-    int (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req, uint64_t now,
-                   req_result_t *res);
+    machine_status_t (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req,
+                                uint64_t now, req_result_t *res);
     void (*completed)(void *opaque, unsigned cpu, const mem_req_t *req, const req_result_t *res);
     /* Optional: whether translate is now the identity with no extra cycles (nothing is mapped),
      * so the machine may skip it. Asked at the start of a run and after every request executed
@@ -155,12 +166,14 @@ void machine_emit(machine_t *m, const obs_event_t *ev);
 /* Attach the OS layer (copied); before machine_run. */
 void machine_attach_os(machine_t *m, const machine_os_t *os);
 /* Record a failure message for machine_error (for the OS layer); returns status. */
-int machine_fail(machine_t *m, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+machine_status_t machine_fail(machine_t *m, machine_status_t status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* IPIs: schedule delivery to core `to` at now + ipi latency; its handler waits for the core's store
  * buffer to drain, runs for the handler cost and acknowledges. The sender's current request
  * completes when all its IPIs are acknowledged. */
-int machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now) MACHINE_MUST_CHECK;
+machine_status_t machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
+    MACHINE_MUST_CHECK;
 /* Store-buffer entries the handlers of from's current IPI round found and drained. */
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
 const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu);
@@ -197,10 +210,11 @@ unsigned machine_sb_count(const machine_t *m, unsigned cpu);
 /* Run to completion. per_core: sources[i] feeds core i (independent streams; a request's cpu
  * field is overwritten with i). !per_core: sources[0] alone feeds every core in global issue
  * order (each request issues at the later of its core's clock and the previous request's issue
- * time). Store buffers are drained at the end. Returns 0, 1 when a source's done callback asked
- * to stop, or a negative MACHINE_E* (MACHINE_ESOURCE when a source failed). */
-int machine_run(machine_t *m, const core_source_t *sources, unsigned nsources, bool per_core)
-    MACHINE_MUST_CHECK;
+ * time). Store buffers are drained at the end. Returns MACHINE_OK, MACHINE_STOPPED when a source's
+ * done callback (or a failed check of the OS layer) asked to stop, or an error (MACHINE_ESOURCE
+ * when a source failed). */
+machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigned nsources,
+                             bool per_core) MACHINE_MUST_CHECK;
 
 /* How many requests the machine has taken from source i (of the last machine_run): after a failure
  * of one global stream, the number of the failing request. */
@@ -223,7 +237,8 @@ uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned 
  * the bytes it had before it was written there, until it is cleaned). */
 void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out);
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len);
-int machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len) MACHINE_MUST_CHECK;
+machine_status_t machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
+    MACHINE_MUST_CHECK;
 
 /* Statistics. Cache accessors return NULL for levels this machine does not have. */
 const core_stats_t *machine_core_stats(const machine_t *m, unsigned cpu);
@@ -244,10 +259,10 @@ typedef struct machine_region {
     uint64_t start_cycle; /* the cycle of the last one */
 } machine_region_t;
 void machine_stats_reset(machine_t *m, uint64_t cycle);
-/* --3c: classify every cache's misses from now on (cache_3c); 0, or -1 when memory runs out.
+/* --3c: classify every cache's misses from now on (cache_3c); MACHINE_OK, or MACHINE_ENOMEM.
  * A miss caused by another core's invalidation counts as the 3C rules say (model/ccc.h): there
  * is no fourth, coherence, class. */
-int machine_enable_3c(machine_t *m) MACHINE_MUST_CHECK;
+machine_status_t machine_enable_3c(machine_t *m) MACHINE_MUST_CHECK;
 const machine_region_t *machine_region(const machine_t *m);
 
 /* Set cpu's clock before machine_run: the core issues nothing before that cycle (a litmus run's

@@ -4,42 +4,45 @@
 #include "machine.h"
 #include "machine_priv.h"
 
-static int check_level(const char *name, const cache_config_t *c, char *err, size_t errlen)
+static machine_status_t check_level(const char *name, const cache_config_t *c, char *err,
+                                    size_t errlen)
 {
     if (c->size == 0)
-        return 0;
+        return MACHINE_OK;
     char why[200];
     if (cache_config_check(c, why, sizeof why) != 0) {
         snprintf(err, errlen, "[%s]: %s", name, why);
-        return -1;
+        return MACHINE_ECONFIG;
     }
-    return 0;
+    return MACHINE_OK;
 }
 
-int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
+machine_status_t machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (cfg->cores < 1 || cfg->cores > MACHINE_MAX_CORES) {
         snprintf(err, errlen, "machine.cores = %u: expected 1 to %u", cfg->cores,
                  MACHINE_MAX_CORES);
-        return -1;
+        return MACHINE_ECONFIG;
     }
     if (!cfg->protocol) {
         snprintf(err, errlen, "machine.protocol: no coherence protocol");
-        return -1;
+        return MACHINE_ECONFIG;
     }
-    if (check_level("l1i", &cfg->l1i, err, errlen) || check_level("l1d", &cfg->l1d, err, errlen) ||
-        check_level("l1", &cfg->l1, err, errlen) || check_level("l2", &cfg->l2, err, errlen) ||
-        check_level("llc", &cfg->llc, err, errlen))
-        return -1;
+    if (check_level("l1i", &cfg->l1i, err, errlen) != MACHINE_OK ||
+        check_level("l1d", &cfg->l1d, err, errlen) != MACHINE_OK ||
+        check_level("l1", &cfg->l1, err, errlen) != MACHINE_OK ||
+        check_level("l2", &cfg->l2, err, errlen) != MACHINE_OK ||
+        check_level("llc", &cfg->llc, err, errlen) != MACHINE_OK)
+        return MACHINE_ECONFIG;
     if (cfg->l1.size && (cfg->l1d.size || cfg->l1i.size)) {
         snprintf(err, errlen, "[l1] is a unified first level: it cannot be combined with [l1i] "
                               "or [l1d] (set l1.size=0 or remove them)");
-        return -1;
+        return MACHINE_ECONFIG;
     }
     if (!cfg->l1.size && !cfg->l1d.size) {
         snprintf(err, errlen, "no first-level data cache: set l1d.size (split) or l1.size "
                               "(unified)");
-        return -1;
+        return MACHINE_ECONFIG;
     }
     /* One line size throughout keeps coherence per line well defined. */
     const cache_config_t *first = cfg->l1.size ? &cfg->l1 : &cfg->l1d;
@@ -52,23 +55,23 @@ int machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
             snprintf(err, errlen, "%s.line = %u differs from the first level's %u: every level "
                                   "must use one line size",
                      levels[i].name, levels[i].c->line, first->line);
-            return -1;
+            return MACHINE_ECONFIG;
         }
     if (cfg->page_size < 512 || (cfg->page_size & (cfg->page_size - 1))) {
         snprintf(err, errlen, "os.page = %u: expected a power of two of at least 512",
                  cfg->page_size);
-        return -1;
+        return MACHINE_ECONFIG;
     }
     if (cfg->page_size < first->line) {
         snprintf(err, errlen, "os.page = %u is smaller than a cache line (%u)", cfg->page_size,
                  first->line);
-        return -1;
+        return MACHINE_ECONFIG;
     }
     if (cfg->disk_bandwidth == 0) {
         snprintf(err, errlen, "os.disk_bandwidth = 0: expected at least 1 byte per cycle");
-        return -1;
+        return MACHINE_ECONFIG;
     }
-    return 0;
+    return MACHINE_OK;
 }
 
 /* A level as machine_create builds it: I-caches keep the bytes of their lines, and L1Ds keep the

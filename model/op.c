@@ -1,4 +1,5 @@
-/* op.c: names, classes and lookup for the operation table (ops.def); pure data, no state. */
+/* op.c: names, classes, lookup and argument layouts for the operation table (ops.def); pure
+ * data, no state. */
 #include "op.h"
 
 #include <string.h>
@@ -17,6 +18,94 @@ const uint8_t op_classes[OP_COUNT] = {
 #include "ops.def"
 #undef OP
 };
+
+/* The argument slots of each PRIM row (all OPARG_NONE for the other rows). */
+#define ARG(kind, field, label, what) {OPARG_##kind, OPF_##field, label, what}
+#define NOARG {OPARG_NONE, OPF_ADDR, NULL, NULL}
+static const op_arg_t op_slots[OP_COUNT][OP_MAX_ARGS] = {
+#define OP(id, spelling, cls, doc)
+#define PRIM(id, spelling, doc, a1, a2, a3, a4) [OP_##id] = {a1, a2, a3, a4},
+#include "ops.def"
+#undef PRIM
+#undef OP
+};
+#undef NOARG
+#undef ARG
+
+static const bool op_has_args[OP_COUNT] = {
+#define OP(id, spelling, cls, doc)
+#define PRIM(id, spelling, doc, a1, a2, a3, a4) [OP_##id] = true,
+#include "ops.def"
+#undef PRIM
+#undef OP
+};
+
+const op_arg_t *op_args(op_t op, unsigned *nargs, unsigned *required)
+{
+    *nargs = *required = 0;
+    if (op >= OP_COUNT || !op_has_args[op])
+        return NULL;
+    const op_arg_t *a = op_slots[op];
+    while (*nargs < OP_MAX_ARGS && a[*nargs].kind != OPARG_NONE)
+        ++*nargs;
+    while (*required < *nargs && a[*required].kind != OPARG_FLAGS)
+        ++*required;
+    return a;
+}
+
+const op_arg_t *op_arg_of(op_t op, op_arg_kind_t kind)
+{
+    unsigned n, req;
+    const op_arg_t *a = op_args(op, &n, &req);
+    for (unsigned i = 0; i < n; i++)
+        if (a[i].kind == kind)
+            return &a[i];
+    return NULL;
+}
+
+uint64_t op_arg_get(const mem_req_t *r, const op_arg_t *a)
+{
+    switch ((op_arg_field_t)a->field) {
+    case OPF_ADDR: return r->addr;
+    case OPF_ARG0: return r->arg[0];
+    case OPF_ARG1: return r->arg[1];
+    case OPF_ARG2: return r->arg[2];
+    case OPF_NAME: break;
+    }
+    return 0;
+}
+
+void op_arg_put(mem_req_t *r, const op_arg_t *a, uint64_t v)
+{
+    switch ((op_arg_field_t)a->field) {
+    case OPF_ADDR: r->addr = v; break;
+    case OPF_ARG0: r->arg[0] = v; break;
+    case OPF_ARG1: r->arg[1] = v; break;
+    case OPF_ARG2: r->arg[2] = v; break;
+    case OPF_NAME: break;
+    }
+}
+
+void op_usage(op_t op, char *buf, size_t len)
+{
+    unsigned n, req;
+    const op_arg_t *a = op_args(op, &n, &req);
+    size_t used = 0;
+    const char *name = op_name(op);
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    for (unsigned i = 0; i <= n; i++) {
+        const char *word = i == 0 ? name : a[i - 1].label;
+        size_t w = strlen(word);
+        if (used + (i > 0) + w >= len)
+            break;
+        if (i > 0)
+            buf[used++] = ' ';
+        memcpy(buf + used, word, w + 1);
+        used += w;
+    }
+}
 
 const char *op_name(op_t op) { return op < OP_COUNT ? op_table[op].name : "?"; }
 const char *op_doc(op_t op) { return op < OP_COUNT ? op_table[op].doc : ""; }

@@ -8,6 +8,7 @@
 #define COHSIM_OP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef enum op_class {
@@ -63,6 +64,43 @@ static inline op_class_t op_class(op_t op) { return (op_class_t)op_classes[op]; 
 const char *op_doc(op_t op);
 /* The op whose text spelling is name (exact, case-sensitive), or OP_COUNT when none. */
 op_t op_lookup(const char *name, unsigned len);
+
+/* ---- argument layouts (the PRIM rows of ops.def) ---- */
+
+/* How an argument is written and checked. */
+typedef enum op_arg_kind {
+    OPARG_NONE,   /* an unused slot */
+    OPARG_HANDLE, /* a process handle: a number, or the current process (UINT64_MAX) */
+    OPARG_BASE,   /* an address, or NULL (REQ_NULL_BASE) */
+    OPARG_OFFSET, /* a file offset, or NULL (REQ_NULL_BASE) */
+    OPARG_SIZE,   /* a byte count */
+    OPARG_FILE,   /* a file name */
+    OPARG_FLAGS,  /* flag bits; the only optional kind (0 when left out), so it comes last */
+} op_arg_kind_t;
+
+/* Where a request carries an argument. */
+typedef enum op_arg_field { OPF_ADDR, OPF_ARG0, OPF_ARG1, OPF_ARG2, OPF_NAME } op_arg_field_t;
+
+typedef struct op_arg {
+    uint8_t kind;      /* op_arg_kind_t */
+    uint8_t field;     /* op_arg_field_t */
+    const char *label; /* in a usage line: PROCESS, BASE|NULL, SIZE, [FLAGS] */
+    const char *what;  /* in an error message: "bad WHAT '...'" */
+} op_arg_t;
+
+#define OP_MAX_ARGS 4
+
+/* The argument layout of op (its PRIM row), or NULL when ops.def gives it none; *nargs is set to
+ * the arguments it has (the first slots), *required to the leading ones that must be given (an
+ * OPARG_FLAGS argument may be left out). */
+const op_arg_t *op_args(op_t op, unsigned *nargs, unsigned *required);
+/* The argument of op's layout of that kind, or NULL. */
+const op_arg_t *op_arg_of(op_t op, op_arg_kind_t kind);
+/* Read or write an argument's field in r (not for OPARG_FILE, whose field is the name). */
+uint64_t op_arg_get(const mem_req_t *r, const op_arg_t *a);
+void op_arg_put(mem_req_t *r, const op_arg_t *a, uint64_t v);
+/* "SPELLING LABEL LABEL ...": how op's arguments are written in a text trace. */
+void op_usage(op_t op, char *buf, size_t len);
 
 /* What a locked rmw r writes over old (size bytes, little-endian in the low bits): add, exchange,
  * or, xor, or compare-exchange (value when old equals arg[1], else old itself: x86's LOCK CMPXCHG

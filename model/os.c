@@ -59,9 +59,9 @@ struct os {
     uint64_t io_limit;
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static os_result_t fail(char *err, size_t errlen, os_result_t code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+static os_result_t fail(char *err, size_t errlen, os_result_t code, const char *fmt, ...)
 {
     if (err && errlen) {
         va_list ap;
@@ -73,17 +73,17 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 }
 
 /* Make room for one more element in a growable array. */
-static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+static os_result_t grow(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
-        return 0;
+        return OS_OK;
     size_t ncap = *cap ? *cap * 2 : 4;
     void *p = realloc(*arr, ncap * elem);
     if (!p)
         return OS_ENOMEM;
     *arr = p;
     *cap = ncap;
-    return 0;
+    return OS_OK;
 }
 
 os_t *os_create(const os_config_t *cfg, const os_phys_t *phys, char *err, size_t errlen)
@@ -102,7 +102,7 @@ os_t *os_create(const os_config_t *cfg, const os_phys_t *phys, char *err, size_t
         return NULL;
     }
     os_t *os = calloc(1, sizeof *os);
-    if (!os || grow((void **)&os->procs, &os->capprocs, 0, sizeof *os->procs) != 0) {
+    if (!os || grow((void **)&os->procs, &os->capprocs, 0, sizeof *os->procs) != OS_OK) {
         free(os);
         fail(err, errlen, OS_ENOMEM, "out of memory");
         return NULL;
@@ -164,7 +164,7 @@ static bool pid_referenced(const os_t *os, uint32_t pid)
     return false;
 }
 
-int os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t errlen)
+os_result_t os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t errlen)
 {
     if (pid == 0)
         return fail(err, errlen, OS_EINVAL, "process id 0: expected 1 or more");
@@ -186,13 +186,13 @@ int os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t e
     for (size_t i = 0; i < os->nhandles; i++)
         if (os->handles[i].value == pid)
             return fail(err, errlen, OS_EEXIST, "process id %u is already a handle value", pid);
-    if (grow((void **)&os->procs, &os->capprocs, os->nprocs, sizeof *os->procs) != 0)
+    if (grow((void **)&os->procs, &os->capprocs, os->nprocs, sizeof *os->procs) != OS_OK)
         return fail(err, errlen, OS_ENOMEM, "out of memory");
     os->procs[os->nprocs++] = (os_process_t){.id = pid, .cpus = cpus};
     return OS_OK;
 }
 
-int os_process_terminate(os_t *os, uint32_t pid, char *err, size_t errlen)
+os_result_t os_process_terminate(os_t *os, uint32_t pid, char *err, size_t errlen)
 {
     for (size_t i = 0; i < os->nprocs; i++)
         if (os->procs[i].id == pid) {
@@ -219,7 +219,8 @@ const os_process_t *os_process_at(const os_t *os, size_t i)
     return i < os->nprocs ? &os->procs[i] : NULL;
 }
 
-int os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err, size_t errlen)
+os_result_t os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err,
+                             size_t errlen)
 {
     if (h == OS_HANDLE_CURRENT || h == 0)
         return fail(err, errlen, OS_EINVAL,
@@ -234,7 +235,7 @@ int os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err,
         if (os->handles[i].value == h)
             return fail(err, errlen, OS_EEXIST, "handle %llu already exists",
                         (unsigned long long)h);
-    if (grow((void **)&os->handles, &os->caphandles, os->nhandles, sizeof *os->handles) != 0)
+    if (grow((void **)&os->handles, &os->caphandles, os->nhandles, sizeof *os->handles) != OS_OK)
         return fail(err, errlen, OS_ENOMEM, "out of memory");
     os->handles[os->nhandles++] = (os_handle_t){.value = h, .pid = pid, .access = access};
     return OS_OK;
@@ -260,19 +261,19 @@ os_handle_result_t os_handle_resolve(const os_t *os, uint64_t h, unsigned cpu,
 
 /* ---- files, disk and page cache ---- */
 
-int os_file_create(os_t *os, const char *name, uint64_t size, char *err, size_t errlen)
+os_result_t os_file_create(os_t *os, const char *name, uint64_t size, char *err, size_t errlen)
 {
     size_t len = strlen(name);
     if (len == 0 || len >= OS_MAX_NAME)
         return fail(err, errlen, OS_EINVAL, "file name must be 1 to %d characters",
                     OS_MAX_NAME - 1);
-    if (os_file_find(os, name) >= 0)
+    if (os_file_find(os, name) != OS_NO_FILE)
         return fail(err, errlen, OS_EEXIST, "file %s already exists", name);
     uint64_t npages = size / os->cfg.page_size + (size % os->cfg.page_size != 0);
     if (npages > OS_MAX_FILE_PAGES)
         return fail(err, errlen, OS_EINVAL, "file %s: size %llu is more than %u pages", name,
                     (unsigned long long)size, OS_MAX_FILE_PAGES);
-    if (grow((void **)&os->files, &os->capfiles, os->nfiles, sizeof *os->files) != 0)
+    if (grow((void **)&os->files, &os->capfiles, os->nfiles, sizeof *os->files) != OS_OK)
         return fail(err, errlen, OS_ENOMEM, "out of memory");
     os_file_t f = {.size = size, .npages = npages};
     f.name = malloc(len + 1);
@@ -292,7 +293,7 @@ int os_file_find(const os_t *os, const char *name)
     for (size_t i = 0; i < os->nfiles; i++)
         if (strcmp(os->files[i].name, name) == 0)
             return (int)i;
-    return -1;
+    return OS_NO_FILE;
 }
 
 size_t os_file_count(const os_t *os) { return os->nfiles; }
@@ -336,7 +337,7 @@ uint64_t os_file_dirty_pages(const os_t *os, unsigned file)
     return n;
 }
 
-int os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen)
+os_result_t os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen)
 {
     os_file_t *f = &os->files[file];
     if (f->acquired)
@@ -345,7 +346,7 @@ int os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen)
     return OS_OK;
 }
 
-int os_file_release(os_t *os, unsigned file, char *err, size_t errlen)
+os_result_t os_file_release(os_t *os, unsigned file, char *err, size_t errlen)
 {
     os_file_t *f = &os->files[file];
     if (!f->acquired)
@@ -369,7 +370,7 @@ static uint64_t page_bytes(const os_t *os, const os_file_t *f, uint64_t page)
  * its way to a purged page's frame (in a store buffer) lands there and is counted as lost. */
 static uint64_t frame_alloc(os_t *os, unsigned file, uint64_t page)
 {
-    if (grow((void **)&os->owner, &os->capframes, os->nframes, sizeof *os->owner) != 0)
+    if (grow((void **)&os->owner, &os->capframes, os->nframes, sizeof *os->owner) != OS_OK)
         return 0;
     uint64_t k = os->nframes++;
     os->owner[k] = (os_frame_owner_t){.file = (int32_t)file, .page = page};
@@ -381,28 +382,28 @@ static void frame_free(os_t *os, uint64_t frame)
     os->owner[(frame - OS_FRAME_BASE) / os->cfg.page_size].purged = true;
 }
 
-int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
+os_result_t os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
 {
     os_file_t *f = &os->files[file];
     os_page_t *p = &f->pages[page];
     if (p->frame)
-        return 0;
+        return OS_OK;
     uint64_t frame = frame_alloc(os, file, page);
     if (!frame)
         return OS_ENOMEM;
-    int rc;
+    os_result_t rc;
     if (p->disk) {
         rc = os->phys.write(os->phys.opaque, frame, p->disk, os->cfg.page_size);
     } else {
         uint8_t zero[512] = {0};
-        rc = 0;
-        for (uint32_t off = 0; off < os->cfg.page_size && rc == 0; off += sizeof zero) {
+        rc = OS_OK;
+        for (uint32_t off = 0; off < os->cfg.page_size && rc == OS_OK; off += sizeof zero) {
             uint32_t n = os->cfg.page_size - off < sizeof zero ? os->cfg.page_size - off
                                                                 : (uint32_t)sizeof zero;
             rc = os->phys.write(os->phys.opaque, frame + off, zero, n);
         }
     }
-    if (rc != 0) {
+    if (rc != OS_OK) {
         frame_free(os, frame);
         return OS_ENOMEM;
     }
@@ -411,15 +412,15 @@ int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
     if (os->phys.page_event)
         os->phys.page_event(os->phys.opaque, OS_PAGE_FAULTED, file, page);
     *cycles += os_disk_cycles(os, page_bytes(os, f, page));
-    return 1;
+    return OS_FAULTED;
 }
 
-int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
+os_result_t os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
 {
     os_file_t *f = &os->files[file];
     os_page_t *p = &f->pages[page];
     if (!p->dirty)
-        return 0;
+        return OS_OK;
     if (!p->disk) {
         p->disk = calloc(1, os->cfg.page_size);
         if (!p->disk)
@@ -433,15 +434,15 @@ int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
     if (os->phys.page_event)
         os->phys.page_event(os->phys.opaque, OS_PAGE_WRITTEN, file, page);
     *cycles += os_disk_cycles(os, n);
-    return 1;
+    return OS_WRITTEN;
 }
 
-int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
+os_result_t os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
 {
     os_file_t *f = &os->files[file];
     os_page_t *p = &f->pages[page];
     if (!p->frame)
-        return 0;
+        return OS_OK;
     if (p->locked)
         return OS_EBUSY;
     if (p->dirty) {
@@ -455,7 +456,7 @@ int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
     f->stats.pages_purged++;
     if (os->phys.page_event)
         os->phys.page_event(os->phys.opaque, OS_PAGE_PURGED, file, page);
-    return 1;
+    return OS_PURGED;
 }
 
 uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page)
@@ -463,8 +464,8 @@ uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page)
     return page < os->files[file].npages ? os->files[file].pages[page].frame : 0;
 }
 
-int os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
-                 size_t errlen)
+os_result_t os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
+                         size_t errlen)
 {
     os_file_t *f = &os->files[file];
     if (page >= f->npages)
@@ -473,13 +474,13 @@ int os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char 
     if (f->pages[page].locked)
         return fail(err, errlen, OS_EBUSY, "page %llu of %s is already locked",
                     (unsigned long long)page, f->name);
-    if (os_page_fault_in(os, file, page, cycles) < 0)
+    if (os_failed(os_page_fault_in(os, file, page, cycles)))
         return fail(err, errlen, OS_ENOMEM, "out of memory");
     f->pages[page].locked = true;
     return OS_OK;
 }
 
-int os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t errlen)
+os_result_t os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t errlen)
 {
     os_file_t *f = &os->files[file];
     if (page >= f->npages)
@@ -492,7 +493,7 @@ int os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t err
     return OS_OK;
 }
 
-int os_disk_read(const os_t *os, unsigned file, uint64_t offset, void *buf, size_t len)
+os_result_t os_disk_read(const os_t *os, unsigned file, uint64_t offset, void *buf, size_t len)
 {
     const os_file_t *f = &os->files[file];
     if (offset > f->size || len > f->size - offset)
@@ -529,8 +530,8 @@ static size_t view_upper(const os_t *os, uint64_t addr)
     return lo;
 }
 
-int os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset,
-           uint64_t length, char *err, size_t errlen)
+os_result_t os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset,
+                   uint64_t length, char *err, size_t errlen)
 {
     uint64_t ps = os->cfg.page_size;
     if (!os_process_find(os, pid))
@@ -571,7 +572,7 @@ int os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset
                     "map %s at 0x%llx (0x%llx bytes) overlaps the view of %s at 0x%llx", f->name,
                     (unsigned long long)base, (unsigned long long)span,
                     os->files[os->views[at].file].name, (unsigned long long)os->views[at].base);
-    if (grow((void **)&os->views, &os->capviews, os->nviews, sizeof *os->views) != 0)
+    if (grow((void **)&os->views, &os->capviews, os->nviews, sizeof *os->views) != OS_OK)
         return fail(err, errlen, OS_ENOMEM, "out of memory");
     memmove(&os->views[at + 1], &os->views[at], (os->nviews - at) * sizeof *os->views);
     os->views[at] = (os_view_t){.pid = pid, .file = file, .base = base, .offset = offset,
@@ -613,35 +614,36 @@ uint64_t os_view_page(const os_t *os, const os_view_t *v, uint64_t addr)
     return (v->offset + (addr - v->base)) / os->cfg.page_size;
 }
 
-int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles)
+os_result_t os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles,
+                           uint64_t *faulted)
 {
-    int faults = 0;
     while (len) {
         uint64_t run;
         const os_view_t *v = os_view_span(os, addr, &run);
         if (run > len)
             run = len;
         if (v) {
-            int r = os_page_fault_in(os, v->file, os_view_page(os, v, addr), cycles);
-            if (r < 0)
+            os_result_t r = os_page_fault_in(os, v->file, os_view_page(os, v, addr), cycles);
+            if (os_failed(r))
                 return r;
-            faults += r;
+            if (r == OS_FAULTED)
+                ++*faulted;
         }
         addr += run, len -= run;
     }
-    return faults;
+    return OS_OK;
 }
 
-int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles)
+os_result_t os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles)
 {
     const os_view_t *v = os_view_at(os, vaddr);
     if (!v) {
         *paddr = vaddr;
-        return 0;
+        return OS_OK;
     }
     uint64_t pg = os_view_page(os, v, vaddr);
-    int r = os_page_fault_in(os, v->file, pg, cycles);
-    if (r < 0)
+    os_result_t r = os_page_fault_in(os, v->file, pg, cycles);
+    if (os_failed(r))
         return r;
     *paddr = os->files[v->file].pages[pg].frame +
              (v->offset + (vaddr - v->base)) % os->cfg.page_size;
@@ -665,29 +667,29 @@ void os_store_performed(os_t *os, uint64_t paddr, uint64_t len)
 }
 
 /* The physical address behind [addr, addr+len), which must lie in one page of one view. */
-static int view_phys(os_t *os, uint64_t addr, size_t len, uint64_t *paddr)
+static os_result_t view_phys(os_t *os, uint64_t addr, size_t len, uint64_t *paddr)
 {
     uint64_t run, cycles = 0;
     if (!os_view_span(os, addr, &run) || len > run)
         return OS_EINVAL;
-    return os_translate(os, addr, paddr, &cycles) < 0 ? OS_ENOMEM : OS_OK;
+    return os_failed(os_translate(os, addr, paddr, &cycles)) ? OS_ENOMEM : OS_OK;
 }
 
-int os_view_read(os_t *os, uint64_t addr, void *buf, size_t len)
+os_result_t os_view_read(os_t *os, uint64_t addr, void *buf, size_t len)
 {
     uint64_t pa;
-    int r = view_phys(os, addr, len, &pa);
+    os_result_t r = view_phys(os, addr, len, &pa);
     if (r == OS_OK)
         os->phys.read(os->phys.opaque, pa, buf, len);
     return r;
 }
 
-int os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len)
+os_result_t os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len)
 {
     uint64_t pa;
-    int r = view_phys(os, addr, len, &pa);
+    os_result_t r = view_phys(os, addr, len, &pa);
     if (r == OS_OK) {
-        if (os->phys.write(os->phys.opaque, pa, buf, len) != 0)
+        if (os->phys.write(os->phys.opaque, pa, buf, len) != OS_OK)
             return OS_ENOMEM;
         os_store_performed(os, pa, len);
     }
@@ -768,8 +770,8 @@ os_status_t os_zw_flush_check(const os_t *os, uint64_t handle, unsigned cpu, uin
     return OS_STATUS_SUCCESS;
 }
 
-int os_cc_range(const os_t *os, unsigned file, bool null_offset, uint64_t offset,
-                uint64_t length, uint64_t *first, uint64_t *count, char *err, size_t errlen)
+os_result_t os_cc_range(const os_t *os, unsigned file, bool null_offset, uint64_t offset,
+                        uint64_t length, uint64_t *first, uint64_t *count, char *err, size_t errlen)
 {
     const os_file_t *f = &os->files[file];
     uint64_t ps = os->cfg.page_size;

@@ -18,8 +18,9 @@
  *   OS_FRAME_BASE + k * page, whose bytes are held by the physical memory the OS is given
  *   (os_phys_t, the machine's memory): a view address translates to its page's frame, so two views
  *   of one file page share the same physical lines, bytes and cache copies.
- * - Every operation returns an error (OS_E*) with a message in the caller's buffer; nothing here
- *   prints, exits or keeps global state. Costs are returned in cycles for the caller to charge.
+ * - Every fallible operation returns an os_result_t (OS_E* on error, with a message in the
+ *   caller's buffer where it takes one); nothing here prints, exits or keeps global state. Costs
+ *   are returned in cycles for the caller to charge.
  */
 #ifndef COHSIM_OS_H
 #define COHSIM_OS_H
@@ -40,23 +41,38 @@
 /* What happened to a page, for os_phys_t's page_event. */
 typedef enum os_page_event { OS_PAGE_FAULTED, OS_PAGE_WRITTEN, OS_PAGE_PURGED } os_page_event_t;
 
-/* The physical memory that holds frame bytes: read never fails; write 0 or -1 (out of memory).
- * page_event (optional) hears of every page read from disk, written to disk or purged. */
-typedef struct os_phys {
-    void *opaque;
-    void (*read)(void *opaque, uint64_t paddr, void *buf, size_t len);
-    int (*write)(void *opaque, uint64_t paddr, const void *buf, size_t len);
-    void (*page_event)(void *opaque, os_page_event_t what, unsigned file, uint64_t page);
-} os_phys_t;
-
-enum {
+/* What an OS call returned: success, a page operation's outcome, or an error (negative). A page
+ * operation that found nothing to do (the page resident, clean, or not resident) returns OS_OK;
+ * one that moved the page returns the name its comment gives (all three are 1). */
+typedef enum os_result {
     OS_OK = 0,
+    OS_FAULTED = 1,    /* os_page_fault_in, os_translate: the page was read from disk */
+    OS_WRITTEN = 1,    /* os_page_write: the dirty page was written to disk */
+    OS_PURGED = 1,     /* os_page_purge: the page was dropped from the page cache */
     OS_EINVAL = -1,    /* a bad argument (message says which) */
     OS_ENOMEM = -2,
     OS_EEXIST = -3,    /* a process, handle, file or overlapping view already exists */
     OS_ENOENT = -4,    /* unknown process, file or page */
     OS_EBUSY = -5,     /* acquire of a held file, release of a free one, purge of a locked page */
-};
+} os_result_t;
+
+/* On the OS's fallible calls: a caller that drops the result is a compile error. */
+#define OS_MUST_CHECK __attribute__((warn_unused_result))
+
+/* Whether r is an error (OS_E*), as opposed to OS_OK or a page operation's outcome. */
+static inline bool os_failed(os_result_t r) { return r < OS_OK; }
+
+/* os_file_find's answer for a name no file has. */
+#define OS_NO_FILE (-1)
+
+/* The physical memory that holds frame bytes: read never fails; write OS_OK or OS_ENOMEM.
+ * page_event (optional) hears of every page read from disk, written to disk or purged. */
+typedef struct os_phys {
+    void *opaque;
+    void (*read)(void *opaque, uint64_t paddr, void *buf, size_t len);
+    os_result_t (*write)(void *opaque, uint64_t paddr, const void *buf, size_t len);
+    void (*page_event)(void *opaque, os_page_event_t what, unsigned file, uint64_t page);
+} os_phys_t;
 
 typedef struct os os_t;
 
@@ -103,15 +119,19 @@ const os_config_t *os_config(const os_t *os);
 uint64_t os_disk_cycles(const os_t *os, uint64_t bytes);
 
 /* ---- processes and handles ---- */
-int os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t errlen);
-int os_process_terminate(os_t *os, uint32_t pid, char *err, size_t errlen);
+os_result_t os_process_create(os_t *os, uint32_t pid, uint64_t cpus, char *err, size_t errlen)
+    OS_MUST_CHECK;
+os_result_t os_process_terminate(os_t *os, uint32_t pid, char *err, size_t errlen)
+    OS_MUST_CHECK;
 const os_process_t *os_process_find(const os_t *os, uint32_t pid);
 /* The process a core runs: the lowest-numbered one whose affinity contains cpu, or NULL. */
 const os_process_t *os_process_of_cpu(const os_t *os, unsigned cpu);
 size_t os_process_count(const os_t *os);
 const os_process_t *os_process_at(const os_t *os, size_t i);
 /* Declare handle value h naming process pid; access false: a handle without VM access. */
-int os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err, size_t errlen);
+os_result_t os_handle_create(os_t *os, uint64_t h, uint32_t pid, bool access, char *err,
+                             size_t errlen)
+    OS_MUST_CHECK;
 
 typedef enum os_handle_result {
     OS_HANDLE_OK,
@@ -123,8 +143,9 @@ os_handle_result_t os_handle_resolve(const os_t *os, uint64_t h, unsigned cpu,
                                      const os_process_t **proc);
 
 /* ---- files, disk and page cache ---- */
-int os_file_create(os_t *os, const char *name, uint64_t size, char *err, size_t errlen);
-/* The file's index, or -1. */
+os_result_t os_file_create(os_t *os, const char *name, uint64_t size, char *err, size_t errlen)
+    OS_MUST_CHECK;
+/* The file's index, or OS_NO_FILE. */
 int os_file_find(const os_t *os, const char *name);
 size_t os_file_count(const os_t *os);
 const char *os_file_name(const os_t *os, unsigned file);
@@ -138,35 +159,44 @@ uint64_t os_file_resident_pages(const os_t *os, unsigned file);
 uint64_t os_file_dirty_pages(const os_t *os, unsigned file);
 
 /* Exclusive acquisition (as CcCoherencyFlushAndPurgeCache requires). */
-int os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen);
-int os_file_release(os_t *os, unsigned file, char *err, size_t errlen);
+os_result_t os_file_acquire(os_t *os, unsigned file, char *err, size_t errlen)
+    OS_MUST_CHECK;
+os_result_t os_file_release(os_t *os, unsigned file, char *err, size_t errlen)
+    OS_MUST_CHECK;
 bool os_file_acquired(const os_t *os, unsigned file);
 
 /* Pin a page in the page cache (faulting it in: *cycles gains the disk read) or unpin it. */
-int os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
-                 size_t errlen);
-int os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t errlen);
+os_result_t os_page_lock(os_t *os, unsigned file, uint64_t page, uint64_t *cycles, char *err,
+                         size_t errlen)
+    OS_MUST_CHECK;
+os_result_t os_page_unlock(os_t *os, unsigned file, uint64_t page, char *err, size_t errlen)
+    OS_MUST_CHECK;
 
-/* Make a page resident, reading it from disk when it is not: returns 1 when it faulted (and adds
- * the disk read to *cycles), 0 when it was resident, OS_ENOMEM. */
-int os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles);
-/* Write a dirty page to disk (the bytes up to the end of the file), clearing dirty: 1 written,
- * 0 not dirty. *cycles gains the disk write. */
-int os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles);
+/* Make a page resident, reading it from disk when it is not: OS_FAULTED when it did (and adds the
+ * disk read to *cycles), OS_OK when it was resident, OS_ENOMEM. */
+os_result_t os_page_fault_in(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
+    OS_MUST_CHECK;
+/* Write a dirty page to disk (the bytes up to the end of the file), clearing dirty: OS_WRITTEN,
+ * OS_OK when not dirty, OS_ENOMEM. *cycles gains the disk write. */
+os_result_t os_page_write(os_t *os, unsigned file, uint64_t page, uint64_t *cycles)
+    OS_MUST_CHECK;
 /* Drop a resident page from the page cache. A locked page is refused (OS_EBUSY). A dirty page is
  * dropped only when allow_loss (its data counted in pages_lost: reported, never silent), else
- * refused with OS_EINVAL. Returns 1 purged, 0 not resident. */
-int os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss);
+ * refused with OS_EINVAL. Returns OS_PURGED, or OS_OK when not resident. */
+os_result_t os_page_purge(os_t *os, unsigned file, uint64_t page, bool allow_loss)
+    OS_MUST_CHECK;
 
 /* Read bytes of the file as the disk holds them (what `expect disk` checks). The range must lie
  * within the file. */
-int os_disk_read(const os_t *os, unsigned file, uint64_t offset, void *buf, size_t len);
+os_result_t os_disk_read(const os_t *os, unsigned file, uint64_t offset, void *buf, size_t len)
+    OS_MUST_CHECK;
 
 /* ---- views and memory through them ---- */
 /* Map [offset, offset+length) of file at base for pid. base and offset page-aligned, length > 0,
  * offset+length within the file, [base, base+span) free and below OS_USER_LIMIT. */
-int os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset,
-           uint64_t length, char *err, size_t errlen);
+os_result_t os_map(os_t *os, uint32_t pid, unsigned file, uint64_t base, uint64_t offset,
+                   uint64_t length, char *err, size_t errlen)
+    OS_MUST_CHECK;
 size_t os_view_count(const os_t *os);
 const os_view_t *os_view_at_index(const os_t *os, size_t i);
 /* The view whose address range holds addr, or NULL. View pointers stay valid until the next
@@ -179,12 +209,16 @@ const os_view_t *os_view_span(const os_t *os, uint64_t addr, uint64_t *run);
 /* The file page behind a view address (addr must lie in v). */
 uint64_t os_view_page(const os_t *os, const os_view_t *v, uint64_t addr);
 
-/* Fault in every view page that [addr, addr+len) touches; returns pages faulted (>= 0) and adds
- * disk cycles to *cycles, or OS_ENOMEM. Addresses outside views are ignored. */
-int os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles);
-/* Translate a virtual address: a view address goes to its page's frame (faulting the page in: 1
- * when it faulted, *cycles gains the disk read), any other address to itself (0). OS_ENOMEM. */
-int os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles);
+/* Fault in every view page that [addr, addr+len) touches: OS_OK with the pages faulted added to
+ * *faulted and the disk cycles to *cycles, or OS_ENOMEM. Addresses outside views are ignored. */
+os_result_t os_fault_range(os_t *os, uint64_t addr, uint64_t len, uint64_t *cycles,
+                           uint64_t *faulted)
+    OS_MUST_CHECK;
+/* Translate a virtual address: a view address goes to its page's frame (faulting the page in:
+ * OS_FAULTED when it did, *cycles gains the disk read), any other address to itself (OS_OK).
+ * OS_ENOMEM. */
+os_result_t os_translate(os_t *os, uint64_t vaddr, uint64_t *paddr, uint64_t *cycles)
+    OS_MUST_CHECK;
 /* A store performed at paddr: when it lies in a frame of the page cache, that page is dirty; in
  * the frame of a purged page, it is counted in stores_lost (reported, never silent). */
 void os_store_performed(os_t *os, uint64_t paddr, uint64_t len);
@@ -192,9 +226,11 @@ void os_store_performed(os_t *os, uint64_t paddr, uint64_t len);
 uint64_t os_page_frame(const os_t *os, unsigned file, uint64_t page);
 /* Read or write len bytes at a view address through the page cache (as a core's access would,
  * without caches): the range must lie in one page of one view, the page is faulted in, and a
- * write dirties it. 0, OS_EINVAL (not inside one view page), OS_ENOMEM. */
-int os_view_read(os_t *os, uint64_t addr, void *buf, size_t len);
-int os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len);
+ * write dirties it. OS_OK, OS_EINVAL (not inside one view page), OS_ENOMEM. */
+os_result_t os_view_read(os_t *os, uint64_t addr, void *buf, size_t len)
+    OS_MUST_CHECK;
+os_result_t os_view_write(os_t *os, uint64_t addr, const void *buf, size_t len)
+    OS_MUST_CHECK;
 
 /* ---- limits (make STATUS_INSUFFICIENT_RESOURCES reachable) ---- */
 /* At most n dirty pages per flush request; 0: unlimited (the default). */
@@ -240,10 +276,11 @@ os_status_t os_zw_flush_check(const os_t *os, uint64_t handle, unsigned cpu, uin
                               uint64_t *rsize);
 
 /* CcCoherencyFlushAndPurgeCache's range: whole file when null_offset, else [offset,
- * offset+length) rounded out to pages (length 0: no page). 0 with *first and *count pages set,
+ * offset+length) rounded out to pages (length 0: no page). OS_OK with *first and *count set,
  * or OS_EINVAL (past the end of the file, message in err). */
-int os_cc_range(const os_t *os, unsigned file, bool null_offset, uint64_t offset,
-                uint64_t length, uint64_t *first, uint64_t *count, char *err, size_t errlen);
+os_result_t os_cc_range(const os_t *os, unsigned file, bool null_offset, uint64_t offset,
+                        uint64_t length, uint64_t *first, uint64_t *count, char *err, size_t errlen)
+    OS_MUST_CHECK;
 /* Whether any page of [first, first+count) is locked. */
 bool os_pages_locked(const os_t *os, unsigned file, uint64_t first, uint64_t count);
 /* Dirty pages among [first, first+count). */

@@ -27,8 +27,11 @@ struct prim {
 #define CC_NO_PURGE 1u
 
 static const op_t prim_ops[PRIM_COUNT] = {
-    OP_FLUSH_INSTRUCTION_CACHE, OP_FLUSH_PROCESS_WRITE_BUFFERS, OP_KE_INVALIDATE_ALL_CACHES,
-    OP_ZW_FLUSH_VIRTUAL_MEMORY, OP_CC_COHERENCY_FLUSH_AND_PURGE,
+#define OP(id, spelling, cls, doc)
+#define PRIM(id, spelling, doc, a1, a2, a3, a4) OP_##id,
+#include "ops.def"
+#undef PRIM
+#undef OP
 };
 
 op_t prim_op(unsigned i) { return i < PRIM_COUNT ? prim_ops[i] : OP_COUNT; }
@@ -49,10 +52,10 @@ static void phys_read(void *opaque, uint64_t paddr, void *buf, size_t len)
     machine_mem_read(p->m, paddr, buf, len);
 }
 
-static int phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
+static os_result_t phys_write(void *opaque, uint64_t paddr, const void *buf, size_t len)
 {
     prim_t *p = opaque;
-    return machine_mem_write(p->m, paddr, buf, len) == 0 ? 0 : -1;
+    return machine_mem_write(p->m, paddr, buf, len) == MACHINE_OK ? OS_OK : OS_ENOMEM;
 }
 
 /* The page cache's events, reported to the machine's observer. */
@@ -83,8 +86,8 @@ static void sig_stats_reset(void *opaque)
     os_file_stats_reset(p->os);
 }
 
-static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size, bool write,
-                         uint64_t now, uint64_t *paddr, uint64_t *extra)
+static machine_status_t sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned size,
+                                      bool write, uint64_t now, uint64_t *paddr, uint64_t *extra)
 {
     (void)write;
     prim_t *p = opaque;
@@ -93,7 +96,7 @@ static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned si
         /* No views: every address is its own physical address (the common trace run). */
         *paddr = vaddr;
         *extra = 0;
-        return 0;
+        return MACHINE_OK;
     }
     uint64_t run;
     const os_view_t *v = os_view_span(p->os, vaddr, &run);
@@ -103,10 +106,10 @@ static int sig_translate(void *opaque, unsigned cpu, uint64_t vaddr, unsigned si
                               : "access at %#llx (%u bytes) runs into a mapped view",
                             (unsigned long long)vaddr, size);
     uint64_t cycles = 0;
-    if (os_translate(p->os, vaddr, paddr, &cycles) < 0)
+    if (os_failed(os_translate(p->os, vaddr, paddr, &cycles)))
         return machine_fail(p->m, MACHINE_ENOMEM, "out of memory for the page cache");
     *extra = cycles;
-    return 0;
+    return MACHINE_OK;
 }
 
 static void sig_store_performed(void *opaque, uint64_t paddr, unsigned size)
@@ -117,17 +120,17 @@ static void sig_store_performed(void *opaque, uint64_t paddr, unsigned size)
 
 /* ---- helpers ---- */
 
-/* A file named by a request, or -1 after machine_fail. */
+/* A file named by a request, or OS_NO_FILE after machine_fail. */
 static int need_file(prim_t *p, const mem_req_t *r)
 {
-    int f = r->name ? os_file_find(p->os, r->name) : -1;
-    if (f < 0)
+    int f = r->name ? os_file_find(p->os, r->name) : OS_NO_FILE;
+    if (f == OS_NO_FILE)
         machine_fail(p->m, MACHINE_EUNSUPPORTED, "%s: unknown file '%s' (declare it with 'file'"
                      " first)", op_name(r->op), r->name ? r->name : "");
     return f;
 }
 
-static int os_error(prim_t *p, const mem_req_t *r, const char *msg)
+static machine_status_t os_error(prim_t *p, const mem_req_t *r, const char *msg)
 {
     return machine_fail(p->m, MACHINE_EUNSUPPORTED, "%s: %s", op_name(r->op), msg);
 }
@@ -207,7 +210,7 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
         if (dirty) {
             cycles += machine_snoop_out(p->m, os_page_frame(p->os, file, pg), ps, false, mc);
             uint64_t ignored = 0;
-            if (os_page_write(p->os, file, pg, &ignored) == 1) {
+            if (os_page_write(p->os, file, pg, &ignored) == OS_WRITTEN) {
                 st->pages_written++;
                 uint64_t end = (pg + 1) * ps, size = os_file_size(p->os, file);
                 run += (end > size ? size : end) - pg * ps;
@@ -223,8 +226,8 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 
 /* ---- the primitives ---- */
 
-static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint64_t now,
-                        req_result_t *res)
+static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
+                                     uint64_t now, req_result_t *res)
 {
     /* The calling thread's process: the one the request names (arg[3]), which must have a
      * thread on this core, else the core's lowest-numbered process. */
@@ -287,8 +290,8 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         proc = caller;
         for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
-                int rc = machine_ipi_send(m, cpu, i, now);
-                if (rc < 0)
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
             }
@@ -304,8 +307,8 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
         /* Every processor runs the write-back-and-invalidate in an IPI handler. */
         for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
-                int rc = machine_ipi_send(m, cpu, i, now);
-                if (rc < 0)
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
             }
@@ -327,14 +330,14 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
     }
     case OP_CC_COHERENCY_FLUSH_AND_PURGE: {
         int f = need_file(p, r);
-        if (f < 0)
+        if (f == OS_NO_FILE)
             return MACHINE_EUNSUPPORTED;
         if (!os_file_acquired(p->os, (unsigned)f))
             return os_error(p, r, "the file must be acquired exclusively first ('acquire FILE')");
         uint64_t first, count;
         char err[256];
         if (os_cc_range(p->os, (unsigned)f, r->flags & REQ_NULL_BASE, r->addr, r->arg[1], &first,
-                        &count, err, sizeof err) != 0)
+                        &count, err, sizeof err) != OS_OK)
             return os_error(p, r, err);
         uint64_t ps = os_config(p->os)->page_size;
         call->base = first * ps;
@@ -352,7 +355,7 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
                 continue;
             /* View invalidation: no cache may keep a line of a page that leaves memory. */
             cost += machine_snoop_out(m, frame, ps, true, &mc);
-            if (os_page_purge(p->os, (unsigned)f, pg, false) == 1)
+            if (os_page_purge(p->os, (unsigned)f, pg, false) == OS_PURGED)
                 st->pages_purged++;
         }
         cost += machine_config(m)->bus_latency;
@@ -370,31 +373,33 @@ static int do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *
     res->value = call->win32_ok && call->status == OS_STATUS_SUCCESS;
     p->ipis_pending[cpu] = ipis;
     p->waiting_call[cpu] = p->ncalls - 1;
-    return 0;
+    return MACHINE_OK;
 }
 
-static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *res)
+/* MACHINE_OK when the check holds, MACHINE_STOPPED (the run stops) when it fails. */
+static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *res)
 {
     uint64_t got = 0, want = r->value;
     if (r->size < 8)
         want &= (1ull << (8 * r->size)) - 1;
     if (r->op == OP_EXPECT_DISK) {
         int f = need_file(p, r);
-        if (f < 0)
+        if (f == OS_NO_FILE)
             return MACHINE_EUNSUPPORTED;
-        if (os_disk_read(p->os, (unsigned)f, r->arg[0], &got, r->size) != 0)
+        if (os_disk_read(p->os, (unsigned)f, r->arg[0], &got, r->size) != OS_OK)
             return machine_fail(m, MACHINE_EUNSUPPORTED,
                                 "expect disk %s %#llx %u: past the end of the file (%llu bytes)",
                                 r->name, (unsigned long long)r->arg[0], r->size,
                                 (unsigned long long)os_file_size(p->os, (unsigned)f));
         res->value = got;
         if (got != want)
-            return machine_fail(m, 1, "expect disk %s %#llx %u failed: the disk holds %llu "
+            return machine_fail(m, MACHINE_STOPPED,
+                                "expect disk %s %#llx %u failed: the disk holds %llu "
                                 "(%#llx), expected %llu (%#llx)",
                                 r->name, (unsigned long long)r->arg[0], r->size,
                                 (unsigned long long)got, (unsigned long long)got,
                                 (unsigned long long)want, (unsigned long long)want);
-        return 0;
+        return MACHINE_OK;
     }
     /* expect mem: what a load by CPU 0 would read now (its store buffer forwards); expect fetch:
      * what the I-side of a CPU would fetch. */
@@ -404,7 +409,7 @@ static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *r
         return machine_fail(m, MACHINE_EUNSUPPORTED,
                             "%s %#llx %u: %s", op_name(r->op), (unsigned long long)r->addr, r->size,
                             v ? "crosses a page of a view" : "runs into a view");
-    if (os_translate(p->os, r->addr, &paddr, &cycles) < 0)
+    if (os_failed(os_translate(p->os, r->addr, &paddr, &cycles)))
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
     if (r->op == OP_EXPECT_FETCH) {
         if (r->arg[0] >= machine_config(m)->cores)
@@ -416,31 +421,33 @@ static int do_check(prim_t *p, machine_t *m, const mem_req_t *r, req_result_t *r
             got |= (uint64_t)bytes[i] << (8 * i);
         res->value = got;
         if (got != want)
-            return machine_fail(m, 1, "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
+            return machine_fail(m, MACHINE_STOPPED,
+                                "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
                                 "(%#llx), expected %llu (%#llx)",
                                 (unsigned long long)r->addr, r->size,
                                 (unsigned long long)r->arg[0], (unsigned long long)got,
                                 (unsigned long long)got, (unsigned long long)want,
                                 (unsigned long long)want);
-        return 0;
+        return MACHINE_OK;
     }
     got = machine_peek(m, 0, paddr, r->size);
     res->value = got;
     if (got != want)
-        return machine_fail(m, 1, "expect mem %#llx %u failed: CPU 0 would read %llu (%#llx), "
+        return machine_fail(m, MACHINE_STOPPED,
+                            "expect mem %#llx %u failed: CPU 0 would read %llu (%#llx), "
                             "expected %llu (%#llx)",
                             (unsigned long long)r->addr, r->size, (unsigned long long)got,
                             (unsigned long long)got, (unsigned long long)want,
                             (unsigned long long)want);
-    return 0;
+    return MACHINE_OK;
 }
 
-static int do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint64_t now,
-                 req_result_t *res)
+static machine_status_t do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
+                              uint64_t now, req_result_t *res)
 {
     (void)cpu;
     char err[256];
-    int rc = OS_OK;
+    os_result_t rc = OS_OK;
     uint64_t cycles = 0;
     switch (r->op) {
     case OP_OS_PROCESS:
@@ -461,7 +468,7 @@ static int do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint
         break;
     default: {
         int f = need_file(p, r);
-        if (f < 0)
+        if (f == OS_NO_FILE)
             return MACHINE_EUNSUPPORTED;
         switch (r->op) {
         case OP_OS_MAP: {
@@ -499,11 +506,11 @@ static int do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r, uint
      * done (a program's rd gets 1, see isa/opcodes.def). */
     res->done = now + cycles;
     res->value = 1;
-    return 0;
+    return MACHINE_OK;
 }
 
-static int sig_execute(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *r,
-                       uint64_t now, req_result_t *res)
+static machine_status_t sig_execute(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *r,
+                                    uint64_t now, req_result_t *res)
 {
     prim_t *p = opaque;
     p->now = now;

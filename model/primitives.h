@@ -18,8 +18,15 @@
 
 typedef struct prim prim_t;
 
-/* The five primitives, in ops.def order. */
-#define PRIM_COUNT 5
+/* The primitives: the PRIM rows of ops.def, in their order. */
+enum {
+    PRIM_COUNT = 0
+#define OP(id, spelling, cls, doc)
+#define PRIM(id, spelling, doc, a1, a2, a3, a4) +1
+#include "ops.def"
+#undef PRIM
+#undef OP
+};
 
 typedef struct prim_stats {
     uint64_t calls, cycles, lines_invalidated, lines_written_back, sb_drained, ipis,

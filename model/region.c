@@ -50,13 +50,13 @@ void region_mark(machine_t *m, const mem_req_t *r, uint64_t now)
 
 const machine_region_t *machine_region(const machine_t *m) { return &m->region; }
 
-int machine_enable_3c(machine_t *m)
+machine_status_t machine_enable_3c(machine_t *m)
 {
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         cache_t *own[3] = {m->core[i].l1i, m->core[i].l1d, m->core[i].l2};
         for (int k = 0; k < 3; k++)
             if (own[k] && cache_enable_3c(own[k]) != 0)
-                return -1;
+                return MACHINE_ENOMEM;
     }
-    return m->llc ? cache_enable_3c(m->llc) : 0;
+    return m->llc && cache_enable_3c(m->llc) != 0 ? MACHINE_ENOMEM : MACHINE_OK;
 }

@@ -135,10 +135,12 @@ int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *ar
         strcmp(opt->name, "seed") == 0) {
         /* A --config file given first is the whole base; -c and --seed refine a preset. */
         int is_file = strcmp(opt->name, "config") == 0;
-        if (!mo->have_base && !is_file &&
-            config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
-            cli_error("%s", err);
-            return -1;
+        if (!mo->have_base && !is_file) {
+            if (config_load_preset(mo->config, default_preset, err, sizeof err) != 0) {
+                cli_error("%s", err);
+                return -1;
+            }
+            mo->preset = default_preset;
         }
         mo->have_base = 1;
         int rc;

@@ -46,6 +46,7 @@
 #include "sim/host.h"
 #include "sim/host_cmd.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 
 static const cli_opt_t compare_opts[] = {
     CLI_MACHINE_OPTS,
@@ -328,9 +329,13 @@ static cJSON *strings_json(char *const *s, size_t n)
     return a;
 }
 
-static char *compare_json(const report_t *r)
+/* The document of docs/cohsim.schema.json: "command", the machine's "preset" and "config" as
+ * every command gives them, then the comparison. */
+static char *compare_json(const report_t *r, const machine_opts_t *mo)
 {
-    cJSON *root = cJSON_CreateObject();
+    cJSON *root = report_doc("compare", mo);
+    if (!root)
+        return NULL;
     cJSON_AddNumberToObject(root, "clock_mhz", r->mhz);
     cJSON_AddStringToObject(root, "clock_from", r->clock_from_config ? "machine.clock_mhz"
                                                                      : "time-stamp counter");
@@ -1145,7 +1150,7 @@ int cmd_compare(int argc, char **argv)
     if (r->litmus_note[0])
         printf("  %s\n", r->litmus_note);
     if (cx.json) {
-        char *text = compare_json(r);
+        char *text = compare_json(r, &cx.mo);
         if (!text || outfile_write(cx.json, text, strlen(text)) != 0)
             status = EXIT_USAGE;
         free(text);

@@ -15,8 +15,10 @@
 #include "model/primitives.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/html.h"
 #include "sim/os_report.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 #include "sim/seeing.h"
 
 #define EXEC_ORIGIN 0x10000u
@@ -27,6 +29,7 @@
 static const cli_opt_t exec_opts[] = {
     CLI_MACHINE_OPTS,
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"csv", 0, "FILE", "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
     CLI_SEEING_OPTS,
@@ -45,7 +48,7 @@ static const cli_spec_t exec_spec = {
 
 typedef struct exec_cli {
     machine_opts_t mo;
-    const char *json;
+    const char *json, *csv;
     unsigned long max_insns;
     bool disasm;
     seeing_opts_t see; /* --explain, --vcd and their filters */
@@ -61,6 +64,8 @@ static int exec_option(void *ctx, const cli_opt_t *opt, const char *arg)
         return h > 0 ? 0 : -1;
     if (strcmp(opt->name, "json") == 0) {
         ec->json = arg;
+    } else if (strcmp(opt->name, "csv") == 0) {
+        ec->csv = arg;
     } else if (strcmp(opt->name, "disasm") == 0) {
         ec->disasm = true;
     } else if (strcmp(opt->name, "max-insns") == 0) {
@@ -94,23 +99,6 @@ static void print_disasm(const asm_program_t *p)
     }
 }
 
-static cJSON *json_cache(const cache_t *c)
-{
-    if (!c)
-        return cJSON_CreateNull();
-    const cache_stats_t *s = cache_stats_const(c);
-    uint64_t acc = 0, miss = 0;
-    for (unsigned k = 0; k < ACCESS_KINDS; k++) {
-        acc += s->accesses[k];
-        miss += s->misses[k];
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "accesses", (double)acc);
-    cJSON_AddNumberToObject(o, "misses", (double)miss);
-    cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
-    return o;
-}
-
 static void print_cache(const char *name, const cache_t *c)
 {
     if (!c)
@@ -138,6 +126,79 @@ static void source_of(const isa_core_t *c, const asm_program_t *progs, char *con
 }
 
 /* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
+/* The page's code section: per core, the source lines of its program that place code (for a
+ * file with .cpu sections, those of the core's own sections), as rows code-CPU-LINE that the page
+ * highlights as the core fetches them. 0, or -1 (printed). */
+static int page_exec(html_run_t *h, const asm_program_t *progs, char *const *paths, int nprogs,
+                     unsigned ncores)
+{
+    size_t nranges = 0;
+    for (int f = 0; f < nprogs; f++)
+        nranges += progs[f].nspans;
+    html_code_range_t *ranges = malloc((nranges ? nranges : 1) * sizeof *ranges);
+    sbuf_t b = {0};
+    int rc = -1;
+    if (!ranges)
+        goto oom;
+    nranges = 0;
+    sbuf_printf(&b, "<div class=\"threads\">\n");
+    for (unsigned cpu = 0; cpu < ncores; cpu++) {
+        int f = 0;
+        while (f < nprogs && !progs[f].has_entry[cpu])
+            f++;
+        if (f == nprogs)
+            continue;
+        FILE *in = fopen(paths[f], "r");
+        if (!in) {
+            cli_error("exec: %s: cannot read it again for the page", paths[f]);
+            goto out;
+        }
+        /* the core whose code each line is: the file's own core (file f is assembled with core f
+         * as its default) until a .cpu line names another */
+        unsigned owner = (unsigned)f, line = 0;
+        char text[1024];
+        sbuf_printf(&b, "<table class=\"code\"><tr><th colspan=\"2\">cpu%u: ", cpu);
+        html_text(&b, paths[f]);
+        sbuf_printf(&b, "</th></tr>\n");
+        while (fgets(text, sizeof text, in)) {
+            line++;
+            text[strcspn(text, "\n")] = 0;
+            unsigned named;
+            if (sscanf(text, " .cpu %u", &named) == 1)
+                owner = named;
+            if (owner != cpu)
+                continue;
+            bool code = false;
+            for (size_t k = 0; k < progs[f].nspans; k++)
+                if (progs[f].spans[k].line == line) {
+                    ranges[nranges++] = (html_code_range_t){
+                        progs[f].spans[k].addr, progs[f].spans[k].addr + progs[f].spans[k].len,
+                        (int)cpu, line};
+                    code = true;
+                }
+            if (!code)
+                continue;
+            sbuf_printf(&b, "<tr id=\"code-%u-%u\"><td>%u</td><td>", cpu, line, line);
+            html_text(&b, text);
+            sbuf_printf(&b, "</td></tr>\n");
+        }
+        fclose(in);
+        sbuf_printf(&b, "</table>\n");
+    }
+    sbuf_printf(&b, "</div>\n");
+    if (b.oom || html_run_code(h, ranges, nranges) != 0)
+        goto oom;
+    html_run_section(h, "Code (the line each core fetched last is highlighted)", b.p);
+    rc = 0;
+    goto out;
+oom:
+    cli_error("out of memory");
+out:
+    free(ranges);
+    sbuf_free(&b);
+    return rc;
+}
+
 static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, int nprogs,
                const machine_config_t *cfg, cJSON *root)
 {
@@ -234,7 +295,9 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     if (rc == MACHINE_ECHECK)
         seeing_note(see, machine_cycles(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
-    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) && seeing_finish(see) != 0) {
+    if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) &&
+        ((seeing_page(see) && page_exec(seeing_page(see), progs, paths, nprogs, ncores) != 0) ||
+         seeing_finish(see) != 0)) {
         status = EXIT_USAGE;
         goto out;
     }
@@ -271,7 +334,14 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             source_of(&cores[cpu], progs, paths, cores[cpu].assert_pc, at, sizeof at);
             snprintf(assert_msg[cpu], sizeof assert_msg[cpu], "%s%s", at, cores[cpu].assert_msg);
         }
-    cJSON *jcores = root ? cJSON_AddArrayToObject(root, "cores") : NULL;
+    /* The statistics as `run` reports them; each core's object gains what the program did. */
+    if (root && report_json(root, m) != 0) {
+        cli_error("exec: out of memory for the JSON report");
+        status = EXIT_USAGE;
+        free(assert_msg);
+        goto out;
+    }
+    cJSON *jcores = root ? cJSON_GetObjectItemCaseSensitive(root, "cores") : NULL;
     for (unsigned cpu = 0; cpu < ncores; cpu++) {
         const isa_core_t *c = &cores[cpu];
         const core_stats_t *st = machine_core_stats(m, cpu);
@@ -295,25 +365,16 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
                (unsigned long long)sb->stores, (unsigned long long)sb->forwarded,
                (unsigned long long)sb->max_occupancy);
         if (jcores) {
-            cJSON *jc = cJSON_CreateObject();
-            cJSON_AddNumberToObject(jc, "core", cpu);
+            cJSON *jc = cJSON_GetArrayItem(jcores, (int)cpu);
             cJSON_AddBoolToObject(jc, "faulted", c->failed);
             cJSON_AddNumberToObject(jc, "instructions", (double)c->retired);
-            cJSON_AddNumberToObject(jc, "cycles", (double)machine_core_cycles(m, cpu));
             cJSON *jr = cJSON_AddArrayToObject(jc, "registers");
             for (unsigned r = 0; r < ISA_NREGS; r++)
                 cJSON_AddItemToArray(jr, cJSON_CreateNumber((double)(int64_t)c->reg[r]));
-            cJSON *jo = cJSON_AddObjectToObject(jc, "ops");
-            for (unsigned op = 0; op < OP_COUNT; op++)
-                if (st->ops[op])
-                    cJSON_AddNumberToObject(jo, op_name((op_t)op), (double)st->ops[op]);
-            cJSON_AddItemToObject(jc, "l1i", json_cache(machine_l1i(m, cpu)));
-            cJSON_AddItemToObject(jc, "l1d", json_cache(machine_l1d(m, cpu)));
             cJSON_AddNumberToObject(jc, "asserts", (double)c->asserts);
             cJSON_AddNumberToObject(jc, "asserts_failed", (double)c->asserts_failed);
             if (c->asserts_failed)
                 cJSON_AddStringToObject(jc, "first_failed_assert", assert_msg[cpu]);
-            cJSON_AddItemToArray(jcores, jc);
         }
     }
     const coherence_stats_t *co = machine_coherence_stats(m);
@@ -328,7 +389,6 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
         if (cores[cpu].asserts_failed)
             printf("FAILED %s\n", assert_msg[cpu]);
     if (root) {
-        cJSON_AddNumberToObject(root, "cycles", (double)machine_cycles(m));
         cJSON_AddNumberToObject(root, "asserts", (double)asserts);
         cJSON_AddNumberToObject(root, "asserts_failed", (double)failed);
         cJSON_AddBoolToObject(root, "faulted", faulted);
@@ -398,16 +458,22 @@ int cmd_exec(int argc, char **argv)
         for (int f = 0; f < nprogs; f++)
             print_disasm(&progs[f]);
     } else if (status == EXIT_DONE) {
-        cJSON *root = ec.json ? cJSON_CreateObject() : NULL;
-        status = run(&ec, progs, argv + first, nprogs, &cfg, root);
-        fflush(stdout);
+        cJSON *root = ec.json || ec.csv ? report_doc("exec", &ec.mo) : NULL;
+        cJSON *programs = root ? cJSON_AddArrayToObject(root, "programs") : NULL;
+        for (int f = 0; programs && f < nprogs; f++)
+            cJSON_AddItemToArray(programs, cJSON_CreateString(argv[first + f]));
+        if ((ec.json || ec.csv) && !programs) {
+            cli_error("exec: out of memory for the JSON report");
+            status = EXIT_USAGE;
+        } else {
+            status = run(&ec, progs, argv + first, nprogs, &cfg, root);
+            fflush(stdout);
+        }
         if (root && status != EXIT_USAGE) {
-            char *text = cJSON_Print(root);
-            if (!text)
-                cli_error("exec: out of memory writing %s", ec.json);
-            if (!text || outfile_write(ec.json, text, strlen(text)) != 0)
+            /* report_write_json: the document ends with a newline, like `run`'s */
+            if ((ec.json && report_write_json(ec.json, root) != 0) ||
+                (ec.csv && report_write_csv(ec.csv, root) != 0))
                 status = EXIT_USAGE;
-            free(text);
         }
         cJSON_Delete(root);
     }

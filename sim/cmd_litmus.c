@@ -33,12 +33,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "isa/asm.h"
 #include "isa/litmus.h"
 #include "isa/litmus_explore.h"
 #include "isa/litmus_sim.h"
 #include "sim/cli.h"
 #include "sim/commands.h"
+#include "sim/html.h"
 #include "sim/outfile.h"
+#include "sim/report.h"
 #include "sim/seeing.h"
 
 #define LITMUS_DEFAULT_JITTER 24
@@ -55,6 +58,8 @@ static const cli_opt_t litmus_opts[] = {
     {"skew", 0, "CYCLES", "largest start skew, and pause between two instructions, in cycles "
                           "(default: four times the machine's miss latency)"},
     {"json", 0, "FILE", "also write the results as JSON to FILE"},
+    {"csv", 0, "FILE", "also write a row per test as CSV to FILE: test, file, kind, runs, states, "
+                       "positive, negative, ok, observation"},
     {"no-guide", 0, NULL, "draw every run's timing at random; by default, until the condition is "
                           "reached, half the runs mutate the runs that came closest to it"},
     {"no-preload", 0, NULL, "do not preload locations into a thread's caches, nor fill its "
@@ -81,7 +86,7 @@ typedef struct litmus_cli {
     bool sc;
     long jitter;
     long skew; /* cycles; -1: litmus_default_skew */
-    const char *json;
+    const char *json, *csv;
     bool show_asm;
     bool preload;
     bool guided;
@@ -132,6 +137,8 @@ static int litmus_option(void *ctx, const cli_opt_t *opt, const char *arg)
         lc->skew = (long)v;
     } else if (strcmp(opt->name, "json") == 0) {
         lc->json = arg;
+    } else if (strcmp(opt->name, "csv") == 0) {
+        lc->csv = arg;
     } else if (strcmp(opt->name, "no-guide") == 0) {
         lc->guided = false;
     } else if (strcmp(opt->name, "no-preload") == 0) {
@@ -230,6 +237,117 @@ static int replay_run(void *ctx, const litmus_state_t *s)
     return 0;
 }
 
+/* The page's litmus sections: each thread's code with its instructions as rows code-T-K (the
+ * rows the page highlights as the cores fetch them: the observed run's code, lowered with its
+ * variations and assembled, gives each row's addresses), and the final state against the
+ * condition. 0, or -1 (printed). */
+static int page_litmus(html_run_t *h, const litmus_test_t *t, const litmus_variation_t *var,
+                       const tally_t *tl)
+{
+    size_t len = (size_t)litmus_lower(t, var, NULL, 0) + 1;
+    char *text = malloc(len), err[1024];
+    unsigned *owner = NULL; /* per line of text: thread << 8 | instruction, plus one; 0: none */
+    html_code_range_t *ranges = NULL;
+    asm_program_t prog;
+    int rc = -1;
+    if (!text)
+        goto oom;
+    litmus_lower(t, var, text, len);
+    if (asm_assemble("lowered litmus test", text, strlen(text), 0, 0, &prog, err, sizeof err) != 0) {
+        cli_error("litmus: %s: %s", t->name, err);
+        free(text);
+        return -1;
+    }
+    size_t nlines = 1;
+    for (const char *p = text; *p; p++)
+        nlines += *p == '\n';
+    owner = calloc(nlines + 1, sizeof *owner);
+    ranges = malloc((prog.nspans ? prog.nspans : 1) * sizeof *ranges);
+    if (!owner || !ranges)
+        goto oom_asm;
+    /* a thread's instruction owns the lines from its comment to the next pause, thread or halt */
+    unsigned line = 1, thread = 0, next = 0, current = 0;
+    for (char *p = text; *p; line++) {
+        char *end = strchr(p, '\n');
+        if (end)
+            *end = 0;
+        char want[80] = "";
+        if (thread < t->nthreads && next < t->ninsns[thread]) {
+            char insn[64];
+            litmus_insn_format(t, &t->insns[thread][next], insn, sizeof insn);
+            snprintf(want, sizeof want, "    # %s", insn);
+        }
+        unsigned cpu;
+        if (sscanf(p, ".cpu %u", &cpu) == 1) {
+            thread = cpu;
+            next = current = 0;
+        } else if (want[0] && strcmp(p, want) == 0) {
+            current = (thread << 8 | next) + 1;
+            next++;
+        } else if (strstr(p, "# pause") || strstr(p, "halt")) {
+            current = 0;
+        }
+        owner[line] = current;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < prog.nspans; i++) {
+        unsigned o = prog.spans[i].line <= nlines ? owner[prog.spans[i].line] : 0;
+        if (o)
+            ranges[n++] = (html_code_range_t){prog.spans[i].addr,
+                                              prog.spans[i].addr + prog.spans[i].len,
+                                              (int)((o - 1) >> 8), (o - 1) & 0xff};
+    }
+    if (html_run_code(h, ranges, n) != 0)
+        goto oom_asm;
+    sbuf_t b = {0};
+    sbuf_printf(&b, "<div class=\"threads\">\n");
+    for (unsigned th = 0; th < t->nthreads; th++) {
+        sbuf_printf(&b, "<table class=\"code\"><tr><th>P%u (cpu%u)</th></tr>\n", th, th);
+        for (unsigned k = 0; k < t->ninsns[th]; k++) {
+            char insn[64];
+            litmus_insn_format(t, &t->insns[th][k], insn, sizeof insn);
+            sbuf_printf(&b, "<tr id=\"code-%u-%u\"><td>", th, k);
+            html_text(&b, insn);
+            sbuf_printf(&b, "</td></tr>\n");
+        }
+        sbuf_printf(&b, "</table>\n");
+    }
+    sbuf_printf(&b, "</div>\n");
+    html_run_section(h, "Code (the instruction each core fetched last is highlighted)", b.p ? b.p : "");
+    b.n = 0;
+    char cond[1024];
+    litmus_condition_format(t, cond, sizeof cond);
+    /* the run shown reached the target when one did; else no run did, and neither did it */
+    bool holds = tl->reached == (t->quant != LITMUS_FORALL);
+    sbuf_printf(&b, "<p id=\"final\">Final state of this run: <code>");
+    html_text(&b, tl->shown_state);
+    sbuf_printf(&b, "</code><br>Condition: <code>");
+    html_text(&b, cond);
+    sbuf_printf(&b, "</code><br>Its proposition %s in this run.</p>\n",
+                holds ? "<b>holds</b>" : "does <b>not</b> hold");
+    html_run_section(h, "Final state", b.p ? b.p : "");
+    rc = b.oom ? -1 : 0;
+    sbuf_free(&b);
+    if (rc != 0)
+        cli_error("out of memory");
+    free(owner);
+    free(ranges);
+    asm_free(&prog);
+    free(text);
+    return rc;
+oom_asm:
+    asm_free(&prog);
+oom:
+    cli_error("out of memory");
+    free(owner);
+    free(ranges);
+    free(text);
+    return -1;
+}
+
 /* Replay the exploration up to the run tl chose, with the views attached to that run. */
 static int show_run(const litmus_cli_t *lc, const litmus_test_t *t, const machine_config_t *cfg,
                     const litmus_explore_opts_t *eo, const tally_t *tl)
@@ -257,6 +375,8 @@ static int show_run(const litmus_cli_t *lc, const litmus_test_t *t, const machin
     o.observed_run = tl->shown_run;
     o.observe = seeing_observe;
     o.observe_opaque = see;
+    litmus_variation_t var[LITMUS_MAX_THREADS];
+    o.observed_var = var;
     int status = EXIT_DONE;
     replay_t r = {.t = t};
     if (litmus_explore(t, cfg, &o, replay_run, &r, err, sizeof err) != 0) {
@@ -268,7 +388,8 @@ static int show_run(const litmus_cli_t *lc, const litmus_test_t *t, const machin
         cli_error("litmus: %s: run %llu observed ended in %s, unobserved in %s", t->name,
                   (unsigned long long)tl->shown_run + 1, r.state, tl->shown_state);
         status = EXIT_USAGE;
-    } else if (seeing_finish(see) != 0) {
+    } else if ((seeing_page(see) && page_litmus(seeing_page(see), t, var, tl) != 0) ||
+               seeing_finish(see) != 0) {
         status = EXIT_USAGE;
     }
     seeing_destroy(see);
@@ -498,6 +619,64 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
     return rc;
 }
 
+static void csv_text(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* --csv: a row per test of the JSON's tests array, written whole or not at all. 0 or -1. */
+static int write_csv(const char *path, const cJSON *tests)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    fputs("test,file,kind,runs,states,positive,negative,ok,observation\n", out);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, tests)
+    {
+        static const char *const words[] = {"test", "file", "kind"};
+        for (int w = 0; w < 3; w++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, words[w]);
+            if (w)
+                fputc(',', out);
+            csv_text(out, cJSON_IsString(v) ? v->valuestring : "");
+        }
+        static const char *const counts[] = {"runs", "positive", "negative"};
+        for (int c = 0; c < 3; c++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, counts[c]);
+            if (c == 1)
+                fprintf(out, ",%d",
+                        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "states")));
+            fprintf(out, ",%.0f", cJSON_IsNumber(v) ? v->valuedouble : 0.0);
+        }
+        const cJSON *obs = cJSON_GetObjectItemCaseSensitive(t, "observation");
+        fprintf(out, ",%s,", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "ok")) ? "Ok" : "No");
+        csv_text(out, cJSON_IsString(obs) ? obs->valuestring : "");
+        fputc('\n', out);
+    }
+    int rc = -1;
+    if (fclose(out) != 0 || !text)
+        cli_error("%s: out of memory", path);
+    else
+        rc = outfile_write(path, text, len);
+    free(text);
+    return rc;
+}
+
 int cmd_litmus(int argc, char **argv)
 {
     litmus_cli_t lc = {.runs = 0, .jitter = LITMUS_DEFAULT_JITTER,
@@ -524,8 +703,13 @@ int cmd_litmus(int argc, char **argv)
         return EXIT_USAGE;
     }
     cJSON *root = NULL, *jtests = NULL;
-    if (lc.json) {
-        root = cJSON_CreateObject();
+    if (lc.json || lc.csv) {
+        root = report_doc("litmus", &lc.mo);
+        if (!root) {
+            cli_error("litmus: out of memory for the JSON report");
+            machine_opts_free(&lc.mo);
+            return EXIT_USAGE;
+        }
         cJSON_AddStringToObject(root, "model", lc.sc ? "sc" : "tso");
         if (lc.runs)
             cJSON_AddNumberToObject(root, "runs", (double)lc.runs);
@@ -550,7 +734,9 @@ int cmd_litmus(int argc, char **argv)
             status = EXIT_CHECK;
     }
     fflush(stdout);
-    if (root && status != EXIT_USAGE) {
+    if (root && status != EXIT_USAGE && lc.csv && write_csv(lc.csv, jtests) != 0)
+        status = EXIT_USAGE;
+    if (root && status != EXIT_USAGE && lc.json) {
         char *text = cJSON_Print(root);
         if (!text)
             cli_error("litmus: out of memory writing %s", lc.json);

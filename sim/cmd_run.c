@@ -28,6 +28,8 @@ static const cli_opt_t run_opts[] = {
     CLI_MACHINE_OPTS,
     {"format", 'f', "NAME", "trace format instead of detecting it from the content"},
     {"json", 0, "FILE", "write the statistics as JSON to FILE"},
+    {"csv", 0, "FILE", "write the per-cache table as CSV to FILE (a row per cache: accesses and "
+                       "misses per kind, miss rate, write-backs; with --3c the 3C misses)"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},
     {"address-spaces", 0, "shared|separate",
@@ -60,7 +62,7 @@ static const cli_spec_t run_spec = {
 
 typedef struct run_args {
     machine_opts_t mo;
-    const char *format, *json;
+    const char *format, *json, *csv;
     int check, quiet;
     const char *compat; /* --compat MODE */
     uint64_t skip, warmup, max; /* --skip, --warmup, --max (max 0: no limit) */
@@ -84,6 +86,8 @@ static int run_option(void *ctx, const cli_opt_t *opt, const char *arg)
         a->format = arg;
     else if (strcmp(opt->name, "json") == 0)
         a->json = arg;
+    else if (strcmp(opt->name, "csv") == 0)
+        a->csv = arg;
     else if (strcmp(opt->name, "check") == 0)
         a->check = 1;
     else if (strcmp(opt->name, "quiet") == 0)
@@ -461,6 +465,21 @@ static int region_json(cJSON *doc, const run_args_t *a, const machine_t *m,
     return traces ? 0 : -1;
 }
 
+/* "traces": each trace's name (as given), format and records read (skipped ones too). */
+static int traces_json(cJSON *doc, const trace_source_t *srcs, int npaths)
+{
+    cJSON *traces = cJSON_AddArrayToObject(doc, "traces");
+    for (int i = 0; traces && i < npaths; i++) {
+        cJSON *t = cJSON_CreateObject();
+        if (!t || !cJSON_AddItemToArray(traces, t))
+            return -1;
+        cJSON_AddStringToObject(t, "name", trace_path(srcs[i].trace));
+        cJSON_AddStringToObject(t, "format", trace_format(srcs[i].trace)->name);
+        cJSON_AddNumberToObject(t, "records", (double)(srcs[i].skipped + srcs[i].records));
+    }
+    return traces ? 0 : -1;
+}
+
 /* The exit status of a run that stopped with rc: a failed check (1) or bad input (2). The first
  * trace with a failure of its own decides; else the machine's status. */
 static int failure_status(const trace_source_t *srcs, int npaths, int rc)
@@ -622,24 +641,21 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
             top_print(stdout, top, a->top);
         sim_os_print(stdout, m, os);
     }
-    if (a->json) {
-        cJSON *doc = report_json(m);
-        cJSON *config = config_to_json(a->mo.config);
-        if (doc && config)
-            cJSON_AddItemToObject(doc, "config", config);
-        if (doc)
+    if (a->json || a->csv) {
+        cJSON *doc = report_doc("run", &a->mo);
+        if (doc) {
             cJSON_AddStringToObject(doc, "address_spaces", separate ? "separate" : "shared");
-        else
-            cJSON_Delete(config);
-        if (doc && sig) {
-            cJSON_AddBoolToObject(doc, "interrupted", 1);
+            if (sig)
+                cJSON_AddBoolToObject(doc, "interrupted", 1);
             cJSON_AddNumberToObject(doc, "records", (double)progress.records);
         }
-        if (!doc || !config || sim_os_json(doc, m, os) != 0 ||
+        if (!doc || traces_json(doc, srcs, npaths) != 0 || report_json(doc, m) != 0 ||
+            sim_os_json(doc, m, os) != 0 ||
             region_json(doc, a, m, srcs, npaths) != 0 ||
             (a->ccc && report_3c_json(doc, m) != 0) ||
             (top && !cJSON_AddItemToObject(doc, "top", top_json(top, a->top))) ||
-            report_write_json(a->json, doc) != 0)
+            (a->json && report_write_json(a->json, doc) != 0) ||
+            (a->csv && report_write_csv(a->csv, doc) != 0))
             status = EXIT_USAGE;
         cJSON_Delete(doc);
     }
@@ -702,8 +718,8 @@ int cmd_run(int argc, char **argv)
         /* compat_run validates: a key the mode does not read is refused before anything else. */
         status = machine_opts_config(&a.mo, a.dflt) != 0
                      ? EXIT_USAGE
-                     : compat_run(a.compat, a.mo.config, a.format, argv + first, argc - first,
-                                  a.json, a.quiet, a.ccc);
+                     : compat_run(a.compat, &a.mo, a.format, argv + first, argc - first,
+                                  a.json, a.csv, a.quiet, a.ccc);
     } else {
         status = run_traces(&a, argv + first, argc - first);
     }

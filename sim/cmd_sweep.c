@@ -1,7 +1,8 @@
 /* cmd_sweep.c: `cohsim sweep`: a parameter sweep's jobs for any runner, run with GNU Parallel or
  * as a Slurm job array, and its results collected into a CSV and an SVG plot.
  *
- * Each job is one self-contained shell command, `test -e RESULT || cohsim run ... --json RESULT`:
+ * Each job is one self-contained shell command, `test -e RESULT || cohsim run ... --json RESULT`
+ * (exec or litmus instead of run when the spec's inputs are programs or litmus files):
  * results are written whole or not at all (temp file and rename), so one that exists is complete
  * and is never computed again, whichever runner, host or array task meets it. The job list is
  * always every point and trace in the spec's order, so GNU Parallel's joblog numbers stay valid
@@ -36,20 +37,24 @@ static const cli_opt_t sweep_opts[] = {
     {"svg", 0, "FILE", "an SVG plot of --y against --x, one line per value of --series"},
     {"x", 0, "PARAM", "the plot's x axis: a parameter (l1d.size)"},
     {"y", 0, "STAT", "the plot's y axis: a CSV statistic column (l1d_miss_rate)"},
-    {"series", 0, "PARAM", "one line per value of this parameter, or of trace"},
+    {"series", 0, "PARAM", "one line per value of this parameter, or of trace (program, litmus: "
+                           "per input)"},
     {"cohsim", 0, "PATH", "the cohsim the jobs run (default: this program's absolute path)"},
     {0},
 };
 
 static const cli_spec_t sweep_spec = {
     "sweep", "SPEC [options]",
-    "Sweeps machine parameters over traces. SPEC is an INI file: [sweep] names the base\n"
-    "(preset = NAME or config = FILE), traces = FILE, FILE... (paths relative to SPEC) and\n"
-    "optionally format = NAME; [params] gives each parameter's values as a list or a range\n"
-    "(l1d.size = 8K,32K; l1d.assoc = 1..16 *2; l2.latency = 10..20 +5). The points are the\n"
-    "cross product, less those a [constraints] line (NAME = l2.size > l1d.size) excludes; each\n"
-    "has an id hashed from its values, so renaming or reordering the spec renames no result. Without an action, lists the points. Exit status: 0 done, 1 a job\n"
-    "failed or the run was stopped (run it again to continue), 2 a bad spec or option.",
+    "Sweeps machine parameters over traces, programs or litmus tests. SPEC is an INI file:\n"
+    "[sweep] names the base (preset = NAME or config = FILE) and the inputs (paths relative to\n"
+    "SPEC): traces = FILE, FILE... for `cohsim run` (optionally format = NAME), programs =\n"
+    "PROG.s, ... for `cohsim exec`, or litmus = FILE.litmus, ... for `cohsim litmus`; [params]\n"
+    "gives each parameter's values as a list or a range (l1d.size = 8K,32K; l1d.assoc = 1..16\n"
+    "*2; l2.latency = 10..20 +5). The points are the cross product, less those a [constraints]\n"
+    "line (NAME = l2.size > l1d.size) excludes; each has an id hashed from its values, so\n"
+    "renaming or reordering the spec renames no result. Without an action, lists the points.\n"
+    "Exit status: 0 done, 1 a job failed or the run was stopped (run it again to continue), 2 a\n"
+    "bad spec or option.",
     sweep_opts,
 };
 
@@ -136,6 +141,12 @@ static void shell_word(FILE *out, const char *w)
     fputc('\'', out);
 }
 
+/* What one input is called, for the counts the messages give. */
+static const char *input_noun(const sweep_spec_t *s)
+{
+    return s->kind == SWEEP_EXEC ? "program" : s->kind == SWEEP_LITMUS ? "litmus file" : "trace";
+}
+
 /* The job of point p on trace t: one line, no newline. */
 static int write_job(FILE *out, const sweep_spec_t *s, const sweep_args_t *a, size_t p, size_t t)
 {
@@ -146,7 +157,8 @@ static int write_job(FILE *out, const sweep_spec_t *s, const sweep_args_t *a, si
     shell_word(out, result);
     fputs(" || ", out);
     shell_word(out, a->cohsim);
-    fputs(" run -q ", out);
+    /* exec and litmus print their results whatever --json says: the result file is the output */
+    fprintf(out, " %s%s", sweep_kind_command(s->kind), s->kind == SWEEP_RUN ? " -q " : " ");
     fputs(s->preset ? "--preset " : "--config ", out);
     shell_word(out, s->preset ? s->preset : s->config);
     if (s->format) {
@@ -165,6 +177,8 @@ static int write_job(FILE *out, const sweep_spec_t *s, const sweep_args_t *a, si
     shell_word(out, result);
     fputc(' ', out);
     shell_word(out, s->traces[t].path);
+    if (s->kind != SWEEP_RUN)
+        fputs(" >/dev/null", out);
     free(result);
     return 0;
 }
@@ -240,14 +254,14 @@ static int write_slurm(const sweep_spec_t *s, const sweep_args_t *a)
         return -1;
     fprintf(t.f, "#!/bin/bash\n"
                  "# A Slurm job array written by `cohsim sweep %s --slurm %s`: %zu point%s of %zu "
-                 "trace%s,\n"
+                 "%s%s,\n"
                  "# %zu point%s per task. Submit it with `sbatch %s/sweep.sbatch`; the results go "
                  "to %s,\n"
                  "# which every node must see (a shared file system). A result that exists is "
                  "complete and is\n"
                  "# not computed again, so a task can be requeued or the whole array submitted "
                  "again.\n",
-            s->path, a->slurm, s->npoints, s->npoints == 1 ? "" : "s", s->ntraces,
+            s->path, a->slurm, s->npoints, s->npoints == 1 ? "" : "s", s->ntraces, input_noun(s),
             s->ntraces == 1 ? "" : "s", per, per == 1 ? "" : "s", a->slurm, a->out);
     fputs("#SBATCH --job-name=cohsim-sweep\n", t.f);
     fprintf(t.f, "#SBATCH --array=0-%zu\n", tasks - 1);
@@ -296,7 +310,7 @@ static long results_done(const sweep_spec_t *s, const char *out, int remove_inco
             char *path = sweep_result_path(s, out, p, t);
             if (!path)
                 return -1;
-            if (sweep_result_complete(path))
+            if (sweep_result_complete(s, path))
                 done++;
             else if (remove_incomplete && access(path, F_OK) == 0) {
                 printf("sweep: %s is incomplete: removed, to be run again\n", path);
@@ -352,10 +366,10 @@ static int run_parallel(const sweep_spec_t *s, const sweep_args_t *a)
     if (text_commit(&t, jobs) != 0)
         goto out;
     long done = results_done(s, a->out, 1), total = (long)(s->npoints * s->ntraces);
-    printf("sweep: %ld run%s (%zu point%s x %zu trace%s), %ld done, %ld to run with GNU "
+    printf("sweep: %ld run%s (%zu point%s x %zu %s%s), %ld done, %ld to run with GNU "
            "Parallel\n",
            total, total == 1 ? "" : "s", s->npoints, s->npoints == 1 ? "" : "s", s->ntraces,
-           s->ntraces == 1 ? "" : "s", done, total - done);
+           input_noun(s), s->ntraces == 1 ? "" : "s", done, total - done);
     fflush(stdout);
     const char *argv[32 + 2 * 64];
     size_t k = 0;
@@ -458,8 +472,8 @@ static int collect(const sweep_spec_t *s, const sweep_args_t *a)
 
 static void list_points(const sweep_spec_t *s, const char *out)
 {
-    printf("sweep %s: %zu point%s x %zu trace%s, base %s %s", s->path, s->npoints,
-           s->npoints == 1 ? "" : "s", s->ntraces, s->ntraces == 1 ? "" : "s",
+    printf("sweep %s: %zu point%s x %zu %s%s, base %s %s", s->path, s->npoints,
+           s->npoints == 1 ? "" : "s", s->ntraces, input_noun(s), s->ntraces == 1 ? "" : "s",
            s->preset ? "preset" : "config", s->preset ? s->preset : s->config);
     if (s->ncross > s->npoints)
         printf(" (the constraints exclude %zu of %zu)", s->ncross - s->npoints, s->ncross);
@@ -475,7 +489,7 @@ static void list_points(const sweep_spec_t *s, const char *out)
             size_t done = 0;
             for (size_t t = 0; t < s->ntraces; t++) {
                 char *path = sweep_result_path(s, out, p, t);
-                done += path && sweep_result_complete(path);
+                done += path && sweep_result_complete(s, path);
                 free(path);
             }
             printf("  (%zu/%zu done)", done, s->ntraces);

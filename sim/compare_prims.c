@@ -24,6 +24,7 @@
  * order and the done callback records each step's first issue, last completion, mismatching
  * fetches and, after it, a snapshot of the counters the cases read.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,14 @@ static step_t *add(plan_t *pl, op_t op, uint64_t addr, unsigned size, uint64_t c
     return st;
 }
 
+/* Set the argument of that kind of a primitive step where its PRIM row in model/ops.def puts it. */
+static void put_arg(step_t *st, op_arg_kind_t kind, uint64_t v)
+{
+    const op_arg_t *a = op_arg_of((op_t)st->r.op, kind);
+    assert(a != NULL);
+    op_arg_put(&st->r, a, v);
+}
+
 static step_t *add_store(plan_t *pl, uint64_t addr, uint64_t value, uint64_t count,
                          uint64_t stride)
 {
@@ -100,11 +109,11 @@ static int plan_next(void *opaque, mem_req_t *out)
     plan_t *pl = opaque;
     step_t *st = step_at(pl, &pl->next, &pl->next_k);
     if (!st)
-        return 0;
+        return SOURCE_END;
     *out = st->r;
     out->addr += st->stride * pl->next_k;
     pl->next_k++;
-    return 1;
+    return SOURCE_GOT;
 }
 
 static void take_snap(plan_t *pl, snap_t *s)
@@ -228,9 +237,10 @@ static int fic(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o,
         return -1;
     /* the code line holds its first version and is in the I-cache before anything is timed */
     add_store(pl, CMP_CODE, 7, 1, 0);
-    step_t *fl = add(pl, OP_FLUSH_INSTRUCTION_CACHE, CMP_CODE, 0, 1);
-    fl->r.arg[0] = OS_HANDLE_CURRENT;
-    fl->r.arg[1] = CMP_INSN;
+    step_t *fl = add(pl, OP_FLUSH_INSTRUCTION_CACHE, 0, 0, 1);
+    put_arg(fl, OPARG_HANDLE, OS_HANDLE_CURRENT);
+    put_arg(fl, OPARG_BASE, CMP_CODE);
+    put_arg(fl, OPARG_SIZE, CMP_INSN);
     add(pl, OP_IFETCH, CMP_CODE, CMP_INSN, 1);
     step_t *calls = add(pl, OP_IFETCH, CMP_CODE, CMP_INSN, CMP_REPEAT);
     calls->r.value = 7;
@@ -240,9 +250,10 @@ static int fic(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o,
     for (unsigned i = 0; i < CMP_REPEAT; i++) {
         uint64_t v = 1000 + i;
         add_store(pl, CMP_CODE, v, 1, 0);
-        step_t *f = add(pl, OP_FLUSH_INSTRUCTION_CACHE, CMP_CODE, 0, 1);
-        f->r.arg[0] = OS_HANDLE_CURRENT;
-        f->r.arg[1] = (uint64_t)bytes;
+        step_t *f = add(pl, OP_FLUSH_INSTRUCTION_CACHE, 0, 0, 1);
+        put_arg(f, OPARG_HANDLE, OS_HANDLE_CURRENT);
+        put_arg(f, OPARG_BASE, CMP_CODE);
+        put_arg(f, OPARG_SIZE, (uint64_t)bytes);
         step_t *x = add(pl, OP_IFETCH, CMP_CODE, CMP_INSN, 1);
         x->r.value = v;
         x->check = true;
@@ -380,9 +391,10 @@ static int kiac(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o
 
 static step_t *add_zw(plan_t *pl)
 {
-    step_t *z = add(pl, OP_ZW_FLUSH_VIRTUAL_MEMORY, CMP_VIEW, 0, 1);
-    z->r.arg[0] = OS_HANDLE_CURRENT;
-    z->r.arg[1] = 0; /* to the end of the view */
+    step_t *z = add(pl, OP_ZW_FLUSH_VIRTUAL_MEMORY, 0, 0, 1);
+    put_arg(z, OPARG_HANDLE, OS_HANDLE_CURRENT);
+    put_arg(z, OPARG_BASE, CMP_VIEW);
+    put_arg(z, OPARG_SIZE, 0); /* to the end of the view */
     return z;
 }
 
@@ -474,9 +486,9 @@ static int cc(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o, 
         add_store(pl, CMP_VIEW + 100, 200 + j, np, page);
         call[j] = pl->n;
         step_t *c = add(pl, OP_CC_COHERENCY_FLUSH_AND_PURGE, 0, 0, 1);
-        c->r.name = "cc";
-        c->r.flags = REQ_NULL_BASE;
-        c->r.arg[2] = j == 0 ? 0 : 1; /* CC_FLUSH_AND_PURGE_NO_PURGE */
+        c->r.name = "cc"; /* its file argument */
+        c->r.flags = REQ_NULL_BASE; /* its offset: NULL, the whole file */
+        put_arg(c, OPARG_FLAGS, j == 0 ? 0 : 1); /* CC_FLUSH_AND_PURGE_NO_PURGE */
     }
     if (plan_run(pl, cfg, err, errlen) != 0) {
         plan_free(pl);

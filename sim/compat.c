@@ -14,6 +14,7 @@
 #include "model/compat_dinero.h"
 #include "sim/cli.h"
 #include "sim/interrupt.h"
+#include "sim/report.h"
 #include "sim/outfile.h"
 #include "sim/progress.h"
 #include "traces/trace.h"
@@ -39,6 +40,18 @@ static cJSON *json_geometry(cJSON *o, const cache_config_t *c, int policies)
         cJSON_AddBoolToObject(o, "alloc", c->write_allocate);
     }
     return o;
+}
+
+/* "miss_rate" of a cache object: its misses' total over its accesses' (0 when none). */
+static void add_miss_rate(cJSON *o)
+{
+    const cJSON *acc = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(o, "accesses"), "total");
+    const cJSON *miss = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(o, "misses"), "total");
+    double a = cJSON_IsNumber(acc) ? acc->valuedouble : 0.0;
+    double m = cJSON_IsNumber(miss) ? miss->valuedouble : 0.0;
+    cJSON_AddNumberToObject(o, "miss_rate", a > 0 ? m / a : 0.0);
 }
 
 /* {read, write, ifetch, [misc,] total} */
@@ -157,6 +170,7 @@ static void report_dinero(const compat_state_t *st, cJSON *caches)
         cJSON_AddNumberToObject(o, "multiblock", (double)s->multiblock);
         cJSON_AddNumberToObject(o, "bytes_from_below", (double)s->bytes_from_below);
         cJSON_AddNumberToObject(o, "bytes_to_below", (double)s->bytes_to_below);
+        add_miss_rate(o);
         if (dinero_cache_3c(st->dinero, i))
             cJSON_AddItemToObject(o, "ccc", report_3c_object(dinero_cache_3c(st->dinero, i)));
         cJSON_AddItemToObject(caches, name, o);
@@ -169,7 +183,8 @@ static void report_dinero(const compat_state_t *st, cJSON *caches)
     }
 }
 
-static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *caches)
+static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *caches,
+                              cJSON *shared)
 {
     const cachegrind_counts_t *n = cachegrind_counts(st->cg);
     /* Per cache, by kind: I1 sees ifetches, D1 reads and writes, LL the L1 misses of each. */
@@ -194,7 +209,9 @@ static void report_cachegrind(const compat_state_t *st, cJSON *root, cJSON *cach
         cJSON_AddNumberToObject(o, "writebacks", 0);
         cJSON_AddNumberToObject(o, "writebacks_at_end", 0);
         cJSON_AddNumberToObject(o, "multiblock", (double)cachegrind_straddles(st->cg, i));
-        cJSON_AddItemToObject(caches, names[i], o);
+        add_miss_rate(o);
+        /* the last level is shared, as in `run`'s layout */
+        cJSON_AddItemToObject(strcmp(names[i], "llc") == 0 ? shared : caches, names[i], o);
     }
     const struct {
         const char *name;
@@ -323,9 +340,11 @@ static int refuse_ignored_keys(const config_t *cfg, const char *mode, int dinero
     return refused ? -1 : 0;
 }
 
-int compat_run(const char *mode, config_t *cfg, const char *format, char **traces, int ntraces,
-               const char *json_path, bool quiet, bool ccc)
+int compat_run(const char *mode, const machine_opts_t *mo, const char *format, char **traces,
+               int ntraces, const char *json_path, const char *csv_path, bool quiet,
+               bool ccc)
 {
+    const config_t *cfg = mo->config;
     int dinero = strcmp(mode, "dinero") == 0, cg = strcmp(mode, "cachegrind") == 0;
     if (!dinero && !cg) {
         cli_error("--compat %s: expected dinero or cachegrind", mode);
@@ -391,26 +410,40 @@ int compat_run(const char *mode, config_t *cfg, const char *format, char **trace
     if (interrupt_catch() != 0 || replay(&st) != 0)
         goto out;
 
-    root = cJSON_CreateObject();
+    /* `run`'s layout (docs/cohsim.schema.json): one core whose caches are the simulator's. */
+    root = report_doc("run", mo);
+    if (!root) {
+        cli_error("run: out of memory for the JSON report");
+        goto out;
+    }
     cJSON_AddStringToObject(root, "compat", mode);
-    cJSON_AddStringToObject(root, "trace", traces[0]);
-    cJSON_AddStringToObject(root, "format", fmt);
-    cJSON_AddNumberToObject(root, "records", (double)st.records);
     if (st.interrupted) {
         cJSON_AddBoolToObject(root, "interrupted", 1);
         cli_error("run: %s after %llu records: the statistics so far",
                   interrupt_name(st.interrupted), (unsigned long long)st.records);
     }
-    cJSON *caches = cJSON_AddObjectToObject(root, "caches");
+    cJSON_AddNumberToObject(root, "records", (double)st.records);
+    cJSON *jtrace = cJSON_CreateObject();
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "traces"), jtrace);
+    cJSON_AddStringToObject(jtrace, "name", traces[0]);
+    cJSON_AddStringToObject(jtrace, "format", fmt);
+    cJSON_AddNumberToObject(jtrace, "records", (double)st.records);
+    cJSON *core = cJSON_CreateObject();
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "cores"), core);
+    cJSON_AddNumberToObject(core, "core", 0);
+    cJSON *caches = cJSON_AddObjectToObject(core, "caches");
+    cJSON *shared = cJSON_AddObjectToObject(root, "shared");
     if (st.out)
         fprintf(st.out, "cohsim --compat %s: %s (%s, %llu records)\n\n", mode, traces[0], fmt,
                 (unsigned long long)st.records);
     if (dinero)
         report_dinero(&st, caches);
     else
-        report_cachegrind(&st, root, caches);
+        report_cachegrind(&st, root, caches, shared);
     status = EXIT_DONE;
-    if (json_path) {
+    if (csv_path && report_write_csv(csv_path, root) != 0)
+        status = EXIT_USAGE;
+    if (json_path && status == EXIT_DONE) {
         char *text = cJSON_Print(root);
         if (!text) {
             cli_error("%s: out of memory", json_path);

@@ -495,7 +495,20 @@ void *config_to_json(const config_t *c)
         cJSON *sec = cJSON_GetObjectItemCaseSensitive(doc, e->section);
         if (!sec)
             sec = cJSON_AddObjectToObject(doc, e->section);
-        if (!sec || !cJSON_AddStringToObject(sec, e->key, e->value)) {
+        /* Numbers and sizes as JSON numbers (bytes), yes/no as booleans, words as strings:
+         * the values are validated, so a number parses. */
+        const key_def_t *d = find_key(e->section, e->key);
+        uint64_t n = 0;
+        cJSON *v;
+        if (d && (d->kind == KIND_UINT || d->kind == KIND_SIZE) &&
+            config_parse_size(e->value, &n) == 0)
+            v = cJSON_CreateNumber((double)n);
+        else if (d && d->kind == KIND_BOOL)
+            v = cJSON_CreateBool(strcmp(e->value, "yes") == 0);
+        else
+            v = cJSON_CreateString(e->value);
+        if (!sec || !v || !cJSON_AddItemToObject(sec, e->key, v)) {
+            cJSON_Delete(v);
             cJSON_Delete(doc);
             return NULL;
         }
@@ -573,5 +586,5 @@ int config_to_machine(const config_t *c, machine_config_t *m, char *err, size_t 
     m->disk_bandwidth = (uint32_t)get_num(c, "os", "disk_bandwidth", 1);
     m->seed = get_num(c, "sim", "seed", 1);
     m->jitter = (uint32_t)get_num(c, "sim", "jitter", 0);
-    return machine_config_check(m, err, errlen);
+    return machine_config_check(m, err, errlen) == MACHINE_OK ? 0 : -1;
 }

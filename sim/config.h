@@ -36,8 +36,9 @@ void config_write_ini(const config_t *c, FILE *out);
 int config_entry(const config_t *c, size_t i, const char **section, const char **key,
                  const char **value, const char **origin);
 
-/* The configuration as a JSON object {section: {key: value}} (what the statistics echo); NULL
- * when out of memory. The return type is cJSON *; void * keeps cJSON out of this header. */
+/* The configuration as a JSON object {section: {key: value}} (what the statistics echo): numbers
+ * and sizes (in bytes) as JSON numbers, yes/no as booleans, words as strings; NULL when out of
+ * memory. The return type is cJSON *; void * keeps cJSON out of this header. */
 void *config_to_json(const config_t *c);
 
 /* Validate every value and build the machine configuration. */

@@ -24,6 +24,8 @@ typedef struct line_rec {
     size_t order; /* arrival: ties keep the machine's order */
     size_t text;  /* offset of the NUL-terminated text in the arena */
     int who;      /* a core, or WHO_* */
+    size_t upto;  /* how many events (explain_event calls) the line tells of, counting from the
+                     run's first: those before it that no line tells of belong to it too */
 } line_rec_t;
 
 /* What one agent (a core's caches, or the LLC: cpu -1) did on a bus transaction's line. */
@@ -49,6 +51,10 @@ struct explain {
     size_t ipi_line;
     uint64_t ipi_cycle;
     int ipi_from;
+    size_t nevents;   /* explain_event calls so far */
+    size_t line_upto; /* the upto of a line made now */
+    bool sorted;      /* the lines are in the log's order (explain_finish) */
+    int width;        /* digits of the last cycle, once sorted */
 };
 
 explain_t *explain_create(const machine_config_t *cfg)
@@ -91,12 +97,11 @@ static void add_line(explain_t *x, uint64_t cycle, int who, const char *fmt, ...
     va_end(ap);
     size_t off = x->arena.n;
     sbuf_printf(&x->arena, "%s%c", text, 0);
-    x->lines[x->n] = (line_rec_t){cycle, x->n, off, who};
+    x->lines[x->n] = (line_rec_t){cycle, x->n, off, who, x->line_upto};
     x->n++;
 }
 
-/* A value as a student reads it: decimal while small, else hexadecimal. */
-static const char *value_text(uint64_t v, char *buf, size_t len)
+const char *explain_value(uint64_t v, char *buf, size_t len)
 {
     snprintf(buf, len, v < 1000000 ? "%" PRIu64 : "%#" PRIx64, v);
     return buf;
@@ -201,14 +206,14 @@ static void request_line(explain_t *x, const obs_event_t *ev)
             add_line(x, c, cpu, "%s %#" PRIx64 " (%u bytes)", op_name(op), ev->addr, ev->size);
         else
             add_line(x, c, cpu, "%s %#" PRIx64 " done: read %s", op_name(op), ev->addr,
-                     value_text(ev->value, v, sizeof v));
+                     explain_value(ev->value, v, sizeof v));
         return;
     case OP_STORE:
         if (sb)
             return; /* the push into the store buffer says it */
         add_line(x, c, cpu, issued ? "store %#" PRIx64 " =%s (no store buffer: written at once)"
                                    : "store %#" PRIx64 " =%s done",
-                 ev->addr, value_text(ev->value, v, sizeof v));
+                 ev->addr, explain_value(ev->value, v, sizeof v));
         return;
     case OP_RMW:
         if (issued)
@@ -216,7 +221,7 @@ static void request_line(explain_t *x, const obs_event_t *ev)
                      ev->addr, x->occupancy[cpu], x->cfg.sb_entries);
         else
             add_line(x, c, cpu, "rmw %#" PRIx64 " done: read %s, wrote atomically", ev->addr,
-                     value_text(ev->value, v, sizeof v));
+                     explain_value(ev->value, v, sizeof v));
         return;
     case OP_FENCE:
         if (issued)
@@ -260,7 +265,7 @@ static void prim_line(explain_t *x, const obs_event_t *ev)
                  op_name(op), ev->addr, x->occupancy[ev->cpu], x->cfg.sb_entries);
     else
         add_line(x, ev->cycle, ev->cpu, "%s returns %s%s", op_name(op),
-                 value_text(ev->value, v, sizeof v), ev->status ? " (it failed)" : "");
+                 explain_value(ev->value, v, sizeof v), ev->status ? " (it failed)" : "");
 }
 
 static void ipi_sent(explain_t *x, const obs_event_t *ev)
@@ -270,6 +275,7 @@ static void ipi_sent(explain_t *x, const obs_event_t *ev)
         x->arena.n && x->lines[x->ipi_line].text < x->arena.n) {
         x->arena.n--; /* reopen the last text, which is this line's */
         sbuf_printf(&x->arena, ", cpu%d%c", ev->other, 0);
+        x->lines[x->ipi_line].upto = x->line_upto;
         return;
     }
     int prim = ev->cpu >= 0 && ev->cpu < MACHINE_MAX_CORES ? x->primitive[ev->cpu] : -1;
@@ -291,21 +297,21 @@ static void narrate(explain_t *x, const obs_event_t *ev)
         break;
     case OBS_SB_PUSH:
         add_line(x, ev->cycle, cpu, "store %#" PRIx64 " =%s -> store buffer (%u/%u)", ev->addr,
-                 value_text(ev->value, v, sizeof v), x->occupancy[cpu], x->cfg.sb_entries);
+                 explain_value(ev->value, v, sizeof v), x->occupancy[cpu], x->cfg.sb_entries);
         break;
     case OBS_SB_FORWARD:
         add_line(x, ev->cycle, cpu, "load %#" PRIx64 " = %s forwarded from its own store buffer",
-                 ev->addr, value_text(ev->value, v, sizeof v));
+                 ev->addr, explain_value(ev->value, v, sizeof v));
         break;
     case OBS_SB_DRAIN_START:
         add_line(x, ev->cycle, cpu, "store buffer drains %#" PRIx64 " =%s into the cache (%u/%u "
                                     "left)",
-                 ev->addr, value_text(ev->value, v, sizeof v), x->occupancy[cpu],
+                 ev->addr, explain_value(ev->value, v, sizeof v), x->occupancy[cpu],
                  x->cfg.sb_entries);
         break;
     case OBS_SB_DRAIN_DONE:
         add_line(x, ev->cycle, cpu, "store %#" PRIx64 " =%s is visible to all", ev->addr,
-                 value_text(ev->value, v, sizeof v));
+                 explain_value(ev->value, v, sizeof v));
         break;
     case OBS_STATE:
         add_line(x, ev->cycle, cpu < 0 ? WHO_LLC : cpu, "%s %#" PRIx64 " %s->%s (%s)",
@@ -374,9 +380,11 @@ void explain_event(explain_t *x, const obs_event_t *ev, bool shown)
         x->primitive[ev->cpu] = ev->op;
     else if (own_core && ev->kind == OBS_PRIM_RETURN)
         x->primitive[ev->cpu] = -1;
+    x->line_upto = x->nevents++;
     if (gather_snoop(x, ev))
         return;
-    close_bus(x);
+    close_bus(x); /* its line tells of the events before this one */
+    x->line_upto = x->nevents;
     if (ev->kind == OBS_BUS) {
         x->bus_open = true;
         x->bus_shown = shown;
@@ -390,6 +398,7 @@ void explain_event(explain_t *x, const obs_event_t *ev, bool shown)
 
 void explain_note(explain_t *x, uint64_t cycle, int cpu, const char *text)
 {
+    x->line_upto = x->nevents;
     close_bus(x);
     add_line(x, cycle, cpu < 0 ? WHO_OS : cpu, "%s", text);
     x->ipi_line = SIZE_MAX;
@@ -403,25 +412,49 @@ static int by_cycle(const void *a, const void *b)
     return p->order < q->order ? -1 : p->order > q->order;
 }
 
+size_t explain_finish(explain_t *x)
+{
+    if (x->sorted)
+        return x->n;
+    x->line_upto = x->nevents;
+    close_bus(x);
+    if (x->arena.oom)
+        return 0;
+    qsort(x->lines, x->n, sizeof *x->lines, by_cycle);
+    x->width = 1;
+    for (uint64_t last = x->n ? x->lines[x->n - 1].cycle : 0; last >= 10; last /= 10)
+        x->width++;
+    x->sorted = true;
+    return x->n;
+}
+
+void explain_line(const explain_t *x, size_t i, sbuf_t *out, uint64_t *cycle, size_t *order,
+                  size_t *upto)
+{
+    const line_rec_t *l = &x->lines[i];
+    char who[16];
+    snprintf(who, sizeof who, "%s", l->who == WHO_LLC ? "llc" : l->who == WHO_BUS ? "bus" : l->who == WHO_OS ? "os" : "");
+    if (l->who >= 0)
+        snprintf(who, sizeof who, "cpu%d", l->who);
+    sbuf_printf(out, "cycle %*" PRIu64 "  %-5s %s", x->width, l->cycle, who, x->arena.p + l->text);
+    if (cycle)
+        *cycle = l->cycle;
+    if (order)
+        *order = l->order;
+    if (upto)
+        *upto = l->upto;
+}
+
 void explain_write(explain_t *x, const char *title, sbuf_t *out)
 {
-    close_bus(x);
+    size_t n = explain_finish(x);
     if (x->arena.oom) {
         out->oom = true;
         return;
     }
-    qsort(x->lines, x->n, sizeof *x->lines, by_cycle);
-    int width = 1;
-    for (uint64_t last = x->n ? x->lines[x->n - 1].cycle : 0; last >= 10; last /= 10)
-        width++;
     sbuf_printf(out, "# %s\n", title);
-    for (size_t i = 0; i < x->n; i++) {
-        const line_rec_t *l = &x->lines[i];
-        char who[16];
-        snprintf(who, sizeof who, "%s", l->who == WHO_LLC ? "llc" : l->who == WHO_BUS ? "bus" : l->who == WHO_OS ? "os" : "");
-        if (l->who >= 0)
-            snprintf(who, sizeof who, "cpu%d", l->who);
-        sbuf_printf(out, "cycle %*" PRIu64 "  %-5s %s\n", width, l->cycle, who,
-                    x->arena.p + l->text);
+    for (size_t i = 0; i < n; i++) {
+        explain_line(x, i, out, NULL, NULL, NULL);
+        sbuf_printf(out, "\n");
     }
 }

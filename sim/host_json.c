@@ -2,7 +2,8 @@
  * by `cohsim compare --host-results`, so that a comparison can use a stored measurement, and the
  * tests a hand-made one, instead of timing the machine they run on.
  *
- * Representation: one object {"cohsim_host_results": 1, "host": {...}, "staircase": [...],
+ * Representation: one object {"command": "host", "cohsim_host_results": 1, "host": {...},
+ * "staircase": [...],
  * "primitives": [...]}; a time is {median_ns, min_ns, max_ns, q1_ns, q3_ns, samples}, the
  * fields host.h's structs hold, under the names `cohsim compare --json` uses. Invariant: what
  * host_results_json writes, host_results_load reads back into the same structs; the loader
@@ -81,6 +82,7 @@ char *host_results_json(const host_results_t *r)
     cJSON *root = cJSON_CreateObject();
     if (!root)
         return NULL;
+    cJSON_AddStringToObject(root, "command", "host");
     cJSON_AddNumberToObject(root, "cohsim_host_results", HJ_VERSION);
     cJSON *h = cJSON_AddObjectToObject(root, "host");
     cJSON_AddStringToObject(h, "name", r->hostname);

@@ -1,15 +1,15 @@
 /* host_litmus.c: x86 litmus tests run natively, the way litmus7 makes rare outcomes show.
  *
  * Representation: each thread's column is lowered to a small array of host ops, each executed
- * by one inline-asm instruction of the same form (MOV store/load, MFENCE, XCHG, LOCK ADD,
- * LOCK INC, unlocked ADD/INC), so the CPU sees the test's own memory instructions in program
- * order ("memory" clobbers stop the compiler from reordering them). A run is `size` iterations;
- * iteration i uses fresh locations: location l of iteration i lives at addr[i][l], and nothing
- * is reset between the iterations of a run. Per run, drawn from the seed: the placement (each
- * location its own array, or all locations of an iteration in one cache line), a shuffled or
- * in-order slot per iteration, the stride of the walk, and which CPU runs which thread. Before
- * each iteration the thread whose turn it is writes the iteration's barrier word and the others
- * spin on it (litmus7's cheap "user" barrier).
+ * by one inline-asm instruction of the same form (MOV store/load, MFENCE, XCHG; ADD, INC, DEC,
+ * XOR, OR and CMPXCHG, each LOCKed or not as written), so the CPU sees the test's own memory
+ * instructions in program order ("memory" clobbers stop the compiler from reordering them). A
+ * run is `size` iterations; iteration i uses fresh locations: location l of iteration i lives at
+ * addr[i][l], and nothing is reset between the iterations of a run. Per run, drawn from the
+ * seed: the placement (each location its own array, or all locations of an iteration in one
+ * cache line), a shuffled or in-order slot per iteration, the stride of the walk, and which CPU
+ * runs which thread. Before each iteration the thread whose turn it is writes the iteration's
+ * barrier word and the others spin on it (litmus7's cheap "user" barrier).
  * Invariants: threads are pinned to distinct CPUs and never outnumber them; a run's threads
  * are joined before its results are read; a final state counts once per iteration.
  */
@@ -25,10 +25,16 @@
 
 #include "sim/host.h"
 
+/* The forms that touch a location come first (up to HL_LAST_MEM): only they take one. */
 typedef enum hl_kind {
-    HL_ST_IMM, HL_ST_REG, HL_LD, HL_MOV_RI, HL_MOV_RR, HL_MFENCE, HL_XCHG,
-    HL_LADD_IMM, HL_LADD_REG, HL_LINC, HL_ADD_IMM, HL_ADD_REG, HL_INC,
-    HL_RADD_IMM, HL_RADD_REG, HL_RINC,
+    HL_ST_IMM, HL_ST_REG, HL_LD, HL_XCHG,
+    HL_LADD_IMM, HL_LADD_REG, HL_LINC, HL_ADD_IMM, HL_ADD_REG, HL_INC, HL_LDEC, HL_DEC,
+    HL_LXOR_IMM, HL_LXOR_REG, HL_XOR_IMM, HL_XOR_REG,
+    HL_LOR_IMM, HL_LOR_REG, HL_OR_IMM, HL_OR_REG,
+    HL_LCMPXCHG, HL_CMPXCHG,
+    HL_LAST_MEM = HL_CMPXCHG,
+    HL_MOV_RI, HL_MOV_RR, HL_MFENCE,
+    HL_RADD_IMM, HL_RADD_REG, HL_RINC, HL_RXOR_IMM, HL_RXOR_REG, HL_ROR_IMM, HL_ROR_REG,
 } hl_kind_t;
 
 typedef struct hl_op {
@@ -91,18 +97,35 @@ static int hl_lower(const litmus_insn_t *in, hl_op_t *op)
         else
             return -1;
         return 0;
-    case LITMUS_DEC: /* an add of -1: the same instruction class, locked or not */
+    case LITMUS_DEC:
         op->imm = -1;
         if (dm)
-            op->kind = in->lock ? HL_LADD_IMM : HL_ADD_IMM, op->loc = d->loc;
+            op->kind = in->lock ? HL_LDEC : HL_DEC, op->loc = d->loc;
         else if (dr && !in->lock)
             op->kind = HL_RADD_IMM, op->reg = d->reg;
         else
             return -1;
         return 0;
-    case LITMUS_XOR: /* not implemented by this runner: the model runs them */
-    case LITMUS_IOR:
-    case LITMUS_CMPXCHG:
+    case LITMUS_XOR: /* as ADD, with its own instruction */
+    case LITMUS_IOR: {
+        int x = in->op == LITMUS_XOR;
+        if (dm && (si || sr))
+            op->kind = in->lock ? (x ? (si ? HL_LXOR_IMM : HL_LXOR_REG)
+                                     : (si ? HL_LOR_IMM : HL_LOR_REG))
+                                : (x ? (si ? HL_XOR_IMM : HL_XOR_REG)
+                                     : (si ? HL_OR_IMM : HL_OR_REG));
+        else if (dr && (si || sr) && !in->lock)
+            op->kind = x ? (si ? HL_RXOR_IMM : HL_RXOR_REG) : (si ? HL_ROR_IMM : HL_ROR_REG);
+        else
+            return -1;
+        op->loc = d->loc, op->reg = d->reg, op->src = s->reg;
+        return 0;
+    }
+    case LITMUS_CMPXCHG: /* CMPXCHG [loc],reg, EAX the expected value: the instruction itself */
+        if (!dm || !sr)
+            return -1;
+        op->kind = in->lock ? HL_LCMPXCHG : HL_CMPXCHG, op->loc = d->loc, op->src = s->reg;
+        return 0;
     case LITMUS_FPWB: /* cohsim's extension: not run on the host */
         return -1;
     }
@@ -115,7 +138,7 @@ static void hl_exec(const hl_prog_t *p, int32_t *const *loc, int32_t *r)
 {
     for (unsigned k = 0; k < p->n; k++) {
         const hl_op_t *o = &p->op[k];
-        int32_t *m = o->kind <= HL_INC ? loc[o->loc] : NULL;
+        int32_t *m = o->kind <= HL_LAST_MEM ? loc[o->loc] : NULL;
         switch (o->kind) {
         case HL_ST_IMM:
             __asm__ volatile("movl %1, %0" : "=m"(*m) : "ri"(o->imm) : "memory");
@@ -164,6 +187,60 @@ static void hl_exec(const hl_prog_t *p, int32_t *const *loc, int32_t *r)
             break;
         case HL_RINC:
             r[o->reg]++;
+            break;
+        case HL_LDEC:
+            __asm__ volatile("lock decl %0" : "+m"(*m) : : "memory");
+            break;
+        case HL_DEC:
+            __asm__ volatile("decl %0" : "+m"(*m) : : "memory");
+            break;
+        case HL_LXOR_IMM:
+            __asm__ volatile("lock xorl %1, %0" : "+m"(*m) : "ri"(o->imm) : "memory");
+            break;
+        case HL_LXOR_REG:
+            __asm__ volatile("lock xorl %1, %0" : "+m"(*m) : "r"(r[o->src]) : "memory");
+            break;
+        case HL_XOR_IMM:
+            __asm__ volatile("xorl %1, %0" : "+m"(*m) : "ri"(o->imm) : "memory");
+            break;
+        case HL_XOR_REG:
+            __asm__ volatile("xorl %1, %0" : "+m"(*m) : "r"(r[o->src]) : "memory");
+            break;
+        case HL_LOR_IMM:
+            __asm__ volatile("lock orl %1, %0" : "+m"(*m) : "ri"(o->imm) : "memory");
+            break;
+        case HL_LOR_REG:
+            __asm__ volatile("lock orl %1, %0" : "+m"(*m) : "r"(r[o->src]) : "memory");
+            break;
+        case HL_OR_IMM:
+            __asm__ volatile("orl %1, %0" : "+m"(*m) : "ri"(o->imm) : "memory");
+            break;
+        case HL_OR_REG:
+            __asm__ volatile("orl %1, %0" : "+m"(*m) : "r"(r[o->src]) : "memory");
+            break;
+        case HL_LCMPXCHG:
+            __asm__ volatile("lock cmpxchgl %2, %1"
+                             : "+a"(r[LITMUS_EAX]), "+m"(*m)
+                             : "r"(r[o->src])
+                             : "memory");
+            break;
+        case HL_CMPXCHG:
+            __asm__ volatile("cmpxchgl %2, %1"
+                             : "+a"(r[LITMUS_EAX]), "+m"(*m)
+                             : "r"(r[o->src])
+                             : "memory");
+            break;
+        case HL_RXOR_IMM:
+            r[o->reg] ^= o->imm;
+            break;
+        case HL_RXOR_REG:
+            r[o->reg] ^= r[o->src];
+            break;
+        case HL_ROR_IMM:
+            r[o->reg] |= o->imm;
+            break;
+        case HL_ROR_REG:
+            r[o->reg] |= r[o->src];
             break;
         }
     }

@@ -22,6 +22,8 @@
 #define _GNU_SOURCE
 #include "sim/host.h"
 
+#include "model/primitives.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,17 +43,17 @@
 
 #define PRIM_MAX_SAMPLES 256
 
-static const char *const prim_names[HOST_NPRIMS] = {
-    "FlushInstructionCache", "FlushProcessWriteBuffers", "KeInvalidateAllCaches",
-    "ZwFlushVirtualMemory", "CcCoherencyFlushAndPurgeCache",
-};
+/* The host measures the model's primitives, in the order of their PRIM rows in model/ops.def,
+ * under their names there. */
+_Static_assert((int)HOST_NPRIMS == (int)PRIM_COUNT,
+               "one host measurement per primitive of model/ops.def");
 
-const char *host_prim_name(unsigned i) { return i < HOST_NPRIMS ? prim_names[i] : NULL; }
+const char *host_prim_name(unsigned i) { return i < HOST_NPRIMS ? op_name(prim_op(i)) : NULL; }
 
 /* Name p as the i-th primitive, run as equivalent on Linux. */
 static void prim_begin(host_prim_t *p, unsigned i, const char *equivalent)
 {
-    p->name = prim_names[i];
+    p->name = host_prim_name(i);
     snprintf(p->equivalent, sizeof p->equivalent, "%s", equivalent);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/cli.h"
+#include "sim/config.h"
 #include "sim/outfile.h"
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
@@ -98,20 +99,34 @@ static void add_cache(cJSON *parent, const char *name, const cache_t *c)
     cJSON_AddItemToObject(o, "accesses", kinds_json(s->accesses));
     cJSON_AddItemToObject(o, "misses", kinds_json(s->misses));
     cJSON_AddNumberToObject(o, "writebacks", (double)s->writebacks);
+    uint64_t acc = total(s->accesses);
+    cJSON_AddNumberToObject(o, "miss_rate", acc ? (double)total(s->misses) / (double)acc : 0.0);
 }
 
-cJSON *report_json(const machine_t *m)
+cJSON *report_doc(const char *command, const machine_opts_t *mo)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *config = config_to_json(mo->config);
+    if (!doc || !config || !cJSON_AddStringToObject(doc, "command", command) ||
+        !cJSON_AddItemToObject(doc, "preset", mo->preset ? cJSON_CreateString(mo->preset)
+                                                         : cJSON_CreateNull())) {
+        cJSON_Delete(doc);
+        cJSON_Delete(config);
+        return NULL;
+    }
+    cJSON_AddItemToObject(doc, "config", config);
+    return doc;
+}
+
+int report_json(cJSON *doc, const machine_t *m)
 {
     const machine_config_t *cfg = machine_config(m);
-    cJSON *doc = cJSON_CreateObject();
-    if (!doc)
-        return NULL;
     cJSON_AddNumberToObject(doc, "cycles", (double)machine_cycles(m));
     cJSON *cores = cJSON_AddArrayToObject(doc, "cores");
     for (unsigned i = 0; i < cfg->cores; i++) {
         cJSON *c = cJSON_CreateObject();
         cJSON_AddItemToArray(cores, c);
-        cJSON_AddNumberToObject(c, "cpu", i);
+        cJSON_AddNumberToObject(c, "core", i);
         cJSON_AddNumberToObject(c, "cycles", (double)machine_core_cycles(m, i));
         const core_stats_t *cs = machine_core_stats(m, i);
         cJSON *ops = cJSON_AddObjectToObject(c, "ops");
@@ -136,7 +151,75 @@ cJSON *report_json(const machine_t *m)
 #define COHERENCE_JSON(field, key, word) cJSON_AddNumberToObject(coh, key, (double)co->field);
     COHERENCE_STAT_ROWS(COHERENCE_JSON)
 #undef COHERENCE_JSON
-    return doc;
+    return cores && shared && coh ? 0 : -1;
+}
+
+/* ---- CSV ------------------------------------------------------------------------------------ */
+
+static double kind_count(const cJSON *cache, const char *what, const char *kind)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(cache, what), kind);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0.0;
+}
+
+static void csv_caches(FILE *out, const cJSON *caches, const char *core, int ccc)
+{
+    static const char *const kinds[] = {"read", "write", "ifetch", "misc", "total"};
+    const cJSON *c;
+    cJSON_ArrayForEach(c, caches)
+    {
+        fprintf(out, "%s,%s", c->string, core);
+        for (int what = 0; what < 2; what++)
+            for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+                fprintf(out, ",%.0f", kind_count(c, what ? "misses" : "accesses", kinds[k]));
+        const cJSON *rate = cJSON_GetObjectItemCaseSensitive(c, "miss_rate");
+        const cJSON *wb = cJSON_GetObjectItemCaseSensitive(c, "writebacks");
+        fprintf(out, ",%.6f,%.0f", cJSON_IsNumber(rate) ? rate->valuedouble : 0.0,
+                cJSON_IsNumber(wb) ? wb->valuedouble : 0.0);
+        if (ccc) {
+            const cJSON *o = cJSON_GetObjectItemCaseSensitive(c, "ccc");
+            fprintf(out, ",%.0f,%.0f,%.0f", kind_count(o, "compulsory", "total"),
+                    kind_count(o, "capacity", "total"), kind_count(o, "conflict", "total"));
+        }
+        fputc('\n', out);
+    }
+}
+
+int report_write_csv(const char *path, const cJSON *doc)
+{
+    const cJSON *cores = cJSON_GetObjectItemCaseSensitive(doc, "cores");
+    const cJSON *shared = cJSON_GetObjectItemCaseSensitive(doc, "shared");
+    /* --3c classified every cache or none: the first one says which */
+    const cJSON *first = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cores, 0), "caches");
+    int ccc = first && first->child && cJSON_GetObjectItemCaseSensitive(first->child, "ccc");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    fputs("cache,core,reads,writes,ifetches,misc,accesses,read_misses,write_misses,ifetch_misses,"
+          "misc_misses,misses,miss_rate,writebacks",
+          out);
+    fputs(ccc ? ",compulsory,capacity,conflict\n" : "\n", out);
+    const cJSON *core;
+    cJSON_ArrayForEach(core, cores)
+    {
+        char n[24];
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(core, "core");
+        snprintf(n, sizeof n, "%.0f", cJSON_IsNumber(id) ? id->valuedouble : 0.0);
+        csv_caches(out, cJSON_GetObjectItemCaseSensitive(core, "caches"), n, ccc);
+    }
+    csv_caches(out, shared, "", ccc);
+    int rc = -1;
+    if (fclose(out) != 0 || !text)
+        cli_error("%s: out of memory", path);
+    else
+        rc = outfile_write(path, text, len);
+    free(text);
+    return rc;
 }
 
 int report_write_json(const char *path, cJSON *doc)

@@ -21,11 +21,13 @@ struct seeing {
     seeing_opts_t o;
     const char *cmd;
     char title[512];
+    machine_config_t cfg;
     uint64_t line_mask; /* ~(line size - 1) */
     uint64_t watched_line[SEEING_MAX_WATCH];
     bool touched[SEEING_MAX_WATCH];
-    explain_t *explain;
+    explain_t *explain; /* for the log or the page's narration */
     vcd_t *vcd;
+    html_run_t *html;
     uint64_t logged;           /* events the log narrates */
     uint64_t log_cut_at;       /* the cycle of the first event left out by the cap; UINT64_MAX */
 };
@@ -101,6 +103,8 @@ int seeing_option(seeing_opts_t *o, const char *cmd, const cli_opt_t *opt, const
         o->explain_to = arg;
     } else if (strcmp(opt->name, "vcd") == 0) {
         o->vcd = arg;
+    } else if (strcmp(opt->name, "html") == 0) {
+        o->html = arg;
     } else if (strcmp(opt->name, "watch") == 0) {
         return parse_watch(o, cmd, arg) == 0 ? 1 : -1;
     } else if (strcmp(opt->name, "cycles") == 0) {
@@ -117,7 +121,13 @@ int seeing_option(seeing_opts_t *o, const char *cmd, const cli_opt_t *opt, const
     return 1;
 }
 
-bool seeing_wanted(const seeing_opts_t *o) { return o->explain || o->explain_to || o->vcd; }
+bool seeing_wanted(const seeing_opts_t *o)
+{
+    return o->explain || o->explain_to || o->vcd || o->html;
+}
+
+/* Whether the narrated log is printed or written (it is also made for the page alone). */
+static bool log_wanted(const seeing_opts_t *o) { return o->explain || o->explain_to; }
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
@@ -183,6 +193,7 @@ seeing_t *seeing_create(const seeing_opts_t *o, const machine_config_t *cfg, con
     }
     s->o = *o;
     s->cmd = cmd;
+    s->cfg = *cfg;
     snprintf(s->title, sizeof s->title, "%s", title);
     uint32_t line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     s->line_mask = ~(uint64_t)(line ? line - 1 : 63);
@@ -190,8 +201,12 @@ seeing_t *seeing_create(const seeing_opts_t *o, const machine_config_t *cfg, con
         s->watched_line[i] = o->watch[i] & s->line_mask;
     s->log_cut_at = UINT64_MAX;
     bool ok = true;
-    if (o->explain || o->explain_to)
+    if (log_wanted(o) || o->html)
         ok = (s->explain = explain_create(cfg)) != NULL;
+    /* a page keeps at most 8 changes per narrated line on average, so the cap bounds it too */
+    uint64_t max_changes = o->max_events > UINT64_MAX / 8 ? UINT64_MAX : o->max_events * 8;
+    if (ok && o->html)
+        ok = (s->html = html_run_create(s->watched_line, o->nwatch, max_changes, o->from)) != NULL;
     if (ok && o->vcd)
         ok = (s->vcd = vcd_create(cfg, s->watched_line, o->nwatch, o->from, o->to)) != NULL;
     if (!ok) {
@@ -257,6 +272,8 @@ void seeing_observe(void *opaque, const obs_event_t *ev)
         vcd_event(s->vcd, ev, s->o.max_events);
     if (!s->explain)
         return;
+    if (s->html)
+        html_run_event(s->html, ev);
     bool shown = ev->cycle >= s->o.from && ev->cycle <= s->o.to &&
                  !(s->o.nwatch && line_event && !watched(s, first, last)) && log_room(s, ev->cycle);
     explain_event(s->explain, ev, shown);
@@ -287,7 +304,7 @@ int seeing_finish(seeing_t *s)
                     "cohsim: %s: warning: --watch %#" PRIx64 ": no request touches this address "
                     "(its line %#" PRIx64 ")\n",
                     s->cmd, s->o.watch[i], s->watched_line[i]);
-    if (s->explain) {
+    if (s->explain && log_wanted(&s->o)) {
         sbuf_t out = {0};
         explain_write(s->explain, s->title, &out);
         if (s->log_cut_at != UINT64_MAX) {
@@ -330,8 +347,28 @@ int seeing_finish(seeing_t *s)
         }
         sbuf_free(&out);
     }
+    if (s->html && rc == 0) {
+        sbuf_t out = {0};
+        uint64_t stops_at;
+        if (html_run_write(s->html, s->explain, &s->cfg, s->title, s->log_cut_at, &out,
+                           &stops_at) != 0 ||
+            out.oom) {
+            cli_error("%s: out of memory for the page", s->cmd);
+            rc = -1;
+        } else if (outfile_write(s->o.html, out.p, out.n) != 0) {
+            rc = -1;
+        } else if (stops_at != UINT64_MAX && (stops_at != s->log_cut_at || !log_wanted(&s->o))) {
+            fprintf(stderr,
+                    "cohsim: %s: the run has more than %" PRIu64 " events to show: the page "
+                    "stops at cycle %" PRIu64 " (choose a window with --cycles FROM:TO)\n",
+                    s->cmd, s->o.max_events, stops_at);
+        }
+        sbuf_free(&out);
+    }
     return rc;
 }
+
+html_run_t *seeing_page(seeing_t *s) { return s ? s->html : NULL; }
 
 void seeing_destroy(seeing_t *s)
 {
@@ -339,5 +376,6 @@ void seeing_destroy(seeing_t *s)
         return;
     explain_destroy(s->explain);
     vcd_destroy(s->vcd);
+    html_run_destroy(s->html);
     free(s);
 }

@@ -1,11 +1,13 @@
 /* sweep.h: a parameter sweep: its spec (an INI file), the points of its cross product with their
- * stable ids, the result file of each point and trace, and the statistics collected from them.
+ * stable ids, the result file of each point and input (a trace for `run`, a program for `exec`, a
+ * litmus file for `litmus`), and the statistics collected from them.
  *
  * A point is one value per parameter, from the cross product less those a [constraints] line
  * excludes (`l2.size > l1d.size`); its id hashes the sorted `section.key=value` pairs (values
- * canonical: numbers in decimal, so 8K and 8192 are one point) and the base machine, so renaming
- * the spec or reordering its lines renames no result. Points are numbered in the spec's
- * cross-product order (the first parameter varies slowest); that order is the jobs' and the CSV's.
+ * canonical: numbers in decimal, so 8K and 8192 are one point), the base machine, and the
+ * command when it is not run, so renaming the spec or reordering its lines renames no result.
+ * Points are numbered in the spec's cross-product order (the first parameter varies slowest);
+ * that order is the jobs' and the CSV's.
  */
 #ifndef COHSIM_SWEEP_H
 #define COHSIM_SWEEP_H
@@ -25,9 +27,18 @@ typedef struct sweep_param {
     int line; /* of the spec */
 } sweep_param_t;
 
+/* What each job runs on its input: `cohsim run` a trace, `cohsim exec` a program, `cohsim litmus`
+ * a litmus file (the spec's traces, programs or litmus key). */
+typedef enum sweep_kind { SWEEP_RUN, SWEEP_EXEC, SWEEP_LITMUS } sweep_kind_t;
+
+/* The command of a kind ("run", "exec", "litmus") and the spec key of its inputs ("traces",
+ * "programs", "litmus"). */
+const char *sweep_kind_command(sweep_kind_t k);
+const char *sweep_kind_inputs(sweep_kind_t k);
+
 typedef struct sweep_trace {
     char *path;   /* as the jobs name it: relative to the spec's directory when the spec says so */
-    char *result; /* the file-name part of its result: the trace's base name */
+    char *result; /* the file-name part of its result: the input's base name */
 } sweep_trace_t;
 
 typedef struct sweep_spec {
@@ -36,7 +47,8 @@ typedef struct sweep_spec {
     char *config;      /* path, as the jobs name it */
     uint64_t config_hash; /* of the config file's bytes: an edited base is another sweep */
     char *format;      /* the traces' format, or NULL to detect */
-    sweep_trace_t *traces;
+    sweep_kind_t kind; /* the jobs' command */
+    sweep_trace_t *traces; /* the inputs: traces, programs or litmus files, as kind says */
     size_t ntraces;
     sweep_param_t *params;
     size_t nparams;
@@ -69,7 +81,8 @@ typedef struct sweep_plot {
 int sweep_collect(const sweep_spec_t *s, const char *out, FILE *csv, FILE *svg,
                   const sweep_plot_t *plot, char *err, size_t errlen);
 
-/* Whether path holds a complete result of `cohsim run --json` (it parses and has its statistics). */
-int sweep_result_complete(const char *path);
+/* Whether path holds a complete result of the sweep's command (`cohsim run --json`, exec's or
+ * litmus's): it parses, and has its statistics (litmus: its test). */
+int sweep_result_complete(const sweep_spec_t *s, const char *path);
 
 #endif

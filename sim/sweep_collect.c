@@ -17,16 +17,20 @@
 
 typedef enum stat_scope { DOC, CORES } stat_scope_t;
 
+/* The sweeps a statistic belongs to, by their command (sweep_kind_t as a bit). */
+enum { RUN = 1 << SWEEP_RUN, EXEC = 1 << SWEEP_EXEC, LITMUS = 1 << SWEEP_LITMUS };
+
 typedef struct stat_row {
     const char *name, *unit;
     stat_scope_t scope;
     const char *path;
     int level; /* a LEVEL row: three columns */
+    unsigned commands;
 } stat_row_t;
 
 static const stat_row_t stat_rows[] = {
-#define STAT(name, unit, scope, path) {name, unit, scope, path, 0},
-#define LEVEL(name, scope, path) {name, NULL, scope, path, 1},
+#define STAT(name, unit, scope, path, commands) {name, unit, scope, path, 0, commands},
+#define LEVEL(name, scope, path) {name, NULL, scope, path, 1, RUN | EXEC},
 #include "sim/sweep_stats.def"
 #undef STAT
 #undef LEVEL
@@ -46,13 +50,15 @@ typedef struct stat_col {
 
 #define MAX_COLS (3 * NSTAT_ROWS)
 
-static size_t stat_columns(stat_col_t *cols)
+static size_t stat_columns(sweep_kind_t kind, stat_col_t *cols)
 {
     static const char *const level_parts[3] = {"accesses", "misses", "miss_rate"};
     static const char *const level_units[3] = {"accesses", "misses", "misses per access"};
     size_t n = 0;
     for (size_t i = 0; i < NSTAT_ROWS; i++) {
         const stat_row_t *r = &stat_rows[i];
+        if (!(r->commands & (1u << kind)))
+            continue;
         for (int part = 0; part < (r->level ? 3 : 1); part++) {
             stat_col_t *c = &cols[n++];
             c->scope = r->scope;
@@ -73,7 +79,8 @@ static size_t stat_columns(stat_col_t *cols)
     return n;
 }
 
-/* The number at the dotted path under o; 0 when it is missing. */
+/* The number at the dotted path under o (a number indexes an array, # is an array's length, a
+ * boolean is 1 or 0); 0 when it is missing. */
 static int json_number_at(const cJSON *o, const char *path, double *v)
 {
     char part[64];
@@ -83,8 +90,20 @@ static int json_number_at(const cJSON *o, const char *path, double *v)
             return 0;
         memcpy(part, path, n);
         part[n] = '\0';
-        o = cJSON_GetObjectItemCaseSensitive(o, part);
         path += n + (path[n] == '.');
+        if (strcmp(part, "#") == 0 && !*path) {
+            if (!cJSON_IsArray(o))
+                return 0;
+            *v = (double)cJSON_GetArraySize(o);
+            return 1;
+        }
+        o = cJSON_IsArray(o) && part[0] >= '0' && part[0] <= '9'
+                ? cJSON_GetArrayItem(o, atoi(part))
+                : cJSON_GetObjectItemCaseSensitive(o, part);
+    }
+    if (cJSON_IsBool(o)) {
+        *v = cJSON_IsTrue(o) ? 1.0 : 0.0;
+        return 1;
     }
     if (!cJSON_IsNumber(o))
         return 0;
@@ -127,8 +146,9 @@ static int col_value(const cJSON *doc, const stat_col_t *c, double *v)
     return 1;
 }
 
-/* The result document at path, or NULL when it is missing, not JSON or not a whole result. */
-static cJSON *result_load(const char *path)
+/* The result document at path, or NULL when it is missing, not JSON or not a whole result of
+ * the sweep's command (a document without "command" is run's, from before it was written). */
+static cJSON *result_load(const sweep_spec_t *s, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -156,32 +176,51 @@ static cJSON *result_load(const char *path)
     text[len] = '\0';
     cJSON *doc = cJSON_Parse(text);
     free(text);
-    if (doc && (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "cycles")) ||
-                !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "cores")) ||
-                !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config")))) {
+    if (!doc)
+        return NULL;
+    const cJSON *command = cJSON_GetObjectItemCaseSensitive(doc, "command");
+    const char *want = sweep_kind_command(s->kind);
+    int whole = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "config")) &&
+                (cJSON_IsString(command) ? strcmp(command->valuestring, want) == 0
+                                         : s->kind == SWEEP_RUN);
+    if (s->kind == SWEEP_LITMUS)
+        whole = whole && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "tests")) == 1;
+    else
+        whole = whole && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "cycles")) &&
+                cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(doc, "cores"));
+    if (!whole) {
         cJSON_Delete(doc);
         return NULL;
     }
     return doc;
 }
 
-int sweep_result_complete(const char *path)
+int sweep_result_complete(const sweep_spec_t *s, const char *path)
 {
-    cJSON *doc = result_load(path);
+    cJSON *doc = result_load(s, path);
     cJSON_Delete(doc);
     return doc != NULL;
 }
 
-/* A value as sweep_spec.c canonicalises it: a number in decimal, else as written. */
-static int same_value(const char *a, const char *canon)
+/* A configuration value of a result (config_to_json: a number, a boolean or a word) as
+ * sweep_spec.c canonicalises the spec's: a number in decimal, yes/no, else as written. NULL when
+ * the result has no such value. */
+static const char *echoed_value(const cJSON *v, char *buf, size_t len)
 {
-    uint64_t n;
-    char buf[32];
-    if (config_parse_size(a, &n) == 0) {
-        snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
-        a = buf;
+    if (cJSON_IsNumber(v)) {
+        snprintf(buf, len, "%.0f", v->valuedouble);
+        return buf;
     }
-    return strcmp(a, canon) == 0;
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? "yes" : "no";
+    if (!cJSON_IsString(v))
+        return NULL;
+    uint64_t n;
+    if (config_parse_size(v->valuestring, &n) == 0) {
+        snprintf(buf, len, "%llu", (unsigned long long)n);
+        return buf;
+    }
+    return v->valuestring;
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -199,6 +238,12 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* The CSV's column of the inputs (and --series's name for them): trace, program or litmus. */
+static const char *input_column(const sweep_spec_t *s)
+{
+    return s->kind == SWEEP_EXEC ? "program" : s->kind == SWEEP_LITMUS ? "litmus" : "trace";
+}
+
 /* The collected table: values[row * ncols + col], has[...] whether the result had it. */
 typedef struct table {
     size_t nrows, ncols;
@@ -210,7 +255,7 @@ typedef struct table {
 static int table_fill(const sweep_spec_t *s, const char *out, table_t *tb, char *err,
                       size_t errlen)
 {
-    tb->ncols = stat_columns(tb->cols);
+    tb->ncols = stat_columns(s->kind, tb->cols);
     tb->nrows = s->npoints * s->ntraces;
     tb->values = calloc(tb->nrows * tb->ncols, sizeof *tb->values);
     tb->has = calloc(tb->nrows * tb->ncols, 1);
@@ -224,7 +269,7 @@ static int table_fill(const sweep_spec_t *s, const char *out, table_t *tb, char 
         for (size_t t = 0; t < s->ntraces; t++) {
             size_t row = p * s->ntraces + t;
             char *path = sweep_result_path(s, out, p, t);
-            cJSON *doc = path ? result_load(path) : NULL;
+            cJSON *doc = path ? result_load(s, path) : NULL;
             if (!doc) {
                 if (!missing++)
                     first_missing = path;
@@ -238,12 +283,13 @@ static int table_fill(const sweep_spec_t *s, const char *out, table_t *tb, char 
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(
                     cJSON_GetObjectItemCaseSensitive(config, q->section), q->key);
                 const char *want = q->canon[sweep_value_index(s, p, k)];
-                if (!cJSON_IsString(v) || !same_value(v->valuestring, want)) {
+                char buf[32];
+                const char *got = echoed_value(v, buf, sizeof buf);
+                if (!got || strcmp(got, want) != 0) {
                     snprintf(err, errlen,
                              "%s: its configuration has %s.%s = %s, not %s: the result of another "
                              "run (remove it to run the point again)",
-                             path, q->section, q->key,
-                             cJSON_IsString(v) ? v->valuestring : "(nothing)",
+                             path, q->section, q->key, got ? got : "(nothing)",
                              q->values[sweep_value_index(s, p, k)]);
                     cJSON_Delete(doc);
                     free(path);
@@ -275,7 +321,7 @@ static int table_fill(const sweep_spec_t *s, const char *out, table_t *tb, char 
 
 static void table_csv(const sweep_spec_t *s, const table_t *tb, FILE *out)
 {
-    fputs("id,trace", out);
+    fprintf(out, "id,%s", input_column(s));
     for (size_t k = 0; k < s->nparams; k++) {
         fputc(',', out);
         fprintf(out, "%s.%s", s->params[k].section, s->params[k].key);
@@ -348,11 +394,12 @@ static void plot_names(const sweep_spec_t *s, char *buf, size_t len)
                               s->params[k].key);
 }
 
-/* Where the i-th of nx x values goes: evenly spaced, 30 pixels in from either end. */
-static double plot_x(size_t nx, size_t i)
+/* Where a value at fraction f (0: the leftmost, 1: the rightmost) of the x axis goes: 30 pixels
+ * in from either end. */
+static double plot_x(double f)
 {
     double pad = 30, span = PLOT_R - PLOT_L - 2 * pad;
-    return nx == 1 ? (PLOT_L + PLOT_R) / 2.0 : PLOT_L + pad + span * (double)i / (double)(nx - 1);
+    return PLOT_L + pad + span * f;
 }
 
 static double plot_y(double v, double top) { return PLOT_B - (PLOT_B - PLOT_T) * v / top; }
@@ -360,9 +407,34 @@ static double plot_y(double v, double top) { return PLOT_B - (PLOT_B - PLOT_T) *
 typedef struct plot_data {
     size_t nx, nseries;
     size_t *xorder;      /* x's value indices, left to right */
+    double *xfrac;       /* [xi]: where on the axis, 0..1 */
+    int xlog;            /* numbers on a log2 scale */
     double *sum;         /* [series * nx + xi] */
     size_t *count;
 } plot_data_t;
+
+/* Where each x value goes. Words, and a single value, are evenly spaced (one value: in the
+ * middle). Numbers are to scale: linear, unless every one is above 0 and they grow faster than
+ * a linear range does (the largest over the smallest beyond their count: sizes 1K..16K *2), when
+ * the scale is log2 and each doubling is the same distance. */
+static void axis_scale(const sweep_param_t *xp, int numeric, plot_data_t *d)
+{
+    d->xlog = 0;
+    if (!numeric || d->nx < 2) {
+        for (size_t i = 0; i < d->nx; i++)
+            d->xfrac[i] = d->nx < 2 ? 0.5 : (double)i / (double)(d->nx - 1);
+        return;
+    }
+    double lo = strtod(xp->canon[d->xorder[0]], NULL);
+    double hi = strtod(xp->canon[d->xorder[d->nx - 1]], NULL);
+    d->xlog = lo > 0 && hi / lo > (double)d->nx;
+    for (size_t i = 0; i < d->nx; i++) {
+        double v = strtod(xp->canon[d->xorder[i]], NULL);
+        d->xfrac[i] = hi == lo  ? 0.5
+                      : d->xlog ? (log2(v) - log2(lo)) / (log2(hi) - log2(lo))
+                                : (v - lo) / (hi - lo);
+    }
+}
 
 static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t *pl, FILE *out,
                     char *err, size_t errlen)
@@ -375,11 +447,12 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
                  names);
         return -1;
     }
-    int by_trace = pl->series && strcmp(pl->series, "trace") == 0;
+    int by_trace = pl->series && (strcmp(pl->series, "trace") == 0 ||
+                                  strcmp(pl->series, input_column(s)) == 0);
     int sk = pl->series && !by_trace ? param_index(s, pl->series) : -1;
     if (pl->series && !by_trace && (sk < 0 || sk == xk)) {
-        snprintf(err, errlen, "--series %s: expected trace or a parameter other than --x: one of %s",
-                 pl->series, names);
+        snprintf(err, errlen, "--series %s: expected %s or a parameter other than --x: one of %s",
+                 pl->series, input_column(s), names);
         return -1;
     }
     size_t yc = tb->ncols;
@@ -398,10 +471,11 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
     plot_data_t d = {.nx = xp->nvalues,
                      .nseries = by_trace ? s->ntraces : sk >= 0 ? s->params[sk].nvalues : 1};
     d.xorder = malloc(d.nx * sizeof *d.xorder);
+    d.xfrac = malloc(d.nx * sizeof *d.xfrac);
     d.sum = calloc(d.nx * d.nseries, sizeof *d.sum);
     d.count = calloc(d.nx * d.nseries, sizeof *d.count);
-    if (!d.xorder || !d.sum || !d.count) {
-        free(d.xorder), free(d.sum), free(d.count);
+    if (!d.xorder || !d.xfrac || !d.sum || !d.count) {
+        free(d.xorder), free(d.xfrac), free(d.sum), free(d.count);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -430,6 +504,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
             d.xorder[kept++] = d.xorder[i];
     }
     d.nx = kept;
+    axis_scale(xp, numeric, &d);
     size_t most = 0;
     double ymax = 0;
     for (size_t p = 0; p < s->npoints; p++)
@@ -475,7 +550,10 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
         fprintf(out, "each point: the mean of %zu results, over", most);
         const char *sep = " ";
         if (!by_trace && s->ntraces > 1) {
-            fputs(" the traces", out);
+            fputs(s->kind == SWEEP_EXEC     ? " the programs"
+                  : s->kind == SWEEP_LITMUS ? " the litmus tests"
+                                            : " the traces",
+                  out);
             sep = ", ";
         }
         for (size_t k = 0; k < s->nparams; k++)
@@ -504,7 +582,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
                 y + 4, decimals, v);
     }
     for (size_t i = 0; i < d.nx; i++) {
-        double x = plot_x(d.nx, i);
+        double x = plot_x(d.xfrac[i]);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\"/>\n", x,
                 PLOT_B, x, PLOT_B + 5);
         fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">", x, PLOT_B + 20);
@@ -515,7 +593,9 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
             PLOT_B + 45);
     cli_xml_text(out, pl->x);
     if (xunit && *xunit)
-        fprintf(out, " (%s)", xunit);
+        fprintf(out, " (%s%s)", xunit, d.xlog ? ", log scale" : "");
+    else if (d.xlog)
+        fputs(" (log scale)", out);
     fputs("</text>\n", out);
     fprintf(out, "<text transform=\"translate(%d %d) rotate(-90)\" text-anchor=\"middle\">", 22,
             (PLOT_T + PLOT_B) / 2);
@@ -535,7 +615,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
         for (size_t i = 0; i < d.nx; i++) {
             if (!d.count[se * d.nx + i])
                 continue;
-            double x = plot_x(d.nx, i);
+            double x = plot_x(d.xfrac[i]);
             double y = plot_y(d.sum[se * d.nx + i] / (double)d.count[se * d.nx + i], top);
             fprintf(out, "%s%.1f,%.1f", i ? " " : "", x, y);
         }
@@ -543,7 +623,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
         for (size_t i = 0; i < d.nx; i++) {
             if (!d.count[se * d.nx + i])
                 continue;
-            double x = plot_x(d.nx, i);
+            double x = plot_x(d.xfrac[i]);
             double y = plot_y(d.sum[se * d.nx + i] / (double)d.count[se * d.nx + i], top);
             fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n", x, y, color);
         }
@@ -559,6 +639,7 @@ static int plot_svg(const sweep_spec_t *s, const table_t *tb, const sweep_plot_t
     }
     fputs("</svg>\n", out);
     free(d.xorder);
+    free(d.xfrac);
     free(d.sum);
     free(d.count);
     return 0;

@@ -1,8 +1,11 @@
 /* sweep_spec.c: a sweep spec read with inih (the --config parser), its points and their ids.
  *
+ * The inputs are traces (each job a `cohsim run`), programs (`exec`) or litmus files (`litmus`):
+ * one of the three keys, never two.
  * Every value is checked by config_set, the same validation as -c, at its line; every point's
  * whole machine is built once before any job starts, so a sweep that starts cannot fail on its
- * configuration. [constraints] lines (NAME = A OP B) drop points of the cross product. A spec that fails frees what it had read and leaves s zeroed.
+ * configuration. [constraints] lines (NAME = A OP B) drop points of the cross product. A spec that
+ * fails frees what it had read and leaves s zeroed.
  */
 #include "sim/sweep.h"
 
@@ -276,12 +279,31 @@ static char *result_name(const char *path)
     return r;
 }
 
-static int spec_traces(spec_ctx_t *x, const char *value)
+const char *sweep_kind_command(sweep_kind_t k)
+{
+    return k == SWEEP_EXEC ? "exec" : k == SWEEP_LITMUS ? "litmus" : "run";
+}
+
+const char *sweep_kind_inputs(sweep_kind_t k)
+{
+    return k == SWEEP_EXEC ? "programs" : k == SWEEP_LITMUS ? "litmus" : "traces";
+}
+
+/* traces, programs or litmus = FILE, FILE...: the inputs, each one job per point. */
+static int spec_traces(spec_ctx_t *x, sweep_kind_t kind, const char *value)
 {
     sweep_spec_t *s = x->s;
+    const char *key = sweep_kind_inputs(kind);
+    if (x->have_traces && s->kind == kind)
+        return spec_fail(x, "%s is set a second time: list every file on one line", key);
     if (x->have_traces)
-        return spec_fail(x, "traces is set a second time: list every trace on one line");
+        return spec_fail(x, "%s: the inputs are already %s: a sweep runs one command, on traces, "
+                            "programs or litmus files",
+                         key, sweep_kind_inputs(s->kind));
+    if (x->have_format && kind != SWEEP_RUN)
+        return spec_fail(x, "%s: format is for traces (run), not %s", key, key);
     x->have_traces = 1;
+    s->kind = kind;
     char *list = strdup(value);
     if (!list)
         return spec_fail(x, "out of memory");
@@ -290,9 +312,9 @@ static int spec_traces(spec_ctx_t *x, const char *value)
     for (char *item; ok && (item = strsep(&rest, ",")) != NULL;) {
         item = trim(item);
         if (!*item) {
-            ok = spec_fail(x, "traces: an empty name in the list '%s': expected trace files "
-                              "separated by commas",
-                           value);
+            ok = spec_fail(x, "%s: an empty name in the list '%s': expected files separated by "
+                              "commas",
+                           key, value);
             break;
         }
         sweep_trace_t *grown = realloc(s->traces, (s->ntraces + 1) * sizeof *grown);
@@ -308,17 +330,19 @@ static int spec_traces(spec_ctx_t *x, const char *value)
             break;
         }
         if (access(t->path, R_OK) != 0) {
-            ok = spec_fail(x, "trace %s: cannot read %s: %s", item, t->path, strerror(errno));
+            ok = spec_fail(x, "%s %s: cannot read %s: %s",
+                           kind == SWEEP_RUN ? "trace" : kind == SWEEP_EXEC ? "program" : "litmus",
+                           item, t->path, strerror(errno));
             break;
         }
         for (size_t i = 0; i + 1 < s->ntraces; i++)
             if (strcmp(s->traces[i].result, t->result) == 0)
-                ok = spec_fail(x, "traces %s and %s have the same name %s: their results would "
+                ok = spec_fail(x, "%s %s and %s have the same name %s: their results would "
                                   "share a file (rename one)",
-                               s->traces[i].path, t->path, t->result);
+                               key, s->traces[i].path, t->path, t->result);
     }
     if (ok && s->ntraces == 0)
-        ok = spec_fail(x, "traces is an empty list: expected trace files separated by commas");
+        ok = spec_fail(x, "%s is an empty list: expected files separated by commas", key);
     free(list);
     return ok;
 }
@@ -508,15 +532,22 @@ static int spec_entry(void *user, const char *section, const char *name, const c
         return s->preset ? 1 : spec_fail(x, "out of memory");
     }
     if (strcmp(name, "traces") == 0)
-        return spec_traces(x, value);
+        return spec_traces(x, SWEEP_RUN, value);
+    if (strcmp(name, "programs") == 0)
+        return spec_traces(x, SWEEP_EXEC, value);
+    if (strcmp(name, "litmus") == 0)
+        return spec_traces(x, SWEEP_LITMUS, value);
     if (strcmp(name, "format") == 0) {
         if (x->have_format)
             return spec_fail(x, "format is set a second time");
+        if (x->have_traces && s->kind != SWEEP_RUN)
+            return spec_fail(x, "format is for traces (run), not %s", sweep_kind_inputs(s->kind));
         x->have_format = 1;
         s->format = strdup(value);
         return s->format ? 1 : spec_fail(x, "out of memory");
     }
-    return spec_fail(x, "unknown key %s in [sweep]: expected preset, config, traces or format",
+    return spec_fail(x, "unknown key %s in [sweep]: expected preset, config, traces (or programs, "
+                        "or litmus) or format",
                      name);
 }
 
@@ -556,6 +587,10 @@ void sweep_point_id(const sweep_spec_t *s, size_t p, char id[17])
                       : snprintf(line, sizeof line, "base=config:%016llx\n",
                                  (unsigned long long)s->config_hash);
     h = fnv1a(h, line, (size_t)n);
+    if (s->kind != SWEEP_RUN) { /* run's ids stay those of the sweeps before exec and litmus */
+        n = snprintf(line, sizeof line, "command=%s\n", sweep_kind_command(s->kind));
+        h = fnv1a(h, line, (size_t)n);
+    }
     if (s->format) {
         n = snprintf(line, sizeof line, "format=%s\n", s->format);
         h = fnv1a(h, line, (size_t)n);
@@ -708,7 +743,9 @@ int sweep_spec_load(sweep_spec_t *s, const char *path, char *err, size_t errlen)
         goto out;
     }
     if (s->ntraces == 0) {
-        snprintf(err, errlen, "%s: no traces: expected 'traces = FILE, FILE...' in [sweep]", path);
+        snprintf(err, errlen, "%s: no inputs: expected 'traces = FILE, FILE...' (or 'programs = "
+                              "PROG.s, ...' for exec, 'litmus = FILE.litmus, ...') in [sweep]",
+                 path);
         goto out;
     }
     if (s->nparams == 0) {

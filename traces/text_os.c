@@ -1,6 +1,7 @@
 /* text_os.c: text-trace syntax for the five primitives' arguments and for directives (lines that
  * start with a word, not a CPU): OS set-up and checks. Each line becomes one request whose
- * arguments are laid out as model/ops.def documents per row.
+ * arguments are laid out as model/ops.def documents per row; a primitive's arguments are read
+ * by its PRIM row's slots (op_args), which also give its usage line.
  *
  *   process 1 cpus=0-3                  a process and the cores running its threads (0-3, 1,3)
  *   terminate 1                         the process is terminating from now on
@@ -29,11 +30,15 @@
  * Sizes take K/M/G (powers of 1024). The reader checks syntax only: whether a process, file or
  * view exists is the model's to say when the line executes.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "traces/text_syntax.h"
 
 #define CC_FLAG_NO_PURGE 1u
+/* The longest word text_format_primitive writes for one argument (a file name, a number). */
+#define OS_WORD_MAX 128
 
 static int word_is(const char *tok, const char *word) { return strcmp(tok, word) == 0; }
 
@@ -141,6 +146,57 @@ static int parse_check_value(trace_t *t, uint64_t line, const char *size_tok, co
     return 1;
 }
 
+/* One argument of a primitive, as its slot in ops.def says: 0, or -1 after trace_fail. */
+static int parse_prim_arg(trace_t *t, uint64_t line, const op_arg_t *a, const char *tok,
+                          mem_req_t *r, const char *usage)
+{
+    uint64_t v = 0;
+    switch ((op_arg_kind_t)a->kind) {
+    case OPARG_HANDLE:
+        if (parse_handle(tok, &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected a number, self or -1 in '%s'",
+                              a->what, tok, usage);
+        break;
+    case OPARG_BASE:
+    case OPARG_OFFSET:
+        if (word_is(tok, "NULL")) {
+            r->flags |= REQ_NULL_BASE;
+            break;
+        }
+        if (a->kind == OPARG_BASE && text_parse_u64(tok, &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected an address or NULL in '%s'",
+                              a->what, tok, usage);
+        if (a->kind == OPARG_OFFSET && parse_size(tok, &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected a number or NULL in '%s'", a->what,
+                              tok, usage);
+        break;
+    case OPARG_SIZE:
+        if (parse_size(tok, &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected a number (K/M/G allowed) in '%s'",
+                              a->what, tok, usage);
+        break;
+    case OPARG_FILE:
+        r->name = tok;
+        return 0;
+    case OPARG_FLAGS:
+        if (word_is(tok, "NO_PURGE") || word_is(tok, "CC_FLUSH_AND_PURGE_NO_PURGE"))
+            v = CC_FLAG_NO_PURGE;
+        else if (text_parse_u64(tok, &v) != 0 || v > CC_FLAG_NO_PURGE)
+            return trace_fail(t, line,
+                              "bad %s '%s': expected 0, NO_PURGE or "
+                              "CC_FLUSH_AND_PURGE_NO_PURGE (1)",
+                              a->what, tok);
+        break;
+    case OPARG_NONE:
+        break;
+    }
+    op_arg_put(r, a, v);
+    return 0;
+}
+
+/* A primitive's arguments, read by its layout in ops.def: the count, then each argument in
+ * order; a range (a base or an offset, then a size) must not wrap, checked as soon as its size
+ * is read. */
 int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r)
 {
     const char *name = op_name(r->op);
@@ -152,73 +208,113 @@ int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
                               "id (1 or more)", tok[ntok - 1]);
         ntok--;
     }
-    switch (r->op) {
-    case OP_FLUSH_PROCESS_WRITE_BUFFERS:
-    case OP_KE_INVALIDATE_ALL_CACHES:
+    unsigned nargs, required;
+    const op_arg_t *args = op_args((op_t)r->op, &nargs, &required);
+    if (!args || op_class((op_t)r->op) != OPC_PRIMITIVE)
+        return trace_fail(t, line, "%s is not a primitive", name);
+    if (nargs == 0) {
         if (ntok > 0)
             return trace_fail(t, line, "unexpected '%s': %s takes no arguments", tok[0], name);
         return 1;
-    case OP_FLUSH_INSTRUCTION_CACHE:
-    case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
-        const char *usage = r->op == OP_FLUSH_INSTRUCTION_CACHE
-                                ? "FlushInstructionCache PROCESS BASE|NULL SIZE"
-                                : "ZwFlushVirtualMemory PROCESS BASE SIZE";
-        if (ntok < 3)
-            return trace_fail(t, line, "%s needs 3 arguments: expected '%s'", name, usage);
-        if (too_many(t, line, tok, ntok, 3, usage))
+    }
+    char usage[128];
+    op_usage((op_t)r->op, usage, sizeof usage);
+    if (ntok < (int)required)
+        return trace_fail(t, line, "%s needs %s%u arguments: expected '%s'", name,
+                          required < nargs ? "at least " : "", required, usage);
+    if (too_many(t, line, tok, ntok, (int)nargs, usage))
+        return -1;
+    const op_arg_t *start = NULL; /* the range's start, once read */
+    const char *start_tok = NULL;
+    for (unsigned i = 0; i < nargs && (int)i < ntok; i++) {
+        const op_arg_t *a = &args[i];
+        if (parse_prim_arg(t, line, a, tok[i], r, usage) != 0)
             return -1;
-        if (parse_handle(tok[0], &r->arg[0]) != 0)
-            return trace_fail(t, line,
-                              "bad process handle '%s': expected a number, self or -1 in '%s'",
-                              tok[0], usage);
-        if (word_is(tok[1], "NULL")) {
-            r->flags |= REQ_NULL_BASE;
-            r->addr = 0;
-        } else if (text_parse_u64(tok[1], &r->addr) != 0) {
-            return trace_fail(t, line, "bad base '%s': expected an address or NULL in '%s'",
-                              tok[1], usage);
+        if (a->kind == OPARG_BASE || a->kind == OPARG_OFFSET) {
+            start = a;
+            start_tok = tok[i];
+        } else if (a->kind == OPARG_SIZE && start && !(r->flags & REQ_NULL_BASE) &&
+                   op_arg_get(r, start) + op_arg_get(r, a) < op_arg_get(r, start)) {
+            return trace_fail(t, line, "%s %s + %s %s wraps%s", start->what, start_tok, a->what,
+                              tok[i],
+                              start->kind == OPARG_BASE ? " past the top of the address space"
+                                                        : "");
         }
-        if (parse_size(tok[2], &r->arg[1]) != 0)
-            return trace_fail(t, line, "bad size '%s': expected a number (K/M/G allowed) in '%s'",
-                              tok[2], usage);
-        if (!(r->flags & REQ_NULL_BASE) && r->addr + r->arg[1] < r->addr)
-            return trace_fail(t, line, "base %s + size %s wraps past the top of the address space",
-                              tok[1], tok[2]);
-        return 1;
     }
-    case OP_CC_COHERENCY_FLUSH_AND_PURGE: {
-        const char *usage = "CcCoherencyFlushAndPurgeCache FILE OFFSET|NULL LENGTH [FLAGS]";
-        if (ntok < 3)
-            return trace_fail(t, line, "%s needs at least 3 arguments: expected '%s'", name,
-                              usage);
-        if (too_many(t, line, tok, ntok, 4, usage))
+    return 1;
+}
+
+int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen)
+{
+    unsigned nargs, required;
+    const op_arg_t *args = op_args((op_t)r->op, &nargs, &required);
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned i = 0; args && i < nargs; i++) {
+        const op_arg_t *a = &args[i];
+        bool null = (a->kind == OPARG_BASE || a->kind == OPARG_OFFSET) &&
+                    (r->flags & REQ_NULL_BASE);
+        uint64_t v = a->kind == OPARG_FILE ? 0 : op_arg_get(r, a);
+        char word[OS_WORD_MAX];
+        switch ((op_arg_kind_t)a->kind) {
+        case OPARG_HANDLE:
+            if (v == UINT64_MAX)
+                snprintf(word, sizeof word, "self");
+            else
+                snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_BASE:
+        case OPARG_OFFSET:
+            if (null)
+                snprintf(word, sizeof word, "NULL");
+            else
+                snprintf(word, sizeof word, "0x%" PRIx64, v);
+            break;
+        case OPARG_SIZE:
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_FILE: {
+            const char *name = r->name ? r->name : "";
+            if (!*name || strlen(name) >= sizeof word || strpbrk(name, " \t\r\n#")) {
+                snprintf(err, errlen, "%s's %s '%s' is not one word of the text format",
+                         op_name((op_t)r->op), a->what, name);
+                return -1;
+            }
+            snprintf(word, sizeof word, "%s", name);
+            break;
+        }
+        case OPARG_FLAGS:
+            if (v > CC_FLAG_NO_PURGE) {
+                snprintf(err, errlen, "%s's %s %#" PRIx64 " have no spelling in the text format "
+                                      "(0 or NO_PURGE)",
+                         op_name((op_t)r->op), a->what, v);
+                return -1;
+            }
+            if (v == 0)
+                continue; /* optional: left out */
+            snprintf(word, sizeof word, "NO_PURGE");
+            break;
+        case OPARG_NONE:
+            continue;
+        }
+        size_t w = strlen(word);
+        if (used + 1 + w >= len) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name((op_t)r->op));
             return -1;
-        r->name = tok[0];
-        if (word_is(tok[1], "NULL"))
-            r->flags |= REQ_NULL_BASE;
-        else if (parse_size(tok[1], &r->addr) != 0)
-            return trace_fail(t, line, "bad offset '%s': expected a number or NULL in '%s'",
-                              tok[1], usage);
-        if (parse_size(tok[2], &r->arg[1]) != 0)
-            return trace_fail(t, line,
-                              "bad length '%s': expected a number (K/M/G allowed) in '%s'",
-                              tok[2], usage);
-        if (!(r->flags & REQ_NULL_BASE) && r->addr + r->arg[1] < r->addr)
-            return trace_fail(t, line, "offset %s + length %s wraps", tok[1], tok[2]);
-        if (ntok == 4) {
-            if (word_is(tok[3], "NO_PURGE") || word_is(tok[3], "CC_FLUSH_AND_PURGE_NO_PURGE"))
-                r->arg[2] = CC_FLAG_NO_PURGE;
-            else if (text_parse_u64(tok[3], &r->arg[2]) != 0 || r->arg[2] > CC_FLAG_NO_PURGE)
-                return trace_fail(t, line,
-                                  "bad flags '%s': expected 0, NO_PURGE or "
-                                  "CC_FLUSH_AND_PURGE_NO_PURGE (1)",
-                                  tok[3]);
         }
-        return 1;
+        buf[used++] = ' ';
+        memcpy(buf + used, word, w + 1);
+        used += w;
     }
-    default:
-        return trace_fail(t, line, "%s is not a primitive", name);
+    if (r->arg[3]) { /* the calling thread's process, as the reader takes it */
+        int w = snprintf(buf + used, len - used, " as=%" PRIu64, r->arg[3]);
+        if (w < 0 || (size_t)w >= len - used) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name((op_t)r->op));
+            return -1;
+        }
     }
+    return 0;
 }
 
 /* Fill r for `WORD FILE KEY=N` (lock, unlock). */

@@ -13,6 +13,11 @@ int text_valid_size(op_t op, uint64_t size);
 
 /* Arguments of a primitive (tok are the fields after its name); 1 parsed, -1 error. */
 int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);
+/* A primitive's arguments as the text format writes them, by its PRIM row in ops.def (what
+ * text_parse_primitive reads back to the same request): 0 with the text in buf (empty for none,
+ * else starting with a space), or -1 with why in err (a file name that is not one word, flags
+ * the text format has no spelling for, a buffer too small). */
+int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen);
 /* A line that starts with a word, not a CPU number (process, file, map, expect, ...). */
 int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);
 /* Whether word (len bytes) starts a directive line. */

@@ -105,6 +105,12 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
         return fprintf(w->out, "%s\n", op_name((op_t)r->op)) > 0 ? 0 : -1;
     if ((cls == OPC_SYNC || cls == OPC_CACHE) && plain_args(r))
         return fprintf(w->out, "%u %s\n", r->cpu, op_name((op_t)r->op)) > 0 ? 0 : -1;
+    if (cls == OPC_PRIMITIVE) {
+        char args[512];
+        if (text_format_primitive(r, args, sizeof args, err, errlen) != 0)
+            return -1;
+        return fprintf(w->out, "%u %s%s\n", r->cpu, op_name((op_t)r->op), args) > 0 ? 0 : -1;
+    }
     snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
                           "by hand)", op_name((op_t)r->op));
     return -1;

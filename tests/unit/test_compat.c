@@ -125,7 +125,8 @@ static cJSON *run_compat(const char *mode, config_t *c, const char *format, cons
     cr_assert(fd >= 0);
     close(fd);
     char *traces[1] = {(char *)trace};
-    int rc = compat_run(mode, c, format, traces, 1, json, true, false);
+    machine_opts_t mo = {.config = c, .preset = NULL, .have_base = 1};
+    int rc = compat_run(mode, &mo, format, traces, 1, json, NULL, true, false);
     cr_assert_eq(rc, 0, "compat_run %s on %s failed", mode, trace);
     char *text = slurp(json);
     unlink(json);
@@ -186,8 +187,11 @@ Test(compat, dinero_every_reference_configuration, .init = cr_redirect_stdout)
                             : strcmp(f[c_cache], "l1-icache") == 0 ? "l1i"
                             : strcmp(f[c_cache], "l1-dcache") == 0 ? "l1d"
                                                                    : "l2";
+        /* `run`'s layout: Dinero's caches are core 0's */
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(
-            cJSON_GetObjectItemCaseSensitive(root, "caches"), cache);
+            cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "cores"), 0), "caches"),
+            cache);
         cr_assert_not_null(o, "%s: no cache %s", key, cache);
         double got[11] = {
             num(o, "accesses", "total"),  num(o, "accesses", "ifetch"),
@@ -285,8 +289,11 @@ static cJSON *run_din(const char *text, const char *const *sets)
 
 static const cJSON *cache_of(const cJSON *root, const char *name)
 {
+    /* `run`'s layout: Dinero's caches are core 0's */
     const cJSON *o = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(root, "caches"), name);
+        cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "cores"), 0), "caches"),
+        name);
     cr_assert_not_null(o, "no cache %s", name);
     return o;
 }

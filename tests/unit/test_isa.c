@@ -482,3 +482,41 @@ Test(isa, assembler_symbol_table_scales)
               err);
     free(src);
 }
+
+/* A primitive's instruction has an operand for every argument of its PRIM row in ops.def (rs1,
+ * rs2, rs3, then imm), and the lowering puts each where the row says. */
+Test(isa, primitive_operands_follow_ops_def_layouts)
+{
+    for (unsigned op = 0; op < ISA_OP_COUNT; op++) {
+        const isa_info_t *info = isa_info((isa_op_t)op);
+        if (info->mem_op == OP_COUNT || op_class(info->mem_op) != OPC_PRIMITIVE)
+            continue;
+        unsigned n, required;
+        const op_arg_t *a = op_args(info->mem_op, &n, &required);
+        cr_assert_not_null(a, "%s", info->name);
+        unsigned operands = info->format == ISA_F_P3I ? 4 : info->format == ISA_F_P3 ? 3 : 0;
+        cr_assert_geq(operands, n, "%s: %u arguments, %u operands", info->name, n, operands);
+        isa_insn_t in = {.op = (isa_op_t)op, .rd = 1, .rs1 = 2, .rs2 = 3, .rs3 = 4, .imm = 1};
+        uint64_t reg[ISA_NREGS] = {0};
+        reg[2] = 0x1000, reg[3] = 0x2000, reg[4] = 0x3000;
+        const uint64_t want[4] = {0x1000, 0x2000, 0x3000, 1};
+        mem_req_t r;
+        char err[128];
+        cr_assert_eq(isa_lower(&in, reg, 0, &r, err, sizeof err), 0, "%s: %s", info->name, err);
+        cr_assert_eq(r.op, info->mem_op);
+        cr_assert_not(r.flags & REQ_NULL_BASE);
+        for (unsigned i = 0; i < n; i++)
+            if (a[i].kind != OPARG_FILE)
+                cr_assert_eq(op_arg_get(&r, &a[i]), want[i], "%s: argument %u", info->name, i);
+        /* r0 as a base or offset passes NULL */
+        const op_arg_t *base = op_arg_of(info->mem_op, OPARG_BASE);
+        if (!base)
+            base = op_arg_of(info->mem_op, OPARG_OFFSET);
+        if (base) {
+            cr_assert_eq(base - a, 1, "%s: the base is rs2", info->name);
+            in.rs2 = 0;
+            cr_assert_eq(isa_lower(&in, reg, 0, &r, err, sizeof err), 0);
+            cr_assert(r.flags & REQ_NULL_BASE, "%s", info->name);
+        }
+    }
+}

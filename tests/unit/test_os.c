@@ -22,10 +22,10 @@ static void fake_read(void *opaque, uint64_t pa, void *buf, size_t len)
     memcpy(buf, fake_at(opaque, pa, len), len);
 }
 
-static int fake_write(void *opaque, uint64_t pa, const void *buf, size_t len)
+static os_result_t fake_write(void *opaque, uint64_t pa, const void *buf, size_t len)
 {
     memcpy(fake_at(opaque, pa, len), buf, len);
-    return 0;
+    return OS_OK;
 }
 
 #define make(cores) make_with(cores, &(fake_phys_t){{0}})
@@ -136,7 +136,7 @@ Test(os, files_are_zero_on_disk_and_sized_in_pages)
     cr_assert_eq(os_file_pages(os, 0), 2);
     cr_assert_eq(os_file_pages(os, 1), 0);
     cr_assert_eq(os_file_find(os, "a"), 0);
-    cr_assert_eq(os_file_find(os, "nope"), -1);
+    cr_assert_eq(os_file_find(os, "nope"), OS_NO_FILE);
     uint8_t buf[100];
     memset(buf, 0xaa, sizeof buf);
     cr_assert_eq(os_disk_read(os, 0, 0, buf, 100), OS_OK);
@@ -211,23 +211,25 @@ Test(os, fault_flush_purge_move_real_bytes)
     os_t *os = make(1);
     cr_assert_eq(os_file_create(os, "f", 100, err, sizeof err), OS_OK); /* last page: 36 bytes */
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 100, err, sizeof err), OS_OK);
-    uint64_t cycles = 0;
-    cr_assert_eq(os_fault_range(os, 0xff0, 0x60, &cycles), 2);
+    uint64_t cycles = 0, faulted = 0;
+    cr_assert_eq(os_fault_range(os, 0xff0, 0x60, &cycles, &faulted), OS_OK);
+    cr_assert_eq(faulted, 2);
     cr_assert_eq(cycles, 2 * 100 + 16 + 9);
-    cr_assert_eq(os_fault_range(os, 0x1000, 8, &cycles), 0);
+    cr_assert_eq(os_fault_range(os, 0x1000, 8, &cycles, &faulted), OS_OK);
+    cr_assert_eq(faulted, 2); /* resident: nothing more faulted */
     cr_assert_eq(os_file_stats(os, 0)->pages_read, 2);
     uint8_t b[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     cr_assert_eq(os_view_write(os, 0x1060, b, 8), OS_OK); /* file bytes 96..103: 4 past EOF */
     cr_assert_eq(os_page_purge(os, 0, 1, false), OS_EINVAL); /* dirty: refused */
     cycles = 0;
-    cr_assert_eq(os_page_write(os, 0, 1, &cycles), 1);
+    cr_assert_eq(os_page_write(os, 0, 1, &cycles), OS_WRITTEN);
     cr_assert_eq(cycles, 100 + 9);
-    cr_assert_eq(os_page_write(os, 0, 1, &cycles), 0);
+    cr_assert_eq(os_page_write(os, 0, 1, &cycles), OS_OK); /* clean */
     uint8_t d[4];
     cr_assert_eq(os_disk_read(os, 0, 96, d, 4), OS_OK);
     cr_assert_eq(memcmp(d, b, 4), 0);
-    cr_assert_eq(os_page_purge(os, 0, 1, false), 1);
-    cr_assert_eq(os_page_purge(os, 0, 1, false), 0);
+    cr_assert_eq(os_page_purge(os, 0, 1, false), OS_PURGED);
+    cr_assert_eq(os_page_purge(os, 0, 1, false), OS_OK); /* not resident */
     /* Faulting back reads the disk: the bytes past EOF were never written. */
     uint8_t r[8];
     cr_assert_eq(os_view_read(os, 0x1060, r, 8), OS_OK);
@@ -248,7 +250,7 @@ Test(os, purge_of_dirty_page_with_loss_is_counted)
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 64, err, sizeof err), OS_OK);
     uint8_t b = 7;
     cr_assert_eq(os_view_write(os, 0x1000, &b, 1), OS_OK);
-    cr_assert_eq(os_page_purge(os, 0, 0, true), 1);
+    cr_assert_eq(os_page_purge(os, 0, 0, true), OS_PURGED);
     cr_assert_eq(os_file_stats(os, 0)->pages_lost, 1);
     os_destroy(os);
 }
@@ -270,7 +272,7 @@ Test(os, locked_pages_are_resident_and_never_purged)
     cr_assert_eq(os_page_unlock(os, 0, 2, err, sizeof err), OS_OK);
     cr_assert_eq(os_page_unlock(os, 0, 2, err, sizeof err), OS_EBUSY);
     cr_assert_eq(os_page_unlock(os, 0, 9, err, sizeof err), OS_ENOENT);
-    cr_assert_eq(os_page_purge(os, 0, 2, false), 1);
+    cr_assert_eq(os_page_purge(os, 0, 2, false), OS_PURGED);
     os_destroy(os);
 }
 
@@ -405,13 +407,13 @@ Test(os, translate_maps_views_to_frames_and_stores_dirty)
     cr_assert_eq(os_map(os, 1, 0, 0x1000, 0, 128, err, sizeof err), OS_OK);
     cr_assert_eq(os_map(os, 1, 0, 0x2000, 64, 64, err, sizeof err), OS_OK);
     uint64_t pa, pa2, cycles = 0;
-    cr_assert_eq(os_translate(os, 0x3000, &pa, &cycles), 0);
+    cr_assert_eq(os_translate(os, 0x3000, &pa, &cycles), OS_OK);
     cr_assert_eq(pa, 0x3000); /* outside views: identity */
-    cr_assert_eq(os_translate(os, 0x1048, &pa, &cycles), 1);
+    cr_assert_eq(os_translate(os, 0x1048, &pa, &cycles), OS_FAULTED);
     cr_assert_eq(cycles, 116);
     cr_assert_eq(pa, OS_FRAME_BASE + 8);
     cr_assert_eq(os_page_frame(os, 0, 1), OS_FRAME_BASE);
-    cr_assert_eq(os_translate(os, 0x2008, &pa2, &cycles), 0); /* the same page, resident */
+    cr_assert_eq(os_translate(os, 0x2008, &pa2, &cycles), OS_OK); /* the same page, resident */
     cr_assert_eq(pa2, pa);
     cr_assert_eq(os_page_state(os, 0, 1), OS_PAGE_RESIDENT);
     os_store_performed(os, 0x3000, 8); /* not a frame */
@@ -419,9 +421,9 @@ Test(os, translate_maps_views_to_frames_and_stores_dirty)
     cr_assert_eq(os_page_state(os, 0, 1), OS_PAGE_RESIDENT | OS_PAGE_DIRTY);
     /* a purged page's frame is not reused; a store arriving there late is counted as lost */
     cycles = 0;
-    cr_assert_eq(os_page_write(os, 0, 1, &cycles), 1);
-    cr_assert_eq(os_page_purge(os, 0, 1, false), 1);
-    cr_assert_eq(os_translate(os, 0x1000, &pa, &cycles), 1);
+    cr_assert_eq(os_page_write(os, 0, 1, &cycles), OS_WRITTEN);
+    cr_assert_eq(os_page_purge(os, 0, 1, false), OS_PURGED);
+    cr_assert_eq(os_translate(os, 0x1000, &pa, &cycles), OS_FAULTED);
     cr_assert_eq(pa, OS_FRAME_BASE + 64);
     cr_assert_eq(os_page_frame(os, 0, 0), OS_FRAME_BASE + 64);
     os_store_performed(os, OS_FRAME_BASE + 4, 4);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "traces/text_syntax.h"
 #include "traces/trace.h"
 
 /* Write text to a fresh file and open it as a text trace. */
@@ -210,6 +211,79 @@ Test(text_os, primitive_arguments)
     cr_assert_eq(r.arg[3], 0);
     bad("1 FlushProcessWriteBuffers as=0\n", "as=PID");
     bad("1 FlushProcessWriteBuffers as=x\n", "as=PID");
+}
+
+/* The layouts of ops.def: exactly the primitives have one; no two arguments share a request field;
+ * only a trailing flags argument is optional; the usage line is the spelling and the labels. */
+Test(text_os, primitive_layouts_from_ops_def)
+{
+    for (unsigned op = 0; op < OP_COUNT; op++) {
+        unsigned n, required;
+        const op_arg_t *a = op_args((op_t)op, &n, &required);
+        cr_assert_eq(a != NULL, op_class((op_t)op) == OPC_PRIMITIVE, "%s", op_name((op_t)op));
+        unsigned fields = 0;
+        for (unsigned i = 0; i < n; i++) {
+            cr_assert_eq(fields >> a[i].field & 1, 0, "%s: two arguments in one field",
+                         op_name((op_t)op));
+            fields |= 1u << a[i].field;
+            cr_assert(a[i].kind != OPARG_FLAGS || i == n - 1);
+            cr_assert(a[i].label && a[i].what);
+        }
+        cr_assert_eq(required, n > 0 && a[n - 1].kind == OPARG_FLAGS ? n - 1 : n);
+    }
+    char usage[128];
+    op_usage(OP_FLUSH_INSTRUCTION_CACHE, usage, sizeof usage);
+    cr_assert_str_eq(usage, "FlushInstructionCache PROCESS BASE|NULL SIZE");
+    op_usage(OP_CC_COHERENCY_FLUSH_AND_PURGE, usage, sizeof usage);
+    cr_assert_str_eq(usage, "CcCoherencyFlushAndPurgeCache FILE OFFSET|NULL LENGTH [FLAGS]");
+    op_usage(OP_KE_INVALIDATE_ALL_CACHES, usage, sizeof usage);
+    cr_assert_str_eq(usage, "KeInvalidateAllCaches");
+    op_usage(OP_CC_COHERENCY_FLUSH_AND_PURGE, usage, 20); /* cut at a word, still terminated */
+    cr_assert_str_eq(usage, "");
+    op_usage(OP_CC_COHERENCY_FLUSH_AND_PURGE, usage, 40);
+    cr_assert_str_eq(usage, "CcCoherencyFlushAndPurgeCache FILE");
+    const op_arg_t *flags = op_arg_of(OP_CC_COHERENCY_FLUSH_AND_PURGE, OPARG_FLAGS);
+    mem_req_t r = {.op = OP_CC_COHERENCY_FLUSH_AND_PURGE};
+    op_arg_put(&r, flags, 1);
+    cr_assert_eq(r.arg[2], 1);
+    cr_assert_eq(op_arg_get(&r, flags), 1);
+    cr_assert_null(op_arg_of(OP_FLUSH_PROCESS_WRITE_BUFFERS, OPARG_SIZE));
+}
+
+/* What text_format_primitive writes reads back to the same request, for every primitive. */
+Test(text_os, primitive_arguments_written_read_back)
+{
+    static const char *const lines[] = {
+        "0 FlushInstructionCache 1 NULL 0\n",
+        "2 FlushInstructionCache self 0x400000 4K\n",
+        "0 ZwFlushVirtualMemory 7 0x40000010 0\n",
+        "0 CcCoherencyFlushAndPurgeCache log.dat 16 8192 NO_PURGE\n",
+        "1 CcCoherencyFlushAndPurgeCache log.dat NULL 0\n",
+        "0 FlushProcessWriteBuffers\n",
+        "3 KeInvalidateAllCaches\n",
+        "1 FlushProcessWriteBuffers as=2\n",
+        "1 ZwFlushVirtualMemory self 0x40000010 0 as=3\n",
+    };
+    for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char name[64], name2[64], args[256], err[128], line[320];
+        mem_req_t r = one(lines[i], name);
+        cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), 0, "%s", err);
+        snprintf(line, sizeof line, "%u %s%s\n", r.cpu, op_name((op_t)r.op), args);
+        mem_req_t back = one(line, name2);
+        cr_assert_eq(back.op, r.op, "%s", line);
+        cr_assert_eq(back.addr, r.addr, "%s", line);
+        cr_assert_eq(back.flags, r.flags, "%s", line);
+        cr_assert_eq(memcmp(back.arg, r.arg, sizeof r.arg), 0, "%s", line);
+        cr_assert_str_eq(back.name ? back.name : "", r.name ? r.name : "", "%s", line);
+    }
+    char args[256], err[128];
+    mem_req_t r = {.op = OP_CC_COHERENCY_FLUSH_AND_PURGE, .name = "two words"};
+    cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "not one word"), "%s", err);
+    r.name = "f";
+    r.arg[2] = 6;
+    cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "no spelling"), "%s", err);
 }
 
 Test(text_os, directives_are_detected_as_text)

@@ -19,13 +19,13 @@ pick='[j[c][k] for c in ("compulsory","capacity","conflict") for k in ("read",)]
 "$COHSIM" run -q -p dinero $geo --3c --json run.json h.trace
 [ "$(python3 -c "import json; j=json.load(open('run.json'))['cores'][0]['caches']['l1']['ccc']; print($pick)")" = "$want" ]
 "$COHSIM" run -q --compat dinero $geo --3c --json din.json h.din
-[ "$(python3 -c "import json; j=json.load(open('din.json'))['caches']['l1']['ccc']; print($pick)")" = "$want" ]
+[ "$(python3 -c "import json; j=json.load(open('din.json'))['cores'][0]['caches']['l1']['ccc']; print($pick)")" = "$want" ]
 "$COHSIM" run -p dinero $geo --3c h.trace | grep -q '^  0.l1      read              5           2           1$'
 # no write-allocate: a write miss does not enter the fully associative cache either, so the load
 # after it misses there too: capacity, not conflict (Dinero's rule)
 printf '1 0\n0 0\n' >na.din
 "$COHSIM" run -q --compat dinero $geo -c l1.alloc=no -c l1.write=through --3c --json na.json na.din
-[ "$(get na.json '[j["caches"]["l1"]["ccc"][c]["total"] for c in ("compulsory","capacity","conflict")]')" = "[1, 1, 0]" ]
+[ "$(get na.json '[j["cores"][0]["caches"]["l1"]["ccc"][c]["total"] for c in ("compulsory","capacity","conflict")]')" = "[1, 1, 0]" ]
 # a real trace: the classes add up to the misses, in every cache and kind
 sums='all(sum(o["ccc"][c][k] for c in ("compulsory","capacity","conflict")) == o["misses"][k] for o in caches for k in ("read","write","ifetch","misc"))'
 xz -dc "$ROOT/tests/fixtures/reference/sort.lackey.xz" | head -100000 >s.lackey
@@ -37,7 +37,7 @@ done
 [ "$(get x.json 'j["cores"][0]["caches"]["l1d"]["ccc"]["compulsory"]["total"] > 0')" = True ]
 xz -dc "$ROOT/tests/fixtures/reference/sort.din.xz" | head -100000 >s.din
 "$COHSIM" run -q --compat dinero -c l2.size=1M -c l2.assoc=16 -c l1.size=8K --3c --json d.json s.din
-[ "$(python3 -c "import json; j=json.load(open('d.json')); caches=list(j['caches'].values()); print($sums and all(o['ccc']['conflict']['total'] > 0 for o in caches[:1]))")" = True ]
+[ "$(python3 -c "import json; j=json.load(open('d.json')); caches=list(j['cores'][0]['caches'].values()); print($sums and all(o['ccc']['conflict']['total'] > 0 for o in caches[:1]))")" = True ]
 # what it refuses
 status=0; "$COHSIM" run -q --compat cachegrind --3c s.lackey 2>err.txt || status=$?
 [ "$status" -eq 2 ] && grep -q 'Cachegrind does not classify misses' err.txt

@@ -16,9 +16,9 @@ head -1 solo.txt | grep -q '^cohsim run: cachegrind, 1 core, 1 trace (global iss
 [ "$("$COHSIM" compare --help | grep -c -- '--seed')" = 1 ]
 "$COHSIM" compare --help | grep -q -- '--host-seed'
 ! "$COHSIM" calibrate --help | grep -q -- '--iterations\|--seed\|--size'
-# every row of the operation table, by its spelling
+# every row of the operation table (OP and PRIM rows), by its spelling
 "$COHSIM" run --help >help.txt
-sed -n 's/^OP([A-Z_]*, *"\([^"]*\)".*/\1/p' "$ROOT/model/ops.def" | while read -r op; do
+sed -n 's/^\(OP\|PRIM\)([A-Z_]*, *"\([^"]*\)".*/\2/p' "$ROOT/model/ops.def" | while read -r op; do
     grep -q "^  $op  " help.txt || { echo "run --help lacks $op"; exit 1; }
 done
 echo ok

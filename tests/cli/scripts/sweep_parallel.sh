@@ -25,7 +25,7 @@ print("%d,%d,%d,%.6f" % (d["cycles"], a, m, m / a))')
 got=$(awk -F, '$3 == "2K" && $4 == "fifo" && $2 ~ /small2.din$/ {print $5 "," $6 "," $7 "," $8}' a.csv)
 [ "$got" = "$want" ] || { echo "CSV row $got, cohsim run $want"; exit 1; }
 grep -c '<polyline' a.svg | grep -qx 2                                  # a line per policy
-grep -q '>l1d.size (bytes)<' a.svg && grep -q '>fifo<' a.svg && grep -q '>4K<' a.svg
+grep -q '>l1d.size (bytes, log scale)<' a.svg && grep -q '>fifo<' a.svg && grep -q '>4K<' a.svg
 
 # Twice: nothing runs again (every job finds its result: same inodes and times), and the CSV is
 # byte-identical.

@@ -1,0 +1,1 @@
+cohsim protocol --protocol moesi --html "$TMP/p.html" && cat "$TMP/p.html"
