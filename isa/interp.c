@@ -207,6 +207,30 @@ __attribute__((format(printf, 2, 3))) static int stop(isa_core_t *c, const char 
     return SOURCE_ERROR;
 }
 
+/* lastcall and thread: instructions on the core's own state of calls, not its registers alone. */
+static int exec_core_state(isa_core_t *c)
+{
+    const isa_insn_t *in = &c->cur;
+    if (in->op == ISA_THREAD) {
+        uint64_t pid = c->reg[in->rd];
+        if (pid > UINT32_MAX)
+            return stop(c, "thread at pc 0x%llx: r%u = %llu is not a process id",
+                        (unsigned long long)c->pc, in->rd, (unsigned long long)pid);
+        c->pid = (uint32_t)pid;
+        return 0;
+    }
+    if (in->imm < 0 || (size_t)in->imm >= sizeof c->call / sizeof c->call[0])
+        return stop(c, "lastcall at pc 0x%llx: field %d is not 0 (status), 1 (last error), 2 "
+                       "(base), 3 (size) or 4 (information)",
+                    (unsigned long long)c->pc, in->imm);
+    if (!c->has_call)
+        return stop(c, "lastcall at pc 0x%llx: this core has made no primitive call",
+                    (unsigned long long)c->pc);
+    if (in->rd)
+        c->reg[in->rd] = c->call[in->imm];
+    return 0;
+}
+
 int isa_core_next(void *opaque, mem_req_t *out)
 {
     isa_core_t *c = opaque;
@@ -233,6 +257,14 @@ int isa_core_next(void *opaque, mem_req_t *out)
             c->phase = ISA_WAIT;
             return SOURCE_GOT;
         case ISA_EXEC:
+            if (c->cur.op == ISA_LASTCALL || c->cur.op == ISA_THREAD) {
+                if (exec_core_state(c) != 0)
+                    return SOURCE_ERROR;
+                c->retired++;
+                c->pc += ISA_INSN_SIZE;
+                c->phase = ISA_FETCH;
+                continue;
+            }
             if (isa_is_local(&c->cur)) {
                 bool bad;
                 uint64_t next = isa_exec_local(&c->cur, c->reg, c->pc, &bad);
@@ -272,6 +304,8 @@ int isa_core_next(void *opaque, mem_req_t *out)
                                 (unsigned long long)at);
                 out->name = c->name;
             }
+            if (op_class((op_t)out->op) == OPC_PRIMITIVE)
+                out->arg[3] = c->pid;
             c->phase = ISA_WAIT;
             return SOURCE_GOT;
         }
@@ -302,6 +336,18 @@ int isa_core_done(void *opaque, const mem_req_t *req, const req_result_t *res)
         }
         c->phase = ISA_EXEC;
         return 0;
+    }
+    const prim_call_t *call;
+    if (op_class((op_t)req->op) == OPC_PRIMITIVE && c->os && (call = prim_last_call(c->os, c->cpu))) {
+        c->has_call = true;
+        /* an NTSTATUS is a signed 32-bit LONG: errors are negative, as a register holds them */
+        c->call[0] = call->op == OP_FLUSH_INSTRUCTION_CACHE
+                         ? prim_call_code(call)
+                         : (uint64_t)(int64_t)(int32_t)(uint32_t)prim_call_code(call);
+        c->call[1] = call->last_error;
+        c->call[2] = call->base;
+        c->call[3] = call->size;
+        c->call[4] = call->information;
     }
     isa_complete(&c->cur, c->reg, res->value);
     c->retired++;

@@ -20,7 +20,11 @@
  * - OS set-up: the layout model/ops.def documents (process: arg[0] = rs1, arg[1] = rs2; file:
  *   name at rs1, arg[0] = rs2; map: name at rs1, arg[0] = imm, addr = rs2, arg[1] = rs3);
  * - a file name is read from image, the assembled program; rd gets the result value (1 success,
- *   0 failure).
+ *   0 failure); a primitive's arg[3] is the process the core's thread belongs to (set by
+ *   `thread`, 0 by default);
+ * - lastcall rd, imm: rd = field imm (opcodes.def) of what the core's last primitive call
+ *   returned, read from the OS layer (os) when that call completed; thread rd: the process of
+ *   the core's thread from now on. Both execute in the core, without a request.
  * Accesses must be naturally aligned and pc a multiple of ISA_INSN_SIZE; a violation, an
  * undecodable word or a machine error stops the core with a message (isa_core_error).
  *
@@ -35,6 +39,7 @@
 #include "isa/asm.h"
 #include "isa/isa.h"
 #include "model/machine.h"
+#include "model/primitives.h"
 
 typedef enum isa_phase {
     ISA_FETCH,  /* next: emit the ifetch at pc */
@@ -64,6 +69,10 @@ struct isa_core {
      * or not, with cur, pc and reg as the assert saw them (for a narrated log). */
     void (*on_assert)(void *opaque, const struct isa_core *c, bool held);
     void *assert_opaque;
+    const prim_t *os;      /* the OS layer whose calls lastcall reads (NULL: none) */
+    uint32_t pid;          /* the process of the core's thread (0: the core's lowest-numbered) */
+    bool has_call;         /* call holds the last primitive call's results */
+    uint64_t call[5];      /* its code, last error, base, size, information (lastcall's imm) */
 };
 
 void isa_core_init(isa_core_t *c, unsigned cpu, uint64_t entry, uint64_t max_insns);

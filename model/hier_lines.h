@@ -193,6 +193,21 @@ static inline uint8_t cleaned_state(const machine_t *m, uint8_t st)
 
 static inline cache_t *outer_private(core_t *c) { return c->l2 ? c->l2 : c->l1d; }
 
+/* hierarchy.c: line in slot s of c's L1D becomes dirty (pou_in_l1d): keep the bytes the level
+ * below holds, which an instruction fetch will read until the line is cleaned. Cold: a line is
+ * dirtied once per write-back. */
+__attribute__((cold)) void hier_pou_capture(machine_t *m, core_t *c, int32_t s, uint64_t line);
+
+/* Mark line in slot s of c's L1D dirty (a write into it), first keeping its bytes at the point
+ * of unification when the machine keeps them and the line was clean. */
+static inline void l1d_mark_dirty(machine_t *m, core_t *c, int32_t s, uint64_t line)
+{
+    uint8_t b = state_byte(c->l1d, s);
+    if (!(b & LINE_DIRTY) && m->pou_in_l1d)
+        hier_pou_capture(m, c, s, line);
+    set_state_byte(c->l1d, s, b | LINE_DIRTY);
+}
+
 /* hierarchy.c: write the dirty line of core `from` back to the shared level (why: the cause);
  * a write into the shared level, allocating in the LLC (memory takes it without one). */
 void hier_writeback_to_shared(machine_t *m, core_t *from, uint64_t line, uint64_t now,

@@ -4,7 +4,8 @@
  *
  * Representation: hier_lines.h. Memory always holds the latest performed bytes, so a transfer
  * moves state and timing, not data. Non-snooping I-caches are outside coherence: they keep the
- * bytes they were filled with.
+ * bytes they were filled with, and fill from the point of unification, below the L1Ds: while a
+ * line is dirty in an L1D, the bytes it had there are kept in that L1D's data (machine_priv.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -181,6 +182,51 @@ static __attribute__((cold, noinline)) void observe_bus(machine_t *m, const bus_
                                    .supplier = bus_supplier(m, req, targets)});
 }
 
+/* Core o loses its copy of line without writing it back (the requester takes the dirty data on):
+ * when its L1D holds the line dirty, the point of unification still has the older bytes, which
+ * the requester's L1D must keep when it dirties the line. */
+static __attribute__((cold, noinline)) void pou_hand_off(machine_t *m, const core_t *o,
+                                                          uint64_t line)
+{
+    int32_t s = cache_probe(o->l1d, line);
+    if (s < 0 || !(state_byte(o->l1d, s) & LINE_DIRTY))
+        return;
+    memcpy(m->pou_handoff, cache_data(o->l1d, s), m->line);
+    m->pou_handoff_line = line;
+}
+
+void hier_pou_capture(machine_t *m, core_t *c, int32_t s, uint64_t line)
+{
+    if (m->pou_handoff_line == line) {
+        memcpy(cache_data(c->l1d, s), m->pou_handoff, m->line);
+        m->pou_handoff_line = UINT64_MAX;
+        return;
+    }
+    memory_read(m->mem, line, cache_data(c->l1d, s), m->line);
+}
+
+void hier_pou_read(const machine_t *m, const core_t *fetcher, uint64_t line, uint8_t *out)
+{
+    memory_read(m->mem, line, out, m->line);
+    if (!m->pou_in_l1d)
+        return;
+    /* A fill that needs the bus snoops the other cores first: a dirty copy the protocol writes
+     * back on a read reaches the point of unification before the fill reads it. */
+    bool bus_read = fetcher && coherence_proc(m->cfg.protocol, hier_agent_state(m, fetcher, line),
+                                              PR_RD)->bus != BUS_NONE;
+    for (unsigned i = 0; i < m->cfg.cores; i++) {
+        const core_t *o = &m->core[i];
+        int32_t s = cache_probe(o->l1d, line);
+        if (s < 0 || !(state_byte(o->l1d, s) & LINE_DIRTY))
+            continue;
+        if (bus_read && o != fetcher &&
+            coherence_snoop(m->cfg.protocol, state_of(o->l1d, s), BUS_RD)->writes_back)
+            continue;
+        memcpy(out, cache_data(o->l1d, s), m->line);
+        return; /* one L1D at most holds a line dirty */
+    }
+}
+
 /* Transaction req on the bus (bus.h): each agent the bus names applies the protocol's snoop
  * rule; the data comes from a peer that supplies it, else from the LLC or memory (when
  * req->fetch). Returns the requester's cycles; *shared says whether another agent keeps a copy. */
@@ -192,6 +238,7 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
     bus_event_t ev = req->ev;
     uint64_t targets = bus_targets(&m->bus, req, m->cfg.cores);
     bool supplied = false, others = false;
+    m->pou_handoff_line = UINT64_MAX; /* a hand-off lives from its transaction to the write */
     *shared = false;
     /* A read changes nothing at a core holding the line in S but that it keeps a copy (when the
      * protocol says so; the machine then keeps owners in the filter), so only the owner, if any,
@@ -217,6 +264,8 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
             continue;
         }
         const snoop_rule_t *r = coherence_snoop(m->cfg.protocol, st, ev);
+        if (m->pou_in_l1d && r->next == LINE_I && !r->writes_back)
+            pou_hand_off(m, o, line);
         if (r->supplies) {
             supplied = true;
             m->bus.stats.interventions++;
@@ -298,6 +347,8 @@ static void l1d_install(machine_t *m, core_t *c, uint64_t line, uint8_t st, bool
         drop_line(m, c, l1, s, OBS_REASON_EVICTION);
     }
     fill_line(m, c, l1, s, line, (uint8_t)(st | (dirty ? LINE_DIRTY : 0)), why);
+    if (dirty && m->pou_in_l1d)
+        hier_pou_capture(m, c, s, line);
 }
 
 /* Bring line into c's agent for a read or a write below the L1: the L2, else the bus.
@@ -401,7 +452,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     if (old != LINE_M)
         agent_set_state(m, c, line, -1, LINE_M, OBS_REASON_WRITE);
     if (cfg_of(l1)->write_back)
-        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
+        l1d_mark_dirty(m, c, s, line);
     else
         lat += write_through(m, c, line, now + lat);
     return lat;
@@ -453,7 +504,7 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
     if (state_of(l1, s) == LINE_M && cfg_of(l1)->write_back) {
         if (c->l1i_got_modified)
             drop_own_icache_copy(m, c, line);
-        set_state_byte(l1, s, state_byte(l1, s) | LINE_DIRTY);
+        l1d_mark_dirty(m, c, s, line);
         return latency(l1);
     }
     return write_hit_slow(m, c, line, s, now);
@@ -472,7 +523,7 @@ HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line,
     if (m->obs && state_of(l1i, s) != LINE_I)
         note_eviction(m, c, l1i, s);
     fill_line(m, c, l1i, s, line, LINE_S, OBS_REASON_READ);
-    memory_read(m->mem, line, cache_data(l1i, s), m->line);
+    hier_pou_read(m, NULL, line, cache_data(l1i, s));
     return lat;
 }
 
@@ -493,10 +544,15 @@ void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, ui
         if (n > size - i)
             n = size - i;
         int32_t s = c->l1i ? cache_probe(c->l1i, line) : -1;
-        if (s >= 0)
+        if (s >= 0) {
             memcpy(out + i, cache_data(c->l1i, s) + (a - line), n);
-        else
+        } else if (!m->pou_in_l1d) {
             memory_read(m->mem, a, out + i, n);
+        } else {
+            uint8_t pou[4096];
+            hier_pou_read(m, c, line, pou);
+            memcpy(out + i, pou + (a - line), n);
+        }
         i += n;
     }
 }

@@ -143,13 +143,17 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         memory_set_limit(m->mem, cfg->memory_pages_max);
     ok = ok && m->mem != NULL;
     cfg = &m->cfg;
+    m->pou_in_l1d = !cfg->l1.size && !cfg->icache_snoop;
+    m->pou_handoff_line = UINT64_MAX;
+    if (ok && m->pou_in_l1d)
+        ok = (m->pou_handoff = malloc(m->line)) != NULL;
     for (unsigned i = 0; ok && i < cfg->cores; i++) {
         core_t *c = &m->core[i];
         c->id = i;
         if (cfg->l1.size) {
             c->l1d = make_cache(&cfg->l1, false, &m->rng);
         } else {
-            c->l1d = make_cache(&cfg->l1d, false, &m->rng);
+            c->l1d = make_cache(&cfg->l1d, !cfg->icache_snoop, &m->rng);
             if (cfg->l1i.size)
                 ok = (c->l1i = make_cache(&cfg->l1i, true, &m->rng)) != NULL;
         }
@@ -189,6 +193,7 @@ void machine_destroy(machine_t *m)
     bus_fini(&m->bus);
     memory_destroy(m->mem);
     monitor_destroy(m->mon);
+    free(m->pou_handoff);
     free(m);
 }
 

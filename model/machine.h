@@ -5,7 +5,8 @@
  * Invariants the machine keeps (checked after every transaction when cfg.check is set):
  * - a line is writable (E or M) in at most one core, and then valid in no other core's D-side;
  * - every readable copy holds the latest value (memory's bytes are the performed value; caches
- *   hold coherence state, and non-snooping I-caches the bytes they were filled with);
+ *   hold coherence state, and non-snooping I-caches the bytes they were filled with, which they
+ *   fill from the point of unification, below the L1Ds);
  * - each core's stores leave its store buffer in program order;
  * - events happen in time order; among equal times, lower core ids first: a run is a pure
  *   function of its configuration, inputs and seed.
@@ -193,12 +194,15 @@ typedef struct maint_counts {
 /* Invalidate I-cache lines of [addr, addr+len) (all lines when all) on the cores in core_mask. */
 uint64_t machine_icache_invalidate(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
                                    bool all, maint_counts_t *counts);
-/* Write dirty D-side lines of [addr, addr+len) in cpu's private caches back to the shared level
- * (the point of unification), keeping them valid. */
-uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
-                              maint_counts_t *counts);
+/* Clean the dirty L1D lines of [addr, addr+len) (every dirty L1D line when all) of the cores in
+ * core_mask to the point of unification (the core's L2, else the shared level), keeping them
+ * valid: what an instruction fetch reads then has their bytes. By address it is one broadcast
+ * per line, which every L1D looks up at once; all: each core walks its own L1D, in parallel. */
+uint64_t machine_dcache_clean(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
+                              bool all, maint_counts_t *counts);
 /* Snoop dirty copies of [addr, addr+len) out of every cache to memory; invalidate them too when
- * invalidate. */
+ * invalidate. One snoop by address per line, which every cache looks up at once: a line costs
+ * one cycle to examine however many cores there are. */
 uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool invalidate,
                            maint_counts_t *counts);
 /* Write back and invalidate every line of every cache: cpu's own caches when cpu_only, else every
@@ -238,8 +242,10 @@ uint64_t machine_broken_cycle(const machine_t *m);
 
 /* Values: what a load by cpu would read now (store buffer forwarding included) and memory. */
 uint64_t machine_peek(const machine_t *m, unsigned cpu, uint64_t addr, unsigned size);
-/* The bytes of [addr, addr+size) as cpu's instruction side would fetch them now (its I-cache's
- * copy when it holds the line, which a non-snooping I-cache may keep stale, else memory). */
+/* The bytes of [addr, addr+size) as cpu's instruction side would fetch them now: its I-cache's
+ * copy when it holds the line, which a non-snooping I-cache may keep stale, else what a fill
+ * would read at the point of unification (without I-cache snooping, a line dirty in an L1D shows
+ * the bytes it had before it was written there, until it is cleaned). */
 void machine_ifetch_bytes(machine_t *m, unsigned cpu, uint64_t addr, unsigned size, uint8_t *out);
 void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len);
 machine_status_t machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)

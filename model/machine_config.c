@@ -74,7 +74,8 @@ machine_status_t machine_config_check(const machine_config_t *cfg, char *err, si
     return MACHINE_OK;
 }
 
-/* A level as machine_create builds it: only I-caches keep the bytes of their lines. */
+/* A level as machine_create builds it: I-caches keep the bytes of their lines, and L1Ds keep the
+ * point of unification's when I-caches do not snoop (machine_priv.h). */
 static uint64_t level_bytes(const cache_config_t *c, bool keeps_data)
 {
     if (c->size == 0)
@@ -89,6 +90,8 @@ uint64_t machine_bytes(const machine_config_t *cfg)
     uint64_t per_core = level_bytes(&cfg->l1, false) + level_bytes(&cfg->l2, false) +
                         (uint64_t)cfg->sb_entries * sizeof(sb_entry_t);
     if (!cfg->l1.size)
-        per_core += level_bytes(&cfg->l1d, false) + level_bytes(&cfg->l1i, true);
-    return sizeof(machine_t) + cfg->cores * per_core + level_bytes(&cfg->llc, false);
+        per_core += level_bytes(&cfg->l1d, !cfg->icache_snoop) + level_bytes(&cfg->l1i, true);
+    uint32_t line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
+    uint64_t handoff = !cfg->l1.size && !cfg->icache_snoop ? line : 0;
+    return sizeof(machine_t) + cfg->cores * per_core + level_bytes(&cfg->llc, false) + handoff;
 }

@@ -8,7 +8,11 @@
  * - a private L2, when present, holds every line of its core's L1D (and of its L1I when I-caches
  *   snoop), in the same coherence state; an inclusive LLC holds every line of every private cache;
  * - a store buffer has capacity cfg.sb_entries (storebuf.h keeps its own invariants);
- * - a core is in at most one wait (store buffer, acknowledgements) and handles one IPI at a time.
+ * - a core is in at most one wait (store buffer, acknowledgements) and handles one IPI at a time;
+ * - with I-caches that do not snoop and a split first level (pou_in_l1d), an L1D line marked
+ *   LINE_DIRTY holds, in its data, the line's bytes at the point of unification (what the level
+ *   below it holds, which an instruction fetch reads): memory's bytes when the line became dirty
+ *   there. At most one L1D holds a line dirty.
  */
 #ifndef COHSIM_MACHINE_PRIV_H
 #define COHSIM_MACHINE_PRIV_H
@@ -103,6 +107,13 @@ struct machine {
     uint64_t event_tree[2 * MACHINE_MAX_CORES];
     unsigned event_leaves;
     bool time_overflow;
+    /* Non-snooping I-caches on a split first level: L1D lines keep the point of unification's
+     * bytes while dirty (hier_pou_capture). pou_handoff holds them for pou_handoff_line while a
+     * dirty L1D copy passes to another core without reaching the point of unification (an owner
+     * invalidated by a write without writing back: MOESI), until the writer's L1D takes them. */
+    bool pou_in_l1d;
+    uint64_t pou_handoff_line;
+    uint8_t *pou_handoff;
     int failed_cpu;          /* see machine_failed_cpu */
     machine_region_t region; /* region.c: the statistics' last reset */
     uint64_t roi_marks;      /* roi begins issued since the last reset */
@@ -144,9 +155,14 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 uint64_t hier_read_miss(machine_t *m, core_t *c, uint64_t line, access_kind_t kind, uint64_t now);
 uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now);
 uint64_t hier_ifetch_without_l1(machine_t *m, core_t *c, uint64_t line, uint64_t now);
-/* The fetched bytes of [addr, addr+size) as core c's I-side sees them (its I-cache's bytes when
- * it holds the line, else memory). */
+/* The fetched bytes of [addr, addr+size) as core c's I-side sees them: its I-cache's bytes when
+ * it holds the line, else those a fill would read at the point of unification (hier_pou_read). */
 void hier_ifetch_bytes(machine_t *m, core_t *c, uint64_t addr, unsigned size, uint8_t *out);
+/* The bytes of line at the point of unification, which an I-cache fill reads: memory's, except
+ * that a line dirty in an L1D (pou_in_l1d) shows the bytes it had below that L1D. fetcher NULL:
+ * as they are now (a fill, after its own bus transaction); else as a fill by fetcher would find
+ * them, counting the write-back its bus read would cause. */
+void hier_pou_read(const machine_t *m, const core_t *fetcher, uint64_t line, uint8_t *out);
 /* The coherence state of line in core c's private caches (LINE_I when none holds it). */
 uint8_t hier_agent_state(const machine_t *m, const core_t *c, uint64_t line);
 /* Check the invariants for line; 0, or MACHINE_ECHECK with the message in m->error. */

@@ -81,32 +81,63 @@ static uint64_t agent_writeback(machine_t *m, core_t *c, uint64_t line, bool inv
     return wb;
 }
 
-uint64_t machine_dcache_clean(machine_t *m, unsigned cpu, uint64_t addr, uint64_t len,
-                              maint_counts_t *counts)
+/* Clean line, dirty in slot s of c's L1D, to the point of unification: the L2 when there is one,
+ * else the shared level. The L1D keeps it, clean. */
+static void clean_l1d_line(machine_t *m, core_t *c, int32_t s, uint64_t line,
+                           maint_counts_t *counts)
 {
-    core_t *c = &m->core[cpu];
+    note_writeback(m, c, c->l1d, line, OBS_REASON_MAINTENANCE);
+    counts->lines_written_back++;
+    if (c->l2) {
+        set_state_byte(c->l1d, s, state_byte(c->l1d, s) & ~LINE_DIRTY);
+        int32_t s2 = cache_probe(c->l2, line);
+        if (s2 >= 0)
+            set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
+    } else {
+        uint8_t st = state_of(c->l1d, s);
+        m->bus.stats.writebacks++;
+        bus_occupy(&m->bus, m->bus.free_at);
+        hier_llc_write(m, line, m->bus.free_at, OBS_REASON_MAINTENANCE);
+        set_coherence(m, c, c->l1d, s, cleaned_state(m, st), OBS_REASON_MAINTENANCE);
+    }
+}
+
+uint64_t machine_dcache_clean(machine_t *m, uint64_t core_mask, uint64_t addr, uint64_t len,
+                              bool all, maint_counts_t *counts)
+{
     uint64_t examined = 0, wb = 0;
+    if (all) {
+        /* Each core walks its own L1D, all at once: the slowest walk is the time. */
+        for (unsigned i = 0; i < m->cfg.cores; i++) {
+            core_t *c = &m->core[i];
+            if (!(core_mask >> i & 1))
+                continue;
+            uint64_t walked = 0;
+            for (uint32_t s = 0; s < cache_slots(c->l1d); s++) {
+                walked++;
+                uint8_t b = state_byte(c->l1d, (int32_t)s);
+                if ((b & LINE_STATE_MASK) != LINE_I && (b & LINE_DIRTY)) {
+                    clean_l1d_line(m, c, (int32_t)s, slot_addr(c->l1d, (int32_t)s), counts);
+                    wb++;
+                }
+            }
+            examined = walked > examined ? walked : examined;
+        }
+        return maint_cost(m, examined, wb);
+    }
+    /* By address: one broadcast per line, which every L1D looks up at once. */
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
     for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
         examined++;
-        int32_t s = cache_probe(c->l1d, line);
-        if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
-            continue;
-        /* The point of unification is the L2 when there is one, else the shared level. */
-        note_writeback(m, c, c->l1d, line, OBS_REASON_MAINTENANCE);
-        counts->lines_written_back++;
-        wb++;
-        if (c->l2) {
-            set_state_byte(c->l1d, s, state_byte(c->l1d, s) & ~LINE_DIRTY);
-            int32_t s2 = cache_probe(c->l2, line);
-            if (s2 >= 0)
-                set_state_byte(c->l2, s2, state_byte(c->l2, s2) | LINE_DIRTY);
-        } else {
-            uint8_t st = state_of(c->l1d, s);
-            m->bus.stats.writebacks++;
-            bus_occupy(&m->bus, m->bus.free_at);
-            hier_llc_write(m, line, m->bus.free_at, OBS_REASON_MAINTENANCE);
-            set_coherence(m, c, c->l1d, s, cleaned_state(m, st), OBS_REASON_MAINTENANCE);
+        for (unsigned i = 0; i < m->cfg.cores; i++) {
+            core_t *c = &m->core[i];
+            if (!(core_mask >> i & 1))
+                continue;
+            int32_t s = cache_probe(c->l1d, line);
+            if (s < 0 || !(state_byte(c->l1d, s) & LINE_DIRTY))
+                continue;
+            clean_l1d_line(m, c, s, line, counts);
+            wb++;
         }
     }
     return maint_cost(m, examined, wb);
@@ -118,13 +149,14 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
     uint64_t examined = 0, wb = 0;
     uint64_t first = addr & ~(uint64_t)(m->line - 1);
     for (uint64_t line = first, n = lines_in(m, addr, len); n; n--, line += m->line) {
-        /* A core's dirty copy goes through the LLC on its way to memory: two transfers (each
-         * costs), but one line written back (each line counts once). */
+        /* One snoop by address per line: every cache looks it up in its own tags at once, so
+         * examining a line costs one cycle however many cores there are. A core's dirty copy
+         * goes through the LLC on its way to memory: two transfers (each costs), but one line
+         * written back (each line counts once). */
         maint_counts_t through = {0, 0};
-        for (unsigned i = 0; i < m->cfg.cores; i++) {
-            examined++;
+        examined++;
+        for (unsigned i = 0; i < m->cfg.cores; i++)
             wb += agent_writeback(m, &m->core[i], line, invalidate, &through);
-        }
         counts->lines_invalidated += through.lines_invalidated;
         bool written = through.lines_written_back > 0;
         if (m->llc) {

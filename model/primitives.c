@@ -20,6 +20,8 @@ struct prim {
     size_t waiting_call[MACHINE_MAX_CORES]; /* index into calls, or SIZE_MAX */
     uint64_t now; /* the cycle of the access or request the OS is serving (for page events) */
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
+    size_t last_call[MACHINE_MAX_CORES]; /* index into calls of each core's latest, or SIZE_MAX */
+    size_t region_first_call; /* the first call made since the statistics were last reset */
 };
 
 #define CC_NO_PURGE 1u
@@ -95,6 +97,7 @@ static void sig_stats_reset(void *opaque)
 {
     prim_t *p = opaque;
     memset(p->stats, 0, sizeof p->stats);
+    p->region_first_call = p->ncalls;
     os_file_stats_reset(p->os);
 }
 
@@ -174,18 +177,13 @@ static uint64_t each_phys(prim_t *p, uint64_t addr, uint64_t len, phys_fn fn, vo
 
 typedef struct fic_ctx {
     uint64_t mask;
-    unsigned cpu;
     maint_counts_t *counts;
 } fic_ctx_t;
 
 static uint64_t fic_clean(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
 {
     fic_ctx_t *c = ctx;
-    uint64_t cycles = 0;
-    for (unsigned i = 0; i < machine_config(p->m)->cores; i++)
-        if (c->mask >> i & 1)
-            cycles += machine_dcache_clean(p->m, i, pa, len, c->counts);
-    return cycles;
+    return machine_dcache_clean(p->m, c->mask, pa, len, false, c->counts);
 }
 
 static uint64_t fic_inval(prim_t *p, uint64_t pa, uint64_t len, void *ctx)
@@ -208,22 +206,24 @@ static prim_call_t *new_call(prim_t *p, unsigned cpu, const mem_req_t *r, uint64
     *c = (prim_call_t){.seq = p->ncalls, .cpu = cpu, .op = (op_t)r->op,
                        .status = OS_STATUS_SUCCESS, .win32_ok = true, .base = r->addr,
                        .size = r->arg[1], .issued = now};
+    p->last_call[cpu] = p->ncalls;
     p->ncalls++;
     return c;
 }
 
 /* Flush the dirty pages of [first, first+count) of file: snoop their dirty lines out of every
- * cache, then write them to disk, one request per run of consecutive dirty pages. */
+ * cache, then write them to disk, one request per run of consecutive dirty pages. The work is the
+ * modified pages': a cache line can be dirty only in a dirty page (a store dirties its page when
+ * it performs, and a page is cleaned only here, after its lines were snooped out), so a clean
+ * page, resident or not, is left alone and costs nothing. */
 static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t count,
                             prim_stats_t *st, maint_counts_t *mc, uint64_t *bytes)
 {
     uint64_t cycles = 0, ps = os_config(p->os)->page_size, run = 0;
     for (uint64_t pg = first; pg <= first + count; pg++) {
         bool dirty = pg < first + count && (os_page_state(p->os, file, pg) & OS_PAGE_DIRTY);
-        uint64_t frame = pg < first + count ? os_page_frame(p->os, file, pg) : 0;
-        if (frame)
-            cycles += machine_snoop_out(p->m, frame, ps, false, mc);
         if (dirty) {
+            cycles += machine_snoop_out(p->m, os_page_frame(p->os, file, pg), ps, false, mc);
             uint64_t ignored = 0;
             if (os_page_write(p->os, file, pg, &ignored) == OS_WRITTEN) {
                 st->pages_written++;
@@ -244,9 +244,23 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
                                      uint64_t now, req_result_t *res)
 {
+    /* The calling thread's process: the one the request names (arg[3]), which must have a
+     * thread on this core, else the core's lowest-numbered process. */
+    const os_process_t *caller = os_process_of_cpu(p->os, cpu);
+    if (r->arg[3]) {
+        caller = r->arg[3] <= UINT32_MAX ? os_process_find(p->os, (uint32_t)r->arg[3]) : NULL;
+        if (!caller || !(caller->cpus >> cpu & 1))
+            return machine_fail(m, MACHINE_EUNSUPPORTED,
+                                "%s: the calling thread names process %llu, which %s", op_name(r->op),
+                                (unsigned long long)r->arg[3],
+                                caller ? "has no thread on this CPU" : "does not exist");
+    }
+    /* NtCurrentProcess() names the caller's process: a full-access handle to it. */
+    uint64_t handle = r->arg[0] == OS_HANDLE_CURRENT && r->arg[3] ? r->arg[3] : r->arg[0];
     prim_call_t *call = new_call(p, cpu, r, now);
     if (!call)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the call log");
+    call->pid = caller ? caller->id : 0;
     prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
     uint64_t own = machine_syscall_drained(m, cpu);
     maint_counts_t mc = {0, 0};
@@ -256,7 +270,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
 
     switch (r->op) {
     case OP_FLUSH_INSTRUCTION_CACHE: {
-        os_handle_result_t h = os_handle_resolve(p->os, r->arg[0], cpu, &proc);
+        os_handle_result_t h = os_handle_resolve(p->os, handle, cpu, &proc);
         if (h != OS_HANDLE_OK) {
             call->win32_ok = false;
             call->last_error =
@@ -264,28 +278,31 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
             break;
         }
         bool all = r->flags & REQ_NULL_BASE;
-        fic_ctx_t ctx = {.mask = proc->cpus, .cpu = cpu, .counts = &mc};
-        if (!machine_config(m)->icache_snoop) {
-            /* Clean to the point of unification first, or the I-side refills stale bytes. */
-            if (all) {
-                for (unsigned i = 0; i < machine_config(m)->cores; i++)
-                    if (proc->cpus >> i & 1)
-                        cost += machine_flush_caches(m, (int)i, false, &mc);
-            } else {
-                cost += each_phys(p, r->addr, r->arg[1], fic_clean, &ctx);
-            }
-        }
+        if (all)
+            call->base = 0, call->size = 0;
+        /* Snooping I-caches (x86) are coherent with every store: nothing to invalidate, the
+         * call is the system call alone. */
+        if (machine_config(m)->icache_snoop)
+            break;
+        /* Clean to the point of unification first, or the I-side refills stale bytes: one
+         * broadcast by address that reaches every core's L1D, the writer's wherever it runs
+         * (it need not be a core of the process). */
+        uint64_t every_core = ~0ull >> (64 - machine_config(m)->cores);
+        fic_ctx_t clean = {.mask = every_core, .counts = &mc};
+        if (all)
+            cost += machine_dcache_clean(m, every_core, 0, 0, true, &mc);
+        else
+            cost += each_phys(p, r->addr, r->arg[1], fic_clean, &clean);
+        fic_ctx_t inval = {.mask = proc->cpus, .counts = &mc};
         if (all)
             cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
         else
-            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &ctx);
+            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &inval);
         cost += machine_config(m)->bus_latency; /* the maintenance is broadcast to the other cores */
-        if (all)
-            call->base = 0, call->size = 0;
         break;
     }
     case OP_FLUSH_PROCESS_WRITE_BUFFERS:
-        proc = os_process_of_cpu(p->os, cpu);
+        proc = caller;
         for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
                 machine_status_t rc = machine_ipi_send(m, cpu, i, now);
@@ -315,7 +332,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
         const os_view_t *v;
         uint64_t rbase, rsize;
-        call->status = os_zw_flush_check(p->os, r->arg[0], cpu, r->addr, r->arg[1], &v, &rbase,
+        call->status = os_zw_flush_check(p->os, handle, cpu, r->addr, r->arg[1], &v, &rbase,
                                          &rsize);
         if (call->status != OS_STATUS_SUCCESS)
             break;
@@ -564,7 +581,7 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         return NULL;
     }
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
-        p->waiting_call[i] = SIZE_MAX;
+        p->waiting_call[i] = p->last_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
                         .completed = sig_completed, .identity = sig_identity,
@@ -586,6 +603,24 @@ os_t *prim_os(prim_t *p) { return p->os; }
 const os_t *prim_os_const(const prim_t *p) { return p->os; }
 const prim_stats_t *prim_stats(const prim_t *p, unsigned i) { return &p->stats[i]; }
 size_t prim_call_count(const prim_t *p) { return p->ncalls; }
+size_t prim_region_first_call(const prim_t *p) { return p->region_first_call; }
+
+const prim_call_t *prim_last_call(const prim_t *p, unsigned cpu)
+{
+    return cpu < MACHINE_MAX_CORES && p->last_call[cpu] != SIZE_MAX ? &p->calls[p->last_call[cpu]]
+                                                                      : NULL;
+}
+
+bool prim_call_failed(const prim_call_t *c)
+{
+    return c->op == OP_FLUSH_INSTRUCTION_CACHE ? !c->win32_ok : c->status != OS_STATUS_SUCCESS;
+}
+
+uint64_t prim_call_code(const prim_call_t *c)
+{
+    return c->op == OP_FLUSH_INSTRUCTION_CACHE ? (uint64_t)c->win32_ok
+                                               : os_status_value(c->status);
+}
 const prim_call_t *prim_call_at(const prim_t *p, size_t i)
 {
     return i < p->ncalls ? &p->calls[i] : NULL;

@@ -47,6 +47,7 @@ typedef struct prim_call {
     uint64_t information; /* IoStatus.Information: bytes written to the disk */
     uint64_t cycles;     /* from issue to completion, IPI acknowledgements included */
     uint64_t issued;
+    uint32_t pid;        /* the calling thread's process (0: the core runs none) */
 } prim_call_t;
 
 /* Create the OS layer for m (its memory holds the page cache's frames) and attach it. NULL with
@@ -61,6 +62,16 @@ const prim_stats_t *prim_stats(const prim_t *p, unsigned i);
 op_t prim_op(unsigned i);
 size_t prim_call_count(const prim_t *p);
 const prim_call_t *prim_call_at(const prim_t *p, size_t i);
+/* The first call counted in the statistics (made since their last reset): calls before it were
+ * a warm-up's. */
+size_t prim_region_first_call(const prim_t *p);
+/* The latest call core cpu made (NULL: none yet); complete once that request is done. */
+const prim_call_t *prim_last_call(const prim_t *p, unsigned cpu);
+/* Whether the call failed (FlushInstructionCache returned zero; another primitive a status other
+ * than STATUS_SUCCESS), and the code its caller reads: FlushInstructionCache's return value (1
+ * nonzero, 0 zero), else the NTSTATUS value. */
+bool prim_call_failed(const prim_call_t *c);
+uint64_t prim_call_code(const prim_call_t *c);
 /* "nonzero"/"zero" for FlushInstructionCache, else the NTSTATUS name; and the last-error name
  * (NULL when none). */
 const char *prim_call_status(const prim_call_t *c);

@@ -311,6 +311,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
             cores[cpu].phase = ISA_HALTED; /* no code: idle from the start */
         else
             cores[cpu].image = &progs[owner];
+        cores[cpu].os = os;
         src[cpu] = isa_core_source(&cores[cpu]);
         if (see) {
             cores[cpu].on_assert = narrate_assert;

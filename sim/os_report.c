@@ -63,6 +63,7 @@ int sim_os_json(cJSON *doc, const machine_t *m, const prim_t *p)
         cJSON_AddItemToArray(calls, o);
         cJSON_AddNumberToObject(o, "seq", (double)c->seq);
         cJSON_AddNumberToObject(o, "cpu", c->cpu);
+        cJSON_AddNumberToObject(o, "process", c->pid);
         cJSON_AddStringToObject(o, "op", op_name(c->op));
         cJSON_AddStringToObject(o, "status", prim_call_status(c));
         if (prim_call_last_error(c))
@@ -73,6 +74,83 @@ int sim_os_json(cJSON *doc, const machine_t *m, const prim_t *p)
         cJSON_AddNumberToObject(o, "cycles", (double)c->cycles);
     }
     return ipi && prims && files && calls ? 0 : -1;
+}
+
+/* At most this many failed calls are listed one by one (the JSON's calls list has every call). */
+#define FAILED_CALLS_SHOWN 20
+
+/* Per primitive called in the region, its calls by status: FlushInstructionCache's by return
+ * value and last error, the others' by NTSTATUS, in the status table's order. */
+static void print_by_status(FILE *out, const prim_t *p, size_t first)
+{
+    size_t n = prim_call_count(p);
+    for (unsigned i = 0; i < PRIM_COUNT; i++) {
+        op_t op = prim_op(i);
+        if (!prim_stats(p, i)->calls)
+            continue;
+        uint64_t by[OS_STATUS_COUNT] = {0}, nonzero = 0, zero = 0, denied = 0, invalid = 0;
+        for (size_t k = first; k < n; k++) {
+            const prim_call_t *c = prim_call_at(p, k);
+            if (c->op != op)
+                continue;
+            if (op != OP_FLUSH_INSTRUCTION_CACHE)
+                by[c->status]++;
+            else if (c->win32_ok)
+                nonzero++;
+            else
+                zero++, denied += c->last_error == PRIM_ERROR_ACCESS_DENIED,
+                    invalid += c->last_error == PRIM_ERROR_INVALID_HANDLE;
+        }
+        fprintf(out, "  %s:", op_name(op));
+        if (op == OP_FLUSH_INSTRUCTION_CACHE) {
+            fprintf(out, " %llu nonzero, %llu zero", (unsigned long long)nonzero,
+                    (unsigned long long)zero);
+            if (denied)
+                fprintf(out, ", ERROR_ACCESS_DENIED %llu", (unsigned long long)denied);
+            if (invalid)
+                fprintf(out, ", ERROR_INVALID_HANDLE %llu", (unsigned long long)invalid);
+        } else {
+            const char *sep = " ";
+            for (unsigned s = 0; s < OS_STATUS_COUNT; s++)
+                if (by[s]) {
+                    fprintf(out, "%s%s %llu", sep, os_status_name((os_status_t)s),
+                            (unsigned long long)by[s]);
+                    sep = ", ";
+                }
+        }
+        fputc('\n', out);
+    }
+}
+
+/* Each failed call of the region as --explain narrates its return, with what it was given. */
+static void print_failed(FILE *out, const prim_t *p, size_t first)
+{
+    size_t n = prim_call_count(p), failed = 0;
+    for (size_t k = first; k < n; k++)
+        failed += prim_call_failed(prim_call_at(p, k));
+    if (!failed)
+        return;
+    fprintf(out, "failed calls: %zu\n", failed);
+    size_t shown = 0;
+    for (size_t k = first; k < n && shown < FAILED_CALLS_SHOWN; k++) {
+        const prim_call_t *c = prim_call_at(p, k);
+        if (!prim_call_failed(c))
+            continue;
+        shown++;
+        fprintf(out, "  cycle %llu  cpu%u  %s returns ", (unsigned long long)(c->issued + c->cycles),
+                c->cpu, op_name(c->op));
+        if (c->op == OP_FLUSH_INSTRUCTION_CACHE)
+            fprintf(out, "zero, GetLastError() = %s (%u)", prim_call_last_error(c),
+                    (unsigned)c->last_error);
+        else
+            fprintf(out, "%s (%#llx)", prim_call_status(c),
+                    (unsigned long long)prim_call_code(c));
+        fprintf(out, " (call %llu, process %u, base %#llx, size %#llx)\n",
+                (unsigned long long)c->seq, (unsigned)c->pid, (unsigned long long)c->base,
+                (unsigned long long)c->size);
+    }
+    if (failed > shown)
+        fprintf(out, "  ... and %zu more (--json FILE lists every call)\n", failed - shown);
 }
 
 void sim_os_print(FILE *out, const machine_t *m, const prim_t *p)
@@ -92,6 +170,11 @@ void sim_os_print(FILE *out, const machine_t *m, const prim_t *p)
                 (unsigned long long)s->lines_written_back, (unsigned long long)s->sb_drained,
                 (unsigned long long)s->ipis, (unsigned long long)s->pages_written,
                 (unsigned long long)s->pages_purged);
+    }
+    if (header) {
+        fprintf(out, "calls by status:\n");
+        print_by_status(out, p, prim_region_first_call(p));
+        print_failed(out, p, prim_region_first_call(p));
     }
     for (unsigned f = 0; f < os_file_count(os); f++) {
         const os_file_stats_t *fs = os_file_stats(os, f);

@@ -23,6 +23,9 @@
  *   0 KeInvalidateAllCaches
  *   0 ZwFlushVirtualMemory 1 0x40000010 0           process handle, base (or NULL), size
  *   0 CcCoherencyFlushAndPurgeCache log.dat 0 8192 NO_PURGE   file, offset or NULL, length, flags
+ *   1 FlushProcessWriteBuffers as=2     any primitive may end with as=PID: the calling thread is
+ *                                       process 2's (which must run on the core; default: the
+ *                                       core's lowest-numbered process)
  *
  * Sizes take K/M/G (powers of 1024). The reader checks syntax only: whether a process, file or
  * view exists is the model's to say when the line executes.
@@ -197,6 +200,14 @@ static int parse_prim_arg(trace_t *t, uint64_t line, const op_arg_t *a, const ch
 int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r)
 {
     const char *name = op_name(r->op);
+    /* A trailing as=PID: the calling thread's process (a core shared by processes calls as
+     * either), in arg[3]. */
+    if (ntok > 0 && keyval(tok[ntok - 1], "as")) {
+        if (parse_pid(keyval(tok[ntok - 1], "as"), &r->arg[3]) != 0)
+            return trace_fail(t, line, "bad '%s': expected as=PID, the calling thread's process "
+                              "id (1 or more)", tok[ntok - 1]);
+        ntok--;
+    }
     unsigned nargs, required;
     const op_arg_t *args = op_args((op_t)r->op, &nargs, &required);
     if (!args || op_class((op_t)r->op) != OPC_PRIMITIVE)
@@ -295,6 +306,13 @@ int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, 
         buf[used++] = ' ';
         memcpy(buf + used, word, w + 1);
         used += w;
+    }
+    if (r->arg[3]) { /* the calling thread's process, as the reader takes it */
+        int w = snprintf(buf + used, len - used, " as=%" PRIu64, r->arg[3]);
+        if (w < 0 || (size_t)w >= len - used) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name((op_t)r->op));
+            return -1;
+        }
     }
     return 0;
 }

@@ -213,3 +213,236 @@ Test(primitives, cc_purge_reports_each_view_it_invalidates)
     prim_destroy(p);
     machine_destroy(m);
 }
+
+/* ZwFlushVirtualMemory over view base with size 0 (to the end of the view), by core 0. */
+#define ZW(base) {.op = OP_ZW_FLUSH_VIRTUAL_MEMORY, .cpu = 0, .addr = base, .arg = {UINT64_MAX, 0}}
+
+Test(primitives, zw_flush_costs_the_modified_pages_not_the_resident_ones)
+{
+    /* Two views: one of 1 page, one of 48 pages, every page resident (a load faulted it in).
+     * Flushing either while clean costs the same (the system call alone): a clean page has no
+     * dirty line to look for. With one page modified in each, both calls again cost the same:
+     * one page's lines snooped once each (not once per core) and one page written. */
+    enum { PAGES = 48, PS = 4096 }; /* the script keeps at most 64 results */
+    static mem_req_t reqs[8 + PAGES + 8];
+    unsigned n = 0;
+    reqs[n++] = (mem_req_t){.op = OP_OS_FILE, .name = "small", .arg = {PS}};
+    reqs[n++] = (mem_req_t){.op = OP_OS_FILE, .name = "big", .arg = {PAGES * PS}};
+    reqs[n++] = (mem_req_t){.op = OP_OS_MAP, .name = "small", .addr = 0x100000, .arg = {1, 0, PS}};
+    reqs[n++] = (mem_req_t){.op = OP_OS_MAP, .name = "big", .addr = 0x200000,
+                            .arg = {1, 0, PAGES * PS}};
+    reqs[n++] = (mem_req_t)LD(0, 0x100000);
+    for (unsigned i = 0; i < PAGES; i++)
+        reqs[n++] = (mem_req_t)LD(0, 0x200000 + (uint64_t)i * PS);
+    reqs[n++] = (mem_req_t)ZW(0x100000);
+    reqs[n++] = (mem_req_t)ZW(0x200000);
+    reqs[n++] = (mem_req_t)ST(1, 0x100040, 7);
+    reqs[n++] = (mem_req_t)ST(1, 0x200000 + 5 * PS + 0x40, 7);
+    reqs[n++] = (mem_req_t)FENCE(1);
+    reqs[n++] = (mem_req_t)ZW(0x100000);
+    reqs[n++] = (mem_req_t)ZW(0x200000);
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, n);
+    cr_assert_eq(prim_call_count(r.p), 4);
+    const prim_call_t *c[4];
+    for (size_t i = 0; i < 4; i++) {
+        c[i] = prim_call_at(r.p, i);
+        cr_assert_eq(c[i]->status, OS_STATUS_SUCCESS, "call %zu: %s", i, prim_call_status(c[i]));
+    }
+    cr_assert_eq(c[1]->size, (uint64_t)PAGES * PS);
+    cr_assert_eq(c[0]->cycles, c[1]->cycles, "a clean view of 1 page cost %llu, of %u pages %llu",
+                 (unsigned long long)c[0]->cycles, PAGES, (unsigned long long)c[1]->cycles);
+    cr_assert_eq(c[2]->cycles, c[3]->cycles, "one dirty page: %llu in a 1-page view, %llu in a "
+                 "%u-page view", (unsigned long long)c[2]->cycles,
+                 (unsigned long long)c[3]->cycles, PAGES);
+    /* the dirty page's 64 lines looked up once each; one line written back, through the LLC (two
+     * transfers of the bus occupancy, one memory latency); one page to disk (tiny_machine:
+     * latency 1000, 1 byte per cycle) */
+    uint64_t disk = 1000 + PS;
+    cr_assert_eq(c[3]->cycles - c[1]->cycles, PS / 64 + 2 * 2 + 100 + disk, "%llu",
+                 (unsigned long long)(c[3]->cycles - c[1]->cycles));
+    cr_assert_eq(stats_of(&r, OP_ZW_FLUSH_VIRTUAL_MEMORY)->pages_written, 2);
+    cr_assert_eq(stats_of(&r, OP_ZW_FLUSH_VIRTUAL_MEMORY)->lines_written_back, 2);
+    finish(&r);
+}
+
+/* FlushInstructionCache(current process, base, size) by core c. */
+#define FIC(c, base, size) \
+    {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = c, .addr = base, .arg = {UINT64_MAX, size}}
+
+static machine_config_t arm4(const protocol_t *proto)
+{
+    machine_config_t c = tiny4(ARCH_ARM);
+    c.protocol = proto;
+    return c;
+}
+
+Test(primitives, arm_fetch_reads_the_point_of_unification_until_the_clean)
+{
+    /* Code written by the fetching core sits dirty in its L1D, above the point of unification
+     * that an I-cache fill reads: the fetch gets the old word, even on a miss, until
+     * FlushInstructionCache cleans the line and invalidates the I-cache. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1234), FENCE(0),
+        IF(0, 0x5000), IF(0, 0x5000),
+        FIC(0, 0x5000, 8),
+        IF(0, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_mesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[2].value, 0, "a fill took the word from the L1D: %#llx",
+                 (unsigned long long)r.s.res[2].value);
+    cr_assert_eq(r.s.res[3].value, 0);
+    cr_assert_eq(r.s.res[5].value, 0x1234);
+    cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->lines_written_back, 1);
+    finish(&r);
+}
+
+Test(primitives, arm_clean_reaches_the_writer_outside_the_process)
+{
+    /* Core 1 (process 2) writes code; under MOESI core 0's fill leaves core 1 the dirty owner,
+     * so core 0 fetches the old word. Core 0's FlushInstructionCache for its own process (core
+     * 0 alone) must still clean core 1's line: the clean is a broadcast by address. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x1), PROCESS(2, 0x2),
+        ST(1, 0x5000, 0x1234), FENCE(1),
+        IF(0, 0x5000),
+        FIC(0, 0x5000, 8),
+        IF(0, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0, "the owner's dirty word was fetched before any clean");
+    cr_assert_eq(r.s.res[6].value, 0x1234, "the clean did not reach the writer: %#llx",
+                 (unsigned long long)r.s.res[6].value);
+    cr_assert_eq(stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE)->lines_written_back, 1);
+    finish(&r);
+}
+
+Test(primitives, arm_dirty_line_passed_on_keeps_the_older_bytes_below)
+{
+    /* MOESI: core 0 writes, core 1 reads (core 0 owns it, O), core 1 writes (core 0's copy is
+     * invalidated without a write-back). Neither store has reached the point of unification,
+     * so core 2 fetches the original word until a clean. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1111), FENCE(0),
+        LD(1, 0x5000),
+        ST(1, 0x5000, 0x2222), FENCE(1),
+        IF(2, 0x5000),
+        FIC(2, 0x5000, 8),
+        IF(2, 0x5000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[5].value, 0, "fetched %#llx", (unsigned long long)r.s.res[5].value);
+    cr_assert_eq(r.s.res[7].value, 0x2222);
+    finish(&r);
+}
+
+Test(primitives, x86_flush_instruction_cache_is_the_system_call_alone)
+{
+    /* Snooping I-caches hold no stale line: FlushInstructionCache has nothing to invalidate or
+     * clean and costs what a FlushProcessWriteBuffers with no other core to interrupt costs. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x1),
+        IF(0, 0x5000), ST(0, 0x5000, 0x1234), FENCE(0), IF(0, 0x5000),
+        FIC(0, 0x5000, 4096),
+        CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0x1234, "a snooping I-cache fetches the new word at once");
+    const prim_call_t *fic = prim_call_at(r.p, 0), *fpwb = prim_call_at(r.p, 1);
+    cr_assert(fic->win32_ok);
+    cr_assert_eq(fic->cycles, fpwb->cycles, "FlushInstructionCache %llu cycles, the system "
+                 "call %llu", (unsigned long long)fic->cycles, (unsigned long long)fpwb->cycles);
+    const prim_stats_t *st = stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(st->lines_invalidated, 0);
+    cr_assert_eq(st->lines_written_back, 0);
+    finish(&r);
+}
+
+Test(primitives, a_core_shared_by_two_processes_calls_as_either)
+{
+    /* Core 1 runs threads of processes 1 (cores 0-1) and 2 (cores 1-3). A call names its thread's
+     * process in arg[3]; without one it is the lowest-numbered process's. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x3), PROCESS(2, 0xe),
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1, .arg = {0, 0, 0, 2}},
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1},
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 1, .addr = 0x1000, .arg = {UINT64_MAX, 8, 0, 2}},
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(machine_ipi_stats(r.m, 0)->delivered, 1, "the call as process 1 IPIs core 0");
+    cr_assert_eq(machine_ipi_stats(r.m, 2)->delivered, 1, "the call as process 2 IPIs core 2");
+    cr_assert_eq(machine_ipi_stats(r.m, 3)->delivered, 1);
+    cr_assert_eq(prim_call_at(r.p, 0)->pid, 2);
+    cr_assert_eq(prim_call_at(r.p, 1)->pid, 1);
+    cr_assert_eq(prim_call_at(r.p, 2)->pid, 2);
+    cr_assert(prim_call_at(r.p, 2)->win32_ok);
+    finish(&r);
+}
+
+Test(primitives, a_thread_of_a_process_without_that_core_is_refused)
+{
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x3), PROCESS(2, 0xc),
+        {.op = OP_FLUSH_PROCESS_WRITE_BUFFERS, .cpu = 1, .arg = {0, 0, 0, 2}},
+    };
+    machine_config_t cfg = tiny4(ARCH_X86);
+    char err[256];
+    machine_t *m = machine_create(&cfg, err, sizeof err);
+    prim_t *p = prim_attach(m, err, sizeof err);
+    script_t s = {.reqs = reqs, .n = 3};
+    core_source_t src = {.next = script_next, .done = script_done, .opaque = &s};
+    cr_assert_eq(machine_run(m, &src, 1, false), MACHINE_EUNSUPPORTED);
+    cr_assert(strstr(machine_error(m), "process 2, which has no thread on this CPU"), "%s",
+              machine_error(m));
+    prim_destroy(p);
+    machine_destroy(m);
+}
+
+Test(primitives, the_last_call_of_each_core_and_its_code)
+{
+    const mem_req_t reqs[] = {
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 1, .addr = 0x1000, .arg = {77, 8}},
+        {.op = OP_ZW_FLUSH_VIRTUAL_MEMORY, .cpu = 2, .addr = 0x1000, .arg = {UINT64_MAX, 0}},
+        CALL(2, OP_FLUSH_PROCESS_WRITE_BUFFERS),
+    };
+    run_t r;
+    run(&r, tiny4(ARCH_X86), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_null(prim_last_call(r.p, 0));
+    const prim_call_t *fic = prim_last_call(r.p, 1);
+    cr_assert(prim_call_failed(fic));
+    cr_assert_eq(prim_call_code(fic), 0);
+    cr_assert_eq(prim_last_call(r.p, 2)->op, OP_FLUSH_PROCESS_WRITE_BUFFERS);
+    const prim_call_t *zw = prim_call_at(r.p, 1);
+    cr_assert(prim_call_failed(zw));
+    cr_assert_eq(prim_call_code(zw), 0xC0000019u, "STATUS_NOT_MAPPED_VIEW, got %#llx",
+                 (unsigned long long)prim_call_code(zw));
+    finish(&r);
+}
+
+Test(primitives, arm_null_base_cleans_every_dirty_l1d_line_to_the_point_of_unification)
+{
+    /* A NULL base cleans every L1D's dirty lines (into each core's L2, the point of
+     * unification: nothing goes further) and invalidates the whole I-caches of the process. */
+    const mem_req_t reqs[] = {
+        ST(0, 0x5000, 0x1234), ST(1, 0x6000, 0x5678), FENCE(0), FENCE(1),
+        IF(0, 0x5000), IF(0, 0x6000),
+        {.op = OP_FLUSH_INSTRUCTION_CACHE, .cpu = 0, .arg = {UINT64_MAX, 0}, .flags = REQ_NULL_BASE},
+        IF(0, 0x5000), IF(0, 0x6000),
+    };
+    run_t r;
+    run(&r, arm4(&protocol_moesi), reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(r.s.res[4].value, 0);
+    cr_assert_eq(r.s.res[5].value, 0, "core 1 owns its dirty line under MOESI: stale");
+    cr_assert_eq(r.s.res[7].value, 0x1234);
+    cr_assert_eq(r.s.res[8].value, 0x5678);
+    const prim_stats_t *st = stats_of(&r, OP_FLUSH_INSTRUCTION_CACHE);
+    cr_assert_eq(st->lines_written_back, 2, "%llu", (unsigned long long)st->lines_written_back);
+    cr_assert_eq(cache_stats_const(machine_l2(r.m, 0))->writebacks, 0, "nothing left the L2");
+    cr_assert_eq(cache_dirty_lines(machine_l2(r.m, 0)), 1, "the L2 took the line, dirty");
+    finish(&r);
+}

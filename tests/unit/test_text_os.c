@@ -200,6 +200,17 @@ Test(text_os, primitive_arguments)
     bad("0 CcCoherencyFlushAndPurgeCache f 0 8 2\n", "bad flags");
     bad("0 CcCoherencyFlushAndPurgeCache f 0\n", "needs at least 3");
     bad("0 process 1 cpus=0\n", "is a directive");
+    /* as=PID: the calling thread's process, on any primitive */
+    r = one("1 FlushProcessWriteBuffers as=2\n", name);
+    cr_assert_eq(r.op, OP_FLUSH_PROCESS_WRITE_BUFFERS);
+    cr_assert_eq(r.arg[3], 2);
+    r = one("1 ZwFlushVirtualMemory self 0x1000 0 as=7\n", name);
+    cr_assert_eq(r.arg[0], UINT64_MAX);
+    cr_assert_eq(r.arg[3], 7);
+    r = one("1 KeInvalidateAllCaches\n", name);
+    cr_assert_eq(r.arg[3], 0);
+    bad("1 FlushProcessWriteBuffers as=0\n", "as=PID");
+    bad("1 FlushProcessWriteBuffers as=x\n", "as=PID");
 }
 
 /* The layouts of ops.def: exactly the primitives have one; no two arguments share a request field;
@@ -250,6 +261,8 @@ Test(text_os, primitive_arguments_written_read_back)
         "1 CcCoherencyFlushAndPurgeCache log.dat NULL 0\n",
         "0 FlushProcessWriteBuffers\n",
         "3 KeInvalidateAllCaches\n",
+        "1 FlushProcessWriteBuffers as=2\n",
+        "1 ZwFlushVirtualMemory self 0x40000010 0 as=3\n",
     };
     for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         char name[64], name2[64], args[256], err[128], line[320];

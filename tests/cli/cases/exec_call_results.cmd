@@ -1,0 +1,1 @@
+cohsim exec tests/fixtures/os/call_results.s

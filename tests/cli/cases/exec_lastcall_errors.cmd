@@ -1,0 +1,1 @@
+cohsim exec tests/fixtures/os/lastcall_before_call.s; echo "[exit $?]"; cohsim exec tests/fixtures/os/lastcall_bad_field.s
