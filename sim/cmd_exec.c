@@ -143,9 +143,9 @@ static void narrate_assert(void *opaque, const isa_core_t *c, bool held)
     const assert_log_t *a = opaque;
     char at[512];
     source_of(c, a->progs, a->paths, c->pc, at, sizeof at);
-    seeing_note(a->see, c->now, (int)c->cpu, UINT64_MAX, "%sassert r%u == %d: %s (r%u = %lld)", at,
-                c->cur.rd, c->cur.imm, held ? "holds" : "FAILS", c->cur.rd,
-                (long long)c->reg[c->cur.rd]);
+    seeing_note(a->see, held ? EXPLAIN_PLAIN : EXPLAIN_FAILED, c->now, (int)c->cpu, UINT64_MAX,
+                "%sassert r%u == %d: %s (r%u = %lld)", at, c->cur.rd, c->cur.imm,
+                held ? "holds" : "FAILS", c->cur.rd, (long long)c->reg[c->cur.rd]);
 }
 
 /* Run the assembled images (of the files paths); print and fill root. Returns the exit status. */
@@ -324,7 +324,7 @@ static int run(const exec_cli_t *ec, asm_program_t *progs, char *const *paths, i
     for (unsigned cpu = 0; cpu < ncores; cpu++)
         core_failed = core_failed || cores[cpu].failed;
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, EXPLAIN_BROKEN, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && !core_failed && (rc == 0 || rc == MACHINE_ECHECK) &&
         ((seeing_page(see) && page_exec(seeing_page(see), progs, paths, nprogs, ncores) != 0) ||

@@ -399,8 +399,8 @@ static int source_done(void *opaque, const mem_req_t *req, const req_result_t *r
         return 0;
     uint64_t want = mask_to_size(req->value, req->size), got = mask_to_size(res->value, req->size);
     uint64_t vaddr = req->addr & ~(s->separate ? s->space << SPACE_SHIFT : 0);
-    seeing_note(s->see, res->done, req->cpu, req->addr,
-                "check: load %#llx read %llu, the trace expects %llu: %s",
+    seeing_note(s->see, want == got ? EXPLAIN_PLAIN : EXPLAIN_FAILED, res->done, req->cpu,
+                req->addr, "check: load %#llx read %llu, the trace expects %llu: %s",
                 (unsigned long long)vaddr, (unsigned long long)got, (unsigned long long)want,
                 want == got ? "as expected" : "MISMATCH, the run stops");
     if (want == got) {
@@ -614,7 +614,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
      * show how it came about); not after bad input (exit 2), which writes nothing. */
     int failed = rc == 0 ? EXIT_DONE : failure_status(srcs, npaths, rc);
     if (rc == MACHINE_ECHECK)
-        seeing_note(see, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
+        seeing_note(see, EXPLAIN_BROKEN, machine_broken_cycle(m), machine_failed_cpu(m), UINT64_MAX,
                     "check mode: an invariant is broken, the machine stops: %s", machine_error(m));
     if (see && failed != EXIT_USAGE && seeing_finish(see) != 0 && rc == 0)
         status = EXIT_USAGE;

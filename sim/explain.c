@@ -26,6 +26,7 @@ typedef struct line_rec {
     int who;      /* a core, or WHO_* */
     size_t upto;  /* how many events (explain_event calls) the line tells of, counting from the
                      run's first: those before it that no line tells of belong to it too */
+    explain_mark_t mark; /* whether it reports a failed check or the broken invariant */
 } line_rec_t;
 
 /* What one agent (a core's caches, or the LLC: cpu -1) did on a bus transaction's line. */
@@ -97,7 +98,7 @@ static void add_line(explain_t *x, uint64_t cycle, int who, const char *fmt, ...
     va_end(ap);
     size_t off = x->arena.n;
     sbuf_printf(&x->arena, "%s%c", text, 0);
-    x->lines[x->n] = (line_rec_t){cycle, x->n, off, who, x->line_upto};
+    x->lines[x->n] = (line_rec_t){cycle, x->n, off, who, x->line_upto, EXPLAIN_PLAIN};
     x->n++;
 }
 
@@ -252,9 +253,13 @@ static void prim_line(explain_t *x, const obs_event_t *ev)
         if (ev->kind == OBS_PRIM_START)
             add_line(x, ev->cycle, WHO_OS, "%s %#" PRIx64 " (%u bytes): checking", op_name(op),
                      ev->addr, ev->size);
-        else
+        else {
+            size_t before = x->n;
             add_line(x, ev->cycle, WHO_OS, "%s: %s", op_name(op),
                      ev->status == 0 ? "holds" : "FAILS");
+            if (ev->status != 0 && x->n > before)
+                x->lines[x->n - 1].mark = EXPLAIN_FAILED;
+        }
         return;
     }
     if (cls == OPC_OS) {
@@ -404,11 +409,14 @@ void explain_event(explain_t *x, const obs_event_t *ev, bool shown)
         narrate(x, ev);
 }
 
-void explain_note(explain_t *x, uint64_t cycle, int cpu, const char *text)
+void explain_note(explain_t *x, uint64_t cycle, int cpu, explain_mark_t mark, const char *text)
 {
     x->line_upto = x->nevents;
     close_bus(x);
+    size_t before = x->n;
     add_line(x, cycle, cpu < 0 ? WHO_OS : cpu, "%s", text);
+    if (x->n > before)
+        x->lines[x->n - 1].mark = mark;
     x->ipi_line = SIZE_MAX;
 }
 
@@ -451,6 +459,13 @@ void explain_line(const explain_t *x, size_t i, sbuf_t *out, uint64_t *cycle, si
         *order = l->order;
     if (upto)
         *upto = l->upto;
+}
+
+explain_mark_t explain_line_mark(const explain_t *x, size_t i, int *cpu)
+{
+    const line_rec_t *l = &x->lines[i];
+    *cpu = l->who >= 0 ? l->who : -1;
+    return l->mark;
 }
 
 void explain_write(explain_t *x, const char *title, sbuf_t *out)

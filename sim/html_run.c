@@ -8,8 +8,9 @@
  * the events from the line made before it (in arrival order) up to its own (explain_line's
  * upto), so that applying the steps in the log's order rebuilds the machine's state as the log
  * tells it. Invariants: the narration of step k is line k of the --explain log, word for word (it
- * is made by explain_line); at most max changes are kept, and a page cut there, or by the log's
- * cap, says at which cycle it stops.
+ * is made by explain_line); a step is marked failed or broken exactly when explain marks its line
+ * (explain_line_mark), never from its words; at most max changes are kept, and a page cut there,
+ * or by the log's cap, says at which cycle it stops.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -391,6 +392,12 @@ static const char html_run_css[] =
     "#log{font-size:12px;white-space:pre;background:#f6f6f6;padding:4px;overflow-x:auto}\n"
     "#log .now{background:#ffe58a}\n"
     "#log div{cursor:pointer}\n"
+    "#log .failed,#log .broken{color:#a00;font-weight:bold}\n"
+    "#log .failed.now,#log .broken.now{background:#f7c6c6}\n"
+    "#narration.failed,#narration.broken{background:#fde2e2;border-color:#c00;color:#800;"
+    "font-weight:bold;white-space:pre-wrap}\n"
+    "#marks p{margin:.3em 0;padding:4px 8px;background:#fde2e2;border:1px solid #c00;color:#800}\n"
+    ".panel.culprit{outline:3px dashed #c00;outline-offset:2px}\n"
     "#cut{color:#a00;font-weight:bold}\n"
     ".threads{display:flex;gap:10px}\n"
     ".code td{font-family:ui-monospace,monospace;white-space:pre}\n"
@@ -419,6 +426,7 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
                      "<input id=\"slider\" type=\"range\" min=\"0\" value=\"0\">"
                      "<button id=\"fwd\" title=\"right arrow\">&gt;</button>"
                      "<button id=\"end\" title=\"End\">&gt;|</button> <span id=\"where\"></span></div>\n"
+                     "<div id=\"marks\"></div>\n"
                      "<p class=\"none\">Keys: <kbd>&larr;</kbd> <kbd>&rarr;</kbd> one event, "
                      "<kbd>PageUp</kbd> <kbd>PageDown</kbd> ten, <kbd>Home</kbd> <kbd>End</kbd> the "
                      "first and the last.</p>\n<div id=\"narration\"></div>\n"
@@ -440,7 +448,8 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
     sbuf_printf(out, "],\n  start: [");
     for (unsigned c = 0; c < COUNTS; c++)
         sbuf_printf(out, "%s%u", c ? "," : "", h->start_counts[c]);
-    /* the steps: [cycle, narration, [changes], [[count, increment]...]] */
+    /* the steps: [cycle, narration, [changes], [[count, increment]...]], and for a line that
+     * reports a failed check or the broken invariant, ,"failed"|"broken", the core it tells of */
     sbuf_printf(out, "],\n  steps: [\n");
     uint64_t cut_cycle = log_cut_at;
     for (size_t i = 0; i < n; i++) {
@@ -468,7 +477,12 @@ int html_run_write(html_run_t *h, explain_t *x, const machine_config_t *cfg, con
                 sbuf_printf(out, "%s[%u,%u]", comma ? "," : "", c, counts[c]);
                 comma = true;
             }
-        sbuf_printf(out, "]],\n");
+        int cpu;
+        explain_mark_t mark = explain_line_mark(x, i, &cpu);
+        if (mark != EXPLAIN_PLAIN)
+            sbuf_printf(out, "],\"%s\",%d],\n", mark == EXPLAIN_BROKEN ? "broken" : "failed", cpu);
+        else
+            sbuf_printf(out, "]],\n");
     }
     *stops_at = cut_cycle;
     if (cut_cycle != UINT64_MAX)

@@ -5,6 +5,10 @@
 // ["b", requester, supplier, kind, line] a bus transaction (supplier -1: the LLC or memory);
 // ["i", target, sender, phase] an IPI: 1 sent, 2 its handler runs, 0 handled; ["c", cpu, row] the
 // core fetched an instruction of row `row` of the code shown (element code-CPU-ROW).
+// A step whose line reports a failed check or the broken invariant has two more fields, its mark
+// ("failed" or "broken", as html_run.c has it from explain.c) and the core it tells of (-1: none):
+// it is highlighted, the note at the top jumps to the first of each kind, and at that step the
+// core's panel is outlined.
 
 const state = {
   lines: new Map(),  // "cpu line" -> Map(level -> state)
@@ -138,8 +142,9 @@ function linesTable(cpu, lvls, changedNow) {
   return t;
 }
 
-function corePanel(cpu, cycle, changedNow, active) {
-  const p = el("div", { class: "panel" + (active ? " active" : ""), id: "cpu" + cpu });
+function corePanel(cpu, cycle, changedNow, active, culprit) {
+  const p = el("div", { class: "panel" + (active ? " active" : "") + (culprit ? " culprit" : ""),
+                        id: "cpu" + cpu });
   p.append(el("h3", {}, "cpu" + cpu));
   p.append(linesTable(cpu, levelOrder.core, changedNow));
   const sb = state.sb[cpu];
@@ -207,18 +212,20 @@ RUN.steps.forEach((s, k) => {
 
 function render() {
   const k = applied, step = RUN.steps[k];
-  const [cycle, text, changes] = step;
+  const [cycle, text, changes, , mark, markCpu] = step;
   document.body.dataset.step = k;
   $("slider").value = k;
   $("where").textContent = `step ${k + 1} of ${RUN.steps.length}, cycle ${cycle}`;
   $("narration").textContent = text;
+  $("narration").className = mark || "";
   const changedNow = new Set();
   for (const c of changes)
     if (c[0] === "s") { changedNow.add(c[1] + " " + c[3]); changedNow.add(c[1] + " " + c[3] + " " + c[2]); }
   const who = /^cycle +\d+ +cpu(\d+)/.exec(text);
   const machine = $("machine");
   machine.replaceChildren();
-  for (let c = 0; c < RUN.cores; c++) machine.append(corePanel(c, cycle, changedNow, who && Number(who[1]) === c));
+  for (let c = 0; c < RUN.cores; c++)
+    machine.append(corePanel(c, cycle, changedNow, who && Number(who[1]) === c, mark && markCpu === c));
   if (levelOrder.llc.length) {
     const p = el("div", { class: "panel", id: "llc" });
     p.append(el("h3", {}, "LLC (shared)"), linesTable(-1, levelOrder.llc, changedNow));
@@ -229,7 +236,8 @@ function render() {
   const log = $("log");
   log.replaceChildren();
   for (let i = Math.max(0, k - 6); i < Math.min(RUN.steps.length, k + 7); i++) {
-    const line = el("div", i === k ? { class: "now" } : {}, RUN.steps[i][1]);
+    const cls = [i === k ? "now" : "", RUN.steps[i][4] || ""].join(" ").trim();
+    const line = el("div", cls ? { class: cls } : {}, RUN.steps[i][1]);
     line.onclick = () => goTo(i); // the log is a timeline too: a click goes to that step
     log.append(line);
   }
@@ -248,6 +256,21 @@ function render() {
 }
 
 $("cut").textContent = RUN.cut;
+
+// The note at the top: where the invariant broke, and where the first check failed.
+for (const [mark, what] of [["broken", "the invariant broke"], ["failed", "a check failed"]]) {
+  const at = RUN.steps.flatMap((s, k) => (s[4] === mark ? [k] : []));
+  if (!at.length) continue;
+  const [first] = at, [cycle, , , , , cpu] = RUN.steps[first];
+  const p = el("p", { id: "mark-" + mark },
+    `${what.charAt(0).toUpperCase() + what.slice(1)} at step ${first + 1}, cycle ${cycle}` +
+    (cpu >= 0 ? `, by an event of cpu${cpu}` : "") +
+    (at.length > 1 ? ` (and at ${at.length - 1} more step${at.length > 2 ? "s" : ""})` : "") + " ");
+  const go = el("button", { id: "goto-" + mark }, `go to step ${first + 1}`);
+  go.onclick = () => goTo(first);
+  p.append(go);
+  $("marks").append(p);
+}
 if (!RUN.steps.length) {
   $("narration").textContent = "the run has no event to show";
 } else {

@@ -279,7 +279,8 @@ void seeing_observe(void *opaque, const obs_event_t *ev)
     explain_event(s->explain, ev, shown);
 }
 
-void seeing_note(seeing_t *s, uint64_t cycle, int cpu, uint64_t addr, const char *fmt, ...)
+void seeing_note(seeing_t *s, explain_mark_t mark, uint64_t cycle, int cpu, uint64_t addr,
+                 const char *fmt, ...)
 {
     if (!s || !s->explain || cycle < s->o.from || cycle > s->o.to)
         return;
@@ -292,7 +293,7 @@ void seeing_note(seeing_t *s, uint64_t cycle, int cpu, uint64_t addr, const char
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     if (log_room(s, cycle))
-        explain_note(s->explain, cycle, cpu, text);
+        explain_note(s->explain, cycle, cpu, mark, text);
 }
 
 int seeing_finish(seeing_t *s)

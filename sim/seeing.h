@@ -73,10 +73,17 @@ seeing_t *seeing_create(const seeing_opts_t *o, const machine_config_t *cfg, con
                         const char *title);
 /* The observer to attach with machine_observe(m, seeing_observe, s). */
 void seeing_observe(void *s, const obs_event_t *ev);
-/* An event the program itself saw (a checked value, the machine stopping), narrated at cycle by
- * core cpu (-1: none) about addr (UINT64_MAX: none, kept whatever --watch says). */
-void seeing_note(seeing_t *s, uint64_t cycle, int cpu, uint64_t addr, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* What a narrated line reports: the page (--html) highlights the failed and the broken ones. */
+typedef enum explain_mark {
+    EXPLAIN_PLAIN,  /* an event */
+    EXPLAIN_FAILED, /* a check that failed: a checked load's value, an assert, an expect line */
+    EXPLAIN_BROKEN, /* check mode's broken invariant, told of the core whose event broke it */
+} explain_mark_t;
+/* An event the program itself saw (a checked value, the machine stopping), reporting mark,
+ * narrated at cycle by core cpu (-1: none) about addr (UINT64_MAX: none, kept whatever --watch
+ * says). */
+void seeing_note(seeing_t *s, explain_mark_t mark, uint64_t cycle, int cpu, uint64_t addr,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The page of the run (NULL when --html was not given), for a command to add sections to. */
 html_run_t *seeing_page(seeing_t *s);
 /* Write the views: the log to standard output or its file, the waveform to its file; warn about
@@ -90,7 +97,7 @@ typedef struct explain explain_t;
 explain_t *explain_create(const machine_config_t *cfg);
 /* Every event, shown or not (the log's counts need them all); only shown ones are narrated. */
 void explain_event(explain_t *x, const obs_event_t *ev, bool shown);
-void explain_note(explain_t *x, uint64_t cycle, int cpu, const char *text);
+void explain_note(explain_t *x, uint64_t cycle, int cpu, explain_mark_t mark, const char *text);
 /* Put the log's lines in cycle order (the machine's among equal cycles), closing the open
  * transaction: no event may follow. Returns how many lines (0 when out of memory). */
 size_t explain_finish(explain_t *x);
@@ -99,6 +106,8 @@ size_t explain_finish(explain_t *x);
  * arrived when the line was complete (any may be NULL). */
 void explain_line(const explain_t *x, size_t i, sbuf_t *out, uint64_t *cycle, size_t *order,
                   size_t *upto);
+/* What line i (after explain_finish) reports, and the core it is told of (*cpu; -1: none). */
+explain_mark_t explain_line_mark(const explain_t *x, size_t i, int *cpu);
 /* A value as a student reads it: decimal while small, else hexadecimal (every view). */
 const char *explain_value(uint64_t v, char *buf, size_t len);
 /* The log, in cycle order, after a line with title. */

@@ -5,8 +5,11 @@
 // click on a line of the log move as documented, forwards through every step and back again; at
 // every step the narration is the log's line word for word, and every cache line state the log has
 // stated up to that line is the state the panels show; on a litmus page, a thread's load or store
-// of a location has the instruction naming it highlighted; a screenshot is saved as
-// OUTDIR/NAME.png. Exit 0 passes, 1 fails.
+// of a location has the instruction naming it highlighted; the step whose line is check mode's
+// broken invariant, and every step whose line is a failed check, and no other, is highlighted (the
+// narration, the log, and the panel of the core the line tells of outlined), the note at the top
+// names the first of each with a button that goes there, and a page with neither has no note; a
+// screenshot is saved as OUTDIR/NAME.png. Exit 0 passes, 1 fails.
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
@@ -50,11 +53,30 @@ function expectations(log) {
   return out;
 }
 
+// What a log line reports, as the page must mark it: "broken", "failed" or "" (an event).
+function markOf(text) {
+  if (/^cycle +\d+ +\S+ +check mode: an invariant is broken, the machine stops: /.test(text)) return "broken";
+  if (/: (FAILS( \(.*\))?|MISMATCH, the run stops)$/.test(text)) return "failed";
+  return "";
+}
+
 async function check(page, name, log, expected, expectStep) {
   const step = Number(await page.evaluate(() => document.body.dataset.step));
   if (step !== expectStep) return fail(`${name}: at step ${step}, expected ${expectStep}`);
   const text = await page.textContent("#narration");
   if (text !== log[step]) return fail(`${name} step ${step}: narration "${text}", log "${log[step]}"`);
+  // the highlight of a failed check or the broken invariant: at its step, and only there
+  const shown = await page.evaluate(() => ({
+    narration: document.getElementById("narration").className,
+    log: document.querySelector("#log .now").className.replace("now", "").trim(),
+    culprits: [...document.querySelectorAll(".panel.culprit")].map((p) => p.id),
+  }));
+  const mark = markOf(text), who = /^cycle +\d+ +(cpu\d+) /.exec(text);
+  const culprits = mark && who ? [who[1]] : [];
+  if (shown.narration !== mark || shown.log !== mark || shown.culprits.join() !== culprits.join())
+    return fail(`${name} step ${step} (${text}): marked "${shown.narration}" in the narration, ` +
+                `"${shown.log}" in the log, panels outlined [${shown.culprits}]; expected "${mark}", [${culprits}]`);
+  if (mark) marksChecked++;
   // every state the log has stated so far, as the panels show it now (a line not listed: I)
   const cells = await page.evaluate(() => {
     const out = {};
@@ -82,7 +104,7 @@ async function check(page, name, log, expected, expectStep) {
   }
   stepsChecked++;
 }
-let stepsChecked = 0, statesChecked = 0, codeChecked = 0;
+let stepsChecked = 0, statesChecked = 0, codeChecked = 0, marksChecked = 0, jumps = 0;
 const locations = {}; // per litmus page: address -> location name, from its title
 
 const browser = await chromium.launch({
@@ -117,13 +139,34 @@ for (let i = 0; i + 2 < rest.length; i += 3) {
   await press("PageDown", Math.min(10, last));
   await page.click("#log div:first-child"); // the log around the step is a timeline too
   await check(page, name, log, expected, Math.max(0, Math.min(10, last) - 6));
+  // the note at the top: the first step of each mark, with a button that goes there; none without
+  const notes = await page.evaluate(() => [...document.querySelectorAll("#marks p")].map((p) => p.id));
+  const want = [];
+  for (const [mark, what] of [["broken", "The invariant broke"], ["failed", "A check failed"]]) {
+    const first = log.findIndex((l) => markOf(l) === mark);
+    if (first < 0) continue;
+    want.push(`mark-${mark}`);
+    if (!notes.includes(`mark-${mark}`)) continue; // no note to read: the comparison below fails
+    const cycle = /^cycle +(\d+)/.exec(log[first])[1];
+    const note = (await page.textContent(`#mark-${mark}`)) || "";
+    if (!note.startsWith(`${what} at step ${first + 1}, cycle ${cycle}`))
+      fail(`${name}: the note says "${note}", the log's first ${mark} line is step ${first + 1}, cycle ${cycle}`);
+    await press("Home", 0);
+    await page.click(`#goto-${mark}`);
+    await check(page, name, log, expected, first);
+    jumps++;
+  }
+  if (notes.join() !== want.join()) fail(`${name}: notes [${notes}] at the top, expected [${want}]`);
+  if (want.length && notes.length) await page.click(`#goto-${notes[0].slice(5)}`); // the screenshot shows the mark
   await page.screenshot({ path: `${outdir}/${name}.png` });
   await page.close();
   console.log(`${name}: ${steps} steps checked forwards and backwards`);
 }
 await browser.close();
 console.log(`${stepsChecked} steps checked: narration equal to the log, ${statesChecked} line states ` +
-            `equal to those the log stated, ${codeChecked} litmus accesses with their instruction highlighted`);
+            `equal to those the log stated, ${codeChecked} litmus accesses with their instruction highlighted, ` +
+            `${marksChecked} failed or broken steps highlighted, ${jumps} jumps from the note`);
 if (!codeChecked) fail("no litmus access was checked against the highlighted code");
+if (!marksChecked || !jumps) fail("no failed or broken step was checked, no note was followed");
 for (const f of failures.slice(0, 20)) console.log("FAIL " + f);
 process.exit(failures.length ? 1 : 0);

@@ -2,8 +2,12 @@
 # --html: every example of traces/examples/ and isa/examples/ (on the preset its header names) and
 # the SB and MP litmus tests write a page; each is one self-contained file (no src, href, link or
 # import that a browser would fetch), has as many steps as the --explain log of the same run has
-# lines, each step's narration being that line; the run prints what it prints without --html.
-# --max-events cuts a page, which says where; a page that cannot be written leaves nothing.
+# lines, each step's narration being that line; the run prints what it prints without --html; no
+# step of these runs (no bug injected) is marked as a broken invariant, nor as a failed check when
+# the run passes (barrier_nofpwb.s's assert fails, as it is meant to), while a run with
+# a bug injected under --check marks exactly the step of its broken invariant (and a failed
+# checked load, assert or expect line marks its step). --max-events cuts a page, which says where;
+# a page that cannot be written leaves nothing.
 set -eu
 cd "$ROOT"
 
@@ -30,6 +34,15 @@ page() {
     grep '^cycle ' "$TMP/log" >"$TMP/lines" || true
     [ -s "$TMP/steps" ] || { echo "$cmd $file: a page without steps"; exit 1; }
     cmp -s "$TMP/steps" "$TMP/lines" || { echo "$cmd $file: the page's narration is not the log"; diff "$TMP/steps" "$TMP/lines" | head; exit 1; }
+    if grep -e '^\[[0-9]*,"cycle .*\],"broken",-\{0,1\}[0-9]*\],$' "$TMP/p.html"; then
+        echo "$cmd $file: the page of a run with no bug injected marks a broken invariant"
+        exit 1
+    fi
+    if [ "$(tail -1 "$TMP/seen")" = "[exit 0]" ] &&
+        grep -e '^\[[0-9]*,"cycle .*\],"failed",-\{0,1\}[0-9]*\],$' "$TMP/p.html"; then
+        echo "$cmd $file: the page of a run whose checks pass marks a failed check"
+        exit 1
+    fi
     n=$((n + 1))
 }
 
@@ -51,6 +64,41 @@ for f in tests/fixtures/litmus/SB.litmus tests/fixtures/litmus/MP.litmus; do
 done
 echo "$n pages written"
 [ "$n" -ge 16 ]
+
+# marked steps: the page's step k is marked exactly when line k of the log reports a broken
+# invariant or a failed check, with the core the line tells of
+# marked PAGE LOG: the numbers of the marked steps with their mark and core, and of the log's lines
+# that report one with the core of their line, in the same form
+marked() {
+    grep '^\[[0-9]*,"cycle ' "$1" | grep -n -o '\],"\(failed\|broken\)",-\{0,1\}[0-9]*\],$' \
+        | sed 's/^\([0-9]*\):\],"\([a-z]*\)",\(-\{0,1\}[0-9]*\)\],$/\1 \2 \3/' >"$TMP/marks.page"
+    grep '^cycle ' "$2" | awk '{
+        mark = ""
+        if ($0 ~ /^cycle +[0-9]+ +[a-z0-9]+ +check mode: an invariant is broken/) mark = "broken"
+        else if ($0 ~ /: FAILS( \(.*\))?$/ || $0 ~ /: MISMATCH, the run stops$/) mark = "failed"
+        if (mark != "") print NR, mark, ($3 ~ /^cpu[0-9]+$/ ? substr($3, 4) : -1)
+    }' >"$TMP/marks.log"
+    cmp "$TMP/marks.page" "$TMP/marks.log" || { diff "$TMP/marks.page" "$TMP/marks.log"; exit 1; }
+    cat "$TMP/marks.page"
+}
+rc=0
+"$COHSIM" run -q --check --inject no-invalidate --html "$TMP/inj.html" --explain-to "$TMP/inj.log" \
+    traces/examples/message_passing.trace >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ]
+[ "$(marked "$TMP/inj.html" "$TMP/inj.log")" = "24 broken 0" ]
+printf '0 store 0x40 8 =5\n0 fence\n1 load 0x40 8 =6\n' >"$TMP/wrong.trace"
+"$COHSIM" run -q --html "$TMP/wrong.html" --explain-to "$TMP/wrong.log" "$TMP/wrong.trace" \
+    >/dev/null 2>&1 || rc=$?
+[ "$rc" = 1 ]
+[ "$(marked "$TMP/wrong.html" "$TMP/wrong.log")" = "15 failed 1" ]
+"$COHSIM" exec --html "$TMP/asrt.html" --explain-to "$TMP/asrt.log" isa/examples/barrier_nofpwb.s \
+    >/dev/null 2>&1 || true
+marked "$TMP/asrt.html" "$TMP/asrt.log" | grep -q ' failed [0-9]'
+# an expect line that fails (the example is for arm-like-4; on the default x86-2 its expect fetch
+# line fails)
+"$COHSIM" run -q --html "$TMP/exp.html" --explain-to "$TMP/exp.log" \
+    traces/examples/flush_instruction_cache.trace >/dev/null 2>&1 || true
+marked "$TMP/exp.html" "$TMP/exp.log" | grep -q ' failed -1$'
 
 # a cut page says where it stops
 "$COHSIM" run -q --preset x86-2 --html "$TMP/cut.html" --max-events 10 traces/examples/demo.trace \
