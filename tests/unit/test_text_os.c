@@ -213,23 +213,30 @@ Test(text_os, primitive_arguments)
     bad("1 FlushProcessWriteBuffers as=x\n", "as=PID");
 }
 
-/* The layouts of ops.def: exactly the primitives have one; no two arguments share a request field;
- * only a trailing flags argument is optional; the usage line is the spelling and the labels. */
+/* The layouts of ops.def: exactly the primitives and the OS set-up and checks have one; no two
+ * arguments share a request field or a kind (a kind names the slot: OP_ARG); optional arguments
+ * ([...]) come last, a primitive's only as flags; the usage line is the spelling and the labels. */
 Test(text_os, primitive_layouts_from_ops_def)
 {
     for (unsigned op = 0; op < OP_COUNT; op++) {
         unsigned n, required;
         const op_arg_t *a = op_args((op_t)op, &n, &required);
-        cr_assert_eq(a != NULL, op_class((op_t)op) == OPC_PRIMITIVE, "%s", op_name((op_t)op));
-        unsigned fields = 0;
+        op_class_t cls = op_class((op_t)op);
+        cr_assert_eq(a != NULL, cls == OPC_PRIMITIVE || cls == OPC_OS || cls == OPC_CHECK, "%s",
+                     op_name((op_t)op));
+        unsigned fields = 0, kinds = 0;
         for (unsigned i = 0; i < n; i++) {
             cr_assert_eq(fields >> a[i].field & 1, 0, "%s: two arguments in one field",
                          op_name((op_t)op));
             fields |= 1u << a[i].field;
-            cr_assert(a[i].kind != OPARG_FLAGS || i == n - 1);
+            cr_assert_eq(kinds >> a[i].kind & 1, 0, "%s: two arguments of one kind",
+                         op_name((op_t)op));
+            kinds |= 1u << a[i].kind;
             cr_assert(a[i].label && a[i].what);
+            cr_assert((a[i].label[0] == '[') == (i >= required), "%s", op_name((op_t)op));
+            if (cls == OPC_PRIMITIVE)
+                cr_assert((a[i].kind == OPARG_FLAGS) == (i >= required));
         }
-        cr_assert_eq(required, n > 0 && a[n - 1].kind == OPARG_FLAGS ? n - 1 : n);
     }
     char usage[128];
     op_usage(OP_FLUSH_INSTRUCTION_CACHE, usage, sizeof usage);
@@ -248,6 +255,21 @@ Test(text_os, primitive_layouts_from_ops_def)
     cr_assert_eq(r.arg[2], 1);
     cr_assert_eq(op_arg_get(&r, flags), 1);
     cr_assert_null(op_arg_of(OP_FLUSH_PROCESS_WRITE_BUFFERS, OPARG_SIZE));
+    /* the directives' usage lines, as the text reader's messages quote them */
+    op_usage(OP_OS_MAP, usage, sizeof usage);
+    cr_assert_str_eq(usage, "map PROCESS FILE base=ADDR [offset=N] [length=N]");
+    op_usage(OP_EXPECT_FETCH, usage, sizeof usage);
+    cr_assert_str_eq(usage, "expect fetch ADDR SIZE =VALUE [cpu=N]");
+    unsigned n, required;
+    cr_assert_not_null(op_args(OP_OS_MAP, &n, &required));
+    cr_assert_eq(n, 5);
+    cr_assert_eq(required, 3);
+    /* the named indexes are the rows' fields */
+    r = (mem_req_t){.op = OP_OS_MAP};
+    op_arg_put(&r, op_arg_of(OP_OS_MAP, OPARG_OFFSET), 77);
+    cr_assert_eq(OP_ARG(&r, OS_MAP, OFFSET), 77);
+    cr_assert_eq(OPARG_AT_ZW_FLUSH_VIRTUAL_MEMORY_SIZE, 1);
+    cr_assert_eq(OPARG_AT_CC_COHERENCY_FLUSH_AND_PURGE_FLAGS, 2);
 }
 
 /* What text_format_primitive writes reads back to the same request, for every primitive. */
