@@ -577,3 +577,107 @@ int text_directive_known(const char *word, unsigned len)
             return 1;
     return 0;
 }
+
+/* A set of cores as the reader takes it: ranges N-M and single cores, comma-separated. */
+static void format_cpus(uint64_t mask, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned c = 0; c < 64; c++) {
+        if (!(mask >> c & 1))
+            continue;
+        unsigned hi = c;
+        while (hi < 63 && (mask >> (hi + 1) & 1))
+            hi++;
+        int w = hi > c ? snprintf(buf + used, len - used, "%s%u-%u", used ? "," : "", c, hi)
+                       : snprintf(buf + used, len - used, "%s%u", used ? "," : "", c);
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+        c = hi;
+    }
+}
+
+int text_format_directive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen)
+{
+    op_t op = (op_t)r->op;
+    unsigned nargs, required;
+    const op_arg_t *args = op_args(op, &nargs, &required);
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned i = 0; args && i < nargs; i++) {
+        const op_arg_t *a = &args[i];
+        uint64_t v = a->kind == OPARG_FILE ? 0 : op_arg_get(r, a);
+        bool optional = i >= required, bad = false;
+        char word[OS_WORD_MAX];
+        switch ((op_arg_kind_t)a->kind) {
+        case OPARG_FILE: {
+            const char *name = r->name ? r->name : "";
+            if (!*name || strlen(name) >= sizeof word || strpbrk(name, " \t\r\n#")) {
+                snprintf(err, errlen, "%s's %s '%s' is not one word of the text format",
+                         op_name(op), a->what, name);
+                return -1;
+            }
+            snprintf(word, sizeof word, "%s", name);
+            break;
+        }
+        case OPARG_PID:
+            bad = v < 1 || v > UINT32_MAX;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_CPUS:
+            bad = v == 0;
+            format_cpus(v, word, sizeof word);
+            break;
+        case OPARG_ACCESS: /* full when left out */
+            bad = v > 1;
+            if (optional && v == 1)
+                continue;
+            snprintf(word, sizeof word, "%s", v ? "full" : "none");
+            break;
+        case OPARG_WIDTH:
+            bad = v != 1 && v != 2 && v != 4 && v != 8;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_CPU:
+            bad = v > 63;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_BASE:
+        case OPARG_ADDR:
+        case OPARG_OFFSET:
+            snprintf(word, sizeof word, "0x%" PRIx64, v);
+            break;
+        case OPARG_HANDLE:
+        case OPARG_SIZE:
+        case OPARG_PAGE:
+        case OPARG_COUNT:
+        case OPARG_VALUE:
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_NONE:
+        case OPARG_FLAGS:
+            continue;
+        }
+        if (bad) {
+            snprintf(err, errlen, "%s's %s %" PRIu64 " has no spelling in the text format",
+                     op_name(op), a->what, v);
+            return -1;
+        }
+        if (optional && v == 0 && a->kind != OPARG_ACCESS)
+            continue; /* left out: 0 */
+        /* the label says how the word is written: key=WORD, =WORD or WORD */
+        const char *label = a->label + optional;
+        int keylen = label[0] == '=' ? 1 : (int)strcspn(label, "=") + 1;
+        if (label[0] != '=' && !strchr(label, '='))
+            keylen = 0;
+        int w = snprintf(buf + used, len - used, " %.*s%s", keylen, label, word);
+        if (w < 0 || (size_t)w >= len - used) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name(op));
+            return -1;
+        }
+        used += (size_t)w;
+    }
+    return 0;
+}

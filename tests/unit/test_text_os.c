@@ -308,6 +308,48 @@ Test(text_os, primitive_arguments_written_read_back)
     cr_assert(strstr(err, "no spelling"), "%s", err);
 }
 
+/* What text_format_directive writes reads back to the same request, for every directive row,
+ * and is the canonical line: keywords from the row's labels, optional arguments at their default
+ * left out. */
+Test(text_os, directive_arguments_written_read_back)
+{
+    static const char *const lines[] = {
+        "process 1 cpus=0-3", "process 7 cpus=1,3,5-6,63", "terminate 2",
+        "handle 9 process=1", "handle 9 process=4294967295 access=none",
+        "file log.dat size=1048576", "map 1 log.dat base=0x40000000",
+        "map 3 f base=0x1000 offset=0x2000 length=8192", "lock log.dat page=3",
+        "unlock log.dat page=0", "acquire log.dat", "release log.dat", "limit io_pages=0",
+        "expect disk log.dat 0x10 8 =7", "expect mem 0x40000010 1 =255",
+        "expect fetch 0x400000 4 =144 cpu=1", "expect fetch 0x400000 2 =18446744073709551615",
+    };
+    unsigned seen = 0;
+    for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char name[64], name2[64], args[256], err[128], line[320], in[320];
+        snprintf(in, sizeof in, "%s\n", lines[i]);
+        mem_req_t r = one(in, name);
+        seen |= 1u << (r.op - OP_OS_PROCESS);
+        cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), 0, "%s", err);
+        snprintf(line, sizeof line, "%s%s\n", op_name((op_t)r.op), args);
+        cr_assert_str_eq(line, in);
+        mem_req_t back = one(line, name2);
+        cr_assert_eq(memcmp(&back.arg, &r.arg, sizeof r.arg), 0, "%s", line);
+        cr_assert(back.op == r.op && back.addr == r.addr && back.flags == r.flags &&
+                      back.size == r.size && back.value == r.value, "%s", line);
+        cr_assert_str_eq(back.name ? back.name : "", r.name ? r.name : "", "%s", line);
+    }
+    cr_assert_eq(seen, (1u << (OP_EXPECT_FETCH - OP_OS_PROCESS + 1)) - 1, "a directive untested");
+    char args[256], err[128];
+    mem_req_t r = {.op = OP_OS_ACQUIRE, .name = "two words"};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "not one word"), "%s", err);
+    r = (mem_req_t){.op = OP_OS_PROCESS, .arg = {0, 1}};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "process id 0 has no spelling"), "%s", err);
+    r = (mem_req_t){.op = OP_EXPECT_MEM, .size = 3};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "size 3 has no spelling"), "%s", err);
+}
+
 Test(text_os, directives_are_detected_as_text)
 {
     char err[256], path[64];
