@@ -1,7 +1,9 @@
 /* text_os.c: text-trace syntax for the five primitives' arguments and for directives (lines that
  * start with a word, not a CPU): OS set-up and checks. Each line becomes one request whose
  * arguments are laid out as model/ops.def documents per row; a primitive's arguments are read
- * by its PRIM row's slots (op_args), which also give its usage line.
+ * by its PRIM row's slots (op_args), which also give its usage line; a directive's usage line,
+ * keywords, names in messages and fields come from its DIRECTIVE row, and both are written back
+ * (text_format_primitive, text_format_directive) as they are read.
  *
  *   process 1 cpus=0-3                  a process and the cores running its threads (0-3, 1,3)
  *   terminate 1                         the process is terminating from now on
