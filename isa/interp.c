@@ -128,18 +128,20 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
     }
     case OP_FENCE:
         return 0;
+    /* the OS set-up's slots (DIRECTIVE rows of model/ops.def), from the operands opcodes.def
+     * gives them; a file name is read from the image at issue (name_reg) */
     case OP_OS_PROCESS:
-        out->arg[0] = reg[in->rs1];
-        out->arg[1] = reg[in->rs2];
+        OP_ARG(out, OS_PROCESS, PID) = reg[in->rs1];
+        OP_ARG(out, OS_PROCESS, CPUS) = reg[in->rs2];
         return 0;
     case OP_OS_FILE:
-        out->arg[0] = reg[in->rs2];
+        OP_ARG(out, OS_FILE, SIZE) = reg[in->rs2];
         return 0;
     case OP_OS_MAP:
-        out->arg[0] = (uint64_t)(uint32_t)in->imm; /* process id */
-        out->addr = reg[in->rs2];
-        out->arg[1] = reg[in->rs3];
-        out->arg[2] = 0; /* to the end of the file */
+        OP_ARG(out, OS_MAP, PID) = (uint64_t)(uint32_t)in->imm;
+        op_arg_put(out, op_arg_of(OP_OS_MAP, OPARG_BASE), reg[in->rs2]);
+        OP_ARG(out, OS_MAP, OFFSET) = reg[in->rs3];
+        OP_ARG(out, OS_MAP, SIZE) = 0; /* to the end of the file */
         return 0;
     case OP_OS_ACQUIRE:
     case OP_OS_RELEASE:
@@ -153,10 +155,10 @@ int isa_lower(const isa_insn_t *in, const uint64_t *reg, unsigned cpu, mem_req_t
 }
 
 /* The register holding the address of the file name op takes, or -1 when it takes none: a
- * primitive's file slot (model/ops.def), rs1 for the OS set-up that names a file. */
+ * primitive's file slot (model/ops.def), rs1 for the OS set-up whose row has a file slot. */
 static int name_reg(const isa_insn_t *in, op_t op)
 {
-    if (op == OP_OS_FILE || op == OP_OS_MAP || op == OP_OS_ACQUIRE || op == OP_OS_RELEASE)
+    if (op_class(op) == OPC_OS && op_arg_of(op, OPARG_FILE))
         return in->rs1;
     unsigned n, required;
     const op_arg_t *a = op_args(op, &n, &required);

@@ -17,8 +17,9 @@
  *   rs3 and imm, each put in the request field its slot names (so CcCoherencyFlushAndPurgeCache:
  *   name = the string at rs1, addr = rs2 offset, arg[1] = rs3 length, arg[2] = imm flags); a
  *   base or offset given as r0 sets REQ_NULL_BASE;
- * - OS set-up: the layout model/ops.def documents (process: arg[0] = rs1, arg[1] = rs2; file:
- *   name at rs1, arg[0] = rs2; map: name at rs1, arg[0] = imm, addr = rs2, arg[1] = rs3);
+ * - OS set-up: the slots of the op's DIRECTIVE row in model/ops.def, by name (process: PID =
+ *   rs1, CPUS = rs2; file: name at rs1, SIZE = rs2; map: name at rs1, PID = imm, BASE = rs2,
+ *   OFFSET = rs3, length to the end of the file; acquire, release: name at rs1);
  * - a file name is read from image, the assembled program; rd gets the result value (1 success,
  *   0 failure); a primitive's arg[3] is the process the core's thread belongs to (set by
  *   `thread`, 0 by default);

@@ -260,13 +260,13 @@ void machine_mem_read(const machine_t *m, uint64_t addr, void *buf, size_t len)
 
 machine_status_t machine_mem_write(machine_t *m, uint64_t addr, const void *buf, size_t len)
 {
-    return memory_write(m->mem, addr, buf, len) == 0 ? MACHINE_OK : MACHINE_ENOMEM;
+    return memory_write(m->mem, addr, buf, len) == MEMORY_OK ? MACHINE_OK : MACHINE_ENOMEM;
 }
 
-/* A page of simulated memory could not be had: the limit, or the host's memory. */
-static machine_status_t sim_memory_full(machine_t *m)
+/* A page of simulated memory could not be had (why): the limit, or the host's memory. */
+static machine_status_t sim_memory_full(machine_t *m, memory_result_t why)
 {
-    if (memory_at_limit(m->mem))
+    if (why == MEMORY_AT_LIMIT)
         return machine_fail(m, MACHINE_ENOMEM,
                             "simulated memory is full: %llu pages of 4 KiB written, all that "
                             "--max-memory (or the host's memory) leaves beside the machine",
@@ -328,8 +328,9 @@ static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, boo
  * layer told (a view's page is now dirty): the end of every performed store, on both issue paths. */
 static inline int store_commit(machine_t *m, uint64_t paddr, unsigned size, uint64_t value)
 {
-    if (memory_store_le(m->mem, paddr, size, value) != 0)
-        return sim_memory_full(m);
+    memory_result_t rc = memory_store_le(m->mem, paddr, size, value);
+    if (rc != MEMORY_OK)
+        return sim_memory_full(m, rc);
     if (m->has_os && m->os.store_performed)
         m->os.store_performed(m->os.opaque, paddr, size);
     return 0;
@@ -647,8 +648,9 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         memory_read(m->mem, paddr, bytes, r->size);
         uint64_t old = bytes_to_value(bytes, r->size);
         uint64_t nv = op_rmw_result(r, old);
-        if (memory_store_le(m->mem, paddr, r->size, nv) != 0)
-            return sim_memory_full(m);
+        memory_result_t stored = memory_store_le(m->mem, paddr, r->size, nv);
+        if (stored != MEMORY_OK)
+            return sim_memory_full(m, stored);
         if (m->has_os && m->os.store_performed)
             m->os.store_performed(m->os.opaque, paddr, r->size);
         res->value = old;

@@ -100,6 +100,12 @@ static uint8_t *page_for_write(memory_t *m, uint64_t pageno)
     return page;
 }
 
+/* Why page_for_write found no page. */
+static memory_result_t no_page(const memory_t *m)
+{
+    return m->max_pages && m->used == m->max_pages ? MEMORY_AT_LIMIT : MEMORY_NO_HOST_MEMORY;
+}
+
 void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len)
 {
     uint8_t *out = buf;
@@ -128,7 +134,7 @@ static int all_zero(const uint8_t *p, size_t n)
     return 1;
 }
 
-int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
+memory_result_t memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
 {
     const uint8_t *in = buf;
     while (len) {
@@ -142,11 +148,11 @@ int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
         }
         uint8_t *page = page_for_write(m, addr >> PAGE_SHIFT);
         if (!page)
-            return -1;
+            return no_page(m);
         memcpy(page + off, in, n);
         in += n, addr += n, len -= n;
     }
-    return 0;
+    return MEMORY_OK;
 }
 
 uint64_t memory_pages(const memory_t *m) { return m->used; }
@@ -161,7 +167,7 @@ uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size)
     return v;
 }
 
-int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
+memory_result_t memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
 {
     /* Every store performed goes through here: a store of up to 8 bytes inside one page is
      * written in place (memory_write's rules: zeros to a page never written allocate nothing). */
@@ -170,9 +176,9 @@ int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
         uint8_t *page = page_of(m, addr >> PAGE_SHIFT);
         if (!page) {
             if (!(size < 8 ? value & ((1ull << (8 * size)) - 1) : value))
-                return 0;
+                return MEMORY_OK;
             if (!(page = page_for_write(m, addr >> PAGE_SHIFT)))
-                return -1;
+                return no_page(m);
         }
         /* Written out so that the compiler makes it one store on a little-endian host. */
         uint8_t b[8] = {(uint8_t)value,         (uint8_t)(value >> 8),  (uint8_t)(value >> 16),
@@ -182,7 +188,7 @@ int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
             memcpy(page + off, b, 8);
         else
             memcpy(page + off, b, size);
-        return 0;
+        return MEMORY_OK;
     }
     uint8_t b[64] = {0};
     for (unsigned i = 0; i < 8 && i < size; i++)

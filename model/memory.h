@@ -12,16 +12,24 @@
 
 typedef struct memory memory_t;
 
+/* What a write made of memory: done, or why a page it needed could not be had (the caller says
+ * which: the limit is the run's setting, the host's memory is not). */
+typedef enum memory_result {
+    MEMORY_OK = 0,
+    MEMORY_AT_LIMIT,      /* memory_set_limit's pages are all in use */
+    MEMORY_NO_HOST_MEMORY /* the host could not allocate a page (or grow the table) */
+} memory_result_t;
+
 memory_t *memory_create(void);
 void memory_destroy(memory_t *m);
 void memory_read(const memory_t *m, uint64_t addr, void *buf, size_t len);
-/* 0, or -1 when memory for a new page could not be allocated. */
-int memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
+/* MEMORY_OK, or why a new page could not be had (what was written before it stays). */
+memory_result_t memory_write(memory_t *m, uint64_t addr, const void *buf, size_t len)
     __attribute__((warn_unused_result));
 /* Pages allocated so far (4 KiB each). */
 uint64_t memory_pages(const memory_t *m);
-/* Allow at most max_pages pages (0: no limit); a write that needs one more fails (-1) and
- * memory_at_limit says so. */
+/* Allow at most max_pages pages (0: no limit); a write that needs one more fails with
+ * MEMORY_AT_LIMIT, and memory_at_limit says so. */
 void memory_set_limit(memory_t *m, uint64_t max_pages);
 bool memory_at_limit(const memory_t *m);
 /* Bytes a memory of n pages takes: the pages and their slots in the table. */
@@ -29,7 +37,7 @@ uint64_t memory_bytes_for(uint64_t pages);
 
 /* Little-endian helpers for values of 1..8 bytes. */
 uint64_t memory_load_le(const memory_t *m, uint64_t addr, unsigned size);
-int memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
+memory_result_t memory_store_le(memory_t *m, uint64_t addr, unsigned size, uint64_t value)
     __attribute__((warn_unused_result));
 
 #endif

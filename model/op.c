@@ -19,13 +19,15 @@ const uint8_t op_classes[OP_COUNT] = {
 #undef OP
 };
 
-/* The argument slots of each PRIM row (all OPARG_NONE for the other rows). */
+/* The argument slots of each PRIM and DIRECTIVE row (all OPARG_NONE for the other rows). */
 #define ARG(kind, field, label, what) {OPARG_##kind, OPF_##field, label, what}
 #define NOARG {OPARG_NONE, OPF_ADDR, NULL, NULL}
 static const op_arg_t op_slots[OP_COUNT][OP_MAX_ARGS] = {
 #define OP(id, spelling, cls, doc)
 #define PRIM(id, spelling, doc, a1, a2, a3, a4) [OP_##id] = {a1, a2, a3, a4},
+#define DIRECTIVE(id, spelling, cls, doc, a1, a2, a3, a4, a5) [OP_##id] = {a1, a2, a3, a4, a5},
 #include "ops.def"
+#undef DIRECTIVE
 #undef PRIM
 #undef OP
 };
@@ -35,7 +37,9 @@ static const op_arg_t op_slots[OP_COUNT][OP_MAX_ARGS] = {
 static const bool op_has_args[OP_COUNT] = {
 #define OP(id, spelling, cls, doc)
 #define PRIM(id, spelling, doc, a1, a2, a3, a4) [OP_##id] = true,
+#define DIRECTIVE(id, spelling, cls, doc, a1, a2, a3, a4, a5) [OP_##id] = true,
 #include "ops.def"
+#undef DIRECTIVE
 #undef PRIM
 #undef OP
 };
@@ -48,7 +52,7 @@ const op_arg_t *op_args(op_t op, unsigned *nargs, unsigned *required)
     const op_arg_t *a = op_slots[op];
     while (*nargs < OP_MAX_ARGS && a[*nargs].kind != OPARG_NONE)
         ++*nargs;
-    while (*required < *nargs && a[*required].kind != OPARG_FLAGS)
+    while (*required < *nargs && a[*required].label[0] != '[')
         ++*required;
     return a;
 }
@@ -70,6 +74,8 @@ uint64_t op_arg_get(const mem_req_t *r, const op_arg_t *a)
     case OPF_ARG0: return r->arg[0];
     case OPF_ARG1: return r->arg[1];
     case OPF_ARG2: return r->arg[2];
+    case OPF_SIZE: return r->size;
+    case OPF_VALUE: return r->value;
     case OPF_NAME: break;
     }
     return 0;
@@ -82,6 +88,8 @@ void op_arg_put(mem_req_t *r, const op_arg_t *a, uint64_t v)
     case OPF_ARG0: r->arg[0] = v; break;
     case OPF_ARG1: r->arg[1] = v; break;
     case OPF_ARG2: r->arg[2] = v; break;
+    case OPF_SIZE: r->size = (uint32_t)v; break;
+    case OPF_VALUE: r->value = v; r->flags |= REQ_HAS_VALUE; break;
     case OPF_NAME: break;
     }
 }

@@ -25,6 +25,13 @@ struct prim {
 };
 
 #define CC_NO_PURGE 1u
+/* The slots several primitives share, named once (ops.def places them alike). */
+#define PRIM_ARG_HANDLE OPARG_AT_FLUSH_INSTRUCTION_CACHE_HANDLE
+#define PRIM_ARG_SIZE OPARG_AT_FLUSH_INSTRUCTION_CACHE_SIZE
+_Static_assert(PRIM_ARG_HANDLE == OPARG_AT_ZW_FLUSH_VIRTUAL_MEMORY_HANDLE &&
+                   PRIM_ARG_SIZE == OPARG_AT_ZW_FLUSH_VIRTUAL_MEMORY_SIZE &&
+                   PRIM_ARG_SIZE == OPARG_AT_CC_COHERENCY_FLUSH_AND_PURGE_SIZE,
+               "the primitives' handle and size slots are shared");
 
 static const op_t prim_ops[PRIM_COUNT] = {
 #define OP(id, spelling, cls, doc)
@@ -205,7 +212,7 @@ static prim_call_t *new_call(prim_t *p, unsigned cpu, const mem_req_t *r, uint64
     prim_call_t *c = &p->calls[p->ncalls];
     *c = (prim_call_t){.seq = p->ncalls, .cpu = cpu, .op = (op_t)r->op,
                        .status = OS_STATUS_SUCCESS, .win32_ok = true, .base = r->addr,
-                       .size = r->arg[1], .issued = now};
+                       .size = r->arg[PRIM_ARG_SIZE], .issued = now};
     p->last_call[cpu] = p->ncalls;
     p->ncalls++;
     return c;
@@ -244,19 +251,23 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
                                      uint64_t now, req_result_t *res)
 {
-    /* The calling thread's process: the one the request names (arg[3]), which must have a
-     * thread on this core, else the core's lowest-numbered process. */
+    /* The calling thread's process: the one the request names (arg[OP_ARG_CALLER]), which must
+     * have a thread on this core, else the core's lowest-numbered process. */
     const os_process_t *caller = os_process_of_cpu(p->os, cpu);
-    if (r->arg[3]) {
-        caller = r->arg[3] <= UINT32_MAX ? os_process_find(p->os, (uint32_t)r->arg[3]) : NULL;
+    if (r->arg[OP_ARG_CALLER]) {
+        caller = r->arg[OP_ARG_CALLER] <= UINT32_MAX
+                     ? os_process_find(p->os, (uint32_t)r->arg[OP_ARG_CALLER])
+                     : NULL;
         if (!caller || !(caller->cpus >> cpu & 1))
             return machine_fail(m, MACHINE_EUNSUPPORTED,
                                 "%s: the calling thread names process %llu, which %s", op_name(r->op),
-                                (unsigned long long)r->arg[3],
+                                (unsigned long long)r->arg[OP_ARG_CALLER],
                                 caller ? "has no thread on this CPU" : "does not exist");
     }
     /* NtCurrentProcess() names the caller's process: a full-access handle to it. */
-    uint64_t handle = r->arg[0] == OS_HANDLE_CURRENT && r->arg[3] ? r->arg[3] : r->arg[0];
+    uint64_t handle = r->arg[PRIM_ARG_HANDLE] == OS_HANDLE_CURRENT && r->arg[OP_ARG_CALLER]
+                          ? r->arg[OP_ARG_CALLER]
+                          : r->arg[PRIM_ARG_HANDLE];
     prim_call_t *call = new_call(p, cpu, r, now);
     if (!call)
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the call log");
@@ -292,12 +303,14 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         if (all)
             cost += machine_dcache_clean(m, every_core, 0, 0, true, &mc);
         else
-            cost += each_phys(p, r->addr, r->arg[1], fic_clean, &clean);
+            cost += each_phys(p, r->addr, OP_ARG(r, FLUSH_INSTRUCTION_CACHE, SIZE), fic_clean,
+                              &clean);
         fic_ctx_t inval = {.mask = proc->cpus, .counts = &mc};
         if (all)
             cost += machine_icache_invalidate(m, proc->cpus, 0, 0, true, &mc);
         else
-            cost += each_phys(p, r->addr, r->arg[1], fic_inval, &inval);
+            cost += each_phys(p, r->addr, OP_ARG(r, FLUSH_INSTRUCTION_CACHE, SIZE), fic_inval,
+                              &inval);
         cost += machine_config(m)->bus_latency; /* the maintenance is broadcast to the other cores */
         break;
     }
@@ -332,7 +345,8 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
         const os_view_t *v;
         uint64_t rbase, rsize;
-        call->status = os_zw_flush_check(p->os, handle, cpu, r->addr, r->arg[1], &v, &rbase,
+        call->status = os_zw_flush_check(p->os, handle, cpu, r->addr,
+                                         OP_ARG(r, ZW_FLUSH_VIRTUAL_MEMORY, SIZE), &v, &rbase,
                                          &rsize);
         if (call->status != OS_STATUS_SUCCESS)
             break;
@@ -351,8 +365,9 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
             return os_error(p, r, "the file must be acquired exclusively first ('acquire FILE')");
         uint64_t first, count;
         char err[256];
-        if (os_cc_range(p->os, (unsigned)f, r->flags & REQ_NULL_BASE, r->addr, r->arg[1], &first,
-                        &count, err, sizeof err) != OS_OK)
+        if (os_cc_range(p->os, (unsigned)f, r->flags & REQ_NULL_BASE, r->addr,
+                        OP_ARG(r, CC_COHERENCY_FLUSH_AND_PURGE, SIZE), &first, &count, err,
+                        sizeof err) != OS_OK)
             return os_error(p, r, err);
         uint64_t ps = os_config(p->os)->page_size;
         call->base = first * ps;
@@ -362,7 +377,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
             call->status = OS_STATUS_CACHE_PAGE_LOCKED;
             break;
         }
-        if (r->arg[2] & CC_NO_PURGE)
+        if (OP_ARG(r, CC_COHERENCY_FLUSH_AND_PURGE, FLAGS) & CC_NO_PURGE)
             break;
         for (uint64_t pg = first; pg < first + count; pg++) {
             uint64_t frame = os_page_frame(p->os, (unsigned)f, pg);
@@ -403,17 +418,20 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
         int f = need_file(p, r);
         if (f == OS_NO_FILE)
             return MACHINE_EUNSUPPORTED;
-        if (os_disk_read(p->os, (unsigned)f, r->arg[0], &got, r->size) != OS_OK)
+        if (os_disk_read(p->os, (unsigned)f, OP_ARG(r, EXPECT_DISK, OFFSET), &got, r->size) !=
+            OS_OK)
             return machine_fail(m, MACHINE_EUNSUPPORTED,
                                 "expect disk %s %#llx %u: past the end of the file (%llu bytes)",
-                                r->name, (unsigned long long)r->arg[0], r->size,
+                                r->name, (unsigned long long)OP_ARG(r, EXPECT_DISK, OFFSET),
+                                r->size,
                                 (unsigned long long)os_file_size(p->os, (unsigned)f));
         res->value = got;
         if (got != want)
             return machine_fail(m, MACHINE_STOPPED,
                                 "expect disk %s %#llx %u failed: the disk holds %llu "
                                 "(%#llx), expected %llu (%#llx)",
-                                r->name, (unsigned long long)r->arg[0], r->size,
+                                r->name, (unsigned long long)OP_ARG(r, EXPECT_DISK, OFFSET),
+                                r->size,
                                 (unsigned long long)got, (unsigned long long)got,
                                 (unsigned long long)want, (unsigned long long)want);
         return MACHINE_OK;
@@ -429,11 +447,11 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
     if (os_failed(os_translate(p->os, r->addr, &paddr, &cycles)))
         return machine_fail(m, MACHINE_ENOMEM, "out of memory for the page cache");
     if (r->op == OP_EXPECT_FETCH) {
-        if (r->arg[0] >= machine_config(m)->cores)
+        if (OP_ARG(r, EXPECT_FETCH, CPU) >= machine_config(m)->cores)
             return machine_fail(m, MACHINE_EBADCPU, "expect fetch: CPU %llu does not exist",
-                                (unsigned long long)r->arg[0]);
+                                (unsigned long long)OP_ARG(r, EXPECT_FETCH, CPU));
         uint8_t bytes[8] = {0};
-        machine_ifetch_bytes(m, (unsigned)r->arg[0], paddr, r->size, bytes);
+        machine_ifetch_bytes(m, (unsigned)OP_ARG(r, EXPECT_FETCH, CPU), paddr, r->size, bytes);
         for (unsigned i = 0; i < r->size; i++)
             got |= (uint64_t)bytes[i] << (8 * i);
         res->value = got;
@@ -442,7 +460,8 @@ static machine_status_t do_check(prim_t *p, machine_t *m, const mem_req_t *r, re
                                 "expect fetch %#llx %u failed: CPU %llu would fetch %llu "
                                 "(%#llx), expected %llu (%#llx)",
                                 (unsigned long long)r->addr, r->size,
-                                (unsigned long long)r->arg[0], (unsigned long long)got,
+                                (unsigned long long)OP_ARG(r, EXPECT_FETCH, CPU),
+                                (unsigned long long)got,
                                 (unsigned long long)got, (unsigned long long)want,
                                 (unsigned long long)want);
         return MACHINE_OK;
@@ -468,20 +487,24 @@ static machine_status_t do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_r
     uint64_t cycles = 0;
     switch (r->op) {
     case OP_OS_PROCESS:
-        rc = os_process_create(p->os, (uint32_t)r->arg[0], r->arg[1], err, sizeof err);
+        rc = os_process_create(p->os, (uint32_t)OP_ARG(r, OS_PROCESS, PID),
+                               OP_ARG(r, OS_PROCESS, CPUS), err, sizeof err);
         break;
     case OP_OS_TERMINATE:
-        rc = os_process_terminate(p->os, (uint32_t)r->arg[0], err, sizeof err);
+        rc = os_process_terminate(p->os, (uint32_t)OP_ARG(r, OS_TERMINATE, PID), err, sizeof err);
         break;
     case OP_OS_HANDLE:
-        rc = os_handle_create(p->os, r->arg[0], (uint32_t)r->arg[1], r->arg[2] != 0, err,
+        rc = os_handle_create(p->os, OP_ARG(r, OS_HANDLE, HANDLE),
+                              (uint32_t)OP_ARG(r, OS_HANDLE, PID),
+                              OP_ARG(r, OS_HANDLE, ACCESS) != 0, err,
                               sizeof err);
         break;
     case OP_OS_FILE:
-        rc = os_file_create(p->os, r->name ? r->name : "", r->arg[0], err, sizeof err);
+        rc = os_file_create(p->os, r->name ? r->name : "", OP_ARG(r, OS_FILE, SIZE), err,
+                            sizeof err);
         break;
     case OP_OS_LIMIT:
-        os_set_io_limit(p->os, r->arg[0]);
+        os_set_io_limit(p->os, OP_ARG(r, OS_LIMIT, COUNT));
         break;
     default: {
         int f = need_file(p, r);
@@ -489,20 +512,23 @@ static machine_status_t do_os(prim_t *p, machine_t *m, unsigned cpu, const mem_r
             return MACHINE_EUNSUPPORTED;
         switch (r->op) {
         case OP_OS_MAP: {
-            uint64_t len = r->arg[2];
+            uint64_t len = OP_ARG(r, OS_MAP, SIZE);
             if (len == 0) { /* to the end of the file */
                 uint64_t size = os_file_size(p->os, (unsigned)f);
-                len = r->arg[1] < size ? size - r->arg[1] : 0;
+                len = OP_ARG(r, OS_MAP, OFFSET) < size ? size - OP_ARG(r, OS_MAP, OFFSET) : 0;
             }
-            rc = os_map(p->os, (uint32_t)r->arg[0], (unsigned)f, r->addr, r->arg[1], len, err,
+            rc = os_map(p->os, (uint32_t)OP_ARG(r, OS_MAP, PID), (unsigned)f, r->addr,
+                        OP_ARG(r, OS_MAP, OFFSET),
+                        len, err,
                         sizeof err);
             break;
         }
         case OP_OS_LOCK:
-            rc = os_page_lock(p->os, (unsigned)f, r->arg[0], &cycles, err, sizeof err);
+            rc = os_page_lock(p->os, (unsigned)f, OP_ARG(r, OS_LOCK, PAGE), &cycles, err,
+                              sizeof err);
             break;
         case OP_OS_UNLOCK:
-            rc = os_page_unlock(p->os, (unsigned)f, r->arg[0], err, sizeof err);
+            rc = os_page_unlock(p->os, (unsigned)f, OP_ARG(r, OS_UNLOCK, PAGE), err, sizeof err);
             break;
         case OP_OS_ACQUIRE:
             rc = os_file_acquire(p->os, (unsigned)f, err, sizeof err);

@@ -75,7 +75,7 @@ static step_t *add(plan_t *pl, op_t op, uint64_t addr, unsigned size, uint64_t c
     return st;
 }
 
-/* Set the argument of that kind of a primitive step where its PRIM row in model/ops.def puts it. */
+/* Set the argument of that kind of a step where its PRIM or DIRECTIVE row in model/ops.def puts it. */
 static void put_arg(step_t *st, op_arg_kind_t kind, uint64_t v)
 {
     const op_arg_t *a = op_arg_of((op_t)st->r.op, kind);
@@ -314,8 +314,8 @@ static int fpwb(const machine_config_t *cfg, const host_prim_t *h, cmp_prim_t *o
         if (!pl)
             return -1;
         step_t *proc = add(pl, OP_OS_PROCESS, 0, 0, 1);
-        proc->r.arg[0] = 1;
-        proc->r.arg[1] = j == 0 ? 1 : 3;
+        put_arg(proc, OPARG_PID, 1);
+        put_arg(proc, OPARG_CPUS, j == 0 ? 1 : 3);
         step_t *calls = add(pl, OP_FLUSH_PROCESS_WRITE_BUFFERS, 0, 0, CMP_REPEAT);
         if (plan_run(pl, cfg, err, errlen) != 0) {
             plan_free(pl);
@@ -402,12 +402,12 @@ static step_t *add_file(plan_t *pl, const char *name, uint64_t bytes)
 {
     step_t *f = add(pl, OP_OS_FILE, 0, 0, 1);
     f->r.name = name;
-    f->r.arg[0] = bytes;
+    put_arg(f, OPARG_SIZE, bytes);
     step_t *m = add(pl, OP_OS_MAP, CMP_VIEW, 0, 1);
     m->r.name = name;
-    m->r.arg[0] = 1;
-    m->r.arg[1] = 0;
-    m->r.arg[2] = bytes;
+    put_arg(m, OPARG_PID, 1);
+    put_arg(m, OPARG_OFFSET, 0);
+    put_arg(m, OPARG_SIZE, bytes);
     return m;
 }
 

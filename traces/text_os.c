@@ -1,7 +1,9 @@
 /* text_os.c: text-trace syntax for the five primitives' arguments and for directives (lines that
  * start with a word, not a CPU): OS set-up and checks. Each line becomes one request whose
  * arguments are laid out as model/ops.def documents per row; a primitive's arguments are read
- * by its PRIM row's slots (op_args), which also give its usage line.
+ * by its PRIM row's slots (op_args), which also give its usage line; a directive's usage line,
+ * keywords, names in messages and fields come from its DIRECTIVE row, and both are written back
+ * (text_format_primitive, text_format_directive) as they are read.
  *
  *   process 1 cpus=0-3                  a process and the cores running its threads (0-3, 1,3)
  *   terminate 1                         the process is terminating from now on
@@ -130,22 +132,6 @@ static int too_many(trace_t *t, uint64_t line, char **tok, int ntok, int want, c
     return 0;
 }
 
-/* `=V` value of 1, 2, 4 or 8 bytes, after a size. */
-static int parse_check_value(trace_t *t, uint64_t line, const char *size_tok, const char *val_tok,
-                             mem_req_t *r, const char *usage)
-{
-    uint64_t size;
-    if (text_parse_u64(size_tok, &size) != 0 ||
-        (size != 1 && size != 2 && size != 4 && size != 8))
-        return trace_fail(t, line, "bad size '%s': expected 1, 2, 4 or 8 in '%s'", size_tok,
-                          usage);
-    if (val_tok[0] != '=' || text_parse_value(val_tok + 1, &r->value) != 0)
-        return trace_fail(t, line, "bad value '%s': expected =NUMBER in '%s'", val_tok, usage);
-    r->size = (uint32_t)size;
-    r->flags |= REQ_HAS_VALUE;
-    return 1;
-}
-
 /* One argument of a primitive, as its slot in ops.def says: 0, or -1 after trace_fail. */
 static int parse_prim_arg(trace_t *t, uint64_t line, const op_arg_t *a, const char *tok,
                           mem_req_t *r, const char *usage)
@@ -188,6 +174,8 @@ static int parse_prim_arg(trace_t *t, uint64_t line, const op_arg_t *a, const ch
                               a->what, tok);
         break;
     case OPARG_NONE:
+    case OPARG_PID: case OPARG_CPUS: case OPARG_ACCESS: case OPARG_PAGE: case OPARG_COUNT:
+    case OPARG_ADDR: case OPARG_WIDTH: case OPARG_VALUE: case OPARG_CPU: /* directives' */
         break;
     }
     op_arg_put(r, a, v);
@@ -296,6 +284,8 @@ int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, 
             snprintf(word, sizeof word, "NO_PURGE");
             break;
         case OPARG_NONE:
+        case OPARG_PID: case OPARG_CPUS: case OPARG_ACCESS: case OPARG_PAGE: case OPARG_COUNT:
+        case OPARG_ADDR: case OPARG_WIDTH: case OPARG_VALUE: case OPARG_CPU: /* directives' */
             continue;
         }
         size_t w = strlen(word);
@@ -317,88 +307,197 @@ int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, 
     return 0;
 }
 
-/* Fill r for `WORD FILE KEY=N` (lock, unlock). */
+/* ---- directives, by their DIRECTIVE rows: the usage lines, the keywords, the names in the
+ * messages and the fields each value goes to come from the row; what each directive accepts and
+ * says when it does not is its own. ---- */
+
+/* Op's slot of that kind (its DIRECTIVE row has it). */
+static const op_arg_t *slot(op_t op, op_arg_kind_t kind) { return op_arg_of(op, kind); }
+
+/* The value of a keyword argument (label [key=...] or key=...) when tok is key=VALUE, else NULL. */
+static const char *slot_keyval(const op_arg_t *a, const char *tok)
+{
+    const char *key = a->label + (a->label[0] == '[');
+    size_t n = strcspn(key, "=");
+    return strncmp(tok, key, n) == 0 && tok[n] == '=' ? tok + n + 1 : NULL;
+}
+
+/* Fill r for `WORD FILE page=N` (lock, unlock). */
 static int parse_file_page(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r,
                            const char *usage)
 {
-    if (ntok != 3 || !keyval(tok[2], "page"))
+    const op_arg_t *page = slot((op_t)r->op, OPARG_PAGE);
+    if (ntok != 3 || !slot_keyval(page, tok[2]))
         return trace_fail(t, line, "expected '%s'", usage);
     r->name = tok[1];
-    if (text_parse_u64(keyval(tok[2], "page"), &r->arg[0]) != 0)
-        return trace_fail(t, line, "bad page '%s': expected page=NUMBER", tok[2]);
+    uint64_t v;
+    if (text_parse_u64(slot_keyval(page, tok[2]), &v) != 0)
+        return trace_fail(t, line, "bad %s '%s': expected %.*s=NUMBER", page->what, tok[2],
+                          (int)strcspn(page->label, "="), page->label);
+    op_arg_put(r, page, v);
+    return 1;
+}
+
+/* The directive row whose spelling tok starts with (one word, or two: expect disk), else
+ * OP_COUNT; *words is set to the words it takes. */
+static op_t directive_of(char **tok, int ntok, int *words)
+{
+    for (unsigned i = 0; i < OP_COUNT; i++) {
+        if (op_class((op_t)i) < OPC_OS)
+            continue;
+        const char *sp = op_name((op_t)i);
+        size_t n = strcspn(sp, " ");
+        if (strlen(tok[0]) != n || memcmp(sp, tok[0], n) != 0)
+            continue;
+        if (sp[n] == '\0') {
+            *words = 1;
+            return (op_t)i;
+        }
+        if (ntok >= 2 && word_is(tok[1], sp + n + 1)) {
+            *words = 2;
+            return (op_t)i;
+        }
+    }
+    return OP_COUNT;
+}
+
+/* The directives' first words, in row order, ", "-separated: "process, terminate, ..., roi". */
+static void directive_words(char *buf, size_t len)
+{
+    size_t used = 0;
+    const char *last = NULL;
+    size_t last_n = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < OP_COUNT; i++) {
+        if (op_class((op_t)i) < OPC_OS)
+            continue;
+        const char *sp = op_name((op_t)i);
+        size_t n = strcspn(sp, " ");
+        if (last && n == last_n && memcmp(sp, last, n) == 0)
+            continue;
+        int w = snprintf(buf + used, len - used, "%s%.*s", last ? ", " : "", (int)n, sp);
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+        last = sp;
+        last_n = n;
+    }
+}
+
+/* `SIZE =V`: a check's size of 1, 2, 4 or 8 bytes and its value. */
+static int parse_check_value(trace_t *t, uint64_t line, const char *size_tok, const char *val_tok,
+                             mem_req_t *r, const char *usage)
+{
+    const op_arg_t *width = slot((op_t)r->op, OPARG_WIDTH), *value = slot((op_t)r->op, OPARG_VALUE);
+    uint64_t size, v;
+    if (text_parse_u64(size_tok, &size) != 0 ||
+        (size != 1 && size != 2 && size != 4 && size != 8))
+        return trace_fail(t, line, "bad %s '%s': expected 1, 2, 4 or 8 in '%s'", width->what,
+                          size_tok, usage);
+    if (val_tok[0] != '=' || text_parse_value(val_tok + 1, &v) != 0)
+        return trace_fail(t, line, "bad %s '%s': expected =NUMBER in '%s'", value->what, val_tok,
+                          usage);
+    op_arg_put(r, width, size);
+    op_arg_put(r, value, v);
     return 1;
 }
 
 int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r)
 {
-    const char *w = tok[0];
-    if (word_is(w, "process")) {
-        const char *usage = "process ID cpus=LIST";
-        r->op = OP_OS_PROCESS;
-        if (ntok != 3 || !keyval(tok[2], "cpus"))
+    int words = 0;
+    op_t op = directive_of(tok, ntok, &words);
+    if (op == OP_COUNT) {
+        if (word_is(tok[0], "expect"))
+            return trace_fail(t, line, "expected 'expect disk ...', 'expect mem ...' or 'expect "
+                                       "fetch ...'");
+        if (word_is(tok[0], "roi"))
+            return trace_fail(t, line, "expected 'roi begin' or 'roi end'");
+        char list[160];
+        directive_words(list, sizeof list);
+        return trace_fail(t, line,
+                          "bad line starting '%s': expected 'CPU OP ARGS' or a directive (%s)",
+                          tok[0], list);
+    }
+    char usage[128];
+    op_usage(op, usage, sizeof usage);
+    r->op = (uint8_t)op;
+    uint64_t v;
+    switch (op) {
+    case OP_OS_PROCESS: {
+        const op_arg_t *pid = slot(op, OPARG_PID), *cpus = slot(op, OPARG_CPUS);
+        if (ntok != 3 || !slot_keyval(cpus, tok[2]))
             return trace_fail(t, line, "expected '%s' (LIST like 0-3 or 1,3)", usage);
-        if (parse_pid(tok[1], &r->arg[0]) != 0)
-            return trace_fail(t, line, "bad process id '%s': expected a number from 1", tok[1]);
-        if (parse_cpus(keyval(tok[2], "cpus"), &r->arg[1]) != 0)
-            return trace_fail(t, line, "bad core list '%s': expected cores 0-63 like 0-3 or 1,3",
-                              tok[2]);
+        if (parse_pid(tok[1], &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected a number from 1", pid->what, tok[1]);
+        op_arg_put(r, pid, v);
+        if (parse_cpus(slot_keyval(cpus, tok[2]), &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected cores 0-63 like 0-3 or 1,3",
+                              cpus->what, tok[2]);
+        op_arg_put(r, cpus, v);
         return 1;
     }
-    if (word_is(w, "terminate")) {
-        r->op = OP_OS_TERMINATE;
-        if (ntok != 2 || parse_pid(tok[1], &r->arg[0]) != 0)
-            return trace_fail(t, line, "expected 'terminate PROCESS'");
-        return 1;
-    }
-    if (word_is(w, "handle")) {
-        const char *usage = "handle VALUE process=ID [access=none|full]";
-        r->op = OP_OS_HANDLE;
-        r->arg[2] = 1;
-        if (ntok < 3 || ntok > 4 || text_parse_u64(tok[1], &r->arg[0]) != 0 ||
-            !keyval(tok[2], "process") || parse_pid(keyval(tok[2], "process"), &r->arg[1]) != 0)
+    case OP_OS_TERMINATE:
+        if (ntok != 2 || parse_pid(tok[1], &v) != 0)
             return trace_fail(t, line, "expected '%s'", usage);
+        op_arg_put(r, slot(op, OPARG_PID), v);
+        return 1;
+    case OP_OS_HANDLE: {
+        const op_arg_t *access = slot(op, OPARG_ACCESS), *pid = slot(op, OPARG_PID);
+        uint64_t handle, id;
+        op_arg_put(r, access, 1);
+        if (ntok < 3 || ntok > 4 || text_parse_u64(tok[1], &handle) != 0 ||
+            !slot_keyval(pid, tok[2]) || parse_pid(slot_keyval(pid, tok[2]), &id) != 0)
+            return trace_fail(t, line, "expected '%s'", usage);
+        op_arg_put(r, slot(op, OPARG_HANDLE), handle);
+        op_arg_put(r, pid, id);
         if (ntok == 4) {
-            const char *a = keyval(tok[3], "access");
+            const char *a = slot_keyval(access, tok[3]);
             if (a && word_is(a, "none"))
-                r->arg[2] = 0;
+                op_arg_put(r, access, 0);
             else if (!a || !word_is(a, "full"))
                 return trace_fail(t, line, "bad '%s': expected access=none or access=full",
                                   tok[3]);
         }
         return 1;
     }
-    if (word_is(w, "file")) {
-        r->op = OP_OS_FILE;
-        if (ntok != 3 || !keyval(tok[2], "size"))
-            return trace_fail(t, line, "expected 'file NAME size=SIZE'");
+    case OP_OS_FILE: {
+        const op_arg_t *size = slot(op, OPARG_SIZE);
+        if (ntok != 3 || !slot_keyval(size, tok[2]))
+            return trace_fail(t, line, "expected '%s'", usage);
         r->name = tok[1];
-        if (parse_size(keyval(tok[2], "size"), &r->arg[0]) != 0)
-            return trace_fail(t, line, "bad size '%s': expected size=NUMBER (K/M/G allowed)",
-                              tok[2]);
+        if (parse_size(slot_keyval(size, tok[2]), &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected size=NUMBER (K/M/G allowed)",
+                              size->what, tok[2]);
+        op_arg_put(r, size, v);
         return 1;
     }
-    if (word_is(w, "map")) {
-        const char *usage = "map PROCESS FILE base=ADDR [offset=N] [length=N]";
-        r->op = OP_OS_MAP;
+    case OP_OS_MAP: {
+        const op_arg_t *base = slot(op, OPARG_BASE), *offset = slot(op, OPARG_OFFSET),
+                       *length = slot(op, OPARG_SIZE);
         if (ntok < 4)
             return trace_fail(t, line, "expected '%s'", usage);
-        if (parse_pid(tok[1], &r->arg[0]) != 0)
-            return trace_fail(t, line, "bad process id '%s': expected a number from 1", tok[1]);
+        if (parse_pid(tok[1], &v) != 0)
+            return trace_fail(t, line, "bad %s '%s': expected a number from 1",
+                              slot(op, OPARG_PID)->what, tok[1]);
+        op_arg_put(r, slot(op, OPARG_PID), v);
         r->name = tok[2];
         int have_base = 0;
         for (int i = 3; i < ntok; i++) {
-            const char *v;
-            if ((v = keyval(tok[i], "base"))) {
-                if (text_parse_u64(v, &r->addr) != 0)
+            const char *val;
+            if ((val = slot_keyval(base, tok[i]))) {
+                if (text_parse_u64(val, &v) != 0)
                     return trace_fail(t, line, "bad '%s': expected base=ADDRESS", tok[i]);
+                op_arg_put(r, base, v);
                 have_base = 1;
-            } else if ((v = keyval(tok[i], "offset"))) {
-                if (parse_size(v, &r->arg[1]) != 0)
+            } else if ((val = slot_keyval(offset, tok[i]))) {
+                if (parse_size(val, &v) != 0)
                     return trace_fail(t, line, "bad '%s': expected offset=NUMBER", tok[i]);
-            } else if ((v = keyval(tok[i], "length"))) {
-                if (parse_size(v, &r->arg[2]) != 0 || r->arg[2] == 0)
+                op_arg_put(r, offset, v);
+            } else if ((val = slot_keyval(length, tok[i]))) {
+                if (parse_size(val, &v) != 0 || v == 0)
                     return trace_fail(t, line, "bad '%s': expected length=NUMBER, at least 1",
                                       tok[i]);
+                op_arg_put(r, length, v);
             } else {
                 return trace_fail(t, line, "unexpected '%s': expected '%s'", tok[i], usage);
             }
@@ -407,87 +506,180 @@ int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
             return trace_fail(t, line, "map needs base=ADDR: expected '%s'", usage);
         return 1;
     }
-    if (word_is(w, "lock")) {
-        r->op = OP_OS_LOCK;
-        return parse_file_page(t, line, tok, ntok, r, "lock FILE page=N");
-    }
-    if (word_is(w, "unlock")) {
-        r->op = OP_OS_UNLOCK;
-        return parse_file_page(t, line, tok, ntok, r, "unlock FILE page=N");
-    }
-    if (word_is(w, "acquire") || word_is(w, "release")) {
-        r->op = word_is(w, "acquire") ? OP_OS_ACQUIRE : OP_OS_RELEASE;
+    case OP_OS_LOCK:
+    case OP_OS_UNLOCK:
+        return parse_file_page(t, line, tok, ntok, r, usage);
+    case OP_OS_ACQUIRE:
+    case OP_OS_RELEASE:
         if (ntok != 2)
-            return trace_fail(t, line, "expected '%s FILE'", w);
+            return trace_fail(t, line, "expected '%s'", usage);
         r->name = tok[1];
         return 1;
-    }
-    if (word_is(w, "limit")) {
-        r->op = OP_OS_LIMIT;
-        if (ntok != 2 || !keyval(tok[1], "io_pages") ||
-            text_parse_u64(keyval(tok[1], "io_pages"), &r->arg[0]) != 0)
-            return trace_fail(t, line, "expected 'limit io_pages=N' (0: no limit)");
+    case OP_OS_LIMIT: {
+        const op_arg_t *pages = slot(op, OPARG_COUNT);
+        if (ntok != 2 || !slot_keyval(pages, tok[1]) ||
+            text_parse_u64(slot_keyval(pages, tok[1]), &v) != 0)
+            return trace_fail(t, line, "expected '%s' (0: no limit)", usage);
+        op_arg_put(r, pages, v);
         return 1;
     }
-    if (word_is(w, "expect")) {
-        if (ntok >= 2 && word_is(tok[1], "disk")) {
-            const char *usage = "expect disk FILE OFFSET SIZE =VALUE";
-            r->op = OP_EXPECT_DISK;
-            if (ntok != 6)
-                return trace_fail(t, line, "expected '%s'", usage);
-            r->name = tok[2];
-            if (parse_size(tok[3], &r->arg[0]) != 0)
-                return trace_fail(t, line, "bad offset '%s' in '%s'", tok[3], usage);
-            return parse_check_value(t, line, tok[4], tok[5], r, usage);
-        }
-        if (ntok >= 2 && word_is(tok[1], "mem")) {
-            const char *usage = "expect mem ADDR SIZE =VALUE";
-            r->op = OP_EXPECT_MEM;
-            if (ntok != 5)
-                return trace_fail(t, line, "expected '%s'", usage);
-            if (text_parse_u64(tok[2], &r->addr) != 0)
-                return trace_fail(t, line, "bad address '%s' in '%s'", tok[2], usage);
-            int rc = parse_check_value(t, line, tok[3], tok[4], r, usage);
-            if (rc == 1 && r->addr + r->size < r->addr)
-                return trace_fail(t, line, "address %s wraps past the top", tok[2]);
-            return rc;
-        }
-        if (ntok >= 2 && word_is(tok[1], "fetch")) {
-            const char *usage = "expect fetch ADDR SIZE =VALUE [cpu=N]";
-            r->op = OP_EXPECT_FETCH;
-            if (ntok != 5 && ntok != 6)
-                return trace_fail(t, line, "expected '%s'", usage);
-            if (text_parse_u64(tok[2], &r->addr) != 0)
-                return trace_fail(t, line, "bad address '%s' in '%s'", tok[2], usage);
-            if (ntok == 6 && (!keyval(tok[5], "cpu") ||
-                              text_parse_u64(keyval(tok[5], "cpu"), &r->arg[0]) != 0 ||
-                              r->arg[0] > 63))
+    case OP_EXPECT_DISK:
+        if (ntok != 6)
+            return trace_fail(t, line, "expected '%s'", usage);
+        r->name = tok[2];
+        if (parse_size(tok[3], &v) != 0)
+            return trace_fail(t, line, "bad %s '%s' in '%s'", slot(op, OPARG_OFFSET)->what, tok[3],
+                              usage);
+        op_arg_put(r, slot(op, OPARG_OFFSET), v);
+        return parse_check_value(t, line, tok[4], tok[5], r, usage);
+    case OP_EXPECT_MEM: {
+        if (ntok != 5)
+            return trace_fail(t, line, "expected '%s'", usage);
+        if (text_parse_u64(tok[2], &v) != 0)
+            return trace_fail(t, line, "bad %s '%s' in '%s'", slot(op, OPARG_ADDR)->what, tok[2],
+                              usage);
+        op_arg_put(r, slot(op, OPARG_ADDR), v);
+        int rc = parse_check_value(t, line, tok[3], tok[4], r, usage);
+        if (rc == 1 && r->addr + r->size < r->addr)
+            return trace_fail(t, line, "%s %s wraps past the top", slot(op, OPARG_ADDR)->what,
+                              tok[2]);
+        return rc;
+    }
+    case OP_EXPECT_FETCH: {
+        const op_arg_t *cpu = slot(op, OPARG_CPU);
+        if (ntok != 5 && ntok != 6)
+            return trace_fail(t, line, "expected '%s'", usage);
+        if (text_parse_u64(tok[2], &v) != 0)
+            return trace_fail(t, line, "bad %s '%s' in '%s'", slot(op, OPARG_ADDR)->what, tok[2],
+                              usage);
+        op_arg_put(r, slot(op, OPARG_ADDR), v);
+        if (ntok == 6) {
+            if (!slot_keyval(cpu, tok[5]) || text_parse_u64(slot_keyval(cpu, tok[5]), &v) != 0 ||
+                v > 63)
                 return trace_fail(t, line, "bad '%s': expected cpu=N (0 to 63)", tok[5]);
-            return parse_check_value(t, line, tok[3], tok[4], r, usage);
+            op_arg_put(r, cpu, v);
         }
-        return trace_fail(t, line, "expected 'expect disk ...', 'expect mem ...' or 'expect fetch ...'");
+        return parse_check_value(t, line, tok[3], tok[4], r, usage);
     }
-    if (word_is(w, "roi")) {
-        if (ntok == 2 && (word_is(tok[1], "begin") || word_is(tok[1], "end"))) {
-            r->op = word_is(tok[1], "begin") ? OP_ROI_BEGIN : OP_ROI_END;
-            return 1;
-        }
-        return trace_fail(t, line, "expected 'roi begin' or 'roi end'");
+    case OP_ROI_BEGIN:
+    case OP_ROI_END:
+        if (ntok != 2)
+            return trace_fail(t, line, "expected 'roi begin' or 'roi end'");
+        return 1;
+    default:
+        return trace_fail(t, line, "%s is not a directive", op_name(op));
     }
-    return trace_fail(t, line,
-                      "bad line starting '%s': expected 'CPU OP ARGS' or a directive (process, "
-                      "terminate, handle, file, map, lock, unlock, acquire, release, limit, "
-                      "expect, roi)",
-                      w);
 }
 
 int text_directive_known(const char *word, unsigned len)
 {
-    static const char *const words[] = {"process", "terminate", "handle", "file", "map",
-                                        "lock", "unlock", "acquire", "release", "limit",
-                                        "expect", "roi"};
-    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strlen(words[i]) == len && memcmp(words[i], word, len) == 0)
+    for (unsigned i = 0; i < OP_COUNT; i++)
+        if (op_class((op_t)i) >= OPC_OS && strcspn(op_name((op_t)i), " ") == len &&
+            memcmp(op_name((op_t)i), word, len) == 0)
             return 1;
+    return 0;
+}
+
+/* A set of cores as the reader takes it: ranges N-M and single cores, comma-separated. */
+static void format_cpus(uint64_t mask, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned c = 0; c < 64; c++) {
+        if (!(mask >> c & 1))
+            continue;
+        unsigned hi = c;
+        while (hi < 63 && (mask >> (hi + 1) & 1))
+            hi++;
+        int w = hi > c ? snprintf(buf + used, len - used, "%s%u-%u", used ? "," : "", c, hi)
+                       : snprintf(buf + used, len - used, "%s%u", used ? "," : "", c);
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+        c = hi;
+    }
+}
+
+int text_format_directive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen)
+{
+    op_t op = (op_t)r->op;
+    unsigned nargs, required;
+    const op_arg_t *args = op_args(op, &nargs, &required);
+    size_t used = 0;
+    if (len)
+        buf[0] = '\0';
+    for (unsigned i = 0; args && i < nargs; i++) {
+        const op_arg_t *a = &args[i];
+        uint64_t v = a->kind == OPARG_FILE ? 0 : op_arg_get(r, a);
+        bool optional = i >= required, bad = false;
+        char word[OS_WORD_MAX];
+        switch ((op_arg_kind_t)a->kind) {
+        case OPARG_FILE: {
+            const char *name = r->name ? r->name : "";
+            if (!*name || strlen(name) >= sizeof word || strpbrk(name, " \t\r\n#")) {
+                snprintf(err, errlen, "%s's %s '%s' is not one word of the text format",
+                         op_name(op), a->what, name);
+                return -1;
+            }
+            snprintf(word, sizeof word, "%s", name);
+            break;
+        }
+        case OPARG_PID:
+            bad = v < 1 || v > UINT32_MAX;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_CPUS:
+            bad = v == 0;
+            format_cpus(v, word, sizeof word);
+            break;
+        case OPARG_ACCESS: /* full when left out */
+            bad = v > 1;
+            if (optional && v == 1)
+                continue;
+            snprintf(word, sizeof word, "%s", v ? "full" : "none");
+            break;
+        case OPARG_WIDTH:
+            bad = v != 1 && v != 2 && v != 4 && v != 8;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_CPU:
+            bad = v > 63;
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_BASE:
+        case OPARG_ADDR:
+        case OPARG_OFFSET:
+            snprintf(word, sizeof word, "0x%" PRIx64, v);
+            break;
+        case OPARG_HANDLE:
+        case OPARG_SIZE:
+        case OPARG_PAGE:
+        case OPARG_COUNT:
+        case OPARG_VALUE:
+            snprintf(word, sizeof word, "%" PRIu64, v);
+            break;
+        case OPARG_NONE:
+        case OPARG_FLAGS:
+            continue;
+        }
+        if (bad) {
+            snprintf(err, errlen, "%s's %s %" PRIu64 " has no spelling in the text format",
+                     op_name(op), a->what, v);
+            return -1;
+        }
+        if (optional && v == 0 && a->kind != OPARG_ACCESS)
+            continue; /* left out: 0 */
+        /* the label says how the word is written: key=WORD, =WORD or WORD */
+        const char *label = a->label + optional;
+        int keylen = label[0] == '=' ? 1 : (int)strcspn(label, "=") + 1;
+        if (label[0] != '=' && !strchr(label, '='))
+            keylen = 0;
+        int w = snprintf(buf + used, len - used, " %.*s%s", keylen, label, word);
+        if (w < 0 || (size_t)w >= len - used) {
+            snprintf(err, errlen, "%s's arguments are too long to write", op_name(op));
+            return -1;
+        }
+        used += (size_t)w;
+    }
     return 0;
 }

@@ -18,6 +18,10 @@ int text_parse_primitive(trace_t *t, uint64_t line, char **tok, int ntok, mem_re
  * else starting with a space), or -1 with why in err (a file name that is not one word, flags
  * the text format has no spelling for, a buffer too small). */
 int text_format_primitive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen);
+/* A directive's arguments (OS set-up or check) as the text format writes them, by its DIRECTIVE
+ * row in ops.def (what text_parse_directive reads back to the same request; an optional argument
+ * at its default is left out): as text_format_primitive. */
+int text_format_directive(const mem_req_t *r, char *buf, size_t len, char *err, size_t errlen);
 /* A line that starts with a word, not a CPU number (process, file, map, expect, ...). */
 int text_parse_directive(trace_t *t, uint64_t line, char **tok, int ntok, mem_req_t *r);
 /* Whether word (len bytes) starts a directive line. */

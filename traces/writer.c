@@ -178,6 +178,12 @@ static int text_put(trace_writer_t *w, const mem_req_t *r, char *err, size_t err
             return -1;
         return fprintf(w->out, "%u %s%s\n", r->cpu, op_name((op_t)r->op), args) > 0 ? 0 : -1;
     }
+    if ((cls == OPC_OS || cls == OPC_CHECK) && !r->arg[OP_ARG_CALLER]) {
+        char args[512];
+        if (text_format_directive(r, args, sizeof args, err, errlen) != 0)
+            return -1;
+        return fprintf(w->out, "%s%s\n", op_name((op_t)r->op), args) > 0 ? 0 : -1;
+    }
     snprintf(err, errlen, "%s with arguments cannot be written by the trace converter (write the text "
                           "by hand)", op_name((op_t)r->op));
     return -1;

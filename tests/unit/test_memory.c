@@ -58,3 +58,21 @@ Test(memory, many_distant_pages_keep_their_bytes)
             cr_assert_eq(memory_load_le(m, (r << 40) + (p << 12) + 8, 8), r * 1000 + p + 1);
     memory_destroy(m);
 }
+
+/* A write past memory_set_limit's pages says so by its result, and leaves memory as it was. */
+Test(memory, a_write_past_the_limit_is_named)
+{
+    memory_t *m = memory_create();
+    cr_assert_not_null(m);
+    memory_set_limit(m, 2);
+    cr_assert_eq(memory_store_le(m, 0x1000, 8, 1), MEMORY_OK);
+    cr_assert_eq(memory_store_le(m, 0x2000, 8, 2), MEMORY_OK);
+    cr_assert_eq(memory_store_le(m, 0x3000, 8, 3), MEMORY_AT_LIMIT);
+    uint8_t b[16] = {1};
+    cr_assert_eq(memory_write(m, 0x4ff8, b, sizeof b), MEMORY_AT_LIMIT);
+    cr_assert_eq(memory_store_le(m, 0x3000, 8, 0), MEMORY_OK); /* zeros need no page */
+    cr_assert(memory_at_limit(m));
+    cr_assert_eq(memory_pages(m), 2);
+    cr_assert_eq(memory_load_le(m, 0x3000, 8), 0);
+    memory_destroy(m);
+}

@@ -213,23 +213,30 @@ Test(text_os, primitive_arguments)
     bad("1 FlushProcessWriteBuffers as=x\n", "as=PID");
 }
 
-/* The layouts of ops.def: exactly the primitives have one; no two arguments share a request field;
- * only a trailing flags argument is optional; the usage line is the spelling and the labels. */
+/* The layouts of ops.def: exactly the primitives and the OS set-up and checks have one; no two
+ * arguments share a request field or a kind (a kind names the slot: OP_ARG); optional arguments
+ * ([...]) come last, a primitive's only as flags; the usage line is the spelling and the labels. */
 Test(text_os, primitive_layouts_from_ops_def)
 {
     for (unsigned op = 0; op < OP_COUNT; op++) {
         unsigned n, required;
         const op_arg_t *a = op_args((op_t)op, &n, &required);
-        cr_assert_eq(a != NULL, op_class((op_t)op) == OPC_PRIMITIVE, "%s", op_name((op_t)op));
-        unsigned fields = 0;
+        op_class_t cls = op_class((op_t)op);
+        cr_assert_eq(a != NULL, cls == OPC_PRIMITIVE || cls == OPC_OS || cls == OPC_CHECK, "%s",
+                     op_name((op_t)op));
+        unsigned fields = 0, kinds = 0;
         for (unsigned i = 0; i < n; i++) {
             cr_assert_eq(fields >> a[i].field & 1, 0, "%s: two arguments in one field",
                          op_name((op_t)op));
             fields |= 1u << a[i].field;
-            cr_assert(a[i].kind != OPARG_FLAGS || i == n - 1);
+            cr_assert_eq(kinds >> a[i].kind & 1, 0, "%s: two arguments of one kind",
+                         op_name((op_t)op));
+            kinds |= 1u << a[i].kind;
             cr_assert(a[i].label && a[i].what);
+            cr_assert((a[i].label[0] == '[') == (i >= required), "%s", op_name((op_t)op));
+            if (cls == OPC_PRIMITIVE)
+                cr_assert((a[i].kind == OPARG_FLAGS) == (i >= required));
         }
-        cr_assert_eq(required, n > 0 && a[n - 1].kind == OPARG_FLAGS ? n - 1 : n);
     }
     char usage[128];
     op_usage(OP_FLUSH_INSTRUCTION_CACHE, usage, sizeof usage);
@@ -248,6 +255,21 @@ Test(text_os, primitive_layouts_from_ops_def)
     cr_assert_eq(r.arg[2], 1);
     cr_assert_eq(op_arg_get(&r, flags), 1);
     cr_assert_null(op_arg_of(OP_FLUSH_PROCESS_WRITE_BUFFERS, OPARG_SIZE));
+    /* the directives' usage lines, as the text reader's messages quote them */
+    op_usage(OP_OS_MAP, usage, sizeof usage);
+    cr_assert_str_eq(usage, "map PROCESS FILE base=ADDR [offset=N] [length=N]");
+    op_usage(OP_EXPECT_FETCH, usage, sizeof usage);
+    cr_assert_str_eq(usage, "expect fetch ADDR SIZE =VALUE [cpu=N]");
+    unsigned n, required;
+    cr_assert_not_null(op_args(OP_OS_MAP, &n, &required));
+    cr_assert_eq(n, 5);
+    cr_assert_eq(required, 3);
+    /* the named indexes are the rows' fields */
+    r = (mem_req_t){.op = OP_OS_MAP};
+    op_arg_put(&r, op_arg_of(OP_OS_MAP, OPARG_OFFSET), 77);
+    cr_assert_eq(OP_ARG(&r, OS_MAP, OFFSET), 77);
+    cr_assert_eq(OPARG_AT_ZW_FLUSH_VIRTUAL_MEMORY_SIZE, 1);
+    cr_assert_eq(OPARG_AT_CC_COHERENCY_FLUSH_AND_PURGE_FLAGS, 2);
 }
 
 /* What text_format_primitive writes reads back to the same request, for every primitive. */
@@ -284,6 +306,48 @@ Test(text_os, primitive_arguments_written_read_back)
     r.arg[2] = 6;
     cr_assert_eq(text_format_primitive(&r, args, sizeof args, err, sizeof err), -1);
     cr_assert(strstr(err, "no spelling"), "%s", err);
+}
+
+/* What text_format_directive writes reads back to the same request, for every directive row,
+ * and is the canonical line: keywords from the row's labels, optional arguments at their default
+ * left out. */
+Test(text_os, directive_arguments_written_read_back)
+{
+    static const char *const lines[] = {
+        "process 1 cpus=0-3", "process 7 cpus=1,3,5-6,63", "terminate 2",
+        "handle 9 process=1", "handle 9 process=4294967295 access=none",
+        "file log.dat size=1048576", "map 1 log.dat base=0x40000000",
+        "map 3 f base=0x1000 offset=0x2000 length=8192", "lock log.dat page=3",
+        "unlock log.dat page=0", "acquire log.dat", "release log.dat", "limit io_pages=0",
+        "expect disk log.dat 0x10 8 =7", "expect mem 0x40000010 1 =255",
+        "expect fetch 0x400000 4 =144 cpu=1", "expect fetch 0x400000 2 =18446744073709551615",
+    };
+    unsigned seen = 0;
+    for (unsigned i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char name[64], name2[64], args[256], err[128], line[320], in[320];
+        snprintf(in, sizeof in, "%s\n", lines[i]);
+        mem_req_t r = one(in, name);
+        seen |= 1u << (r.op - OP_OS_PROCESS);
+        cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), 0, "%s", err);
+        snprintf(line, sizeof line, "%s%s\n", op_name((op_t)r.op), args);
+        cr_assert_str_eq(line, in);
+        mem_req_t back = one(line, name2);
+        cr_assert_eq(memcmp(&back.arg, &r.arg, sizeof r.arg), 0, "%s", line);
+        cr_assert(back.op == r.op && back.addr == r.addr && back.flags == r.flags &&
+                      back.size == r.size && back.value == r.value, "%s", line);
+        cr_assert_str_eq(back.name ? back.name : "", r.name ? r.name : "", "%s", line);
+    }
+    cr_assert_eq(seen, (1u << (OP_EXPECT_FETCH - OP_OS_PROCESS + 1)) - 1, "a directive untested");
+    char args[256], err[128];
+    mem_req_t r = {.op = OP_OS_ACQUIRE, .name = "two words"};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "not one word"), "%s", err);
+    r = (mem_req_t){.op = OP_OS_PROCESS, .arg = {0, 1}};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "process id 0 has no spelling"), "%s", err);
+    r = (mem_req_t){.op = OP_EXPECT_MEM, .size = 3};
+    cr_assert_eq(text_format_directive(&r, args, sizeof args, err, sizeof err), -1);
+    cr_assert(strstr(err, "size 3 has no spelling"), "%s", err);
 }
 
 Test(text_os, directives_are_detected_as_text)
