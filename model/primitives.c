@@ -241,6 +241,13 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 
 /* ---- the primitives ---- */
 
+/* A call's system-call cost, os.syscall, split into entering the kernel and leaving it. */
+static uint64_t syscall_entry(const machine_t *m) { return machine_config(m)->syscall / 2; }
+static uint64_t syscall_exit(const machine_t *m)
+{
+    return machine_config(m)->syscall - syscall_entry(m);
+}
+
 static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
                                      uint64_t now, req_result_t *res)
 {
@@ -264,7 +271,9 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
     uint64_t own = machine_syscall_drained(m, cpu);
     maint_counts_t mc = {0, 0};
-    uint64_t cost = 1; /* entering and leaving the kernel */
+    /* Entering the kernel; IPIs leave after it, and leaving costs the rest (sig_resume when the
+     * call waits for acknowledgements). */
+    uint64_t entry = syscall_entry(m), cost = entry;
     unsigned ipis = 0;
     const os_process_t *proc = NULL;
 
@@ -305,7 +314,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         proc = caller;
         for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
-                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now + entry);
                 if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
@@ -322,7 +331,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         /* Every processor runs the write-back-and-invalidate in an IPI handler. */
         for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
-                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now + entry);
                 if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
@@ -386,6 +395,8 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     st->lines_written_back += mc.lines_written_back;
     st->ipis += ipis;
     st->sb_drained += own;
+    if (!ipis)
+        cost += syscall_exit(m);
     res->done = now + cost;
     res->value = call->win32_ok && call->status == OS_STATUS_SUCCESS;
     p->ipis_pending[cpu] = ipis;
@@ -544,6 +555,16 @@ static machine_status_t sig_execute(void *opaque, machine_t *m, unsigned cpu, co
     }
 }
 
+/* A call that sent IPIs: its handlers have all acknowledged; the call leaves the kernel. */
+static void sig_resume(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *r,
+                       req_result_t *res)
+{
+    (void)opaque;
+    (void)cpu;
+    (void)r;
+    res->done += syscall_exit(m);
+}
+
 static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const req_result_t *res)
 {
     prim_t *p = opaque;
@@ -584,7 +605,7 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         p->waiting_call[i] = p->last_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
-                        .completed = sig_completed, .identity = sig_identity,
+                        .resume = sig_resume, .completed = sig_completed, .identity = sig_identity,
                         .stats_reset = sig_stats_reset};
     machine_attach_os(m, &sig);
     return p;

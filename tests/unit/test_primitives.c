@@ -446,3 +446,66 @@ Test(primitives, arm_null_base_cleans_every_dirty_l1d_line_to_the_point_of_unifi
     cr_assert_eq(cache_dirty_lines(machine_l2(r.m, 0)), 1, "the L2 took the line, dirty");
     finish(&r);
 }
+
+Test(primitives, a_call_costs_its_system_call)
+{
+    /* A FlushProcessWriteBuffers of a process with one core sends no IPI: it costs os.syscall. */
+    const mem_req_t reqs[] = {PROCESS(1, 0x1), CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS)};
+    machine_config_t cfg = tiny4(ARCH_X86);
+    cfg.syscall = 40;
+    run_t r;
+    run(&r, cfg, reqs, sizeof reqs / sizeof reqs[0]);
+    cr_assert_eq(prim_call_at(r.p, 0)->cycles, 40, "%llu cycles",
+                 (unsigned long long)prim_call_at(r.p, 0)->cycles);
+    finish(&r);
+}
+
+Test(primitives, an_ipi_round_costs_entry_delivery_handler_acknowledgement_and_exit)
+{
+    /* Entering the kernel (half of os.syscall), the IPI's latency, its handler (no store to
+     * drain), the acknowledgement's way back, leaving the kernel: each once, in sequence. */
+    const mem_req_t reqs[] = {PROCESS(1, 0x3), CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS)};
+    machine_config_t cfg = tiny4(ARCH_X86);
+    cfg.syscall = 40;
+    cfg.ipi_ack = 30;
+    run_t r;
+    run(&r, cfg, reqs, sizeof reqs / sizeof reqs[0]);
+    uint64_t want = 20 + cfg.ipi_latency + cfg.ipi_handler + 30 + 20;
+    cr_assert_eq(prim_call_at(r.p, 0)->cycles, want, "%llu cycles, expected %llu",
+                 (unsigned long long)prim_call_at(r.p, 0)->cycles, (unsigned long long)want);
+    finish(&r);
+}
+
+/* The cycle core 1 issues its load after a lock that reads the disk (a long call), with or
+ * without core 0's FlushProcessWriteBuffers interrupting it meanwhile. */
+static uint64_t load_after_long_call(bool interrupted)
+{
+    const mem_req_t with[] = {
+        PROCESS(1, 0x3), {.op = OP_OS_FILE, .name = "f", .arg = {8192}},
+        {.op = OP_OS_LOCK, .cpu = 1, .name = "f", .arg = {0}},
+        CALL(0, OP_FLUSH_PROCESS_WRITE_BUFFERS), LD(1, 0x5000),
+    };
+    const mem_req_t without[] = {
+        PROCESS(1, 0x3), {.op = OP_OS_FILE, .name = "f", .arg = {8192}},
+        {.op = OP_OS_LOCK, .cpu = 1, .name = "f", .arg = {0}},
+        LD(1, 0x5000),
+    };
+    run_t r;
+    if (interrupted)
+        run(&r, tiny4(ARCH_X86), with, sizeof with / sizeof with[0]);
+    else
+        run(&r, tiny4(ARCH_X86), without, sizeof without / sizeof without[0]);
+    uint64_t at = r.s.res[interrupted ? 4 : 3].issued;
+    cr_assert_geq(at, 1000, "the lock reads the disk first");
+    finish(&r);
+    return at;
+}
+
+Test(primitives, an_ipi_handler_delays_the_work_of_the_core_it_interrupts)
+{
+    uint64_t alone = load_after_long_call(false), interrupted = load_after_long_call(true);
+    cr_assert_eq(interrupted, alone + tiny4(ARCH_X86).ipi_handler,
+                 "the handler's %u cycles are core 1's: %llu, then %llu",
+                 tiny4(ARCH_X86).ipi_handler, (unsigned long long)alone,
+                 (unsigned long long)interrupted);
+}
