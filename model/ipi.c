@@ -15,6 +15,8 @@ int ipi_send(ipi_port_t *sender, unsigned from, ipi_port_t *to, uint64_t now, ui
         sender->last_ack = now;
     }
     to->irqs[to->nirqs++] = (ipi_irq_t){at, from, work};
+    if (work == IPI_WORK_FLUSH_CACHES)
+        sender->flushes_pending++;
     sender->acks_waiting++;
     sender->stats.sent++;
     return 0;
@@ -27,6 +29,7 @@ unsigned ipi_deliver(ipi_port_t *p)
     p->handling = p->irqs[k];
     p->irqs[k] = p->irqs[--p->nirqs];
     p->in_handler = true;
+    p->work_done = false;
     p->stats.delivered++;
     return p->handling.from;
 }

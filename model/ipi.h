@@ -41,10 +41,13 @@ typedef struct ipi_port {
     bool in_handler;
     unsigned acks_waiting;          /* as a sender */
     ipi_irq_t handling;             /* the IPI whose handler runs, while in_handler */
+    bool work_done;                 /* its work beyond the drain is done, the handler ending at */
+    uint64_t work_until;            /* work_until */
     uint64_t last_ack;              /* the latest acknowledgement of the current round */
     uint64_t round_drained;         /* store-buffer entries the round's handlers found */
     /* the lines the round's handlers invalidated and wrote back (IPI_WORK_FLUSH_CACHES) */
     uint64_t round_invalidated, round_written_back;
+    unsigned flushes_pending;       /* the round's IPI_WORK_FLUSH_CACHES handlers yet to flush */
     ipi_stats_t stats;
     ipi_irq_t irqs[IPI_MAX_QUEUED]; /* sent to this core, not yet delivered */
 } ipi_port_t;
@@ -75,11 +78,25 @@ static inline bool ipi_next_delivery(const ipi_port_t *p, uint64_t *at)
 /* Deliver the earliest queued IPI: the handler starts. Returns its sender. */
 unsigned ipi_deliver(ipi_port_t *p);
 /* The handler of p, which may start work once its store buffer drained at cycle drained_at,
- * finishes at the returned cycle. */
+ * finishes at the returned cycle (or its work does, when it has work beyond the drain that is not
+ * done yet: the machine then does it, ipi_work_done, and the handler ends after it). */
 static inline uint64_t ipi_handler_end(const ipi_port_t *p, uint64_t drained_at,
                                        uint32_t handler_cost)
 {
+    if (p->work_done)
+        return p->work_until;
     return (p->handling.at > drained_at ? p->handling.at : drained_at) + handler_cost;
+}
+/* Whether the running handler still has work beyond the drain to do. */
+static inline bool ipi_work_pending(const ipi_port_t *p)
+{
+    return p->handling.work != IPI_WORK_DRAIN && !p->work_done;
+}
+/* The running handler's work is done; the handler ends at cycle until. */
+static inline void ipi_work_done(ipi_port_t *p, uint64_t until)
+{
+    p->work_done = true;
+    p->work_until = until;
 }
 /* The handler finished. Returns the sender to acknowledge. */
 unsigned ipi_handler_finish(ipi_port_t *p);

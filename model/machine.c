@@ -1038,19 +1038,21 @@ static inline __attribute__((always_inline)) int handle_event(machine_t *m, cons
     case EV_HANDLER_DONE: {
         if (!c->ipi.in_handler) /* core_event's other use of the kind: a wait is over */
             return complete_ipi_wait(m, c);
-        uint64_t start = c->ipi.handling.at;
-        ipi_work_t work = c->ipi.handling.work;
-        core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
-        uint64_t done = e->at;
-        if (work == IPI_WORK_FLUSH_CACHES) {
-            /* The round's last handler flushes the shared level too, after every private cache
-             * has been flushed (the sender flushed its own when it sent the round). */
+        if (ipi_work_pending(&c->ipi)) {
+            /* IPI_WORK_FLUSH_CACHES: the round's last handler to flush does the shared level
+             * too, after every private cache (the sender flushed its own when it sent them). */
+            core_t *s = &m->core[c->ipi.handling.from];
             maint_counts_t mc = {0, 0};
-            done += machine_flush_processor(m, c->id, s->ipi.acks_waiting == 1, &mc);
+            m->obs_now = e->at; /* the cycle the flush's cache records carry */
+            bool last = --s->ipi.flushes_pending == 0;
+            ipi_work_done(&c->ipi, e->at + machine_flush_processor(m, c->id, last, &mc));
             s->ipi.round_invalidated += mc.lines_invalidated;
             s->ipi.round_written_back += mc.lines_written_back;
+            return 0;
         }
-        done += machine_jitter(m);
+        uint64_t start = c->ipi.handling.at;
+        core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
+        uint64_t done = e->at + machine_jitter(m);
         /* The handler's cycles are the interrupted core's: work it was busy with ends later. */
         c->clock = max_u64(c->clock, start) + (done - start);
         mark_stale(m, s->id);

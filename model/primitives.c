@@ -251,6 +251,11 @@ static uint64_t syscall_exit(const machine_t *m)
 static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
                                      uint64_t now, req_result_t *res)
 {
+    if (r->op == OP_KE_INVALIDATE_ALL_CACHES && machine_config(m)->arch == ARCH_ARM)
+        return machine_fail(m, MACHINE_EUNSUPPORTED,
+                            "KeInvalidateAllCaches does not exist on this machine (machine.arch ="
+                            " arm): on Arm there is no architecturally reliable way to flush the"
+                            " whole cache");
     /* The calling thread's process: the one the request names (arg[3]), which must have a
      * thread on this core, else the core's lowest-numbered process. */
     const os_process_t *caller = os_process_of_cpu(p->os, cpu);
@@ -323,20 +328,19 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         break;
     case OP_KE_INVALIDATE_ALL_CACHES:
         call->base = call->size = 0;
-        if (machine_config(m)->arch == ARCH_ARM) {
-            /* Not available on Arm: no architecturally reliable way to flush the whole cache. */
-            call->status = OS_STATUS_NOT_SUPPORTED;
-            break;
-        }
-        /* Every processor runs the write-back-and-invalidate in an IPI handler. */
+        /* Every other processor drains its store buffer, writes back and invalidates its own
+         * caches in an IPI handler, the last of them the shared level too; the caller does its
+         * own meanwhile (and the shared level when it is alone). The call returns after the
+         * last acknowledgement, every flush complete. */
         for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
-                machine_status_t rc = machine_ipi_send(m, cpu, i, now + entry);
+                machine_status_t rc =
+                    machine_ipi_send_work(m, cpu, i, now + entry, IPI_WORK_FLUSH_CACHES);
                 if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
             }
-        cost += machine_flush_caches(m, -1, true, &mc);
+        cost += machine_flush_processor(m, cpu, ipis == 0, &mc);
         break;
     case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
         const os_view_t *v;
@@ -575,9 +579,13 @@ static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const 
     c->cycles = res->done - c->issued;
     prim_stats_t *st = &p->stats[prim_index(c->op)];
     st->cycles += c->cycles;
-    /* The IPI handlers' drains (FlushProcessWriteBuffers, KeInvalidateAllCaches). */
-    if (p->ipis_pending[cpu])
+    /* The IPI handlers' drains and flushes. */
+    if (p->ipis_pending[cpu]) {
         st->sb_drained += machine_ipi_round_drained(p->m, cpu);
+        maint_counts_t mc = machine_ipi_round_maintenance(p->m, cpu);
+        st->lines_invalidated += mc.lines_invalidated;
+        st->lines_written_back += mc.lines_written_back;
+    }
     p->ipis_pending[cpu] = 0;
 }
 
