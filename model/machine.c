@@ -973,8 +973,10 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
     res.done = max_u64(s->clock, s->ipi.last_ack);
     int status = res.status;
     res.status = MACHINE_OK;
-    if (m->os.resume)
+    if (m->os.resume) {
+        m->obs_now = res.done; /* the cycle the OS layer's cache records carry */
         m->os.resume(m->os.opaque, m, s->id, &s->waiting_req, &res);
+    }
     s->clock = max_u64(s->clock, res.done);
     if (m->os.completed)
         m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);

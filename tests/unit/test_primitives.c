@@ -587,3 +587,38 @@ Test(primitives, ke_invalidate_all_caches_has_flushed_everything_when_it_returns
     prim_destroy(p);
     machine_destroy(m);
 }
+
+Test(primitives, cc_flush_and_purge_shoots_down_the_mapping_cores_before_it_flushes)
+{
+    /* Process 1 maps the file and runs on cores 0 and 1. Core 1's store to the view is still in
+     * its store buffer (slow to drain) when core 0 calls CcCoherencyFlushAndPurgeCache: the call
+     * IPIs core 1, whose handler drains the store into the page, then flushes it to the file and
+     * purges it. The store reaches the file; none lands in a purged frame. */
+    const mem_req_t reqs[] = {
+        PROCESS(1, 0x3), {.op = OP_OS_FILE, .name = "f", .arg = {8192}},
+        {.op = OP_OS_MAP, .name = "f", .addr = 0x40000000, .arg = {1, 0, 0}},
+        LD(1, 0x40000000), {.op = OP_OS_ACQUIRE, .name = "f"},
+        ST(1, 0x40000008, 99),
+        {.op = OP_CC_COHERENCY_FLUSH_AND_PURGE, .cpu = 0, .name = "f", .addr = 0,
+         .arg = {0, 4096, 0}},
+    };
+    machine_config_t cfg = tiny4(ARCH_X86);
+    cfg.sb_drain_latency = 1000; /* still buffered when the IPI arrives (100 cycles) */
+    run_t r;
+    run(&r, cfg, reqs, sizeof reqs / sizeof reqs[0]);
+    os_t *os = prim_os(r.p);
+    uint64_t disk = 0;
+    cr_assert_eq(os_disk_read(os, 0, 8, &disk, 8), 0);
+    cr_assert_eq(disk, 99, "the buffered store reached the file: %llu", (unsigned long long)disk);
+    cr_assert_eq(os_file_stats(os, 0)->stores_lost, 0);
+    cr_assert_eq(os_file_stats(os, 0)->pages_purged, 1);
+    const prim_call_t *c = prim_call_at(r.p, 0);
+    cr_assert_eq(c->status, OS_STATUS_SUCCESS);
+    const prim_stats_t *st = stats_of(&r, OP_CC_COHERENCY_FLUSH_AND_PURGE);
+    cr_assert_eq(st->ipis, 1, "core 1 only: it runs a thread of the mapping process");
+    cr_assert_eq(st->sb_drained, 1, "core 1's handler drained the store");
+    cr_assert_eq(st->pages_written, 1);
+    /* the IPI round trip is part of the cost */
+    cr_assert_geq(c->cycles, cfg.ipi_latency + cfg.ipi_handler);
+    finish(&r);
+}
