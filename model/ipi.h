@@ -6,7 +6,9 @@
  * - a port runs at most one handler at a time, and holds at most IPI_MAX_QUEUED undelivered IPIs;
  * - IPIs are delivered earliest first (the lowest slot among equal times);
  * - a sender's acks_waiting counts the IPIs it sent that no handler has acknowledged yet; a round
- *   (the IPIs one request sends) starts when it is 0.
+ *   (the IPIs one request sends) starts when it is 0;
+ * - every IPI names the work its handler does: drain the store buffer (all do that first), or also
+ *   write back and invalidate the core's caches.
  */
 #ifndef COHSIM_IPI_H
 #define COHSIM_IPI_H
@@ -20,9 +22,16 @@ typedef struct ipi_stats {
     uint64_t sent, delivered;
 } ipi_stats_t;
 
+/* What a handler does once its core's store buffer has drained. */
+typedef enum ipi_work {
+    IPI_WORK_DRAIN,        /* nothing more (FlushProcessWriteBuffers, a TLB shootdown) */
+    IPI_WORK_FLUSH_CACHES, /* write back and invalidate the core's caches (KeInvalidateAllCaches) */
+} ipi_work_t;
+
 typedef struct ipi_irq {
-    uint64_t at;   /* delivery cycle */
-    unsigned from; /* the sender, to acknowledge */
+    uint64_t at;     /* delivery cycle */
+    unsigned from;   /* the sender, to acknowledge */
+    ipi_work_t work;
 } ipi_irq_t;
 
 /* The fields the event loop reads for every core it looks at come first, the queue last, so
@@ -32,16 +41,22 @@ typedef struct ipi_port {
     bool in_handler;
     unsigned acks_waiting;          /* as a sender */
     ipi_irq_t handling;             /* the IPI whose handler runs, while in_handler */
+    bool work_done;                 /* its work beyond the drain is done, the handler ending at */
+    uint64_t work_until;            /* work_until */
     uint64_t last_ack;              /* the latest acknowledgement of the current round */
     uint64_t round_drained;         /* store-buffer entries the round's handlers found */
+    /* the lines the round's handlers invalidated and wrote back (IPI_WORK_FLUSH_CACHES) */
+    uint64_t round_invalidated, round_written_back;
+    unsigned flushes_pending;       /* the round's IPI_WORK_FLUSH_CACHES handlers yet to flush */
     ipi_stats_t stats;
     ipi_irq_t irqs[IPI_MAX_QUEUED]; /* sent to this core, not yet delivered */
 } ipi_port_t;
 
 /* Sender `from` (its port sender) sends an IPI at cycle now, to be delivered to port to at cycle
- * at. 0, or -1 when to already holds IPI_MAX_QUEUED undelivered IPIs (nothing changed). */
-int ipi_send(ipi_port_t *sender, unsigned from, ipi_port_t *to, uint64_t now, uint64_t at)
-    __attribute__((warn_unused_result));
+ * at, its handler to do work. 0, or -1 when to already holds IPI_MAX_QUEUED undelivered IPIs
+ * (nothing changed). */
+int ipi_send(ipi_port_t *sender, unsigned from, ipi_port_t *to, uint64_t now, uint64_t at,
+             ipi_work_t work) __attribute__((warn_unused_result));
 /* The slot of the earliest queued IPI (p->nirqs > 0; the lowest slot among equal times). */
 static inline unsigned ipi_earliest(const ipi_port_t *p)
 {
@@ -63,11 +78,25 @@ static inline bool ipi_next_delivery(const ipi_port_t *p, uint64_t *at)
 /* Deliver the earliest queued IPI: the handler starts. Returns its sender. */
 unsigned ipi_deliver(ipi_port_t *p);
 /* The handler of p, which may start work once its store buffer drained at cycle drained_at,
- * finishes at the returned cycle. */
+ * finishes at the returned cycle (or its work does, when it has work beyond the drain that is not
+ * done yet: the machine then does it, ipi_work_done, and the handler ends after it). */
 static inline uint64_t ipi_handler_end(const ipi_port_t *p, uint64_t drained_at,
                                        uint32_t handler_cost)
 {
+    if (p->work_done)
+        return p->work_until;
     return (p->handling.at > drained_at ? p->handling.at : drained_at) + handler_cost;
+}
+/* Whether the running handler still has work beyond the drain to do. */
+static inline bool ipi_work_pending(const ipi_port_t *p)
+{
+    return p->handling.work != IPI_WORK_DRAIN && !p->work_done;
+}
+/* The running handler's work is done; the handler ends at cycle until. */
+static inline void ipi_work_done(ipi_port_t *p, uint64_t until)
+{
+    p->work_done = true;
+    p->work_until = until;
 }
 /* The handler finished. Returns the sender to acknowledge. */
 unsigned ipi_handler_finish(ipi_port_t *p);

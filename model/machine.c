@@ -426,11 +426,17 @@ uint64_t machine_syscall_drained(const machine_t *m, unsigned cpu)
 
 machine_status_t machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
 {
+    return machine_ipi_send_work(m, from, to, now, IPI_WORK_DRAIN);
+}
+
+machine_status_t machine_ipi_send_work(machine_t *m, unsigned from, unsigned to, uint64_t now,
+                                       ipi_work_t work)
+{
     if (from >= m->cfg.cores || to >= m->cfg.cores)
         return MACHINE_EBADCPU;
     core_t *t = &m->core[to], *s = &m->core[from];
     uint64_t at = now + m->cfg.ipi_latency + machine_jitter(m);
-    if (ipi_send(&s->ipi, from, &t->ipi, now, at) != 0)
+    if (ipi_send(&s->ipi, from, &t->ipi, now, at, work) != 0)
         return machine_fail(m, MACHINE_EUNSUPPORTED, "core %u has too many IPIs pending", to);
     if (m->obs)
         observe_ipi(m, OBS_IPI_SENT, now, from, to, at);
@@ -442,6 +448,12 @@ machine_status_t machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from)
 {
     return m->core[from].ipi.round_drained;
+}
+
+maint_counts_t machine_ipi_round_maintenance(const machine_t *m, unsigned from)
+{
+    const ipi_port_t *p = &m->core[from].ipi;
+    return (maint_counts_t){p->round_invalidated, p->round_written_back};
 }
 
 const ipi_stats_t *machine_ipi_stats(const machine_t *m, unsigned cpu)
@@ -863,7 +875,18 @@ static inline __attribute__((always_inline)) event_t core_event(machine_t *m, co
             at = irq_at;
         }
     }
-    if (c->has_pending) {
+    if (__builtin_expect(c->has_waiting_req, 0)) {
+        /* A call whose IPIs are all acknowledged returns once its core is free (no handler of
+         * its own running); a request held behind it waits. The event is a handler kind: one
+         * that completes the wait when the core runs no handler (handle_event). */
+        if (!(p->in_handler | (p->acks_waiting != 0))) {
+            uint64_t back = max_u64(c->clock, p->last_ack);
+            if (back < at) {
+                kind = EV_HANDLER_DONE;
+                at = back;
+            }
+        }
+    } else if (c->has_pending) {
         bool store_waits = c->sb.count && c->sb.count == c->sb.cap && c->pending->op == OP_STORE;
         if (store_waits)
             c->waited_full = true;
@@ -948,11 +971,15 @@ static event_t next_event_tree(machine_t *m)
 static int complete_ipi_wait(machine_t *m, core_t *s)
 {
     s->has_waiting_req = false;
-    s->clock = max_u64(s->clock, s->ipi.last_ack);
     req_result_t res = s->waiting_res;
-    res.done = s->clock;
+    res.done = max_u64(s->clock, s->ipi.last_ack);
     int status = res.status;
     res.status = MACHINE_OK;
+    if (m->os.resume) {
+        m->obs_now = res.done; /* the cycle the OS layer's cache records carry */
+        m->os.resume(m->os.opaque, m, s->id, &s->waiting_req, &res);
+    }
+    s->clock = max_u64(s->clock, res.done);
     if (m->os.completed)
         m->os.completed(m->os.opaque, s->id, &s->waiting_req, &res);
     if (m->obs)
@@ -1013,17 +1040,32 @@ static inline __attribute__((always_inline)) int handle_event(machine_t *m, cons
         return 0;
     }
     case EV_HANDLER_DONE: {
-        uint64_t done = e->at + machine_jitter(m);
+        if (!c->ipi.in_handler) /* core_event's other use of the kind: a wait is over */
+            return complete_ipi_wait(m, c);
+        if (ipi_work_pending(&c->ipi)) {
+            /* IPI_WORK_FLUSH_CACHES: the round's last handler to flush does the shared level
+             * too, after every private cache (the sender flushed its own when it sent them). */
+            core_t *s = &m->core[c->ipi.handling.from];
+            maint_counts_t mc = {0, 0};
+            m->obs_now = e->at; /* the cycle the flush's cache records carry */
+            bool last = --s->ipi.flushes_pending == 0;
+            ipi_work_done(&c->ipi, e->at + machine_flush_processor(m, c->id, last, &mc));
+            s->ipi.round_invalidated += mc.lines_invalidated;
+            s->ipi.round_written_back += mc.lines_written_back;
+            return 0;
+        }
+        uint64_t start = c->ipi.handling.at;
         core_t *s = &m->core[ipi_handler_finish(&c->ipi)];
-        c->clock = max_u64(c->clock, done);
+        uint64_t done = e->at + machine_jitter(m);
+        /* The handler's cycles are the interrupted core's: work it was busy with ends later. */
+        c->clock = max_u64(c->clock, start) + (done - start);
         mark_stale(m, s->id);
-        bool last = ipi_ack(&s->ipi, done);
+        uint64_t acked = done + m->cfg.ipi_ack;
+        ipi_ack(&s->ipi, acked);
         if (__builtin_expect(m->obs != NULL, 0)) {
             observe_ipi(m, OBS_IPI_HANDLED, done, c->id, s->id, 0);
-            observe_ipi(m, OBS_IPI_ACKED, done, s->id, c->id, s->ipi.acks_waiting);
+            observe_ipi(m, OBS_IPI_ACKED, acked, s->id, c->id, s->ipi.acks_waiting);
         }
-        if (last && s->has_waiting_req)
-            return complete_ipi_wait(m, s);
         return 0;
     }
     case EV_ISSUE:

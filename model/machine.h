@@ -47,6 +47,8 @@ typedef struct machine_config {
     uint32_t bus_latency, bus_occupancy;
     uint32_t mem_latency;
     uint32_t ipi_latency, ipi_handler;
+    uint32_t ipi_ack;      /* cycles from a handler's end to its acknowledgement reaching the sender */
+    uint32_t syscall;      /* cycles to enter and leave the kernel: the OS layer's calls charge it */
     uint32_t page_size;
     uint32_t disk_latency;     /* cycles per disk request */
     uint32_t disk_bandwidth;   /* bytes per cycle */
@@ -144,6 +146,9 @@ typedef struct core_source {
  *   drained cpu's store buffer first for primitives). It may send IPIs (machine_ipi_send); the
  *   request then completes when every IPI has been acknowledged. Returns MACHINE_OK,
  *   MACHINE_STOPPED for a failed check (machine_run returns it), or an error status.
+ * resume: optional; the last acknowledgement of the IPIs execute sent for req has reached cpu and
+ *   the core is free, at cycle res->done: the OS layer does the call's work that had to wait for
+ *   the handlers (and its return to user mode), moving res->done later and setting res->value.
  * completed: the request executed by execute is complete, with its final timing. */
 typedef struct machine_os {
     void *opaque;
@@ -153,6 +158,8 @@ typedef struct machine_os {
     void (*store_performed)(void *opaque, uint64_t paddr, unsigned size);
     machine_status_t (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req,
                                 uint64_t now, req_result_t *res);
+    void (*resume)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req,
+                   req_result_t *res);
     void (*completed)(void *opaque, unsigned cpu, const mem_req_t *req, const req_result_t *res);
     /* Optional: whether translate is now the identity with no extra cycles (nothing is mapped),
      * so the machine may skip it. Asked at the start of a run and after every request executed
@@ -177,9 +184,17 @@ machine_status_t machine_fail(machine_t *m, machine_status_t status, const char 
     __attribute__((format(printf, 3, 4)));
 
 /* IPIs: schedule delivery to core `to` at now + ipi latency; its handler waits for the core's store
- * buffer to drain, runs for the handler cost and acknowledges. The sender's current request
- * completes when all its IPIs are acknowledged. */
+ * buffer to drain, runs for the handler cost and acknowledges, the acknowledgement reaching the
+ * sender ipi_ack cycles later. The handler's cycles are the interrupted core's: work it was busy
+ * with ends that much later. The sender's current request completes when all its IPIs are
+ * acknowledged. */
 machine_status_t machine_ipi_send(machine_t *m, unsigned from, unsigned to, uint64_t now)
+    MACHINE_MUST_CHECK;
+/* The same with the handler's work named: IPI_WORK_FLUSH_CACHES also writes back and invalidates
+ * the core's private caches after the drain (machine_flush_processor), and the round's last
+ * handler the shared level too; those cycles lengthen the handler. */
+machine_status_t machine_ipi_send_work(machine_t *m, unsigned from, unsigned to, uint64_t now,
+                                       ipi_work_t work)
     MACHINE_MUST_CHECK;
 /* Store-buffer entries the handlers of from's current IPI round found and drained. */
 uint64_t machine_ipi_round_drained(const machine_t *m, unsigned from);
@@ -208,6 +223,14 @@ uint64_t machine_snoop_out(machine_t *m, uint64_t addr, uint64_t len, bool inval
 /* Write back and invalidate every line of every cache: cpu's own caches when cpu_only, else every
  * core's and the shared level. */
 uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts);
+/* One processor's share of flushing the whole machine (KeInvalidateAllCaches, each processor in
+ * turn): write back and invalidate cpu's private caches, then the shared level when shared_too.
+ * With a shared level, a core's dirty line is counted written back once, when the shared level
+ * writes it out (so shared_too goes to the processor that flushes last). */
+uint64_t machine_flush_processor(machine_t *m, unsigned cpu, bool shared_too,
+                                 maint_counts_t *counts);
+/* The lines the handlers of from's current IPI round invalidated and wrote back. */
+maint_counts_t machine_ipi_round_maintenance(const machine_t *m, unsigned from);
 /* Store-buffer entries cpu drained for the request it is executing (a fence, an rmw or a primitive
  * waits for its own store buffer to empty: the entries it found there). */
 uint64_t machine_syscall_drained(const machine_t *m, unsigned cpu);

@@ -215,6 +215,30 @@ static void flush_private(machine_t *m, core_t *c, bool invalidate, maint_counts
     }
 }
 
+/* Every valid line of the shared level, written back and (when invalidate) dropped; returns its
+ * cost. The cores' dirty lines that reached it are counted here, once. */
+static uint64_t flush_shared(machine_t *m, bool invalidate, maint_counts_t *counts)
+{
+    uint64_t examined = 0, wb = 0;
+    for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
+        uint8_t full = state_byte(m->llc, (int32_t)s);
+        if ((full & LINE_STATE_MASK) == LINE_I)
+            continue;
+        examined++;
+        if (full & LINE_DIRTY) {
+            note_writeback(m, NULL, m->llc, slot_addr(m->llc, (int32_t)s), OBS_REASON_MAINTENANCE);
+            counts->lines_written_back++;
+            wb++;
+            set_state_byte(m->llc, (int32_t)s, LINE_S);
+        }
+        if (invalidate) {
+            drop_line(m, NULL, m->llc, (int32_t)s, OBS_REASON_MAINTENANCE);
+            counts->lines_invalidated++;
+        }
+    }
+    return maint_cost(m, examined, wb);
+}
+
 uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint_counts_t *counts)
 {
     uint64_t slowest = 0;
@@ -234,22 +258,18 @@ uint64_t machine_flush_caches(machine_t *m, int cpu_only, bool invalidate, maint
     if (!through_llc)
         return slowest;
     counts->lines_invalidated += private_counts.lines_invalidated;
+    return slowest + flush_shared(m, invalidate, counts);
+}
+
+uint64_t machine_flush_processor(machine_t *m, unsigned cpu, bool shared_too,
+                                 maint_counts_t *counts)
+{
+    maint_counts_t private_counts = {0, 0};
     uint64_t examined = 0, wb = 0;
-    for (uint32_t s = 0; s < cache_slots(m->llc); s++) {
-        uint8_t full = state_byte(m->llc, (int32_t)s);
-        if ((full & LINE_STATE_MASK) == LINE_I)
-            continue;
-        examined++;
-        if (full & LINE_DIRTY) {
-            note_writeback(m, NULL, m->llc, slot_addr(m->llc, (int32_t)s), OBS_REASON_MAINTENANCE);
-            counts->lines_written_back++;
-            wb++;
-            set_state_byte(m->llc, (int32_t)s, LINE_S);
-        }
-        if (invalidate) {
-            drop_line(m, NULL, m->llc, (int32_t)s, OBS_REASON_MAINTENANCE);
-            counts->lines_invalidated++;
-        }
-    }
-    return slowest + maint_cost(m, examined, wb);
+    flush_private(m, &m->core[cpu], true, m->llc ? &private_counts : counts, &examined, &wb);
+    counts->lines_invalidated += private_counts.lines_invalidated;
+    uint64_t cost = maint_cost(m, examined, wb);
+    if (shared_too && m->llc)
+        cost += flush_shared(m, true, counts);
+    return cost;
 }

@@ -2,7 +2,9 @@
  * dirtying, OS set-up and checks, and the five flush primitives with their costs and work.
  *
  * Representation: the OS (os.c) plus per-primitive statistics, the log of calls (one entry per
- * call, grown as calls are made), and per core the call now waiting for IPI acknowledgements. Invariant: a core has at most one call waiting.
+ * call, grown as calls are made), and per core the call now waiting for IPI acknowledgements
+ * (with, for a CcCoherencyFlushAndPurgeCache, the range it flushes and purges once they are all
+ * in). Invariant: a core has at most one call waiting.
  */
 #include "primitives.h"
 
@@ -10,6 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CcCoherencyFlushAndPurgeCache's flush and purge of pages [first, first+count) of file. */
+typedef struct cc_work {
+    unsigned file;
+    uint64_t first, count;
+    bool purge; /* not CC_FLUSH_AND_PURGE_NO_PURGE */
+} cc_work_t;
 
 struct prim {
     machine_t *m;
@@ -22,6 +30,7 @@ struct prim {
     unsigned ipis_pending[MACHINE_MAX_CORES]; /* IPIs the waiting call sent */
     size_t last_call[MACHINE_MAX_CORES]; /* index into calls of each core's latest, or SIZE_MAX */
     size_t region_first_call; /* the first call made since the statistics were last reset */
+    cc_work_t cc_waiting[MACHINE_MAX_CORES]; /* a waiting CcCoherencyFlushAndPurgeCache's */
 };
 
 #define CC_NO_PURGE 1u
@@ -248,9 +257,64 @@ static uint64_t flush_pages(prim_t *p, unsigned file, uint64_t first, uint64_t c
 
 /* ---- the primitives ---- */
 
+/* The cores that run a thread of a process with a view of [first, first+count) of file. */
+static uint64_t mapping_cores(const prim_t *p, unsigned file, uint64_t first, uint64_t count)
+{
+    uint64_t cores = 0, ps = os_config(p->os)->page_size;
+    for (size_t i = 0; i < os_view_count(p->os); i++) {
+        const os_view_t *v = os_view_at_index(p->os, i);
+        uint64_t vfirst = v->offset / ps, vend = vfirst + v->span / ps;
+        if (v->file != file || vend <= first || vfirst >= first + count)
+            continue;
+        const os_process_t *proc = os_process_find(p->os, v->pid);
+        if (proc)
+            cores |= proc->cpus;
+    }
+    return cores;
+}
+
+/* Flush the range's dirty pages, then (unless a page is locked, or NO_PURGE) purge them and take
+ * their lines out of every cache; sets the call's status and returns the cycles. */
+static uint64_t cc_flush_and_purge(prim_t *p, const cc_work_t *w, prim_call_t *call,
+                                   prim_stats_t *st, maint_counts_t *mc)
+{
+    uint64_t cycles = flush_pages(p, w->file, w->first, w->count, st, mc, &call->information);
+    if (os_pages_locked(p->os, w->file, w->first, w->count)) {
+        call->status = OS_STATUS_CACHE_PAGE_LOCKED;
+        return cycles;
+    }
+    if (!w->purge)
+        return cycles;
+    uint64_t ps = os_config(p->os)->page_size;
+    for (uint64_t pg = w->first; pg < w->first + w->count; pg++) {
+        uint64_t frame = os_page_frame(p->os, w->file, pg);
+        if (!frame)
+            continue;
+        /* View invalidation: no cache may keep a line of a page that leaves memory. */
+        cycles += machine_snoop_out(p->m, frame, ps, true, mc);
+        if (os_page_purge(p->os, w->file, pg, false) == OS_PURGED) {
+            st->pages_purged++;
+            report_views_invalidated(p, w->file, pg);
+        }
+    }
+    return cycles + machine_config(p->m)->bus_latency;
+}
+
+/* A call's system-call cost, os.syscall, split into entering the kernel and leaving it. */
+static uint64_t syscall_entry(const machine_t *m) { return machine_config(m)->syscall / 2; }
+static uint64_t syscall_exit(const machine_t *m)
+{
+    return machine_config(m)->syscall - syscall_entry(m);
+}
+
 static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, const mem_req_t *r,
                                      uint64_t now, req_result_t *res)
 {
+    if (r->op == OP_KE_INVALIDATE_ALL_CACHES && machine_config(m)->arch == ARCH_ARM)
+        return machine_fail(m, MACHINE_EUNSUPPORTED,
+                            "KeInvalidateAllCaches does not exist on this machine (machine.arch ="
+                            " arm): on Arm there is no architecturally reliable way to flush the"
+                            " whole cache");
     /* The calling thread's process: the one the request names (arg[OP_ARG_CALLER]), which must
      * have a thread on this core, else the core's lowest-numbered process. */
     const os_process_t *caller = os_process_of_cpu(p->os, cpu);
@@ -275,7 +339,9 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     prim_stats_t *st = &p->stats[prim_index((op_t)r->op)];
     uint64_t own = machine_syscall_drained(m, cpu);
     maint_counts_t mc = {0, 0};
-    uint64_t cost = 1; /* entering and leaving the kernel */
+    /* Entering the kernel; IPIs leave after it, and leaving costs the rest (sig_resume when the
+     * call waits for acknowledgements). */
+    uint64_t entry = syscall_entry(m), cost = entry;
     unsigned ipis = 0;
     const os_process_t *proc = NULL;
 
@@ -318,7 +384,7 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         proc = caller;
         for (unsigned i = 0; proc && i < machine_config(m)->cores; i++)
             if ((proc->cpus >> i & 1) && i != cpu) {
-                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now + entry);
                 if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
@@ -327,20 +393,19 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         break;
     case OP_KE_INVALIDATE_ALL_CACHES:
         call->base = call->size = 0;
-        if (machine_config(m)->arch == ARCH_ARM) {
-            /* Not available on Arm: no architecturally reliable way to flush the whole cache. */
-            call->status = OS_STATUS_NOT_SUPPORTED;
-            break;
-        }
-        /* Every processor runs the write-back-and-invalidate in an IPI handler. */
+        /* Every other processor drains its store buffer, writes back and invalidates its own
+         * caches in an IPI handler, the last of them the shared level too; the caller does its
+         * own meanwhile (and the shared level when it is alone). The call returns after the
+         * last acknowledgement, every flush complete. */
         for (unsigned i = 0; i < machine_config(m)->cores; i++)
             if (i != cpu) {
-                machine_status_t rc = machine_ipi_send(m, cpu, i, now);
+                machine_status_t rc =
+                    machine_ipi_send_work(m, cpu, i, now + entry, IPI_WORK_FLUSH_CACHES);
                 if (rc != MACHINE_OK)
                     return rc;
                 ipis++;
             }
-        cost += machine_flush_caches(m, -1, true, &mc);
+        cost += machine_flush_processor(m, cpu, ipis == 0, &mc);
         break;
     case OP_ZW_FLUSH_VIRTUAL_MEMORY: {
         const os_view_t *v;
@@ -372,25 +437,25 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
         uint64_t ps = os_config(p->os)->page_size;
         call->base = first * ps;
         call->size = count * ps;
-        cost += flush_pages(p, (unsigned)f, first, count, st, &mc, &call->information);
-        if (os_pages_locked(p->os, (unsigned)f, first, count)) {
-            call->status = OS_STATUS_CACHE_PAGE_LOCKED;
-            break;
-        }
-        if (OP_ARG(r, CC_COHERENCY_FLUSH_AND_PURGE, FLAGS) & CC_NO_PURGE)
-            break;
-        for (uint64_t pg = first; pg < first + count; pg++) {
-            uint64_t frame = os_page_frame(p->os, (unsigned)f, pg);
-            if (!frame)
-                continue;
-            /* View invalidation: no cache may keep a line of a page that leaves memory. */
-            cost += machine_snoop_out(m, frame, ps, true, &mc);
-            if (os_page_purge(p->os, (unsigned)f, pg, false) == OS_PURGED) {
-                st->pages_purged++;
-                report_views_invalidated(p, (unsigned)f, pg);
+        cc_work_t work = {.file = (unsigned)f, .first = first, .count = count,
+                          .purge = !(OP_ARG(r, CC_COHERENCY_FLUSH_AND_PURGE, FLAGS) & CC_NO_PURGE)};
+        /* Invalidating the user-mapped views: the range leaves every view (its pages leave
+         * memory at the purge, so a view's next access faults), and every other core running a
+         * thread of a process that maps it is shot down; each handler drains its store buffer,
+         * so those stores reach the pages before the flush. */
+        uint64_t mappers = mapping_cores(p, work.file, first, count) & ~(1ull << cpu);
+        for (unsigned i = 0; i < machine_config(m)->cores; i++)
+            if (mappers >> i & 1) {
+                machine_status_t rc = machine_ipi_send(m, cpu, i, now + entry);
+                if (rc != MACHINE_OK)
+                    return rc;
+                ipis++;
             }
+        if (ipis) {
+            p->cc_waiting[cpu] = work; /* flushed and purged after the round: sig_resume */
+            break;
         }
-        cost += machine_config(m)->bus_latency;
+        cost += cc_flush_and_purge(p, &work, call, st, &mc);
         break;
     }
     default:
@@ -401,6 +466,8 @@ static machine_status_t do_primitive(prim_t *p, machine_t *m, unsigned cpu, cons
     st->lines_written_back += mc.lines_written_back;
     st->ipis += ipis;
     st->sb_drained += own;
+    if (!ipis)
+        cost += syscall_exit(m);
     res->done = now + cost;
     res->value = call->win32_ok && call->status == OS_STATUS_SUCCESS;
     p->ipis_pending[cpu] = ipis;
@@ -570,6 +637,26 @@ static machine_status_t sig_execute(void *opaque, machine_t *m, unsigned cpu, co
     }
 }
 
+/* A call that sent IPIs: its handlers have all acknowledged. CcCoherencyFlushAndPurgeCache now
+ * flushes and purges (the shot-down cores' stores have reached the pages); the call leaves the
+ * kernel. */
+static void sig_resume(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *r,
+                       req_result_t *res)
+{
+    prim_t *p = opaque;
+    if (r->op == OP_CC_COHERENCY_FLUSH_AND_PURGE && p->waiting_call[cpu] != SIZE_MAX) {
+        prim_call_t *call = &p->calls[p->waiting_call[cpu]];
+        prim_stats_t *st = &p->stats[prim_index(call->op)];
+        maint_counts_t mc = {0, 0};
+        p->now = res->done;
+        res->done += cc_flush_and_purge(p, &p->cc_waiting[cpu], call, st, &mc);
+        st->lines_invalidated += mc.lines_invalidated;
+        st->lines_written_back += mc.lines_written_back;
+        res->value = call->win32_ok && call->status == OS_STATUS_SUCCESS;
+    }
+    res->done += syscall_exit(m);
+}
+
 static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const req_result_t *res)
 {
     prim_t *p = opaque;
@@ -580,9 +667,13 @@ static void sig_completed(void *opaque, unsigned cpu, const mem_req_t *r, const 
     c->cycles = res->done - c->issued;
     prim_stats_t *st = &p->stats[prim_index(c->op)];
     st->cycles += c->cycles;
-    /* The IPI handlers' drains (FlushProcessWriteBuffers, KeInvalidateAllCaches). */
-    if (p->ipis_pending[cpu])
+    /* The IPI handlers' drains and flushes. */
+    if (p->ipis_pending[cpu]) {
         st->sb_drained += machine_ipi_round_drained(p->m, cpu);
+        maint_counts_t mc = machine_ipi_round_maintenance(p->m, cpu);
+        st->lines_invalidated += mc.lines_invalidated;
+        st->lines_written_back += mc.lines_written_back;
+    }
     p->ipis_pending[cpu] = 0;
 }
 
@@ -610,7 +701,7 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
         p->waiting_call[i] = p->last_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
                         .store_performed = sig_store_performed, .execute = sig_execute,
-                        .completed = sig_completed, .identity = sig_identity,
+                        .resume = sig_resume, .completed = sig_completed, .identity = sig_identity,
                         .stats_reset = sig_stats_reset};
     machine_attach_os(m, &sig);
     return p;

@@ -28,9 +28,15 @@
  * - cycles = ns * clock_mhz / 1000, clock_mhz being the time-stamp counter's rate (written as
  *   machine.clock_mhz, so that compare converts back with the same clock); without a counter
  *   (not x86-64) a nominal 1000 MHz, so that a cycle is a nanosecond;
- * - ipi: the extra cost of membarrier with a second running thread is one IPI round trip; a
- *   quarter of it is the handler and the rest two one-way latencies;
- * - disk: per page from the two largest msync cases, fixed cost from 1 page minus 0 pages.
+ * - syscall: membarrier with one running thread (it interrupts no other core);
+ * - ipi: the extra cost of membarrier with a second running thread is one IPI's delivery,
+ *   handler and acknowledgement (the model charges them in sequence), divided among the three
+ *   keys in the x86 presets' proportions;
+ * - disk: per page from the two largest msync cases; a request's latency from msync of 1 dirty
+ *   page less the system call and a page's transfer (the model has no cost for a flush that
+ *   writes nothing, so msync of 0 pages is reported, not subtracted);
+ * - with --host-results, the staircase, the primitives, the clock and the CPU count are a results
+ *   file's (cohsim host --json), and nothing is measured here.
  * The file is validated by reading it back through the configuration code before it is
  * written; it is written whole or not at all.
  */
@@ -59,6 +65,9 @@ static const cli_opt_t calibrate_opts[] = {
      "read CPUID leaves from FILE (`LEAF SUBLEAF EAX EBX ECX EDX` lines) instead of this CPU"},
     {"print-cpuid", 0, NULL,
      "print the CPUID leaves the geometry is read from, as a --cpuid-table file, and stop"},
+    {"host-results", 0, "FILE",
+     "fit to the staircase, primitives and clock `cohsim host --json` wrote to FILE instead of "
+     "measuring this host (the geometry still comes from -c, --sysfs or CPUID)"},
     HOST_TIMING_OPTS, /* calibrate runs no litmus test */
     {0},
 };
@@ -68,8 +77,9 @@ static const cli_spec_t calibrate_spec = {
     "Measures this host and writes a machine preset INI that --config reads back. The cache\n"
     "geometry comes from -c if given, else sysfs, else CPUID (leaf 4; AMD 0x8000001D or\n"
     "0x80000005/6), else the steps of the latency staircase; the latencies from the staircase,\n"
-    "the IPI cost from membarrier, the disk's from msync. Each level's source is written in\n"
-    "the preset's comments and on standard error.",
+    "the system call's and the IPI's costs from membarrier, the disk's from msync (or all of\n"
+    "these from --host-results). Each level's source is written in the preset's comments and\n"
+    "on standard error.",
     calibrate_opts,
 };
 
@@ -80,6 +90,7 @@ static const char *const hand_secs[CAL_NHAND] = {"l1i", "l1d", "l1", "l2", "llc"
 typedef struct calibrate_ctx {
     host_run_opts_t h;
     const char *output, *sysfs, *cpuid_table;
+    const char *host_results; /* --host-results: fit to these measurements, not this host's */
     uint64_t hand[CAL_NHAND][3]; /* size, assoc, line per section; 0: not given */
     int have_hand, print_cpuid;
 } calibrate_ctx_t;
@@ -136,6 +147,8 @@ static int calibrate_option(void *ctx, const cli_opt_t *opt, const char *arg)
         return hand_option(c, arg);
     else if (strcmp(opt->name, "print-cpuid") == 0)
         c->print_cpuid = 1;
+    else if (strcmp(opt->name, "host-results") == 0)
+        c->host_results = arg;
     else
         return host_opts_option(&c->h, opt, arg);
     return 0;
@@ -346,6 +359,10 @@ static int fit_levels(machine_config_t *mc, config_t *cfg, const char *const *se
 /* Append text to a growing buffer (open_memstream). */
 #define EMIT(...) fprintf(ini, __VA_ARGS__)
 
+/* calibrate's work once its options are read: measure this host (given NULL) or take given's
+ * measurements, fit, write. */
+static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *given);
+
 int cmd_calibrate(int argc, char **argv)
 {
     calibrate_ctx_t cx = {0};
@@ -360,6 +377,32 @@ int cmd_calibrate(int argc, char **argv)
     if (cx.print_cpuid)
         return print_cpuid();
     host_opts_finish(&cx.h);
+    char err[512];
+    /* The measurements: this host's, or those of a results file (then nothing here is timed). */
+    host_results_t *given = NULL;
+    if (cx.host_results) {
+        given = calloc(1, sizeof *given);
+        if (!given) {
+            cli_error("out of memory");
+            return EXIT_USAGE;
+        }
+        if (host_results_load(cx.host_results, given, err, sizeof err) != 0 ||
+            (!(given->has_stair && given->has_prims) &&
+             snprintf(err, sizeof err, "%s: expected both \"staircase\" and \"primitives\"",
+                      cx.host_results) > 0)) {
+            cli_error("calibrate: --host-results %s", err);
+            free(given);
+            return EXIT_USAGE;
+        }
+    }
+    int status = calibrate_with(&cx, given);
+    free(given);
+    return status;
+}
+
+static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *given)
+{
+    calibrate_ctx_t cx = *opts;
     char err[512];
     host_cache_t caches[16];
     int nc = 0;
@@ -399,7 +442,7 @@ int cmd_calibrate(int argc, char **argv)
             fprintf(stderr, "calibrate: no geometry in sysfs (%s): CPUID's is used\n", err);
         }
     }
-    double mhz = host_tsc_mhz();
+    double mhz = given ? given->tsc_mhz : host_tsc_mhz();
     int nominal_clock = mhz <= 0;
     if (nominal_clock)
         mhz = 1000; /* no counter to measure a clock with: a cycle is a nanosecond */
@@ -416,7 +459,11 @@ int cmd_calibrate(int argc, char **argv)
             cx.h.max_bytes = want;
     }
     host_stair_point_t pts[40];
-    int np = host_run_staircase(&cx.h, pts, 40);
+    int np = (int)(given ? given->nstair : 0);
+    if (given)
+        memcpy(pts, given->stair, (size_t)np * sizeof *pts);
+    else
+        np = host_run_staircase(&cx.h, pts, 40);
     if (np <= 0)
         return EXIT_USAGE;
     host_cache_t stair_caches[3];
@@ -461,7 +508,18 @@ int cmd_calibrate(int argc, char **argv)
                 caches[i].assoc, caches[i].line, host_geom_source_name(caches[i].source),
                 notes[i]);
     host_prim_t prims[HOST_NPRIMS];
-    host_run_prims(&cx.h, prims);
+    if (given)
+        memcpy(prims, given->prims, sizeof prims);
+    else
+        host_run_prims(&cx.h, prims);
+    unsigned cpus = given ? given->cpus : host_cpus();
+    if (cpus > 64)
+        cpus = 64;
+    else if (cpus == 0)
+        cpus = 1;
+    /* The page the measurements were made with: this host's, or (a results file does not say)
+     * the common 4 KiB. */
+    long page = given ? 4096 : sysconf(_SC_PAGESIZE);
 
     level_t lv[3];
     double mem_ns;
@@ -534,9 +592,13 @@ int cmd_calibrate(int argc, char **argv)
         cli_error("out of memory");
         return EXIT_USAGE;
     }
-    char host[256] = "this host";
-    gethostname(host, sizeof host - 1);
-    EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (%s)\n", host, host_cpus(),
+    char host[1024] = "this host";
+    if (given)
+        snprintf(host, sizeof host, "%.256s (measurements read from %.512s)", given->hostname,
+                 cx.host_results);
+    else
+        gethostname(host, 255);
+    EMIT("# cohsim preset calibrated on %s: %u CPUs, clock %.0f MHz (%s)\n", host, cpus,
          mhz, nominal_clock ? "no time-stamp counter: nominal, a cycle is a nanosecond"
                             : "time-stamp counter");
     EMIT("# cycles = ns * clock_mhz / 1000; each level's latency is its increment over the level "
@@ -590,12 +652,12 @@ int cmd_calibrate(int argc, char **argv)
             bad = 1;                                                                              \
     } while (0)
 #if defined(__aarch64__) || defined(__arm__)
-    SET("machine", "cores", "%u", host_cpus() < 64 ? host_cpus() : 64);
+    SET("machine", "cores", "%u", cpus);
     SET("machine", "protocol", "moesi");
     SET("machine", "arch", "arm");
     SET("machine", "icache_snoop", "no");
 #else
-    SET("machine", "cores", "%u", host_cpus() < 64 ? host_cpus() : 64);
+    SET("machine", "cores", "%u", cpus);
     SET("machine", "protocol", "mesi");
     SET("machine", "arch", "x86");
     SET("machine", "icache_snoop", "yes");
@@ -646,43 +708,73 @@ int cmd_calibrate(int argc, char **argv)
     SET("bus", "occupancy", "0");
     SET("memory", "latency", "%u", inc[nd]);
 
+    /* The system call and the IPI round trip, from membarrier: with one running thread it
+     * interrupts no other core (os.syscall, entry and exit); with two it adds one IPI's
+     * delivery, handler and acknowledgement, which the model charges in sequence. How the round
+     * trip divides among the three is not measurable from user space: the x86 presets'
+     * proportions. */
     const host_prim_t *fpwb = &prims[1], *zw = &prims[3];
-    unsigned ipi_lat = 3700, ipi_handler = 1500;
+    enum { X86_IPI_LAT = 3700, X86_IPI_HANDLER = 1500, X86_IPI_ACK = 70, X86_SYSCALL = 370 };
+    unsigned ipi_lat = X86_IPI_LAT, ipi_handler = X86_IPI_HANDLER, ipi_ack = X86_IPI_ACK;
+    unsigned syscall = X86_SYSCALL;
+    if (fpwb->status == HOST_OK && fpwb->nm >= 1 && fpwb->m[0].ns.n &&
+        fpwb->m[0].ns.median > 0) {
+        syscall = to_cycles(fpwb->m[0].ns.median, mhz);
+        EMIT("# syscall: membarrier with 1 running thread %.0f ns (IQR %.0f..%.0f)\n",
+             fpwb->m[0].ns.median, fpwb->m[0].ns.q1, fpwb->m[0].ns.q3);
+    } else {
+        EMIT("# syscall: not measured (%s); the x86 presets' figure\n",
+             fpwb->note[0] ? fpwb->note : "membarrier unavailable");
+    }
     if (fpwb->status == HOST_OK && fpwb->nm >= 2 && fpwb->m[1].ns.n) {
         double rt = fpwb->m[1].ns.median - fpwb->m[0].ns.median;
         if (rt > 0) {
-            ipi_handler = to_cycles(rt / 4, mhz);
-            ipi_lat = to_cycles(rt * 3 / 8, mhz);
+            double whole = X86_IPI_LAT + X86_IPI_HANDLER + X86_IPI_ACK;
+            ipi_lat = to_cycles(rt * X86_IPI_LAT / whole, mhz);
+            ipi_handler = to_cycles(rt * X86_IPI_HANDLER / whole, mhz);
+            unsigned round_cycles = to_cycles(rt, mhz);
+            ipi_ack = round_cycles > ipi_lat + ipi_handler ? round_cycles - ipi_lat - ipi_handler : 0;
         }
         EMIT("# ipi: membarrier %.0f ns with 2 running threads, %.0f ns with 1: round trip "
-             "%.0f ns\n", fpwb->m[1].ns.median, fpwb->m[0].ns.median, rt);
+             "%.0f ns (latency, handler and acknowledgement in the x86 presets' proportions)\n",
+             fpwb->m[1].ns.median, fpwb->m[0].ns.median, rt);
     } else {
         EMIT("# ipi: not measured (%s); the x86 presets' figures\n",
              fpwb->note[0] ? fpwb->note : "membarrier unavailable");
     }
     SET("ipi", "latency", "%u", ipi_lat);
     SET("ipi", "handler", "%u", ipi_handler);
-    SET("os", "page", "%ldK", sysconf(_SC_PAGESIZE) / 1024);
+    SET("ipi", "ack", "%u", ipi_ack);
+    SET("os", "page", "%ldK", page / 1024);
+    if (given)
+        EMIT("# page: 4 KiB assumed (the results file does not say)\n");
     unsigned disk_lat = 37000, disk_bw = 1;
     if (zw->status == HOST_OK && zw->nm >= 3) {
         const host_measure_t *a = &zw->m[zw->nm - 2], *b = &zw->m[zw->nm - 1];
         double pages = b->expected - a->expected;
         double per_page = pages > 0 ? (b->ns.median - a->ns.median) / pages : 0;
-        double fixed = zw->m[1].ns.median - zw->m[0].ns.median - per_page;
         if (per_page > 0) {
-            double bpc = (double)sysconf(_SC_PAGESIZE) / (per_page * mhz / 1000.0);
+            double bpc = (double)page / (per_page * mhz / 1000.0);
             disk_bw = bpc < 1 ? 1 : (unsigned)(bpc + 0.5);
             EMIT("# disk: %.0f ns per page (%.2f bytes per cycle%s)\n", per_page, bpc,
                  bpc < 1 ? "; the key's least is 1" : "");
         }
-        if (fixed > 0)
-            disk_lat = to_cycles(fixed, mhz);
-        EMIT("# disk: msync of 1 dirty page costs %.0f ns more than of none\n", fixed);
+        /* A flush of one dirty page is a system call and one disk request of a page: the
+         * request's latency is what the host's time leaves of it. (The model charges nothing
+         * for a flush that writes nothing but its system call, so msync of no dirty page is
+         * not subtracted.) */
+        double one = zw->m[1].ns.median * mhz / 1000.0, rest = one - syscall - page / disk_bw;
+        if (rest >= 1)
+            disk_lat = (unsigned)(rest + 0.5);
+        EMIT("# disk: msync of 1 dirty page %.0f ns, of none %.0f ns: a request's latency is the "
+             "first less the system call and a page's transfer\n", zw->m[1].ns.median,
+             zw->m[0].ns.median);
     } else {
         EMIT("# disk: not measured (%s); the x86 presets' figures\n", zw->note);
     }
     SET("os", "disk_latency", "%u", disk_lat);
     SET("os", "disk_bandwidth", "%u", disk_bw);
+    SET("os", "syscall", "%u", syscall);
     SET("sim", "seed", "1");
     SET("sim", "jitter", "0");
 #undef SET

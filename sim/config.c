@@ -581,9 +581,11 @@ int config_to_machine(const config_t *c, machine_config_t *m, char *err, size_t 
     m->mem_latency = (uint32_t)get_num(c, "memory", "latency", 100);
     m->ipi_latency = (uint32_t)get_num(c, "ipi", "latency", 1000);
     m->ipi_handler = (uint32_t)get_num(c, "ipi", "handler", 500);
+    m->ipi_ack = (uint32_t)get_num(c, "ipi", "ack", 100);
     m->page_size = (uint32_t)get_num(c, "os", "page", 4096);
     m->disk_latency = (uint32_t)get_num(c, "os", "disk_latency", 10000);
     m->disk_bandwidth = (uint32_t)get_num(c, "os", "disk_bandwidth", 1);
+    m->syscall = (uint32_t)get_num(c, "os", "syscall", 100);
     m->seed = get_num(c, "sim", "seed", 1);
     m->jitter = (uint32_t)get_num(c, "sim", "jitter", 0);
     return machine_config_check(m, err, errlen) == MACHINE_OK ? 0 : -1;

@@ -161,3 +161,46 @@ Test(calibrate, unwritable_output_is_an_error_and_writes_nothing)
     cr_assert_eq(cmd_calibrate(6, argv), 2);
     cr_assert_neq(access("/nonexistent-dir/x.ini", F_OK), 0);
 }
+
+/* --host-results: the fit from a results file (tests/fixtures/host/results.json: a 2000 MHz
+ * clock, membarrier 1197 ns alone and 52310 ns with a second running thread, msync of one dirty
+ * page 3666532 ns), so every fitted number is the file's, none this host's. */
+Test(calibrate, syscall_ipi_and_disk_are_fitted_to_injected_results)
+{
+    char dir[64] = "/tmp/cohsim-calib-XXXXXX", path[128];
+    if (!mkdtemp(dir))
+        cr_skip_test("no writable /tmp for the preset");
+    snprintf(path, sizeof path, "%s/host.ini", dir);
+    const char *args[] = {"calibrate", "--host-results", "tests/fixtures/host/results.json",
+                          "-c", "l1d.size=32K", "-c", "l1d.assoc=8", "-c", "l2.size=256K",
+                          "-c", "l2.assoc=4", "-c", "llc.size=6M", "-c", "llc.assoc=12",
+                          "-o", path, NULL};
+    char *argv[20];
+    int argc = 0;
+    while (args[argc]) {
+        argv[argc] = (char *)args[argc];
+        argc++;
+    }
+    argv[argc] = NULL;
+    cr_assert_eq(cmd_calibrate(argc, argv), 0);
+    config_t *c = config_new();
+    machine_config_t m;
+    char err[512];
+    cr_assert_eq(config_load_file(c, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(config_to_machine(c, &m, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(m.cores, 2, "the file's CPUs, not this host's");
+    cr_expect_str_eq(config_get(c, "machine", "clock_mhz"), "2000");
+    /* one thread: the system call alone, 1197 ns at 2 GHz */
+    cr_expect_eq(m.syscall, 2394);
+    /* two threads: the call plus one IPI's latency, handler and acknowledgement, together the
+     * 51113 ns between the two medians */
+    cr_expect_eq(m.ipi_latency + m.ipi_handler + m.ipi_ack, 102226, "%u + %u + %u",
+                 m.ipi_latency, m.ipi_handler, m.ipi_ack);
+    cr_expect_gt(m.ipi_ack, 0);
+    /* one dirty page: the system call, a request's latency and a page at 1 byte per cycle */
+    cr_expect_eq(m.disk_bandwidth, 1);
+    cr_expect_eq(m.syscall + m.disk_latency + 4096, 7333064, "%u", m.disk_latency);
+    config_free(c);
+    unlink(path);
+    cr_assert_eq(rmdir(dir), 0);
+}

@@ -78,8 +78,8 @@ Test(ipi, delivers_earliest_first_and_acks_end_the_round)
     ipi_port_t s = {0}, a = {0};
     uint64_t at;
     cr_assert_not(ipi_next_delivery(&a, &at));
-    cr_assert_eq(ipi_send(&s, 7, &a, 10, 300), 0);
-    cr_assert_eq(ipi_send(&s, 7, &a, 10, 200), 0);
+    cr_assert_eq(ipi_send(&s, 7, &a, 10, 300, IPI_WORK_DRAIN), 0);
+    cr_assert_eq(ipi_send(&s, 7, &a, 10, 200, IPI_WORK_DRAIN), 0);
     cr_assert_eq(s.acks_waiting, 2);
     cr_assert(ipi_next_delivery(&a, &at));
     cr_assert_eq(at, 200);
@@ -103,7 +103,7 @@ Test(ipi, a_full_queue_refuses)
 {
     ipi_port_t s = {0}, a = {0};
     for (unsigned i = 0; i < IPI_MAX_QUEUED; i++)
-        cr_assert_eq(ipi_send(&s, 0, &a, 0, i), 0);
-    cr_assert_eq(ipi_send(&s, 0, &a, 0, 99), -1);
+        cr_assert_eq(ipi_send(&s, 0, &a, 0, i, IPI_WORK_DRAIN), 0);
+    cr_assert_eq(ipi_send(&s, 0, &a, 0, 99, IPI_WORK_DRAIN), -1);
     cr_assert_eq(s.acks_waiting, IPI_MAX_QUEUED);
 }

@@ -7,7 +7,7 @@
 #include "model/machine.h"
 
 /* 1-set 2-way L1s, a 2-set 2-way L2, a 4-set 4-way LLC, 4-entry store buffers, IPIs of 100 cycles
- * to deliver and 50 to handle; invariants checked after every transaction. */
+ * to deliver and 50 to handle, system calls of 2 cycles; invariants checked after every transaction. */
 static inline machine_config_t tiny_machine(unsigned cores, const protocol_t *p)
 {
     cache_config_t l1 = {.size = 2 * 64, .assoc = 2, .line = 64, .repl = &repl_lru,
@@ -22,7 +22,7 @@ static inline machine_config_t tiny_machine(unsigned cores, const protocol_t *p)
                           .l1i = l1, .l1d = l1, .l2 = l2, .llc = llc,
                           .sb_entries = 4, .sb_drain_latency = 5, .bus_latency = 20,
                           .bus_occupancy = 2, .mem_latency = 100, .ipi_latency = 100,
-                          .ipi_handler = 50, .page_size = 4096, .disk_latency = 1000,
+                          .ipi_handler = 50, .syscall = 2, .page_size = 4096, .disk_latency = 1000,
                           .disk_bandwidth = 1, .seed = 1, .check = true};
     return c;
 }

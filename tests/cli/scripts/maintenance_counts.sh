@@ -15,5 +15,8 @@ python3 - "$TMP/o.json" <<'P'
 import json, sys
 k = json.load(open(sys.argv[1]))["primitives"]["KeInvalidateAllCaches"]
 assert k["lines_written_back"] == 20, k
-assert k["lines_invalidated"] == 21 * 3, k
+# every copy of the 21 lines (L1D, L2, LLC), and the two private copies of the line core 1
+# loads after the call: issued with it (global issue order), before its IPI arrives, and dropped
+# by its handler
+assert k["lines_invalidated"] == 21 * 3 + 2, k
 P

@@ -28,8 +28,13 @@ run --preset x86-4 --json "$TMP/c.json" "$ex/cc_flush_and_purge.trace"
 tr -d ' \t\n' <"$TMP/c.json" | grep -q '"pages_purged":1,"pages_read":3,"pages_lost":0'
 
 run --preset x86-4 "$ex/ke_invalidate_all_caches.trace"
-run --preset arm-like-4 --json "$TMP/k.json" "$ex/ke_invalidate_all_caches.trace"
-[ "$(status_of "$TMP/k.json")" = "STATUS_NOT_SUPPORTED " ]
+# Not on Arm: the call is an invalid input, refused naming its line, with no output written.
+s=0
+"$COHSIM" run -q --preset arm-like-4 --json "$TMP/k.json" "$ex/ke_invalidate_all_caches.trace" \
+    2>"$TMP/k.err" || s=$?
+[ "$s" -eq 2 ]
+grep -q 'ke_invalidate_all_caches.trace:12: KeInvalidateAllCaches does not exist' "$TMP/k.err"
+[ ! -e "$TMP/k.json" ]
 
 # Every status ZwFlushVirtualMemory names, reached from the trace syntax.
 cat >"$TMP/zw.trace" <<'T'

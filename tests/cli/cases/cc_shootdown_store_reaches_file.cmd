@@ -1,0 +1,1 @@
+cohsim run --preset x86-4 -c storebuf.drain_latency=8000 tests/fixtures/primitives/cc_buffered_store.trace --json $TMP/o.json >$TMP/out; s=$?; grep -E "^(checks|CcCoherency|primitive)" $TMP/out; tr -d " \t\n" <$TMP/o.json | grep -o "\"stores_lost\":[0-9]*"; exit $s
