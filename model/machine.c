@@ -33,6 +33,12 @@ static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 #define FILTER_OWNERS_MIN_CORES 8
 #endif
 
+bool machine_filters(const machine_config_t *cfg)
+{
+    /* A few cores snoop each other faster than a filter is kept (one core snoops no one). */
+    return cfg->cores >= FILTER_MIN_CORES && !cfg->snoop_broadcast;
+}
+
 machine_status_t machine_fail(machine_t *m, machine_status_t status, const char *fmt, ...)
 {
     va_list ap;
@@ -127,11 +133,11 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         for (m->event_leaves = 2; m->event_leaves < cfg->cores; m->event_leaves *= 2)
             ;
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
-    /* A few cores snoop each other faster than a filter is kept (one core snoops no one). */
-    bool filter = cfg->cores >= FILTER_MIN_CORES && !cfg->snoop_broadcast;
     bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
-                       filter ? &bus_filtered : &bus_broadcast,
+                       machine_filters(cfg) ? &bus_filtered : &bus_broadcast,
                        (unsigned)__builtin_ctz(m->line)) == 0;
+    if (m->bus.filtering)
+        sf_limit(&m->bus.filter, cfg->snoop_filter_max_lines);
     /* A read need visit only the line's owner when the protocol's S does nothing on seeing one
      * but keep its copy; worth keeping owners for with many cores only (each S holder spared is
      * a probe of another core's caches). */

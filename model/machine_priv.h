@@ -191,4 +191,7 @@ void monitor_lose_line(machine_t *m, uint64_t line);
 /* region.c: core-independent work of a roi begin or roi end request issued at cycle now. */
 void region_mark(machine_t *m, const mem_req_t *r, uint64_t now);
 
+/* Whether machine_create gives cfg's bus a snoop filter. */
+bool machine_filters(const machine_config_t *cfg);
+
 #endif
