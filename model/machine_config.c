@@ -96,9 +96,12 @@ uint64_t machine_bytes(const machine_config_t *cfg)
     /* The snoop filter holds at most every line of every core's private caches. */
     uint64_t filter = 0;
     if (machine_filters(cfg)) {
-        uint64_t private_lines = cfg->l1.size ? cfg->l1.size / cfg->l1.line
-                                              : cfg->l1d.size / cfg->l1d.line +
-                                                    (cfg->l1i.size ? cfg->l1i.size / cfg->l1i.line : 0);
+        uint64_t private_lines;
+        if (cfg->l1.size)
+            private_lines = cfg->l1.size / cfg->l1.line;
+        else
+            private_lines = cfg->l1d.size / cfg->l1d.line +
+                            (cfg->l1i.size ? cfg->l1i.size / cfg->l1i.line : 0);
         if (cfg->l2.size)
             private_lines += cfg->l2.size / cfg->l2.line;
         uint64_t lines = cfg->cores * private_lines;
