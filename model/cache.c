@@ -140,17 +140,36 @@ uint64_t cache_line_base(const cache_t *c, uint64_t addr)
 int32_t cache_find(const cache_t *c, uint64_t addr) { return cache_probe(c, addr); }
 void cache_touch(cache_t *c, int32_t slot) { cache_hit(c, slot); }
 
+/* The first of the ways with the least stamp (unrolled whole for a constant ways). */
+static inline __attribute__((always_inline)) uint32_t least_stamp(const uint64_t *stamp,
+                                                                  uint32_t ways)
+{
+    uint64_t least = stamp[0];
+    uint32_t oldest = 0;
+#pragma GCC unroll 16
+    for (uint32_t w = 1; w < ways; w++)
+        if (stamp[w] < least) {
+            least = stamp[w];
+            oldest = w;
+        }
+    return oldest;
+}
+
 int32_t cache_victim(cache_t *c, uint64_t addr)
 {
     uint32_t set = (uint32_t)(addr >> c->line_shift) & c->set_mask;
     uint32_t base = set * c->assoc;
     if (c->lru) {
         /* The first invalid way (stamp 0), else the least recently used. */
-        uint32_t oldest = base;
-        for (uint32_t w = 1; w < c->assoc; w++)
-            if (c->stamp[base + w] < c->stamp[oldest])
-                oldest = base + w;
-        return (int32_t)oldest;
+        const uint64_t *stamp = c->stamp + base;
+        switch (c->assoc) {
+        case 8:
+            return (int32_t)(base + least_stamp(stamp, 8));
+        case 16:
+            return (int32_t)(base + least_stamp(stamp, 16));
+        default:
+            return (int32_t)(base + least_stamp(stamp, c->assoc));
+        }
     }
     for (uint32_t w = 0; w < c->assoc; w++)
         if ((c->state[base + w] & LINE_STATE_MASK) == LINE_I)

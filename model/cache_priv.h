@@ -46,35 +46,56 @@ struct cache {
 /* The slot holding addr's line, or -1. */
 #define CACHE_NO_TAG UINT64_MAX
 
+/* The way of tag[0..ways) that holds lineno, or -1 (a line is in at most one way). */
+static inline __attribute__((always_inline)) int32_t cache_way_in(const uint64_t *tag,
+                                                                  uint32_t ways, uint64_t lineno)
+{
+#pragma GCC unroll 16
+    for (uint32_t w = 0; w < ways; w++)
+        if (tag[w] == lineno)
+            return (int32_t)w;
+    return -1;
+}
+
+/* cache_way_in for a set of assoc ways: the usual associativities unrolled whole (a compare and a
+ * branch a way, no loop count to keep), which is most of the cost of a hit. */
+static inline int32_t cache_way(const uint64_t *tag, uint32_t assoc, uint64_t lineno)
+{
+    switch (assoc) {
+    case 8:
+        return cache_way_in(tag, 8, lineno);
+    case 16:
+        return cache_way_in(tag, 16, lineno);
+    case 4:
+        return cache_way_in(tag, 4, lineno);
+    default:
+        return cache_way_in(tag, assoc, lineno);
+    }
+}
+
 /* cache_probe without looking at recent first: for probes of another core's caches (snoops),
  * whose recent slot is seldom the line and costs a load of its own. */
 static inline int32_t cache_probe_set(const cache_t *c, uint64_t addr)
 {
     uint64_t lineno = addr >> c->line_shift;
     uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
-    const uint64_t *tag = c->tag + base;
-    for (uint32_t w = 0; w < c->assoc; w++)
-        if (tag[w] == lineno)
-            return (int32_t)(base + w);
-    return -1;
+    int32_t w = cache_way(c->tag + base, c->assoc, lineno);
+    return w < 0 ? -1 : (int32_t)base + w;
 }
 
-static inline int32_t cache_probe(const cache_t *c, uint64_t addr)
+static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *c, uint64_t addr)
 {
     uint64_t lineno = addr >> c->line_shift;
     uint32_t r = c->recent;
     if (c->tag[r] == lineno)
         return (int32_t)r;
     uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
-    const uint64_t *tag = c->tag + base;
-    for (uint32_t w = 0; w < c->assoc; w++)
-        if (tag[w] == lineno)
-            return (int32_t)(base + w);
-    return -1;
+    int32_t w = cache_way(c->tag + base, c->assoc, lineno);
+    return w < 0 ? -1 : (int32_t)base + w;
 }
 
 /* The policy's reaction to a hit on slot (valid). */
-static inline void cache_hit(cache_t *c, int32_t slot)
+static inline __attribute__((always_inline)) void cache_hit(cache_t *c, int32_t slot)
 {
     c->recent = (uint32_t)slot;
     if (c->lru) {
@@ -88,7 +109,8 @@ static inline void cache_hit(cache_t *c, int32_t slot)
 
 /* --3c: classify a reference to addr's line of kind; call it before the cache looks the line up
  * (or changes anything), where the access is counted. */
-static inline void cache_classify(cache_t *c, uint64_t addr, access_kind_t kind)
+static inline __attribute__((always_inline)) void cache_classify(cache_t *c, uint64_t addr,
+                                                                 access_kind_t kind)
 {
     if (c->ccc)
         ccc_reference(c->ccc, addr >> c->line_shift, kind, cache_probe(c, addr) < 0,
@@ -105,7 +127,7 @@ static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t k
 }
 
 /* cache_probe, then cache_hit when found. */
-static inline int32_t cache_lookup(cache_t *c, uint64_t addr)
+static inline __attribute__((always_inline)) int32_t cache_lookup(cache_t *c, uint64_t addr)
 {
     int32_t slot = cache_probe(c, addr);
     if (slot >= 0)

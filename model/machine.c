@@ -33,6 +33,12 @@ static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 #define FILTER_OWNERS_MIN_CORES 8
 #endif
 
+bool machine_filters(const machine_config_t *cfg)
+{
+    /* A few cores snoop each other faster than a filter is kept (one core snoops no one). */
+    return cfg->cores >= FILTER_MIN_CORES && !cfg->snoop_broadcast;
+}
+
 machine_status_t machine_fail(machine_t *m, machine_status_t status, const char *fmt, ...)
 {
     va_list ap;
@@ -127,11 +133,11 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
         for (m->event_leaves = 2; m->event_leaves < cfg->cores; m->event_leaves *= 2)
             ;
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
-    /* A few cores snoop each other faster than a filter is kept (one core snoops no one). */
-    bool filter = cfg->cores >= FILTER_MIN_CORES && !cfg->snoop_broadcast;
     bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
-                       filter ? &bus_filtered : &bus_broadcast,
+                       machine_filters(cfg) ? &bus_filtered : &bus_broadcast,
                        (unsigned)__builtin_ctz(m->line)) == 0;
+    if (m->bus.filtering)
+        sf_limit(&m->bus.filter, cfg->snoop_filter_max_lines);
     /* A read need visit only the line's owner when the protocol's S does nothing on seeing one
      * but keep its copy; worth keeping owners for with many cores only (each S holder spared is
      * a probe of another core's caches). */
@@ -904,6 +910,22 @@ static inline __attribute__((always_inline)) event_t core_event(machine_t *m, co
     return (event_t){kind, at, c->id};
 }
 
+/* The least of the cores' keys: with up to four cores, of four keys without a loop (the keys of
+ * cores the machine has not are UINT64_MAX, from machine_create on). */
+static inline uint64_t least_key(const machine_t *m)
+{
+    const uint64_t *key = m->next_key;
+    uint64_t best;
+    if (m->cfg.cores <= 4) {
+        uint64_t a = key[0] < key[1] ? key[0] : key[1], b = key[2] < key[3] ? key[2] : key[3];
+        return a < b ? a : b;
+    }
+    best = key[0];
+    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
+        best = key[i] < best ? key[i] : best;
+    return best;
+}
+
 /* The earliest event of all: cores whose state an event changed compute theirs again; the others
  * keep the one they had. */
 static event_t next_event(machine_t *m)
@@ -922,10 +944,7 @@ static event_t next_event(machine_t *m)
         m->next_key[i] = key;
     }
     m->stale = 0;
-    const uint64_t *key = m->next_key;
-    uint64_t best = key[0];
-    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
-        best = key[i] < best ? key[i] : best;
+    uint64_t best = least_key(m);
     if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
@@ -989,22 +1008,11 @@ static int complete_ipi_wait(machine_t *m, core_t *s)
     return finish(m, s, &s->waiting_req, &res);
 }
 
-/* Core c issues request r (its number in its source: seq) at cycle at. */
-static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t at)
+/* issue's way for what quick_issue does not take: execute, with its result on this frame. */
+static __attribute__((noinline)) int issue_executed(machine_t *m, core_t *c, const mem_req_t *r,
+                                                    uint64_t seq, uint64_t at)
 {
-    if (c->waited_full) {
-        sb_note_full_stall(&c->sb);
-        c->waited_full = false;
-    }
-    if (at > c->clock)
-        c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
-    m->last_issue = at;
     req_result_t res;
-    if (m->quick) {
-        int taken = quick_issue(m, c, r, at);
-        if (taken != QUICK_DECLINED)
-            return taken == QUICK_TAKEN ? MACHINE_OK : taken;
-    }
     uint8_t cls = op_classes[r->op];
     if (cls == OPC_MEM || cls == OPC_SYNC)
         return execute(m, c, r, seq, at, &res);
@@ -1017,8 +1025,29 @@ static int issue(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint
     return rc;
 }
 
+/* Core c issues request r (its number in its source: seq) at cycle at. Inlined into the event
+ * loop, so that a request quick_issue takes (most) costs no call of its own. */
+static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, const mem_req_t *r,
+                                                       uint64_t seq, uint64_t at)
+{
+    if (c->waited_full) {
+        sb_note_full_stall(&c->sb);
+        c->waited_full = false;
+    }
+    if (at > c->clock)
+        c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
+    m->last_issue = at;
+    if (m->quick) {
+        int taken = quick_issue(m, c, r, at);
+        if (taken != QUICK_DECLINED)
+            return taken == QUICK_TAKEN ? MACHINE_OK : taken;
+    }
+    return issue_executed(m, c, r, seq, at);
+}
+
 /* Core c issues its pending request at cycle at. */
-static int issue_pending(machine_t *m, core_t *c, uint64_t at)
+static inline __attribute__((always_inline)) int issue_pending(machine_t *m, core_t *c,
+                                                               uint64_t at)
 {
     c->has_pending = false;
     m->npending--;
@@ -1171,6 +1200,46 @@ static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int 
     return rc;
 }
 
+/* The event loop's fast path with per-core streams and a scan of the keys (few cores), entered
+ * after an event of core cpu that changed no other core (m->stale is cpu's bit alone). The other
+ * cores' keys then stay as they are, so the loop's next choice is cpu's next event when its key
+ * is below the least of theirs (keys are distinct: the core is in them), and that least one's
+ * event otherwise; after either, the same holds again for the core whose event it was, as long as
+ * that event changed no other core. So cpu runs ahead while it stays earliest, and the turn
+ * passes to the next core, without the loop's walk over stale cores and without a second scan of
+ * every key. Each step is the loop's own (refill, core_event, handle_event), in its order, so
+ * every interaction between cores happens in today's order. Returns to the loop (MACHINE_OK)
+ * with nothing stale and every key stored, or with stale bits for the loop to handle (another
+ * core changed, or a key needs the loop's overflow check, or a core is idle); else an error as
+ * the loop would give it. */
+static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
+                                                           unsigned nsources)
+{
+    for (;;) {
+        /* cpu's key is stale (its bit is set), so it may stand aside while the others' least
+         * is found. */
+        m->next_key[cpu] = UINT64_MAX;
+        uint64_t others = least_key(m);
+        core_t *c = &m->core[cpu];
+        if (cpu < nsources && refill(m, c) != MACHINE_OK)
+            return MACHINE_ESOURCE;
+        event_t e = core_event(m, c);
+        if (e.kind == EV_NONE || e.at >> 56)
+            return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
+        uint64_t key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
+        m->stale = 0;
+        m->next_key[cpu] = key;
+        if (key > others) /* another core's event is the earliest: its key is current */
+            e = (event_t){(event_kind_t)(others >> 6 & 3), others >> 8, (unsigned)(others & 63)};
+        cpu = e.cpu;
+        int rc = handle_event(m, &e);
+        if (rc != MACHINE_OK)
+            return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
+        if (m->stale != 1ull << cpu)
+            return MACHINE_OK;
+    }
+}
+
 /* The event loop of machine_run until every core is done (0) or an error. Inlined twice, with
  * tree constant: each copy finds the earliest event one way only (next_event_tree with many
  * cores, next_event's scan with few), so that the other way costs the loop nothing. */
@@ -1215,6 +1284,11 @@ static inline __attribute__((always_inline)) machine_status_t run_events(machine
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
             return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
+        if (!tree && per_core && !solo && m->stale == 1ull << e.cpu && !m->cfg.general_paths_only) {
+            rc = run_ahead(m, e.cpu, nsources);
+            if (rc != MACHINE_OK)
+                return rc;
+        }
     }
 }
 

@@ -65,6 +65,10 @@ typedef struct machine_config {
      * those the snoop filter names as holding the line: for tests that show the filter changes
      * nothing (every count and cycle is the same either way). */
     bool snoop_broadcast;
+    /* The most lines the snoop filter may track (0: as many as memory allows): past them the bus
+     * snoops every core, as when the filter cannot grow; for tests that show that fallback
+     * changes nothing. */
+    uint64_t snoop_filter_max_lines;
 } machine_config_t;
 
 typedef struct machine machine_t;
@@ -105,7 +109,8 @@ typedef enum machine_status {
 machine_status_t machine_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     MACHINE_MUST_CHECK;
 /* The bytes machine_create allocates for cfg (which passes machine_config_check): caches, store
- * buffers and the machine itself; simulated memory grows apart (memory_bytes_for). */
+ * buffers, the snoop filter at its largest and the machine itself; simulated memory grows apart
+ * (memory_bytes_for). */
 uint64_t machine_bytes(const machine_config_t *cfg);
 /* NULL with the reason in err when cfg is invalid or memory runs out. */
 machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen);

@@ -93,5 +93,22 @@ uint64_t machine_bytes(const machine_config_t *cfg)
         per_core += level_bytes(&cfg->l1d, !cfg->icache_snoop) + level_bytes(&cfg->l1i, true);
     uint32_t line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     uint64_t handoff = !cfg->l1.size && !cfg->icache_snoop ? line : 0;
-    return sizeof(machine_t) + cfg->cores * per_core + level_bytes(&cfg->llc, false) + handoff;
+    /* The snoop filter holds at most every line of every core's private caches. */
+    uint64_t filter = 0;
+    if (machine_filters(cfg)) {
+        uint64_t private_lines;
+        if (cfg->l1.size)
+            private_lines = cfg->l1.size / cfg->l1.line;
+        else
+            private_lines = cfg->l1d.size / cfg->l1d.line +
+                            (cfg->l1i.size ? cfg->l1i.size / cfg->l1i.line : 0);
+        if (cfg->l2.size)
+            private_lines += cfg->l2.size / cfg->l2.line;
+        uint64_t lines = cfg->cores * private_lines;
+        if (cfg->snoop_filter_max_lines && cfg->snoop_filter_max_lines < lines)
+            lines = cfg->snoop_filter_max_lines;
+        filter = sf_bytes_for(lines);
+    }
+    return sizeof(machine_t) + cfg->cores * per_core + level_bytes(&cfg->llc, false) + handoff +
+           filter;
 }

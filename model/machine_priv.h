@@ -96,7 +96,8 @@ struct machine {
     uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
     /* Core i's earliest event, valid while its bit in stale is clear, as one number that orders
      * events as the loop takes them: cycle << 8 | kind << 6 | i (UINT64_MAX for none). Cycles
-     * must stay below 2^56 (time_overflow says when one did not). */
+     * must stay below 2^56 (time_overflow says when one did not). The keys of cores the machine
+     * has not stay UINT64_MAX (least_key reads four whatever the cores). */
     uint64_t next_key[MACHINE_MAX_CORES];
     /* With more than EVENT_SCAN_MAX cores (machine.c) the keys are kept instead as the leaves of
      * a tournament tree, so that a core's new key costs at most log2(cores) steps instead of a
@@ -190,5 +191,8 @@ void monitor_lose_line(machine_t *m, uint64_t line);
 
 /* region.c: core-independent work of a roi begin or roi end request issued at cycle now. */
 void region_mark(machine_t *m, const mem_req_t *r, uint64_t now);
+
+/* Whether machine_create gives cfg's bus a snoop filter. */
+bool machine_filters(const machine_config_t *cfg);
 
 #endif

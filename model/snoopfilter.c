@@ -27,7 +27,7 @@ static uint8_t *no_owners(uint64_t cap)
 int sf_init(sfilter_t *f, unsigned line_shift)
 {
     *f = (sfilter_t){.cap_mask = (1ull << SF_FIRST_BITS) - 1, .shift = 64 - SF_FIRST_BITS,
-                     .line_shift = line_shift};
+                     .line_shift = line_shift, .room = (1ull << SF_FIRST_BITS) / 2};
     f->slot = empty_slots(1ull << SF_FIRST_BITS);
     f->owner = no_owners(1ull << SF_FIRST_BITS);
     if (f->slot && f->owner)
@@ -42,6 +42,21 @@ void sf_fini(sfilter_t *f)
     free(f->owner);
     f->slot = NULL;
     f->owner = NULL;
+}
+
+void sf_limit(sfilter_t *f, uint64_t max_used)
+{
+    f->max_used = max_used;
+    f->room = max_used && max_used < sf_cap(f) / 2 ? max_used : sf_cap(f) / 2;
+}
+
+uint64_t sf_bytes_for(uint64_t lines)
+{
+    uint64_t cap = 1ull << SF_FIRST_BITS;
+    while (cap / 2 < lines)
+        cap *= 2;
+    uint64_t slot = sizeof(sf_entry_t) + 1; /* the entry and its owner byte */
+    return cap * slot + (cap > 1ull << SF_FIRST_BITS ? cap / 2 * slot : 0);
 }
 
 /* Double the table, placing every entry again. */
@@ -74,9 +89,10 @@ static __attribute__((noinline)) bool grow(sfilter_t *f)
 
 bool sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i)
 {
-    if (__builtin_expect(f->used + 1 > sf_cap(f) / 2, 0)) {
-        if (!grow(f))
+    if (__builtin_expect(f->used >= f->room, 0)) {
+        if ((f->max_used && f->used >= f->max_used) || !grow(f))
             return false;
+        sf_limit(f, f->max_used);
         for (i = sf_home(f, line); f->slot[i].line != SF_EMPTY; i = (i + 1) & f->cap_mask)
             ;
     }

@@ -8,7 +8,8 @@
  * is: line addresses are multiples of the line size). A line's home slot is the top bits of its
  * line number times 2^64/phi (Fibonacci hashing). Removing an entry moves the later entries of
  * its run back (no tombstones), so a lookup ends at the first empty slot.
- * Invariants: used <= cap / 2 (the table doubles before it would pass that); no entry has an
+ * Invariants: used <= cap / 2 (the table doubles before it would pass that), and used <= max_used
+ * when that is set; no entry has an
  * empty agent set; a line has at most one entry, found from its home slot without crossing an
  * empty slot; a line's agents are exactly the cores that hold it, and its owner the one that
  * holds it in E, M or O, if any (kept by the hierarchy), so that a read need visit only the
@@ -39,11 +40,21 @@ typedef struct sfilter {
     unsigned shift;    /* 64 - bits: the home slot is the top bits of the hash */
     unsigned line_shift;
     uint64_t used;
+    /* Insertion takes the slow path (grow, or fail) once used reaches room: cap / 2, or max_used
+     * when that is smaller. */
+    uint64_t room;
+    uint64_t max_used; /* the most entries the table may hold (0: as many as memory allows) */
 } sfilter_t;
 
 /* An empty filter for lines of 2^line_shift bytes; 0, or -1 when out of memory. */
 int sf_init(sfilter_t *f, unsigned line_shift);
 void sf_fini(sfilter_t *f);
+/* Hold at most max_used entries (0: no limit): an insertion past them fails as when memory runs
+ * out, so that the fallback can be tested. */
+void sf_limit(sfilter_t *f, uint64_t max_used);
+/* The bytes of a filter holding up to `lines` lines at its largest, counting the old table beside
+ * the new while it doubles. */
+uint64_t sf_bytes_for(uint64_t lines);
 
 static inline uint64_t sf_home(const sfilter_t *f, uint64_t line)
 {

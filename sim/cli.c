@@ -265,7 +265,8 @@ static int machine_opts_fit(const machine_opts_t *mo, machine_config_t *cfg)
     char a[32], b[32];
     if (need > limit) {
         cli_error("configuration: the machine needs about %s (%u cores' caches and store buffers, "
-                  "and the shared level) but %s is %s: choose smaller caches or fewer cores",
+                  "the snoop filter when full, and the shared level) but %s is %s: choose smaller "
+                  "caches or fewer cores",
                   human_bytes(need, a, sizeof a), cfg->cores, source,
                   human_bytes(limit, b, sizeof b));
         return -1;

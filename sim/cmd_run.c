@@ -558,7 +558,7 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         goto out;
     }
     for (int i = 0; i < npaths; i++) {
-        srcs[i].trace = trace_open(paths[i], a->format, err, sizeof err);
+        srcs[i].trace = trace_open_shared(paths[i], a->format, (unsigned)npaths, err, sizeof err);
         if (!srcs[i].trace) {
             cli_error("%s", err);
             status = EXIT_USAGE;

@@ -1,9 +1,12 @@
 /* stream.c: buffered reading of a trace file, with line splitting that does not copy.
  *
  * Representation: buf[pos..end) holds decompressed bytes not yet consumed; the buffer is refilled
- * by moving the unconsumed tail to the front. Invariants: pos <= end <= cap; a line handed out
- * lies wholly inside buf and stays there until the next call. Lines longer than the buffer are an
- * error, not silently split.
+ * by moving the unconsumed tail to the front. Invariants: pos <= end <= cap <= STREAM_BUFMAX
+ * (a stream from memory: cap is its length); a line handed out lies wholly inside buf and stays
+ * there until the next call. A file's buffer starts at its share of STREAM_BUDGET (many traces
+ * read at once, one per core, would otherwise hold STREAM_BUFMAX each) and doubles, up to
+ * STREAM_BUFMAX, when a line does not fit: lines longer than STREAM_BUFMAX are an error whatever
+ * the share, not silently split.
  */
 #include "traces/stream.h"
 
@@ -17,9 +20,26 @@
 
 #include "traces/stream_priv.h"
 
-#define STREAM_BUFSIZE (1u << 20)
+/* The largest buffer, and so the longest line: one trace alone reads with it. */
+#define STREAM_BUFMAX (1u << 20)
+/* The buffers of the streams open at once, together: 4 per-core traces still read with
+ * STREAM_BUFMAX each, 64 with 64 KiB. */
+#define STREAM_BUDGET (4u << 20)
+/* The smallest buffer: reads stay large (a system call per 64 KiB) however many streams. */
+#define STREAM_BUFMIN (64u << 10)
+
+size_t stream_buffer_share(unsigned streams)
+{
+    size_t share = streams ? STREAM_BUDGET / streams : STREAM_BUFMAX;
+    return share > STREAM_BUFMAX ? STREAM_BUFMAX : share < STREAM_BUFMIN ? STREAM_BUFMIN : share;
+}
 
 stream_t *stream_open(const char *path, char *err, size_t errlen)
+{
+    return stream_open_shared(path, 1, err, errlen);
+}
+
+stream_t *stream_open_shared(const char *path, unsigned streams, char *err, size_t errlen)
 {
     /* "-" is standard input (a pipe, most often: nothing here seeks). */
     int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY);
@@ -41,7 +61,7 @@ stream_t *stream_open(const char *path, char *err, size_t errlen)
     }
     s->fd = fd;
     s->path = path;
-    s->cap = STREAM_BUFSIZE;
+    s->cap = stream_buffer_share(streams);
     s->buf = calloc(s->cap + 1 + STREAM_LINE_SLACK, 1);
     if (!s->buf) {
         stream_close(s);
@@ -154,6 +174,22 @@ ssize_t stream_read(stream_t *s, void *buf, size_t len)
     return -1;
 }
 
+/* Double a full buffer (its line did not fit in the stream's share): 0, or -1 with the error. */
+static int stream_grow(stream_t *s)
+{
+    size_t cap = 2 * s->cap > STREAM_BUFMAX ? STREAM_BUFMAX : 2 * s->cap;
+    char *buf = realloc(s->buf, cap + 1 + STREAM_LINE_SLACK);
+    if (!buf) {
+        snprintf(s->error, sizeof s->error, "out of memory for line %llu",
+                 (unsigned long long)s->lineno + 1);
+        return -1;
+    }
+    memset(buf + s->cap, 0, cap - s->cap + 1 + STREAM_LINE_SLACK);
+    s->buf = buf;
+    s->cap = cap;
+    return 0;
+}
+
 const char *stream_line(stream_t *s, size_t *len)
 {
     for (;;) {
@@ -177,9 +213,14 @@ const char *stream_line(stream_t *s, size_t *len)
         size_t n = s->end - s->pos;
         if (n == 0)
             return NULL;
+        if (n == s->cap && s->fd >= 0 && s->cap < STREAM_BUFMAX) {
+            if (stream_grow(s) != 0)
+                return NULL;
+            continue;
+        }
         if (n == s->cap) {
             snprintf(s->error, sizeof s->error, "line %llu is longer than %u bytes",
-                     (unsigned long long)s->lineno + 1, STREAM_BUFSIZE);
+                     (unsigned long long)s->lineno + 1, STREAM_BUFMAX);
             return NULL;
         }
         /* The last line has no newline: hand it out as it is. */

@@ -15,6 +15,11 @@ typedef struct stream stream_t;
 /* NULL on failure with the reason in err. path "-" is standard input; pipes and FIFOs work as
  * files do (nothing seeks). A directory is refused. */
 stream_t *stream_open(const char *path, char *err, size_t errlen);
+/* As stream_open, for one of `streams` streams read at once (per-core traces): its read buffer is
+ * its share of a budget for them all (stream.c), which bounds memory at many cores. */
+stream_t *stream_open_shared(const char *path, unsigned streams, char *err, size_t errlen);
+/* The read buffer's bytes for each of `streams` streams read at once. */
+size_t stream_buffer_share(unsigned streams);
 /* A stream over a copy of data[0..len), named path (a format's trial run on a file's head). */
 stream_t *stream_from_memory(const char *path, const uint8_t *data, size_t len);
 void stream_close(stream_t *s);

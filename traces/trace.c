@@ -122,6 +122,12 @@ static void trace_why_not(const char *path, const uint8_t *head, size_t len, cha
 
 trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen)
 {
+    return trace_open_shared(path, format, 1, err, errlen);
+}
+
+trace_t *trace_open_shared(const char *path, const char *format, unsigned traces, char *err,
+                           size_t errlen)
+{
     const trace_format_t *fmt = NULL;
     if (format) {
         fmt = trace_format_lookup(format);
@@ -132,7 +138,7 @@ trace_t *trace_open(const char *path, const char *format, char *err, size_t errl
             return NULL;
         }
     }
-    stream_t *s = stream_open(path, err, errlen);
+    stream_t *s = stream_open_shared(path, traces, err, errlen);
     if (!s)
         return NULL;
     {

@@ -39,6 +39,10 @@ typedef struct trace_format {
 
 /* Open path as format (NULL: detect from content). NULL on failure, with the reason in err. */
 trace_t *trace_open(const char *path, const char *format, char *err, size_t errlen);
+/* As trace_open, for one of `traces` traces read at once (one per core): the read buffers of all
+ * share one budget (stream_open_shared). */
+trace_t *trace_open_shared(const char *path, const char *format, unsigned traces, char *err,
+                           size_t errlen);
 int trace_next(trace_t *t, mem_req_t *out);
 /* Up to max records (count > 0, 0 at the end, -1 error, as trace_next): several only from formats
  * with next_batch, whose records stay valid together; one from the others. Records before a bad

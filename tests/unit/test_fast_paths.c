@@ -4,13 +4,15 @@
  * random traffic run with them and with general_paths_only gives the same statistics at every
  * level, the same cycles, and the same values returned to the source. So does an attached
  * observer (model/observe.h), whose records must also agree with those statistics, and so does
- * snooping every core (snoop_broadcast) instead of those the snoop filter names. */
+ * snooping every core (snoop_broadcast) instead of those the snoop filter names, and neither does
+ * the filter's fallback to snooping every core when it cannot grow. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/machine.h"
+#include "model/machine_priv.h"
 #include "model/rng.h"
 
 enum { N = 6000, MAX_SOURCES = 12 };
@@ -353,4 +355,58 @@ Test(fast_paths, two_cores_without_icache_or_store_buffer)
     cfg.sb_entries = 0;
     for (uint64_t seed = 17; seed <= 20; seed++)
         agree(cfg, seed);
+}
+
+/* The snoop filter that cannot grow (here: past snoop_filter_max_lines, as when memory runs out)
+ * refuses the line, stays as it was, and the machine snoops every core from then on: every count,
+ * cycle and value is the same as with the filter throughout and with the broadcast throughout. */
+Test(fast_paths, snoop_filter_falls_back_to_broadcast_when_it_cannot_grow)
+{
+    sfilter_t f;
+    cr_assert_eq(sf_init(&f, 6), 0);
+    sf_limit(&f, 3);
+    for (uint64_t line = 0; line < 3; line++)
+        cr_assert(sf_add(&f, line * 64, 1));
+    cr_assert(sf_add(&f, 64, 2), "a line with an entry gains an agent without a new entry");
+    cr_assert_not(sf_add(&f, 3 * 64, 1), "a fourth line does not fit");
+    cr_assert_eq(f.used, 3);
+    cr_assert_eq(sf_agents(&f, 3 * 64), 0);
+    cr_assert_eq(sf_agents(&f, 64), (1u << 1) | (1u << 2));
+    sf_fini(&f);
+
+    static char filtered[65536], limited[65536], broadcast[65536];
+    static batch_src_t srcs[MAX_SOURCES];
+    const unsigned cores[] = {6, 12}; /* the filter without owners, and with */
+    for (unsigned k = 0; k < 2; k++) {
+        machine_config_t cfg = base(cores[k]);
+        mem_req_t *reqs = traffic(40 + k, cfg.cores, N);
+        run(cfg, reqs, cfg.cores, true, srcs, filtered, sizeof filtered);
+        machine_config_t all = cfg;
+        all.snoop_broadcast = true;
+        run(all, reqs, cfg.cores, true, srcs, broadcast, sizeof broadcast);
+        cr_assert_str_eq(filtered, broadcast);
+
+        machine_config_t small = cfg;
+        small.snoop_filter_max_lines = 40; /* the traffic touches about 200 lines */
+        char err[256];
+        machine_t *m = machine_create(&small, err, sizeof err);
+        cr_assert_not_null(m, "%s", err);
+        cr_assert(m->bus.filtering);
+        core_source_t cs[MAX_SOURCES];
+        for (unsigned i = 0; i < cfg.cores; i++) {
+            srcs[i] = (batch_src_t){.reqs = reqs + i * (N / cfg.cores), .n = N / cfg.cores,
+                                    .batches = true};
+            cs[i] = (core_source_t){.next = src_next, .done = src_done, .opaque = &srcs[i],
+                                    .values_unused = true, .done_only_for_values = true,
+                                    .next_batch = src_next_batch};
+        }
+        cr_assert_eq(machine_run(m, cs, cfg.cores, true), 0, "%s", machine_error(m));
+        cr_assert_not(m->bus.filtering, "%u cores: the filter should have given up", cores[k]);
+        cr_assert_eq(m->bus.snoop, &bus_broadcast);
+        dump(m, limited, sizeof limited);
+        machine_destroy(m);
+        cr_assert_str_eq(filtered, limited, "%u cores:\nfiltered:\n%s\nfallen back:\n%s",
+                         cores[k], filtered, limited);
+        free(reqs);
+    }
 }

@@ -1,13 +1,17 @@
 /* test_trace_stream.c: readers stream: reading a long trace does not grow memory, plain or
- * gzip-compressed; and the binary format's operation numbers stay the rows of ops.def. */
+ * gzip-compressed; many traces read at once share one budget of read buffers, yet each still reads
+ * lines as long as one trace alone does; and the binary format's operation numbers stay the rows
+ * of ops.def. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "traces/stream.h"
 #include "traces/trace.h"
 
 static long max_rss_kb(void)
@@ -62,6 +66,44 @@ Test(trace_stream, memory_does_not_grow_with_length)
     cr_expect_lt(grew, 4096, "reading %u gzip records grew the peak RSS by %ld KiB", N, grew);
     unlink(plain);
     unlink(gz);
+}
+
+Test(trace_stream, many_streams_share_a_budget_and_long_lines_still_fit)
+{
+    /* One trace and four per-core traces read with 1 MiB each; 64 with far less, all together
+     * no more than four; never less than 64 KiB each. */
+    cr_assert_eq(stream_buffer_share(1), 1u << 20);
+    cr_assert_eq(stream_buffer_share(4), 1u << 20);
+    cr_assert_leq(64 * stream_buffer_share(64), 4u << 20);
+    cr_assert_geq(stream_buffer_share(1000), 64u << 10);
+
+    /* A line of 300 KiB, past a 64-stream share, is read whole: the buffer grows for it. */
+    enum { LONG = 300 << 10 };
+    char path[] = "/tmp/cohsim-longline-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("first\n", f);
+    for (unsigned i = 0; i < LONG; i++)
+        fputc('x', f);
+    fputs("\nlast\n", f);
+    fclose(f);
+    char err[256];
+    stream_t *s = stream_open_shared(path, 64, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    size_t len;
+    const char *line = stream_line(s, &len);
+    cr_assert(line && len == 5 && strcmp(line, "first") == 0);
+    line = stream_line(s, &len);
+    cr_assert_not_null(line, "%s", stream_error(s));
+    cr_assert_eq(len, LONG);
+    cr_assert(line[0] == 'x' && line[LONG - 1] == 'x');
+    line = stream_line(s, &len);
+    cr_assert(line && strcmp(line, "last") == 0);
+    cr_assert_null(stream_line(s, &len));
+    cr_assert_null(stream_error(s));
+    stream_close(s);
+    unlink(path);
 }
 
 Test(trace_stream, binary_operation_numbers_are_ops_def_rows)

@@ -14,7 +14,7 @@ expect() { # expect STATUS TEXT command...
     [ "$status" -eq "$want" ] || fail "exit $status, expected $want: $*: $(cat err)"
     grep -qF -- "$text" err || fail "expected '$text' in: $(cat err)"
 }
-expect 2 'the machine needs about 69.1 GiB (64 cores' \
+expect 2 'the machine needs about 477.1 GiB (64 cores' \
     "$COHSIM" run -q --max-memory 16G -c machine.cores=64 -c l2.size=4G -c llc.size=4G "$demo"
 expect 2 'but --max-memory is 16.0 GiB' \
     "$COHSIM" run -q --max-memory 16G -c machine.cores=64 -c l2.size=4G -c llc.size=4G "$demo"
