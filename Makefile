@@ -186,4 +186,5 @@ fuzz: setup
 clean:
 	rm -rf build cohsim
 
--include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(BUILD)/tests/fuzz/*.d)
+-include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(BUILD)/tests/fuzz/*.d) \
+         $(wildcard $(BUILD)/systemc/*.d $(BUILD)/rtl/*.d)

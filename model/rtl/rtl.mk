@@ -12,7 +12,7 @@ RTL_TOP      := cohsim_lockstep
 RTL_OBJ      := build/rtl-obj
 RTL_FAULT_OBJ := build/rtl-fault-obj
 VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
-RTL_CXXFLAGS := -std=c++17 -O1 $(DEBUG) -Wall -Wextra -Werror -Wno-unused-parameter \
+RTL_CXXFLAGS := -std=c++17 -O1 $(DEBUG) -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
                 -I. -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
 RTL_RUNTIME  := verilated.o verilated_vcd_c.o verilated_threads.o
 RTL_PROGS    := $(BUILD)/rtl/lockstep $(BUILD)/rtl/lockstep-fault

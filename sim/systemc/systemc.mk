@@ -3,7 +3,9 @@
 
 SYSTEMC_CFLAGS := $(shell pkg-config --cflags systemc 2>/dev/null)
 SYSTEMC_LIBS   := $(shell pkg-config --libs systemc 2>/dev/null)
-SC_CXXFLAGS    := -std=c++17 -O1 $(DEBUG) -Wall -Wextra -Werror -Wno-unused-parameter -I. \
+# -MMD -MP: an object is rebuilt when a cohsim header it includes changes (a struct that grew
+# would otherwise be seen at two sizes by the C and C++ objects).
+SC_CXXFLAGS    := -std=c++17 -O1 $(DEBUG) -Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP \
                   $(SYSTEMC_CFLAGS)
 SYSTEMC_PROGS  := $(BUILD)/systemc/platform
 
