@@ -1,7 +1,8 @@
 /* memory.h: sparse physical memory holding real bytes; unwritten bytes read as zero.
  *
- * Pages are allocated on the first write of a nonzero byte, so reads (and zeros) never grow memory;
- * the page table is an open addressing hash from page number to page, kept at most half full.
+ * Pages, and the 64-byte chunks of a page, are allocated on the first write of a nonzero byte to
+ * them, so reads (and zeros) never grow memory; the page table is an open addressing hash from
+ * page number to the page's directory of chunks, kept at most half full.
  */
 #ifndef COHSIM_MEMORY_H
 #define COHSIM_MEMORY_H
@@ -32,7 +33,7 @@ uint64_t memory_pages(const memory_t *m);
  * MEMORY_AT_LIMIT, and memory_at_limit says so. */
 void memory_set_limit(memory_t *m, uint64_t max_pages);
 bool memory_at_limit(const memory_t *m);
-/* Bytes a memory of n pages takes: the pages and their slots in the table. */
+/* Bytes a memory of n pages takes at most: their chunks, directories and slots in the table. */
 uint64_t memory_bytes_for(uint64_t pages);
 
 /* Little-endian helpers for values of 1..8 bytes. */

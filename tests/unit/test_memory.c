@@ -1,5 +1,5 @@
 /* test_memory.c: sparse memory: little-endian stores of every size, across page boundaries, and
- * the rule that zeros never allocate a page. */
+ * the rule that zeros never allocate a page, and pages kept as 64-byte chunks. */
 #include <criterion/criterion.h>
 
 #include "model/memory.h"
@@ -74,5 +74,39 @@ Test(memory, a_write_past_the_limit_is_named)
     cr_assert(memory_at_limit(m));
     cr_assert_eq(memory_pages(m), 2);
     cr_assert_eq(memory_load_le(m, 0x3000, 8), 0);
+    memory_destroy(m);
+}
+
+/* Pages keep only the 64-byte chunks written: stores that straddle two chunks, a write across a
+ * page of chunks some written and some not, and line reads of written and unwritten chunks all
+ * read back what a flat array would hold. */
+Test(memory, chunks_of_a_page_read_back_as_a_flat_page_would)
+{
+    memory_t *m = memory_create();
+    cr_assert_not_null(m);
+    uint8_t flat[2 * 4096] = {0};
+    uint64_t base = 0x7000;
+    for (unsigned i = 0; i < 40; i++) {
+        uint64_t off = (i * 997u) % (sizeof flat - 8), v = 0x0102030405060708ull * (i + 1);
+        unsigned size = 1u << (i % 4);
+        cr_assert_eq(memory_store_le(m, base + off, size, v), MEMORY_OK);
+        for (unsigned b = 0; b < size; b++)
+            flat[off + b] = (uint8_t)(v >> (8 * b));
+    }
+    uint8_t run[200];
+    for (unsigned i = 0; i < sizeof run; i++)
+        run[i] = (uint8_t)(i + 1);
+    cr_assert_eq(memory_write(m, base + 4096 - 100, run, sizeof run), MEMORY_OK);
+    for (unsigned i = 0; i < sizeof run; i++)
+        flat[4096 - 100 + i] = run[i];
+    uint8_t got[sizeof flat];
+    memory_read(m, base, got, sizeof got);
+    cr_assert_arr_eq(got, flat, sizeof flat);
+    for (uint64_t line = 0; line < sizeof flat; line += 64) {
+        uint8_t l[64];
+        memory_read(m, base + line, l, sizeof l);
+        cr_assert_arr_eq(l, flat + line, sizeof l, "line at %llu", (unsigned long long)line);
+    }
+    cr_assert_eq(memory_pages(m), 2);
     memory_destroy(m);
 }
