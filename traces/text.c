@@ -145,6 +145,15 @@ static int text_probe(const uint8_t *head, size_t len)
     return text_directive_known((const char *)head + i, (unsigned)(k - i)) ? 80 : 0;
 }
 
+/* A parsed line's file name no longer than the writer writes back: rc, or -1 after trace_fail. */
+static int name_fits(trace_t *t, uint64_t line, int rc, const mem_req_t *r)
+{
+    if (rc > 0 && r->name && strlen(r->name) > TEXT_NAME_MAX)
+        return trace_fail(t, line, "file name of %zu characters: expected at most %d",
+                          strlen(r->name), TEXT_NAME_MAX);
+    return rc;
+}
+
 static int text_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
@@ -166,7 +175,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
             continue;
         memset(r, 0, sizeof *r);
         if (!isdigit((unsigned char)tok[0][0]))
-            return text_parse_directive(t, lineno, tok, ntok, r);
+            return name_fits(t, lineno, text_parse_directive(t, lineno, tok, ntok, r), r);
         uint64_t cpu;
         if (text_parse_u64(tok[0], &cpu) != 0 || cpu > 1023)
             return trace_fail(t, lineno, "bad CPU '%s': expected a core number from 0 to 1023",
@@ -188,7 +197,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
         case OPC_CACHE:
             return parse_bare(t, lineno, tok + 2, ntok - 2, r);
         case OPC_PRIMITIVE:
-            return text_parse_primitive(t, lineno, tok + 2, ntok - 2, r);
+            return name_fits(t, lineno, text_parse_primitive(t, lineno, tok + 2, ntok - 2, r), r);
         case OPC_OS:
         case OPC_CHECK:
         case OPC_MARK:
