@@ -145,12 +145,22 @@ static int text_probe(const uint8_t *head, size_t len)
     return text_directive_known((const char *)head + i, (unsigned)(k - i)) ? 80 : 0;
 }
 
-/* A parsed line's file name no longer than the writer writes back: rc, or -1 after trace_fail. */
+/* A parsed line's file name as the writer can write it back (no longer than TEXT_NAME_MAX, no
+ * control character such as a carriage return): rc, or -1 after trace_fail. */
 static int name_fits(trace_t *t, uint64_t line, int rc, const mem_req_t *r)
 {
-    if (rc > 0 && r->name && strlen(r->name) > TEXT_NAME_MAX)
-        return trace_fail(t, line, "file name of %zu characters: expected at most %d",
-                          strlen(r->name), TEXT_NAME_MAX);
+    if (rc <= 0 || !r->name)
+        return rc;
+    size_t len = strlen(r->name);
+    if (len > TEXT_NAME_MAX)
+        return trace_fail(t, line, "file name of %zu characters: expected at most %d", len,
+                          TEXT_NAME_MAX);
+    for (size_t i = 0; i < len; i++)
+        if (iscntrl((unsigned char)r->name[i]))
+            return trace_fail(t, line,
+                              "file name with control byte 0x%02x at its character %zu: "
+                              "expected printable characters",
+                              (unsigned char)r->name[i], i + 1);
     return rc;
 }
 
