@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/config.h"
@@ -424,6 +425,14 @@ static int spec_base_config(spec_ctx_t *x, const char *value)
     FILE *f = fopen(s->config, "rb");
     if (!f)
         return spec_fail(x, "config %s: cannot read %s: %s", value, s->config, strerror(errno));
+    /* Hashed whole here and read again by every job: a device or pipe (/dev/zero) would never
+     * end, or give each reader other bytes. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return spec_fail(x, "config %s: expected a regular file (%s is not one)", value,
+                         s->config);
+    }
     uint64_t h = FNV_OFFSET;
     char buf[4096];
     size_t n;
