@@ -143,14 +143,16 @@ $(BUILD)/bench/%: bench/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) -I. $(CFLAGS) $< -o $@
 
-# Fuzz targets (tests/fuzz/): one per parser, and the machine with its checker. `make fuzz` builds
-# them with clang's libFuzzer, ASan and UBSan in build/fuzz and runs each for FUZZ_SECONDS on a
-# copy of its corpus (tests/fuzz/corpus/T and the saved inputs of tests/fuzz/regressions/T);
-# findings go to build/fuzz/artifacts/T. `make test` replays every corpus and saved input through
-# the same targets built with a plain main (fuzz-replay, tests/cli/scripts/fuzz_replay.sh).
+# Fuzz targets (tests/fuzz/): one per parser (traces, config, assembly, litmus, sweep specs, host
+# results files), the text trace's round trip through the writers, and the machine with its
+# checker. `make fuzz` builds them with clang's libFuzzer, ASan and UBSan in build/fuzz and runs
+# each for FUZZ_SECONDS on a copy of its corpus (tests/fuzz/corpus/T and the saved inputs of
+# tests/fuzz/regressions/T); findings go to build/fuzz/artifacts/T. `make test` replays every
+# corpus and saved input through the same targets built with a plain main (fuzz-replay,
+# tests/cli/scripts/fuzz_replay.sh).
 FUZZ_SECONDS ?= 60
 FUZZ_FORMATS := auto text binary din xdin lackey champsim
-FUZZ_TARGETS := $(FUZZ_FORMATS:%=trace_%) config asm litmus machine
+FUZZ_TARGETS := $(FUZZ_FORMATS:%=trace_%) roundtrip config asm litmus machine sweep host_results
 FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
 FUZZ_LIBFUZZER := $(FUZZ_TARGETS:%=build/fuzz/fuzz-bin/fuzz_%)
 FUZZ_SUPPORT := $(BUILD)/tests/fuzz/fuzz_util.o

@@ -41,6 +41,7 @@
  * written; it is written whole or not at all.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,10 +240,17 @@ static double stair_median(const host_stair_point_t *p, unsigned n, uint64_t lo,
     return s.median;
 }
 
+/* x rounded down into an unsigned, saturating: a results file's time may make more cycles than
+ * an unsigned holds (config_set then refuses the key), and converting those is undefined. */
+static unsigned saturate_unsigned(double x)
+{
+    return !(x < (double)UINT_MAX) ? UINT_MAX : x < 0 ? 0 : (unsigned)x;
+}
+
 static unsigned to_cycles(double ns, double mhz)
 {
     double c = ns * mhz / 1000.0 + 0.5;
-    return c < 1 ? 1 : (unsigned)c;
+    return c < 1 ? 1 : saturate_unsigned(c);
 }
 
 typedef struct level {
@@ -662,7 +670,7 @@ static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *giv
     SET("machine", "arch", "x86");
     SET("machine", "icache_snoop", "yes");
 #endif
-    SET("machine", "clock_mhz", "%u", (unsigned)(mhz + 0.5));
+    SET("machine", "clock_mhz", "%u", saturate_unsigned(mhz + 0.5));
     /* Increments: the model charges every level it passes through. */
     unsigned total[4], inc[4];
     for (unsigned k = 0; k < nd; k++)
@@ -755,7 +763,7 @@ static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *giv
         double per_page = pages > 0 ? (b->ns.median - a->ns.median) / pages : 0;
         if (per_page > 0) {
             double bpc = (double)page / (per_page * mhz / 1000.0);
-            disk_bw = bpc < 1 ? 1 : (unsigned)(bpc + 0.5);
+            disk_bw = bpc < 1 ? 1 : saturate_unsigned(bpc + 0.5);
             EMIT("# disk: %.0f ns per page (%.2f bytes per cycle%s)\n", per_page, bpc,
                  bpc < 1 ? "; the key's least is 1" : "");
         }
@@ -765,7 +773,7 @@ static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *giv
          * not subtracted.) */
         double one = zw->m[1].ns.median * mhz / 1000.0, rest = one - syscall - page / disk_bw;
         if (rest >= 1)
-            disk_lat = (unsigned)(rest + 0.5);
+            disk_lat = saturate_unsigned(rest + 0.5);
         EMIT("# disk: msync of 1 dirty page %.0f ns, of none %.0f ns: a request's latency is the "
              "first less the system call and a page's transfer\n", zw->m[1].ns.median,
              zw->m[0].ns.median);
@@ -782,7 +790,11 @@ static int calibrate_with(const calibrate_ctx_t *opts, const host_results_t *giv
     if (!bad && config_to_machine(cfg, &mc, err, sizeof err) != 0)
         bad = 1;
     if (bad) {
-        cli_error("calibrate: the measured preset is not valid: %s", err);
+        if (given) /* the file's times, not this host's, made the bad value */
+            cli_error("calibrate: the preset fitted to --host-results %s is not valid: %s",
+                      cx.host_results, err);
+        else
+            cli_error("calibrate: the measured preset is not valid: %s", err);
         config_free(cfg);
         fclose(ini);
         free(text);

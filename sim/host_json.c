@@ -21,6 +21,13 @@
 #include <unistd.h>
 
 #define HJ_VERSION 1
+/* What a results file may say, generously beyond any host's: the loader refuses more, so that
+ * no reader converts a number its integers cannot hold (cpus, sizes, counts, cycles). */
+#define HJ_MAX_CPUS 65536.0
+#define HJ_MAX_MHZ 100000.0               /* machine.clock_mhz's range */
+#define HJ_MAX_NS 1e12                    /* 1000 s for one operation */
+#define HJ_MAX_STAIR_BYTES 1099511627776.0 /* 1 TiB */
+#define HJ_MAX_COUNT 9007199254740992.0   /* 2^53: every whole number up to it is exact */
 
 void host_results_describe(host_results_t *r)
 {
@@ -136,18 +143,19 @@ static int hj_fail(hj_reader_t *rd, const char *where, const char *what)
     return -1;
 }
 
-/* A number member of o, at least lo: 0, or -1 (an error when required). */
+/* A number member of o, from lo to hi: 0, or -1 (an error when required). The bounds keep every
+ * value one the readers can convert to their integers and cycles without overflow. */
 static int hj_number(hj_reader_t *rd, const cJSON *o, const char *key, const char *where,
-                     double lo, int required, double *out)
+                     double lo, double hi, int required, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     char at[256];
     snprintf(at, sizeof at, "%s.%s", where, key);
     if (!v)
         return required ? hj_fail(rd, at, "a number (the member is missing)") : -1;
-    if (!cJSON_IsNumber(v) || v->valuedouble < lo) {
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
         char what[64];
-        snprintf(what, sizeof what, "a number of at least %g", lo);
+        snprintf(what, sizeof what, "a number from %g to %g", lo, hi);
         return hj_fail(rd, at, what);
     }
     *out = v->valuedouble;
@@ -179,12 +187,12 @@ static int hj_stat(hj_reader_t *rd, const cJSON *o, const char *where, host_stat
     if (!cJSON_IsObject(o))
         return hj_fail(rd, where, "an object {median_ns, min_ns, max_ns, q1_ns, q3_ns, samples}");
     double n = 0;
-    if (hj_number(rd, o, "median_ns", where, 0, 1, &s->median) ||
-        hj_number(rd, o, "min_ns", where, 0, 1, &s->min) ||
-        hj_number(rd, o, "max_ns", where, 0, 1, &s->max) ||
-        hj_number(rd, o, "q1_ns", where, 0, 1, &s->q1) ||
-        hj_number(rd, o, "q3_ns", where, 0, 1, &s->q3) ||
-        hj_number(rd, o, "samples", where, 1, 1, &n))
+    if (hj_number(rd, o, "median_ns", where, 0, HJ_MAX_NS, 1, &s->median) ||
+        hj_number(rd, o, "min_ns", where, 0, HJ_MAX_NS, 1, &s->min) ||
+        hj_number(rd, o, "max_ns", where, 0, HJ_MAX_NS, 1, &s->max) ||
+        hj_number(rd, o, "q1_ns", where, 0, HJ_MAX_NS, 1, &s->q1) ||
+        hj_number(rd, o, "q3_ns", where, 0, HJ_MAX_NS, 1, &s->q3) ||
+        hj_number(rd, o, "samples", where, 1, HJ_MAX_COUNT, 1, &n))
         return -1;
     if (!(s->min <= s->q1 && s->q1 <= s->median && s->median <= s->q3 && s->q3 <= s->max))
         return hj_fail(rd, where, "min_ns <= q1_ns <= median_ns <= q3_ns <= max_ns");
@@ -207,12 +215,12 @@ static int hj_measure_load(hj_reader_t *rd, const cJSON *c, const char *where, h
         return -1;
     hj_string(rd, c, "counted", where, 0, m->count_name, sizeof m->count_name);
     hj_string(rd, c, "count_note", where, 0, m->count_note, sizeof m->count_note);
-    hj_number(rd, c, "count", where, 0, 0, &m->count);
-    hj_number(rd, c, "expected", where, 0, 0, &m->expected);
-    hj_number(rd, c, "bytes", where, 0, 0, &m->bytes);
+    hj_number(rd, c, "count", where, 0, HJ_MAX_COUNT, 0, &m->count);
+    hj_number(rd, c, "expected", where, 0, HJ_MAX_COUNT, 0, &m->expected);
+    hj_number(rd, c, "bytes", where, 0, HJ_MAX_COUNT, 0, &m->bytes);
     if (cJSON_GetObjectItemCaseSensitive(c, "resident_before") &&
-        (hj_number(rd, c, "resident_before", where, 0, 1, &m->before) ||
-         hj_number(rd, c, "resident_after", where, 0, 1, &m->after)))
+        (hj_number(rd, c, "resident_before", where, 0, HJ_MAX_COUNT, 1, &m->before) ||
+         hj_number(rd, c, "resident_after", where, 0, HJ_MAX_COUNT, 1, &m->after)))
         return -1;
     const cJSON *mo = cJSON_GetObjectItemCaseSensitive(c, "model_only");
     snprintf(at, sizeof at, "%s.model_only", where);
@@ -285,7 +293,7 @@ static int hj_root(hj_reader_t *rd, const cJSON *root, host_results_t *r)
     double v;
     if (!cJSON_IsObject(root))
         return hj_fail(rd, "the top level", "an object");
-    if (hj_number(rd, root, "cohsim_host_results", "(top)", 1, 1, &v))
+    if (hj_number(rd, root, "cohsim_host_results", "(top)", 1, HJ_MAX_COUNT, 1, &v))
         return -1;
     if (v != HJ_VERSION)
         return hj_fail(rd, "(top).cohsim_host_results", "1 (the format's version)");
@@ -294,8 +302,8 @@ static int hj_root(hj_reader_t *rd, const cJSON *root, host_results_t *r)
         return hj_fail(rd, "host", "an object {name, kernel, cpus, tsc_mhz}");
     if (hj_string(rd, h, "name", "host", 1, r->hostname, sizeof r->hostname) ||
         hj_string(rd, h, "kernel", "host", 1, r->kernel, sizeof r->kernel) ||
-        hj_number(rd, h, "cpus", "host", 1, 1, &v) ||
-        hj_number(rd, h, "tsc_mhz", "host", 0, 1, &r->tsc_mhz))
+        hj_number(rd, h, "cpus", "host", 1, HJ_MAX_CPUS, 1, &v) ||
+        hj_number(rd, h, "tsc_mhz", "host", 0, HJ_MAX_MHZ, 1, &r->tsc_mhz))
         return -1;
     r->cpus = (unsigned)v;
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "staircase");
@@ -312,7 +320,7 @@ static int hj_root(hj_reader_t *rd, const cJSON *root, host_results_t *r)
             host_stair_point_t *p = &r->stair[r->nstair];
             if (!cJSON_IsObject(pt))
                 return hj_fail(rd, where, "an object {bytes, time}");
-            if (hj_number(rd, pt, "bytes", where, 64, 1, &v))
+            if (hj_number(rd, pt, "bytes", where, 64, HJ_MAX_STAIR_BYTES, 1, &v))
                 return -1;
             p->bytes = (uint64_t)v;
             if (p->bytes & (p->bytes - 1) ||

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/config.h"
@@ -138,33 +139,78 @@ static int param_add_value(spec_ctx_t *x, sweep_param_t *p, const char *v)
     char *c = canonical(v);
     if (!c)
         return spec_fail(x, "out of memory"), -1;
-    for (size_t i = 0; i < p->nvalues; i++)
-        if (strcmp(p->canon[i], c) == 0) {
-            spec_fail(x, "%s.%s lists %s twice (as '%s' and '%s'): each value once", p->section,
-                      p->key, c, p->values[i], v);
-            free(c);
-            return -1;
-        }
     if (p->nvalues >= SWEEP_MAX_POINTS) {
         free(c);
         return spec_fail(x, "%s.%s has more than %u values", p->section, p->key,
                          SWEEP_MAX_POINTS), -1;
     }
-    char **vs = realloc(p->values, (p->nvalues + 1) * sizeof *vs);
-    if (vs)
-        p->values = vs;
-    char **cs = realloc(p->canon, (p->nvalues + 1) * sizeof *cs);
-    if (cs)
-        p->canon = cs;
+    /* The arrays double when the count reaches a power of two (a range adds up to
+     * SWEEP_MAX_POINTS values: growing by one would copy them quadratically). */
+    size_t n = p->nvalues;
+    if ((n & (n - 1)) == 0) {
+        size_t cap = n ? 2 * n : 1;
+        char **vs = realloc(p->values, cap * sizeof *vs);
+        if (vs)
+            p->values = vs;
+        char **cs = realloc(p->canon, cap * sizeof *cs);
+        if (cs)
+            p->canon = cs;
+        if (!vs || !cs) {
+            free(c);
+            return spec_fail(x, "out of memory"), -1;
+        }
+    }
     char *d = strdup(v);
-    if (!vs || !cs || !d) {
+    if (!d) {
         free(c);
-        free(d);
         return spec_fail(x, "out of memory"), -1;
     }
     p->values[p->nvalues] = d;
     p->canon[p->nvalues++] = c;
     return 0;
+}
+
+typedef struct canon_at {
+    const char *canon;
+    size_t index;
+} canon_at_t;
+
+static int canon_at_cmp(const void *a, const void *b)
+{
+    const canon_at_t *x = a, *y = b;
+    int c = strcmp(x->canon, y->canon);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Each value of p once: sorted, so that a list or range of SWEEP_MAX_POINTS values is checked
+ * in n log n, not n^2. The duplicate named is the one met first in the list's order (the
+ * earliest second copy, with its first copy). 0, or -1 after spec_fail. */
+static int param_check_duplicates(spec_ctx_t *x, const sweep_param_t *p)
+{
+    if (p->nvalues < 2)
+        return 0;
+    canon_at_t *sorted = malloc(p->nvalues * sizeof *sorted);
+    if (!sorted)
+        return spec_fail(x, "out of memory"), -1;
+    for (size_t i = 0; i < p->nvalues; i++)
+        sorted[i] = (canon_at_t){p->canon[i], i};
+    qsort(sorted, p->nvalues, sizeof *sorted, canon_at_cmp);
+    size_t first = 0, second = SIZE_MAX;
+    for (size_t i = 1, start = 0; i < p->nvalues; i++) {
+        if (strcmp(sorted[i].canon, sorted[start].canon) != 0) {
+            start = i;
+            continue;
+        }
+        if (i == start + 1 && sorted[i].index < second) {
+            first = sorted[start].index;
+            second = sorted[i].index;
+        }
+    }
+    free(sorted);
+    if (second == SIZE_MAX)
+        return 0;
+    return spec_fail(x, "%s.%s lists %s twice (as '%s' and '%s'): each value once", p->section,
+                     p->key, p->canon[second], p->values[first], p->values[second]), -1;
 }
 
 #define RANGE_FORMS "LO..HI, LO..HI +STEP or LO..HI *FACTOR (whole numbers or sizes with K, M, G)"
@@ -199,6 +245,17 @@ static int param_add_range(spec_ctx_t *x, sweep_param_t *p, char *item)
     if (opc == '+' && step == 0)
         return spec_fail(x, "%s.%s: bad range %s..%s +0: expected a step of 1 or more",
                          p->section, p->key, lo_s, hi_s), -1;
+    /* Counted before any is added: a range of millions would otherwise be built (and checked)
+     * value by value before the limit refused it. */
+    uint64_t count = 1;
+    if (opc == '*')
+        for (uint64_t v = lo; v <= hi / step; v *= step)
+            count++;
+    else
+        count = (hi - lo) / step + 1;
+    if (count > SWEEP_MAX_POINTS - p->nvalues)
+        return spec_fail(x, "%s.%s has more than %u values", p->section, p->key,
+                         SWEEP_MAX_POINTS), -1;
     int suffixed = strpbrk(lo_s, "KkMmGg") || strpbrk(hi_s, "KkMmGg");
     for (uint64_t v = lo;;) {
         char buf[32];
@@ -265,6 +322,8 @@ static int spec_param(spec_ctx_t *x, const char *name, const char *value)
             rc = param_add_value(x, p, item);
     }
     free(list);
+    if (rc == 0 && !x->failed)
+        param_check_duplicates(x, p);
     return rc == 0 && !x->failed;
 }
 
@@ -366,6 +425,14 @@ static int spec_base_config(spec_ctx_t *x, const char *value)
     FILE *f = fopen(s->config, "rb");
     if (!f)
         return spec_fail(x, "config %s: cannot read %s: %s", value, s->config, strerror(errno));
+    /* Hashed whole here and read again by every job: a device or pipe (/dev/zero) would never
+     * end, or give each reader other bytes. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return spec_fail(x, "config %s: expected a regular file (%s is not one)", value,
+                         s->config);
+    }
     uint64_t h = FNV_OFFSET;
     char buf[4096];
     size_t n;

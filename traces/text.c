@@ -145,6 +145,25 @@ static int text_probe(const uint8_t *head, size_t len)
     return text_directive_known((const char *)head + i, (unsigned)(k - i)) ? 80 : 0;
 }
 
+/* A parsed line's file name as the writer can write it back (no longer than TEXT_NAME_MAX, no
+ * control character such as a carriage return): rc, or -1 after trace_fail. */
+static int name_fits(trace_t *t, uint64_t line, int rc, const mem_req_t *r)
+{
+    if (rc <= 0 || !r->name)
+        return rc;
+    size_t len = strlen(r->name);
+    if (len > TEXT_NAME_MAX)
+        return trace_fail(t, line, "file name of %zu characters: expected at most %d", len,
+                          TEXT_NAME_MAX);
+    for (size_t i = 0; i < len; i++)
+        if (iscntrl((unsigned char)r->name[i]))
+            return trace_fail(t, line,
+                              "file name with control byte 0x%02x at its character %zu: "
+                              "expected printable characters",
+                              (unsigned char)r->name[i], i + 1);
+    return rc;
+}
+
 static int text_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
@@ -166,7 +185,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
             continue;
         memset(r, 0, sizeof *r);
         if (!isdigit((unsigned char)tok[0][0]))
-            return text_parse_directive(t, lineno, tok, ntok, r);
+            return name_fits(t, lineno, text_parse_directive(t, lineno, tok, ntok, r), r);
         uint64_t cpu;
         if (text_parse_u64(tok[0], &cpu) != 0 || cpu > 1023)
             return trace_fail(t, lineno, "bad CPU '%s': expected a core number from 0 to 1023",
@@ -188,7 +207,7 @@ static int text_next(trace_t *t, void *state, mem_req_t *r)
         case OPC_CACHE:
             return parse_bare(t, lineno, tok + 2, ntok - 2, r);
         case OPC_PRIMITIVE:
-            return text_parse_primitive(t, lineno, tok + 2, ntok - 2, r);
+            return name_fits(t, lineno, text_parse_primitive(t, lineno, tok + 2, ntok - 2, r), r);
         case OPC_OS:
         case OPC_CHECK:
         case OPC_MARK:

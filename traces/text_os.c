@@ -39,8 +39,9 @@
 #include "traces/text_syntax.h"
 
 #define CC_FLAG_NO_PURGE 1u
-/* The longest word text_format_primitive writes for one argument (a file name, a number). */
-#define OS_WORD_MAX 128
+/* The longest word text_format_primitive writes for one argument (a file name, a number), with
+ * its NUL. */
+#define OS_WORD_MAX (TEXT_NAME_MAX + 1)
 
 static int word_is(const char *tok, const char *word) { return strcmp(tok, word) == 0; }
 

@@ -7,6 +7,10 @@
 
 #include "traces/trace.h"
 
+/* The longest file name a line may give (primitives' and directives' alike): the writer writes
+ * back every name the reader takes, so both hold to it. */
+#define TEXT_NAME_MAX 127
+
 int text_parse_u64(const char *s, uint64_t *out);
 int text_parse_value(const char *s, uint64_t *out);
 int text_valid_size(op_t op, uint64_t size);

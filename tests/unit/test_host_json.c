@@ -126,7 +126,20 @@ Test(host_json, refuses_what_breaks_the_format)
         {"[]", "the top level: expected an object"},
         {"{\"cohsim_host_results\": 2}", "cohsim_host_results: expected 1"},
         {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
-         "\"cpus\": 0, \"tsc_mhz\": 0}}", "host.cpus: expected a number of at least 1"},
+         "\"cpus\": 0, \"tsc_mhz\": 0}}", "host.cpus: expected a number from 1 to 65536"},
+        {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
+         "\"cpus\": 1e12, \"tsc_mhz\": 0}}", "host.cpus: expected a number from 1 to 65536"},
+        {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
+         "\"cpus\": 1, \"tsc_mhz\": 1e300}}", "host.tsc_mhz: expected a number from 0 to 100000"},
+        {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
+         "\"cpus\": 1, \"tsc_mhz\": 0}, \"staircase\": [{\"bytes\": 1e300, \"time\": "
+         "{\"median_ns\": 1, \"min_ns\": 1, \"max_ns\": 1, \"q1_ns\": 1, \"q3_ns\": 1, "
+         "\"samples\": 1}}]}", "staircase[0].bytes: expected a number from 64 to 1.09951e+12"},
+        {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
+         "\"cpus\": 1, \"tsc_mhz\": 0}, \"staircase\": [{\"bytes\": 4096, \"time\": "
+         "{\"median_ns\": 1, \"min_ns\": 1, \"max_ns\": 1, \"q1_ns\": 1, \"q3_ns\": 1, "
+         "\"samples\": 1e30}}]}",
+         "staircase[0].time.samples: expected a number from 1 to 9.0072e+15"},
         {"{\"cohsim_host_results\": 1, \"host\": {\"name\": \"x\", \"kernel\": \"k\", "
          "\"cpus\": 1, \"tsc_mhz\": 0}, \"staircase\": [{\"bytes\": 3000, \"time\": "
          "{\"median_ns\": 1, \"min_ns\": 1, \"max_ns\": 1, \"q1_ns\": 1, \"q3_ns\": 1, "

@@ -1,0 +1,1 @@
+for f in bad_cpus slow_times; do cohsim calibrate --host-results tests/fixtures/host/$f.json -c l1d.size=32K -c l1d.assoc=8 -c l2.size=256K -c l2.assoc=4 -c llc.size=6M -c llc.assoc=12 -o $TMP/cal.ini 2>$TMP/err; echo "[$?]"; grep -v '^calibrate: ' $TMP/err; done; rm $TMP/err; ls $TMP
