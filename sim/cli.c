@@ -283,6 +283,21 @@ void machine_opts_free(machine_opts_t *mo)
     mo->config = NULL;
 }
 
+void cli_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 void cli_xml_text(FILE *out, const char *s)
 {
     for (; *s; s++)

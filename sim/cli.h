@@ -76,5 +76,8 @@ void machine_opts_free(machine_opts_t *mo);
 
 /* Write s as XML or HTML text: &, < and > escaped. */
 void cli_xml_text(FILE *out, const char *s);
+/* Write s as one CSV field (RFC 4180): quoted, with its quotes doubled, when it holds a comma, a
+ * quote or a line break. */
+void cli_csv_field(FILE *out, const char *s);
 
 #endif

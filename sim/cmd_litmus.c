@@ -622,21 +622,6 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
     return rc;
 }
 
-static void csv_text(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 /* --csv: a row per test of the JSON's tests array, written whole or not at all. 0 or -1. */
 static int write_csv(const char *path, const cJSON *tests)
 {
@@ -656,7 +641,7 @@ static int write_csv(const char *path, const cJSON *tests)
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, words[w]);
             if (w)
                 fputc(',', out);
-            csv_text(out, cJSON_IsString(v) ? v->valuestring : "");
+            cli_csv_field(out, cJSON_IsString(v) ? v->valuestring : "");
         }
         static const char *const counts[] = {"runs", "positive", "negative"};
         for (int c = 0; c < 3; c++) {
@@ -668,7 +653,7 @@ static int write_csv(const char *path, const cJSON *tests)
         }
         const cJSON *obs = cJSON_GetObjectItemCaseSensitive(t, "observation");
         fprintf(out, ",%s,", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "ok")) ? "Ok" : "No");
-        csv_text(out, cJSON_IsString(obs) ? obs->valuestring : "");
+        cli_csv_field(out, cJSON_IsString(obs) ? obs->valuestring : "");
         fputc('\n', out);
     }
     int rc = -1;

@@ -223,21 +223,6 @@ static const char *echoed_value(const cJSON *v, char *buf, size_t len)
     return v->valuestring;
 }
 
-static void csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 /* The CSV's column of the inputs (and --series's name for them): trace, program or litmus. */
 static const char *input_column(const sweep_spec_t *s)
 {
@@ -336,10 +321,10 @@ static void table_csv(const sweep_spec_t *s, const table_t *tb, FILE *out)
         for (size_t t = 0; t < s->ntraces; t++) {
             size_t row = p * s->ntraces + t;
             fprintf(out, "%s,", id);
-            csv_field(out, s->traces[t].path);
+            cli_csv_field(out, s->traces[t].path);
             for (size_t k = 0; k < s->nparams; k++) {
                 fputc(',', out);
-                csv_field(out, s->params[k].values[sweep_value_index(s, p, k)]);
+                cli_csv_field(out, s->params[k].values[sweep_value_index(s, p, k)]);
             }
             for (size_t c = 0; c < tb->ncols; c++) {
                 if (!tb->cols[c].used)
