@@ -114,9 +114,9 @@ row_list() {
     D=$1
     s4() { echo "$D/shared0$1 $D/shared1$1 $D/shared2$1 $D/shared3$1"; }
     x4="run -q --preset x86-4 --address-spaces shared"
-    echo "dinero-din|50|cat $D/big.din|run -q --compat dinero $D/big.din"
+    echo "dinero-din|100|cat $D/big.din|run -q --compat dinero $D/big.din"
     echo "dinero-binary|150|cat $D/big.bin|run -q --preset dinero $D/big.bin"
-    echo "cachegrind-lackey|40|cat $D/big.lackey|run -q --compat cachegrind $D/big.lackey"
+    echo "cachegrind-lackey|100|cat $D/big.lackey|run -q --compat cachegrind $D/big.lackey"
     echo "x86-4-binary|30|cat $(s4 .bin)|$x4 $(s4 .bin)"
     echo "dinero-din.xz|x1|xz -dc $D/big.din.xz|run -q --compat dinero $D/big.din.xz"
     echo "dinero-binary.xz|x2|xz -dc $D/big.bin.xz|run -q --preset dinero $D/big.bin.xz"
