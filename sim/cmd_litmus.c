@@ -625,13 +625,10 @@ static int expand_arg(const char *path, path_list_t *l, int depth)
 /* --csv: a row per test of the JSON's tests array, written whole or not at all. 0 or -1. */
 static int write_csv(const char *path, const cJSON *tests)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (!out) {
-        cli_error("%s: out of memory", path);
+    outfile_text_t text;
+    if (outfile_text_open(&text) != 0)
         return -1;
-    }
+    FILE *out = text.f;
     fputs("test,file,kind,runs,states,positive,negative,ok,observation\n", out);
     const cJSON *t;
     cJSON_ArrayForEach(t, tests)
@@ -656,13 +653,7 @@ static int write_csv(const char *path, const cJSON *tests)
         cli_csv_field(out, cJSON_IsString(obs) ? obs->valuestring : "");
         fputc('\n', out);
     }
-    int rc = -1;
-    if (fclose(out) != 0 || !text)
-        cli_error("%s: out of memory", path);
-    else
-        rc = outfile_write(path, text, len);
-    free(text);
-    return rc;
+    return outfile_text_commit(&text, path);
 }
 
 int cmd_litmus(int argc, char **argv)

@@ -183,39 +183,10 @@ static int write_job(FILE *out, const sweep_spec_t *s, const sweep_args_t *a, si
     return 0;
 }
 
-/* Text built in memory, then written whole. */
-typedef struct text {
-    char *buf;
-    size_t len;
-    FILE *f;
-} text_t;
-
-static int text_open(text_t *t)
-{
-    t->buf = NULL;
-    t->len = 0;
-    t->f = open_memstream(&t->buf, &t->len);
-    if (!t->f)
-        cli_error("out of memory");
-    return t->f ? 0 : -1;
-}
-
-/* Close t and write it to path whole (when path is set); frees t. 0 or -1 (printed). */
-static int text_commit(text_t *t, const char *path)
-{
-    int rc = fclose(t->f) == 0 ? 0 : -1;
-    if (rc != 0)
-        cli_error("out of memory");
-    else if (path)
-        rc = outfile_write(path, t->buf, t->len);
-    free(t->buf);
-    return rc;
-}
-
 /* Every job, a line each, in t (opened here; t.buf is current). 0 or -1 (printed). */
-static int jobs_build(const sweep_spec_t *s, const sweep_args_t *a, text_t *t)
+static int jobs_build(const sweep_spec_t *s, const sweep_args_t *a, outfile_text_t *t)
 {
-    if (text_open(t) != 0)
+    if (outfile_text_open(t) != 0)
         return -1;
     int rc = 0;
     for (size_t p = 0; p < s->npoints; p++)
@@ -224,7 +195,7 @@ static int jobs_build(const sweep_spec_t *s, const sweep_args_t *a, text_t *t)
             fputc('\n', t->f);
         }
     if (rc != 0 || fflush(t->f) != 0) {
-        text_commit(t, NULL);
+        outfile_text_commit(t, NULL);
         cli_error("out of memory");
         return -1;
     }
@@ -233,8 +204,8 @@ static int jobs_build(const sweep_spec_t *s, const sweep_args_t *a, text_t *t)
 
 static int write_jobs(const sweep_spec_t *s, const sweep_args_t *a, const char *path)
 {
-    text_t t;
-    return jobs_build(s, a, &t) == 0 ? text_commit(&t, path) : -1;
+    outfile_text_t t;
+    return jobs_build(s, a, &t) == 0 ? outfile_text_commit(&t, path) : -1;
 }
 
 static int write_slurm(const sweep_spec_t *s, const sweep_args_t *a)
@@ -249,8 +220,8 @@ static int write_slurm(const sweep_spec_t *s, const sweep_args_t *a)
         return -1;
     }
     size_t per = a->per_task ? a->per_task : 1, tasks = (s->npoints + per - 1) / per;
-    text_t t;
-    if (text_open(&t) != 0)
+    outfile_text_t t;
+    if (outfile_text_open(&t) != 0)
         return -1;
     fprintf(t.f, "#!/bin/bash\n"
                  "# A Slurm job array written by `cohsim sweep %s --slurm %s`: %zu point%s of %zu "
@@ -287,12 +258,12 @@ static int write_slurm(const sweep_spec_t *s, const sweep_args_t *a)
     size_t n = strlen(a->slurm) + 16;
     char *path = malloc(n);
     if (!path) {
-        text_commit(&t, NULL);
+        outfile_text_commit(&t, NULL);
         cli_error("out of memory");
         return -1;
     }
     snprintf(path, n, "%s/sweep.sbatch", a->slurm);
-    int rc = text_commit(&t, path);
+    int rc = outfile_text_commit(&t, path);
     if (rc == 0)
         printf("sweep: %s: %zu array task%s over %zu point%s\n", path, tasks,
                tasks == 1 ? "" : "s", s->npoints, s->npoints == 1 ? "" : "s");
@@ -350,20 +321,20 @@ static int run_parallel(const sweep_spec_t *s, const sweep_args_t *a)
     snprintf(jobs, n, "%s/jobs.txt", a->out);
     snprintf(joblog, n, "%s/joblog", a->out);
     int status = EXIT_USAGE;
-    text_t t;
+    outfile_text_t t;
     if (jobs_build(s, a, &t) != 0)
         goto out;
     /* --resume-failed goes by the joblog's job numbers: they must name the same jobs */
     if (a->resume_failed && access(jobs, F_OK) == 0 &&
         !file_equals(jobs, t.buf, t.len)) {
-        text_commit(&t, NULL);
+        outfile_text_commit(&t, NULL);
         cli_error("sweep: --resume-failed: %s lists other jobs than this spec makes (the spec "
                   "changed), so %s's job numbers would name the wrong jobs: run without "
                   "--resume-failed (finished results are still not run again)",
                   jobs, joblog);
         goto out;
     }
-    if (text_commit(&t, jobs) != 0)
+    if (outfile_text_commit(&t, jobs) != 0)
         goto out;
     long done = results_done(s, a->out, 1), total = (long)(s->npoints * s->ntraces);
     printf("sweep: %ld run%s (%zu point%s x %zu %s%s), %ld done, %ld to run with GNU "
@@ -441,11 +412,11 @@ out:
 
 static int collect(const sweep_spec_t *s, const sweep_args_t *a)
 {
-    text_t csv, svg;
-    if (text_open(&csv) != 0)
+    outfile_text_t csv, svg;
+    if (outfile_text_open(&csv) != 0)
         return EXIT_USAGE;
-    if (text_open(&svg) != 0) {
-        text_commit(&csv, NULL);
+    if (outfile_text_open(&svg) != 0) {
+        outfile_text_commit(&csv, NULL);
         return EXIT_USAGE;
     }
     char err[2048];
@@ -461,8 +432,8 @@ static int collect(const sweep_spec_t *s, const sweep_args_t *a)
         rc = outfile_write(a->csv, csv.buf, csv.len);
     if (rc == 0 && a->svg)
         rc = outfile_write(a->svg, svg.buf, svg.len);
-    text_commit(&csv, NULL);
-    text_commit(&svg, NULL);
+    outfile_text_commit(&csv, NULL);
+    outfile_text_commit(&svg, NULL);
     if (rc == 0)
         printf("sweep: %zu row%s collected%s%s%s%s\n", s->npoints * s->ntraces,
                s->npoints * s->ntraces == 1 ? "" : "s", a->csv ? " into " : "",

@@ -153,3 +153,24 @@ int outfile_write(const char *path, const void *data, size_t len)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
+
+int outfile_text_open(outfile_text_t *t)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->buf, &t->len);
+    if (!t->f)
+        cli_error("out of memory");
+    return t->f ? 0 : -1;
+}
+
+int outfile_text_commit(outfile_text_t *t, const char *path)
+{
+    int rc = fclose(t->f) == 0 && t->buf ? 0 : -1;
+    if (rc != 0)
+        cli_error("%s: out of memory", path ? path : "output");
+    else if (path)
+        rc = outfile_write(path, t->buf, t->len);
+    free(t->buf);
+    return rc;
+}

@@ -31,4 +31,16 @@ void outfile_discard(outfile_t *o);
  * or gone (a signal cannot leave the temporary behind). 0, or -1 (printed). */
 int outfile_write(const char *path, const void *data, size_t len);
 
+/* Text built in memory (an open_memstream in f), then written whole by outfile_write. */
+typedef struct outfile_text {
+    char *buf;
+    size_t len;
+    FILE *f;
+} outfile_text_t;
+/* Open t. 0, or -1 (printed). */
+int outfile_text_open(outfile_text_t *t);
+/* Close t and write it to path whole (when path is set; NULL only frees it); frees t. 0 or -1
+ * (printed). */
+int outfile_text_commit(outfile_text_t *t, const char *path);
+
 #endif

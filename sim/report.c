@@ -193,13 +193,10 @@ int report_write_csv(const char *path, const cJSON *doc)
     /* --3c classified every cache or none: the first one says which */
     const cJSON *first = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cores, 0), "caches");
     int ccc = first && first->child && cJSON_GetObjectItemCaseSensitive(first->child, "ccc");
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    if (!out) {
-        cli_error("%s: out of memory", path);
+    outfile_text_t t;
+    if (outfile_text_open(&t) != 0)
         return -1;
-    }
+    FILE *out = t.f;
     fputs("cache,core,reads,writes,ifetches,misc,accesses,read_misses,write_misses,ifetch_misses,"
           "misc_misses,misses,miss_rate,writebacks",
           out);
@@ -213,13 +210,7 @@ int report_write_csv(const char *path, const cJSON *doc)
         csv_caches(out, cJSON_GetObjectItemCaseSensitive(core, "caches"), n, ccc);
     }
     csv_caches(out, shared, "", ccc);
-    int rc = -1;
-    if (fclose(out) != 0 || !text)
-        cli_error("%s: out of memory", path);
-    else
-        rc = outfile_write(path, text, len);
-    free(text);
-    return rc;
+    return outfile_text_commit(&t, path);
 }
 
 int report_write_json(const char *path, cJSON *doc)
