@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model/memory.h"
@@ -37,6 +39,75 @@ void cli_help(const cli_spec_t *spec)
     printf("  %-32s %s\n", "-h, --help", "show this help");
 }
 
+const char cli_output_file[] = "FILE";
+
+/* Whether a and b name one regular file: the same inode when both exist. A device or FIFO is
+ * written in place, never replaced, so two names of /dev/null do not clash. */
+static bool same_regular_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) && S_ISREG(sb.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Whether a and b, neither of which exists yet, name one place: the same file name in the same
+ * directory (so "a.json" and "./a.json" are one output). */
+static bool same_unborn_file(const char *a, const char *b)
+{
+    char *da = strdup(a), *db = strdup(b), *ba = strdup(a), *bb = strdup(b);
+    bool same = false;
+    if (da && db && ba && bb && strcmp(basename(ba), basename(bb)) == 0) {
+        struct stat sa, sb;
+        same = stat(dirname(da), &sa) == 0 && stat(dirname(db), &sb) == 0 &&
+               sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    }
+    free(da);
+    free(db);
+    free(ba);
+    free(bb);
+    return same;
+}
+
+/* Refuse a command line whose output file is one of its inputs (the output's rename would
+ * replace the input, and what it held is lost) or another output (one would replace the other).
+ * args[i] is the argument of option opts[i] (NULL for a flag); positionals are argv's rest. Two
+ * outputs that do not exist yet are compared by directory and name. 0, or -1 (printed). */
+static int outputs_name_no_input(const cli_spec_t *spec, const cli_opt_t **opts, char **args,
+                                 int nargs, char **pos, int npos)
+{
+    for (int i = 0; i < nargs; i++) {
+        if (opts[i]->arg != cli_output_file || strcmp(args[i], "-") == 0)
+            continue;
+        for (int j = 0; j < nargs + npos; j++) {
+            const char *other = j < nargs ? args[j] : pos[j - nargs];
+            const cli_opt_t *by = j < nargs ? opts[j] : NULL;
+            if (j == i || !other || strcmp(other, "-") == 0)
+                continue;
+            bool output = by && by->arg == cli_output_file;
+            if (output && j < i)
+                continue; /* the pair was seen from the other side */
+            struct stat st;
+            bool unborn = stat(args[i], &st) != 0 && stat(other, &st) != 0;
+            if (!same_regular_file(args[i], other) &&
+                !(output && unborn && same_unborn_file(args[i], other)))
+                continue;
+            if (output)
+                cli_error("%s: --%s %s and --%s %s name the same file: each output needs its own",
+                          spec->command, opts[i]->name, args[i], by->name, other);
+            else if (by)
+                cli_error("%s: --%s %s is the input of --%s (%s): writing it would replace the "
+                          "input; name another file",
+                          spec->command, opts[i]->name, args[i], by->name, other);
+            else
+                cli_error("%s: --%s %s is the input %s: writing it would replace the input; name "
+                          "another file",
+                          spec->command, opts[i]->name, args[i], other);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, void *ctx,
               int *first)
 {
@@ -62,6 +133,17 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
     }
     longs[nopts] = (struct option){"help", no_argument, NULL, 'h'};
     shorts[sl] = '\0';
+    /* The options given, with their arguments, for the output check at the end. */
+    const cli_opt_t **given = calloc((size_t)argc + 1, sizeof *given);
+    char **given_args = calloc((size_t)argc + 1, sizeof *given_args);
+    int ngiven = 0;
+    if (!given || !given_args) {
+        free(longs);
+        free(given);
+        free(given_args);
+        cli_error("out of memory");
+        return -1;
+    }
     optind = 1;
     opterr = 0;
     int rc = 0;
@@ -97,8 +179,14 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
             rc = -1;
             break;
         }
+        given[ngiven] = o;
+        given_args[ngiven++] = optarg;
     }
+    if (rc == 0)
+        rc = outputs_name_no_input(spec, given, given_args, ngiven, argv + optind, argc - optind);
     free(longs);
+    free(given);
+    free(given_args);
     *first = optind;
     return rc;
 }

@@ -5,6 +5,7 @@
 #ifndef COHSIM_CLI_H
 #define COHSIM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,6 +19,12 @@ typedef struct cli_opt {
     const char *arg;   /* argument placeholder, NULL for a flag */
     const char *help;
 } cli_opt_t;
+
+/* The argument placeholder ("FILE") of an option that writes a file, told apart by its address:
+ * cli_parse refuses such a file when it is also an input (an argument or another option's file)
+ * or another output, since writing it would replace what the command reads or writes. */
+extern const char cli_output_file[];
+#define CLI_OUTPUT_FILE cli_output_file
 
 typedef struct cli_spec {
     const char *command;  /* "run" */

@@ -58,7 +58,7 @@
 #include "sim/outfile.h"
 
 static const cli_opt_t calibrate_opts[] = {
-    {"output", 'o', "FILE", "write the preset to FILE (default: standard output)"},
+    {"output", 'o', CLI_OUTPUT_FILE, "write the preset to FILE (default: standard output)"},
     {"set", 'c', "LEVEL.KEY=VALUE",
      "cache geometry by hand, repeatable (LEVEL l1i l1d l1 l2 llc; KEY size, assoc, line)"},
     {"sysfs", 0, "DIR", "read the cache geometry from DIR/index* (default " HOST_SYSFS_CACHE ")"},

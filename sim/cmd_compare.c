@@ -50,8 +50,8 @@
 
 static const cli_opt_t compare_opts[] = {
     CLI_MACHINE_OPTS,
-    {"json", 0, "FILE", "write the comparison as JSON"},
-    {"html", 0, "FILE", "write the comparison as HTML with an SVG plot of the staircase"},
+    {"json", 0, CLI_OUTPUT_FILE, "write the comparison as JSON"},
+    {"html", 0, CLI_OUTPUT_FILE, "write the comparison as HTML with an SVG plot of the staircase"},
     {"litmus", 0, "DIR", "compare the 2-thread litmus tests of DIR (its @all list, else every "
                          "*.litmus file), besides any FILE.litmus given"},
     {"litmus-runs", 0, "N", "model runs per litmus test (default 2000: four times what cohsim "

@@ -28,8 +28,8 @@
 
 static const cli_opt_t exec_opts[] = {
     CLI_MACHINE_OPTS,
-    {"json", 0, "FILE", "also write the results as JSON to FILE"},
-    {"csv", 0, "FILE", "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
+    {"json", 0, CLI_OUTPUT_FILE, "also write the results as JSON to FILE"},
+    {"csv", 0, CLI_OUTPUT_FILE, "also write the per-cache table as CSV to FILE (as `cohsim run --csv`)"},
     {"max-insns", 0, "N", "stop a core with an error after N instructions (default 10000000)"},
     {"disasm", 0, NULL, "print the assembled code instead of running it"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},

@@ -19,7 +19,7 @@
 
 static const cli_opt_t host_opts[] = {
     HOST_MEASURE_OPTS,
-    {"json", 0, "FILE", "also write what was measured as JSON (`cohsim compare --host-results "
+    {"json", 0, CLI_OUTPUT_FILE, "also write what was measured as JSON (`cohsim compare --host-results "
                         "FILE` reads it back)"},
     {0},
 };

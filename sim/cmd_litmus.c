@@ -57,8 +57,8 @@ static const cli_opt_t litmus_opts[] = {
                               "(default 24)"},
     {"skew", 0, "CYCLES", "largest start skew, and pause between two instructions, in cycles "
                           "(default: four times the machine's miss latency)"},
-    {"json", 0, "FILE", "also write the results as JSON to FILE"},
-    {"csv", 0, "FILE", "also write a row per test as CSV to FILE: test, file, kind, runs, states, "
+    {"json", 0, CLI_OUTPUT_FILE, "also write the results as JSON to FILE"},
+    {"csv", 0, CLI_OUTPUT_FILE, "also write a row per test as CSV to FILE: test, file, kind, runs, states, "
                        "positive, negative, ok, observation"},
     {"no-guide", 0, NULL, "draw every run's timing at random; by default, until the condition is "
                           "reached, half the runs mutate the runs that came closest to it"},

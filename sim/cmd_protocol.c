@@ -9,7 +9,7 @@
 
 static const cli_opt_t protocol_opts[] = {
     {"protocol", 0, PROTOCOL_NAMES_JOINED("|"), "print this protocol only (default: every one)"},
-    {"html", 0, "FILE", "write the tables as an HTML page to FILE (the states in the colours of "
+    {"html", 0, CLI_OUTPUT_FILE, "write the tables as an HTML page to FILE (the states in the colours of "
                         "every cohsim page)"},
     {0},
 };

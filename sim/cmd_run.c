@@ -27,8 +27,8 @@
 static const cli_opt_t run_opts[] = {
     CLI_MACHINE_OPTS,
     {"format", 'f', "NAME", "trace format instead of detecting it from the content"},
-    {"json", 0, "FILE", "write the statistics as JSON to FILE"},
-    {"csv", 0, "FILE", "write the per-cache table as CSV to FILE (a row per cache: accesses and "
+    {"json", 0, CLI_OUTPUT_FILE, "write the statistics as JSON to FILE"},
+    {"csv", 0, CLI_OUTPUT_FILE, "write the per-cache table as CSV to FILE (a row per cache: accesses and "
                        "misses per kind, miss rate, write-backs; with --3c the 3C misses)"},
     {"check", 0, NULL, "verify the coherence invariants after every transaction"},
     {"quiet", 'q', NULL, "print no statistics table"},

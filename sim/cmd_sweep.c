@@ -23,18 +23,18 @@
 
 static const cli_opt_t sweep_opts[] = {
     {"out", 'o', "DIR", "the results' directory: one JSON per point and trace, the jobs, the joblog"},
-    {"jobs", 0, "FILE", "write one shell command per point and trace to FILE, for any runner"},
+    {"jobs", 0, CLI_OUTPUT_FILE, "write one shell command per point and trace to FILE, for any runner"},
     {"run", 0, NULL, "run the jobs with GNU Parallel (parallel), skipping finished results"},
     {"procs", 'j', "N", "GNU Parallel's -j: jobs at once per host (default: one per core)"},
     {"sshlogin", 'S', "LOGIN", "GNU Parallel's --sshlogin: a host to run on, : for this one (repeatable)"},
     {"slf", 0, "FILE", "GNU Parallel's --sshloginfile: the hosts, one per line"},
-    {"joblog", 0, "FILE", "GNU Parallel's --joblog (default OUT/joblog)"},
+    {"joblog", 0, CLI_OUTPUT_FILE, "GNU Parallel's --joblog (default OUT/joblog)"},
     {"resume-failed", 0, NULL, "GNU Parallel's --resume-failed: rerun failed jobs, skip done ones"},
     {"slurm", 0, "DIR", "write DIR/sweep.sbatch, a Slurm job array over the points"},
     {"per-task", 0, "N", "points per Slurm array task (default 1)"},
     {"collect", 0, NULL, "merge the results (every one must be there) into --csv and --svg"},
-    {"csv", 0, "FILE", "the CSV: a row per point and trace, a column per parameter and statistic"},
-    {"svg", 0, "FILE", "an SVG plot of --y against --x, one line per value of --series"},
+    {"csv", 0, CLI_OUTPUT_FILE, "the CSV: a row per point and trace, a column per parameter and statistic"},
+    {"svg", 0, CLI_OUTPUT_FILE, "an SVG plot of --y against --x, one line per value of --series"},
     {"x", 0, "PARAM", "the plot's x axis: a parameter (l1d.size)"},
     {"y", 0, "STAT", "the plot's y axis: a CSV statistic column (l1d_miss_rate)"},
     {"series", 0, "PARAM", "one line per value of this parameter, or of trace (program, litmus: "

@@ -32,7 +32,7 @@ static const cli_opt_t trace_opts[] = {
     {"page", 0, "BYTES", "stats: page size for distinct pages (default 4096)"},
     {"reuse", 0, NULL, "stats: LRU stack distances, and the miss ratio of a fully associative LRU "
                        "cache of every size (Mattson)"},
-    {"svg", 0, "FILE", "stats --reuse: also plot the miss-ratio curves as SVG to FILE"},
+    {"svg", 0, CLI_OUTPUT_FILE, "stats --reuse: also plot the miss-ratio curves as SVG to FILE"},
     {0},
 };
 

@@ -25,9 +25,9 @@
 /* The options every command that shows a run shares. */
 #define CLI_SEEING_OPTS                                                                            \
     {"explain", 0, NULL, "narrate the run: one line per event, in words (to standard output)"},   \
-    {"explain-to", 0, "FILE", "write the narrated log to FILE instead"},                          \
-    {"vcd", 0, "FILE", "write a waveform (Value Change Dump, for GTKWave or Surfer) to FILE"},     \
-    {"html", 0, "FILE", "write a step-through page (one self-contained HTML file) to FILE"},     \
+    {"explain-to", 0, CLI_OUTPUT_FILE, "write the narrated log to FILE instead"},                          \
+    {"vcd", 0, CLI_OUTPUT_FILE, "write a waveform (Value Change Dump, for GTKWave or Surfer) to FILE"},     \
+    {"html", 0, CLI_OUTPUT_FILE, "write a step-through page (one self-contained HTML file) to FILE"},     \
     {"watch", 0, "ADDR[,ADDR...]", "show only the events of these addresses' lines (and the "      \
                                    "core-wide ones: IPIs, primitives); in --vcd, their states"},  \
     {"cycles", 0, "FROM:TO", "show only the events of cycles FROM to TO (TO may be left out)"},    \
