@@ -68,8 +68,8 @@ static inline int fields_hex(const char *s, size_t len, uint64_t *out)
 /* GCC's and Clang's generic vectors: one code path that each target lowers to its own SIMD
  * instructions (SSE2 on x86-64) or to scalar code. */
 typedef signed char fields_i8x16 __attribute__((vector_size(16)));
+typedef uint8_t fields_u8x16 __attribute__((vector_size(16)));
 typedef uint16_t fields_u16x8 __attribute__((vector_size(16)));
-typedef uint32_t fields_u32x4 __attribute__((vector_size(16)));
 typedef uint64_t fields_u64x2 __attribute__((vector_size(16)));
 
 /* The 0x80 bit of each byte of x as one bit each, byte i to bit i: the multiplier's terms put
@@ -96,26 +96,29 @@ static inline uint64_t fields_mask16(fields_i8x16 m)
  * the run does not matter): its length, 16 meaning 16 or more, and in *out the value of a run
  * of 1 to 15. All sixteen bytes are converted as if they were digits and the ones after the run
  * shifted out, so no branch depends on the length: varying lengths cost no mispredictions.
- * Bytes of 0x80 and above are negative here, so no range takes them for digits. */
+ * Each range test is one signed comparison, the range moved (with wrap-around) to start at -128;
+ * pairs of digits are joined in 16-bit lanes and packed to bytes, which read as one 64-bit word
+ * are the value with its bytes reversed. */
 static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *p, uint64_t *out)
 {
-    fields_i8x16 v;
+    fields_u8x16 v;
     memcpy(&v, p, 16);
-    fields_i8x16 folded = v | 0x20; /* A-F to a-f */
-    fields_i8x16 letter = (folded >= 'a') & (folded <= 'f');
-    fields_i8x16 hex = ((v >= '0') & (v <= '9')) | letter;
-    uint64_t other = fields_mask16(~hex);
-    unsigned n = (unsigned)__builtin_ctzll(other | 1u << 16);
-    /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15), then pairs, fours
-     * and eights of digits joined, the first the most significant. */
-    fields_u16x8 x = (fields_u16x8)((v & 0x0f) + (letter & 9));
+    fields_i8x16 digit = (fields_i8x16)(v + (uint8_t)(0x80 - '0')) < -128 + 10;
+    fields_i8x16 letter = (fields_i8x16)((v | 0x20) + (uint8_t)(0x80 - 'a')) < -128 + 6;
+    /* Bits 16 and up of the complement are set: a run of 16 or more reads as 16. */
+    unsigned n = (unsigned)__builtin_ctz(~(unsigned)fields_mask16(digit | letter));
+    /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15); a 16-bit lane's
+     * first byte is the more significant digit. */
+    fields_u16x8 x = (fields_u16x8)((v & 0x0f) + ((fields_u8x16)letter & 9));
     x = (x << 4 | x >> 8) & 0x00ff;
-    fields_u32x4 y = (fields_u32x4)x;
-    y = (y << 8 | y >> 16) & 0xffff;
-    fields_u64x2 z = (fields_u64x2)y;
-    z = (z << 16 | z >> 32) & 0xffffffff;
-    uint64_t all = z[0] << 32 | z[1];
-    *out = all >> ((4 * (16 - n)) & 63);
+#ifdef __SSE2__
+    uint64_t pairs = ((fields_u64x2)_mm_packus_epi16((__m128i)x, (__m128i)x))[0];
+#else
+    uint64_t pairs = 0;
+    for (unsigned i = 0; i < 8; i++)
+        pairs |= (uint64_t)x[i] << 8 * i;
+#endif
+    *out = __builtin_bswap64(pairs) >> ((4 * (16 - n)) & 63);
     return n;
 }
 
