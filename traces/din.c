@@ -145,18 +145,22 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
 }
 
 /* The line [p, nl) when it is exactly `L HEX` (a \r before nl allowed), the shape din writers
- * produce: 1 with its label and address, 0 for any other line. hexrun looks at 16 bytes from
- * p + 2, at most 14 past nl: inside what stream_peek shows and its STREAM_LINE_SLACK. */
+ * produce: 1 with its label and address, 0 for any other line. The label and its blank are
+ * tested as one 16-bit number, and the line's end where the digits stop (a \r there is the rare
+ * case). Past the label and blank, nl is at p + 2 or later, so the 16 bytes hexrun looks at from
+ * p + 2 end at most 15 past nl: inside what stream_peek shows and its STREAM_LINE_SLACK. */
 static inline int din_line_at(const char *p, const char *nl, unsigned *label, uint64_t *addr)
 {
-    size_t len = (size_t)(nl - p);
-    len -= len > 0 && nl[-1] == '\r';
-    unsigned l = (unsigned)(unsigned char)p[0] - '0';
-    if (len < 3 || l > 5 || p[1] != ' ')
+    unsigned l = ((unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8) -
+                 ('0' | ' ' << 8);
+    if (l > 5)
         return 0;
     unsigned n = fields_hexrun(p + 2, addr);
+    const char *end = p + 2 + n;
     *label = l;
-    return n == len - 2 && n < 16;
+    if (end != nl && (end + 1 != nl || *end != '\r'))
+        return 0;
+    return n - 1 < 15;
 }
 
 /* Lines of the exact shape take at most this many bytes (16 digits fall back). */
