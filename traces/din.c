@@ -166,6 +166,28 @@ static inline int din_line_at(const char *p, const char *nl, unsigned *label, ui
 /* Lines of the exact shape take at most this many bytes (16 digits fall back). */
 #define DIN_SHAPE_MAX 20u
 
+/* The lines of the exact shape among the len bytes at *pp, as records from out up to last: where
+ * they end (*pp moves past them). Apart from the reader's other state, so that the loop has the
+ * registers to itself. */
+__attribute__((noinline)) static mem_req_t *din_lines(const char **pp, size_t len, mem_req_t *out,
+                                                       const mem_req_t *last)
+{
+    const char *p = *pp, *nl;
+    fields_lines_t it;
+    fields_lines_start(&it, p, len);
+    mem_req_t *r = out;
+    while (r < last && (nl = fields_lines_next(&it)) != NULL) {
+        unsigned label;
+        uint64_t addr;
+        if (!din_line_at(p, nl, &label, &addr))
+            break;
+        din_record(r++, label, addr);
+        p = nl + 1;
+    }
+    *pp = p;
+    return r;
+}
+
 /* The lines of the exact shape that lie whole in the buffer, up to max, in one peek: a line
  * costs its parse and nothing per call. Any other line (blank, 0x, a trailing field, an error)
  * and the end are left to din_next, at the line where they occur, so its records come after
@@ -175,18 +197,8 @@ static int din_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
     stream_t *s = trace_stream(t);
     const uint8_t *head;
     size_t avail = stream_peek(s, &head, (size_t)max * DIN_SHAPE_MAX + 64);
-    const char *p = (const char *)head, *nl;
-    fields_lines_t lines;
-    fields_lines_start(&lines, p, avail);
-    unsigned k = 0;
-    while (k < max && (nl = fields_lines_next(&lines)) != NULL) {
-        unsigned label;
-        uint64_t addr;
-        if (!din_line_at(p, nl, &label, &addr))
-            break;
-        din_record(&out[k++], label, addr);
-        p = nl + 1;
-    }
+    const char *p = (const char *)head;
+    unsigned k = (unsigned)(din_lines(&p, avail, out, out + max) - out);
     if (k == 0)
         return din_next(t, state, out);
     stream_skip_lines(s, (size_t)(p - (const char *)head), k);
