@@ -26,6 +26,7 @@ typedef struct dinero_level {
 typedef struct dinero_entry {
     cache_t *cache;
     uint64_t *fetch; /* stats.fetch[kind] of that cache */
+    uint32_t recent; /* the slot this operation last hit: looked at before the set is searched */
     uint8_t dirty;
     uint8_t kind;    /* access_kind_t */
 } dinero_entry_t;
@@ -334,13 +335,20 @@ static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
 {
     if (r->op >= OP_COUNT)
         return 0;
-    const dinero_entry_t *e = &d->entry[r->op];
+    dinero_entry_t *e = &d->entry[r->op];
     cache_t *c = e->cache;
     if (!c || ((r->addr ^ (r->addr + r->size - 1)) >> c->line_shift) != 0)
         return 0;
-    int32_t slot = cache_probe(c, r->addr);
-    if (slot < 0)
-        return 0;
+    /* Each operation's own last slot first (in a unified cache, fetches and data references
+     * interleave, and the cache's one recent slot seldom holds the line): a slot whose tag
+     * matches holds the line (cache_priv.h), so this is only a shortcut. */
+    int32_t slot = (int32_t)e->recent;
+    if (c->tag[slot] != r->addr >> c->line_shift) {
+        slot = cache_probe(c, r->addr);
+        if (slot < 0)
+            return 0;
+        e->recent = (uint32_t)slot;
+    }
     cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
     cache_hit(c, slot);
     c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
