@@ -118,7 +118,7 @@ static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *
     for (unsigned i = 0; i < 8; i++)
         pairs |= (uint64_t)x[i] << 8 * i;
 #endif
-    *out = __builtin_bswap64(pairs) >> ((4 * (16 - n)) & 63);
+    *out = __builtin_bswap64(pairs) >> ((0u - 4 * n) & 63); /* 64 - 4n; n = 16 shifts by 0 */
     return n;
 }
 
