@@ -176,7 +176,7 @@ __attribute__((noinline)) static mem_req_t *din_lines(const char **pp, size_t le
     fields_lines_t it;
     fields_lines_start(&it, p, len);
     mem_req_t *r = out;
-    while (r < last && (nl = fields_lines_next(&it)) != NULL) {
+    while (r < last && fields_lines_next(&it, &nl)) {
         unsigned label;
         uint64_t addr;
         if (!din_line_at(p, nl, &label, &addr))

@@ -150,18 +150,19 @@ static inline void fields_lines_start(fields_lines_t *it, const char *p, size_t 
     it->mask = len >= 64 ? fields_newlines64(p) : 0;
 }
 
-/* The next newline, or NULL when the whole blocks are used up. */
-static inline const char *fields_lines_next(fields_lines_t *it)
+/* The next newline in *nl: 1, or 0 when the whole blocks are used up. (A flag rather than NULL
+ * for the end, so that the caller's test folds away where a newline is found.) */
+static inline int fields_lines_next(fields_lines_t *it, const char **nl)
 {
     while (it->mask == 0) {
         if (it->end - it->block <= 64)
-            return NULL;
+            return 0;
         it->block += 64;
         it->mask = fields_newlines64(it->block);
     }
-    const char *nl = it->block + __builtin_ctzll(it->mask);
+    *nl = it->block + (unsigned)__builtin_ctzll(it->mask);
     it->mask &= it->mask - 1;
-    return nl;
+    return 1;
 }
 
 /* A decimal number of len bytes that fits 32 bits: 0, else -1. */

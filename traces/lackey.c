@@ -241,7 +241,7 @@ __attribute__((noinline)) static mem_req_t *lackey_lines(const char **pp, size_t
     fields_lines_start(&it, p, len);
     mem_req_t *r = out;
     unsigned modifies = 0;
-    while (r < last && (nl = fields_lines_next(&it)) != NULL) {
+    while (r < last && fields_lines_next(&it, &nl)) {
         int op;
         uint64_t addr;
         unsigned size = lackey_line_at(p, nl, &op, &addr);
