@@ -38,8 +38,9 @@ struct dinero {
     int flushing;  /* inside dinero_finish */
     int32_t *by_age;      /* one set's slots, oldest first (copyback) */
     uint32_t by_age_room; /* the most ways of any level */
-    dinero_entry_t entry[OP_COUNT];
+    dinero_entry_t entry[UINT8_MAX + 1]; /* by any op byte, so no range test: past OP_COUNT, none */
 };
+_Static_assert(sizeof ((mem_req_t *)0)->op == 1, "entry[] is indexed by any op byte");
 
 static int add_level(dinero_t *d, const char *name, const cache_config_t *cfg, rng_t *rng,
                      char *err, size_t errlen)
@@ -333,8 +334,6 @@ int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
  * changed when the record needs the general path (a miss, a line crossing, another op). */
 static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
 {
-    if (r->op >= OP_COUNT)
-        return 0;
     dinero_entry_t *e = &d->entry[r->op];
     cache_t *c = e->cache;
     if (!c || ((r->addr ^ (r->addr + r->size - 1)) >> c->line_shift) != 0)
