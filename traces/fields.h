@@ -96,15 +96,16 @@ static inline uint64_t fields_mask16(fields_i8x16 m)
  * the run does not matter): its length, 16 meaning 16 or more, and in *out the value of a run
  * of 1 to 15. All sixteen bytes are converted as if they were digits and the ones after the run
  * shifted out, so no branch depends on the length: varying lengths cost no mispredictions.
- * Each range test is one signed comparison, the range moved (with wrap-around) to start at -128;
+ * Each range test is one signed comparison, the range moved (with wrap-around) to end at 127, so
+ * that pcmpgtb, which overwrites what it compares, needs no copy of a constant;
  * pairs of digits are joined in 16-bit lanes and packed to bytes, which read as one 64-bit word
  * are the value with its bytes reversed. */
 static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *p, uint64_t *out)
 {
     fields_u8x16 v;
     memcpy(&v, p, 16);
-    fields_i8x16 digit = (fields_i8x16)(v + (uint8_t)(0x80 - '0')) < -128 + 10;
-    fields_i8x16 letter = (fields_i8x16)((v | 0x20) + (uint8_t)(0x80 - 'a')) < -128 + 6;
+    fields_i8x16 digit = (fields_i8x16)(v + (uint8_t)(0x7f - '9')) > 127 - 10;
+    fields_i8x16 letter = (fields_i8x16)((v | 0x20) + (uint8_t)(0x7f - 'f')) > 127 - 6;
     /* Bits 16 and up of the complement are set: a run of 16 or more reads as 16. */
     unsigned n = (unsigned)__builtin_ctz(~(unsigned)fields_mask16(digit | letter));
     /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15); a 16-bit lane's
