@@ -111,7 +111,7 @@ static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *
     /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15); a 16-bit lane's
      * first byte is the more significant digit. */
     fields_u16x8 x = (fields_u16x8)((v & 0x0f) + ((fields_u8x16)letter & 9));
-    x = (x << 4 | x >> 8) & 0x00ff;
+    x = (fields_u16x8)(x * 0x1001) >> 8; /* (a + 256 b) * 4097 mod 65536 = 256 (16 a + b) + a */
 #ifdef __SSE2__
     uint64_t pairs = ((fields_u64x2)_mm_packus_epi16((__m128i)x, (__m128i)x))[0];
 #else
