@@ -348,10 +348,12 @@ static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
             return 0;
         e->recent = (uint32_t)slot;
     }
-    cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
-    cache_hit(c, slot);
+    /* The line's state and the count before the classifier (--3c), which keeps a shadow of its
+     * own and sees neither: its call would otherwise make them reload the entry. */
     c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
     (*e->fetch)++;
+    cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
+    cache_hit(c, slot);
     return 1;
 }
 
