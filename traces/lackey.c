@@ -165,7 +165,8 @@ static inline unsigned lackey_line_at(const char *p, const char *nl, int *op, ui
     if (n - 1 >= 15 || p[3 + n] != ',')
         return 0;
     size_t digits = (size_t)(nl - (p + 4 + n));
-    unsigned d0 = (unsigned)(unsigned char)p[4 + n] - '0', d1 = (unsigned)(unsigned char)nl[-1] - '0';
+    unsigned d0 = (unsigned)(unsigned char)p[4 + n] - '0';
+    unsigned d1 = (unsigned)(unsigned char)nl[-1] - '0';
     if (digits - 1 >= 2 || (d0 | d1) > 9)
         return 0;
     return digits == 2 ? d0 * 10 + d1 : d1; /* 0 for a size of 0; 15 digits and 99 cannot wrap */
