@@ -23,8 +23,9 @@ struct cachegrind {
     rng_t rng;     /* unused by LRU; cache_create wants one */
     cachegrind_counts_t n;
     uint64_t straddles[3];
-    cg_entry_t entry[OP_COUNT];
+    cg_entry_t entry[UINT8_MAX + 1]; /* by any op byte, so no range test: past OP_COUNT, none */
 };
+_Static_assert(sizeof ((mem_req_t *)0)->op == 1, "entry[] is indexed by any op byte");
 
 static const char *const cg_names[3] = {"l1i", "l1d", "llc"};
 
@@ -152,7 +153,7 @@ int cachegrind_ref(cachegrind_t *g, const mem_req_t *r, char *err, size_t errlen
  * (a miss, a straddle, the store half of a modify, another op). */
 static inline int cg_hit(cachegrind_t *g, const mem_req_t *r)
 {
-    if (r->op >= OP_COUNT || (r->flags & REQ_MODIFY && r->op == OP_STORE))
+    if (r->flags & REQ_MODIFY && r->op == OP_STORE)
         return 0;
     const cg_entry_t *e = &g->entry[r->op];
     cache_t *c = e->cache;

@@ -26,6 +26,7 @@ typedef struct dinero_level {
 typedef struct dinero_entry {
     cache_t *cache;
     uint64_t *fetch; /* stats.fetch[kind] of that cache */
+    uint32_t recent; /* the slot this operation last hit: looked at before the set is searched */
     uint8_t dirty;
     uint8_t kind;    /* access_kind_t */
 } dinero_entry_t;
@@ -37,8 +38,9 @@ struct dinero {
     int flushing;  /* inside dinero_finish */
     int32_t *by_age;      /* one set's slots, oldest first (copyback) */
     uint32_t by_age_room; /* the most ways of any level */
-    dinero_entry_t entry[OP_COUNT];
+    dinero_entry_t entry[UINT8_MAX + 1]; /* by any op byte, so no range test: past OP_COUNT, none */
 };
+_Static_assert(sizeof ((mem_req_t *)0)->op == 1, "entry[] is indexed by any op byte");
 
 static int add_level(dinero_t *d, const char *name, const cache_config_t *cfg, rng_t *rng,
                      char *err, size_t errlen)
@@ -332,19 +334,26 @@ int dinero_ref(dinero_t *d, const mem_req_t *r, char *err, size_t errlen)
  * changed when the record needs the general path (a miss, a line crossing, another op). */
 static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
 {
-    if (r->op >= OP_COUNT)
-        return 0;
-    const dinero_entry_t *e = &d->entry[r->op];
+    dinero_entry_t *e = &d->entry[r->op];
     cache_t *c = e->cache;
     if (!c || ((r->addr ^ (r->addr + r->size - 1)) >> c->line_shift) != 0)
         return 0;
-    int32_t slot = cache_probe(c, r->addr);
-    if (slot < 0)
-        return 0;
-    cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
-    cache_hit(c, slot);
+    /* Each operation's own last slot first (in a unified cache, fetches and data references
+     * interleave, and the cache's one recent slot seldom holds the line): a slot whose tag
+     * matches holds the line (cache_priv.h), so this is only a shortcut. */
+    int32_t slot = (int32_t)e->recent;
+    if (c->tag[slot] != r->addr >> c->line_shift) {
+        slot = cache_probe(c, r->addr);
+        if (slot < 0)
+            return 0;
+        e->recent = (uint32_t)slot;
+    }
+    /* The line's state and the count before the classifier (--3c), which keeps a shadow of its
+     * own and sees neither: its call would otherwise make them reload the entry. */
     c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
     (*e->fetch)++;
+    cache_classify_hit(c, r->addr, (access_kind_t)e->kind);
+    cache_hit(c, slot);
     return 1;
 }
 

@@ -145,22 +145,48 @@ static int din_next(trace_t *t, void *state, mem_req_t *r)
 }
 
 /* The line [p, nl) when it is exactly `L HEX` (a \r before nl allowed), the shape din writers
- * produce: 1 with its label and address, 0 for any other line. hexrun looks at 16 bytes from
- * p + 2, at most 14 past nl: inside what stream_peek shows and its STREAM_LINE_SLACK. */
+ * produce: 1 with its label and address, 0 for any other line. The label and its blank are
+ * tested as one 16-bit number, and the line's end where the digits stop (a \r there is the rare
+ * case). Past the label and blank, nl is at p + 2 or later, so the 16 bytes hexrun looks at from
+ * p + 2 end at most 15 past nl: inside what stream_peek shows and its STREAM_LINE_SLACK. */
 static inline int din_line_at(const char *p, const char *nl, unsigned *label, uint64_t *addr)
 {
-    size_t len = (size_t)(nl - p);
-    len -= len > 0 && nl[-1] == '\r';
-    unsigned l = (unsigned)(unsigned char)p[0] - '0';
-    if (len < 3 || l > 5 || p[1] != ' ')
+    unsigned l = ((unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8) -
+                 ('0' | ' ' << 8);
+    if (l > 5)
         return 0;
     unsigned n = fields_hexrun(p + 2, addr);
+    const char *end = p + 2 + n;
     *label = l;
-    return n == len - 2 && n < 16;
+    if (end != nl && (end + 1 != nl || *end != '\r'))
+        return 0;
+    return n - 1 < 15;
 }
 
 /* Lines of the exact shape take at most this many bytes (16 digits fall back). */
 #define DIN_SHAPE_MAX 20u
+
+/* The lines of the exact shape among the len bytes at *pp, as records from out up to last: where
+ * they end (*pp moves past them). Apart from the reader's other state, so that the loop has the
+ * registers to itself. */
+__attribute__((noinline)) static mem_req_t *din_lines(const char **pp, size_t len, mem_req_t *out,
+                                                       const mem_req_t *last)
+{
+    const char *p = *pp, *nl;
+    fields_lines_t it;
+    fields_lines_start(&it, p, len);
+    mem_req_t *r = out;
+    while (r < last && fields_lines_next(&it, &nl)) {
+        unsigned label;
+        uint64_t addr;
+        if (!din_line_at(p, nl, &label, &addr))
+            break;
+        din_record(r++, label, addr);
+        p = nl + 1;
+    }
+    *pp = p;
+    return r;
+}
 
 /* The lines of the exact shape that lie whole in the buffer, up to max, in one peek: a line
  * costs its parse and nothing per call. Any other line (blank, 0x, a trailing field, an error)
@@ -171,18 +197,8 @@ static int din_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
     stream_t *s = trace_stream(t);
     const uint8_t *head;
     size_t avail = stream_peek(s, &head, (size_t)max * DIN_SHAPE_MAX + 64);
-    const char *p = (const char *)head, *nl;
-    fields_lines_t lines;
-    fields_lines_start(&lines, p, avail);
-    unsigned k = 0;
-    while (k < max && (nl = fields_lines_next(&lines)) != NULL) {
-        unsigned label;
-        uint64_t addr;
-        if (!din_line_at(p, nl, &label, &addr))
-            break;
-        din_record(&out[k++], label, addr);
-        p = nl + 1;
-    }
+    const char *p = (const char *)head;
+    unsigned k = (unsigned)(din_lines(&p, avail, out, out + max) - out);
     if (k == 0)
         return din_next(t, state, out);
     stream_skip_lines(s, (size_t)(p - (const char *)head), k);

@@ -68,8 +68,8 @@ static inline int fields_hex(const char *s, size_t len, uint64_t *out)
 /* GCC's and Clang's generic vectors: one code path that each target lowers to its own SIMD
  * instructions (SSE2 on x86-64) or to scalar code. */
 typedef signed char fields_i8x16 __attribute__((vector_size(16)));
+typedef uint8_t fields_u8x16 __attribute__((vector_size(16)));
 typedef uint16_t fields_u16x8 __attribute__((vector_size(16)));
-typedef uint32_t fields_u32x4 __attribute__((vector_size(16)));
 typedef uint64_t fields_u64x2 __attribute__((vector_size(16)));
 
 /* The 0x80 bit of each byte of x as one bit each, byte i to bit i: the multiplier's terms put
@@ -84,7 +84,7 @@ static inline uint64_t fields_bits8(uint64_t x)
 static inline uint64_t fields_mask16(fields_i8x16 m)
 {
 #ifdef __SSE2__
-    return (uint64_t)(uint16_t)_mm_movemask_epi8((__m128i)m);
+    return (uint64_t)(unsigned)_mm_movemask_epi8((__m128i)m); /* 0 .. 0xffff */
 #else
     uint64_t w[2];
     memcpy(w, &m, 16);
@@ -96,39 +96,44 @@ static inline uint64_t fields_mask16(fields_i8x16 m)
  * the run does not matter): its length, 16 meaning 16 or more, and in *out the value of a run
  * of 1 to 15. All sixteen bytes are converted as if they were digits and the ones after the run
  * shifted out, so no branch depends on the length: varying lengths cost no mispredictions.
- * Bytes of 0x80 and above are negative here, so no range takes them for digits. */
+ * Each range test is one signed comparison, the range moved (with wrap-around) to end at 127, so
+ * that pcmpgtb, which overwrites what it compares, needs no copy of a constant;
+ * pairs of digits are joined in 16-bit lanes and packed to bytes, which read as one 64-bit word
+ * are the value with its bytes reversed. */
 static inline __attribute__((always_inline)) unsigned fields_hexrun(const char *p, uint64_t *out)
 {
-    fields_i8x16 v;
+    fields_u8x16 v;
     memcpy(&v, p, 16);
-    fields_i8x16 folded = v | 0x20; /* A-F to a-f */
-    fields_i8x16 letter = (folded >= 'a') & (folded <= 'f');
-    fields_i8x16 hex = ((v >= '0') & (v <= '9')) | letter;
-    uint64_t other = fields_mask16(~hex);
-    unsigned n = (unsigned)__builtin_ctzll(other | 1u << 16);
-    /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15), then pairs, fours
-     * and eights of digits joined, the first the most significant. */
-    fields_u16x8 x = (fields_u16x8)((v & 0x0f) + (letter & 9));
-    x = (x << 4 | x >> 8) & 0x00ff;
-    fields_u32x4 y = (fields_u32x4)x;
-    y = (y << 8 | y >> 16) & 0xffff;
-    fields_u64x2 z = (fields_u64x2)y;
-    z = (z << 16 | z >> 32) & 0xffffffff;
-    uint64_t all = z[0] << 32 | z[1];
-    *out = all >> ((4 * (16 - n)) & 63);
+    fields_i8x16 digit = (fields_i8x16)(v + (uint8_t)(0x7f - '9')) > 127 - 10;
+    fields_i8x16 letter = (fields_i8x16)((v | 0x20) + (uint8_t)(0x7f - 'f')) > 127 - 6;
+    /* Bits 16 and up of the complement are set: a run of 16 or more reads as 16. */
+    unsigned n = (unsigned)__builtin_ctz(~(unsigned)fields_mask16(digit | letter));
+    /* Each byte's digit value, '0' 0 .. 'f' 15 (any byte stays within 0..15); a 16-bit lane's
+     * first byte is the more significant digit. */
+    fields_u16x8 x = (fields_u16x8)((v & 0x0f) + ((fields_u8x16)letter & 9));
+    x = (fields_u16x8)(x * 0x1001) >> 8; /* (a + 256 b) * 4097 mod 65536 = 256 (16 a + b) + a */
+#ifdef __SSE2__
+    uint64_t pairs = ((fields_u64x2)_mm_packus_epi16((__m128i)x, (__m128i)x))[0];
+#else
+    uint64_t pairs = 0;
+    for (unsigned i = 0; i < 8; i++)
+        pairs |= (uint64_t)x[i] << 8 * i;
+#endif
+    *out = __builtin_bswap64(pairs) >> ((0u - 4 * n) & 63); /* 64 - 4n; n = 16 shifts by 0 */
     return n;
 }
 
 /* Bit i set for each of the 64 bytes at p that is a newline. */
 static inline uint64_t fields_newlines64(const char *p)
 {
-    uint64_t bits = 0;
-    for (unsigned i = 0; i < 64; i += 16) {
-        fields_i8x16 v;
-        memcpy(&v, p + i, 16);
-        bits |= fields_mask16(v == '\n') << i;
-    }
-    return bits;
+    /* Written out, not as a loop: GCC at -O2 keeps the loop, with a shift by a variable. */
+    fields_i8x16 v0, v1, v2, v3;
+    memcpy(&v0, p, 16);
+    memcpy(&v1, p + 16, 16);
+    memcpy(&v2, p + 32, 16);
+    memcpy(&v3, p + 48, 16);
+    return fields_mask16(v0 == '\n') | fields_mask16(v1 == '\n') << 16 |
+           fields_mask16(v2 == '\n') << 32 | fields_mask16(v3 == '\n') << 48;
 }
 
 /* The newlines of a buffer, one after another, found 64 bytes at a time: a line's end is then
@@ -146,18 +151,19 @@ static inline void fields_lines_start(fields_lines_t *it, const char *p, size_t 
     it->mask = len >= 64 ? fields_newlines64(p) : 0;
 }
 
-/* The next newline, or NULL when the whole blocks are used up. */
-static inline const char *fields_lines_next(fields_lines_t *it)
+/* The next newline in *nl: 1, or 0 when the whole blocks are used up. (A flag rather than NULL
+ * for the end, so that the caller's test folds away where a newline is found.) */
+static inline int fields_lines_next(fields_lines_t *it, const char **nl)
 {
     while (it->mask == 0) {
         if (it->end - it->block <= 64)
-            return NULL;
+            return 0;
         it->block += 64;
         it->mask = fields_newlines64(it->block);
     }
-    const char *nl = it->block + __builtin_ctzll(it->mask);
+    *nl = it->block + (unsigned)__builtin_ctzll(it->mask);
     it->mask &= it->mask - 1;
-    return nl;
+    return 1;
 }
 
 /* A decimal number of len bytes that fits 32 bits: 0, else -1. */

@@ -136,35 +136,40 @@ static void lackey_record(lackey_state_t *st, mem_req_t *r, int op, uint64_t add
 }
 
 /* By the second byte of a line: the access kind of Valgrind's exact shapes (OP_COUNT for a
- * modify), with the first byte it needs; 0 for no kind. */
+ * modify), and the first and third bytes it needs as LACKEY_FRAME(first, third); 0, which no
+ * line's bytes make, for a byte that is no kind. */
+#define LACKEY_FRAME(first, third) (1u << 16 | (unsigned)(first) | (unsigned)(third) << 8)
 static const struct {
-    uint8_t op1; /* op + 1 */
-    char first;
+    uint32_t frame;
+    uint8_t op;
 } lackey_kinds[256] = {
-    [' '] = {OP_IFETCH + 1, 'I'},
-    ['L'] = {OP_LOAD + 1, ' '},
-    ['S'] = {OP_STORE + 1, ' '},
-    ['M'] = {OP_COUNT + 1, ' '},
+    [' '] = {LACKEY_FRAME('I', ' '), OP_IFETCH},
+    ['L'] = {LACKEY_FRAME(' ', ' '), OP_LOAD},
+    ['S'] = {LACKEY_FRAME(' ', ' '), OP_STORE},
+    ['M'] = {LACKEY_FRAME(' ', ' '), OP_COUNT},
 };
 
 /* The line [p, nl) when it has exactly Valgrind's shape, `I  HEX,D` or ` K HEX,D` (K one of L S
- * M, D one or two digits, not 0): 1 with the access, 0 for any other line. hexrun looks at 16
- * bytes from p + 3, at most 13 past nl: inside what stream_peek shows and its slack. */
-static inline int lackey_line_at(const char *p, const char *nl, int *op, uint64_t *addr,
-                                 uint64_t *size)
+ * M, D one or two digits, not 0): its size with the op and address, 0 for any other line. Once
+ * the first three bytes are the frame, nl is at p + 3 or later, so hexrun's 16 bytes from p + 3
+ * end at most 15 past nl, inside what stream_peek shows and its slack; once a comma follows the
+ * digits, the byte after it is at nl or before. The size's one or two digits are read from both
+ * ends, so their count costs no branch. */
+static inline unsigned lackey_line_at(const char *p, const char *nl, int *op, uint64_t *addr)
 {
-    size_t len = (size_t)(nl - p);
     unsigned k = (unsigned char)p[1];
-    if (len < 6 || !lackey_kinds[k].op1 || p[0] != lackey_kinds[k].first || p[2] != ' ')
+    if (LACKEY_FRAME((unsigned char)p[0], (unsigned char)p[2]) != lackey_kinds[k].frame)
         return 0;
-    *op = lackey_kinds[k].op1 - 1;
+    *op = lackey_kinds[k].op;
     unsigned n = fields_hexrun(p + 3, addr);
-    size_t digits = len - 4 - n; /* after HEX and its comma */
-    if (n - 1 >= 15 || p[3 + n] != ',' || digits - 1 >= 2)
+    if (n - 1 >= 15 || p[3 + n] != ',')
         return 0;
-    unsigned d0 = (unsigned)(p[4 + n] - '0'), d1 = (unsigned)(nl[-1] - '0');
-    *size = digits == 2 ? d0 * 10 + d1 : d1;
-    return d0 <= 9 && d1 <= 9 && *size != 0; /* 15 digits and 99 bytes cannot wrap */
+    size_t digits = (size_t)(nl - (p + 4 + n));
+    unsigned d0 = (unsigned)(unsigned char)p[4 + n] - '0';
+    unsigned d1 = (unsigned)(unsigned char)nl[-1] - '0';
+    if (digits - 1 >= 2 || (d0 | d1) > 9)
+        return 0;
+    return digits == 2 ? d0 * 10 + d1 : d1; /* 0 for a size of 0; 15 digits and 99 cannot wrap */
 }
 
 static int lackey_next(trace_t *t, void *state, mem_req_t *r)
@@ -224,9 +229,45 @@ static int lackey_next(trace_t *t, void *state, mem_req_t *r)
 /* Valgrind's lines take at most this many bytes in the exact shape. */
 #define LACKEY_SHAPE_MAX 22u
 
-/* The lines of the exact shape that lie whole in the buffer, up to max records (a modify makes
- * two, never split between batches), in one peek. Any other line (a Valgrind message, an error)
- * and the end are left to lackey_next, at the line where they occur. */
+/* The lines of the exact shape among the len bytes at p, up to the record at last (a modify
+ * makes two, never split between batches), as records from out on: where they end, with the
+ * count of lines in *lines. Apart from the reader's other state, so that the loop has the
+ * registers to itself. */
+__attribute__((noinline)) static mem_req_t *lackey_lines(const char **pp, size_t len,
+                                                          mem_req_t *out, const mem_req_t *last,
+                                                          unsigned *lines)
+{
+    const char *p = *pp, *nl;
+    fields_lines_t it;
+    fields_lines_start(&it, p, len);
+    mem_req_t *r = out;
+    unsigned modifies = 0;
+    while (r < last && fields_lines_next(&it, &nl)) {
+        int op;
+        uint64_t addr;
+        unsigned size = lackey_line_at(p, nl, &op, &addr);
+        if (size == 0)
+            break;
+        *r = (mem_req_t){.addr = addr, .size = size, .op = (uint8_t)op};
+        if (op == OP_COUNT) {
+            r->op = OP_LOAD;
+            r->flags = REQ_MODIFY;
+            r[1] = r[0];
+            r[1].op = OP_STORE;
+            r++;
+            modifies++;
+        }
+        r++;
+        p = nl + 1;
+    }
+    *pp = p;
+    *lines = (unsigned)(r - out) - modifies;
+    return r;
+}
+
+/* The lines of the exact shape that lie whole in the buffer, up to max records, in one peek.
+ * Any other line (a Valgrind message, an error) and the end are left to lackey_next, at the
+ * line where they occur. */
 static int lackey_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned max)
 {
     lackey_state_t *st = state;
@@ -235,29 +276,12 @@ static int lackey_next_batch(trace_t *t, void *state, mem_req_t *out, unsigned m
     stream_t *s = trace_stream(t);
     const uint8_t *head;
     size_t avail = stream_peek(s, &head, (size_t)max * LACKEY_SHAPE_MAX + 64);
-    const char *p = (const char *)head, *nl;
-    fields_lines_t lines;
-    fields_lines_start(&lines, p, avail);
-    unsigned k = 0, nlines = 0;
-    while (k + 2 <= max && (nl = fields_lines_next(&lines)) != NULL) {
-        int op;
-        uint64_t addr, size;
-        if (!lackey_line_at(p, nl, &op, &addr, &size))
-            break;
-        out[k] = (mem_req_t){.addr = addr, .size = (uint32_t)size, .op = (uint8_t)op};
-        if (op == OP_COUNT) {
-            out[k].op = OP_LOAD;
-            out[k].flags = REQ_MODIFY;
-            out[k + 1] = out[k];
-            out[++k].op = OP_STORE;
-        }
-        k++;
-        nlines++;
-        p = nl + 1;
-    }
+    const char *p = (const char *)head;
+    unsigned lines;
+    unsigned k = (unsigned)(lackey_lines(&p, avail, out, out + max - 1, &lines) - out);
     if (k == 0)
         return lackey_next(t, state, out);
-    stream_skip_lines(s, (size_t)(p - (const char *)head), nlines);
+    stream_skip_lines(s, (size_t)(p - (const char *)head), lines);
     return (int)k;
 }
 

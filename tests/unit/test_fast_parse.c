@@ -16,8 +16,11 @@
 
 Test(fast_parse, hexrun_agrees_with_fields_hex)
 {
-    const char *alphabet = "0123456789abcdefABCDEFxXgG ,\t\r\n:/@`";
-    size_t nalpha = strlen(alphabet);
+    /* Digits, letters and their neighbours, and bytes that a folded or shifted range test
+     * could take for digits (0x10..0x19, 0x41 with its high bit, 0x80 and above). */
+    const char alphabet[] = "0123456789abcdefABCDEFxXgG ,\t\r\n:/@`"
+                            "\x10\x19\x01\xb0\xc1\xe1\x80\xff\x7f";
+    size_t nalpha = sizeof alphabet - 1;
     uint64_t seed = 12345;
     char buf[40];
     for (int it = 0; it < 200000; it++) {
