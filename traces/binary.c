@@ -138,47 +138,53 @@ static const uint64_t binary_mem_ops = 0
 #undef OP
     ;
 
-/* The records that lie whole in the buffer, up to max, in one peek. Every record is decoded and
- * checked without a branch, the checks gathered for the batch (as binary_record_ok would judge
- * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for
- * the first (records after it are overwritten by later calls, never delivered). Anything else
- * (the end, a truncated or bad record) is left to binary1_next, at the record where it
- * happens. */
+/* The records that lie whole in the buffer, up to max, in one peek. Each record is decoded
+ * into the fields a binary record has (trace_next_batch zeroed arg and name of out once) and
+ * looked at without a branch, loosely: the OR of every record's first eight bytes (op, flags,
+ * CPU: a bound on the largest, size) and of every size - 1, and the largest address. Those
+ * clear every record that binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE, a power of
+ * two, and addresses that cannot wrap with such a size), and the OR of the CPUs is the batch
+ * summary's bound. Only a batch that they do not clear is checked record by record, exactly, to
+ * find the first bad record (records after it are overwritten by later calls, never delivered);
+ * if there is none (a size that only a memory access must keep in range), the batch goes whole,
+ * its summary computed by trace_batch_info. Anything else (the end, a truncated or bad record)
+ * is left to binary1_next, at the record where it happens. */
+_Static_assert((FIELDS_MAX_SIZE & (FIELDS_MAX_SIZE - 1)) == 0, "sizes are checked by an OR");
 __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t whole = stream_peek(s, &b, (size_t)max * BINARY_RECORD_SIZE) / BINARY_RECORD_SIZE;
-    uint64_t ops = 0;
-    unsigned op_flags = 0, max_cpu = 0, bad_size = 0;
+    uint64_t ops = 0, heads = 0, max_addr = 0;
+    uint32_t sizes_less_one = 0;
     for (size_t i = 0; i < whole; i++) {
         const uint8_t *p = b + i * BINARY_RECORD_SIZE;
-        unsigned head = binary_get16(p), op = head & 0xffu, cpu = binary_get16(p + 2);
-        uint32_t size = binary_get32(p + 4);
-        uint64_t addr = binary_get64(p + 8);
-        op_flags |= head;
-        ops |= 1ull << (op & 63);
-        max_cpu = cpu > max_cpu ? cpu : max_cpu;
-        bad_size |= (unsigned)(binary_mem_ops >> (op & 63)) & 1u &
-                    ((size - 1u >= FIELDS_MAX_SIZE) | (addr + size < addr));
-        out[i] = (mem_req_t){
-            .op = (uint8_t)op,
-            .flags = (uint8_t)(head >> 8),
-            .cpu = (uint16_t)cpu,
-            .size = size,
-            .addr = addr,
-            .value = binary_get64(p + 16),
-        };
+        uint64_t head = binary_get64(p), addr = binary_get64(p + 8);
+        uint32_t size = (uint32_t)(head >> 32);
+        heads |= head;
+        ops |= 1ull << (head & 63);
+        sizes_less_one |= size - 1u;
+        max_addr = addr > max_addr ? addr : max_addr;
+        mem_req_t *r = &out[i];
+        r->addr = addr;
+        r->value = binary_get64(p + 16);
+        r->size = size;
+        r->cpu = (uint16_t)(head >> 16);
+        r->op = (uint8_t)head;
+        r->flags = (uint8_t)(head >> 8);
     }
-    /* Operations 64 and up show in op_flags' bits 6 and 7, those below in ops. */
+    /* Operations 64 and up show in heads' bits 6 and 7, those below in ops. */
     uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
+    bool cleared = !((heads & 0xc0u) | (ops & unknown_ops) |
+                     ((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN) |
+                     (sizes_less_one & ~(FIELDS_MAX_SIZE - 1u))) &&
+                   max_addr <= UINT64_MAX - FIELDS_MAX_SIZE;
     size_t k = whole;
-    if ((op_flags & 0xc0u) | (ops & unknown_ops) | ((op_flags >> 8) & ~BINARY_FLAGS_KNOWN) |
-        bad_size)
+    if (!cleared)
         for (k = 0; k < whole && binary_record_ok(b + k * BINARY_RECORD_SIZE); k++)
             ;
     else
-        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
+        trace_set_batch_info(t, (trace_batch_info_t){ops, (unsigned)(heads >> 16) & 0xffffu});
     if (k == 0)
         return binary1_next(t, out);
     stream_skip(s, k * BINARY_RECORD_SIZE);
@@ -400,4 +406,5 @@ const trace_format_t trace_format_binary = {
     .init = binary_init,
     .next = binary_next,
     .next_batch = binary_next_batch,
+    .batch_fields_only = true,
 };
