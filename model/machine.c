@@ -1147,6 +1147,78 @@ static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
     return rc == QUICK_DECLINED || rc == QUICK_TAKEN ? MACHINE_OK : rc;
 }
 
+/* Whether solo_burst may take solo_burst_plain's way: a solo machine (solo_machine) with the
+ * configuration of most runs from a trace, the same for the whole run: lines of at most
+ * REQ_MAX_SIZE bytes (so an access within one line has a size in range), a source that wants
+ * neither values it did not state nor a result of other requests (done_for_values,
+ * values_unused), an L1D, and first levels with LRU replacement and no --3c classifier. */
+static bool solo_plain(const machine_t *m)
+{
+    const core_t *c = &m->core[0];
+    return solo_machine(m) && m->line <= REQ_MAX_SIZE && c->done_for_values &&
+           c->values_unused && c->l1d && cache_is_plain(c->l1d) &&
+           (!c->l1i || cache_is_plain(c->l1i));
+}
+
+/* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
+ * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
+ * the functions quick_issue calls), with what solo_plain settled left out of the loop: per
+ * request only what varies between requests is looked at (the core, whether the access lies in
+ * one line, the op and its flags), and the issue bookkeeping (the previous issue, not_before)
+ * is kept in locals and stored once. A solo core issues each request at its own clock, or at the
+ * previous request's issue in global order, which the clock is never below once a request has
+ * issued: at stays max(clock, last_issue) as solo_burst computes it. */
+static __attribute__((noinline)) int solo_burst_plain(machine_t *m, core_t *c)
+{
+    feed_t *f = &m->feed[0];
+    const mem_req_t *batch = f->batch;
+    unsigned first = f->pos, pos = first, count = f->count;
+    const uint64_t line_mask = m->line - 1;
+    const bool global = !m->per_core;
+    uint64_t clock = c->clock, last_issue = m->last_issue, not_before = c->not_before;
+    int rc = MACHINE_OK;
+    for (; pos < count; pos++) {
+        const mem_req_t *r = &batch[pos];
+        uint64_t offset = r->addr & line_mask;
+        /* Within one line, which also excludes size 0 (size - 1 wraps to 2^32 - 1). */
+        if (r->cpu != 0 || offset + (uint32_t)(r->size - 1u) > line_mask)
+            break;
+        uint64_t line = r->addr - offset;
+        uint64_t nb = global ? last_issue : 0;
+        uint64_t at = max_u64(clock, nb);
+        unsigned op = r->op;
+        if (op == OP_LOAD && !(r->flags & REQ_HAS_VALUE)) {
+            c->stats.ops[OP_LOAD]++;
+            clock = at + hier_read_as(m, c, line, ACCESS_READ, at, true);
+        } else if (op == OP_IFETCH && !(r->flags & REQ_HAS_VALUE)) {
+            c->stats.ops[OP_IFETCH]++;
+            clock = at + hier_ifetch_as(m, c, line, at, true);
+        } else if (op == OP_STORE) {
+            /* perform_store for one line on a machine without check mode (quick_issue's) */
+            c->stats.ops[OP_STORE]++;
+            clock = at + hier_write(m, c, line, at);
+            rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
+        } else {
+            break;
+        }
+        last_issue = at;
+        not_before = nb;
+        if (rc != MACHINE_OK) {
+            pos++;
+            break;
+        }
+    }
+    if (pos != first) {
+        c->clock = clock;
+        m->last_issue = last_issue;
+        c->not_before = not_before;
+        c->syscall_drained = 0;
+    }
+    f->taken += pos - first;
+    f->pos = pos;
+    return rc;
+}
+
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
  * at once, at the cycle core_event would, without copying it. Returns to the general loop
  * (MACHINE_OK) at the end of the stream, or holding a request of another class, or when the core
@@ -1158,7 +1230,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         return 0;
     for (;;) {
         if (m->quick) {
-            int rc = solo_burst(m, c);
+            int rc = m->solo_plain ? solo_burst_plain(m, c) : solo_burst(m, c);
             if (rc != MACHINE_OK)
                 return rc;
         }
@@ -1329,6 +1401,7 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
         for (unsigned i = nsources; i < m->cfg.cores; i++)
             m->core[i].source_done = true;
     bool solo = solo_machine(m);
+    m->solo_plain = solo_plain(m);
     int rc = m->event_leaves ? run_events_tree(m, nsources, per_core, solo, &stream_done)
                              : run_events_scan(m, nsources, per_core, solo, &stream_done);
     if (rc != MACHINE_OK)

@@ -91,6 +91,7 @@ struct machine {
     bool identity;         /* the OS layer's translation is the identity now (or there is none) */
     bool quick;            /* identity, no check mode, no jitter: quick_issue may serve requests */
     bool per_core;
+    bool solo_plain;       /* machine.c's solo_plain, for this machine_run */
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */
     uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
