@@ -15,50 +15,48 @@
  * more than the whole of an L1 hit. */
 #define HIER_ACCESS static inline __attribute__((always_inline))
 
-/* A read (ACCESS_READ, ACCESS_MISC or ACCESS_IFETCH without an L1I) of line by core c.
- * plain_known: the caller knows that c's L1D is cache_is_plain (a constant: the solo loop's
- * specialised copy keeps no test of the classifier or the policy). */
-HIER_ACCESS uint64_t hier_read_as(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
-                                  uint64_t now, const bool plain_known)
+/* One access of kind to line by core c in its first-level cache l1: its L1D (or unified L1), or
+ * its L1I (l1_is_l1i, for fetches), whose misses go on differently. plain_known: the caller
+ * knows that l1 is cache_is_plain (a constant: the solo loop's specialised copy keeps no test of
+ * the classifier or the policy). */
+HIER_ACCESS uint64_t hier_l1_access(machine_t *m, core_t *c, cache_t *l1, bool l1_is_l1i,
+                                    uint64_t line, access_kind_t kind, uint64_t now,
+                                    const bool plain_known)
 {
-    cache_t *l1 = c->l1d;
     stats_of(l1)->accesses[kind]++;
     if (!plain_known)
         cache_classify(l1, line, kind);
     if (cache_lookup_as(l1, line, plain_known) >= 0)
         return latency(l1);
-    return hier_read_miss(m, c, line, kind, now);
+    return l1_is_l1i ? hier_ifetch_miss(m, c, line, now) : hier_read_miss(m, c, line, kind, now);
 }
 
+/* A read (ACCESS_READ, ACCESS_MISC or ACCESS_IFETCH without an L1I) of line by core c. */
 HIER_ACCESS uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
                                uint64_t now)
 {
-    return hier_read_as(m, c, line, kind, now, false);
+    return hier_l1_access(m, c, c->l1d, false, line, kind, now, false);
 }
 
-/* An instruction fetch of line by core c: its L1I, else its unified L1, else the level below.
- * plain_known: the caller knows that the first level that fetches go to (L1I, else a unified
- * L1) is cache_is_plain. */
-HIER_ACCESS uint64_t hier_ifetch_as(machine_t *m, core_t *c, uint64_t line, uint64_t now,
-                                    const bool plain_known)
+/* The first level that core c fetches from: its L1I, else its unified L1 (*is_l1i false), else
+ * NULL (fetches go to the level below). */
+static inline cache_t *hier_fetch_l1(const machine_t *m, const core_t *c, bool *is_l1i)
+{
+    *is_l1i = c->l1i != NULL;
+    return c->l1i ? c->l1i : m->cfg.l1.size ? c->l1d : NULL;
+}
+
+/* An instruction fetch of line by core c: its L1I, else its unified L1, else the level below
+ * (hier_fetch_l1's choice, made here with a constant l1_is_l1i on each way). */
+HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1i = c->l1i;
     if (!l1i) {
         if (m->cfg.l1.size) /* a unified first level */
-            return hier_read_as(m, c, line, ACCESS_IFETCH, now, plain_known);
+            return hier_l1_access(m, c, c->l1d, false, line, ACCESS_IFETCH, now, false);
         return hier_ifetch_without_l1(m, c, line, now);
     }
-    stats_of(l1i)->accesses[ACCESS_IFETCH]++;
-    if (!plain_known)
-        cache_classify(l1i, line, ACCESS_IFETCH);
-    if (cache_lookup_as(l1i, line, plain_known) >= 0)
-        return latency(l1i);
-    return hier_ifetch_miss(m, c, line, now);
-}
-
-HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_t now)
-{
-    return hier_ifetch_as(m, c, line, now, false);
+    return hier_l1_access(m, c, l1i, true, line, ACCESS_IFETCH, now, false);
 }
 
 #endif

@@ -1151,72 +1151,80 @@ static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
  * configuration of most runs from a trace, the same for the whole run: lines of at most
  * REQ_MAX_SIZE bytes (so an access within one line has a size in range), a source that wants
  * neither values it did not state nor a result of other requests (done_for_values,
- * values_unused), an L1D, and first levels with LRU replacement and no --3c classifier. */
+ * values_unused), an L1D, and first levels (for data, and for fetches) with LRU replacement and
+ * no --3c classifier. */
 static bool solo_plain(const machine_t *m)
 {
     const core_t *c = &m->core[0];
+    bool is_l1i;
+    const cache_t *fetch = hier_fetch_l1(m, c, &is_l1i);
     return solo_machine(m) && m->line <= REQ_MAX_SIZE && c->done_for_values &&
-           c->values_unused && c->l1d && cache_is_plain(c->l1d) &&
-           (!c->l1i || cache_is_plain(c->l1i));
+           c->values_unused && c->l1d && cache_is_plain(c->l1d) && fetch && cache_is_plain(fetch);
 }
 
 /* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
  * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
  * the functions quick_issue calls), with what solo_plain settled left out of the loop: per
  * request only what varies between requests is looked at (the core, whether the access lies in
- * one line, the op and its flags), and the issue bookkeeping (the previous issue, not_before)
- * is kept in locals and stored once. A solo core issues each request at its own clock, or at the
- * previous request's issue in global order, which the clock is never below once a request has
- * issued: at stays max(clock, last_issue) as solo_burst computes it. */
-static __attribute__((noinline)) int solo_burst_plain(machine_t *m, core_t *c)
+ * one line, the op and its flags), the first levels are found once, and the issue bookkeeping is
+ * kept in locals and stored once. A solo core issues a request at its own clock, or in global
+ * order (global, a constant: inlined once each way) at the previous record's issue if later;
+ * the clock is never below that once a request has issued, so only the first request of a burst
+ * can wait for last_issue. */
+static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *m, core_t *c,
+                                                                     const bool global)
 {
     feed_t *f = &m->feed[0];
-    const mem_req_t *batch = f->batch;
-    unsigned first = f->pos, pos = first, count = f->count;
+    const mem_req_t *first = f->batch + f->pos, *end = f->batch + f->count, *r = first;
     const uint64_t line_mask = m->line - 1;
-    const bool global = !m->per_core;
-    uint64_t clock = c->clock, last_issue = m->last_issue, not_before = c->not_before;
+    cache_t *l1d = c->l1d;
+    bool fetch_is_l1i;
+    cache_t *fetch = hier_fetch_l1(m, c, &fetch_is_l1i);
+    /* at: the previous issue, which global order makes the next request's not_before */
+    uint64_t not_before = 0, at = global ? m->last_issue : 0;
+    uint64_t clock = max_u64(c->clock, at);
     int rc = MACHINE_OK;
-    for (; pos < count; pos++) {
-        const mem_req_t *r = &batch[pos];
+    for (; r < end; r++) {
         uint64_t offset = r->addr & line_mask;
         /* Within one line, which also excludes size 0 (size - 1 wraps to 2^32 - 1). */
         if (r->cpu != 0 || offset + (uint32_t)(r->size - 1u) > line_mask)
             break;
         uint64_t line = r->addr - offset;
-        uint64_t nb = global ? last_issue : 0;
-        uint64_t at = max_u64(clock, nb);
-        unsigned op = r->op;
-        if (op == OP_LOAD && !(r->flags & REQ_HAS_VALUE)) {
+        not_before = global ? at : 0;
+        at = clock;
+        if (r->op == OP_LOAD && !(r->flags & REQ_HAS_VALUE)) {
             c->stats.ops[OP_LOAD]++;
-            clock = at + hier_read_as(m, c, line, ACCESS_READ, at, true);
-        } else if (op == OP_IFETCH && !(r->flags & REQ_HAS_VALUE)) {
+            clock = at + hier_l1_access(m, c, l1d, false, line, ACCESS_READ, at, true);
+        } else if (r->op == OP_IFETCH && !(r->flags & REQ_HAS_VALUE)) {
             c->stats.ops[OP_IFETCH]++;
-            clock = at + hier_ifetch_as(m, c, line, at, true);
-        } else if (op == OP_STORE) {
+            clock = at + hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, at, true);
+        } else if (r->op == OP_STORE) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
             c->stats.ops[OP_STORE]++;
             clock = at + hier_write(m, c, line, at);
             rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
+            if (rc != MACHINE_OK) {
+                r++;
+                break;
+            }
         } else {
             break;
         }
-        last_issue = at;
-        not_before = nb;
-        if (rc != MACHINE_OK) {
-            pos++;
-            break;
-        }
     }
-    if (pos != first) {
+    if (r != first) {
         c->clock = clock;
-        m->last_issue = last_issue;
+        m->last_issue = at;
         c->not_before = not_before;
         c->syscall_drained = 0;
     }
-    f->taken += pos - first;
-    f->pos = pos;
+    f->taken += (uint64_t)(r - first);
+    f->pos += (unsigned)(r - first);
     return rc;
+}
+
+static __attribute__((noinline)) int solo_burst_plain(machine_t *m, core_t *c)
+{
+    return m->per_core ? solo_burst_plain_as(m, c, false) : solo_burst_plain_as(m, c, true);
 }
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
