@@ -83,15 +83,22 @@ static inline int32_t cache_probe_set(const cache_t *c, uint64_t addr)
     return w < 0 ? -1 : (int32_t)base + w;
 }
 
-static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *c, uint64_t addr)
+/* cache_probe looking first at slot hint instead of recent (any slot will do: a slot whose tag
+ * matches holds the line). */
+static inline __attribute__((always_inline)) int32_t cache_probe_from(const cache_t *c,
+                                                                      uint64_t addr, uint32_t hint)
 {
     uint64_t lineno = addr >> c->line_shift;
-    uint32_t r = c->recent;
-    if (c->tag[r] == lineno)
-        return (int32_t)r;
+    if (c->tag[hint] == lineno)
+        return (int32_t)hint;
     uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
     int32_t w = cache_way(c->tag + base, c->assoc, lineno);
     return w < 0 ? -1 : (int32_t)base + w;
+}
+
+static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *c, uint64_t addr)
+{
+    return cache_probe_from(c, addr, c->recent);
 }
 
 /* The policy's reaction to a hit on slot (valid). lru_known: the caller knows c->lru (a
@@ -137,19 +144,26 @@ static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t k
                       kind != ACCESS_WRITE || c->cfg.write_allocate);
 }
 
-/* cache_probe, then cache_hit when found; plain_known: the caller knows cache_is_plain(c). */
+/* cache_probe, then cache_hit when found; plain_known: the caller knows cache_is_plain(c).
+ * hint: NULL, or the caller's own recent slot for a stream of its accesses, looked at instead of
+ * recent and updated on a hit (a unified L1's fetches and data accesses interleave, and each
+ * stream clusters in its own lines: one recent slot for both would seldom be the line). */
 static inline __attribute__((always_inline)) int32_t cache_lookup_as(cache_t *c, uint64_t addr,
-                                                                     const bool plain_known)
+                                                                     const bool plain_known,
+                                                                     uint32_t *hint)
 {
-    int32_t slot = cache_probe(c, addr);
-    if (slot >= 0)
+    int32_t slot = hint ? cache_probe_from(c, addr, *hint) : cache_probe(c, addr);
+    if (slot >= 0) {
         cache_hit_as(c, slot, plain_known);
+        if (hint)
+            *hint = (uint32_t)slot;
+    }
     return slot;
 }
 
 static inline __attribute__((always_inline)) int32_t cache_lookup(cache_t *c, uint64_t addr)
 {
-    return cache_lookup_as(c, addr, false);
+    return cache_lookup_as(c, addr, false, NULL);
 }
 
 #endif

@@ -18,15 +18,16 @@
 /* One access of kind to line by core c in its first-level cache l1: its L1D (or unified L1), or
  * its L1I (l1_is_l1i, for fetches), whose misses go on differently. plain_known: the caller
  * knows that l1 is cache_is_plain (a constant: the solo loop's specialised copy keeps no test of
- * the classifier or the policy). */
+ * the classifier or the policy). hint: NULL, or the caller's recent slot for this stream of
+ * accesses (cache_lookup_as). */
 HIER_ACCESS uint64_t hier_l1_access(machine_t *m, core_t *c, cache_t *l1, bool l1_is_l1i,
                                     uint64_t line, access_kind_t kind, uint64_t now,
-                                    const bool plain_known)
+                                    const bool plain_known, uint32_t *hint)
 {
     stats_of(l1)->accesses[kind]++;
     if (!plain_known)
         cache_classify(l1, line, kind);
-    if (cache_lookup_as(l1, line, plain_known) >= 0)
+    if (cache_lookup_as(l1, line, plain_known, hint) >= 0)
         return latency(l1);
     return l1_is_l1i ? hier_ifetch_miss(m, c, line, now) : hier_read_miss(m, c, line, kind, now);
 }
@@ -35,7 +36,7 @@ HIER_ACCESS uint64_t hier_l1_access(machine_t *m, core_t *c, cache_t *l1, bool l
 HIER_ACCESS uint64_t hier_read(machine_t *m, core_t *c, uint64_t line, access_kind_t kind,
                                uint64_t now)
 {
-    return hier_l1_access(m, c, c->l1d, false, line, kind, now, false);
+    return hier_l1_access(m, c, c->l1d, false, line, kind, now, false, NULL);
 }
 
 /* The first level that core c fetches from: its L1I, else its unified L1 (*is_l1i false), else
@@ -53,10 +54,10 @@ HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_
     cache_t *l1i = c->l1i;
     if (!l1i) {
         if (m->cfg.l1.size) /* a unified first level */
-            return hier_l1_access(m, c, c->l1d, false, line, ACCESS_IFETCH, now, false);
+            return hier_l1_access(m, c, c->l1d, false, line, ACCESS_IFETCH, now, false, NULL);
         return hier_ifetch_without_l1(m, c, line, now);
     }
-    return hier_l1_access(m, c, l1i, true, line, ACCESS_IFETCH, now, false);
+    return hier_l1_access(m, c, l1i, true, line, ACCESS_IFETCH, now, false, NULL);
 }
 
 #endif

@@ -1180,6 +1180,9 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
     cache_t *l1d = c->l1d;
     bool fetch_is_l1i;
     cache_t *fetch = hier_fetch_l1(m, c, &fetch_is_l1i);
+    /* each stream's own recent slot (cache_lookup_as): fetches run through a line while data
+     * accesses go elsewhere */
+    uint32_t data_hint = l1d->recent, fetch_hint = fetch->recent;
     /* at: the previous issue, which global order makes the next request's not_before */
     uint64_t not_before = 0, at = global ? m->last_issue : 0;
     uint64_t clock = max_u64(c->clock, at);
@@ -1194,10 +1197,12 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
         at = clock;
         if (r->op == OP_LOAD && !(r->flags & REQ_HAS_VALUE)) {
             c->stats.ops[OP_LOAD]++;
-            clock = at + hier_l1_access(m, c, l1d, false, line, ACCESS_READ, at, true);
+            clock = at + hier_l1_access(m, c, l1d, false, line, ACCESS_READ, at, true,
+                                        &data_hint);
         } else if (r->op == OP_IFETCH && !(r->flags & REQ_HAS_VALUE)) {
             c->stats.ops[OP_IFETCH]++;
-            clock = at + hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, at, true);
+            clock = at + hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, at, true,
+                                        &fetch_hint);
         } else if (r->op == OP_STORE) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
             c->stats.ops[OP_STORE]++;
