@@ -138,17 +138,28 @@ static const uint64_t binary_mem_ops = 0
 #undef OP
     ;
 
+/* Whether any of the n decoded records is a memory access of a size out of range or that wraps
+ * (binary_record_ok's test of the size and address), without a branch. */
+static bool binary1_any_bad_access(const mem_req_t *r, size_t n)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= (unsigned)(binary_mem_ops >> (r[i].op & 63)) & 1u &
+               ((r[i].size - 1u >= FIELDS_MAX_SIZE) | (r[i].addr + r[i].size < r[i].addr));
+    return bad != 0;
+}
+
 /* The records that lie whole in the buffer, up to max, in one peek. Each record is decoded
  * into the fields a binary record has (trace_next_batch zeroed arg and name of out once) and
- * looked at without a branch, loosely: the OR of every record's first eight bytes (op, flags,
- * CPU: a bound on the largest, size) and of every size - 1, and the largest address. Those
- * clear every record that binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE, a power of
- * two, and addresses that cannot wrap with such a size), and the OR of the CPUs is the batch
- * summary's bound. Only a batch that they do not clear is checked record by record, exactly, to
- * find the first bad record (records after it are overwritten by later calls, never delivered);
- * if there is none (a size that only a memory access must keep in range), the batch goes whole,
- * its summary computed by trace_batch_info. Anything else (the end, a truncated or bad record)
- * is left to binary1_next, at the record where it happens. */
+ * looked at without a branch: the OR of every record's first eight bytes (exactly: unknown
+ * operations and flags; a bound on the largest CPU, which the batch summary may give), and,
+ * loosely, the OR of every size - 1 and the largest address. Those clear every record that
+ * binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE, a power of two, and addresses that
+ * cannot wrap with such a size); a batch they do not clear (an operation without an access, such
+ * as a fence of size 0, is enough) has its accesses checked exactly by a second pass, and only a
+ * batch with a bad record looks for the first (records after it are overwritten by later calls,
+ * never delivered). Anything else (the end, a truncated or bad record) is left to binary1_next,
+ * at the record where it happens. */
 _Static_assert((FIELDS_MAX_SIZE & (FIELDS_MAX_SIZE - 1)) == 0, "sizes are checked by an OR");
 __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
@@ -175,16 +186,17 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
     }
     /* Operations 64 and up show in heads' bits 6 and 7, those below in ops. */
     uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
-    bool cleared = !((heads & 0xc0u) | (ops & unknown_ops) |
-                     ((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN) |
-                     (sizes_less_one & ~(FIELDS_MAX_SIZE - 1u))) &&
-                   max_addr <= UINT64_MAX - FIELDS_MAX_SIZE;
+    bool known = !((heads & 0xc0u) | (ops & unknown_ops) |
+                   ((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN));
+    bool accesses_ok = (!(sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
+                        max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
+                       !binary1_any_bad_access(out, whole);
     size_t k = whole;
-    if (!cleared)
+    if (known && accesses_ok)
+        trace_set_batch_info(t, (trace_batch_info_t){ops, (unsigned)(heads >> 16) & 0xffffu});
+    else
         for (k = 0; k < whole && binary_record_ok(b + k * BINARY_RECORD_SIZE); k++)
             ;
-    else
-        trace_set_batch_info(t, (trace_batch_info_t){ops, (unsigned)(heads >> 16) & 0xffffu});
     if (k == 0)
         return binary1_next(t, out);
     stream_skip(s, k * BINARY_RECORD_SIZE);
