@@ -140,7 +140,7 @@ static const uint64_t binary_mem_ops = 0
 
 /* Whether any of the n decoded records is a memory access of a size out of range or that wraps
  * (binary_record_ok's test of the size and address), without a branch. */
-static bool binary1_any_bad_access(const mem_req_t *r, size_t n)
+static bool binary_any_bad_access(const mem_req_t *r, size_t n)
 {
     unsigned bad = 0;
     for (size_t i = 0; i < n; i++)
@@ -190,7 +190,7 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
                    ((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN));
     bool accesses_ok = (!(sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
                         max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
-                       !binary1_any_bad_access(out, whole);
+                       !binary_any_bad_access(out, whole);
     size_t k = whole;
     if (known && accesses_ok)
         trace_set_batch_info(t, (trace_batch_info_t){ops, (unsigned)(heads >> 16) & 0xffffu});
@@ -261,17 +261,18 @@ static inline unsigned binary2_bad(unsigned op, binary2_prev_t f)
            (mem & ((f.size - 1u >= FIELDS_MAX_SIZE) | (f.addr + f.size < f.addr)));
 }
 
-static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, const uint8_t *p,
-                                                               binary2_prev_t f, uint64_t value)
+/* The record's own fields into r (its arg and name are zero: trace_next_batch's, or
+ * binary2_next's). */
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op,
+                                                               unsigned ctl, binary2_prev_t f,
+                                                               uint64_t value)
 {
-    *r = (mem_req_t){
-        .op = p[0],
-        .flags = (uint8_t)(p[1] & BINARY_FLAGS_KNOWN),
-        .cpu = (uint16_t)f.cpu,
-        .size = f.size,
-        .addr = f.addr,
-        .value = value,
-    };
+    r->op = (uint8_t)op;
+    r->flags = (uint8_t)(ctl & BINARY_FLAGS_KNOWN);
+    r->cpu = (uint16_t)f.cpu;
+    r->size = f.size;
+    r->addr = f.addr;
+    r->value = value;
 }
 
 /* One record, with the error that stops a batch: the end, a truncated or bad record. */
@@ -304,24 +305,36 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
         return trace_fail_record(t, rec, at + 1,
                                  "access of %u bytes at 0x%llx wraps past the top of the address "
                                  "space", f.size, (unsigned long long)f.addr);
-    binary2_put(r, b, f, value);
+    *r = (mem_req_t){0};
+    binary2_put(r, b[0], b[1], f, value);
     st->prev = f;
     st->records++;
     stream_skip(s, len);
     return 1;
 }
 
+/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch:
+ * exactly, bit op of ops for operations below 64 and op_high's bits 6 and 7 for those above; and
+ * loosely, the OR of the CPUs (the batch summary's bound), of every size - 1, and the largest
+ * address (binary_next_batch's loose check). */
+typedef struct binary2_seen {
+    uint64_t ops, max_addr;
+    unsigned op_high, cpus;
+    uint32_t sizes_less_one;
+} binary2_seen_t;
+
 /* Decode up to max records from b[*pos..avail) into out, relative to *prev, without a check
- * (when whole is false, stopping before a record that does not lie whole in what the stream
- * shows). Records, with *pos and *prev past them. Inlined twice: with whole true (every record
- * fits), the loop checks no length. */
+ * but gathering *seen (when whole is false, stopping before a record that does not lie whole in
+ * what the stream shows). Records, with *pos and *prev past them. Inlined twice: with whole
+ * true (every record fits), the loop checks no length. */
 static inline __attribute__((always_inline)) unsigned
 binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *prev,
-                   mem_req_t *out, unsigned max, bool whole)
+                   mem_req_t *out, unsigned max, bool whole, binary2_seen_t *seen)
 {
     binary2_prev_t cur = *prev;
     size_t at = *pos;
     mem_req_t *r = out, *end = out + max;
+    binary2_seen_t w = {0, 0, 0, 0, 0};
     for (; r < end; r++) {
         const uint8_t *p = b + at;
         unsigned len = binary2_length(p);
@@ -329,21 +342,27 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
             break;
         uint64_t value;
         cur = binary2_fields(p, cur, &value);
-        binary2_put(r, p, cur, value);
+        binary2_put(r, p[0], p[1], cur, value);
+        w.ops |= 1ull << (p[0] & 63);
+        w.op_high |= p[0];
+        w.cpus |= cur.cpu;
+        w.sizes_less_one |= cur.size - 1u;
+        w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
         at += len;
     }
     *pos = at;
     *prev = cur;
+    *seen = w;
     return (unsigned)(r - out);
 }
 
 /* The records that lie whole in one peek, up to max: no call per record. A record is at most
  * BINARY2_MAX_RECORD bytes, so when the peek shows max of those, every record fits and the loop
- * checks no length; else (the file's end is near) each record's length is checked. A second
- * pass over the decoded records checks them all without a branch and gathers the batch's
- * summary; only a batch with a bad record looks for the first, which ends the batch (the
- * records before it are delivered, and the position and the previous record are theirs);
- * binary2_next reports it, and a truncated one. */
+ * checks no length; else (the file's end is near) each record's length is checked. The decoding
+ * gathers what the check needs (binary2_seen_t), as version 1's does: a batch the loose check
+ * does not clear has its accesses checked exactly by a second pass, and only a batch with a bad
+ * record looks for the first, which ends the batch (the records before it are delivered, and the
+ * position and the previous record are theirs); binary2_next reports it, and a truncated one. */
 __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state_t *st,
                                                          mem_req_t *out, unsigned max)
 {
@@ -352,23 +371,16 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     size_t want = (size_t)max * BINARY2_MAX_RECORD;
     size_t avail = stream_peek(s, &b, want), pos = 0;
     binary2_prev_t prev = st->prev;
-    unsigned k = avail == want ? binary2_decode_run(b, avail, &pos, &prev, out, max, true)
-                               : binary2_decode_run(b, avail, &pos, &prev, out, max, false);
-    /* binary2_bad, gathered: operations 64 and up show in op_high's bits 6 and 7, those below
-     * in ops; the access check counts for memory operations only. */
-    uint64_t ops = 0;
-    unsigned max_cpu = 0, op_high = 0, bad_access = 0;
-    for (unsigned i = 0; i < k; i++) {
-        const mem_req_t *r = &out[i];
-        uint64_t bit = 1ull << (r->op & 63);
-        ops |= bit;
-        op_high |= r->op;
-        bad_access |= ((r->size - 1u >= FIELDS_MAX_SIZE) | (r->addr + r->size < r->addr)) &
-                      ((bit & binary_mem_ops) != 0);
-        max_cpu = r->cpu > max_cpu ? r->cpu : max_cpu;
-    }
+    binary2_seen_t seen;
+    unsigned k = avail == want
+                     ? binary2_decode_run(b, avail, &pos, &prev, out, max, true, &seen)
+                     : binary2_decode_run(b, avail, &pos, &prev, out, max, false, &seen);
     uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
-    bool bad = (op_high & 0xc0u) | (ops & unknown_ops) | bad_access;
+    bool known = !((seen.op_high & 0xc0u) | (seen.ops & unknown_ops));
+    bool accesses_ok = (!(seen.sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
+                        seen.max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
+                       !binary_any_bad_access(out, k);
+    bool bad = !(known && accesses_ok);
     if (bad) {
         unsigned good = 0;
         while (!binary2_bad(out[good].op, (binary2_prev_t){out[good].addr, out[good].size,
@@ -386,7 +398,7 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     st->records += k;
     stream_skip(s, pos);
     if (!bad)
-        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
+        trace_set_batch_info(t, (trace_batch_info_t){seen.ops, seen.cpus});
     return (int)k;
 }
 
