@@ -83,22 +83,15 @@ static inline int32_t cache_probe_set(const cache_t *c, uint64_t addr)
     return w < 0 ? -1 : (int32_t)base + w;
 }
 
-/* cache_probe looking first at slot hint instead of recent (any slot will do: a slot whose tag
- * matches holds the line). */
-static inline __attribute__((always_inline)) int32_t cache_probe_from(const cache_t *c,
-                                                                      uint64_t addr, uint32_t hint)
+static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *c, uint64_t addr)
 {
     uint64_t lineno = addr >> c->line_shift;
-    if (c->tag[hint] == lineno)
-        return (int32_t)hint;
+    uint32_t r = c->recent;
+    if (c->tag[r] == lineno)
+        return (int32_t)r;
     uint32_t base = ((uint32_t)lineno & c->set_mask) * c->assoc;
     int32_t w = cache_way(c->tag + base, c->assoc, lineno);
     return w < 0 ? -1 : (int32_t)base + w;
-}
-
-static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *c, uint64_t addr)
-{
-    return cache_probe_from(c, addr, c->recent);
 }
 
 /* The policy's reaction to a hit on slot (valid). lru_known: the caller knows c->lru (a
@@ -146,18 +139,27 @@ static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t k
 
 /* cache_probe, then cache_hit when found; plain_known: the caller knows cache_is_plain(c).
  * hint: NULL, or the caller's own recent slot for a stream of its accesses, looked at instead of
- * recent and updated on a hit (a unified L1's fetches and data accesses interleave, and each
- * stream clusters in its own lines: one recent slot for both would seldom be the line). */
+ * recent (any slot will do: a slot whose tag matches holds the line) and moved on a hit found in
+ * the set (a unified L1's fetches and data accesses interleave, and each stream clusters in its
+ * own lines: one recent slot for both would seldom be the line). */
 static inline __attribute__((always_inline)) int32_t cache_lookup_as(cache_t *c, uint64_t addr,
                                                                      const bool plain_known,
                                                                      uint32_t *hint)
 {
-    int32_t slot = hint ? cache_probe_from(c, addr, *hint) : cache_probe(c, addr);
-    if (slot >= 0) {
-        cache_hit_as(c, slot, plain_known);
-        if (hint)
+    int32_t slot;
+    if (hint) {
+        if (c->tag[*hint] == addr >> c->line_shift) {
+            cache_hit_as(c, (int32_t)*hint, plain_known);
+            return (int32_t)*hint;
+        }
+        slot = cache_probe_set(c, addr);
+        if (slot >= 0)
             *hint = (uint32_t)slot;
+    } else {
+        slot = cache_probe(c, addr);
     }
+    if (slot >= 0)
+        cache_hit_as(c, slot, plain_known);
     return slot;
 }
 
