@@ -489,12 +489,17 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
     return lat;
 }
 
-uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+/* hier_write's body, inlined into it and into hier_write_plain (plain_known, hint: as
+ * cache_lookup_as). */
+static inline __attribute__((always_inline)) uint64_t
+hier_write_as(machine_t *m, core_t *c, uint64_t line, uint64_t now, const bool plain_known,
+              uint32_t *hint)
 {
     cache_t *l1 = c->l1d;
     stats_of(l1)->accesses[ACCESS_WRITE]++;
-    cache_classify(l1, line, ACCESS_WRITE);
-    int32_t s = cache_lookup(l1, line);
+    if (!plain_known)
+        cache_classify(l1, line, ACCESS_WRITE);
+    int32_t s = cache_lookup_as(l1, line, plain_known, hint);
     if (s < 0)
         return write_miss(m, c, line, now);
     /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
@@ -508,6 +513,16 @@ uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
         return latency(l1);
     }
     return write_hit_slow(m, c, line, s, now);
+}
+
+uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+{
+    return hier_write_as(m, c, line, now, false, NULL);
+}
+
+uint64_t hier_write_plain(machine_t *m, core_t *c, uint64_t line, uint64_t now, uint32_t *hint)
+{
+    return hier_write_as(m, c, line, now, true, hint);
 }
 
 HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)

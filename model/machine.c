@@ -1164,7 +1164,9 @@ static bool solo_plain(const machine_t *m)
 
 /* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
  * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
- * the functions quick_issue calls), with what solo_plain settled left out of the loop: per
+ * the code quick_issue runs: hier_l1_access, and hier_write's body as hier_write_plain), with
+ * what solo_plain settled left out of the loop, and a recent slot of its own for fetches and one
+ * for data accesses (cache_lookup_as's hint): per
  * request only what varies between requests is looked at (the core, whether the access lies in
  * one line, the op and its flags), the first levels are found once, and the issue bookkeeping is
  * kept in locals and stored once. A solo core issues a request at its own clock, or in global
@@ -1181,7 +1183,7 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
     bool fetch_is_l1i;
     cache_t *fetch = hier_fetch_l1(m, c, &fetch_is_l1i);
     /* each stream's own recent slot (cache_lookup_as): fetches run through a line while data
-     * accesses go elsewhere */
+     * accesses (loads and stores) go elsewhere */
     uint32_t data_hint = l1d->recent, fetch_hint = fetch->recent;
     /* at: the previous issue, which global order makes the next request's not_before */
     uint64_t not_before = 0, at = global ? m->last_issue : 0;
@@ -1206,7 +1208,7 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
         } else if (r->op == OP_STORE) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
             c->stats.ops[OP_STORE]++;
-            clock = at + hier_write(m, c, line, at);
+            clock = at + hier_write_plain(m, c, line, at, &data_hint);
             rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
             if (rc != MACHINE_OK) {
                 r++;

@@ -151,6 +151,9 @@ struct machine {
 /* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. hier_read and
  * hier_ifetch are inline in hier_access.h, for both issue paths. */
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+/* hier_write for a caller that knows the L1D is cache_is_plain and keeps its own recent slot for
+ * data accesses (hint, as cache_lookup_as): solo_burst_plain's stores. */
+uint64_t hier_write_plain(machine_t *m, core_t *c, uint64_t line, uint64_t now, uint32_t *hint);
 /* hier_read and hier_ifetch (with an L1I) after their L1 lookup, already counted as an access,
  * missed; and hier_ifetch on a split first level without an I-cache. Out of line: the hit paths
  * save no registers. */
