@@ -137,6 +137,18 @@ static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t k
                       kind != ACCESS_WRITE || c->cfg.write_allocate);
 }
 
+/* Whether addr's line is in slot *hint (any slot will do: a slot whose tag matches holds the
+ * line); then the policy's reaction to the hit. */
+static inline __attribute__((always_inline)) bool cache_hit_at(cache_t *c, uint64_t addr,
+                                                               const uint32_t *hint,
+                                                               const bool plain_known)
+{
+    if (c->tag[*hint] != addr >> c->line_shift)
+        return false;
+    cache_hit_as(c, (int32_t)*hint, plain_known);
+    return true;
+}
+
 /* cache_probe, then cache_hit when found; plain_known: the caller knows cache_is_plain(c).
  * hint: NULL, or the caller's own recent slot for a stream of its accesses, looked at instead of
  * recent (any slot will do: a slot whose tag matches holds the line) and moved on a hit found in
@@ -148,10 +160,8 @@ static inline __attribute__((always_inline)) int32_t cache_lookup_as(cache_t *c,
 {
     int32_t slot;
     if (hint) {
-        if (c->tag[*hint] == addr >> c->line_shift) {
-            cache_hit_as(c, (int32_t)*hint, plain_known);
+        if (cache_hit_at(c, addr, hint, plain_known))
             return (int32_t)*hint;
-        }
         slot = cache_probe_set(c, addr);
         if (slot >= 0)
             *hint = (uint32_t)slot;

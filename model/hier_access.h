@@ -27,7 +27,9 @@ HIER_ACCESS uint64_t hier_l1_access(machine_t *m, core_t *c, cache_t *l1, bool l
     stats_of(l1)->accesses[kind]++;
     if (!plain_known)
         cache_classify(l1, line, kind);
-    if (cache_lookup_as(l1, line, plain_known, hint) >= 0)
+    /* a hit at the hint first, which needs no test of the slot found */
+    if ((hint && cache_hit_at(l1, line, hint, plain_known)) ||
+        cache_lookup_as(l1, line, plain_known, hint) >= 0)
         return latency(l1);
     return l1_is_l1i ? hier_ifetch_miss(m, c, line, now) : hier_read_miss(m, c, line, kind, now);
 }

@@ -1192,29 +1192,34 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
     for (; r < end; r++) {
         uint64_t offset = r->addr & line_mask;
         /* Within one line, which also excludes size 0 (size - 1 wraps to 2^32 - 1). */
-        if (r->cpu != 0 || offset + (uint32_t)(r->size - 1u) > line_mask)
+        if (offset + (uint32_t)(r->size - 1u) > line_mask)
             break;
-        uint64_t line = r->addr - offset;
-        not_before = global ? at : 0;
-        at = clock;
-        if (r->op == OP_LOAD && !(r->flags & REQ_HAS_VALUE)) {
+        /* The core, the op and whether a value is stated decide the way, as one word (of three
+         * adjacent fields, which the compiler reads at once): core 0 only. */
+        uint32_t way = ((uint32_t)r->cpu | (uint32_t)r->op << 16 | (uint32_t)r->flags << 24) &
+                       (0xffffffu | (uint32_t)REQ_HAS_VALUE << 24);
+        uint64_t line = r->addr - offset, now = clock, lat;
+        if (way == (uint32_t)OP_LOAD << 16) {
             c->stats.ops[OP_LOAD]++;
-            clock = at + hier_l1_access(m, c, l1d, false, line, ACCESS_READ, at, true,
-                                        &data_hint);
-        } else if (r->op == OP_IFETCH && !(r->flags & REQ_HAS_VALUE)) {
+            lat = hier_l1_access(m, c, l1d, false, line, ACCESS_READ, now, true, &data_hint);
+        } else if (way == (uint32_t)OP_IFETCH << 16) {
             c->stats.ops[OP_IFETCH]++;
-            clock = at + hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, at, true,
-                                        &fetch_hint);
-        } else if (r->op == OP_STORE) {
+            lat = hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, now, true,
+                                 &fetch_hint);
+        } else if ((way & 0xffffffu) == (uint32_t)OP_STORE << 16) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
             c->stats.ops[OP_STORE]++;
-            clock = at + hier_write_plain(m, c, line, at, &data_hint);
+            lat = hier_write_plain(m, c, line, now, &data_hint);
             rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
-            if (rc != MACHINE_OK) {
-                r++;
-                break;
-            }
         } else {
+            break;
+        }
+        /* taken: issued at now */
+        not_before = global ? at : 0;
+        at = now;
+        clock = now + lat;
+        if (rc != MACHINE_OK) {
+            r++;
             break;
         }
     }
