@@ -334,7 +334,11 @@ static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, boo
  * layer told (a view's page is now dirty): the end of every performed store, on both issue paths. */
 static inline int store_commit(machine_t *m, uint64_t paddr, unsigned size, uint64_t value)
 {
-    memory_result_t rc = memory_store_le(m->mem, paddr, size, value);
+    /* Zeros stored while memory holds no page (a trace without values) write nothing
+     * (memory_write's rule), which a look at the page count tells for less than the call. */
+    memory_result_t rc = MEMORY_OK;
+    if (value || memory_pages(m->mem))
+        rc = memory_store_le(m->mem, paddr, size, value);
     if (rc != MEMORY_OK)
         return sim_memory_full(m, rc);
     if (m->has_os && m->os.store_performed)
