@@ -62,4 +62,29 @@ HIER_ACCESS uint64_t hier_ifetch(machine_t *m, core_t *c, uint64_t line, uint64_
     return hier_l1_access(m, c, l1i, true, line, ACCESS_IFETCH, now, false, NULL);
 }
 
+/* A write of line by core c through its L1D (hier_write's body, inlined into it and into
+ * solo_burst_plain; plain_known, hint: as hier_l1_access). */
+HIER_ACCESS uint64_t hier_write_as(machine_t *m, core_t *c, uint64_t line, uint64_t now,
+                                   const bool plain_known, uint32_t *hint)
+{
+    cache_t *l1 = c->l1d;
+    stats_of(l1)->accesses[ACCESS_WRITE]++;
+    if (!plain_known)
+        cache_classify(l1, line, ACCESS_WRITE);
+    int32_t s = cache_lookup_as(l1, line, plain_known, hint);
+    if (s < 0)
+        return hier_write_miss(m, c, line, now);
+    /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
+     * the L1D's lines in their state) needs no transaction and no other level's state; only a
+     * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
+     * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
+    if (state_of(l1, s) == LINE_M && cfg_of(l1)->write_back) {
+        if (c->l1i_got_modified)
+            hier_drop_own_icache_copy(m, c, line);
+        l1d_mark_dirty(m, c, s, line);
+        return latency(l1);
+    }
+    return hier_write_hit_slow(m, c, line, s, now);
+}
+
 #endif

@@ -1168,7 +1168,7 @@ static bool solo_plain(const machine_t *m)
 
 /* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
  * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
- * the code quick_issue runs: hier_l1_access, and hier_write's body as hier_write_plain), with
+ * the code quick_issue runs: hier_l1_access, and hier_write_as as hier_write_plain), with
  * what solo_plain settled left out of the loop, and a recent slot of its own for fetches and one
  * for data accesses (cache_lookup_as's hint): per
  * request only what varies between requests is looked at (the core, whether the access lies in
