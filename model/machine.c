@@ -341,7 +341,7 @@ static inline int store_commit(machine_t *m, uint64_t paddr, unsigned size, uint
         rc = memory_store_le(m->mem, paddr, size, value);
     if (rc != MEMORY_OK)
         return sim_memory_full(m, rc);
-    if (m->has_os && m->os.store_performed)
+    if (m->has_os && m->os.store_performed && paddr >= m->os.stores_noted_from)
         m->os.store_performed(m->os.opaque, paddr, size);
     return 0;
 }
@@ -673,7 +673,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         memory_result_t stored = memory_store_le(m->mem, paddr, r->size, nv);
         if (stored != MEMORY_OK)
             return sim_memory_full(m, stored);
-        if (m->has_os && m->os.store_performed)
+        if (m->has_os && m->os.store_performed && paddr >= m->os.stores_noted_from)
             m->os.store_performed(m->os.opaque, paddr, r->size);
         res->value = old;
         break;
