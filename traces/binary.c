@@ -238,7 +238,8 @@ static inline unsigned binary2_length(const uint8_t *p)
 
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
- * within 8 bytes past the record), relative to prev's; its value in *value. No branch. */
+ * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
+ * layout. */
 static inline __attribute__((always_inline)) binary2_prev_t
 binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
 {
@@ -247,7 +248,8 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
     uint32_t size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
                                (0xffffffffull >> ((layout >> 32) & 0xffu)));
     uint64_t delta = binary_get64(p + ((layout >> 16) & 0xffu)) & (~0ull >> (layout >> 40));
-    *value = binary_get64(p + ((layout >> 24) & 0xffu)) & (0 - (uint64_t)(ctl & REQ_HAS_VALUE));
+    /* a branch, not a mask: a trace states values in all of its stores or in none */
+    *value = ctl & REQ_HAS_VALUE ? binary_get64(p + ((layout >> 24) & 0xffu)) : 0;
     return (binary2_prev_t){
         .addr = prev.addr + binary_unzigzag(delta),
         .size = ctl & (3u << BINARY2_SIZE_SHIFT) ? size : prev.size,
