@@ -149,24 +149,34 @@ static bool binary_any_bad_access(const mem_req_t *r, size_t n)
     return bad != 0;
 }
 
+/* The operations up to op_or, the OR of those of a batch (each is at most op_or): the batch
+ * summary's bound on its operations (trace_batch_info_t), which for a trace of accesses and
+ * fences (op_or at most 7) holds no check or mark. */
+static uint64_t binary_ops_up_to(unsigned op_or)
+{
+    return op_or < 63 ? (2ull << op_or) - 1 : ~0ull;
+}
+
 /* The records that lie whole in the buffer, up to max, in one peek. Each record is decoded
  * into the fields a binary record has (trace_next_batch zeroed arg and name of out once) and
  * looked at without a branch: the OR of every record's first eight bytes (exactly: unknown
- * operations and flags; a bound on the largest CPU, which the batch summary may give), and,
- * loosely, the OR of every size - 1 and the largest address. Those clear every record that
- * binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE, a power of two, and addresses that
- * cannot wrap with such a size); a batch they do not clear (an operation without an access, such
- * as a fence of size 0, is enough) has its accesses checked exactly by a second pass, and only a
- * batch with a bad record looks for the first (records after it are overwritten by later calls,
- * never delivered). Anything else (the end, a truncated or bad record) is left to binary1_next,
- * at the record where it happens. */
+ * flags; bounds on the operations, all known when their OR is below OP_COUNT, and on the largest
+ * CPU, which the batch summary may give), and, loosely, the OR of every size - 1 and the largest
+ * address. Those clear every record that binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE,
+ * a power of two, and addresses that cannot wrap with such a size). A batch whose sizes or
+ * addresses they do not clear (an operation without an access, such as a fence of size 0, is
+ * enough) has its accesses checked exactly by a second pass; only a batch with a bad record, or
+ * operations whose OR reaches OP_COUNT, is searched record by record for the first bad one
+ * (records after it are overwritten by later calls, never delivered; if there is none, the
+ * batch goes whole and trace_batch_info summarises it). Anything else (the end, a truncated or
+ * bad record) is left to binary1_next, at the record where it happens. */
 _Static_assert((FIELDS_MAX_SIZE & (FIELDS_MAX_SIZE - 1)) == 0, "sizes are checked by an OR");
 __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t whole = stream_peek(s, &b, (size_t)max * BINARY_RECORD_SIZE) / BINARY_RECORD_SIZE;
-    uint64_t ops = 0, heads = 0, max_addr = 0;
+    uint64_t heads = 0, max_addr = 0;
     uint32_t sizes_less_one = 0;
     /* Four records a turn: the loop's own steps (counter, two pointers, the test) were a fifth
      * of a record's work. */
@@ -176,7 +186,6 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
         uint64_t head = binary_get64(p), addr = binary_get64(p + 8);
         uint32_t size = (uint32_t)(head >> 32);
         heads |= head;
-        ops |= 1ull << (head & 63);
         sizes_less_one |= size - 1u;
         max_addr = addr > max_addr ? addr : max_addr;
         mem_req_t *r = &out[i];
@@ -187,16 +196,15 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
         r->op = (uint8_t)head;
         r->flags = (uint8_t)(head >> 8);
     }
-    /* Operations 64 and up show in heads' bits 6 and 7, those below in ops. */
-    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
-    bool known = !((heads & 0xc0u) | (ops & unknown_ops) |
-                   ((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN));
+    unsigned op_or = (unsigned)heads & 0xffu;
+    bool known = op_or < OP_COUNT && !((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN);
     bool accesses_ok = (!(sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
                         max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
                        !binary_any_bad_access(out, whole);
     size_t k = whole;
     if (known && accesses_ok)
-        trace_set_batch_info(t, (trace_batch_info_t){ops, (unsigned)(heads >> 16) & 0xffffu});
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(op_or),
+                                                     (unsigned)(heads >> 16) & 0xffffu});
     else
         for (k = 0; k < whole && binary_record_ok(b + k * BINARY_RECORD_SIZE); k++)
             ;
@@ -318,13 +326,12 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
     return 1;
 }
 
-/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch:
- * exactly, bit op of ops for operations below 64 and op_high's bits 6 and 7 for those above; and
- * loosely, the OR of the CPUs (the batch summary's bound), of every size - 1, and the largest
- * address (binary_next_batch's loose check). */
+/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch, as
+ * binary1_next_batch does: the OR of the operations and of the CPUs (bounds), and, loosely, of
+ * every size - 1, and the largest address. */
 typedef struct binary2_seen {
-    uint64_t ops, max_addr;
-    unsigned op_high, cpus;
+    uint64_t max_addr;
+    unsigned op_or, cpus;
     uint32_t sizes_less_one;
 } binary2_seen_t;
 
@@ -339,7 +346,7 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
     binary2_prev_t cur = *prev;
     size_t at = *pos;
     mem_req_t *r = out, *end = out + max;
-    binary2_seen_t w = {0, 0, 0, 0, 0};
+    binary2_seen_t w = {0, 0, 0, 0};
     /* four records a turn, as binary1_next_batch */
 #pragma GCC unroll 4
     for (; r < end; r++) {
@@ -350,8 +357,7 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
         uint64_t value;
         cur = binary2_fields(p, cur, &value);
         binary2_put(r, p[0], p[1], cur, value);
-        w.ops |= 1ull << (p[0] & 63);
-        w.op_high |= p[0];
+        w.op_or |= p[0];
         w.cpus |= cur.cpu;
         w.sizes_less_one |= cur.size - 1u;
         w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
@@ -382,22 +388,26 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     unsigned k = avail == want
                      ? binary2_decode_run(b, avail, &pos, &prev, out, max, true, &seen)
                      : binary2_decode_run(b, avail, &pos, &prev, out, max, false, &seen);
-    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
-    bool known = !((seen.op_high & 0xc0u) | (seen.ops & unknown_ops));
+    bool known = seen.op_or < OP_COUNT;
     bool accesses_ok = (!(seen.sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
                         seen.max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
                        !binary_any_bad_access(out, k);
     bool bad = !(known && accesses_ok);
     if (bad) {
         unsigned good = 0;
-        while (!binary2_bad(out[good].op, (binary2_prev_t){out[good].addr, out[good].size,
-                                                            out[good].cpu}))
+        while (good < k && !binary2_bad(out[good].op, (binary2_prev_t){out[good].addr,
+                                                                        out[good].size,
+                                                                        out[good].cpu}))
             good++;
-        k = good;
-        for (pos = 0; good > 0; good--)
-            pos += binary2_length(b + pos);
-        if (k > 0)
-            prev = (binary2_prev_t){out[k - 1].addr, out[k - 1].size, out[k - 1].cpu};
+        /* none bad (operations whose OR reached OP_COUNT): the batch goes whole, and
+         * trace_batch_info summarises it */
+        if (good < k) {
+            k = good;
+            for (pos = 0; good > 0; good--)
+                pos += binary2_length(b + pos);
+            if (k > 0)
+                prev = (binary2_prev_t){out[k - 1].addr, out[k - 1].size, out[k - 1].cpu};
+        }
     }
     if (k == 0)
         return binary2_next(t, st, out);
@@ -405,7 +415,7 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     st->records += k;
     stream_skip(s, pos);
     if (!bad)
-        trace_set_batch_info(t, (trace_batch_info_t){seen.ops, seen.cpus});
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(seen.op_or), seen.cpus});
     return (int)k;
 }
 

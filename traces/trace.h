@@ -57,9 +57,9 @@ int trace_next(trace_t *t, mem_req_t *out);
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max);
 /* What the records of a batch have in common, for a caller that treats most records alike and
  * looks at each record only when a batch holds something else: bit op of ops is set for each
- * operation present, and the largest CPU or a bound above it (a reader may give the OR of the
- * CPUs, which costs it less per record: a caller that finds the bound too high looks at each
- * record). */
+ * operation present (and perhaps for others), and the largest CPU or a bound above it. Bounds
+ * cost a reader less per record: it may give the OR of the CPUs, and every operation up to the
+ * OR of those present; a caller that finds either too wide looks at each record. */
 typedef struct trace_batch_info {
     uint64_t ops;
     unsigned max_cpu;
