@@ -1168,21 +1168,22 @@ static bool solo_plain(const machine_t *m)
 
 /* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
  * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
- * the code quick_issue runs: hier_l1_access, and hier_write_as as hier_write_plain), with
- * what solo_plain settled left out of the loop, and a recent slot of its own for fetches and one
- * for data accesses (cache_lookup_as's hint): per
- * request only what varies between requests is looked at (the core, whether the access lies in
- * one line, the op and its flags), the first levels are found once, and the issue bookkeeping is
- * kept in locals and stored once. A solo core issues a request at its own clock, or in global
- * order (global, a constant: inlined once each way) at the previous record's issue if later;
+ * the code quick_issue runs: hier_l1_access, and hier_write_as as hier_write_plain), with what
+ * solo_plain settled left out of the loop, and a recent slot of its own for fetches and one for
+ * data accesses (cache_lookup_as's hint). Per request only what varies between requests is
+ * looked at (the core, whether the access lies in one line, the op and its flags); the first
+ * levels are found once; the issue bookkeeping is kept in locals and stored once. A solo core
+ * issues a request at its own clock, or in global order at the previous record's issue if later;
  * the clock is never below that once a request has issued, so only the first request of a burst
- * can wait for last_issue. */
+ * can wait for last_issue. global and line_size (0: m->line's) are constants where
+ * solo_burst_plain can make them so. */
 static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *m, core_t *c,
-                                                                     const bool global)
+                                                                     const bool global,
+                                                                     const uint32_t line_size)
 {
     feed_t *f = &m->feed[0];
     const mem_req_t *first = f->batch + f->pos, *end = f->batch + f->count, *r = first;
-    const uint64_t line_mask = m->line - 1;
+    const uint64_t line_mask = (line_size ? line_size : m->line) - 1;
     cache_t *l1d = c->l1d;
     bool fetch_is_l1i;
     cache_t *fetch = hier_fetch_l1(m, c, &fetch_is_l1i);
@@ -1240,7 +1241,11 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
 
 static __attribute__((noinline)) int solo_burst_plain(machine_t *m, core_t *c)
 {
-    return m->per_core ? solo_burst_plain_as(m, c, false) : solo_burst_plain_as(m, c, true);
+    /* The common case (one trace in global order, 64-byte lines) with both constants, which
+     * leaves the loop a register more; any other, with neither. */
+    if (!m->per_core && m->line == 64)
+        return solo_burst_plain_as(m, c, true, 64);
+    return solo_burst_plain_as(m, c, !m->per_core, 0);
 }
 
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it

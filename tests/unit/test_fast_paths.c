@@ -194,11 +194,13 @@ static void tally_agrees(const tally_t *t, const machine_t *m)
     cr_assert_gt(t->kind[OBS_STATE] + t->kind[OBS_FILL], 0);
 }
 
-/* How a run goes besides its configuration: observed (tally not NULL), with --3c's classifier;
- * solo_plain says afterwards whether the solo loop's specialised burst was allowed. */
+/* How a run goes besides its configuration: observed (tally not NULL), with --3c's classifier,
+ * with per-core streams even for one source; solo_plain says afterwards whether the solo loop's
+ * specialised burst was allowed. */
 typedef struct run_how {
     tally_t *tally;
     bool classify;
+    bool per_core;
     bool solo_plain;
 } run_how_t;
 
@@ -221,7 +223,7 @@ static void run_how(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, 
                                 .values_unused = true, .done_only_for_values = true,
                                 .next_batch = batches ? src_next_batch : NULL};
     }
-    int rc = machine_run(m, cs, nsrc, nsrc > 1);
+    int rc = machine_run(m, cs, nsrc, nsrc > 1 || how->per_core);
     cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
     how->solo_plain = m->solo_plain;
     dump(m, out, len);
@@ -261,9 +263,10 @@ static machine_config_t base(unsigned cores)
                               .seed = 1};
 }
 
-/* A solo run's fast path, with and without --3c's classifier, agrees with the general paths
- * (with the classifier too); the fast run took the specialised burst (solo_burst_plain) exactly
- * when plain says, and never with the classifier, whose solo runs take solo_burst. */
+/* A solo run's fast path, with and without --3c's classifier, in global issue order and as a
+ * per-core stream, agrees with the general paths (run the same way); the fast run took the
+ * specialised burst (solo_burst_plain) exactly when plain says, and never with the classifier,
+ * whose solo runs take solo_burst. */
 static void agree_solo(machine_config_t cfg, uint64_t seed, bool plain)
 {
     static char fast[65536], general[65536];
@@ -271,14 +274,17 @@ static void agree_solo(machine_config_t cfg, uint64_t seed, bool plain)
     mem_req_t *reqs = traffic(seed, 1, N);
     machine_config_t slow = cfg;
     slow.general_paths_only = true;
-    for (int classify = 0; classify < 2; classify++) {
-        run_how_t how = {.classify = classify};
+    for (int way = 0; way < 4; way++) {
+        bool classify = way & 1, per_core = way & 2;
+        run_how_t how = {.classify = classify, .per_core = per_core};
         run_how(cfg, reqs, 1, true, a, fast, sizeof fast, &how);
-        cr_assert_eq(how.solo_plain, plain && !classify, "seed %llu, classify %d",
-                     (unsigned long long)seed, classify);
-        run_how(slow, reqs, 1, true, b, general, sizeof general, &(run_how_t){.classify = classify});
-        cr_assert_str_eq(fast, general, "seed %llu, classify %d:\nfast:\n%s\ngeneral:\n%s",
-                         (unsigned long long)seed, classify, fast, general);
+        cr_assert_eq(how.solo_plain, plain && !classify, "seed %llu, classify %d, per core %d",
+                     (unsigned long long)seed, classify, per_core);
+        run_how(slow, reqs, 1, true, b, general, sizeof general,
+                &(run_how_t){.classify = classify, .per_core = per_core});
+        cr_assert_str_eq(fast, general,
+                         "seed %llu, classify %d, per core %d:\nfast:\n%s\ngeneral:\n%s",
+                         (unsigned long long)seed, classify, per_core, fast, general);
         cr_assert_eq(a[0].nresults, b[0].nresults);
         cr_assert(memcmp(a[0].results, b[0].results, sizeof a[0].results[0] * a[0].nresults) == 0);
     }
@@ -341,6 +347,10 @@ Test(fast_paths, solo_core_unified_l1_no_store_buffer)
         agree(cfg, seed);
         agree_solo(cfg, seed, true);
     }
+    /* 32-byte lines: the specialised burst with the line size not a constant */
+    cfg.l1.line = 32;
+    cfg.l1.size /= 2;
+    agree_solo(cfg, 5, true);
 }
 
 /* The solo loop's general burst: a first level (unified, or the L1D) that is not LRU. */
