@@ -94,11 +94,13 @@ static inline __attribute__((always_inline)) int32_t cache_probe(const cache_t *
     return w < 0 ? -1 : (int32_t)base + w;
 }
 
-/* The policy's reaction to a hit on slot (valid). */
-static inline __attribute__((always_inline)) void cache_hit(cache_t *c, int32_t slot)
+/* The policy's reaction to a hit on slot (valid). lru_known: the caller knows c->lru (a
+ * constant, so that a loop specialised for LRU caches keeps no test of it). */
+static inline __attribute__((always_inline)) void cache_hit_as(cache_t *c, int32_t slot,
+                                                               const bool lru_known)
 {
     c->recent = (uint32_t)slot;
-    if (c->lru) {
+    if (lru_known || c->lru) {
         c->stamp[slot] = ++c->uses;
         return;
     }
@@ -106,6 +108,15 @@ static inline __attribute__((always_inline)) void cache_hit(cache_t *c, int32_t 
     c->cfg.repl->on_hit(c->repl + (size_t)set * c->words_per_set, c->assoc,
                         (uint32_t)slot - set * c->assoc);
 }
+
+static inline __attribute__((always_inline)) void cache_hit(cache_t *c, int32_t slot)
+{
+    cache_hit_as(c, slot, false);
+}
+
+/* Whether c is what a specialised access path assumes (cache_lookup_as, hier_read_as): LRU
+ * replacement and no --3c classifier. */
+static inline bool cache_is_plain(const cache_t *c) { return c->lru && !c->ccc; }
 
 /* --3c: classify a reference to addr's line of kind; call it before the cache looks the line up
  * (or changes anything), where the access is counted. */
@@ -126,13 +137,45 @@ static inline void cache_classify_hit(cache_t *c, uint64_t addr, access_kind_t k
                       kind != ACCESS_WRITE || c->cfg.write_allocate);
 }
 
-/* cache_probe, then cache_hit when found. */
+/* Whether addr's line is in slot *hint (any slot will do: a slot whose tag matches holds the
+ * line); then the policy's reaction to the hit. */
+static inline __attribute__((always_inline)) bool cache_hit_at(cache_t *c, uint64_t addr,
+                                                               const uint32_t *hint,
+                                                               const bool plain_known)
+{
+    if (c->tag[*hint] != addr >> c->line_shift)
+        return false;
+    cache_hit_as(c, (int32_t)*hint, plain_known);
+    return true;
+}
+
+/* cache_probe, then cache_hit when found; plain_known: the caller knows cache_is_plain(c).
+ * hint: NULL, or the caller's own recent slot for a stream of its accesses, looked at instead of
+ * recent (any slot will do: a slot whose tag matches holds the line) and moved on a hit found in
+ * the set (a unified L1's fetches and data accesses interleave, and each stream clusters in its
+ * own lines: one recent slot for both would seldom be the line). */
+static inline __attribute__((always_inline)) int32_t cache_lookup_as(cache_t *c, uint64_t addr,
+                                                                     const bool plain_known,
+                                                                     uint32_t *hint)
+{
+    int32_t slot;
+    if (hint) {
+        if (cache_hit_at(c, addr, hint, plain_known))
+            return (int32_t)*hint;
+        slot = cache_probe_set(c, addr);
+        if (slot >= 0)
+            *hint = (uint32_t)slot;
+    } else {
+        slot = cache_probe(c, addr);
+    }
+    if (slot >= 0)
+        cache_hit_as(c, slot, plain_known);
+    return slot;
+}
+
 static inline __attribute__((always_inline)) int32_t cache_lookup(cache_t *c, uint64_t addr)
 {
-    int32_t slot = cache_probe(c, addr);
-    if (slot >= 0)
-        cache_hit(c, slot);
-    return slot;
+    return cache_lookup_as(c, addr, false, NULL);
 }
 
 #endif

@@ -435,8 +435,8 @@ static uint64_t write_through(machine_t *m, core_t *c, uint64_t line, uint64_t n
 }
 
 /* A write hit on slot s of the L1D that needs more than marking it dirty. */
-HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t line, int32_t s,
-                                              uint64_t now)
+HIER_MISS_PATH uint64_t hier_write_hit_slow(machine_t *m, core_t *c, uint64_t line, int32_t s,
+                                            uint64_t now)
 {
     cache_t *l1 = c->l1d;
     uint64_t lat = latency(l1);
@@ -458,7 +458,7 @@ HIER_MISS_PATH static uint64_t write_hit_slow(machine_t *m, core_t *c, uint64_t 
     return lat;
 }
 
-HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
+HIER_MISS_PATH uint64_t hier_write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
     cache_t *l1 = c->l1d;
     const cache_config_t *cfg = cfg_of(l1);
@@ -489,25 +489,21 @@ HIER_MISS_PATH static uint64_t write_miss(machine_t *m, core_t *c, uint64_t line
     return lat;
 }
 
+/* drop_own_icache_copy, out of line for hier_write_as's hit path (hier_access.h), which needs
+ * it only after an L1I fill found a line modified. */
+HIER_MISS_PATH void hier_drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line)
+{
+    drop_own_icache_copy(m, c, line);
+}
+
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now)
 {
-    cache_t *l1 = c->l1d;
-    stats_of(l1)->accesses[ACCESS_WRITE]++;
-    cache_classify(l1, line, ACCESS_WRITE);
-    int32_t s = cache_lookup(l1, line);
-    if (s < 0)
-        return write_miss(m, c, line, now);
-    /* The common store: a write-back L1D line already in M (so in M in the L2 too, which holds
-     * the L1D's lines in their state) needs no transaction and no other level's state; only a
-     * snooping L1I copy must go. There can be one only if an L1I fill found a line in M: the
-     * core's copy entered M by a write, which dropped the L1I's copy, and stayed M since. */
-    if (state_of(l1, s) == LINE_M && cfg_of(l1)->write_back) {
-        if (c->l1i_got_modified)
-            drop_own_icache_copy(m, c, line);
-        l1d_mark_dirty(m, c, s, line);
-        return latency(l1);
-    }
-    return write_hit_slow(m, c, line, s, now);
+    return hier_write_as(m, c, line, now, false, NULL);
+}
+
+uint64_t hier_write_plain(machine_t *m, core_t *c, uint64_t line, uint64_t now, uint32_t *hint)
+{
+    return hier_write_as(m, c, line, now, true, hint);
 }
 
 HIER_MISS_PATH uint64_t hier_ifetch_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now)

@@ -334,10 +334,14 @@ static int translate(machine_t *m, core_t *c, uint64_t vaddr, unsigned size, boo
  * layer told (a view's page is now dirty): the end of every performed store, on both issue paths. */
 static inline int store_commit(machine_t *m, uint64_t paddr, unsigned size, uint64_t value)
 {
-    memory_result_t rc = memory_store_le(m->mem, paddr, size, value);
+    /* Zeros stored while memory holds no page (a trace without values) write nothing
+     * (memory_write's rule), which a look at the page count tells for less than the call. */
+    memory_result_t rc = MEMORY_OK;
+    if (value || memory_pages(m->mem))
+        rc = memory_store_le(m->mem, paddr, size, value);
     if (rc != MEMORY_OK)
         return sim_memory_full(m, rc);
-    if (m->has_os && m->os.store_performed)
+    if (m->has_os && m->os.store_performed && paddr >= m->os.stores_noted_from)
         m->os.store_performed(m->os.opaque, paddr, size);
     return 0;
 }
@@ -669,7 +673,7 @@ static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, ui
         memory_result_t stored = memory_store_le(m->mem, paddr, r->size, nv);
         if (stored != MEMORY_OK)
             return sim_memory_full(m, stored);
-        if (m->has_os && m->os.store_performed)
+        if (m->has_os && m->os.store_performed && paddr >= m->os.stores_noted_from)
             m->os.store_performed(m->os.opaque, paddr, r->size);
         res->value = old;
         break;
@@ -1147,6 +1151,103 @@ static __attribute__((noinline)) int solo_burst(machine_t *m, core_t *c)
     return rc == QUICK_DECLINED || rc == QUICK_TAKEN ? MACHINE_OK : rc;
 }
 
+/* Whether solo_burst may take solo_burst_plain's way: a solo machine (solo_machine) with the
+ * configuration of most runs from a trace, the same for the whole run: lines of at most
+ * REQ_MAX_SIZE bytes (so an access within one line has a size in range), a source that wants
+ * neither values it did not state nor a result of other requests (done_for_values,
+ * values_unused), an L1D, and first levels (for data, and for fetches) with LRU replacement and
+ * no --3c classifier. */
+static bool solo_plain(const machine_t *m)
+{
+    const core_t *c = &m->core[0];
+    bool is_l1i;
+    const cache_t *fetch = hier_fetch_l1(m, c, &is_l1i);
+    return solo_machine(m) && m->line <= REQ_MAX_SIZE && c->done_for_values &&
+           c->values_unused && c->l1d && cache_is_plain(c->l1d) && fetch && cache_is_plain(fetch);
+}
+
+/* solo_burst's requests on a machine solo_plain approves (m->solo_plain): the same requests
+ * taken the same way (quick_issue's one-line store without a buffer, load and fetch, each through
+ * the code quick_issue runs: hier_l1_access, and hier_write_as as hier_write_plain), with what
+ * solo_plain settled left out of the loop, and a recent slot of its own for fetches and one for
+ * data accesses (cache_lookup_as's hint). Per request only what varies between requests is
+ * looked at (the core, whether the access lies in one line, the op and its flags); the first
+ * levels are found once; the issue bookkeeping is kept in locals and stored once. A solo core
+ * issues a request at its own clock, or in global order at the previous record's issue if later;
+ * the clock is never below that once a request has issued, so only the first request of a burst
+ * can wait for last_issue. global and line_size (0: m->line's) are constants where
+ * solo_burst_plain can make them so. */
+static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *m, core_t *c,
+                                                                     const bool global,
+                                                                     const uint32_t line_size)
+{
+    feed_t *f = &m->feed[0];
+    const mem_req_t *first = f->batch + f->pos, *end = f->batch + f->count, *r = first;
+    const uint64_t line_mask = (line_size ? line_size : m->line) - 1;
+    cache_t *l1d = c->l1d;
+    bool fetch_is_l1i;
+    cache_t *fetch = hier_fetch_l1(m, c, &fetch_is_l1i);
+    /* each stream's own recent slot (cache_lookup_as): fetches run through a line while data
+     * accesses (loads and stores) go elsewhere */
+    uint32_t data_hint = l1d->recent, fetch_hint = fetch->recent;
+    /* at: the previous issue, which global order makes the next request's not_before */
+    uint64_t not_before = 0, at = global ? m->last_issue : 0;
+    uint64_t clock = max_u64(c->clock, at);
+    int rc = MACHINE_OK;
+    for (; r < end; r++) {
+        uint64_t offset = r->addr & line_mask;
+        /* Within one line, which also excludes size 0 (size - 1 wraps to 2^32 - 1). */
+        if (offset + (uint32_t)(r->size - 1u) > line_mask)
+            break;
+        /* The core, the op and whether a value is stated decide the way, as one word (of three
+         * adjacent fields, which the compiler reads at once): core 0 only. */
+        uint32_t way = ((uint32_t)r->cpu | (uint32_t)r->op << 16 | (uint32_t)r->flags << 24) &
+                       (0xffffffu | (uint32_t)REQ_HAS_VALUE << 24);
+        uint64_t line = r->addr - offset, now = clock, lat;
+        if (way == (uint32_t)OP_LOAD << 16) {
+            c->stats.ops[OP_LOAD]++;
+            lat = hier_l1_access(m, c, l1d, false, line, ACCESS_READ, now, true, &data_hint);
+        } else if (way == (uint32_t)OP_IFETCH << 16) {
+            c->stats.ops[OP_IFETCH]++;
+            lat = hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, now, true,
+                                 &fetch_hint);
+        } else if ((way & 0xffffffu) == (uint32_t)OP_STORE << 16) {
+            /* perform_store for one line on a machine without check mode (quick_issue's) */
+            c->stats.ops[OP_STORE]++;
+            lat = hier_write_plain(m, c, line, now, &data_hint);
+            rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
+        } else {
+            break;
+        }
+        /* taken: issued at now */
+        not_before = global ? at : 0;
+        at = now;
+        clock = now + lat;
+        if (rc != MACHINE_OK) {
+            r++;
+            break;
+        }
+    }
+    if (r != first) {
+        c->clock = clock;
+        m->last_issue = at;
+        c->not_before = not_before;
+        c->syscall_drained = 0;
+    }
+    f->taken += (uint64_t)(r - first);
+    f->pos += (unsigned)(r - first);
+    return rc;
+}
+
+static __attribute__((noinline)) int solo_burst_plain(machine_t *m, core_t *c)
+{
+    /* The common case (one trace in global order, 64-byte lines) with both constants, which
+     * leaves the loop a register more; any other, with neither. */
+    if (!m->per_core && m->line == 64)
+        return solo_burst_plain_as(m, c, true, 64);
+    return solo_burst_plain_as(m, c, !m->per_core, 0);
+}
+
 /* The event loop of a solo machine while its core is quiet: take the next request and issue it
  * at once, at the cycle core_event would, without copying it. Returns to the general loop
  * (MACHINE_OK) at the end of the stream, or holding a request of another class, or when the core
@@ -1158,7 +1259,7 @@ static int solo_run(machine_t *m, bool *stream_done)
         return 0;
     for (;;) {
         if (m->quick) {
-            int rc = solo_burst(m, c);
+            int rc = m->solo_plain ? solo_burst_plain(m, c) : solo_burst(m, c);
             if (rc != MACHINE_OK)
                 return rc;
         }
@@ -1329,6 +1430,7 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
         for (unsigned i = nsources; i < m->cfg.cores; i++)
             m->core[i].source_done = true;
     bool solo = solo_machine(m);
+    m->solo_plain = solo_plain(m);
     int rc = m->event_leaves ? run_events_tree(m, nsources, per_core, solo, &stream_done)
                              : run_events_scan(m, nsources, per_core, solo, &stream_done);
     if (rc != MACHINE_OK)

@@ -161,6 +161,9 @@ typedef struct machine_os {
                                   bool write, uint64_t now, uint64_t *paddr,
                                   uint64_t *extra_cycles);
     void (*store_performed)(void *opaque, uint64_t paddr, unsigned size);
+    /* store_performed is called only for stores at or above this physical address (0: every
+     * store): the OS layer's frames, the only memory whose stores it notes. */
+    uint64_t stores_noted_from;
     machine_status_t (*execute)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req,
                                 uint64_t now, req_result_t *res);
     void (*resume)(void *opaque, machine_t *m, unsigned cpu, const mem_req_t *req,

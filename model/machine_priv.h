@@ -91,6 +91,7 @@ struct machine {
     bool identity;         /* the OS layer's translation is the identity now (or there is none) */
     bool quick;            /* identity, no check mode, no jitter: quick_issue may serve requests */
     bool per_core;
+    bool solo_plain;       /* machine.c's solo_plain, for this machine_run */
     uint64_t last_issue;   /* global issue order: the previous record's issue cycle */
     unsigned npending;     /* cores holding a request taken from a source */
     uint64_t stale;        /* cores whose cached next event must be computed again (bit i) */
@@ -150,6 +151,16 @@ struct machine {
 /* hierarchy.c: one access by core c at cycle now; each returns the cycles it takes. hier_read and
  * hier_ifetch are inline in hier_access.h, for both issue paths. */
 uint64_t hier_write(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+/* hier_write for a caller that knows the L1D is cache_is_plain and keeps its own recent slot for
+ * data accesses (hint, as cache_lookup_as): solo_burst_plain's stores, out of line so that its
+ * loop keeps its registers. */
+uint64_t hier_write_plain(machine_t *m, core_t *c, uint64_t line, uint64_t now, uint32_t *hint);
+/* hier_write_as (hier_access.h, hier_write's body) after its L1D lookup missed, or hit slot s in
+ * a state that needs more than a dirty mark; and the drop of a line the core's own L1I fetched
+ * modified. Out of line, as the misses below. */
+uint64_t hier_write_miss(machine_t *m, core_t *c, uint64_t line, uint64_t now);
+uint64_t hier_write_hit_slow(machine_t *m, core_t *c, uint64_t line, int32_t s, uint64_t now);
+void hier_drop_own_icache_copy(machine_t *m, core_t *c, uint64_t line);
 /* hier_read and hier_ifetch (with an L1I) after their L1 lookup, already counted as an access,
  * missed; and hier_ifetch on a split first level without an I-cache. Out of line: the hit paths
  * save no registers. */

@@ -700,7 +700,9 @@ prim_t *prim_attach(machine_t *m, char *err, size_t errlen)
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
         p->waiting_call[i] = p->last_call[i] = SIZE_MAX;
     machine_os_t sig = {.opaque = p, .translate = sig_translate,
-                        .store_performed = sig_store_performed, .execute = sig_execute,
+                        .store_performed = sig_store_performed,
+                        .stores_noted_from = OS_FRAME_BASE, /* os_store_performed's frames */
+                        .execute = sig_execute,
                         .resume = sig_resume, .completed = sig_completed, .identity = sig_identity,
                         .stats_reset = sig_stats_reset};
     machine_attach_os(m, &sig);

@@ -7,6 +7,7 @@
  * CPU, which the next record's fields are relative to.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "traces/binary.h"
@@ -138,47 +139,93 @@ static const uint64_t binary_mem_ops = 0
 #undef OP
     ;
 
-/* The records that lie whole in the buffer, up to max, in one peek. Every record is decoded and
- * checked without a branch, the checks gathered for the batch (as binary_record_ok would judge
- * each), with the batch's summary (trace_batch_info). Only a batch with a bad record looks for
- * the first (records after it are overwritten by later calls, never delivered). Anything else
- * (the end, a truncated or bad record) is left to binary1_next, at the record where it
- * happens. */
+/* Whether any of the n decoded records is a memory access of a size out of range or that wraps
+ * (binary_record_ok's test of the size and address), without a branch. */
+static bool binary_any_bad_access(const mem_req_t *r, size_t n)
+{
+    unsigned bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad |= (unsigned)(binary_mem_ops >> (r[i].op & 63)) & 1u &
+               ((r[i].size - 1u >= FIELDS_MAX_SIZE) | (r[i].addr + r[i].size < r[i].addr));
+    return bad != 0;
+}
+
+/* r's cpu, op and flags from cpu_op_flags (cpu | op << 16 | flags << 24). mem_req_t keeps them
+ * adjacent in that order, so on a little-endian host they are stored as one word (the compiler
+ * does not merge three stores by itself); elsewhere, field by field. (Version 2's decoding,
+ * which builds the word from parts, pays more for it than it saves.) */
+static inline void binary1_put_cpu_op_flags(mem_req_t *r, uint32_t cpu_op_flags)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Static_assert(offsetof(mem_req_t, op) == offsetof(mem_req_t, cpu) + 2 &&
+                       offsetof(mem_req_t, flags) == offsetof(mem_req_t, cpu) + 3,
+                   "cpu, op and flags are adjacent");
+    memcpy((unsigned char *)r + offsetof(mem_req_t, cpu), &cpu_op_flags, sizeof cpu_op_flags);
+#else
+    r->cpu = (uint16_t)cpu_op_flags;
+    r->op = (uint8_t)(cpu_op_flags >> 16);
+    r->flags = (uint8_t)(cpu_op_flags >> 24);
+#endif
+}
+
+/* The operations up to op_or, the OR of those of a batch (each is at most op_or): the batch
+ * summary's bound on its operations (trace_batch_info_t), which for a trace of accesses and
+ * fences (op_or at most 7) holds no check or mark. */
+static uint64_t binary_ops_up_to(unsigned op_or)
+{
+    return op_or < 63 ? (2ull << op_or) - 1 : ~0ull;
+}
+
+/* The records that lie whole in the buffer, up to max, in one peek. Each record is decoded
+ * into the fields a binary record has (trace_next_batch zeroed arg and name of out once) and
+ * looked at without a branch: the OR of every record's first eight bytes (exactly: unknown
+ * flags; bounds on the operations, all known when their OR is below OP_COUNT, and on the largest
+ * CPU, which the batch summary may give), and, loosely, the OR of every size - 1 and the largest
+ * address. Those clear every record that binary_record_ok would (sizes of 1 to FIELDS_MAX_SIZE,
+ * a power of two, and addresses that cannot wrap with such a size). A batch whose sizes or
+ * addresses they do not clear (an operation without an access, such as a fence of size 0, is
+ * enough) has its accesses checked exactly by a second pass; only a batch with a bad record, or
+ * operations whose OR reaches OP_COUNT, is searched record by record for the first bad one
+ * (records after it are overwritten by later calls, never delivered; if there is none, the
+ * batch goes whole and trace_batch_info summarises it). Anything else (the end, a truncated or
+ * bad record) is left to binary1_next, at the record where it happens. */
+_Static_assert((FIELDS_MAX_SIZE & (FIELDS_MAX_SIZE - 1)) == 0, "sizes are checked by an OR");
 __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *out, unsigned max)
 {
     stream_t *s = trace_stream(t);
     const uint8_t *b;
     size_t whole = stream_peek(s, &b, (size_t)max * BINARY_RECORD_SIZE) / BINARY_RECORD_SIZE;
-    uint64_t ops = 0;
-    unsigned op_flags = 0, max_cpu = 0, bad_size = 0;
+    uint64_t heads = 0, max_addr = 0;
+    uint32_t sizes_less_one = 0;
+    /* Four records a turn: the loop's own steps (counter, two pointers, the test) were a fifth
+     * of a record's work. */
+#pragma GCC unroll 4
     for (size_t i = 0; i < whole; i++) {
         const uint8_t *p = b + i * BINARY_RECORD_SIZE;
-        unsigned head = binary_get16(p), op = head & 0xffu, cpu = binary_get16(p + 2);
-        uint32_t size = binary_get32(p + 4);
-        uint64_t addr = binary_get64(p + 8);
-        op_flags |= head;
-        ops |= 1ull << (op & 63);
-        max_cpu = cpu > max_cpu ? cpu : max_cpu;
-        bad_size |= (unsigned)(binary_mem_ops >> (op & 63)) & 1u &
-                    ((size - 1u >= FIELDS_MAX_SIZE) | (addr + size < addr));
-        out[i] = (mem_req_t){
-            .op = (uint8_t)op,
-            .flags = (uint8_t)(head >> 8),
-            .cpu = (uint16_t)cpu,
-            .size = size,
-            .addr = addr,
-            .value = binary_get64(p + 16),
-        };
+        uint64_t head = binary_get64(p), addr = binary_get64(p + 8);
+        uint32_t size = (uint32_t)(head >> 32);
+        heads |= head;
+        sizes_less_one |= size - 1u;
+        max_addr = addr > max_addr ? addr : max_addr;
+        mem_req_t *r = &out[i];
+        r->addr = addr;
+        r->value = binary_get64(p + 16);
+        r->size = size;
+        /* the record's first four bytes are op, flags, cpu: rotated by 16 bits, cpu, op, flags */
+        binary1_put_cpu_op_flags(r, (uint32_t)head >> 16 | (uint32_t)head << 16);
     }
-    /* Operations 64 and up show in op_flags' bits 6 and 7, those below in ops. */
-    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
+    unsigned op_or = (unsigned)heads & 0xffu;
+    bool known = op_or < OP_COUNT && !((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN);
+    bool accesses_ok = (!(sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
+                        max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
+                       !binary_any_bad_access(out, whole);
     size_t k = whole;
-    if ((op_flags & 0xc0u) | (ops & unknown_ops) | ((op_flags >> 8) & ~BINARY_FLAGS_KNOWN) |
-        bad_size)
+    if (known && accesses_ok)
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(op_or),
+                                                     (unsigned)(heads >> 16) & 0xffffu});
+    else
         for (k = 0; k < whole && binary_record_ok(b + k * BINARY_RECORD_SIZE); k++)
             ;
-    else
-        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
     if (k == 0)
         return binary1_next(t, out);
     stream_skip(s, k * BINARY_RECORD_SIZE);
@@ -217,7 +264,8 @@ static inline unsigned binary2_length(const uint8_t *p)
 
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
- * within 8 bytes past the record), relative to prev's; its value in *value. No branch. */
+ * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
+ * layout. */
 static inline __attribute__((always_inline)) binary2_prev_t
 binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
 {
@@ -226,7 +274,8 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
     uint32_t size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
                                (0xffffffffull >> ((layout >> 32) & 0xffu)));
     uint64_t delta = binary_get64(p + ((layout >> 16) & 0xffu)) & (~0ull >> (layout >> 40));
-    *value = binary_get64(p + ((layout >> 24) & 0xffu)) & (0 - (uint64_t)(ctl & REQ_HAS_VALUE));
+    /* a branch, not a mask: a trace states values in all of its stores or in none */
+    *value = ctl & REQ_HAS_VALUE ? binary_get64(p + ((layout >> 24) & 0xffu)) : 0;
     return (binary2_prev_t){
         .addr = prev.addr + binary_unzigzag(delta),
         .size = ctl & (3u << BINARY2_SIZE_SHIFT) ? size : prev.size,
@@ -243,17 +292,18 @@ static inline unsigned binary2_bad(unsigned op, binary2_prev_t f)
            (mem & ((f.size - 1u >= FIELDS_MAX_SIZE) | (f.addr + f.size < f.addr)));
 }
 
-static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, const uint8_t *p,
-                                                               binary2_prev_t f, uint64_t value)
+/* The record's own fields into r (its arg and name are zero: trace_next_batch's, or
+ * binary2_next's). */
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op,
+                                                               unsigned ctl, binary2_prev_t f,
+                                                               uint64_t value)
 {
-    *r = (mem_req_t){
-        .op = p[0],
-        .flags = (uint8_t)(p[1] & BINARY_FLAGS_KNOWN),
-        .cpu = (uint16_t)f.cpu,
-        .size = f.size,
-        .addr = f.addr,
-        .value = value,
-    };
+    r->op = (uint8_t)op;
+    r->flags = (uint8_t)(ctl & BINARY_FLAGS_KNOWN);
+    r->cpu = (uint16_t)f.cpu;
+    r->size = f.size;
+    r->addr = f.addr;
+    r->value = value;
 }
 
 /* One record, with the error that stops a batch: the end, a truncated or bad record. */
@@ -286,24 +336,37 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
         return trace_fail_record(t, rec, at + 1,
                                  "access of %u bytes at 0x%llx wraps past the top of the address "
                                  "space", f.size, (unsigned long long)f.addr);
-    binary2_put(r, b, f, value);
+    *r = (mem_req_t){0};
+    binary2_put(r, b[0], b[1], f, value);
     st->prev = f;
     st->records++;
     stream_skip(s, len);
     return 1;
 }
 
+/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch, as
+ * binary1_next_batch does: the OR of the operations and of the CPUs (bounds), and, loosely, of
+ * every size - 1, and the largest address. */
+typedef struct binary2_seen {
+    uint64_t max_addr;
+    unsigned op_or, cpus;
+    uint32_t sizes_less_one;
+} binary2_seen_t;
+
 /* Decode up to max records from b[*pos..avail) into out, relative to *prev, without a check
- * (when whole is false, stopping before a record that does not lie whole in what the stream
- * shows). Records, with *pos and *prev past them. Inlined twice: with whole true (every record
- * fits), the loop checks no length. */
+ * but gathering *seen (when whole is false, stopping before a record that does not lie whole in
+ * what the stream shows). Records, with *pos and *prev past them. Inlined twice: with whole
+ * true (every record fits), the loop checks no length. */
 static inline __attribute__((always_inline)) unsigned
 binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *prev,
-                   mem_req_t *out, unsigned max, bool whole)
+                   mem_req_t *out, unsigned max, bool whole, binary2_seen_t *seen)
 {
     binary2_prev_t cur = *prev;
     size_t at = *pos;
     mem_req_t *r = out, *end = out + max;
+    binary2_seen_t w = {0, 0, 0, 0};
+    /* four records a turn, as binary1_next_batch */
+#pragma GCC unroll 4
     for (; r < end; r++) {
         const uint8_t *p = b + at;
         unsigned len = binary2_length(p);
@@ -311,21 +374,26 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
             break;
         uint64_t value;
         cur = binary2_fields(p, cur, &value);
-        binary2_put(r, p, cur, value);
+        binary2_put(r, p[0], p[1], cur, value);
+        w.op_or |= p[0];
+        w.cpus |= cur.cpu;
+        w.sizes_less_one |= cur.size - 1u;
+        w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
         at += len;
     }
     *pos = at;
     *prev = cur;
+    *seen = w;
     return (unsigned)(r - out);
 }
 
 /* The records that lie whole in one peek, up to max: no call per record. A record is at most
  * BINARY2_MAX_RECORD bytes, so when the peek shows max of those, every record fits and the loop
- * checks no length; else (the file's end is near) each record's length is checked. A second
- * pass over the decoded records checks them all without a branch and gathers the batch's
- * summary; only a batch with a bad record looks for the first, which ends the batch (the
- * records before it are delivered, and the position and the previous record are theirs);
- * binary2_next reports it, and a truncated one. */
+ * checks no length; else (the file's end is near) each record's length is checked. The decoding
+ * gathers what the check needs (binary2_seen_t), as version 1's does: a batch the loose check
+ * does not clear has its accesses checked exactly by a second pass, and only a batch with a bad
+ * record looks for the first, which ends the batch (the records before it are delivered, and the
+ * position and the previous record are theirs); binary2_next reports it, and a truncated one. */
 __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state_t *st,
                                                          mem_req_t *out, unsigned max)
 {
@@ -334,33 +402,30 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     size_t want = (size_t)max * BINARY2_MAX_RECORD;
     size_t avail = stream_peek(s, &b, want), pos = 0;
     binary2_prev_t prev = st->prev;
-    unsigned k = avail == want ? binary2_decode_run(b, avail, &pos, &prev, out, max, true)
-                               : binary2_decode_run(b, avail, &pos, &prev, out, max, false);
-    /* binary2_bad, gathered: operations 64 and up show in op_high's bits 6 and 7, those below
-     * in ops; the access check counts for memory operations only. */
-    uint64_t ops = 0;
-    unsigned max_cpu = 0, op_high = 0, bad_access = 0;
-    for (unsigned i = 0; i < k; i++) {
-        const mem_req_t *r = &out[i];
-        uint64_t bit = 1ull << (r->op & 63);
-        ops |= bit;
-        op_high |= r->op;
-        bad_access |= ((r->size - 1u >= FIELDS_MAX_SIZE) | (r->addr + r->size < r->addr)) &
-                      ((bit & binary_mem_ops) != 0);
-        max_cpu = r->cpu > max_cpu ? r->cpu : max_cpu;
-    }
-    uint64_t unknown_ops = OP_COUNT == 64 ? 0 : ~0ull << (OP_COUNT & 63);
-    bool bad = (op_high & 0xc0u) | (ops & unknown_ops) | bad_access;
+    binary2_seen_t seen;
+    unsigned k = avail == want
+                     ? binary2_decode_run(b, avail, &pos, &prev, out, max, true, &seen)
+                     : binary2_decode_run(b, avail, &pos, &prev, out, max, false, &seen);
+    bool known = seen.op_or < OP_COUNT;
+    bool accesses_ok = (!(seen.sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
+                        seen.max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
+                       !binary_any_bad_access(out, k);
+    bool bad = !(known && accesses_ok);
     if (bad) {
         unsigned good = 0;
-        while (!binary2_bad(out[good].op, (binary2_prev_t){out[good].addr, out[good].size,
-                                                            out[good].cpu}))
+        while (good < k && !binary2_bad(out[good].op, (binary2_prev_t){out[good].addr,
+                                                                        out[good].size,
+                                                                        out[good].cpu}))
             good++;
-        k = good;
-        for (pos = 0; good > 0; good--)
-            pos += binary2_length(b + pos);
-        if (k > 0)
-            prev = (binary2_prev_t){out[k - 1].addr, out[k - 1].size, out[k - 1].cpu};
+        /* none bad (operations whose OR reached OP_COUNT): the batch goes whole, and
+         * trace_batch_info summarises it */
+        if (good < k) {
+            k = good;
+            for (pos = 0; good > 0; good--)
+                pos += binary2_length(b + pos);
+            if (k > 0)
+                prev = (binary2_prev_t){out[k - 1].addr, out[k - 1].size, out[k - 1].cpu};
+        }
     }
     if (k == 0)
         return binary2_next(t, st, out);
@@ -368,7 +433,7 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     st->records += k;
     stream_skip(s, pos);
     if (!bad)
-        trace_set_batch_info(t, (trace_batch_info_t){ops, max_cpu});
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(seen.op_or), seen.cpus});
     return (int)k;
 }
 
@@ -400,4 +465,5 @@ const trace_format_t trace_format_binary = {
     .init = binary_init,
     .next = binary_next,
     .next_batch = binary_next_batch,
+    .batch_fields_only = true,
 };

@@ -18,6 +18,9 @@ struct trace {
     char error[512];
     trace_batch_info_t info; /* the last batch's summary, when info_set (its reader's) */
     bool info_set;
+    /* batch_fields_only: the buffer whose arg and name were zeroed, and its records */
+    mem_req_t *zeroed;
+    unsigned zeroed_max;
 };
 
 extern const trace_format_t trace_format_text;
@@ -224,6 +227,14 @@ int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max)
     if (t->error[0])
         return -1;
     t->info_set = false;
+    if (t->format->batch_fields_only && (out != t->zeroed || max > t->zeroed_max)) {
+        for (unsigned i = 0; i < max; i++) {
+            memset(out[i].arg, 0, sizeof out[i].arg);
+            out[i].name = NULL;
+        }
+        t->zeroed = out;
+        t->zeroed_max = max;
+    }
     int r = t->format->next_batch(t, t->state, out, max);
     if (r < 0 && !t->error[0])
         snprintf(t->error, sizeof t->error, "%s: read error", t->path);

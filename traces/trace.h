@@ -34,6 +34,9 @@ typedef struct trace_format {
      * records borrow nothing from the reader (no name field): every record of a batch stays
      * valid. A bad record ends the batch before it; its error comes on the following call. */
     int (*next_batch)(trace_t *t, void *state, mem_req_t *out, unsigned max);
+    /* next_batch writes only the fields the format's records have (addr, value, size, cpu, op,
+     * flags): trace_next_batch zeroes the others (arg, name) of the caller's buffer once. */
+    bool batch_fields_only;
     void (*fini)(void *state);
 } trace_format_t;
 
@@ -47,11 +50,16 @@ int trace_next(trace_t *t, mem_req_t *out);
 /* Up to max records (count > 0, 0 at the end, -1 error, as trace_next): several only from formats
  * with next_batch, whose records stay valid together; one from the others. Records before a bad
  * one are delivered first, so work happens in the same order as one at a time. After a batch
- * from a format by_line, the stream's line number is that of the batch's last record. */
+ * from a format by_line, the stream's line number is that of the batch's last record.
+ * Between calls with the same out, the caller leaves its records' arg and name as they are: a
+ * reader may write only the fields its format has (batch_fields_only), since a record's arg and
+ * name are zeroed once per buffer, when out (or a larger max) is first seen. */
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max);
 /* What the records of a batch have in common, for a caller that treats most records alike and
  * looks at each record only when a batch holds something else: bit op of ops is set for each
- * operation present, and the largest CPU. */
+ * operation present (and perhaps for others), and the largest CPU or a bound above it. Bounds
+ * cost a reader less per record: it may give the OR of the CPUs, and every operation up to the
+ * OR of those present; a caller that finds either too wide looks at each record. */
 typedef struct trace_batch_info {
     uint64_t ops;
     unsigned max_cpu;

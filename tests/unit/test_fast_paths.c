@@ -194,16 +194,28 @@ static void tally_agrees(const tally_t *t, const machine_t *m)
     cr_assert_gt(t->kind[OBS_STATE] + t->kind[OBS_FILL], 0);
 }
 
-/* One run: nsrc sources (one global stream, or one per core), batched or not; observed when
- * tally is not NULL. */
-static void run_observed(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
-                         batch_src_t *srcs, char *out, size_t len, tally_t *tally)
+/* How a run goes besides its configuration: observed (tally not NULL), with --3c's classifier,
+ * with per-core streams even for one source; solo_plain says afterwards whether the solo loop's
+ * specialised burst was allowed. */
+typedef struct run_how {
+    tally_t *tally;
+    bool classify;
+    bool per_core;
+    bool solo_plain;
+} run_how_t;
+
+/* One run: nsrc sources (one global stream, or one per core), batched or not. */
+static void run_how(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
+                    batch_src_t *srcs, char *out, size_t len, run_how_t *how)
 {
     char err[256];
     machine_t *m = machine_create(&cfg, err, sizeof err);
     cr_assert_not_null(m, "%s", err);
+    tally_t *tally = how->tally;
     if (tally)
         machine_observe(m, count_event, tally);
+    if (how->classify)
+        cr_assert_eq(machine_enable_3c(m), MACHINE_OK);
     core_source_t cs[MAX_SOURCES];
     for (unsigned i = 0; i < nsrc; i++) {
         srcs[i] = (batch_src_t){.reqs = reqs + i * (N / nsrc), .n = N / nsrc, .batches = batches};
@@ -211,12 +223,19 @@ static void run_observed(machine_config_t cfg, const mem_req_t *reqs, unsigned n
                                 .values_unused = true, .done_only_for_values = true,
                                 .next_batch = batches ? src_next_batch : NULL};
     }
-    int rc = machine_run(m, cs, nsrc, nsrc > 1);
+    int rc = machine_run(m, cs, nsrc, nsrc > 1 || how->per_core);
     cr_assert_eq(rc, 0, "machine_run: %d %s", rc, machine_error(m));
+    how->solo_plain = m->solo_plain;
     dump(m, out, len);
     if (tally)
         tally_agrees(tally, m);
     machine_destroy(m);
+}
+
+static void run_observed(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
+                         batch_src_t *srcs, char *out, size_t len, tally_t *tally)
+{
+    run_how(cfg, reqs, nsrc, batches, srcs, out, len, &(run_how_t){.tally = tally});
 }
 
 static void run(machine_config_t cfg, const mem_req_t *reqs, unsigned nsrc, bool batches,
@@ -242,6 +261,34 @@ static machine_config_t base(unsigned cores)
                               .mem_latency = 60, .ipi_latency = 100, .ipi_handler = 50,
                               .page_size = 4096, .disk_latency = 1000, .disk_bandwidth = 1,
                               .seed = 1};
+}
+
+/* A solo run's fast path, with and without --3c's classifier, in global issue order and as a
+ * per-core stream, agrees with the general paths (run the same way); the fast run took the
+ * specialised burst (solo_burst_plain) exactly when plain says, and never with the classifier,
+ * whose solo runs take solo_burst. */
+static void agree_solo(machine_config_t cfg, uint64_t seed, bool plain)
+{
+    static char fast[65536], general[65536];
+    static batch_src_t a[1], b[1];
+    mem_req_t *reqs = traffic(seed, 1, N);
+    machine_config_t slow = cfg;
+    slow.general_paths_only = true;
+    for (int way = 0; way < 4; way++) {
+        bool classify = way & 1, per_core = way & 2;
+        run_how_t how = {.classify = classify, .per_core = per_core};
+        run_how(cfg, reqs, 1, true, a, fast, sizeof fast, &how);
+        cr_assert_eq(how.solo_plain, plain && !classify, "seed %llu, classify %d, per core %d",
+                     (unsigned long long)seed, classify, per_core);
+        run_how(slow, reqs, 1, true, b, general, sizeof general,
+                &(run_how_t){.classify = classify, .per_core = per_core});
+        cr_assert_str_eq(fast, general,
+                         "seed %llu, classify %d, per core %d:\nfast:\n%s\ngeneral:\n%s",
+                         (unsigned long long)seed, classify, per_core, fast, general);
+        cr_assert_eq(a[0].nresults, b[0].nresults);
+        cr_assert(memcmp(a[0].results, b[0].results, sizeof a[0].results[0] * a[0].nresults) == 0);
+    }
+    free(reqs);
 }
 
 /* Fast and general runs of one configuration agree on everything, for a global stream and for
@@ -296,16 +343,43 @@ Test(fast_paths, solo_core_unified_l1_no_store_buffer)
     cfg.l1i.size = cfg.l1d.size = 0;
     cfg.l2.size = cfg.llc.size = 0;
     cfg.sb_entries = 0;
-    for (uint64_t seed = 1; seed <= 4; seed++)
+    for (uint64_t seed = 1; seed <= 4; seed++) {
         agree(cfg, seed);
+        agree_solo(cfg, seed, true);
+    }
+    /* 32-byte lines: the specialised burst with the line size not a constant */
+    cfg.l1.line = 32;
+    cfg.l1.size /= 2;
+    agree_solo(cfg, 5, true);
+}
+
+/* The solo loop's general burst: a first level (unified, or the L1D) that is not LRU. */
+Test(fast_paths, solo_core_fifo_l1_takes_the_general_burst)
+{
+    machine_config_t cfg = base(1);
+    cfg.l1 = small_cache(8, 2, 1);
+    cfg.l1.repl = &repl_fifo;
+    cfg.l1i.size = cfg.l1d.size = 0;
+    cfg.l2.size = cfg.llc.size = 0;
+    cfg.sb_entries = 0;
+    for (uint64_t seed = 30; seed <= 32; seed++) {
+        agree(cfg, seed);
+        agree_solo(cfg, seed, false);
+    }
+    cfg = base(1);
+    cfg.sb_entries = 0;
+    cfg.l1d.repl = &repl_fifo;
+    agree_solo(cfg, 33, false);
 }
 
 Test(fast_paths, solo_core_split_l1_with_l2)
 {
     machine_config_t cfg = base(1);
     cfg.sb_entries = 0;
-    for (uint64_t seed = 5; seed <= 8; seed++)
+    for (uint64_t seed = 5; seed <= 8; seed++) {
         agree(cfg, seed);
+        agree_solo(cfg, seed, true);
+    }
 }
 
 Test(fast_paths, four_cores_store_buffers_mesi)

@@ -18,6 +18,13 @@ open('loads.bin', 'wb').write(hdr + b''.join(loads))
 open('badop.bin', 'wb').write(hdr + b''.join(loads[:100]) + badop + b''.join(loads[100:]))
 open('check_then_badop.bin', 'wb').write(
     hdr + b''.join(loads[:70]) + store5 + load6 + b''.join(loads[72:100]) + badop)
+# A fence (size 0: free for an operation without an access) before a load of a size out of
+# range and a load that wraps past 2^64, in the same batch: each error names its record.
+fence = rec(5, 0, 0, 0, 0, 0)
+open('fence_badsize.bin', 'wb').write(
+    hdr + b''.join(loads[:60]) + fence + b''.join(loads[60:120]) + rec(0, 0, 0, 5000, 0, 0))
+open('fence_wrap.bin', 'wb').write(
+    hdr + fence + b''.join(loads[:30]) + rec(0, 0, 0, 8, 2**64 - 4, 0) + b''.join(loads[30:]))
 open('badcpu.bin', 'wb').write(hdr + b''.join(loads[:50]) + rec(0, 0, 7, 8, 0, 0) + b''.join(loads[50:]))
 with open('bad.din', 'w') as f:
     for i in range(300):
@@ -43,6 +50,10 @@ expect 1 'check_then_badop.bin: record 72, byte 1720: CPU 0 load 0x1000 read 5 (
     "$COHSIM" run -q --preset dinero check_then_badop.bin
 expect 1 'check_then_badop.bin: record 72, byte 1720: CPU 1 load 0x1000 read 5' \
     "$COHSIM" run -q --preset x86-2 loads.bin check_then_badop.bin
+expect 2 'fence_badsize.bin: record 122, byte 2924: size 5000: expected 1 to 4096' \
+    "$COHSIM" run -q --preset dinero fence_badsize.bin
+expect 2 'fence_wrap.bin: record 32, byte 768: access of 8 bytes at 0xfffffffffffffffc wraps' \
+    "$COHSIM" run -q --preset dinero fence_wrap.bin
 expect 2 'badcpu.bin: record 51, byte 1216: CPU 7 does not exist' "$COHSIM" run -q --preset dinero badcpu.bin
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --preset dinero bad.din
 expect 2 'bad.din:301: bad label' "$COHSIM" run -q --compat dinero bad.din
