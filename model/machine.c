@@ -1200,18 +1200,110 @@ static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int 
     return rc;
 }
 
+/* Whether core_burst may take op where it lies in the batch: an access that waits for nothing but
+ * a free store-buffer entry and changes no other core's next event. */
+static bool burst_op(uint8_t op) { return op == OP_LOAD || op == OP_STORE || op == OP_IFETCH; }
+
+/* core_burst's way out when c's next event is not the earliest: what the loop's refill and
+ * core_event would have left (the request held, waited_full noted by the caller), and the event's
+ * key, which the caller stores. */
+static inline __attribute__((always_inline)) uint64_t burst_yield(machine_t *m, core_t *c,
+                                                                  feed_t *f, uint64_t key)
+{
+    if (!c->has_pending)
+        hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
+    return key;
+}
+
+/* run_ahead's steps for core c while it is plain: no interrupt pending or being handled, no
+ * acknowledgements awaited and no call waiting for them, on a quick machine. Nothing else can
+ * change that while c's own loads, stores, fetches and drains are all that happen. Then
+ * core_event reduces to two candidates, the oldest buffered store draining (at sb_ready_at) and
+ * the next request issuing (at the core's clock, unless a store finds the buffer full), with the
+ * drain first on a tie, and refill to taking the batch's next request. So, while that request is
+ * a burst_op and the earlier candidate's key is below others (the least of the other cores'
+ * keys), the event is taken here, each as handle_event does it, and a request is issued where it
+ * lies in the batch instead of being held first.
+ * Returns 0 with c as the loop's own steps would have left it (its stale bit set), for them to go
+ * on: at the end of the batch, before another kind of request, or when c is not plain; or, when
+ * c's next event is not the earliest, that event's key, with c as refill and core_event would
+ * have left it. *rc: MACHINE_OK, or the error or MACHINE_STOPPED that handle_event returned. */
+static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, core_t *c,
+                                                                 uint64_t others, int *rc)
+{
+    feed_t *f = &m->feed[c->id];
+    const ipi_port_t *p = &c->ipi;
+    *rc = MACHINE_OK;
+    if (!m->quick || p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req)
+        return 0;
+    for (;;) {
+        /* The next request: held (taken by refill before a drain), else the batch's next. */
+        const mem_req_t *r;
+        if (c->has_pending)
+            r = c->pending;
+        else if (f->pos < f->count)
+            r = &f->batch[f->pos];
+        else
+            return 0;
+        if (!burst_op(r->op))
+            return 0;
+        uint64_t drain_at = c->sb.count ? sb_ready_at(&c->sb) : UINT64_MAX;
+        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && r->op == OP_STORE;
+        uint64_t issue_at = c->has_pending ? max_u64(c->clock, c->not_before) : c->clock;
+        if (store_waits || issue_at >= drain_at) {
+            /* The drain comes first (core_event's tie rule: a drain before an issue). */
+            if (store_waits)
+                c->waited_full = true;
+            if (drain_at >> 56)
+                return 0; /* the loop's overflow check */
+            uint64_t key = drain_at << 8 | (uint64_t)EV_DRAIN << 6 | c->id;
+            if (key > others)
+                return burst_yield(m, c, f, key);
+            *rc = drain_one(m, c, drain_at);
+            if (__builtin_expect(*rc != MACHINE_OK, 0)) {
+                /* The loop's refill took the request before this drain. */
+                burst_yield(m, c, f, 0);
+                return 0;
+            }
+            continue;
+        }
+        if (issue_at >> 56)
+            return 0;
+        uint64_t key = issue_at << 8 | (uint64_t)EV_ISSUE << 6 | c->id;
+        if (key > others)
+            return burst_yield(m, c, f, key);
+        uint64_t seq;
+        if (c->has_pending) {
+            c->has_pending = false;
+            m->npending--;
+            seq = c->pending_seq;
+        } else {
+            /* hold's lasting effects: the issue reads not_before, a fence counts drains. */
+            f->pos++;
+            seq = ++f->taken;
+            c->not_before = 0;
+            c->syscall_drained = 0;
+        }
+        /* Requests of burst_op's kinds touch no other core's next event, and a quick machine
+         * stays quick (only the OS layer's requests change translation): go on after each. */
+        *rc = issue(m, c, r, seq, issue_at);
+        if (*rc != MACHINE_OK)
+            return 0;
+    }
+}
+
 /* The event loop's fast path with per-core streams and a scan of the keys (few cores), entered
  * after an event of core cpu that changed no other core (m->stale is cpu's bit alone). The other
  * cores' keys then stay as they are, so the loop's next choice is cpu's next event when its key
  * is below the least of theirs (keys are distinct: the core is in them), and that least one's
  * event otherwise; after either, the same holds again for the core whose event it was, as long as
- * that event changed no other core. So cpu runs ahead while it stays earliest, and the turn
- * passes to the next core, without the loop's walk over stale cores and without a second scan of
- * every key. Each step is the loop's own (refill, core_event, handle_event), in its order, so
- * every interaction between cores happens in today's order. Returns to the loop (MACHINE_OK)
- * with nothing stale and every key stored, or with stale bits for the loop to handle (another
- * core changed, or a key needs the loop's overflow check, or a core is idle); else an error as
- * the loop would give it. */
+ * that event changed no other core. So cpu runs ahead while it stays earliest (core_burst, or the
+ * loop's own steps), and the turn passes to the next core, without the loop's walk over stale
+ * cores and without a second scan of every key. Each step is the loop's own (refill, core_event,
+ * handle_event) or core_burst's equivalent, in its order, so every interaction between cores
+ * happens in today's order. Returns to the loop (MACHINE_OK) with nothing stale and every key
+ * stored, or with stale bits for the loop to handle (another core changed, or a key needs the
+ * loop's overflow check, or a core is idle); else an error as the loop would give it. */
 static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
                                                            unsigned nsources)
 {
@@ -1221,17 +1313,32 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
         m->next_key[cpu] = UINT64_MAX;
         uint64_t others = least_key(m);
         core_t *c = &m->core[cpu];
-        if (cpu < nsources && refill(m, c) != MACHINE_OK)
-            return MACHINE_ESOURCE;
-        event_t e = core_event(m, c);
-        if (e.kind == EV_NONE || e.at >> 56)
-            return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
-        uint64_t key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
-        m->stale = 0;
+        uint64_t key = 0;
+        if (cpu < nsources) {
+            int rc;
+            key = core_burst(m, c, others, &rc);
+            if (rc != MACHINE_OK)
+                return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
+        }
+        event_t e = {EV_NONE, 0, cpu};
+        if (!key) {
+            if (cpu < nsources && refill(m, c) != MACHINE_OK)
+                return MACHINE_ESOURCE;
+            e = core_event(m, c);
+            if (e.kind == EV_NONE || e.at >> 56)
+                return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
+            key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
+        }
         m->next_key[cpu] = key;
-        if (key > others) /* another core's event is the earliest: its key is current */
-            e = (event_t){(event_kind_t)(others >> 6 & 3), others >> 8, (unsigned)(others & 63)};
-        cpu = e.cpu;
+        if (key > others) {
+            /* Another core's event is the earliest, and its key is current: that core's state
+             * is what it was when the key was made, so the next round computes the same event
+             * again and takes it, its core standing aside as this one did. */
+            cpu = (unsigned)(others & 63);
+            m->stale = 1ull << cpu;
+            continue;
+        }
+        m->stale = 0;
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK)
             return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
