@@ -959,14 +959,29 @@ static event_t next_event(machine_t *m)
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
-/* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
- * tournament tree (machine_priv.h). Changed leaves are taken one at a time, each bringing its
- * whole path up to date, so the tree is consistent after each. (Stopping where a node keeps its
- * value would be correct too, but the core whose event was just taken held the minimum along
- * its whole path, so that test costs more than it saves.) */
-static event_t next_event_tree(machine_t *m)
+/* Core i's key is now key: its leaf of the tournament tree and the path above it, so the tree
+ * is consistent again. (Stopping where a node keeps its value would be correct too, but the core
+ * whose event was just taken held the minimum along its whole path, so that test costs more than
+ * it saves.) */
+static inline __attribute__((always_inline)) void tree_set(machine_t *m, unsigned i, uint64_t key)
 {
     uint64_t *t = m->event_tree;
+    unsigned j = m->event_leaves + i;
+    if (t[j] == key)
+        return;
+    t[j] = key;
+    do {
+        uint64_t sibling = t[j ^ 1];
+        key = sibling < key ? sibling : key;
+        j >>= 1;
+        t[j] = key;
+    } while (j > 1);
+}
+
+/* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
+ * tournament tree (machine_priv.h). Changed leaves are taken one at a time (tree_set). */
+static event_t next_event_tree(machine_t *m)
+{
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
         unsigned i = (unsigned)__builtin_ctzll(stale);
         event_t e = core_event(m, &m->core[i]);
@@ -978,19 +993,10 @@ static event_t next_event_tree(machine_t *m)
             }
             key = e.at << 8 | (uint64_t)e.kind << 6 | i;
         }
-        unsigned j = m->event_leaves + i;
-        if (t[j] == key)
-            continue;
-        t[j] = key;
-        do {
-            uint64_t sibling = t[j ^ 1];
-            key = sibling < key ? sibling : key;
-            j >>= 1;
-            t[j] = key;
-        } while (j > 1);
+        tree_set(m, i, key);
     }
     m->stale = 0;
-    uint64_t best = t[1];
+    uint64_t best = m->event_tree[1];
     if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
@@ -1209,6 +1215,19 @@ static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int 
     return rc;
 }
 
+/* Whether key, core cpu's next event, is the earliest of all: below others (the least of the
+ * other cores' keys) with a scan; with the tree, once stored there (the loop's own way: a leaf
+ * and its path per event, as a walk of its siblings would cost as much). */
+static inline __attribute__((always_inline)) bool key_earliest(machine_t *m, unsigned cpu,
+                                                               uint64_t key, uint64_t others,
+                                                               const bool tree)
+{
+    if (!tree)
+        return key < others;
+    tree_set(m, cpu, key);
+    return m->event_tree[1] == key;
+}
+
 /* Whether core_burst may take op where it lies in the batch: an access that waits for nothing but
  * a free store-buffer entry and changes no other core's next event. */
 static bool burst_op(uint8_t op) { return op == OP_LOAD || op == OP_STORE || op == OP_IFETCH; }
@@ -1230,15 +1249,16 @@ static inline __attribute__((always_inline)) uint64_t burst_yield(machine_t *m, 
  * core_event reduces to two candidates, the oldest buffered store draining (at sb_ready_at) and
  * the next request issuing (at the core's clock, unless a store finds the buffer full), with the
  * drain first on a tie, and refill to taking the batch's next request. So, while that request is
- * a burst_op and the earlier candidate's key is below others (the least of the other cores'
- * keys), the event is taken here, each as handle_event does it, and a request is issued where it
+ * a burst_op and the earlier candidate's key is the earliest (key_earliest: below others, the
+ * least of the other cores' keys; or the least in the tree), the event is taken here, each as handle_event does it, and a request is issued where it
  * lies in the batch instead of being held first.
  * Returns 0 with c as the loop's own steps would have left it (its stale bit set), for them to go
  * on: at the end of the batch, before another kind of request, or when c is not plain; or, when
  * c's next event is not the earliest, that event's key, with c as refill and core_event would
  * have left it. *rc: MACHINE_OK, or the error or MACHINE_STOPPED that handle_event returned. */
 static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, core_t *c,
-                                                                 uint64_t others, int *rc)
+                                                                 uint64_t others, int *rc,
+                                                                 const bool tree)
 {
     feed_t *f = &m->feed[c->id];
     const ipi_port_t *p = &c->ipi;
@@ -1266,7 +1286,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             if (drain_at >> 56)
                 return 0; /* the loop's overflow check */
             uint64_t key = drain_at << 8 | (uint64_t)EV_DRAIN << 6 | c->id;
-            if (key > others)
+            if (!key_earliest(m, c->id, key, others, tree))
                 return burst_yield(m, c, f, key);
             *rc = drain_one(m, c, drain_at);
             if (__builtin_expect(*rc != MACHINE_OK, 0)) {
@@ -1279,7 +1299,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
         if (issue_at >> 56)
             return 0;
         uint64_t key = issue_at << 8 | (uint64_t)EV_ISSUE << 6 | c->id;
-        if (key > others)
+        if (!key_earliest(m, c->id, key, others, tree))
             return burst_yield(m, c, f, key);
         uint64_t seq;
         if (c->has_pending) {
@@ -1301,7 +1321,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
     }
 }
 
-/* The event loop's fast path with per-core streams and a scan of the keys (few cores), entered
+/* The event loop's fast path with per-core streams, entered
  * after an event of core cpu that changed no other core (m->stale is cpu's bit alone). The other
  * cores' keys then stay as they are, so the loop's next choice is cpu's next event when its key
  * is below the least of theirs (keys are distinct: the core is in them), and that least one's
@@ -1314,23 +1334,28 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
  * stored, or with stale bits for the loop to handle (another core changed, or a key needs the
  * loop's overflow check, or a core is idle); else an error as the loop would give it. */
 static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
-                                                           unsigned nsources)
+                                                           unsigned nsources, const bool tree)
 {
     for (;;) {
         /* cpu's key is stale (its bit is set), so it may stand aside while the others' least
-         * is found. */
-        m->next_key[cpu] = UINT64_MAX;
-        uint64_t others = least_key(m);
+         * is found (with a scan; the tree finds the earliest once cpu's key is in it). */
+        uint64_t others = 0;
+        if (!tree) {
+            m->next_key[cpu] = UINT64_MAX;
+            others = least_key(m);
+        }
         core_t *c = &m->core[cpu];
+        /* burst: core_burst stopped before an event of cpu's that is not the earliest, of key */
         uint64_t key = 0;
         if (cpu < nsources) {
             int rc;
-            key = core_burst(m, c, others, &rc);
+            key = core_burst(m, c, others, &rc, tree);
             if (rc != MACHINE_OK)
                 return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
         }
+        bool burst = key != 0;
         event_t e = {EV_NONE, 0, cpu};
-        if (!key) {
+        if (!burst) {
             if (cpu < nsources && refill(m, c) != MACHINE_OK)
                 return MACHINE_ESOURCE;
             e = core_event(m, c);
@@ -1338,15 +1363,18 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
                 return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
             key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
         }
-        m->next_key[cpu] = key;
-        if (key > others) {
+        if (burst || !key_earliest(m, cpu, key, others, tree)) {
+            if (!tree)
+                m->next_key[cpu] = key;
             /* Another core's event is the earliest, and its key is current: that core's state
              * is what it was when the key was made, so the next round computes the same event
              * again and takes it, its core standing aside as this one did. */
-            cpu = (unsigned)(others & 63);
+            cpu = (unsigned)((tree ? m->event_tree[1] : others) & 63);
             m->stale = 1ull << cpu;
             continue;
         }
+        /* The turn stays: cpu's key is made again (or the loop's, its bit being set) before
+         * anything reads it. */
         m->stale = 0;
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK)
@@ -1400,8 +1428,8 @@ static inline __attribute__((always_inline)) machine_status_t run_events(machine
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
             return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
-        if (!tree && per_core && !solo && m->stale == 1ull << e.cpu && !m->cfg.general_paths_only) {
-            rc = run_ahead(m, e.cpu, nsources);
+        if (per_core && !solo && m->stale == 1ull << e.cpu && !m->cfg.general_paths_only) {
+            rc = run_ahead(m, e.cpu, nsources, tree);
             if (rc != MACHINE_OK)
                 return rc;
         }
