@@ -1366,15 +1366,13 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
         if (burst || !key_earliest(m, cpu, key, others, tree)) {
             if (!tree)
                 m->next_key[cpu] = key;
-            /* Another core's event is the earliest, and its key is current: that core's state
-             * is what it was when the key was made, so the next round computes the same event
-             * again and takes it, its core standing aside as this one did. */
-            cpu = (unsigned)((tree ? m->event_tree[1] : others) & 63);
-            m->stale = 1ull << cpu;
-            continue;
+            /* Another core's event is the earliest, and its key is current. */
+            uint64_t best = tree ? m->event_tree[1] : others;
+            e = (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
+            cpu = e.cpu;
         }
-        /* The turn stays: cpu's key is made again (or the loop's, its bit being set) before
-         * anything reads it. */
+        /* A core whose event is taken has its key made again (or the loop's, its bit being set)
+         * before anything reads it. */
         m->stale = 0;
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK)
