@@ -786,6 +786,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
+    c->pending_in_batch = false;
     c->pending_needs_empty = machine_op_needs_empty[r->op];
     c->pending_seq = seq;
     c->has_pending = true;
@@ -1060,10 +1061,26 @@ static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, 
     return issue_executed(m, c, r, seq, at);
 }
 
-/* Core c issues its pending request at cycle at. */
+/* Core c takes the next request of its batch from the source and issues it at cycle at, with
+ * what hold would have left that lasts past the issue (not_before, which the issue reads, and
+ * the drains a fence counts). */
+static inline __attribute__((always_inline)) int issue_from_batch(machine_t *m, core_t *c,
+                                                                  uint64_t at)
+{
+    feed_t *f = &m->feed[c->id];
+    const mem_req_t *r = &f->batch[f->pos++];
+    c->pending_in_batch = false;
+    c->not_before = 0;
+    c->syscall_drained = 0;
+    return issue(m, c, r, ++f->taken, at);
+}
+
+/* Core c issues its pending request (held, or left in its batch) at cycle at. */
 static inline __attribute__((always_inline)) int issue_pending(machine_t *m, core_t *c,
                                                                uint64_t at)
 {
+    if (c->pending_in_batch)
+        return issue_from_batch(m, c, at);
     c->has_pending = false;
     m->npending--;
     return issue(m, c, c->pending, c->pending_seq, at);
@@ -1074,8 +1091,15 @@ static inline __attribute__((always_inline)) int handle_event(machine_t *m, cons
     core_t *c = &m->core[e->cpu];
     mark_stale(m, c->id);
     switch (e->kind) {
-    case EV_DRAIN:
-        return drain_one(m, c, e->at);
+    case EV_DRAIN: {
+        int rc = drain_one(m, c, e->at);
+        if (__builtin_expect(rc != MACHINE_OK, 0) && c->pending_in_batch) {
+            /* As core_burst's drain: the failing core's count names the record. */
+            feed_t *f = &m->feed[c->id];
+            hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
+        }
+        return rc;
+    }
     case EV_IRQ: {
         unsigned from = ipi_deliver(&c->ipi);
         m->core[from].ipi.round_drained += c->sb.count;
@@ -1233,13 +1257,13 @@ static inline __attribute__((always_inline)) bool key_earliest(machine_t *m, uns
 static bool burst_op(uint8_t op) { return op == OP_LOAD || op == OP_STORE || op == OP_IFETCH; }
 
 /* core_burst's way out when c's next event is not the earliest: what the loop's refill and
- * core_event would have left (the request held, waited_full noted by the caller), and the event's
- * key, which the caller stores. */
-static inline __attribute__((always_inline)) uint64_t burst_yield(machine_t *m, core_t *c,
-                                                                  feed_t *f, uint64_t key)
+ * core_event would have left (waited_full noted by the caller; a request the loop would hold
+ * left where it lies, marked pending_in_batch: holding it costs more than the issue that takes
+ * it), and the event's key, which the caller stores. */
+static inline __attribute__((always_inline)) uint64_t burst_yield(core_t *c, uint64_t key)
 {
     if (!c->has_pending)
-        hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
+        c->pending_in_batch = true;
     return key;
 }
 
@@ -1287,11 +1311,13 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
                 return 0; /* the loop's overflow check */
             uint64_t key = drain_at << 8 | (uint64_t)EV_DRAIN << 6 | c->id;
             if (!key_earliest(m, c->id, key, others, tree))
-                return burst_yield(m, c, f, key);
+                return burst_yield(c, key);
             *rc = drain_one(m, c, drain_at);
             if (__builtin_expect(*rc != MACHINE_OK, 0)) {
-                /* The loop's refill took the request before this drain. */
-                burst_yield(m, c, f, 0);
+                /* The loop's refill took the request before this drain (the failing core's
+                 * count of requests taken names the record in the message). */
+                if (!c->has_pending)
+                    hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
                 return 0;
             }
             continue;
@@ -1300,7 +1326,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             return 0;
         uint64_t key = issue_at << 8 | (uint64_t)EV_ISSUE << 6 | c->id;
         if (!key_earliest(m, c->id, key, others, tree))
-            return burst_yield(m, c, f, key);
+            return burst_yield(c, key);
         uint64_t seq;
         if (c->has_pending) {
             c->has_pending = false;
@@ -1310,6 +1336,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             /* hold's lasting effects: the issue reads not_before, a fence counts drains. */
             f->pos++;
             seq = ++f->taken;
+            c->pending_in_batch = false;
             c->not_before = 0;
             c->syscall_drained = 0;
         }
