@@ -920,20 +920,20 @@ static inline __attribute__((always_inline)) event_t core_event(machine_t *m, co
     return (event_t){kind, at, c->id};
 }
 
-/* The least of the cores' keys: with up to four cores, of four keys without a loop (the keys of
- * cores the machine has not are UINT64_MAX, from machine_create on). */
+/* The least of the cores' keys, without a loop: of four keys with up to four cores, else of
+ * eight (the keys of cores the machine has not are UINT64_MAX, from machine_create on). More
+ * cores keep the tournament tree instead (EVENT_SCAN_MAX). */
+static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+_Static_assert(EVENT_SCAN_MAX <= 8, "least_key reads eight keys at most");
+
 static inline uint64_t least_key(const machine_t *m)
 {
     const uint64_t *key = m->next_key;
-    uint64_t best;
-    if (m->cfg.cores <= 4) {
-        uint64_t a = key[0] < key[1] ? key[0] : key[1], b = key[2] < key[3] ? key[2] : key[3];
-        return a < b ? a : b;
-    }
-    best = key[0];
-    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
-        best = key[i] < best ? key[i] : best;
-    return best;
+    uint64_t four = min_u64(min_u64(key[0], key[1]), min_u64(key[2], key[3]));
+    if (m->cfg.cores <= 4)
+        return four;
+    return min_u64(four, min_u64(min_u64(key[4], key[5]), min_u64(key[6], key[7])));
 }
 
 /* The earliest event of all: cores whose state an event changed compute theirs again; the others
