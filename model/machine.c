@@ -1274,8 +1274,9 @@ static inline __attribute__((always_inline)) uint64_t burst_yield(core_t *c, uin
  * the next request issuing (at the core's clock, unless a store finds the buffer full), with the
  * drain first on a tie, and refill to taking the batch's next request. So, while that request is
  * a burst_op and the earlier candidate's key is the earliest (key_earliest: below others, the
- * least of the other cores' keys; or the least in the tree), the event is taken here, each as handle_event does it, and a request is issued where it
- * lies in the batch instead of being held first.
+ * least of the other cores' keys; or the least in the tree), the event is taken here, each as
+ * handle_event does it, and a request is issued where it lies in the batch instead of being held
+ * first.
  * Returns 0 with c as the loop's own steps would have left it (its stale bit set), for them to go
  * on: at the end of the batch, before another kind of request, or when c is not plain; or, when
  * c's next event is not the earliest, that event's key, with c as refill and core_event would
@@ -1348,18 +1349,19 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
     }
 }
 
-/* The event loop's fast path with per-core streams, entered
- * after an event of core cpu that changed no other core (m->stale is cpu's bit alone). The other
- * cores' keys then stay as they are, so the loop's next choice is cpu's next event when its key
- * is below the least of theirs (keys are distinct: the core is in them), and that least one's
- * event otherwise; after either, the same holds again for the core whose event it was, as long as
- * that event changed no other core. So cpu runs ahead while it stays earliest (core_burst, or the
- * loop's own steps), and the turn passes to the next core, without the loop's walk over stale
- * cores and without a second scan of every key. Each step is the loop's own (refill, core_event,
- * handle_event) or core_burst's equivalent, in its order, so every interaction between cores
- * happens in today's order. Returns to the loop (MACHINE_OK) with nothing stale and every key
- * stored, or with stale bits for the loop to handle (another core changed, or a key needs the
- * loop's overflow check, or a core is idle); else an error as the loop would give it. */
+/* The event loop's fast path with per-core streams, entered after an event of core cpu that
+ * changed no other core (m->stale is cpu's bit alone). The other cores' keys then stay as they
+ * are, so the loop's next choice is cpu's next event when its key is below the least of theirs
+ * (keys are distinct: the core is in them), and that least one's event otherwise; after either,
+ * the same holds again for the core whose event it was, as long as that event changed no other
+ * core. So cpu runs ahead while it stays earliest (core_burst, or the loop's own steps), and the
+ * turn passes to the next core, without the loop's walk over stale cores and without a second
+ * scan of every key (with the tree: one leaf and its path per event, key_earliest). Each step is
+ * the loop's own (refill, core_event, handle_event) or core_burst's equivalent, in its order, so
+ * every interaction between cores happens in today's order. Returns to the loop (MACHINE_OK)
+ * with nothing stale and every key stored, or with stale bits for the loop to handle (another
+ * core changed, or a key needs the loop's overflow check, or a core is idle); else an error as
+ * the loop would give it. */
 static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
                                                            unsigned nsources, const bool tree)
 {
