@@ -1494,6 +1494,8 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         unsigned k = per_core ? i : 0;
         m->core[i].done_for_values = k < nsources && sources[k].done_only_for_values;
+        /* The feeds start empty: no request lies in one (a run that stopped may have left one). */
+        m->core[i].pending_in_batch = false;
     }
     bool stream_done = false;
     if (per_core)
