@@ -33,10 +33,9 @@ __attribute__((noinline)) void hier_filter_note(machine_t *m, core_t *c, const c
                                                  uint64_t line, bool gained, uint8_t st)
 {
     if (gained) {
-        if (!sf_add(&m->bus.filter, line, c->id))
+        bool owns = m->bus.owners && k == c->coherent[0] && owning(st);
+        if (!sf_add_as(&m->bus.filter, line, c->id, owns))
             bus_stop_filtering(&m->bus);
-        else if (m->bus.owners && k == c->coherent[0] && owning(st))
-            hier_filter_owner(m, c, line, true);
         return;
     }
     /* Without an L2, the agent keeps the line while its other coherent cache holds it: in S
