@@ -87,6 +87,15 @@ static inline unsigned sf_owner(const sfilter_t *f, uint64_t line)
     return i < 0 ? SF_NO_OWNER : f->owner[i];
 }
 
+/* The agents holding line (0: none) and, in *owner, the one that owns it (sf_owner), from one
+ * search. */
+static inline uint64_t sf_agents_owner(const sfilter_t *f, uint64_t line, unsigned *owner)
+{
+    int64_t i = sf_find(f, line);
+    *owner = i < 0 ? SF_NO_OWNER : f->owner[i];
+    return i < 0 ? 0 : f->slot[i].agents;
+}
+
 /* Agent, which holds line, now owns it (owns) or holds it in S (it owns it no longer, if it
  * did). */
 static inline void sf_note_owner(sfilter_t *f, uint64_t line, unsigned agent, bool owns)
