@@ -1277,18 +1277,21 @@ static inline __attribute__((always_inline)) uint64_t burst_yield(core_t *c, uin
  * least of the other cores' keys; or the least in the tree), the event is taken here, each as
  * handle_event does it, and a request is issued where it lies in the batch instead of being held
  * first.
+ * plain: the caller knows c is (it was when it stood aside, and only its own event, a drain or a
+ * burst_op's issue, happened to it since), which spares the test.
  * Returns 0 with c as the loop's own steps would have left it (its stale bit set), for them to go
  * on: at the end of the batch, before another kind of request, or when c is not plain; or, when
  * c's next event is not the earliest, that event's key, with c as refill and core_event would
  * have left it. *rc: MACHINE_OK, or the error or MACHINE_STOPPED that handle_event returned. */
 static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, core_t *c,
                                                                  uint64_t others, int *rc,
-                                                                 const bool tree)
+                                                                 bool plain, const bool tree)
 {
     feed_t *f = &m->feed[c->id];
     const ipi_port_t *p = &c->ipi;
     *rc = MACHINE_OK;
-    if (!m->quick || p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req)
+    if (!plain &&
+        (!m->quick || p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req))
         return 0;
     for (;;) {
         /* The next request: held (taken by refill before a drain), else the batch's next. */
@@ -1365,6 +1368,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
 static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
                                                            unsigned nsources, const bool tree)
 {
+    bool plain = false;
     for (;;) {
         /* cpu's key is stale (its bit is set), so it may stand aside while the others' least
          * is found (with a scan; the tree finds the earliest once cpu's key is in it). */
@@ -1378,7 +1382,7 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
         uint64_t key = 0;
         if (cpu < nsources) {
             int rc;
-            key = core_burst(m, c, others, &rc, tree);
+            key = core_burst(m, c, others, &rc, plain, tree);
             if (rc != MACHINE_OK)
                 return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
         }
@@ -1400,6 +1404,9 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
             e = (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
             cpu = e.cpu;
         }
+        /* A core that core_burst left standing aside was plain, and its own drain or burst_op
+         * issue leaves it so (the next round's core_burst need not ask again). */
+        plain = m->core[cpu].pending_in_batch;
         /* A core whose event is taken has its key made again (or the loop's, its bit being set)
          * before anything reads it. */
         m->stale = 0;
