@@ -1042,23 +1042,32 @@ static __attribute__((noinline)) int issue_executed(machine_t *m, core_t *c, con
 }
 
 /* Core c issues request r (its number in its source: seq) at cycle at. Inlined into the event
- * loop, so that a request quick_issue takes (most) costs no call of its own. */
-static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, const mem_req_t *r,
-                                                       uint64_t seq, uint64_t at)
+ * loop, so that a request quick_issue takes (most) costs no call of its own. at_clock: the caller
+ * knows that the machine is quick and that at is the core's clock (core_burst), so that neither
+ * needs a test. */
+static inline __attribute__((always_inline)) int issue_as(machine_t *m, core_t *c,
+                                                          const mem_req_t *r, uint64_t seq,
+                                                          uint64_t at, const bool at_clock)
 {
     if (c->waited_full) {
         sb_note_full_stall(&c->sb);
         c->waited_full = false;
     }
-    if (at > c->clock)
+    if (!at_clock && at > c->clock)
         c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
     m->last_issue = at;
-    if (m->quick) {
+    if (at_clock || m->quick) {
         int taken = quick_issue(m, c, r, at);
         if (taken != QUICK_DECLINED)
             return taken == QUICK_TAKEN ? MACHINE_OK : taken;
     }
     return issue_executed(m, c, r, seq, at);
+}
+
+static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, const mem_req_t *r,
+                                                       uint64_t seq, uint64_t at)
+{
+    return issue_as(m, c, r, seq, at, false);
 }
 
 /* Core c takes the next request of its batch from the source and issues it at cycle at, with
@@ -1306,7 +1315,9 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             return 0;
         uint64_t drain_at = c->sb.count ? sb_ready_at(&c->sb) : UINT64_MAX;
         bool store_waits = c->sb.count && c->sb.count == c->sb.cap && r->op == OP_STORE;
-        uint64_t issue_at = c->has_pending ? max_u64(c->clock, c->not_before) : c->clock;
+        /* core_event's max(clock, not_before): per-core streams hold requests with
+         * not_before 0. */
+        uint64_t issue_at = c->clock;
         if (store_waits || issue_at >= drain_at) {
             /* The drain comes first (core_event's tie rule: a drain before an issue). */
             if (store_waits)
@@ -1346,7 +1357,7 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
         }
         /* Requests of burst_op's kinds touch no other core's next event, and a quick machine
          * stays quick (only the OS layer's requests change translation): go on after each. */
-        *rc = issue(m, c, r, seq, issue_at);
+        *rc = issue_as(m, c, r, seq, issue_at, true);
         if (*rc != MACHINE_OK)
             return 0;
     }
