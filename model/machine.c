@@ -1071,8 +1071,10 @@ static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, 
 }
 
 /* Core c takes the next request of its batch from the source and issues it at cycle at, with
- * what hold would have left that lasts past the issue (not_before, which the issue reads, and
- * the drains a fence counts). */
+ * what hold would have left that lasts past the issue (not_before, and the drains a fence
+ * counts). The request is one core_burst left there (pending_in_batch), its key made on a quick
+ * machine at the core's clock; both still hold, or the core would have been marked stale and
+ * refill would have held the request (issue_as's at_clock). */
 static inline __attribute__((always_inline)) int issue_from_batch(machine_t *m, core_t *c,
                                                                   uint64_t at)
 {
@@ -1081,7 +1083,7 @@ static inline __attribute__((always_inline)) int issue_from_batch(machine_t *m, 
     c->pending_in_batch = false;
     c->not_before = 0;
     c->syscall_drained = 0;
-    return issue(m, c, r, ++f->taken, at);
+    return issue_as(m, c, r, ++f->taken, at, true);
 }
 
 /* Core c issues its pending request (held, or left in its batch) at cycle at. */
