@@ -547,10 +547,13 @@ static void refresh_identity(machine_t *m)
  * QUICK_TAKEN done; QUICK_DECLINED not taken, nothing changed; or an error status (the request
  * was taken). */
 enum { QUICK_DECLINED = 0, QUICK_TAKEN = 1 };
-static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
-                                                           const mem_req_t *r, uint64_t now)
+/* (quick_core: the caller knows that c's source wants no result of these, done_for_values and
+ * values_unused, so that neither needs a test.) */
+static inline __attribute__((always_inline)) int quick_issue_as(machine_t *m, core_t *c,
+                                                              const mem_req_t *r, uint64_t now,
+                                                              const bool quick_core)
 {
-    if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
+    if ((!quick_core && !c->done_for_values) || r->size == 0 || r->size > REQ_MAX_SIZE)
         return QUICK_DECLINED;
     uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
     bool one_line = ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) == line;
@@ -570,7 +573,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         int rc = store_commit(m, r->addr, r->size, value);
         return rc != MACHINE_OK ? rc : QUICK_TAKEN;
     }
-    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !one_line)
+    if ((r->flags & REQ_HAS_VALUE) || (!quick_core && !c->values_unused) || !one_line)
         return QUICK_DECLINED;
     if (r->op == OP_LOAD) {
         if (!c->l1d || (c->sb.count && sb_touches(&c->sb, r->addr, r->size)))
@@ -585,6 +588,12 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         return QUICK_TAKEN;
     }
     return QUICK_DECLINED;
+}
+
+static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
+                                                           const mem_req_t *r, uint64_t now)
+{
+    return quick_issue_as(m, c, r, now, false);
 }
 
 static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t now,
@@ -1043,8 +1052,8 @@ static __attribute__((noinline)) int issue_executed(machine_t *m, core_t *c, con
 
 /* Core c issues request r (its number in its source: seq) at cycle at. Inlined into the event
  * loop, so that a request quick_issue takes (most) costs no call of its own. at_clock: the caller
- * knows that the machine is quick and that at is the core's clock (core_burst), so that neither
- * needs a test. */
+ * knows that the machine is quick, that at is the core's clock and that the core's source wants
+ * no result of quick requests (core_burst's plain core), so that none of these needs a test. */
 static inline __attribute__((always_inline)) int issue_as(machine_t *m, core_t *c,
                                                           const mem_req_t *r, uint64_t seq,
                                                           uint64_t at, const bool at_clock)
@@ -1057,7 +1066,7 @@ static inline __attribute__((always_inline)) int issue_as(machine_t *m, core_t *
         c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
     m->last_issue = at;
     if (at_clock || m->quick) {
-        int taken = quick_issue(m, c, r, at);
+        int taken = quick_issue_as(m, c, r, at, at_clock);
         if (taken != QUICK_DECLINED)
             return taken == QUICK_TAKEN ? MACHINE_OK : taken;
     }
@@ -1279,7 +1288,8 @@ static inline __attribute__((always_inline)) uint64_t burst_yield(core_t *c, uin
 }
 
 /* run_ahead's steps for core c while it is plain: no interrupt pending or being handled, no
- * acknowledgements awaited and no call waiting for them, on a quick machine. Nothing else can
+ * acknowledgements awaited and no call waiting for them, on a quick machine, for a source that
+ * wants no result of quick requests (done_for_values, values_unused: a trace). Nothing else can
  * change that while c's own loads, stores, fetches and drains are all that happen. Then
  * core_event reduces to two candidates, the oldest buffered store draining (at sb_ready_at) and
  * the next request issuing (at the core's clock, unless a store finds the buffer full), with the
@@ -1301,8 +1311,8 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
     feed_t *f = &m->feed[c->id];
     const ipi_port_t *p = &c->ipi;
     *rc = MACHINE_OK;
-    if (!plain &&
-        (!m->quick || p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req))
+    if (!plain && (!m->quick || !c->done_for_values || !c->values_unused ||
+                   p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req))
         return 0;
     for (;;) {
         /* The next request: held (taken by refill before a drain), else the batch's next. */
