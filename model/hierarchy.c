@@ -33,10 +33,9 @@ __attribute__((noinline)) void hier_filter_note(machine_t *m, core_t *c, const c
                                                  uint64_t line, bool gained, uint8_t st)
 {
     if (gained) {
-        if (!sf_add(&m->bus.filter, line, c->id))
+        bool owns = m->bus.owners && k == c->coherent[0] && owning(st);
+        if (!sf_add_as(&m->bus.filter, line, c->id, owns))
             bus_stop_filtering(&m->bus);
-        else if (m->bus.owners && k == c->coherent[0] && owning(st))
-            hier_filter_owner(m, c, line, true);
         return;
     }
     /* Without an L2, the agent keeps the line while its other coherent cache holds it: in S
@@ -236,17 +235,21 @@ static uint64_t snoop_transaction(machine_t *m, const bus_req_t *req, bool *shar
     uint64_t lat = (start - req->now) + m->bus.latency;
     uint64_t line = req->line;
     bus_event_t ev = req->ev;
-    uint64_t targets = bus_targets(&m->bus, req, m->cfg.cores);
+    uint64_t targets;
     bool supplied = false, others = false;
     m->pou_handoff_line = UINT64_MAX; /* a hand-off lives from its transaction to the write */
     *shared = false;
     /* A read changes nothing at a core holding the line in S but that it keeps a copy (when the
      * protocol says so; the machine then keeps owners in the filter), so only the owner, if any,
-     * need see it. */
+     * need see it. The filter's agents are the filtering bus's targets (bus_filtered), taken
+     * here with the owner from one search. */
     if (ev == BUS_RD && m->bus.owners) {
+        unsigned owner;
+        targets = sf_agents_owner(&m->bus.filter, line, &owner) & ~(1ull << req->requester);
         others = targets != 0;
-        unsigned owner = sf_owner(&m->bus.filter, line);
         targets = owner == SF_NO_OWNER ? 0 : targets & 1ull << owner;
+    } else {
+        targets = bus_targets(&m->bus, req, m->cfg.cores);
     }
     if (__builtin_expect(m->obs != NULL, 0))
         observe_bus(m, req, targets, start);

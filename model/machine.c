@@ -415,7 +415,16 @@ static inline __attribute__((always_inline)) int drain_one(machine_t *m, core_t 
         e = c->sb.ring[c->sb.head]; /* the youngest under sb-reorder */
     }
     uint64_t lat;
-    int rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
+    int rc;
+    uint64_t line = e.addr & ~(uint64_t)(m->line - 1);
+    if (m->quick && ((e.addr + e.size - 1) & ~(uint64_t)(m->line - 1)) == line) {
+        /* perform_store for one line on a machine without check mode (quick_issue's store
+         * without a buffer): no walk over lines, no checks to skip. */
+        lat = hier_write(m, c, line, now);
+        rc = store_commit(m, e.addr, e.size, e.value);
+    } else {
+        rc = perform_store(m, c, e.addr, e.size, e.value, now, &lat);
+    }
     if (rc)
         return rc;
     uint64_t busy_until = now + lat + machine_jitter(m);
@@ -542,10 +551,13 @@ static void refresh_identity(machine_t *m)
  * QUICK_TAKEN done; QUICK_DECLINED not taken, nothing changed; or an error status (the request
  * was taken). */
 enum { QUICK_DECLINED = 0, QUICK_TAKEN = 1 };
-static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
-                                                           const mem_req_t *r, uint64_t now)
+/* (quick_core: the caller knows that c's source wants no result of these, done_for_values and
+ * values_unused, so that neither needs a test.) */
+static inline __attribute__((always_inline)) int quick_issue_as(machine_t *m, core_t *c,
+                                                              const mem_req_t *r, uint64_t now,
+                                                              const bool quick_core)
 {
-    if (!c->done_for_values || r->size == 0 || r->size > REQ_MAX_SIZE)
+    if ((!quick_core && !c->done_for_values) || r->size == 0 || r->size > REQ_MAX_SIZE)
         return QUICK_DECLINED;
     uint64_t line = r->addr & ~(uint64_t)(m->line - 1);
     bool one_line = ((r->addr + r->size - 1) & ~(uint64_t)(m->line - 1)) == line;
@@ -565,7 +577,7 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         int rc = store_commit(m, r->addr, r->size, value);
         return rc != MACHINE_OK ? rc : QUICK_TAKEN;
     }
-    if ((r->flags & REQ_HAS_VALUE) || !c->values_unused || !one_line)
+    if ((r->flags & REQ_HAS_VALUE) || (!quick_core && !c->values_unused) || !one_line)
         return QUICK_DECLINED;
     if (r->op == OP_LOAD) {
         if (!c->l1d || (c->sb.count && sb_touches(&c->sb, r->addr, r->size)))
@@ -580,6 +592,12 @@ static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_
         return QUICK_TAKEN;
     }
     return QUICK_DECLINED;
+}
+
+static inline __attribute__((always_inline)) int quick_issue(machine_t *m, core_t *c,
+                                                           const mem_req_t *r, uint64_t now)
+{
+    return quick_issue_as(m, c, r, now, false);
 }
 
 static int execute(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t now,
@@ -781,6 +799,7 @@ static inline const mem_req_t *feed_next(machine_t *m, unsigned i, int *status)
 static void hold(machine_t *m, core_t *c, const mem_req_t *r, uint64_t seq, uint64_t not_before)
 {
     c->pending = r;
+    c->pending_in_batch = false;
     c->pending_needs_empty = machine_op_needs_empty[r->op];
     c->pending_seq = seq;
     c->has_pending = true;
@@ -914,20 +933,20 @@ static inline __attribute__((always_inline)) event_t core_event(machine_t *m, co
     return (event_t){kind, at, c->id};
 }
 
-/* The least of the cores' keys: with up to four cores, of four keys without a loop (the keys of
- * cores the machine has not are UINT64_MAX, from machine_create on). */
+/* The least of the cores' keys, without a loop: of four keys with up to four cores, else of
+ * eight (the keys of cores the machine has not are UINT64_MAX, from machine_create on). More
+ * cores keep the tournament tree instead (EVENT_SCAN_MAX). */
+static inline uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+_Static_assert(EVENT_SCAN_MAX <= 8, "least_key reads eight keys at most");
+
 static inline uint64_t least_key(const machine_t *m)
 {
     const uint64_t *key = m->next_key;
-    uint64_t best;
-    if (m->cfg.cores <= 4) {
-        uint64_t a = key[0] < key[1] ? key[0] : key[1], b = key[2] < key[3] ? key[2] : key[3];
-        return a < b ? a : b;
-    }
-    best = key[0];
-    for (unsigned i = 1, n = m->cfg.cores; i < n; i++)
-        best = key[i] < best ? key[i] : best;
-    return best;
+    uint64_t four = min_u64(min_u64(key[0], key[1]), min_u64(key[2], key[3]));
+    if (m->cfg.cores <= 4)
+        return four;
+    return min_u64(four, min_u64(min_u64(key[4], key[5]), min_u64(key[6], key[7])));
 }
 
 /* The earliest event of all: cores whose state an event changed compute theirs again; the others
@@ -954,14 +973,29 @@ static event_t next_event(machine_t *m)
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
-/* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
- * tournament tree (machine_priv.h). Changed leaves are taken one at a time, each bringing its
- * whole path up to date, so the tree is consistent after each. (Stopping where a node keeps its
- * value would be correct too, but the core whose event was just taken held the minimum along
- * its whole path, so that test costs more than it saves.) */
-static event_t next_event_tree(machine_t *m)
+/* Core i's key is now key: its leaf of the tournament tree and the path above it, so the tree
+ * is consistent again. (Stopping where a node keeps its value would be correct too, but the core
+ * whose event was just taken held the minimum along its whole path, so that test costs more than
+ * it saves.) */
+static inline __attribute__((always_inline)) void tree_set(machine_t *m, unsigned i, uint64_t key)
 {
     uint64_t *t = m->event_tree;
+    unsigned j = m->event_leaves + i;
+    if (t[j] == key)
+        return;
+    t[j] = key;
+    do {
+        uint64_t sibling = t[j ^ 1];
+        key = sibling < key ? sibling : key;
+        j >>= 1;
+        t[j] = key;
+    } while (j > 1);
+}
+
+/* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
+ * tournament tree (machine_priv.h). Changed leaves are taken one at a time (tree_set). */
+static event_t next_event_tree(machine_t *m)
+{
     for (uint64_t stale = m->stale; stale; stale &= stale - 1) {
         unsigned i = (unsigned)__builtin_ctzll(stale);
         event_t e = core_event(m, &m->core[i]);
@@ -973,19 +1007,10 @@ static event_t next_event_tree(machine_t *m)
             }
             key = e.at << 8 | (uint64_t)e.kind << 6 | i;
         }
-        unsigned j = m->event_leaves + i;
-        if (t[j] == key)
-            continue;
-        t[j] = key;
-        do {
-            uint64_t sibling = t[j ^ 1];
-            key = sibling < key ? sibling : key;
-            j >>= 1;
-            t[j] = key;
-        } while (j > 1);
+        tree_set(m, i, key);
     }
     m->stale = 0;
-    uint64_t best = t[1];
+    uint64_t best = m->event_tree[1];
     if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
@@ -1030,29 +1055,56 @@ static __attribute__((noinline)) int issue_executed(machine_t *m, core_t *c, con
 }
 
 /* Core c issues request r (its number in its source: seq) at cycle at. Inlined into the event
- * loop, so that a request quick_issue takes (most) costs no call of its own. */
-static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, const mem_req_t *r,
-                                                       uint64_t seq, uint64_t at)
+ * loop, so that a request quick_issue takes (most) costs no call of its own. at_clock: the caller
+ * knows that the machine is quick, that at is the core's clock and that the core's source wants
+ * no result of quick requests (core_burst's plain core), so that none of these needs a test. */
+static inline __attribute__((always_inline)) int issue_as(machine_t *m, core_t *c,
+                                                          const mem_req_t *r, uint64_t seq,
+                                                          uint64_t at, const bool at_clock)
 {
     if (c->waited_full) {
         sb_note_full_stall(&c->sb);
         c->waited_full = false;
     }
-    if (at > c->clock)
+    if (!at_clock && at > c->clock)
         c->stats.stall_cycles += at - max_u64(c->clock, c->not_before);
     m->last_issue = at;
-    if (m->quick) {
-        int taken = quick_issue(m, c, r, at);
+    if (at_clock || m->quick) {
+        int taken = quick_issue_as(m, c, r, at, at_clock);
         if (taken != QUICK_DECLINED)
             return taken == QUICK_TAKEN ? MACHINE_OK : taken;
     }
     return issue_executed(m, c, r, seq, at);
 }
 
-/* Core c issues its pending request at cycle at. */
+static inline __attribute__((always_inline)) int issue(machine_t *m, core_t *c, const mem_req_t *r,
+                                                       uint64_t seq, uint64_t at)
+{
+    return issue_as(m, c, r, seq, at, false);
+}
+
+/* Core c takes the next request of its batch from the source and issues it at cycle at, with
+ * what hold would have left that lasts past the issue (not_before, and the drains a fence
+ * counts). The request is one core_burst left there (pending_in_batch), its key made on a quick
+ * machine at the core's clock; both still hold, or the core would have been marked stale and
+ * refill would have held the request (issue_as's at_clock). */
+static inline __attribute__((always_inline)) int issue_from_batch(machine_t *m, core_t *c,
+                                                                  uint64_t at)
+{
+    feed_t *f = &m->feed[c->id];
+    const mem_req_t *r = &f->batch[f->pos++];
+    c->pending_in_batch = false;
+    c->not_before = 0;
+    c->syscall_drained = 0;
+    return issue_as(m, c, r, ++f->taken, at, true);
+}
+
+/* Core c issues its pending request (held, or left in its batch) at cycle at. */
 static inline __attribute__((always_inline)) int issue_pending(machine_t *m, core_t *c,
                                                                uint64_t at)
 {
+    if (c->pending_in_batch)
+        return issue_from_batch(m, c, at);
     c->has_pending = false;
     m->npending--;
     return issue(m, c, c->pending, c->pending_seq, at);
@@ -1063,8 +1115,15 @@ static inline __attribute__((always_inline)) int handle_event(machine_t *m, cons
     core_t *c = &m->core[e->cpu];
     mark_stale(m, c->id);
     switch (e->kind) {
-    case EV_DRAIN:
-        return drain_one(m, c, e->at);
+    case EV_DRAIN: {
+        int rc = drain_one(m, c, e->at);
+        if (__builtin_expect(rc != MACHINE_OK, 0) && c->pending_in_batch) {
+            /* As core_burst's drain: the failing core's count names the record. */
+            feed_t *f = &m->feed[c->id];
+            hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
+        }
+        return rc;
+    }
     case EV_IRQ: {
         unsigned from = ipi_deliver(&c->ipi);
         m->core[from].ipi.round_drained += c->sb.count;
@@ -1301,38 +1360,180 @@ static __attribute__((cold, noinline)) int stopped_by(machine_t *m, int rc, int 
     return rc;
 }
 
-/* The event loop's fast path with per-core streams and a scan of the keys (few cores), entered
- * after an event of core cpu that changed no other core (m->stale is cpu's bit alone). The other
- * cores' keys then stay as they are, so the loop's next choice is cpu's next event when its key
- * is below the least of theirs (keys are distinct: the core is in them), and that least one's
- * event otherwise; after either, the same holds again for the core whose event it was, as long as
- * that event changed no other core. So cpu runs ahead while it stays earliest, and the turn
- * passes to the next core, without the loop's walk over stale cores and without a second scan of
- * every key. Each step is the loop's own (refill, core_event, handle_event), in its order, so
+/* Whether key, core cpu's next event, is the earliest of all: below others (the least of the
+ * other cores' keys) with a scan; with the tree, once stored there (the loop's own way: a leaf
+ * and its path per event, as a walk of its siblings would cost as much). */
+static inline __attribute__((always_inline)) bool key_earliest(machine_t *m, unsigned cpu,
+                                                               uint64_t key, uint64_t others,
+                                                               const bool tree)
+{
+    if (!tree)
+        return key < others;
+    tree_set(m, cpu, key);
+    return m->event_tree[1] == key;
+}
+
+/* Whether core_burst may take op where it lies in the batch: an access that waits for nothing but
+ * a free store-buffer entry and changes no other core's next event. */
+static bool burst_op(uint8_t op) { return op == OP_LOAD || op == OP_STORE || op == OP_IFETCH; }
+
+/* core_burst's way out when c's next event is not the earliest: what the loop's refill and
+ * core_event would have left (waited_full noted by the caller; a request the loop would hold
+ * left where it lies, marked pending_in_batch: holding it costs more than the issue that takes
+ * it), and the event's key, which the caller stores. */
+static inline __attribute__((always_inline)) uint64_t burst_yield(core_t *c, uint64_t key)
+{
+    if (!c->has_pending)
+        c->pending_in_batch = true;
+    return key;
+}
+
+/* run_ahead's steps for core c while it is plain: no interrupt pending or being handled, no
+ * acknowledgements awaited and no call waiting for them, on a quick machine, for a source that
+ * wants no result of quick requests (done_for_values, values_unused: a trace). Nothing else can
+ * change that while c's own loads, stores, fetches and drains are all that happen. Then
+ * core_event reduces to two candidates, the oldest buffered store draining (at sb_ready_at) and
+ * the next request issuing (at the core's clock, unless a store finds the buffer full), with the
+ * drain first on a tie, and refill to taking the batch's next request. So, while that request is
+ * a burst_op and the earlier candidate's key is the earliest (key_earliest: below others, the
+ * least of the other cores' keys; or the least in the tree), the event is taken here, each as
+ * handle_event does it, and a request is issued where it lies in the batch instead of being held
+ * first.
+ * plain: the caller knows c is (it was when it stood aside, and only its own event, a drain or a
+ * burst_op's issue, happened to it since), which spares the test.
+ * Returns 0 with c as the loop's own steps would have left it (its stale bit set), for them to go
+ * on: at the end of the batch, before another kind of request, or when c is not plain; or, when
+ * c's next event is not the earliest, that event's key, with c as refill and core_event would
+ * have left it. *rc: MACHINE_OK, or the error or MACHINE_STOPPED that handle_event returned. */
+static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, core_t *c,
+                                                                 uint64_t others, int *rc,
+                                                                 bool plain, const bool tree)
+{
+    feed_t *f = &m->feed[c->id];
+    const ipi_port_t *p = &c->ipi;
+    *rc = MACHINE_OK;
+    if (!plain && (!m->quick || !c->done_for_values || !c->values_unused ||
+                   p->in_handler | (p->nirqs != 0) | (p->acks_waiting != 0) | c->has_waiting_req))
+        return 0;
+    for (;;) {
+        /* The next request: held (taken by refill before a drain), else the batch's next. */
+        const mem_req_t *r;
+        if (c->has_pending)
+            r = c->pending;
+        else if (f->pos < f->count)
+            r = &f->batch[f->pos];
+        else
+            return 0;
+        if (!burst_op(r->op))
+            return 0;
+        uint64_t drain_at = c->sb.count ? sb_ready_at(&c->sb) : UINT64_MAX;
+        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && r->op == OP_STORE;
+        /* core_event's max(clock, not_before): per-core streams hold requests with
+         * not_before 0. */
+        uint64_t issue_at = c->clock;
+        if (store_waits || issue_at >= drain_at) {
+            /* The drain comes first (core_event's tie rule: a drain before an issue). */
+            if (store_waits)
+                c->waited_full = true;
+            if (drain_at >> 56)
+                return 0; /* the loop's overflow check */
+            uint64_t key = drain_at << 8 | (uint64_t)EV_DRAIN << 6 | c->id;
+            if (!key_earliest(m, c->id, key, others, tree))
+                return burst_yield(c, key);
+            *rc = drain_one(m, c, drain_at);
+            if (__builtin_expect(*rc != MACHINE_OK, 0)) {
+                /* The loop's refill took the request before this drain (the failing core's
+                 * count of requests taken names the record in the message). */
+                if (!c->has_pending)
+                    hold(m, c, &f->batch[f->pos++], ++f->taken, 0);
+                return 0;
+            }
+            continue;
+        }
+        if (issue_at >> 56)
+            return 0;
+        uint64_t key = issue_at << 8 | (uint64_t)EV_ISSUE << 6 | c->id;
+        if (!key_earliest(m, c->id, key, others, tree))
+            return burst_yield(c, key);
+        uint64_t seq;
+        if (c->has_pending) {
+            c->has_pending = false;
+            m->npending--;
+            seq = c->pending_seq;
+        } else {
+            /* hold's lasting effects: the issue reads not_before, a fence counts drains. */
+            f->pos++;
+            seq = ++f->taken;
+            c->pending_in_batch = false;
+            c->not_before = 0;
+            c->syscall_drained = 0;
+        }
+        /* Requests of burst_op's kinds touch no other core's next event, and a quick machine
+         * stays quick (only the OS layer's requests change translation): go on after each. */
+        *rc = issue_as(m, c, r, seq, issue_at, true);
+        if (*rc != MACHINE_OK)
+            return 0;
+    }
+}
+
+/* The event loop's fast path with per-core streams, entered after an event of core cpu that
+ * changed no other core (m->stale is cpu's bit alone). The other cores' keys then stay as they
+ * are, so the loop's next choice is cpu's next event when its key is below the least of theirs
+ * (keys are distinct: the core is in them), and that least one's event otherwise; after either,
+ * the same holds again for the core whose event it was, as long as that event changed no other
+ * core. So cpu runs ahead while it stays earliest (core_burst, or the loop's own steps), and the
+ * turn passes to the next core, without the loop's walk over stale cores and without a second
+ * scan of every key (with the tree: one leaf and its path per event, key_earliest). Each step is
+ * the loop's own (refill, core_event, handle_event) or core_burst's equivalent, in its order, so
  * every interaction between cores happens in today's order. Returns to the loop (MACHINE_OK)
  * with nothing stale and every key stored, or with stale bits for the loop to handle (another
  * core changed, or a key needs the loop's overflow check, or a core is idle); else an error as
  * the loop would give it. */
 static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigned cpu,
-                                                           unsigned nsources)
+                                                           unsigned nsources, const bool tree)
 {
+    bool plain = false;
     for (;;) {
         /* cpu's key is stale (its bit is set), so it may stand aside while the others' least
-         * is found. */
-        m->next_key[cpu] = UINT64_MAX;
-        uint64_t others = least_key(m);
+         * is found (with a scan; the tree finds the earliest once cpu's key is in it). */
+        uint64_t others = 0;
+        if (!tree) {
+            m->next_key[cpu] = UINT64_MAX;
+            others = least_key(m);
+        }
         core_t *c = &m->core[cpu];
-        if (cpu < nsources && refill(m, c) != MACHINE_OK)
-            return MACHINE_ESOURCE;
-        event_t e = core_event(m, c);
-        if (e.kind == EV_NONE || e.at >> 56)
-            return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
-        uint64_t key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
+        /* burst: core_burst stopped before an event of cpu's that is not the earliest, of key */
+        uint64_t key = 0;
+        if (cpu < nsources) {
+            int rc;
+            key = core_burst(m, c, others, &rc, plain, tree);
+            if (rc != MACHINE_OK)
+                return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
+        }
+        bool burst = key != 0;
+        event_t e = {EV_NONE, 0, cpu};
+        if (!burst) {
+            if (cpu < nsources && refill(m, c) != MACHINE_OK)
+                return MACHINE_ESOURCE;
+            e = core_event(m, c);
+            if (e.kind == EV_NONE || e.at >> 56)
+                return MACHINE_OK; /* stale still: the loop decides (an idle core, an overflow) */
+            key = e.at << 8 | (uint64_t)e.kind << 6 | cpu;
+        }
+        if (burst || !key_earliest(m, cpu, key, others, tree)) {
+            if (!tree)
+                m->next_key[cpu] = key;
+            /* Another core's event is the earliest, and its key is current. */
+            uint64_t best = tree ? m->event_tree[1] : others;
+            e = (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
+            cpu = e.cpu;
+        }
+        /* A core that core_burst left standing aside was plain, and its own drain or burst_op
+         * issue leaves it so (the next round's core_burst need not ask again). */
+        plain = m->core[cpu].pending_in_batch;
+        /* A core whose event is taken has its key made again (or the loop's, its bit being set)
+         * before anything reads it. */
         m->stale = 0;
-        m->next_key[cpu] = key;
-        if (key > others) /* another core's event is the earliest: its key is current */
-            e = (event_t){(event_kind_t)(others >> 6 & 3), others >> 8, (unsigned)(others & 63)};
-        cpu = e.cpu;
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK)
             return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)cpu : -1);
@@ -1385,8 +1586,8 @@ static inline __attribute__((always_inline)) machine_status_t run_events(machine
         int rc = handle_event(m, &e);
         if (rc != MACHINE_OK) /* MACHINE_STOPPED: the source's done callback stopped the run */
             return stopped_by(m, rc, rc != MACHINE_STOPPED ? (int)e.cpu : -1);
-        if (!tree && per_core && !solo && m->stale == 1ull << e.cpu && !m->cfg.general_paths_only) {
-            rc = run_ahead(m, e.cpu, nsources);
+        if (per_core && !solo && m->stale == 1ull << e.cpu && !m->cfg.general_paths_only) {
+            rc = run_ahead(m, e.cpu, nsources, tree);
             if (rc != MACHINE_OK)
                 return rc;
         }
@@ -1424,6 +1625,8 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
     for (unsigned i = 0; i < m->cfg.cores; i++) {
         unsigned k = per_core ? i : 0;
         m->core[i].done_for_values = k < nsources && sources[k].done_only_for_values;
+        /* The feeds start empty: no request lies in one (a run that stopped may have left one). */
+        m->core[i].pending_in_batch = false;
     }
     bool stream_done = false;
     if (per_core)

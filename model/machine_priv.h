@@ -49,6 +49,9 @@ typedef struct core {
     uint64_t pending_seq;
     bool pending_needs_empty; /* it waits for an empty store buffer (a fence, rmw, primitive) */
     bool has_pending;
+    /* Its next request is the batch's next (machine.c's core_burst left it there, its key made):
+     * not taken from the source yet, but as if held, for the event loop. */
+    bool pending_in_batch;
     uint64_t not_before;   /* global issue order: the previous record's issue cycle */
     bool source_done;
     bool waited_full;      /* the pending store found the buffer full */

@@ -87,11 +87,11 @@ static __attribute__((noinline)) bool grow(sfilter_t *f)
     return true;
 }
 
-bool sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i)
+int64_t sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i)
 {
     if (__builtin_expect(f->used >= f->room, 0)) {
         if ((f->max_used && f->used >= f->max_used) || !grow(f))
-            return false;
+            return -1;
         sf_limit(f, f->max_used);
         for (i = sf_home(f, line); f->slot[i].line != SF_EMPTY; i = (i + 1) & f->cap_mask)
             ;
@@ -99,7 +99,7 @@ bool sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i)
     f->slot[i] = (sf_entry_t){line, 1ull << agent};
     f->owner[i] = SF_NO_OWNER;
     f->used++;
-    return true;
+    return (int64_t)i;
 }
 
 void sf_remove(sfilter_t *f, uint64_t line, unsigned agent)

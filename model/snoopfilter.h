@@ -87,6 +87,15 @@ static inline unsigned sf_owner(const sfilter_t *f, uint64_t line)
     return i < 0 ? SF_NO_OWNER : f->owner[i];
 }
 
+/* The agents holding line (0: none) and, in *owner, the one that owns it (sf_owner), from one
+ * search. */
+static inline uint64_t sf_agents_owner(const sfilter_t *f, uint64_t line, unsigned *owner)
+{
+    int64_t i = sf_find(f, line);
+    *owner = i < 0 ? SF_NO_OWNER : f->owner[i];
+    return i < 0 ? 0 : f->slot[i].agents;
+}
+
 /* Agent, which holds line, now owns it (owns) or holds it in S (it owns it no longer, if it
  * did). */
 static inline void sf_note_owner(sfilter_t *f, uint64_t line, unsigned agent, bool owns)
@@ -100,22 +109,38 @@ static inline void sf_note_owner(sfilter_t *f, uint64_t line, unsigned agent, bo
         f->owner[i] = SF_NO_OWNER;
 }
 
-/* sf_add for a line without an entry, whose run ends at empty slot i. */
-bool sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i);
+/* sf_add for a line without an entry, whose run ends at empty slot i: the slot the entry took
+ * (another, when the table grew), or -1 when the table could not grow. */
+int64_t sf_insert(sfilter_t *f, uint64_t line, unsigned agent, uint64_t i);
 
-/* Agent gains line: true, or false when the table could not grow (out of memory; the filter is
- * then unchanged, and no longer complete: its owner must stop using it). */
-static inline bool sf_add(sfilter_t *f, uint64_t line, unsigned agent)
+/* Agent gains line, and owns it when owns (what sf_note_owner would then do, without a second
+ * search: most lines a core gains alone it owns, in E or M): true, or false when the table
+ * could not grow (out of memory; the filter is then unchanged, and no longer complete: its owner
+ * must stop using it). */
+static inline bool sf_add_as(sfilter_t *f, uint64_t line, unsigned agent, bool owns)
 {
     for (uint64_t i = sf_home(f, line);; i = (i + 1) & f->cap_mask) {
         sf_entry_t *e = &f->slot[i];
         if (e->line == line) {
             e->agents |= 1ull << agent;
-            return true;
+        } else if (e->line == SF_EMPTY) {
+            int64_t j = sf_insert(f, line, agent, i);
+            if (j < 0)
+                return false;
+            i = (uint64_t)j;
+        } else {
+            continue;
         }
-        if (e->line == SF_EMPTY)
-            return sf_insert(f, line, agent, i);
+        if (owns)
+            f->owner[i] = (uint8_t)agent;
+        return true;
     }
+}
+
+/* Agent gains line (sf_add_as, not owning it). */
+static inline bool sf_add(sfilter_t *f, uint64_t line, unsigned agent)
+{
+    return sf_add_as(f, line, agent, false);
 }
 
 /* Agent no longer holds line, nor owns it (nothing when it was not named). */
