@@ -76,14 +76,14 @@ PY
 
 # The configuration is named everywhere, with whether it was calibrated on this host.
 "$COHSIM" presets --show x86-2 | sed '1d; s/^\[machine\]$/[machine]\nclock_mhz = 2000/' >"$TMP/hand.ini"
-cp "$fx" "$TMP/other.json"
-sed -i 's/"testhost"/"otherhost"/' "$TMP/other.json"
+cp "$fx" "$TMP/otherhost.json"
+sed -i 's/"testhost"/"otherhost"/' "$TMP/otherhost.json"
 for k in hand other cal; do
     case $k in
     hand) set -- --config "$TMP/hand.ini" --host-results "$fx"
           want="configuration $TMP/hand.ini"
           note="not calibrated ($TMP/hand.ini has no \`cohsim calibrate\` header)" ;;
-    other) set -- --config "$cal" --host-results "$TMP/other.json"
+    other) set -- --config "$cal" --host-results "$TMP/otherhost.json"
            want="configuration $cal"
            note="calibrated on testhost, not on this host (otherhost)" ;;
     cal) set -- --config "$cal" --host-results "$fx"
