@@ -262,25 +262,44 @@ static inline unsigned binary2_length(const uint8_t *p)
     return (unsigned)binary2_layout[p[1]] & 0xffu;
 }
 
+/* What a run of decoded version 2 records shows of binary2_bad, as binary1_next_batch gathers
+ * it: the OR of the operations and of the CPUs (bounds), and, loosely, of every size - 1, and
+ * the largest address. */
+typedef struct binary2_seen {
+    uint64_t max_addr;
+    unsigned op_or, cpus;
+    uint32_t sizes_less_one;
+} binary2_seen_t;
+
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
  * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
- * layout. */
+ * layout. A size or CPU the record states is also ORed into seen's (when seen is not NULL):
+ * one the record takes from prev costs nothing there, so seen's must start from prev's. */
 static inline __attribute__((always_inline)) binary2_prev_t
-binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
+binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_seen_t *seen)
 {
     unsigned ctl = p[1];
     uint64_t layout = binary2_layout[ctl];
-    uint32_t size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
-                               (0xffffffffull >> ((layout >> 32) & 0xffu)));
     uint64_t delta = binary_get64(p + ((layout >> 16) & 0xffu)) & (~0ull >> (layout >> 40));
+    binary2_prev_t f = {.addr = prev.addr + binary_unzigzag(delta),
+                        .size = prev.size,
+                        .cpu = prev.cpu};
+    /* branches: a trace's records state their size and CPU mostly all or mostly none */
+    if (ctl & (3u << BINARY2_SIZE_SHIFT)) {
+        f.size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
+                            (0xffffffffull >> ((layout >> 32) & 0xffu)));
+        if (seen)
+            seen->sizes_less_one |= f.size - 1u;
+    }
+    if (!(ctl & BINARY2_SAME_CPU)) {
+        f.cpu = binary_get16(p + 2);
+        if (seen)
+            seen->cpus |= f.cpu;
+    }
     /* a branch, not a mask: a trace states values in all of its stores or in none */
     *value = ctl & REQ_HAS_VALUE ? binary_get64(p + ((layout >> 24) & 0xffu)) : 0;
-    return (binary2_prev_t){
-        .addr = prev.addr + binary_unzigzag(delta),
-        .size = ctl & (3u << BINARY2_SIZE_SHIFT) ? size : prev.size,
-        .cpu = ctl & BINARY2_SAME_CPU ? prev.cpu : binary_get16(p + 2),
-    };
+    return f;
 }
 
 /* Whether a version 2 record of op with fields f is bad (nonzero), as binary_record_ok judges
@@ -324,7 +343,7 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
                                  "(version 2)",
                                  len, n);
     uint64_t value;
-    binary2_prev_t f = binary2_fields(b, st->prev, &value);
+    binary2_prev_t f = binary2_fields(b, st->prev, &value, NULL);
     if (b[0] >= OP_COUNT)
         return trace_fail_record(t, rec, at,
                                  "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
@@ -344,15 +363,6 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
     return 1;
 }
 
-/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch, as
- * binary1_next_batch does: the OR of the operations and of the CPUs (bounds), and, loosely, of
- * every size - 1, and the largest address. */
-typedef struct binary2_seen {
-    uint64_t max_addr;
-    unsigned op_or, cpus;
-    uint32_t sizes_less_one;
-} binary2_seen_t;
-
 /* Decode up to max records from b[*pos..avail) into out, relative to *prev, without a check
  * but gathering *seen (when whole is false, stopping before a record that does not lie whole in
  * what the stream shows). Records, with *pos and *prev past them. Inlined twice: with whole
@@ -364,7 +374,9 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
     binary2_prev_t cur = *prev;
     size_t at = *pos;
     mem_req_t *r = out, *end = out + max;
-    binary2_seen_t w = {0, 0, 0, 0};
+    /* the sizes and CPUs the records take from the previous record's start from cur's: a looser
+     * bound (a size or CPU no record takes), never a wrong one */
+    binary2_seen_t w = {0, 0, cur.cpu, cur.size - 1u};
     /* four records a turn, as binary1_next_batch */
 #pragma GCC unroll 4
     for (; r < end; r++) {
@@ -373,11 +385,9 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
         if (!whole && (at >= avail || len > avail - at))
             break;
         uint64_t value;
-        cur = binary2_fields(p, cur, &value);
+        cur = binary2_fields(p, cur, &value, &w);
         binary2_put(r, p[0], p[1], cur, value);
         w.op_or |= p[0];
-        w.cpus |= cur.cpu;
-        w.sizes_less_one |= cur.size - 1u;
         w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
         at += len;
     }
