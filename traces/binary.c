@@ -274,7 +274,7 @@ static inline unsigned binary2_length(const uint8_t *p)
  * the largest address. */
 typedef struct binary2_seen {
     uint64_t max_addr;
-    unsigned op_or, cpus;
+    unsigned op_ctl_or, cpus; /* op_ctl_or: of the records' first two bytes, op | control << 8 */
     uint32_t sizes_less_one;
 } binary2_seen_t;
 
@@ -320,13 +320,22 @@ static inline unsigned binary2_bad(unsigned op, binary2_prev_t f)
 }
 
 /* The record's own fields into r (its arg and name are zero: trace_next_batch's, or
- * binary2_next's). */
-static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op,
-                                                               unsigned ctl, binary2_prev_t f,
-                                                               uint64_t value)
+ * binary2_next's), from op_ctl, the record's first two bytes (op | control << 8). mem_req_t keeps
+ * op and flags adjacent in that order, so on a little-endian host they are stored as one
+ * half-word of op_ctl's bits (the compiler does not merge the two stores by itself); elsewhere,
+ * field by field. */
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op_ctl,
+                                                               binary2_prev_t f, uint64_t value)
 {
-    r->op = (uint8_t)op;
-    r->flags = (uint8_t)(ctl & BINARY_FLAGS_KNOWN);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Static_assert(offsetof(mem_req_t, flags) == offsetof(mem_req_t, op) + 1,
+                   "op and flags are adjacent");
+    uint16_t op_flags = (uint16_t)(op_ctl & (0xffu | BINARY_FLAGS_KNOWN << 8));
+    memcpy((unsigned char *)r + offsetof(mem_req_t, op), &op_flags, sizeof op_flags);
+#else
+    r->op = (uint8_t)op_ctl;
+    r->flags = (uint8_t)((op_ctl >> 8) & BINARY_FLAGS_KNOWN);
+#endif
     r->cpu = (uint16_t)f.cpu;
     r->size = f.size;
     r->addr = f.addr;
@@ -364,7 +373,7 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
                                  "access of %u bytes at 0x%llx wraps past the top of the address "
                                  "space", f.size, (unsigned long long)f.addr);
     *r = (mem_req_t){0};
-    binary2_put(r, b[0], b[1], f, value);
+    binary2_put(r, binary_get16(b), f, value);
     st->prev = f;
     st->records++;
     stream_skip(s, len);
@@ -394,8 +403,9 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
             break;
         uint64_t value;
         cur = binary2_fields(p, cur, &value, &w);
-        binary2_put(r, p[0], p[1], cur, value);
-        w.op_or |= p[0];
+        unsigned op_ctl = binary_get16(p);
+        binary2_put(r, op_ctl, cur, value);
+        w.op_ctl_or |= op_ctl;
         w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
         at += len;
     }
@@ -424,7 +434,8 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     unsigned k = avail == want
                      ? binary2_decode_run(b, avail, &pos, &prev, out, max, true, &seen)
                      : binary2_decode_run(b, avail, &pos, &prev, out, max, false, &seen);
-    bool known = seen.op_or < OP_COUNT;
+    unsigned op_or = seen.op_ctl_or & 0xffu;
+    bool known = op_or < OP_COUNT;
     bool accesses_ok = (!(seen.sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
                         seen.max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
                        !binary_any_bad_access(out, k);
@@ -451,7 +462,7 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     st->records += k;
     stream_skip(s, pos);
     if (!bad)
-        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(seen.op_or), seen.cpus});
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(op_or), seen.cpus});
     return (int)k;
 }
 
