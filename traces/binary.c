@@ -235,7 +235,8 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 /* ---- version 2 ---------------------------------------------------------------------------- */
 
 /* Where a version 2 record's fields lie, by control byte (layout): its length (bits 0-7), the
- * offsets of its size (8-15), address delta (16-23) and value (24-31), and the right shift that
+ * offsets of its address delta (8-15: the byte a register's second byte names, which every
+ * record reads without a shift), size (16-23) and value (24-31), and the right shift that
  * makes the mask of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous
  * record's); and the mask of its address delta's bytes (delta_mask). An absent field's offset is
  * where it would start, so a load of 8 bytes there stays within 8 bytes past the record. One
@@ -250,8 +251,8 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 #define B2_ADDR_AT(c) (B2_SIZE_AT(c) + B2_SIZE_LEN(c))
 #define B2_VALUE_AT(c) (B2_ADDR_AT(c) + B2_ADDR_LEN(c))
 #define B2_LAYOUT(c)                                                                               \
-    ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_SIZE_AT(c) << 8 |                  \
-     (uint64_t)B2_ADDR_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
+    ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_ADDR_AT(c) << 8 |                 \
+     (uint64_t)B2_SIZE_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
      (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32)
 #define B2_DELTA_MASK(c) (~0ull >> (64u - 8u * B2_ADDR_LEN(c)))
 #define B2_4(f, c) f(c), f((c) + 1), f((c) + 2), f((c) + 3)
@@ -289,13 +290,13 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_s
     unsigned ctl = p[1];
     uint64_t layout = binary2_tables.layout[ctl];
     uint64_t delta =
-        binary_get64(p + ((layout >> 16) & 0xffu)) & binary2_tables.delta_mask[ctl];
+        binary_get64(p + ((layout >> 8) & 0xffu)) & binary2_tables.delta_mask[ctl];
     binary2_prev_t f = {.addr = prev.addr + binary_unzigzag(delta),
                         .size = prev.size,
                         .cpu = prev.cpu};
     /* branches: a trace's records state their size and CPU mostly all or mostly none */
     if (ctl & (3u << BINARY2_SIZE_SHIFT)) {
-        f.size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
+        f.size = (uint32_t)(binary_get32(p + ((layout >> 16) & 0xffu)) &
                             (0xffffffffull >> ((layout >> 32) & 0xffu)));
         if (seen)
             seen->sizes_less_one |= f.size - 1u;
