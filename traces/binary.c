@@ -390,7 +390,7 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
                    mem_req_t *out, unsigned max, bool whole, binary2_seen_t *seen)
 {
     binary2_prev_t cur = *prev;
-    size_t at = *pos;
+    const uint8_t *p = b + *pos, *limit = b + avail;
     mem_req_t *r = out, *end = out + max;
     /* the sizes and CPUs the records take from the previous record's start from cur's: a looser
      * bound (a size or CPU no record takes), never a wrong one */
@@ -398,9 +398,8 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
     /* four records a turn, as binary1_next_batch */
 #pragma GCC unroll 4
     for (; r < end; r++) {
-        const uint8_t *p = b + at;
         unsigned len = binary2_length(p);
-        if (!whole && (at >= avail || len > avail - at))
+        if (!whole && (p >= limit || len > (size_t)(limit - p)))
             break;
         uint64_t value;
         cur = binary2_fields(p, cur, &value, &w);
@@ -408,9 +407,9 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
         binary2_put(r, op_ctl, cur, value);
         w.op_ctl_or |= op_ctl;
         w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
-        at += len;
+        p += len;
     }
-    *pos = at;
+    *pos = (size_t)(p - b);
     *prev = cur;
     *seen = w;
     return (unsigned)(r - out);
