@@ -279,6 +279,10 @@ typedef struct binary2_seen {
     uint32_t sizes_less_one;
 } binary2_seen_t;
 
+/* The control bits that say whether a record states its size, its CPU (when clear) and a
+ * value. */
+#define BINARY2_STATES (3u << BINARY2_SIZE_SHIFT | BINARY2_SAME_CPU | REQ_HAS_VALUE)
+
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
  * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
@@ -294,7 +298,12 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_s
     binary2_prev_t f = {.addr = prev.addr + binary_unzigzag(delta),
                         .size = prev.size,
                         .cpu = prev.cpu};
-    /* branches: a trace's records state their size and CPU mostly all or mostly none */
+    *value = 0;
+    /* Branches: a trace's records state their size and CPU mostly all or mostly none, and
+     * values in all of their stores or in none. The common record, which states none of the
+     * three, takes one test for them all. */
+    if (__builtin_expect((ctl & BINARY2_STATES) == BINARY2_SAME_CPU, 1))
+        return f;
     if (ctl & (3u << BINARY2_SIZE_SHIFT)) {
         f.size = (uint32_t)(binary_get32(p + ((layout >> 16) & 0xffu)) &
                             (0xffffffffull >> ((layout >> 32) & 0xffu)));
@@ -306,8 +315,8 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_s
         if (seen)
             seen->cpus |= f.cpu;
     }
-    /* a branch, not a mask: a trace states values in all of its stores or in none */
-    *value = ctl & REQ_HAS_VALUE ? binary_get64(p + ((layout >> 24) & 0xffu)) : 0;
+    if (ctl & REQ_HAS_VALUE)
+        *value = binary_get64(p + ((layout >> 24) & 0xffu));
     return f;
 }
 
