@@ -1265,6 +1265,9 @@ static int solo_run(machine_t *m, bool *stream_done)
         }
         int status = MACHINE_OK;
         const mem_req_t *r;
+        feed_t *f = &m->feed[0];
+        /* the burst stopped at the end of its batch: the next request starts the next batch */
+        bool batch_ended = f->pos == f->count;
         if (m->per_core)
             r = c->source_done ? NULL : feed_next(m, 0, &status);
         else
@@ -1273,7 +1276,14 @@ static int solo_run(machine_t *m, bool *stream_done)
             c->source_done = m->per_core && status == MACHINE_OK;
             return status;
         }
-        uint64_t seq = m->feed[0].taken;
+        /* A new batch goes to the burst whole, its first request too: given back untaken, it
+         * is taken there as here (or, declined, taken here on the next turn). */
+        if (m->quick && batch_ended && r == f->batch && f->pos == 1) {
+            f->pos = 0;
+            f->taken--;
+            continue;
+        }
+        uint64_t seq = f->taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
         uint8_t cls = op_classes[r->op];
         if (r->cpu != 0 || (cls != OPC_MEM && cls != OPC_SYNC)) {
