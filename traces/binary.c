@@ -234,15 +234,20 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 
 /* ---- version 2 ---------------------------------------------------------------------------- */
 
+/* The control bits that say whether a record states its size, its CPU (when clear) and a
+ * value. */
+#define BINARY2_STATES (3u << BINARY2_SIZE_SHIFT | BINARY2_SAME_CPU | REQ_HAS_VALUE)
+
 /* Where a version 2 record's fields lie, by control byte (layout): its length (bits 0-7), the
  * offsets of its address delta (8-15: the byte a register's second byte names, which every
- * record reads without a shift), size (16-23) and value (24-31), and the right shift that
- * makes the mask of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous
- * record's); and the mask of its address delta's bytes (delta_mask). An absent field's offset is
- * where it would start, so a load of 8 bytes there stays within 8 bytes past the record. One
- * constant object, so that decoding takes no branch on the layout and keeps one address in a
- * register for both tables; the mask is a load rather than a shift made from the layout, which
- * costs three instructions more. */
+ * record reads without a shift), size (16-23) and value (24-31), the right shift that makes the
+ * mask of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous record's), and
+ * whether the record states none of its size, its CPU and a value (bit 63, the sign, which one
+ * instruction tests); and the mask of its address delta's bytes (delta_mask). An absent field's
+ * offset is where it would start, so a load of 8 bytes there stays within 8 bytes past the
+ * record. One constant object, so that decoding takes no branch on the layout and keeps one
+ * address in a register for both tables; the mask is a load rather than a shift made from the
+ * layout, which costs three instructions more. */
 #define B2_CPU_LEN(c) (((c) & BINARY2_SAME_CPU) ? 0u : 2u)
 #define B2_SIZE_LEN(c) ((0x04020100u >> (8 * (((c) >> BINARY2_SIZE_SHIFT) & 3))) & 0xffu)
 #define B2_ADDR_LEN(c) ((0x08040201u >> (8 * ((c) >> BINARY2_ADDR_SHIFT))) & 0xffu)
@@ -253,7 +258,8 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 #define B2_LAYOUT(c)                                                                               \
     ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_ADDR_AT(c) << 8 |                 \
      (uint64_t)B2_SIZE_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
-     (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32)
+     (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32 |                                                 \
+     (uint64_t)(((c) & BINARY2_STATES) == BINARY2_SAME_CPU) << 63)
 #define B2_DELTA_MASK(c) (~0ull >> (64u - 8u * B2_ADDR_LEN(c)))
 #define B2_4(f, c) f(c), f((c) + 1), f((c) + 2), f((c) + 3)
 #define B2_16(f, c) B2_4(f, c), B2_4(f, (c) + 4), B2_4(f, (c) + 8), B2_4(f, (c) + 12)
@@ -279,10 +285,6 @@ typedef struct binary2_seen {
     uint32_t sizes_less_one;
 } binary2_seen_t;
 
-/* The control bits that say whether a record states its size, its CPU (when clear) and a
- * value. */
-#define BINARY2_STATES (3u << BINARY2_SIZE_SHIFT | BINARY2_SAME_CPU | REQ_HAS_VALUE)
-
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
  * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
@@ -302,7 +304,7 @@ binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_s
     /* Branches: a trace's records state their size and CPU mostly all or mostly none, and
      * values in all of their stores or in none. The common record, which states none of the
      * three, takes one test for them all. */
-    if (__builtin_expect((ctl & BINARY2_STATES) == BINARY2_SAME_CPU, 1))
+    if (__builtin_expect((int64_t)layout < 0, 1)) /* bit 63 */
         return f;
     if (ctl & (3u << BINARY2_SIZE_SHIFT)) {
         f.size = (uint32_t)(binary_get32(p + ((layout >> 16) & 0xffu)) &
