@@ -1252,6 +1252,15 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
     /* at: the previous issue, which global order makes the next request's not_before */
     uint64_t not_before = 0, at = global ? m->last_issue : 0;
     uint64_t clock = max_u64(c->clock, at);
+    /* Each request the burst takes is one access of its kind counted in its first level (a load
+     * a read of the L1D, a fetch a fetch of its level, a store a write of the L1D), and nothing
+     * else counts those in the burst (the levels below count in theirs): the core's count of
+     * each op grows by as much, added once at the end rather than once a request. */
+    const uint64_t *counted_reads = &stats_of(l1d)->accesses[ACCESS_READ],
+                   *counted_writes = &stats_of(l1d)->accesses[ACCESS_WRITE],
+                   *counted_fetches = &stats_of(fetch)->accesses[ACCESS_IFETCH];
+    uint64_t reads_before = *counted_reads, writes_before = *counted_writes,
+             fetches_before = *counted_fetches;
     int rc = MACHINE_OK;
     for (; r < end; r++) {
         uint64_t offset = r->addr & line_mask;
@@ -1264,15 +1273,12 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
                        (0xffffffu | (uint32_t)REQ_HAS_VALUE << 24);
         uint64_t line = r->addr - offset, now = clock, lat;
         if (way == (uint32_t)OP_LOAD << 16) {
-            c->stats.ops[OP_LOAD]++;
             lat = hier_l1_access(m, c, l1d, false, line, ACCESS_READ, now, true, &data_hint);
         } else if (way == (uint32_t)OP_IFETCH << 16) {
-            c->stats.ops[OP_IFETCH]++;
             lat = hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, now, true,
                                  &fetch_hint);
         } else if ((way & 0xffffffu) == (uint32_t)OP_STORE << 16) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
-            c->stats.ops[OP_STORE]++;
             lat = hier_write_plain(m, c, line, now, &data_hint);
             rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
         } else {
@@ -1287,6 +1293,9 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
             break;
         }
     }
+    c->stats.ops[OP_LOAD] += *counted_reads - reads_before;
+    c->stats.ops[OP_STORE] += *counted_writes - writes_before;
+    c->stats.ops[OP_IFETCH] += *counted_fetches - fetches_before;
     if (r != first) {
         c->clock = clock;
         m->last_issue = at;
@@ -1324,6 +1333,9 @@ static int solo_run(machine_t *m, bool *stream_done)
         }
         int status = MACHINE_OK;
         const mem_req_t *r;
+        feed_t *f = &m->feed[0];
+        /* the burst stopped at the end of its batch: the next request starts the next batch */
+        bool batch_ended = f->pos == f->count;
         if (m->per_core)
             r = c->source_done ? NULL : feed_next(m, 0, &status);
         else
@@ -1332,7 +1344,14 @@ static int solo_run(machine_t *m, bool *stream_done)
             c->source_done = m->per_core && status == MACHINE_OK;
             return status;
         }
-        uint64_t seq = m->feed[0].taken;
+        /* A new batch goes to the burst whole, its first request too: given back untaken, it
+         * is taken there as here (or, declined, taken here on the next turn). */
+        if (m->quick && batch_ended && r == f->batch && f->pos == 1) {
+            f->pos = 0;
+            f->taken--;
+            continue;
+        }
+        uint64_t seq = f->taken;
         uint64_t not_before = m->per_core ? 0 : m->last_issue;
         uint8_t cls = op_classes[r->op];
         if (r->cpu != 0 || (cls != OPC_MEM && cls != OPC_SYNC)) {

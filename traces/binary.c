@@ -234,12 +234,20 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 
 /* ---- version 2 ---------------------------------------------------------------------------- */
 
-/* Where a version 2 record's fields lie, by control byte: its length (bits 0-7), the offsets of
- * its size (8-15), address delta (16-23) and value (24-31), and the right shifts that make the
- * masks of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous record's) and
- * of its delta (40-47: ~0 >> shift). An absent field's offset is where it would start, so a load
- * of 8 bytes there stays within 8 bytes past the record. One constant table, so that decoding
- * takes no branch on the layout and keeps one table address in a register. */
+/* The control bits that say whether a record states its size, its CPU (when clear) and a
+ * value. */
+#define BINARY2_STATES (3u << BINARY2_SIZE_SHIFT | BINARY2_SAME_CPU | REQ_HAS_VALUE)
+
+/* Where a version 2 record's fields lie, by control byte (layout): its length (bits 0-7), the
+ * offsets of its address delta (8-15: the byte a register's second byte names, which every
+ * record reads without a shift), size (16-23) and value (24-31), the right shift that makes the
+ * mask of its size (32-39: 0xffffffff >> shift, 32 when the size is the previous record's), and
+ * whether the record states none of its size, its CPU and a value (bit 63, the sign, which one
+ * instruction tests); and the mask of its address delta's bytes (delta_mask). An absent field's
+ * offset is where it would start, so a load of 8 bytes there stays within 8 bytes past the
+ * record. One constant object, so that decoding takes no branch on the layout and keeps one
+ * address in a register for both tables; the mask is a load rather than a shift made from the
+ * layout, which costs three instructions more. */
 #define B2_CPU_LEN(c) (((c) & BINARY2_SAME_CPU) ? 0u : 2u)
 #define B2_SIZE_LEN(c) ((0x04020100u >> (8 * (((c) >> BINARY2_SIZE_SHIFT) & 3))) & 0xffu)
 #define B2_ADDR_LEN(c) ((0x08040201u >> (8 * ((c) >> BINARY2_ADDR_SHIFT))) & 0xffu)
@@ -248,39 +256,70 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
 #define B2_ADDR_AT(c) (B2_SIZE_AT(c) + B2_SIZE_LEN(c))
 #define B2_VALUE_AT(c) (B2_ADDR_AT(c) + B2_ADDR_LEN(c))
 #define B2_LAYOUT(c)                                                                               \
-    ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_SIZE_AT(c) << 8 |                  \
-     (uint64_t)B2_ADDR_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
-     (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32 | (uint64_t)(64u - 8u * B2_ADDR_LEN(c)) << 40)
-#define B2_4(c) B2_LAYOUT(c), B2_LAYOUT((c) + 1), B2_LAYOUT((c) + 2), B2_LAYOUT((c) + 3)
-#define B2_16(c) B2_4(c), B2_4((c) + 4), B2_4((c) + 8), B2_4((c) + 12)
-#define B2_64(c) B2_16(c), B2_16((c) + 16), B2_16((c) + 32), B2_16((c) + 48)
-static const uint64_t binary2_layout[256] = {B2_64(0u), B2_64(64u), B2_64(128u), B2_64(192u)};
+    ((uint64_t)(B2_VALUE_AT(c) + B2_VALUE_LEN(c)) | (uint64_t)B2_ADDR_AT(c) << 8 |                 \
+     (uint64_t)B2_SIZE_AT(c) << 16 | (uint64_t)B2_VALUE_AT(c) << 24 |                              \
+     (uint64_t)(32u - 8u * B2_SIZE_LEN(c)) << 32 |                                                 \
+     (uint64_t)(((c) & BINARY2_STATES) == BINARY2_SAME_CPU) << 63)
+#define B2_DELTA_MASK(c) (~0ull >> (64u - 8u * B2_ADDR_LEN(c)))
+#define B2_4(f, c) f(c), f((c) + 1), f((c) + 2), f((c) + 3)
+#define B2_16(f, c) B2_4(f, c), B2_4(f, (c) + 4), B2_4(f, (c) + 8), B2_4(f, (c) + 12)
+#define B2_64(f, c) B2_16(f, c), B2_16(f, (c) + 16), B2_16(f, (c) + 32), B2_16(f, (c) + 48)
+#define B2_256(f) B2_64(f, 0u), B2_64(f, 64u), B2_64(f, 128u), B2_64(f, 192u)
+static const struct binary2_tables {
+    uint64_t layout[256];
+    uint64_t delta_mask[256];
+} binary2_tables = {{B2_256(B2_LAYOUT)}, {B2_256(B2_DELTA_MASK)}};
 
 /* The length of the version 2 record whose op and control bytes are at p. */
 static inline unsigned binary2_length(const uint8_t *p)
 {
-    return (unsigned)binary2_layout[p[1]] & 0xffu;
+    return (unsigned)binary2_tables.layout[p[1]] & 0xffu;
 }
+
+/* What a run of decoded version 2 records shows of binary2_bad, as binary1_next_batch gathers
+ * it: the OR of the operations and of the CPUs (bounds), and, loosely, of every size - 1, and
+ * the largest address. */
+typedef struct binary2_seen {
+    uint64_t max_addr;
+    unsigned op_ctl_or, cpus; /* op_ctl_or: of the records' first two bytes, op | control << 8 */
+    uint32_t sizes_less_one;
+} binary2_seen_t;
 
 /* The address, size and CPU of the version 2 record at p, of binary2_length(p) bytes that lie in
  * what the stream shows (which keeps STREAM_LINE_SLACK readable bytes after it: every load ends
  * within 8 bytes past the record), relative to prev's; its value in *value. No branch on the
- * layout. */
+ * layout. A size or CPU the record states is also ORed into seen's (when seen is not NULL):
+ * one the record takes from prev costs nothing there, so seen's must start from prev's. */
 static inline __attribute__((always_inline)) binary2_prev_t
-binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value)
+binary2_fields(const uint8_t *p, binary2_prev_t prev, uint64_t *value, binary2_seen_t *seen)
 {
     unsigned ctl = p[1];
-    uint64_t layout = binary2_layout[ctl];
-    uint32_t size = (uint32_t)(binary_get32(p + ((layout >> 8) & 0xffu)) &
-                               (0xffffffffull >> ((layout >> 32) & 0xffu)));
-    uint64_t delta = binary_get64(p + ((layout >> 16) & 0xffu)) & (~0ull >> (layout >> 40));
-    /* a branch, not a mask: a trace states values in all of its stores or in none */
-    *value = ctl & REQ_HAS_VALUE ? binary_get64(p + ((layout >> 24) & 0xffu)) : 0;
-    return (binary2_prev_t){
-        .addr = prev.addr + binary_unzigzag(delta),
-        .size = ctl & (3u << BINARY2_SIZE_SHIFT) ? size : prev.size,
-        .cpu = ctl & BINARY2_SAME_CPU ? prev.cpu : binary_get16(p + 2),
-    };
+    uint64_t layout = binary2_tables.layout[ctl];
+    uint64_t delta =
+        binary_get64(p + ((layout >> 8) & 0xffu)) & binary2_tables.delta_mask[ctl];
+    binary2_prev_t f = {.addr = prev.addr + binary_unzigzag(delta),
+                        .size = prev.size,
+                        .cpu = prev.cpu};
+    *value = 0;
+    /* Branches: a trace's records state their size and CPU mostly all or mostly none, and
+     * values in all of their stores or in none. The common record, which states none of the
+     * three, takes one test for them all. */
+    if (__builtin_expect((int64_t)layout < 0, 1)) /* bit 63 */
+        return f;
+    if (ctl & (3u << BINARY2_SIZE_SHIFT)) {
+        f.size = (uint32_t)(binary_get32(p + ((layout >> 16) & 0xffu)) &
+                            (0xffffffffull >> ((layout >> 32) & 0xffu)));
+        if (seen)
+            seen->sizes_less_one |= f.size - 1u;
+    }
+    if (!(ctl & BINARY2_SAME_CPU)) {
+        f.cpu = binary_get16(p + 2);
+        if (seen)
+            seen->cpus |= f.cpu;
+    }
+    if (ctl & REQ_HAS_VALUE)
+        *value = binary_get64(p + ((layout >> 24) & 0xffu));
+    return f;
 }
 
 /* Whether a version 2 record of op with fields f is bad (nonzero), as binary_record_ok judges
@@ -293,13 +332,22 @@ static inline unsigned binary2_bad(unsigned op, binary2_prev_t f)
 }
 
 /* The record's own fields into r (its arg and name are zero: trace_next_batch's, or
- * binary2_next's). */
-static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op,
-                                                               unsigned ctl, binary2_prev_t f,
-                                                               uint64_t value)
+ * binary2_next's), from op_ctl, the record's first two bytes (op | control << 8). mem_req_t keeps
+ * op and flags adjacent in that order, so on a little-endian host they are stored as one
+ * half-word of op_ctl's bits (the compiler does not merge the two stores by itself); elsewhere,
+ * field by field. */
+static inline __attribute__((always_inline)) void binary2_put(mem_req_t *r, unsigned op_ctl,
+                                                               binary2_prev_t f, uint64_t value)
 {
-    r->op = (uint8_t)op;
-    r->flags = (uint8_t)(ctl & BINARY_FLAGS_KNOWN);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Static_assert(offsetof(mem_req_t, flags) == offsetof(mem_req_t, op) + 1,
+                   "op and flags are adjacent");
+    uint16_t op_flags = (uint16_t)(op_ctl & (0xffu | BINARY_FLAGS_KNOWN << 8));
+    memcpy((unsigned char *)r + offsetof(mem_req_t, op), &op_flags, sizeof op_flags);
+#else
+    r->op = (uint8_t)op_ctl;
+    r->flags = (uint8_t)((op_ctl >> 8) & BINARY_FLAGS_KNOWN);
+#endif
     r->cpu = (uint16_t)f.cpu;
     r->size = f.size;
     r->addr = f.addr;
@@ -324,7 +372,7 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
                                  "(version 2)",
                                  len, n);
     uint64_t value;
-    binary2_prev_t f = binary2_fields(b, st->prev, &value);
+    binary2_prev_t f = binary2_fields(b, st->prev, &value, NULL);
     if (b[0] >= OP_COUNT)
         return trace_fail_record(t, rec, at,
                                  "unknown operation %u: expected 0 to %u (rows of ops.def)", b[0],
@@ -337,21 +385,12 @@ static int binary2_next(trace_t *t, binary_state_t *st, mem_req_t *r)
                                  "access of %u bytes at 0x%llx wraps past the top of the address "
                                  "space", f.size, (unsigned long long)f.addr);
     *r = (mem_req_t){0};
-    binary2_put(r, b[0], b[1], f, value);
+    binary2_put(r, binary_get16(b), f, value);
     st->prev = f;
     st->records++;
     stream_skip(s, len);
     return 1;
 }
-
-/* What a run of decoded version 2 records shows of binary2_bad, gathered without a branch, as
- * binary1_next_batch does: the OR of the operations and of the CPUs (bounds), and, loosely, of
- * every size - 1, and the largest address. */
-typedef struct binary2_seen {
-    uint64_t max_addr;
-    unsigned op_or, cpus;
-    uint32_t sizes_less_one;
-} binary2_seen_t;
 
 /* Decode up to max records from b[*pos..avail) into out, relative to *prev, without a check
  * but gathering *seen (when whole is false, stopping before a record that does not lie whole in
@@ -362,26 +401,26 @@ binary2_decode_run(const uint8_t *b, size_t avail, size_t *pos, binary2_prev_t *
                    mem_req_t *out, unsigned max, bool whole, binary2_seen_t *seen)
 {
     binary2_prev_t cur = *prev;
-    size_t at = *pos;
+    const uint8_t *p = b + *pos, *limit = b + avail;
     mem_req_t *r = out, *end = out + max;
-    binary2_seen_t w = {0, 0, 0, 0};
+    /* the sizes and CPUs the records take from the previous record's start from cur's: a looser
+     * bound (a size or CPU no record takes), never a wrong one */
+    binary2_seen_t w = {0, 0, cur.cpu, cur.size - 1u};
     /* four records a turn, as binary1_next_batch */
 #pragma GCC unroll 4
     for (; r < end; r++) {
-        const uint8_t *p = b + at;
         unsigned len = binary2_length(p);
-        if (!whole && (at >= avail || len > avail - at))
+        if (!whole && (p >= limit || len > (size_t)(limit - p)))
             break;
         uint64_t value;
-        cur = binary2_fields(p, cur, &value);
-        binary2_put(r, p[0], p[1], cur, value);
-        w.op_or |= p[0];
-        w.cpus |= cur.cpu;
-        w.sizes_less_one |= cur.size - 1u;
+        cur = binary2_fields(p, cur, &value, &w);
+        unsigned op_ctl = binary_get16(p);
+        binary2_put(r, op_ctl, cur, value);
+        w.op_ctl_or |= op_ctl;
         w.max_addr = cur.addr > w.max_addr ? cur.addr : w.max_addr;
-        at += len;
+        p += len;
     }
-    *pos = at;
+    *pos = (size_t)(p - b);
     *prev = cur;
     *seen = w;
     return (unsigned)(r - out);
@@ -406,7 +445,8 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     unsigned k = avail == want
                      ? binary2_decode_run(b, avail, &pos, &prev, out, max, true, &seen)
                      : binary2_decode_run(b, avail, &pos, &prev, out, max, false, &seen);
-    bool known = seen.op_or < OP_COUNT;
+    unsigned op_or = seen.op_ctl_or & 0xffu;
+    bool known = op_or < OP_COUNT;
     bool accesses_ok = (!(seen.sizes_less_one & ~(FIELDS_MAX_SIZE - 1u)) &&
                         seen.max_addr <= UINT64_MAX - FIELDS_MAX_SIZE) ||
                        !binary_any_bad_access(out, k);
@@ -433,7 +473,7 @@ __attribute__((noinline)) static int binary2_next_batch(trace_t *t, binary_state
     st->records += k;
     stream_skip(s, pos);
     if (!bad)
-        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(seen.op_or), seen.cpus});
+        trace_set_batch_info(t, (trace_batch_info_t){binary_ops_up_to(op_or), seen.cpus});
     return (int)k;
 }
 
