@@ -1252,15 +1252,6 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
     /* at: the previous issue, which global order makes the next request's not_before */
     uint64_t not_before = 0, at = global ? m->last_issue : 0;
     uint64_t clock = max_u64(c->clock, at);
-    /* Each request the burst takes is one access of its kind counted in its first level (a load
-     * a read of the L1D, a fetch a fetch of its level, a store a write of the L1D), and nothing
-     * else counts those in the burst (the levels below count in theirs): the core's count of
-     * each op grows by as much, added once at the end rather than once a request. */
-    const uint64_t *counted_reads = &stats_of(l1d)->accesses[ACCESS_READ],
-                   *counted_writes = &stats_of(l1d)->accesses[ACCESS_WRITE],
-                   *counted_fetches = &stats_of(fetch)->accesses[ACCESS_IFETCH];
-    uint64_t reads_before = *counted_reads, writes_before = *counted_writes,
-             fetches_before = *counted_fetches;
     int rc = MACHINE_OK;
     for (; r < end; r++) {
         uint64_t offset = r->addr & line_mask;
@@ -1273,12 +1264,15 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
                        (0xffffffu | (uint32_t)REQ_HAS_VALUE << 24);
         uint64_t line = r->addr - offset, now = clock, lat;
         if (way == (uint32_t)OP_LOAD << 16) {
+            c->stats.ops[OP_LOAD]++;
             lat = hier_l1_access(m, c, l1d, false, line, ACCESS_READ, now, true, &data_hint);
         } else if (way == (uint32_t)OP_IFETCH << 16) {
+            c->stats.ops[OP_IFETCH]++;
             lat = hier_l1_access(m, c, fetch, fetch_is_l1i, line, ACCESS_IFETCH, now, true,
                                  &fetch_hint);
         } else if ((way & 0xffffffu) == (uint32_t)OP_STORE << 16) {
             /* perform_store for one line on a machine without check mode (quick_issue's) */
+            c->stats.ops[OP_STORE]++;
             lat = hier_write_plain(m, c, line, now, &data_hint);
             rc = store_commit(m, r->addr, r->size, r->flags & REQ_HAS_VALUE ? r->value : 0);
         } else {
@@ -1293,9 +1287,6 @@ static inline __attribute__((always_inline)) int solo_burst_plain_as(machine_t *
             break;
         }
     }
-    c->stats.ops[OP_LOAD] += *counted_reads - reads_before;
-    c->stats.ops[OP_STORE] += *counted_writes - writes_before;
-    c->stats.ops[OP_IFETCH] += *counted_fetches - fetches_before;
     if (r != first) {
         c->clock = clock;
         m->last_issue = at;
