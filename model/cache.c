@@ -146,12 +146,15 @@ static inline __attribute__((always_inline)) uint32_t least_stamp(const uint64_t
 {
     uint64_t least = stamp[0];
     uint32_t oldest = 0;
+    /* Without a branch (conditional moves): which way is oldest is the data's, so a branch on
+     * it was mispredicted about once a victim. */
 #pragma GCC unroll 16
-    for (uint32_t w = 1; w < ways; w++)
-        if (stamp[w] < least) {
-            least = stamp[w];
-            oldest = w;
-        }
+    for (uint32_t w = 1; w < ways; w++) {
+        uint64_t s = stamp[w];
+        bool older = s < least;
+        least = older ? s : least;
+        oldest = older ? w : oldest;
+    }
     return oldest;
 }
 
