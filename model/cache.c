@@ -84,10 +84,13 @@ cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
     char err[160];
     if (cache_config_check(cfg, err, sizeof err) != 0)
         return NULL;
-    cache_t *c = calloc(1, sizeof *c);
+    /* On a host cache line, where cache_priv.h's order of the fields counts */
+    cache_t *c = aligned_alloc(64, (sizeof *c + 63) / 64 * 64);
     if (!c)
         return NULL;
+    memset(c, 0, sizeof *c);
     c->cfg = *cfg;
+    c->hit_latency = cfg->latency;
     c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->assoc * cfg->line));
     c->set_mask = c->sets - 1;
     c->line_shift = log2_u64(cfg->line);
