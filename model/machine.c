@@ -1426,8 +1426,9 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             return 0;
         if (!burst_op(r->op))
             return 0;
-        uint64_t drain_at = c->sb.count ? sb_ready_at(&c->sb) : UINT64_MAX;
-        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && r->op == OP_STORE;
+        /* UINT64_MAX when the buffer is empty: no test of it (storebuf_priv.h's head_ready) */
+        uint64_t drain_at = sb_ready_at(&c->sb);
+        bool store_waits = c->sb.count == c->sb.cap && c->sb.count && r->op == OP_STORE;
         /* core_event's max(clock, not_before): per-core streams hold requests with
          * not_before 0. */
         uint64_t issue_at = c->clock;
