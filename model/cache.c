@@ -84,10 +84,13 @@ cache_t *cache_create(const cache_config_t *cfg, rng_t *rng)
     char err[160];
     if (cache_config_check(cfg, err, sizeof err) != 0)
         return NULL;
-    cache_t *c = calloc(1, sizeof *c);
+    /* On a host cache line, where cache_priv.h's order of the fields counts */
+    cache_t *c = aligned_alloc(64, (sizeof *c + 63) / 64 * 64);
     if (!c)
         return NULL;
+    memset(c, 0, sizeof *c);
     c->cfg = *cfg;
+    c->hit_latency = cfg->latency;
     c->sets = (uint32_t)(cfg->size / ((uint64_t)cfg->assoc * cfg->line));
     c->set_mask = c->sets - 1;
     c->line_shift = log2_u64(cfg->line);
@@ -146,12 +149,15 @@ static inline __attribute__((always_inline)) uint32_t least_stamp(const uint64_t
 {
     uint64_t least = stamp[0];
     uint32_t oldest = 0;
+    /* Without a branch (conditional moves): which way is oldest is the data's, so a branch on
+     * it was mispredicted about once a victim. */
 #pragma GCC unroll 16
-    for (uint32_t w = 1; w < ways; w++)
-        if (stamp[w] < least) {
-            least = stamp[w];
-            oldest = w;
-        }
+    for (uint32_t w = 1; w < ways; w++) {
+        uint64_t s = stamp[w];
+        bool older = s < least;
+        least = older ? s : least;
+        oldest = older ? w : oldest;
+    }
     return oldest;
 }
 

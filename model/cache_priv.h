@@ -24,23 +24,27 @@
 #include "ccc.h"
 
 struct cache {
-    cache_config_t cfg;
-    uint32_t sets;
+    /* What a lookup and a hit read or write, first: with the cache allocated on a host cache
+     * line (cache_create), they take one line, and the counts the next (with many cores, the
+     * event loop meets each core's caches cold). hit_latency is cfg.latency, kept here. */
+    uint64_t *tag;
+    uint64_t *stamp;
+    uint8_t *state;
+    ccc_t *ccc;       /* --3c: the miss classifier, or NULL (model/ccc.h) */
+    uint64_t uses;    /* the last stamp handed out */
+    uint32_t recent;  /* the slot of the last hit or fill (any slot at first) */
     uint32_t set_mask;
     uint32_t line_shift;
     uint32_t assoc;
-    uint32_t words_per_set;
+    uint32_t hit_latency;
     bool lru;         /* stamp[] picks the victim instead of repl[] and the ops table */
-    uint64_t uses;    /* the last stamp handed out */
-    uint32_t recent;  /* the slot of the last hit or fill (any slot at first) */
-    uint64_t *tag;
-    uint8_t *state;
-    uint64_t *stamp;
+    cache_stats_t stats;
+    cache_config_t cfg;
+    uint32_t sets;
+    uint32_t words_per_set;
     uint32_t *repl;
     uint8_t *data;
     rng_t *rng;
-    cache_stats_t stats;
-    ccc_t *ccc;       /* --3c: the miss classifier, or NULL (model/ccc.h) */
 };
 
 /* The slot holding addr's line, or -1. */

@@ -18,7 +18,7 @@
 #include "cache_priv.h"
 #include "machine_priv.h"
 
-static inline uint32_t latency(const cache_t *c) { return c->cfg.latency; }
+static inline uint32_t latency(const cache_t *c) { return c->hit_latency; }
 static inline const cache_config_t *cfg_of(const cache_t *c) { return &c->cfg; }
 static inline uint8_t state_of(const cache_t *c, int32_t slot) { return c->state[slot] & LINE_STATE_MASK; }
 /* cache.h's accessors, inline on the access paths (the representation is cache_priv.h's).

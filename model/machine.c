@@ -127,11 +127,9 @@ machine_t *machine_create(const machine_config_t *cfg, char *err, size_t errlen)
     rng_seed(&m->rng, cfg->seed);
     for (unsigned i = 0; i < MACHINE_MAX_CORES; i++)
         m->next_key[i] = UINT64_MAX;
-    for (unsigned j = 0; j < 2 * MACHINE_MAX_CORES; j++)
+    for (unsigned j = 0; j <= EVENT_TREE_ROOT; j++)
         m->event_tree[j] = UINT64_MAX;
-    if (cfg->cores > EVENT_SCAN_MAX)
-        for (m->event_leaves = 2; m->event_leaves < cfg->cores; m->event_leaves *= 2)
-            ;
+    m->event_tree_kept = cfg->cores > EVENT_SCAN_MAX;
     m->line = cfg->l1.size ? cfg->l1.line : cfg->l1d.line;
     bool ok = bus_init(&m->bus, cfg->bus_latency, cfg->bus_occupancy,
                        machine_filters(cfg) ? &bus_filtered : &bus_broadcast,
@@ -973,23 +971,28 @@ static event_t next_event(machine_t *m)
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
 }
 
+/* The least of the four keys at k (a node of the event tree and its siblings), without a
+ * branch. */
+static inline __attribute__((always_inline)) uint64_t least_of_four(const uint64_t *k)
+{
+    return min_u64(min_u64(k[0], k[1]), min_u64(k[2], k[3]));
+}
+
 /* Core i's key is now key: its leaf of the tournament tree and the path above it, so the tree
  * is consistent again. (Stopping where a node keeps its value would be correct too, but the core
  * whose event was just taken held the minimum along its whole path, so that test costs more than
- * it saves.) */
+ * it saves.) Each node is the least of its four children, read whole: fewer steps than a binary
+ * tree's six, each without a loop or a branch. */
 static inline __attribute__((always_inline)) void tree_set(machine_t *m, unsigned i, uint64_t key)
 {
+    _Static_assert(MACHINE_MAX_CORES == 64, "the event tree has three levels of four-way nodes");
     uint64_t *t = m->event_tree;
-    unsigned j = m->event_leaves + i;
-    if (t[j] == key)
+    if (t[i] == key)
         return;
-    t[j] = key;
-    do {
-        uint64_t sibling = t[j ^ 1];
-        key = sibling < key ? sibling : key;
-        j >>= 1;
-        t[j] = key;
-    } while (j > 1);
+    t[i] = key;
+    t[EVENT_TREE_L1 + (i >> 2)] = least_of_four(t + (i & ~3u));
+    t[EVENT_TREE_L2 + (i >> 4)] = least_of_four(t + EVENT_TREE_L1 + ((i >> 2) & ~3u));
+    t[EVENT_TREE_ROOT] = least_of_four(t + EVENT_TREE_L2);
 }
 
 /* next_event with more than EVENT_SCAN_MAX cores: the same keys, the earliest found by the
@@ -1010,7 +1013,7 @@ static event_t next_event_tree(machine_t *m)
         tree_set(m, i, key);
     }
     m->stale = 0;
-    uint64_t best = m->event_tree[1];
+    uint64_t best = m->event_tree[EVENT_TREE_ROOT];
     if (best == UINT64_MAX)
         return (event_t){EV_NONE, 0, 0};
     return (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
@@ -1380,7 +1383,7 @@ static inline __attribute__((always_inline)) bool key_earliest(machine_t *m, uns
     if (!tree)
         return key < others;
     tree_set(m, cpu, key);
-    return m->event_tree[1] == key;
+    return m->event_tree[EVENT_TREE_ROOT] == key;
 }
 
 /* Whether core_burst may take op where it lies in the batch: an access that waits for nothing but
@@ -1436,8 +1439,9 @@ static inline __attribute__((always_inline)) uint64_t core_burst(machine_t *m, c
             return 0;
         if (!burst_op(r->op))
             return 0;
-        uint64_t drain_at = c->sb.count ? sb_ready_at(&c->sb) : UINT64_MAX;
-        bool store_waits = c->sb.count && c->sb.count == c->sb.cap && r->op == OP_STORE;
+        /* UINT64_MAX when the buffer is empty: no test of it (storebuf_priv.h's head_ready) */
+        uint64_t drain_at = sb_ready_at(&c->sb);
+        bool store_waits = c->sb.count == c->sb.cap && c->sb.count && r->op == OP_STORE;
         /* core_event's max(clock, not_before): per-core streams hold requests with
          * not_before 0. */
         uint64_t issue_at = c->clock;
@@ -1534,7 +1538,7 @@ static inline __attribute__((always_inline)) int run_ahead(machine_t *m, unsigne
             if (!tree)
                 m->next_key[cpu] = key;
             /* Another core's event is the earliest, and its key is current. */
-            uint64_t best = tree ? m->event_tree[1] : others;
+            uint64_t best = tree ? m->event_tree[EVENT_TREE_ROOT] : others;
             e = (event_t){(event_kind_t)(best >> 6 & 3), best >> 8, (unsigned)(best & 63)};
             cpu = e.cpu;
         }
@@ -1644,7 +1648,7 @@ machine_status_t machine_run(machine_t *m, const core_source_t *sources, unsigne
             m->core[i].source_done = true;
     bool solo = solo_machine(m);
     m->solo_plain = solo_plain(m);
-    int rc = m->event_leaves ? run_events_tree(m, nsources, per_core, solo, &stream_done)
+    int rc = m->event_tree_kept ? run_events_tree(m, nsources, per_core, solo, &stream_done)
                              : run_events_scan(m, nsources, per_core, solo, &stream_done);
     if (rc != MACHINE_OK)
         return rc;

@@ -104,13 +104,17 @@ struct machine {
      * has not stay UINT64_MAX (least_key reads four whatever the cores). */
     uint64_t next_key[MACHINE_MAX_CORES];
     /* With more than EVENT_SCAN_MAX cores (machine.c) the keys are kept instead as the leaves of
-     * a tournament tree, so that a core's new key costs at most log2(cores) steps instead of a
-     * scan of every core: event_tree[event_leaves + i] is core i's key (UINT64_MAX past the last
-     * core), event_tree[j] for 1 <= j < event_leaves the smaller of its children's, so
-     * event_tree[1] is the earliest. event_leaves: a power of two, or 0 when next_key is
-     * scanned instead (few cores: a scan costs less than the tree). */
-    uint64_t event_tree[2 * MACHINE_MAX_CORES];
-    unsigned event_leaves;
+     * a tournament tree of four-way nodes, so that a core's new key costs three steps of four
+     * keys each instead of a scan of every core: event_tree[i] is core i's key (UINT64_MAX past
+     * the last core); event_tree[EVENT_TREE_L1 + k] the least of leaves 4k..4k+3,
+     * event_tree[EVENT_TREE_L2 + k] the least of event_tree[EVENT_TREE_L1 + 4k..], and
+     * event_tree[EVENT_TREE_ROOT] the least of those four: the earliest. event_tree_kept: false
+     * when next_key is scanned instead (few cores: a scan costs less than the tree). */
+#define EVENT_TREE_L1 MACHINE_MAX_CORES
+#define EVENT_TREE_L2 (EVENT_TREE_L1 + MACHINE_MAX_CORES / 4)
+#define EVENT_TREE_ROOT (EVENT_TREE_L2 + MACHINE_MAX_CORES / 16)
+    uint64_t event_tree[EVENT_TREE_ROOT + 1];
+    bool event_tree_kept;
     bool time_overflow;
     /* Non-snooping I-caches on a split first level: L1D lines keep the point of unification's
      * bytes while dirty (hier_pou_capture). pou_handoff holds them for pou_handoff_line while a

@@ -11,6 +11,7 @@ int sb_init(sb_t *sb, uint32_t capacity, uint32_t drain_latency)
     memset(sb, 0, sizeof *sb);
     sb->cap = capacity;
     sb->drain_latency = drain_latency;
+    sb->head_ready = UINT64_MAX;
     if (capacity && !(sb->ring = calloc(capacity, sizeof *sb->ring)))
         return -1;
     return 0;
@@ -109,6 +110,7 @@ void sb_youngest_first(sb_t *sb)
     for (uint32_t k = sb->count - 1; k > 0; k--)
         sb->ring[sb_slot(sb, k)] = sb->ring[sb_slot(sb, k - 1)];
     sb->ring[sb->head] = youngest;
+    sb->head_ready = youngest.retired + sb->drain_latency;
 }
 
 void sb_note_full_stall(sb_t *sb) { sb->stats.full_stalls++; }

@@ -3,7 +3,10 @@
  *
  * Representation: a ring of cap entries; the k-th oldest entry (k < count) is at
  * ring[(head + k) mod cap]. Invariants: count <= cap; head < cap when cap > 0; busy_until never
- * decreases. The inline functions here are the per-store fast path of the machine's quick issue.
+ * decreases; head_ready is ring[head].retired + drain_latency while count > 0, else UINT64_MAX
+ * (so that the event loop reads when the oldest store may drain, max(head_ready, busy_until), with
+ * neither a test of count nor a look at the ring). The inline functions here are the per-store
+ * fast path of the machine's quick issue.
  */
 #ifndef COHSIM_STOREBUF_PRIV_H
 #define COHSIM_STOREBUF_PRIV_H
@@ -15,6 +18,7 @@ struct sb {
     uint32_t cap, head, count;
     uint32_t drain_latency;
     uint64_t busy_until; /* when the last drain completes; the next may not start before */
+    uint64_t head_ready; /* when the oldest entry may drain but for busy_until (UINT64_MAX: none) */
     sb_stats_t stats;
 };
 
@@ -35,16 +39,19 @@ static inline uint32_t sb_slot(const sb_t *sb, uint32_t k)
 static inline void sb_append(sb_t *sb, uint64_t addr, uint32_t size, uint64_t value, uint64_t at)
 {
     sb->ring[sb_slot(sb, sb->count)] = (sb_entry_t){addr, value, at, size};
+    if (sb->count == 0)
+        sb->head_ready = at + sb->drain_latency;
     sb->count++;
     sb->stats.stores++;
     if (sb->count > sb->stats.max_occupancy)
         sb->stats.max_occupancy = sb->count;
 }
 
-/* sb_drain_time's body, inline for the event loop (asked per event of a core with stores). */
+/* sb_drain_time's body, inline for the event loop (asked per event of a core with stores): when
+ * the oldest entry may drain; UINT64_MAX when the buffer is empty. */
 static inline uint64_t sb_ready_at(const sb_t *sb)
 {
-    uint64_t ready = sb->ring[sb->head].retired + sb->drain_latency;
+    uint64_t ready = sb->head_ready;
     return ready > sb->busy_until ? ready : sb->busy_until;
 }
 
@@ -54,6 +61,9 @@ static inline void sb_retire_oldest(sb_t *sb, uint64_t busy_until)
 {
     sb->head = sb_slot(sb, 1);
     sb->count--;
+    /* the new oldest entry's, read without a branch (the ring always holds cap entries) */
+    uint64_t none = (uint64_t)0 - (sb->count == 0);
+    sb->head_ready = (sb->ring[sb->head].retired + sb->drain_latency) | none;
     sb->stats.drained++;
     sb->busy_until = busy_until;
 }
