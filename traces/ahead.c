@@ -21,13 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <time.h>
 
 #define AHEAD_BATCHES 16u
-#define AHEAD_NAP_NS 20000L
-/* Looks at an empty ring before the reader sleeps (a few microseconds). */
-#define AHEAD_SPIN 20000u
+/* Looks at an empty ring before the reader sleeps (about a microsecond). */
+#define AHEAD_SPIN 1000u
 
 typedef struct ahead_slot {
     mem_req_t *recs;
@@ -63,15 +60,23 @@ static void ahead_wake(trace_ahead_t *a, atomic_int *waits, pthread_cond_t *cv)
     }
 }
 
+static bool ahead_room(trace_ahead_t *a)
+{
+    return AHEAD_BATCHES - atomic_load(&a->filled) >= AHEAD_BATCHES / 2 || atomic_load(&a->stop);
+}
+
 static void *ahead_main(void *arg)
 {
     trace_ahead_t *a = arg;
-#ifdef PR_SET_TIMERSLACK
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0); /* naps of AHEAD_NAP_NS, not 50 us more */
-#endif
     for (;;) {
-        while (atomic_load(&a->filled) == AHEAD_BATCHES && !atomic_load(&a->stop))
-            nanosleep(&(struct timespec){0, AHEAD_NAP_NS}, NULL);
+        if (atomic_load(&a->filled) == AHEAD_BATCHES && !atomic_load(&a->stop)) {
+            pthread_mutex_lock(&a->mu);
+            atomic_store(&a->thread_waits, 1);
+            while (!ahead_room(a))
+                pthread_cond_wait(&a->freed_cv, &a->mu);
+            atomic_store(&a->thread_waits, 0);
+            pthread_mutex_unlock(&a->mu);
+        }
         if (atomic_load(&a->stop))
             break;
         ahead_slot_t *s = &a->slot[a->tail];
@@ -146,6 +151,8 @@ int trace_ahead_next(trace_ahead_t *a, mem_req_t **recs, trace_batch_info_t *inf
         a->head = (a->head + 1) % AHEAD_BATCHES;
         a->held = 0;
         atomic_fetch_sub(&a->filled, 1);
+        if (ahead_room(a))
+            ahead_wake(a, &a->thread_waits, &a->freed_cv);
     }
     for (unsigned spin = 0; spin < AHEAD_SPIN && !ahead_ready(a); spin++)
         continue;
