@@ -104,9 +104,9 @@ static inline void din_record(mem_req_t *r, unsigned label, uint64_t addr)
     *r = (mem_req_t){.addr = addr & ~3ull, .size = 4, .op = (uint8_t)din_ops[label]};
 }
 
-/* din_record's size, cpu, op and flags by label (trace_fields_word), for the batch, which writes
+/* din_record's size, cpu, op and flags by label (TRACE_FIELDS_WORD), for the batch, which writes
  * only those and the address and value (batch_fields_only). */
-#define DIN_WORD(op) ((uint64_t)4 | (uint64_t)(op) << 48)
+#define DIN_WORD(op) TRACE_FIELDS_WORD(4, 0, op, 0)
 static const uint64_t din_words[6] = {DIN_WORD(OP_LOAD),  DIN_WORD(OP_STORE),
                                       DIN_WORD(OP_IFETCH), DIN_WORD(OP_MISC),
                                       DIN_WORD(OP_COPYBACK), DIN_WORD(OP_INVALIDATE)};

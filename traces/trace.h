@@ -95,16 +95,14 @@ int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...) __attribute
 int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* For next_batch with batch_fields_only: a record's size, cpu, op and flags as one word, which
- * trace_put_fields stores with one write on a little-endian host (GCC does not merge the four
- * narrow stores by itself). */
-static inline uint64_t trace_fields_word(uint32_t size, unsigned cpu, unsigned op, unsigned flags)
-{
-    return (uint64_t)size | (uint64_t)cpu << 32 | (uint64_t)op << 48 | (uint64_t)flags << 56;
-}
+/* For next_batch with batch_fields_only: a record's size, cpu, op and flags as one word (a
+ * constant expression, for readers' tables), which trace_put_fields stores with one write on a
+ * little-endian host (GCC does not merge the four narrow stores by itself). */
+#define TRACE_FIELDS_WORD(size, cpu, op, flags)                                              \
+    ((uint64_t)(size) | (uint64_t)(cpu) << 32 | (uint64_t)(op) << 48 | (uint64_t)(flags) << 56)
 
-/* Write a record's own fields (addr, value, and size .. flags from trace_fields_word), leaving
- * arg and name as they are. */
+/* Write a record's own fields (addr, value, and size .. flags as TRACE_FIELDS_WORD makes them),
+ * leaving arg and name as they are. */
 static inline void trace_put_fields(mem_req_t *r, uint64_t addr, uint64_t value, uint64_t word)
 {
     r->addr = addr;
