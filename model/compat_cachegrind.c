@@ -157,8 +157,21 @@ static inline int cg_hit(cachegrind_t *g, const mem_req_t *r)
         return 0;
     const cg_entry_t *e = &g->entry[r->op];
     cache_t *c = e->cache;
-    if (!c || cg_straddles(c, r->addr, r->size) || cache_lookup(c, r->addr) < 0)
+    if (!c)
         return 0;
+    /* cache_lookup inline for an LRU cache (Cachegrind's only policy, checked at create): the
+     * recent slot, then the set; recent is stored only when it moves. */
+    uint64_t lineno = r->addr >> c->line_shift;
+    if ((r->addr + r->size - 1) >> c->line_shift != lineno)
+        return 0;
+    uint32_t slot = c->recent;
+    if (c->tag[slot] != lineno) {
+        int32_t found = cache_probe_set(c, r->addr);
+        if (found < 0)
+            return 0;
+        slot = c->recent = (uint32_t)found;
+    }
+    c->stamp[slot] = ++c->uses;
     (*e->count)++;
     return 1;
 }

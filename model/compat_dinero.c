@@ -357,8 +357,49 @@ static inline int dinero_hit(dinero_t *d, const mem_req_t *r)
     return 1;
 }
 
+/* dinero_hit for caches that are all plain (LRU, no --3c classifier: cache_is_plain): the LRU
+ * stamp written directly, no classifier to call, and the cache's own recent slot neither looked
+ * at nor kept (the operation's slot stands in for it; recent is a shortcut only, cache_priv.h). */
+static inline int dinero_hit_plain(dinero_t *d, const mem_req_t *r)
+{
+    dinero_entry_t *e = &d->entry[r->op];
+    cache_t *c = e->cache;
+    if (!c)
+        return 0;
+    uint64_t lineno = r->addr >> c->line_shift;
+    if ((r->addr + r->size - 1) >> c->line_shift != lineno)
+        return 0;
+    uint32_t slot = e->recent;
+    if (c->tag[slot] != lineno) {
+        int32_t found = cache_probe_set(c, r->addr);
+        if (found < 0)
+            return 0;
+        slot = e->recent = (uint32_t)found;
+    }
+    c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
+    (*e->fetch)++;
+    c->stamp[slot] = ++c->uses;
+    return 1;
+}
+
+/* Whether every cache is plain (cache_is_plain), so that dinero_hit_plain may stand in for
+ * dinero_hit. */
+static bool dinero_all_plain(const dinero_t *d)
+{
+    for (unsigned i = 0; i < d->n; i++)
+        if (!cache_is_plain(d->lvl[i].cache))
+            return false;
+    return true;
+}
+
 unsigned dinero_refs(dinero_t *d, const mem_req_t *r, unsigned n, char *err, size_t errlen)
 {
+    if (dinero_all_plain(d)) {
+        for (unsigned i = 0; i < n; i++)
+            if (!dinero_hit_plain(d, &r[i]) && dinero_ref(d, &r[i], err, errlen) != 0)
+                return i;
+        return n;
+    }
     for (unsigned i = 0; i < n; i++)
         if (!dinero_hit(d, &r[i]) && dinero_ref(d, &r[i], err, errlen) != 0)
             return i;

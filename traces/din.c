@@ -104,6 +104,13 @@ static inline void din_record(mem_req_t *r, unsigned label, uint64_t addr)
     *r = (mem_req_t){.addr = addr & ~3ull, .size = 4, .op = (uint8_t)din_ops[label]};
 }
 
+/* din_record's size, cpu, op and flags by label (TRACE_FIELDS_WORD), for the batch, which writes
+ * only those and the address and value (batch_fields_only). */
+#define DIN_WORD(op) TRACE_FIELDS_WORD(4, 0, op, 0)
+static const uint64_t din_words[6] = {DIN_WORD(OP_LOAD),  DIN_WORD(OP_STORE),
+                                      DIN_WORD(OP_IFETCH), DIN_WORD(OP_MISC),
+                                      DIN_WORD(OP_COPYBACK), DIN_WORD(OP_INVALIDATE)};
+
 static int din_next(trace_t *t, void *state, mem_req_t *r)
 {
     (void)state;
@@ -181,7 +188,7 @@ __attribute__((noinline)) static mem_req_t *din_lines(const char **pp, size_t le
         uint64_t addr;
         if (!din_line_at(p, nl, &label, &addr))
             break;
-        din_record(r++, label, addr);
+        trace_put_fields(r++, addr & ~3ull, 0, din_words[label]);
         p = nl + 1;
     }
     *pp = p;
@@ -213,4 +220,5 @@ const trace_format_t trace_format_din = {
     .probe = din_probe,
     .next = din_next,
     .next_batch = din_next_batch,
+    .batch_fields_only = true,
 };

@@ -135,32 +135,43 @@ static void lackey_record(lackey_state_t *st, mem_req_t *r, int op, uint64_t add
     }
 }
 
-/* By the second byte of a line: the access kind of Valgrind's exact shapes (OP_COUNT for a
- * modify), and the first and third bytes it needs as LACKEY_FRAME(first, third); 0, which no
- * line's bytes make, for a byte that is no kind. */
-#define LACKEY_FRAME(first, third) (1u << 16 | (unsigned)(first) | (unsigned)(third) << 8)
+/* By the second byte of a line: the first three bytes of Valgrind's exact shape for that kind,
+ * as LACKEY_FRAME(first, second, third), and the record's op and flags as TRACE_FIELDS_WORD
+ * places them (a modify: its load half); 0 for a byte that is no kind, with the frame of byte 0
+ * one that no three bytes make. */
+#define LACKEY_FRAME(first, second, third)                                                       \
+    ((uint32_t)(first) | (uint32_t)(second) << 8 | (uint32_t)(third) << 16)
+#define LACKEY_WORD(op, flags) TRACE_FIELDS_WORD(0, 0, op, flags)
 static const struct {
     uint32_t frame;
-    uint8_t op;
+    uint64_t word;
 } lackey_kinds[256] = {
-    [' '] = {LACKEY_FRAME('I', ' '), OP_IFETCH},
-    ['L'] = {LACKEY_FRAME(' ', ' '), OP_LOAD},
-    ['S'] = {LACKEY_FRAME(' ', ' '), OP_STORE},
-    ['M'] = {LACKEY_FRAME(' ', ' '), OP_COUNT},
+    [0] = {1u << 24, 0},
+    [' '] = {LACKEY_FRAME('I', ' ', ' '), LACKEY_WORD(OP_IFETCH, 0)},
+    ['L'] = {LACKEY_FRAME(' ', 'L', ' '), LACKEY_WORD(OP_LOAD, 0)},
+    ['S'] = {LACKEY_FRAME(' ', 'S', ' '), LACKEY_WORD(OP_STORE, 0)},
+    ['M'] = {LACKEY_FRAME(' ', 'M', ' '), LACKEY_WORD(OP_LOAD, REQ_MODIFY)},
 };
 
 /* The line [p, nl) when it has exactly Valgrind's shape, `I  HEX,D` or ` K HEX,D` (K one of L S
- * M, D one or two digits, not 0): its size with the op and address, 0 for any other line. Once
- * the first three bytes are the frame, nl is at p + 3 or later, so hexrun's 16 bytes from p + 3
- * end at most 15 past nl, inside what stream_peek shows and its slack; once a comma follows the
- * digits, the byte after it is at nl or before. The size's one or two digits are read from both
- * ends, so their count costs no branch. */
-static inline unsigned lackey_line_at(const char *p, const char *nl, int *op, uint64_t *addr)
+ * M, D one or two digits, not 0): its record's size, op and flags (TRACE_FIELDS_WORD; for a
+ * modify, its load half) with the address, 0 for any other line. The first three bytes are
+ * compared with the frame as one number (p has 16 readable bytes, as below). Once they are the
+ * frame, nl is at p + 3 or later, so hexrun's 16 bytes from p + 3 end at most 15 past nl, inside
+ * what stream_peek shows and its slack; once a comma follows the digits, the byte after it is at
+ * nl or before. The size's one or two digits are read from both ends, so their count costs no
+ * branch. */
+static inline uint64_t lackey_line_at(const char *p, const char *nl, uint64_t *addr)
 {
-    unsigned k = (unsigned char)p[1];
-    if (LACKEY_FRAME((unsigned char)p[0], (unsigned char)p[2]) != lackey_kinds[k].frame)
+    uint32_t head;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&head, p, sizeof head);
+#else
+    head = LACKEY_FRAME((unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]);
+#endif
+    unsigned k = (head >> 8) & 0xffu;
+    if ((head & 0xffffffu) != lackey_kinds[k].frame)
         return 0;
-    *op = lackey_kinds[k].op;
     unsigned n = fields_hexrun(p + 3, addr);
     if (n - 1 >= 15 || p[3 + n] != ',')
         return 0;
@@ -169,7 +180,8 @@ static inline unsigned lackey_line_at(const char *p, const char *nl, int *op, ui
     unsigned d1 = (unsigned)(unsigned char)nl[-1] - '0';
     if (digits - 1 >= 2 || (d0 | d1) > 9)
         return 0;
-    return digits == 2 ? d0 * 10 + d1 : d1; /* 0 for a size of 0; 15 digits and 99 cannot wrap */
+    unsigned size = digits == 2 ? d0 * 10 + d1 : d1; /* 15 digits and 99 cannot wrap */
+    return size ? lackey_kinds[k].word | size : 0;
 }
 
 static int lackey_next(trace_t *t, void *state, mem_req_t *r)
@@ -243,21 +255,15 @@ __attribute__((noinline)) static mem_req_t *lackey_lines(const char **pp, size_t
     mem_req_t *r = out;
     unsigned modifies = 0;
     while (r < last && fields_lines_next(&it, &nl)) {
-        int op;
         uint64_t addr;
-        unsigned size = lackey_line_at(p, nl, &op, &addr);
-        if (size == 0)
+        uint64_t word = lackey_line_at(p, nl, &addr);
+        if (word == 0)
             break;
-        *r = (mem_req_t){.addr = addr, .size = size, .op = (uint8_t)op};
-        if (op == OP_COUNT) {
-            r->op = OP_LOAD;
-            r->flags = REQ_MODIFY;
-            r[1] = r[0];
-            r[1].op = OP_STORE;
-            r++;
+        trace_put_fields(r++, addr, 0, word);
+        if (word >> 56 & REQ_MODIFY) { /* the store half */
+            trace_put_fields(r++, addr, 0, word ^ LACKEY_WORD(OP_LOAD ^ OP_STORE, 0));
             modifies++;
         }
-        r++;
         p = nl + 1;
     }
     *pp = p;
@@ -293,4 +299,5 @@ const trace_format_t trace_format_lackey = {
     .state_size = sizeof(lackey_state_t),
     .next = lackey_next,
     .next_batch = lackey_next_batch,
+    .batch_fields_only = true,
 };

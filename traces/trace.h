@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model/op.h"
 #include "traces/stream.h"
@@ -96,5 +97,31 @@ int trace_fail(trace_t *t, uint64_t line, const char *fmt, ...) __attribute__((f
 int trace_fail_at(trace_t *t, uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* For next_batch with batch_fields_only: a record's size, cpu, op and flags as one word (a
+ * constant expression, for readers' tables), which trace_put_fields stores with one write on a
+ * little-endian host (GCC does not merge the four narrow stores by itself). */
+#define TRACE_FIELDS_WORD(size, cpu, op, flags)                                              \
+    ((uint64_t)(size) | (uint64_t)(cpu) << 32 | (uint64_t)(op) << 48 | (uint64_t)(flags) << 56)
+
+/* Write a record's own fields (addr, value, and size .. flags as TRACE_FIELDS_WORD makes them),
+ * leaving arg and name as they are. */
+static inline void trace_put_fields(mem_req_t *r, uint64_t addr, uint64_t value, uint64_t word)
+{
+    r->addr = addr;
+    r->value = value;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Static_assert(offsetof(mem_req_t, cpu) == offsetof(mem_req_t, size) + 4 &&
+                       offsetof(mem_req_t, op) == offsetof(mem_req_t, size) + 6 &&
+                       offsetof(mem_req_t, flags) == offsetof(mem_req_t, size) + 7,
+                   "size, cpu, op and flags are adjacent");
+    memcpy((unsigned char *)r + offsetof(mem_req_t, size), &word, sizeof word);
+#else
+    r->size = (uint32_t)word;
+    r->cpu = (uint16_t)(word >> 32);
+    r->op = (uint8_t)(word >> 48);
+    r->flags = (uint8_t)(word >> 56);
+#endif
+}
 
 #endif
