@@ -191,17 +191,6 @@ int cli_parse(const cli_spec_t *spec, int argc, char **argv, cli_option_fn fn, v
     return rc;
 }
 
-bool cli_read_ahead(unsigned traces)
-{
-    /* Off unless asked: on the shared 2-CPU host it was measured, the thread made every row
-     * slower (the second CPU is seldom free), so `auto` stays a choice, not the default. */
-    const char *choice = getenv("COHSIM_READ_AHEAD");
-    if (!choice || strcmp(choice, "auto") != 0)
-        return choice && strcmp(choice, "on") == 0;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus > 0 && (unsigned long)cpus >= (unsigned long)traces + 1;
-}
-
 void cli_faults_text(uint32_t faults, char *buf, size_t len)
 {
     size_t n = 0;

@@ -70,11 +70,6 @@ typedef struct machine_opts {
 
 /* "" without faults, else "; injected bugs: NAME, NAME" (for titles and headers). */
 void cli_faults_text(uint32_t faults, char *buf, size_t len);
-/* Whether `traces` traces read at once decode on threads of their own (traces/ahead.h), from
- * COHSIM_READ_AHEAD in the environment: on, off (also when unset or anything else), or auto
- * (when the host has a CPU for each trace and one more for the simulation). The tests run the
- * same inputs both ways. */
-bool cli_read_ahead(unsigned traces);
 /* Handle one of CLI_MACHINE_OPTS: 1 handled, 0 not one of them, -1 error (printed). */
 int machine_opts_handle(machine_opts_t *mo, const cli_opt_t *opt, const char *arg,
                         const char *default_preset);

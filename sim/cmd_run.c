@@ -22,7 +22,6 @@
 #include "sim/report_3c.h"
 #include "sim/top.h"
 #include "sim/seeing.h"
-#include "traces/ahead.h"
 #include "traces/trace.h"
 
 static const cli_opt_t run_opts[] = {
@@ -168,11 +167,7 @@ typedef struct trace_source {
     uint64_t records;
     unsigned next, count;
     unsigned batch_max; /* source_batch_max: the records read ahead at once */
-    mem_req_t *batch;   /* own, or the read-ahead's batch in hand */
-    mem_req_t own[SOURCE_BATCH];
-    /* A batch format's records decoded on a thread of its own (NULL: here): the trace is the
-     * thread's until trace_ahead_stop. */
-    trace_ahead_t *ahead;
+    mem_req_t batch[SOURCE_BATCH];
     char failure[1024];
     int failed_check;
     uint64_t skip, warmup, max;
@@ -251,8 +246,7 @@ static where_t where(trace_source_t *s, uint64_t seq)
 {
     where_t w;
     const char *path = trace_path(s->trace);
-    /* Only line formats count lines, and they are never read ahead (the trace is the thread's). */
-    uint64_t line = s->ahead ? 0 : stream_lineno(trace_stream(s->trace));
+    uint64_t line = stream_lineno(trace_stream(s->trace));
     uint64_t n = s->skipped + seq - (s->mark_seq && seq > s->mark_seq);
     if (line)
         snprintf(w.text, sizeof w.text, "%s:%llu", path, (unsigned long long)line);
@@ -289,19 +283,10 @@ static int source_refill(trace_source_t *s)
     for (;;) {
         /* A line format's messages name the line of the record at fault, which the stream
          * knows only when records come one at a time. */
-        trace_batch_info_t info;
-        int r;
-        if (s->ahead) {
-            r = trace_ahead_next(s->ahead, &s->batch, &info);
-        } else {
-            r = trace_next_batch(s->trace, s->batch,
+        int r = trace_next_batch(s->trace, s->batch,
                                  trace_format(s->trace)->by_line ? 1 : s->batch_max);
-            if (r > 0)
-                info = trace_batch_info(s->trace, s->batch, (unsigned)r);
-        }
         if (r < 0) {
-            snprintf(s->failure, sizeof s->failure, "%s",
-                     s->ahead ? trace_ahead_error(s->ahead) : trace_error(s->trace));
+            snprintf(s->failure, sizeof s->failure, "%s", trace_error(s->trace));
             return -1;
         }
         if (r == 0) {
@@ -323,6 +308,7 @@ static int source_refill(trace_source_t *s)
             }
         /* A summary of the whole batch, skipped and unplaced records too: at worst a batch
          * goes record by record for nothing. */
+        trace_batch_info_t info = trace_batch_info(s->trace, s->batch, (unsigned)r);
         s->plain = info.max_cpu < s->cores && !(info.ops & source_special_ops);
         if (s->next < s->count)
             return 1;
@@ -620,7 +606,6 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     for (int i = 0; i < npaths; i++) {
         srcs[i].progress = &progress;
         srcs[i].batch_max = source_batch_max((unsigned)npaths);
-        srcs[i].batch = srcs[i].own;
         srcs[i].skip = a->skip;
         srcs[i].warmup = a->warmup;
         srcs[i].max = a->max;
@@ -631,12 +616,6 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
         srcs[i].core = npaths > 1 ? i : -1;
         srcs[i].space = (uint64_t)i;
     }
-    /* Batch formats decode on threads of their own when the host has a CPU for each and one
-     * for the simulation (line formats hand their records one at a time, for their messages). */
-    if (cli_read_ahead((unsigned)npaths))
-        for (int i = 0; i < npaths; i++)
-            if (trace_format(srcs[i].trace)->next_batch && !trace_format(srcs[i].trace)->by_line)
-                srcs[i].ahead = trace_ahead_start(srcs[i].trace, srcs[i].batch_max);
     int rc = machine_run(m, cs, (unsigned)npaths, npaths > 1);
     progress_done(&progress.line);
     int sig = interrupt_signal();
@@ -730,10 +709,8 @@ static int run_traces(run_args_t *a, char **paths, int npaths)
     if (sig && status == EXIT_DONE)
         status = interrupt_exit_status(sig);
 out:
-    for (int i = 0; srcs && i < npaths; i++) {
-        trace_ahead_stop(srcs[i].ahead);
+    for (int i = 0; srcs && i < npaths; i++)
         trace_close(srcs[i].trace);
-    }
     free(srcs);
     free(cs);
     seeing_destroy(see);

@@ -17,7 +17,6 @@
 #include "sim/report.h"
 #include "sim/outfile.h"
 #include "sim/progress.h"
-#include "traces/ahead.h"
 #include "traces/trace.h"
 
 static void print_size(char *buf, size_t len, uint64_t bytes)
@@ -121,25 +120,16 @@ static int replay(compat_state_t *st)
 {
     progress_t pr;
     progress_start(&pr, trace_path(st->trace));
-    mem_req_t own[COMPAT_BATCH];
-    mem_req_t *batch = own;
-    trace_batch_info_t info;
-    /* din and Lackey decode on a thread of their own when the host has a CPU to spare: their
-     * messages name lines the reader counts itself, so they come out the same. */
-    trace_ahead_t *ahead = trace_format(st->trace)->next_batch && cli_read_ahead(1)
-                               ? trace_ahead_start(st->trace, COMPAT_BATCH)
-                               : NULL;
+    mem_req_t batch[COMPAT_BATCH];
     int n = 0;
     char err[512];
     while (!(st->interrupted = interrupt_signal()) &&
-           (n = ahead ? trace_ahead_next(ahead, &batch, &info)
-                      : trace_next_batch(st->trace, batch, COMPAT_BATCH)) > 0) {
+           (n = trace_next_batch(st->trace, batch, COMPAT_BATCH)) > 0) {
         unsigned done = st->dinero ? dinero_refs(st->dinero, batch, (unsigned)n, err, sizeof err)
                                    : cachegrind_refs(st->cg, batch, (unsigned)n, err, sizeof err);
         uint64_t before = st->records;
         st->records += done;
         if (done < (unsigned)n) {
-            trace_ahead_stop(ahead);
             progress_done(&pr);
             cli_error("%s: record %llu: %s", trace_path(st->trace),
                       (unsigned long long)st->records + 1, err);
@@ -151,11 +141,9 @@ static int replay(compat_state_t *st)
     }
     progress_done(&pr);
     if (n < 0) {
-        cli_error("%s", ahead ? trace_ahead_error(ahead) : trace_error(st->trace));
-        trace_ahead_stop(ahead);
+        cli_error("%s", trace_error(st->trace));
         return -1;
     }
-    trace_ahead_stop(ahead);
     if (st->dinero)
         dinero_finish(st->dinero);
     return 0;

@@ -21,9 +21,6 @@ struct trace {
     /* batch_fields_only: the buffer whose arg and name were zeroed, and its records */
     mem_req_t *zeroed;
     unsigned zeroed_max;
-    /* records the caller keeps zeroed (trace_batch_buffer), so no batch in them needs it */
-    const mem_req_t *kept;
-    size_t kept_len;
 };
 
 extern const trace_format_t trace_format_text;
@@ -230,9 +227,7 @@ int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max)
     if (t->error[0])
         return -1;
     t->info_set = false;
-    bool kept = out >= t->kept && (size_t)(out - t->kept) <= t->kept_len &&
-                max <= t->kept_len - (size_t)(out - t->kept);
-    if (t->format->batch_fields_only && !kept && (out != t->zeroed || max > t->zeroed_max)) {
+    if (t->format->batch_fields_only && (out != t->zeroed || max > t->zeroed_max)) {
         for (unsigned i = 0; i < max; i++) {
             memset(out[i].arg, 0, sizeof out[i].arg);
             out[i].name = NULL;
@@ -244,12 +239,6 @@ int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max)
     if (r < 0 && !t->error[0])
         snprintf(t->error, sizeof t->error, "%s: read error", t->path);
     return r;
-}
-
-void trace_batch_buffer(trace_t *t, const mem_req_t *buf, size_t len)
-{
-    t->kept = buf;
-    t->kept_len = len;
 }
 
 const char *trace_error(const trace_t *t) { return t->error; }

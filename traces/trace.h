@@ -56,9 +56,6 @@ int trace_next(trace_t *t, mem_req_t *out);
  * reader may write only the fields its format has (batch_fields_only), since a record's arg and
  * name are zeroed once per buffer, when out (or a larger max) is first seen. */
 int trace_next_batch(trace_t *t, mem_req_t *out, unsigned max);
-/* For a caller that rotates batches through several buffers: buf[0..len) has every record's arg
- * and name zero, and the caller keeps them so, so a batch within it is never zeroed again. */
-void trace_batch_buffer(trace_t *t, const mem_req_t *buf, size_t len);
 /* What the records of a batch have in common, for a caller that treats most records alike and
  * looks at each record only when a batch holds something else: bit op of ops is set for each
  * operation present (and perhaps for others), and the largest CPU or a bound above it. Bounds
