@@ -101,6 +101,13 @@ int trace_fail_record(trace_t *t, uint64_t record, uint64_t offset, const char *
 #define TRACE_FIELDS_WORD(size, cpu, op, flags)                                              \
     ((uint64_t)(size) | (uint64_t)(cpu) << 32 | (uint64_t)(op) << 48 | (uint64_t)(flags) << 56)
 
+#ifndef __cplusplus /* the C++ harnesses include this header; the C build checks the layout */
+_Static_assert(offsetof(mem_req_t, cpu) == offsetof(mem_req_t, size) + 4 &&
+                   offsetof(mem_req_t, op) == offsetof(mem_req_t, size) + 6 &&
+                   offsetof(mem_req_t, flags) == offsetof(mem_req_t, size) + 7,
+               "size, cpu, op and flags are adjacent: trace_put_fields writes them as one word");
+#endif
+
 /* Write a record's own fields (addr, value, and size .. flags as TRACE_FIELDS_WORD makes them),
  * leaving arg and name as they are. */
 static inline void trace_put_fields(mem_req_t *r, uint64_t addr, uint64_t value, uint64_t word)
@@ -108,10 +115,6 @@ static inline void trace_put_fields(mem_req_t *r, uint64_t addr, uint64_t value,
     r->addr = addr;
     r->value = value;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    _Static_assert(offsetof(mem_req_t, cpu) == offsetof(mem_req_t, size) + 4 &&
-                       offsetof(mem_req_t, op) == offsetof(mem_req_t, size) + 6 &&
-                       offsetof(mem_req_t, flags) == offsetof(mem_req_t, size) + 7,
-                   "size, cpu, op and flags are adjacent");
     memcpy((unsigned char *)r + offsetof(mem_req_t, size), &word, sizeof word);
 #else
     r->size = (uint32_t)word;
