@@ -177,6 +177,27 @@ static inline __attribute__((always_inline)) int32_t cache_lookup_as(cache_t *c,
     return slot;
 }
 
+/* For an engine's own hit path (the Dinero and Cachegrind modes): whether the access [addr,
+ * addr + size) lies in one line that the cache holds, looked for at *hint first (the engine's
+ * recent slot), then in the set; on a hit *hint is the line's slot (moved only when the line was
+ * found elsewhere). false for an access that straddles two lines or misses. The hit's reaction
+ * (the LRU stamp, the counts) is the caller's. */
+static inline __attribute__((always_inline)) bool cache_hit_in_line(const cache_t *c,
+                                                                    uint64_t addr, uint32_t size,
+                                                                    uint32_t *hint)
+{
+    uint64_t lineno = addr >> c->line_shift;
+    if ((addr + size - 1) >> c->line_shift != lineno)
+        return false;
+    if (c->tag[*hint] != lineno) {
+        int32_t found = cache_probe_set(c, addr);
+        if (found < 0)
+            return false;
+        *hint = (uint32_t)found;
+    }
+    return true;
+}
+
 static inline __attribute__((always_inline)) int32_t cache_lookup(cache_t *c, uint64_t addr)
 {
     return cache_lookup_as(c, addr, false, NULL);

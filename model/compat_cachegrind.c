@@ -161,16 +161,9 @@ static inline int cg_hit(cachegrind_t *g, const mem_req_t *r)
         return 0;
     /* cache_lookup inline for an LRU cache (Cachegrind's only policy, checked at create): the
      * recent slot, then the set; recent is stored only when it moves. */
-    uint64_t lineno = r->addr >> c->line_shift;
-    if ((r->addr + r->size - 1) >> c->line_shift != lineno)
+    if (!cache_hit_in_line(c, r->addr, r->size, &c->recent))
         return 0;
     uint32_t slot = c->recent;
-    if (c->tag[slot] != lineno) {
-        int32_t found = cache_probe_set(c, r->addr);
-        if (found < 0)
-            return 0;
-        slot = c->recent = (uint32_t)found;
-    }
     c->stamp[slot] = ++c->uses;
     (*e->count)++;
     return 1;

@@ -366,16 +366,9 @@ static inline int dinero_hit_plain(dinero_t *d, const mem_req_t *r)
     cache_t *c = e->cache;
     if (!c)
         return 0;
-    uint64_t lineno = r->addr >> c->line_shift;
-    if ((r->addr + r->size - 1) >> c->line_shift != lineno)
+    if (!cache_hit_in_line(c, r->addr, r->size, &e->recent))
         return 0;
     uint32_t slot = e->recent;
-    if (c->tag[slot] != lineno) {
-        int32_t found = cache_probe_set(c, r->addr);
-        if (found < 0)
-            return 0;
-        slot = e->recent = (uint32_t)found;
-    }
     c->state[slot] |= e->dirty; /* a valid line is LINE_S, dirty or not */
     (*e->fetch)++;
     c->stamp[slot] = ++c->uses;
