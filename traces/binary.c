@@ -150,24 +150,6 @@ static bool binary_any_bad_access(const mem_req_t *r, size_t n)
     return bad != 0;
 }
 
-/* r's cpu, op and flags from cpu_op_flags (cpu | op << 16 | flags << 24). mem_req_t keeps them
- * adjacent in that order, so on a little-endian host they are stored as one word (the compiler
- * does not merge three stores by itself); elsewhere, field by field. (Version 2's decoding,
- * which builds the word from parts, pays more for it than it saves.) */
-static inline void binary1_put_cpu_op_flags(mem_req_t *r, uint32_t cpu_op_flags)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    _Static_assert(offsetof(mem_req_t, op) == offsetof(mem_req_t, cpu) + 2 &&
-                       offsetof(mem_req_t, flags) == offsetof(mem_req_t, cpu) + 3,
-                   "cpu, op and flags are adjacent");
-    memcpy((unsigned char *)r + offsetof(mem_req_t, cpu), &cpu_op_flags, sizeof cpu_op_flags);
-#else
-    r->cpu = (uint16_t)cpu_op_flags;
-    r->op = (uint8_t)(cpu_op_flags >> 16);
-    r->flags = (uint8_t)(cpu_op_flags >> 24);
-#endif
-}
-
 /* The operations up to op_or, the OR of those of a batch (each is at most op_or): the batch
  * summary's bound on its operations (trace_batch_info_t), which for a trace of accesses and
  * fences (op_or at most 7) holds no check or mark. */
@@ -207,12 +189,11 @@ __attribute__((noinline)) static int binary1_next_batch(trace_t *t, mem_req_t *o
         heads |= head;
         sizes_less_one |= size - 1u;
         max_addr = addr > max_addr ? addr : max_addr;
-        mem_req_t *r = &out[i];
-        r->addr = addr;
-        r->value = binary_get64(p + 16);
-        r->size = size;
-        /* the record's first four bytes are op, flags, cpu: rotated by 16 bits, cpu, op, flags */
-        binary1_put_cpu_op_flags(r, (uint32_t)head >> 16 | (uint32_t)head << 16);
+        /* The record's first four bytes are op, flags, cpu: rotated by 16 bits, cpu, op, flags,
+         * which above the size make TRACE_FIELDS_WORD's layout. */
+        uint32_t cpu_op_flags = (uint32_t)head >> 16 | (uint32_t)head << 16;
+        trace_put_fields(&out[i], addr, binary_get64(p + 16),
+                         (uint64_t)size | (uint64_t)cpu_op_flags << 32);
     }
     unsigned op_or = (unsigned)heads & 0xffu;
     bool known = op_or < OP_COUNT && !((heads >> 8) & 0xffu & ~(uint64_t)BINARY_FLAGS_KNOWN);
